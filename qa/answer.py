@@ -1,0 +1,106 @@
+"""Composing the answer: validated question → selected spans → verified, cited quotes (or an abstention)."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from .config import Config
+from .conflicts import find_conflict
+from .errors import QuestionError, VerificationError
+from .index import Index, load_index
+from .quotes import Span, select
+from .records import Answer, Document, Quote
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_question(question: str, *, max_chars: int) -> str:
+    """The question with control characters removed and whitespace folded; QuestionError if unusable."""
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    text = " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFC", question)).split())
+    if not text:
+        raise QuestionError("The question is empty. Type a question about the documents.")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"The question is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Ask about one thing in a sentence or two."
+        )
+    return text
+
+
+def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
+        sources: Iterable[str] | None = None, config: Config | None = None) -> Answer:
+    """Answer ``question`` with up to ``k`` verbatim quotes from the indexed documents.
+
+    ``index`` is an index folder (default: the project's ``index/``), loaded once and cached, or a
+    loaded Index. ``sources`` restricts the answer to those documents. When nothing in the documents
+    supports an answer, the Answer is abstained and carries the nearest passages as ``related``.
+
+    >>> ask("Who painted the Mona Lisa?").abstained  # doctest: +SKIP
+    True
+    """
+    idx = index if isinstance(index, Index) else load_index(index, config)
+    text = clean_question(question, max_chars=idx.config.max_question_chars)
+    if not 1 <= k <= 20:
+        raise QuestionError(f"k must be between 1 and 20 (got {k}).")
+    wanted = frozenset(sources) if sources is not None else None
+    if wanted is not None:
+        for source in wanted:
+            idx.document(source)  # a clear error for an unknown source
+    selection = select(idx, text, k=k, sources=wanted)
+    related = tuple(_quote(idx, s) for s in selection.related)
+    if selection.abstain:
+        return Answer(text, True, related=related, confidence=selection.support)
+    quotes = tuple(_quote(idx, s) for s in selection.spans)
+    for q in quotes:
+        verify(q, idx)
+    note = find_conflict(text, quotes)
+    return Answer(text, False, quotes, conflict=note is not None, conflict_note=note, related=(),
+                  confidence=selection.support)
+
+
+def _quote(idx: Index, span: Span) -> Quote:
+    doc = idx.documents[span.source]
+    c_start, c_end = _context(doc, span.start, span.end)
+    where = doc.location(span.start)
+    return Quote(
+        text=doc.text[span.start:span.end], source=doc.source, title=doc.title,
+        section=doc.section_at(span.start), kind=doc.kind, start=span.start, end=span.end,
+        score=round(float(span.score), 4), context=doc.text[c_start:c_end], context_start=c_start,
+        doc_sha256=doc.sha256, line=where["line"], page=where["page"],
+    )
+
+
+def _context(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The quote plus the sentence before and after it, within the same section."""
+    starts = [s for s, _ in doc.sentences]
+    ends = [e for _, e in doc.sentences]
+    i = max((n for n, s in enumerate(starts) if s <= start), default=0)
+    j = min((n for n, e in enumerate(ends) if e >= end), default=len(ends) - 1)
+    lo, hi = starts[max(i - 1, 0)], ends[min(j + 1, len(ends) - 1)]
+    section = next((s for s in doc.sections if s.start <= start < s.end), None)
+    if section:
+        lo, hi = max(lo, section.start), min(hi, section.end)
+    return min(lo, start), max(hi, end)
+
+
+def verify(quote: Quote, index: Index | Path | str | None = None) -> None:
+    """Re-check a quote against the stored document: same document text, span equal to the quote.
+
+    Raises VerificationError saying what does not match.
+    """
+    idx = index if isinstance(index, Index) else load_index(index)
+    doc = idx.document(quote.source)
+    if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != doc.sha256:
+        raise VerificationError(f"The stored text of {doc.source} is damaged. Run `python -m qa build --full`.")
+    if quote.doc_sha256 != doc.sha256:
+        raise VerificationError(f"{doc.source} changed since this quote was made. Ask again.")
+    if doc.text[quote.start:quote.end] != quote.text:
+        raise VerificationError(f"The quote does not match {doc.source}[{quote.start}:{quote.end}].")
+    inner = quote.start - quote.context_start
+    if quote.context[inner:inner + len(quote.text)] != quote.text:
+        raise VerificationError(f"The quote's context does not contain it at {quote.context_start}.")

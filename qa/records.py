@@ -1,0 +1,144 @@
+"""The small frozen records that travel between pipeline stages.
+
+Offsets are character offsets into a document's cleaned text, the canonical text that quotes cite:
+``doc.text[chunk.start:chunk.end] == chunk.text`` and ``doc.text[quote.start:quote.end] == quote.text``.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the span of cleaned text it governs (up to the next heading)."""
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Cleaner output: the canonical text, its sections, and a map back to the raw text.
+
+    ``segments`` are ``(clean_start, raw_start, length)`` runs: cleaned text
+    ``[clean_start, clean_start + length)`` was copied from raw ``[raw_start, raw_start + length)``.
+    Characters the cleaner inserted (a joining space) belong to no run.
+    """
+
+    text: str
+    sections: tuple[Section, ...] = ()
+    segments: tuple[tuple[int, int, int], ...] = ()
+
+    def to_raw(self, offset: int) -> int:
+        """Raw-text offset of cleaned ``offset`` (an inserted character maps to the next copied one)."""
+        return raw_offset(self.segments, offset)
+
+
+def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -> int:
+    if not segments:
+        return offset
+    starts = [s[0] for s in segments]
+    i = bisect.bisect_right(starts, offset) - 1
+    if i < 0:
+        return segments[0][1]
+    c0, r0, n = segments[i]
+    if offset < c0 + n:
+        return r0 + (offset - c0)
+    if i + 1 < len(segments):
+        return segments[i + 1][1]
+    return r0 + n
+
+
+@dataclass(frozen=True)
+class Document:
+    """An indexed document: metadata, cleaned text and what is needed to cite into it."""
+
+    source: str  # path relative to the corpus folder, with forward slashes
+    title: str
+    kind: str  # kind of source: "encyclopedia mirror", "blog", "document", ...
+    format: str  # txt, md, html, pdf
+    text: str
+    sha256: str  # of the cleaned text: a quote is only valid against this exact text
+    raw_sha256: str  # of the file's bytes
+    publisher: str | None = None
+    date: str | None = None
+    sections: tuple[Section, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
+    segments: tuple[tuple[int, int, int], ...] = ()
+    raw_line_starts: tuple[int, ...] = (0,)
+    raw_page_starts: tuple[int, ...] = ()  # PDFs: raw offset where each page begins
+
+    def section_at(self, offset: int) -> str | None:
+        for s in self.sections:
+            if s.start <= offset < s.end:
+                return s.title
+        return None
+
+    def location(self, offset: int) -> dict[str, int | None]:
+        """Where cleaned ``offset`` sits in the original file: raw offset, 1-based line, 1-based page."""
+        raw = raw_offset(self.segments, offset)
+        line = bisect.bisect_right(self.raw_line_starts, raw)
+        page = bisect.bisect_right(self.raw_page_starts, raw) if self.raw_page_starts else None
+        return {"raw_offset": raw, "line": line, "page": page}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: a run of whole sentences within one section."""
+
+    id: int
+    source: str
+    start: int
+    end: int
+    text: str
+    section: str | None
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a document, with everything needed to cite and check it."""
+
+    text: str
+    source: str
+    title: str
+    section: str | None
+    kind: str
+    start: int
+    end: int
+    score: float
+    context: str
+    context_start: int
+    doc_sha256: str
+    line: int | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``ask`` returns: quotes that answer, or an abstention (with related passages)."""
+
+    question: str
+    abstained: bool
+    quotes: tuple[Quote, ...] = ()
+    conflict: bool = False
+    conflict_note: str | None = None
+    related: tuple[Quote, ...] = ()
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "abstained": self.abstained,
+            "conflict": self.conflict,
+            "conflict_note": self.conflict_note,
+            "confidence": self.confidence,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "related": [q.to_dict() for q in self.related],
+        }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up everything qa needs on a fresh machine: a virtual environment with the package and,
+# with --test, the test tools and a headless Chromium. Safe to run again: it skips what is done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+PY=${PYTHON:-python3}
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== Creating .venv"
+  "$PY" -m venv .venv
+fi
+. .venv/bin/activate
+python -m pip install -q --upgrade pip
+
+stamp=.venv/.qa-installed
+extras=""
+[ $want_test = 1 ] && extras="[test]"
+if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
+  echo "== Installing torch (CPU build) and qa$extras"
+  # torch first, pinned: an unpinned torch would pull gigabytes of CUDA packages.
+  python -m pip install -q "torch==2.13.0"
+  python -m pip install -q -e ".$extras"
+  touch "$stamp$extras"
+fi
+
+if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "== Installing Chromium for the browser tests"
+  SUDO=""
+  [ "$(id -u)" != 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
