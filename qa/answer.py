@@ -51,16 +51,50 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     if wanted is not None:
         for source in wanted:
             idx.document(source)  # a clear error for an unknown source
-    selection = select(idx, text, k=k, sources=wanted)
-    related = tuple(_quote(idx, s) for s in selection.related)
+    selection = select(idx, text, k=max(k, _CANDIDATES), sources=wanted)
     if selection.abstain:
-        return Answer(text, True, related=related, confidence=selection.support)
-    quotes = tuple(_quote(idx, s) for s in selection.spans)
+        related = [_quote(idx, s) for s in selection.related if not _heading(idx, s)]
+        return Answer(text, True, related=tuple(related[:k]), confidence=selection.support)
+    candidates = [_quote(idx, s) for s in selection.spans if not _heading(idx, s)]
+    quotes = _diverse(candidates, k, idx.config.diversity_margin)
+    top = candidates[0].score if candidates else 0.0
+    conflict = find_conflict(text, [q for q in candidates if q.score >= top - idx.config.conflict_margin])
+    if conflict:
+        quotes = _including(quotes, conflict.quotes, k)
     for q in quotes:
         verify(q, idx)
-    note = find_conflict(text, quotes)
-    return Answer(text, False, quotes, conflict=note is not None, conflict_note=note, related=(),
-                  confidence=selection.support)
+    return Answer(text, False, tuple(quotes), conflict=conflict is not None,
+                  conflict_note=conflict.note if conflict else None, confidence=selection.support)
+
+
+_CANDIDATES = 10
+
+
+def _heading(idx: Index, span: Span) -> bool:
+    return idx.documents[span.source].is_heading(span.start, span.end)
+
+
+def _diverse(candidates: list[Quote], k: int, margin: float) -> list[Quote]:
+    """The best ``k`` quotes, making room for another source's best quote when it scores within ``margin``.
+
+    Users must see every side the documents take, not only the side that scores a little higher.
+    """
+    chosen = candidates[:k]
+    if not chosen:
+        return chosen
+    shown = {q.source for q in chosen}
+    for q in candidates[k:]:
+        if q.source not in shown and q.score >= chosen[0].score - margin and len(chosen) > 1:
+            chosen = _including(chosen[:-1], (q,), k)
+            shown.add(q.source)
+    return chosen
+
+
+def _including(quotes: list[Quote], required: tuple[Quote, ...], k: int) -> list[Quote]:
+    """``required`` plus the best others, at most ``max(k, len(required))``, best first."""
+    keep = list(required) + [q for q in quotes if q not in required]
+    keep = keep[: max(k, len(required))]
+    return sorted(keep, key=lambda q: -q.score)
 
 
 def _quote(idx: Index, span: Span) -> Quote:

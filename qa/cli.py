@@ -131,7 +131,7 @@ def render_text(answer: dict[str, Any]) -> str:
             lines += [f"  - {q['title']}: “{_short(q['text'])}”" for q in answer["related"]]
         return "\n".join(lines)
     if answer["conflict"]:
-        lines += [f"Sources disagree: {answer['conflict_note']}", ""]
+        lines += [f"Conflict — {answer['conflict_note']}", ""]
     for n, q in enumerate(answer["quotes"], 1):
         lines += [textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")]
         where = ", ".join(x for x in (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}") if x)

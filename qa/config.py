@@ -49,14 +49,18 @@ class Config:
     quote_chunks: int = 10
     quote_sentences: int = 10
     quote_weights: tuple[float, ...] = (
-        0.8, 0.8, 0.05, 3.0, 1.7, 2.8, 0.0, -0.5, 3.6, -0.6, 1.5, 0.26, 0.8, 0.44, -0.7, -0.15, 0.12,
-        0.24, 5.0, 1.6, 0.77, -3.6,
+        0.755, 0.755, 0.741, 1.92, 0.786, 1.18, 0.641, 1.24, 1.57, 0.197, 1.42, -0.0931, 0.3, 0.313, -0.118,
+        0.0492, 0.13, -0.0718, 4.21, 1.44, 1.05, -1.56,
     )
     # Abstention: support = support_weights . qa.features.SUPPORT_FEATURES + support_bias, and a
     # question is abstained from when support < abstain_threshold (see qa.evaluate.calibrate).
-    support_weights: tuple[float, ...] = (1.0, 1.0, -1.0, -0.5, -0.5, 0.0)
-    support_bias: float = 0.0
-    abstain_threshold: float = 0.5
+    support_weights: tuple[float, ...] = (2.18, 1.66, -2.75, -1.1, -0.41, 0.0)
+    support_bias: float = -2.06
+    abstain_threshold: float = -0.6
+    # Showing every side: another source's best quote joins the answer when it scores within
+    # diversity_margin of the top quote; quotes within conflict_margin are compared for conflicts.
+    diversity_margin: float = 1.5
+    conflict_margin: float = 3.0
     # Questions.
     max_question_chars: int = 2_000
 

@@ -1,6 +1,7 @@
 """Spotting disagreement: quotes from different sources that give different dates, numbers or durations."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,11 +14,16 @@ Kind = Literal["duration", "date", "number"]
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
-    "hundred": 100, "a": 1, "an": 1, "a full": 1, "an entire": 1, "a whole": 1,
+    "a": 1, "an": 1, "a full": 1, "an entire": 1, "a whole": 1, "a single": 1,
 }
 _UNIT_YEARS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "decade": 10.0, "century": 100.0}
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
-_DURATION = re.compile(_NUM + r"[\s-]+(day|week|month|year|decade|centur(?:y|ie))s?\b", re.I)
+_NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
+# "for a full decade", "five years"; not "a decade-long dispute" nor "four months later" (a relative time).
+_DURATION = re.compile(_NUM + r"\s+(day|week|month|year|decade|centur(?:y|ie))s?\b(?!-)"
+                       r"(?!\s+(?:later|earlier|after|before|ago|afterwards|prior)\b)", re.I)
+_MONTHS = ("january february march april may june july august september october november december").split()
+_M = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r")"
+_DATE = re.compile(rf"\b(\d{{1,2}}) {_M},? (\d{{4}})\b|\b{_M} (\d{{1,2}}),? (\d{{4}})\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\w,]*\d)")
 
@@ -29,12 +35,18 @@ class Fact:
     text: str  # as written in the quote
 
 
+@dataclass(frozen=True)
+class Conflict:
+    note: str
+    quotes: tuple[Quote, ...]  # the quotes that state the differing facts, one per source
+
+
 def question_kind(question: str) -> Kind | None:
     """Which kind of fact the question asks for, if any."""
     q = question.lower()
     if re.search(r"\bhow long\b|\bfor how many (years|months|days)\b|\bduration\b", q):
         return "duration"
-    if re.search(r"\bwhen\b|\bwhat (year|date|day|month)\b|\bwhich year\b", q):
+    if re.search(r"\bwhen\b|\bwhat (year|date|day|month)\b|\bwhich year\b|\bin what year\b", q):
         return "date"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage)\b", q):
         return "number"
@@ -42,11 +54,14 @@ def question_kind(question: str) -> Kind | None:
 
 
 def facts(text: str, kind: Kind) -> list[Fact]:
-    """The facts of ``kind`` stated in ``text``. A source's span of years counts as a duration."""
+    """The facts of ``kind`` stated in ``text``.
+
+    >>> [f.value for f in facts("It would remain in effect for a full decade.", "duration")]
+    [10.0]
+    """
     if kind == "duration":
-        found = [Fact("duration", _amount(m.group(1)) * _UNIT_YEARS[_unit(m.group(2))], m.group(0))
-                 for m in _DURATION.finditer(text)]
-        return found
+        return [Fact("duration", _amount(m.group(1)) * _UNIT_YEARS[_unit(m.group(2))], m.group(0))
+                for m in _DURATION.finditer(text)]
     if kind == "date":
         return [Fact("date", float(m.group(1)), m.group(1)) for m in _YEAR.finditer(text)]
     years = {m.group(1) for m in _YEAR.finditer(text)}
@@ -54,8 +69,20 @@ def facts(text: str, kind: Kind) -> list[Fact]:
             for m in _NUMBER.finditer(text) if m.group(1) not in years]
 
 
+def dates(text: str) -> list[tuple[dt.date, str]]:
+    """Full calendar dates written in ``text`` ("13 April 1941", "April 13, 1946")."""
+    found = []
+    for m in _DATE.finditer(text):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        try:
+            found.append((dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)), m.group(0)))
+        except ValueError:
+            continue
+    return found
+
+
 def _amount(word: str) -> float:
-    word = word.lower()
+    word = " ".join(word.lower().split())
     return float(word) if word[0].isdigit() else float(_WORD_NUMBERS[word])
 
 
@@ -64,37 +91,50 @@ def _unit(word: str) -> str:
     return "century" if word.startswith("centur") else word
 
 
-def find_conflict(question: str, quotes: Sequence[Quote]) -> str | None:
-    """A short note of what differs between sources, or None when they agree or say nothing comparable."""
+def find_conflict(question: str, quotes: Sequence[Quote]) -> Conflict | None:
+    """Whether the best-supported quotes of different sources state different facts for ``question``.
+
+    ``quotes`` are candidates, best first. A source that gives no explicit duration but two or more
+    full dates is taken to state the time between its earliest and latest date.
+    """
     kind = question_kind(question)
     if kind is None:
         return None
-    texts: dict[str, list[str]] = {}
-    first: dict[str, Quote] = {}
-    for q in quotes:
-        texts.setdefault(q.source, []).append(q.text)
-        first.setdefault(q.source, q)
-    stated = {s: f for s, t in texts.items() if (f := _source_facts(" ".join(t), kind))}
+    stated: dict[str, tuple[list[Fact], list[Quote]]] = {}
+    for source in dict.fromkeys(q.source for q in quotes):
+        found = _source_facts([q for q in quotes if q.source == source], kind)
+        if found[0]:
+            stated[source] = found
     if len(stated) < 2:
         return None
-    (sa, fa), (sb, fb) = list(stated.items())[:2]
-    qa_, qb = first[sa], first[sb]
+    (fa, qa_), (fb, qb) = list(stated.values())[:2]
     if _agree(fa, fb, kind):
         return None
-    return (f"The sources differ on {_LABEL[kind]}: {_say(fa)} in “{qa_.title}” ({qa_.kind}) "
-            f"vs {_say(fb)} in “{qb.title}” ({qb.kind}).")
+    note = (f"The sources differ on {_LABEL[kind]}: {_say(fa)} in “{qa_[0].title}” ({qa_[0].kind}) "
+            f"vs {_say(fb)} in “{qb[0].title}” ({qb[0].kind}).")
+    return Conflict(note, tuple(dict.fromkeys([*qa_, *qb])))
 
 
 _LABEL = {"duration": "how long", "date": "the date", "number": "the number"}
 
 
-def _source_facts(text: str, kind: Kind) -> list[Fact]:
-    found = facts(text, kind)
-    if kind == "duration" and not found:
-        years = sorted({int(m.group(1)) for m in _YEAR.finditer(text)})
-        if len(years) >= 2:
-            found = [Fact("duration", float(years[-1] - years[0]), f"{years[0]}–{years[-1]}")]
-    return found
+def _source_facts(quotes: list[Quote], kind: Kind) -> tuple[list[Fact], list[Quote]]:
+    """The facts one source states (from its best quote that states any) and the quotes stating them."""
+    for q in quotes:
+        found = facts(q.text, kind)
+        if found:
+            return found, [q]
+    if kind != "duration":
+        return [], []
+    written = [(d, text, q) for q in quotes for d, text in dates(q.text)]
+    if len(written) < 2:
+        return [], []
+    first, last = min(written, key=lambda w: w[0]), max(written, key=lambda w: w[0])
+    years = (last[0] - first[0]).days / 365.25
+    if years <= 0:
+        return [], []
+    fact = Fact("duration", years, f"{first[1]} … {last[1]} (about {years:.0f} years)")
+    return [fact], list(dict.fromkeys([first[2], last[2]]))
 
 
 def _agree(a: list[Fact], b: list[Fact], kind: Kind) -> bool:

@@ -77,6 +77,11 @@ class Document:
                 return s.title
         return None
 
+    def is_heading(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is a section heading line rather than prose."""
+        span = self.text[start:end]
+        return any(s.start <= start < s.end and span in s.title.split(" › ") for s in self.sections)
+
     def location(self, offset: int) -> dict[str, int | None]:
         """Where cleaned ``offset`` sits in the original file: raw offset, 1-based line, 1-based page."""
         raw = raw_offset(self.segments, offset)

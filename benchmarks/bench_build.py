@@ -1,0 +1,107 @@
+"""Build benchmarks: cold and warm build of the default corpus, embedding throughput, peak memory.
+
+    .venv/bin/python benchmarks/bench_build.py [--runs 3] [--squad ../shared/data/squad-v2-dev-5articles.json]
+
+Each build runs in a fresh process (model load included), so figures are what a user waits for.
+Throughput is compared with a bare ``SentenceTransformer.encode`` over the same texts in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed_build(corpus: Path, index: Path, *extra: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``python -m qa build`` in a child process."""
+    code = ("import resource, sys, time; from qa.cli import main; t = time.perf_counter(); "
+            f"main(['build', '--corpus', {str(corpus)!r}, '--index', {str(index)!r}, *{list(extra)!r}]); "
+            "print('WALL', time.perf_counter() - t); "
+            "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    values = dict(line.split() for line in out.splitlines() if line.startswith(("WALL", "RSS")))
+    return float(values["WALL"]), float(values["RSS"])
+
+
+def squad_corpus(path: Path, folder: Path) -> int:
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    n = 0
+    for article in data:
+        for i, para in enumerate(article["paragraphs"]):
+            (folder / f"{article['title']}_{i:03d}.txt").write_text(para["context"], encoding="utf-8")
+            n += 1
+    return n
+
+
+def throughput(corpus: Path, runs: int) -> dict[str, float]:
+    from qa import Config
+    from qa.build import embed_texts, prepare_document
+    from qa.chunk import chunk_document
+    from qa.embed import load_embedder
+    from qa.load import load_corpus
+
+    config = Config()
+    embedder = load_embedder(config.model_path())
+    raws, _ = load_corpus(corpus)
+    texts = []
+    for raw in raws:
+        doc = prepare_document(raw)
+        texts += [c.text for c in chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
+                                                 max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens)]
+    embedder.encode(texts[:8])  # warm the model up
+    ours, bare = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        embed_texts(embedder, texts, batch_size=config.embed_batch_size)
+        ours.append(len(texts) / (time.perf_counter() - t))
+        t = time.perf_counter()
+        embedder.model.encode(texts, batch_size=config.embed_batch_size, normalize_embeddings=True)
+        bare.append(len(texts) / (time.perf_counter() - t))
+    return {"chunks": len(texts), "pipeline_chunks_per_s": statistics.median(ours),
+            "bare_encode_chunks_per_s": statistics.median(bare),
+            "ratio": statistics.median(ours) / statistics.median(bare)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--squad", default=str(ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"))
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        cold, warm, rss = [], [], []
+        for i in range(args.runs):
+            index = base / f"index{i}"
+            wall, peak = timed_build(ROOT / "corpus", index)
+            cold.append(wall)
+            rss.append(peak)
+            warm.append(timed_build(ROOT / "corpus", index)[0])
+            shutil.rmtree(index)
+        print(f"default corpus, {args.runs} runs (medians):")
+        print(f"  cold build  {statistics.median(cold):6.2f} s   peak RSS {statistics.median(rss):.0f} MiB")
+        print(f"  warm build  {statistics.median(warm):6.2f} s   (nothing changed; ratio warm/cold "
+              f"{statistics.median(warm) / statistics.median(cold):.2f})")
+        squad = Path(args.squad)
+        if squad.is_file():
+            corpus = base / "squad"
+            corpus.mkdir()
+            n = squad_corpus(squad, corpus)
+            t = throughput(corpus, args.runs)
+            print(f"SQuAD paragraphs ({n} documents, {t['chunks']} chunks):")
+            print(f"  embedding   {t['pipeline_chunks_per_s']:.1f} chunks/s through the pipeline, "
+                  f"{t['bare_encode_chunks_per_s']:.1f} chunks/s bare encode (ratio {t['ratio']:.2f})")
+            wall, peak = timed_build(corpus, base / "squad-index")
+            print(f"  cold build  {wall:.2f} s, peak RSS {peak:.0f} MiB (one run)")
+
+
+if __name__ == "__main__":
+    main()
