@@ -94,11 +94,31 @@ def build_index(config: Config | None = None, *, full: bool = False, progress: b
         prepared = _embed_missing(prepared, embedder, config, progress, report)
         report(0.95, "Writing the index")
         stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
-        chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused})
+        chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped)
         prune(config.index_dir)
         report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
                        tuple(skipped), time.perf_counter() - started, notes=tuple(notes))
+
+
+def corpus_changes(config: Config) -> list[str]:
+    """Corpus files added, changed or removed since the live index was built (empty when up to date)."""
+    from .load import iter_corpus_files
+    from .index import read_manifest
+
+    manifest = read_manifest(config.index_dir)
+    indexed = {s: m["raw_sha256"] for s, m in manifest["documents"].items()}
+    corpus = Path(manifest.get("corpus_dir") or config.corpus_dir)
+    if not corpus.is_dir():
+        return []
+    skipped = set(manifest.get("skipped", {}))
+    current = {p.relative_to(corpus).as_posix(): p for p in iter_corpus_files(corpus)}
+    current = {s: p for s, p in current.items() if s not in skipped}
+    changes = [f"added {s}" for s in sorted(set(current) - set(indexed))]
+    changes += [f"removed {s}" for s in sorted(set(indexed) - set(current))]
+    changes += [f"changed {s}" for s in sorted(set(current) & set(indexed))
+                if hashlib.sha256(current[s].read_bytes()).hexdigest() != indexed[s]]
+    return changes
 
 
 @contextmanager
@@ -228,7 +248,8 @@ def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progre
     return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
-def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None]) -> int:
+def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
+           skipped: list[Skipped]) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     chunks: list[Chunk] = []
     for p in prepared:
@@ -239,7 +260,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "model_id": embedder.model_id,
         "model_path": embedder.path,
         "chunking": chunking_params(config),
-        "corpus_dir": str(config.corpus_dir),
+        "corpus_dir": str(config.corpus_dir.resolve()),
+        "skipped": {s.source: s.reason for s in skipped},
         "documents": {
             p.document.source: {"sha256": p.document.sha256, "raw_sha256": p.document.raw_sha256,
                                 "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),

@@ -85,6 +85,7 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     from .index import read_manifest
 
     manifest = read_manifest(config.index_dir)
+    _warn_if_stale(config)
     rows = [{"source": s, **{k: v for k, v in m.items() if k != "raw_sha256"}}
             for s, m in sorted(manifest["documents"].items())]
     if args.json:
@@ -114,11 +115,22 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
     from .answer import ask
 
     answer = ask(args.question, k=args.k, index=config.index_dir, sources=args.sources, config=config)
+    _warn_if_stale(config)
     if args.json:
         _print_json(answer.to_dict())
         return 0
     print(render_text(answer.to_dict()))
     return 0
+
+
+def _warn_if_stale(config: Config) -> None:
+    from .build import corpus_changes
+
+    changes = corpus_changes(config)
+    if changes:
+        shown = "; ".join(changes[:5]) + (" …" if len(changes) > 5 else "")
+        print(f"note: {config.corpus_dir} changed since the index was built ({shown}). "
+              "Run `python -m qa build` to update it.", file=sys.stderr)
 
 
 def render_text(answer: dict[str, Any]) -> str:

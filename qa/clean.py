@@ -1,0 +1,285 @@
+"""Cleaning: turn a captured document into the canonical text that quotes cite.
+
+The cleaned text is made only of substrings of the raw text, single joining spaces and paragraph breaks
+(``"\\n\\n"``), so it reads as the author wrote it and every quote can be traced back to the file through
+``Cleaned.segments``. What is removed (see ``qa.clean_rules`` and ``qa.clean_mirror``): site headers,
+blog chrome (related-post lists, the comment area, copyright footers), wiki-mirror link previews,
+references glued to sentences, spliced bibliographic lines, wiki markup and its category tail, control
+characters and surplus whitespace.
+
+Sections: a heading is a paragraph of one short line with no closing punctuation (or a Markdown ``#``
+line). A section's span starts at its heading line and ends where the next section's heading starts
+(or at the end of the text), so the heading is part of its own section and sections tile the text from
+the first heading on; the lead before it is in no section. A heading followed directly by another is
+its parent: their section is titled ``"Parent › Child"`` and starts at the parent. Headings left at the
+end of the text with nothing under them (``See also``, ``Citations``) are dropped.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
+from typing import NamedTuple
+
+from . import clean_rules as rules
+from .clean_mirror import find_previews
+from .records import Cleaned, Section
+
+__all__ = ["CLEANER_VERSION", "clean_text"]
+
+#: Bump when the cleaned text of some input changes: indexes built with another version are stale.
+CLEANER_VERSION = "1"
+
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)")
+_MD_HEADING_MARKS = re.compile(r"^\s*#+\s*|\s+#+\s*$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CLOSES = re.compile(r"^(?:[)\]}.,;:!?%…”’]|['\"](?!\w)|['’]s\b|-\w)")
+_OPENS = re.compile(r"(?:[(\[{“‘]|(?:^|\s)['\"])$")
+_SUFFIX = re.compile(r"^[a-z]{1,3}\b")
+_MID_LINE_SHORT_WORD = re.compile(r"(?<=[ \t(\"])[a-z]{1,3}(?=[ \t,.;:!?)])")
+# Short words that may follow a link on the next line. Any other 1-3 lowercase letters there (that the
+# document never uses as a word mid-line) are the rest of the linked word: "[[airplane]]s" -> "airplanes".
+_SHORT_WORDS = frozenset((
+    "a", "i", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no",
+    "of", "on", "or", "so", "to", "up", "us", "we", "and", "are", "but", "can", "did", "for", "had", "has",
+    "her", "him", "his", "how", "its", "may", "nor", "not", "now", "off", "one", "our", "out", "own",
+    "per", "see", "she", "the", "too", "two", "via", "was", "who", "why", "yet", "you", "all", "any",
+    "few", "get", "got", "let", "new", "old", "put", "say", "set", "use", "way",
+))
+_PARENT_SEP = " › "
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """Text made of ``(raw_start, text)`` pieces: copied from the raw text, or inserted (``raw_start`` -1)."""
+
+    pieces: tuple[tuple[int, str], ...] = ()
+
+    @staticmethod
+    def copy(raw: str, start: int, end: int) -> Mapped:
+        return Mapped(((start, raw[start:end]),)) if end > start else Mapped()
+
+    @cached_property
+    def text(self) -> str:
+        return "".join(text for _, text in self.pieces)
+
+    def slice(self, start: int, end: int) -> Mapped:
+        return Mapped(tuple(self._take([(start, end)])))
+
+    def strip(self) -> Mapped:
+        text = self.text
+        return self.slice(len(text) - len(text.lstrip()), len(text.rstrip()))
+
+    def edit(self, edits: Iterable[rules.Edit]) -> Mapped:
+        """Replace each ``(start, end)`` range by its replacement (inserted text); overlaps are skipped."""
+        ops: list[tuple[int, int] | str] = []
+        cursor = 0
+        for start, end, new in sorted(edits):
+            if start >= cursor:
+                ops += [(cursor, start), new]
+                cursor = max(start, end)
+        return Mapped(tuple(self._take([*ops, (cursor, len(self.text))])))
+
+    def _take(self, ops: list[tuple[int, int] | str]) -> Iterator[tuple[int, str]]:
+        """The pieces covering each ``(start, end)`` op in turn; a string op is inserted as it is."""
+        ends = list(accumulate(len(text) for _, text in self.pieces))
+        for op in ops:
+            if isinstance(op, str):
+                yield from [(-1, op)] if op else []
+                continue
+            i = bisect.bisect_right(ends, op[0])
+            while i < len(ends) and ends[i] - len(self.pieces[i][1]) < op[1]:
+                raw, text = self.pieces[i]
+                offset = ends[i] - len(text)
+                lo, hi = max(op[0] - offset, 0), min(op[1] - offset, len(text))
+                if lo < hi:
+                    yield (raw + lo if raw >= 0 else -1, text[lo:hi])
+                i += 1
+
+
+class _Block(NamedTuple):
+    lines: list[tuple[int, int]]  # raw (start, end) of each line, without its line break
+    md_heading: bool = False
+
+
+class _Para(NamedTuple):
+    text: Mapped
+    heading: bool
+
+
+def clean_text(raw: str, *, fmt: str = "txt") -> Cleaned:
+    """Clean one document's extracted text; ``fmt`` is txt, md, html or pdf (only md differs: ``#`` headings).
+
+    >>> c = clean_text("HOME\\n\\nIntro\\n\\nIt  rained.\\nThen it stopped.\\n\\nCopyright 2024, Some Site")
+    >>> c.text
+    'Intro\\n\\nIt rained. Then it stopped.'
+    >>> c.sections
+    (Section(title='Intro', start=0, end=34),)
+    """
+    blocks = _drop_chrome(raw, _blocks(raw, fmt))
+    lines = [line for block in blocks for line in block.lines]
+    inner = [len(block.lines) > 1 for block in blocks for _ in block.lines]
+    previews = find_previews([raw[s:e] for s, e in lines], inner)
+    anchors = {lines[i]: end for i, end in previews.items()}
+    words = _short_words(raw[s:e] for i, (s, e) in enumerate(lines) if i not in previews)
+    paras = [p for block in blocks if (p := _paragraph(raw, block, anchors, words)) is not None]
+    return _assemble(_drop_trailing_headings(paras))
+
+
+def _blocks(raw: str, fmt: str) -> list[_Block]:
+    """Paragraph blocks: runs of non-blank lines, cut at the wiki category tail; md headings stand alone."""
+    tail = rules.WIKI_TAIL.search(raw)
+    limit = tail.start() if tail else len(raw)
+    blocks: list[_Block] = []
+    current: list[tuple[int, int]] = []
+    for start, end in _lines(raw[:limit]):
+        text = raw[start:end]
+        if rules.is_blank(text) or (fmt == "md" and _MD_HEADING.match(text)):
+            blocks += [_Block(current)] if current else []
+            current = []
+            if not rules.is_blank(text):
+                blocks.append(_Block([(start, end)], md_heading=True))
+        else:
+            current.append((start, end))
+    return blocks + ([_Block(current)] if current else [])
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line, for any of the three line-break conventions."""
+    breaks = list(_LINE_BREAK.finditer(text))
+    starts = [0] + [m.end() for m in breaks]
+    ends = [m.start() for m in breaks] + [len(text)]
+    return list(zip(starts, ends, strict=True))
+
+
+def _drop_chrome(raw: str, blocks: list[_Block]) -> list[_Block]:
+    """Drop the site header, related-post lists, chrome blocks, and the comment area to the end."""
+    texts = [" ".join(raw[s:e].strip() for s, e in block.lines) for block in blocks]
+    first = 0
+    while first < len(blocks) and len(blocks[first].lines) == 1 and rules.is_site_header(texts[first]):
+        first += 1
+    kept: list[_Block] = []
+    seen_prose = in_related = False
+    for block, text in zip(blocks[first:], texts[first:], strict=True):
+        if seen_prose and rules.opens_comment_area(text):
+            break
+        if rules.is_related_header(text) or (in_related and rules.is_title_like(text)):
+            in_related = True
+            continue
+        in_related = False
+        if not rules.is_chrome(text):
+            kept.append(block)
+            seen_prose = seen_prose or rules.is_prose(text)
+    return kept
+
+
+def _paragraph(
+    raw: str, block: _Block, anchors: dict[tuple[int, int], int], words: frozenset[str]
+) -> _Para | None:
+    """One block's lines, cleaned and joined into a paragraph (None if nothing is left)."""
+    parts = [(_clean_line(raw, line, anchors.get(line), block.md_heading), line in anchors)
+             for line in block.lines]
+    bib = [rules.is_bibliographic(raw[s:e]) for s, e in block.lines]
+    parts = [part for i, part in enumerate(parts) if not bib[i] and not _cited_title(parts, bib, i)]
+    text = _join([part for part in parts if part[0].text], words)
+    cut = rules.see_also_start(text.text)
+    text = text.slice(0, cut).strip() if cut is not None else text
+    if not any(c.isalnum() for c in text.text):
+        return None
+    single = len(block.lines) == 1
+    return _Para(text, block.md_heading or (single and rules.is_heading(text.text)))
+
+
+def _clean_line(raw: str, line: tuple[int, int], anchor: int | None, md_heading: bool) -> Mapped:
+    start, end = line
+    part = Mapped.copy(raw, start, start + anchor if anchor is not None else end)
+    if md_heading:
+        part = part.edit((m.start(), m.end(), "") for m in _MD_HEADING_MARKS.finditer(part.text))
+    part = part.edit(rules.markup_edits(part.text))
+    part = part.edit(rules.residue_edits(part.text))
+    return part.edit(rules.whitespace_edits(part.text)).strip()
+
+
+def _cited_title(parts: list[tuple[Mapped, bool]], bib: list[bool], i: int) -> bool:
+    """A cited work's title spliced in as a line of its own, beside its byline or publication line."""
+    near = any(bib[max(i - 1, 0):i + 2])
+    return len(parts) > 1 and near and not parts[i][1] and rules.is_cited_title(parts[i][0].text)
+
+
+def _join(parts: list[tuple[Mapped, bool]], words: frozenset[str]) -> Mapped:
+    """Join a paragraph's lines with single spaces, gluing punctuation and the rest of a linked word."""
+    pieces: list[tuple[int, str]] = []
+    prev, after_anchor = "", False
+    for part, is_anchor in parts:
+        if pieces and not _glued(prev, part.text, after_anchor, words):
+            pieces.append((-1, " "))
+        pieces.extend(part.pieces)
+        prev, after_anchor = part.text, is_anchor
+    return Mapped(tuple(pieces))
+
+
+def _glued(prev: str, nxt: str, after_anchor: bool, words: frozenset[str]) -> bool:
+    if _CLOSES.match(nxt) or _OPENS.search(prev):
+        return True
+    suffix = _SUFFIX.match(nxt)
+    return after_anchor and suffix is not None and suffix.group() not in _SHORT_WORDS | words
+
+
+def _short_words(lines: Iterable[str]) -> frozenset[str]:
+    """Short lowercase words used mid-line in this document: after a link they start a new word."""
+    return frozenset(word for line in lines for word in _MID_LINE_SHORT_WORD.findall(line))
+
+
+def _drop_trailing_headings(paras: list[_Para]) -> list[_Para]:
+    """Headings with nothing under them at the end are empty sections (``See also``, ``Citations``)."""
+    if not any(not p.heading for p in paras):
+        return [p._replace(heading=False) for p in paras]
+    while paras and paras[-1].heading:
+        paras = paras[:-1]
+    return paras
+
+
+def _assemble(paras: list[_Para]) -> Cleaned:
+    """Join paragraphs with blank lines; map the result back to the raw text and find its sections."""
+    pieces: list[tuple[int, str]] = []
+    starts, length = [], 0
+    for i, para in enumerate(paras):
+        if i:
+            pieces.append((-1, "\n\n"))
+            length += 2
+        starts.append(length)
+        pieces.extend(para.text.pieces)
+        length += len(para.text.text)
+    text = "".join(t for _, t in pieces)
+    return Cleaned(text, _sections(paras, starts, length), _segments(pieces))
+
+
+def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Section, ...]:
+    """A section per run of consecutive headings, from the run's first heading to the next run."""
+    runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
+    for i, para in enumerate(paras):
+        if not para.heading:
+            continue
+        if i and paras[i - 1].heading:
+            runs[-1] = (runs[-1][0], runs[-1][1] + _PARENT_SEP + para.text.text)
+        else:
+            runs.append((starts[i], para.text.text))
+    ends = [start for start, _ in runs[1:]] + [length] if runs else []
+    return tuple(Section(title, start, end) for (start, title), end in zip(runs, ends, strict=True))
+
+
+def _segments(pieces: list[tuple[int, str]]) -> tuple[tuple[int, int, int], ...]:
+    """Merge copied pieces into ``(clean_start, raw_start, length)`` runs."""
+    runs: list[list[int]] = []
+    pos = 0
+    for raw, text in pieces:
+        if raw >= 0 and text:
+            if runs and runs[-1][0] + runs[-1][2] == pos and runs[-1][1] + runs[-1][2] == raw:
+                runs[-1][2] += len(text)
+            else:
+                runs.append([pos, raw, len(text)])
+        pos += len(text)
+    return tuple((c, r, n) for c, r, n in runs)
