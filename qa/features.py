@@ -1,0 +1,279 @@
+"""Features of candidate quotes: how well a sentence (or two adjacent ones) answers a question.
+
+Everything here is general: term statistics come from the indexed sentences, and the cues describe
+kinds of questions (when, how many, who, where), never particular questions or documents. The
+weights that combine the features live in :class:`qa.config.Config`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+import numpy as np
+
+from .index import Index
+from .lexical import tokenize
+
+#: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
+UNIT_FEATURES = (
+    "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near",
+    "coverage_passage", "novelty", "new_terms", "type_match", "neighbour_dense", "length", "new_names",
+    "passage_missing", "pair", "anaphoric", "bigrams", "passage_best", "dense_rank", "bm25_rank",
+    "passage_top2",
+)
+#: Order of the columns of :func:`support_features`; ``Config.support_weights`` follows it.
+SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score")
+
+# Words that say what kind of answer is wanted, not what it is about.
+_QUESTION_WORDS = frozenset(tokenize([(
+    "what which who whom whose when where why how does do did is are was were be been kind type name many much"
+)])[0])
+# A sentence opening with one of these leans on the one before it.
+_I = re.IGNORECASE
+ANAPHORA = re.compile(
+    r"^(this|these|that|those|such|it|its|they|their|them|he|his|she|her|the latter|the former|both|there|"
+    r"here|thus|hence|therefore|however|also|in turn|in this|in that|as a result|for example|for instance|"
+    r"similarly|again|indeed|then)\b", _I)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b\d+(st|nd|rd|th)\b|centur(y|ies)|\b(" + _MONTHS + r")\b", _I)
+_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+                 "hundred|thousand|million|billion")
+_NUMBER = re.compile(r"\d|\b(one|several|many|few|dozen|" + _NUMBER_WORDS + r")\b", _I)
+_NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + _NUMBER_WORDS + r")\b", _I)
+_NAME = re.compile(r"\b[A-Z][\w'-]+")
+_NEGATION = re.compile(r"\b(not|never|no|cannot|none|neither|nor|without|least|fewest)\b|n't\b", _I)
+# (kind of question, how to recognise it, what an answering sentence holds; None: a name not asked about)
+_TYPES = (
+    ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
+                          r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
+    ("date", re.compile(r"\bwhen\b|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
+     _DATE),
+    ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
+    ("place", re.compile(r"\bwhere\b|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
+)
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Per-index term statistics over sentences, and the sentence/chunk maps quotes need."""
+
+    terms: tuple[tuple[str, ...], ...]  # stemmed terms of each sentence
+    df: dict[str, int]
+    avg_len: float
+    doc_sentences: dict[str, tuple[int, ...]]  # source -> its sentence ids, in order
+    position: tuple[int, ...]  # sentence id -> its position within its document
+    chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
+    sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
+
+    def idf(self, term: str) -> float:
+        n = len(self.terms)
+        return math.log((n + 1) / (self.df.get(term, 0) + 0.5))
+
+
+@lru_cache(maxsize=4)
+def stats(index: Index) -> Stats:
+    """Statistics of ``index`` (computed once per loaded index)."""
+    texts = [index.documents[s].text[a:b] for s, a, b in index.sentences]
+    terms = tuple(tuple(t) for t in tokenize(texts)) if texts else ()
+    df = Counter(w for t in terms for w in set(t))
+    doc_sentences: dict[str, list[int]] = {}
+    position = []
+    for i, (source, _, _) in enumerate(index.sentences):
+        position.append(len(doc_sentences.setdefault(source, [])))
+        doc_sentences[source].append(i)
+    chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
+    return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
+                 {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
+                 sentence_chunks)
+
+
+def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
+                ) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+    per_chunk: list[tuple[int, ...]] = []
+    per_sentence: list[list[int]] = [[] for _ in index.sentences]
+    for chunk in index.chunks:
+        ids = tuple(i for i in doc_sentences.get(chunk.source, ())
+                    if chunk.start <= index.sentences[i][1] < chunk.end)
+        per_chunk.append(ids)
+        for i in ids:
+            per_sentence[i].append(chunk.id)
+    return tuple(per_chunk), tuple(tuple(c) for c in per_sentence)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the features need to know about a question."""
+
+    text: str
+    terms: tuple[str, ...]  # content terms, in order (question words removed)
+    weights: dict[str, float]  # term -> idf
+    kind: str  # number, date, person, place or other
+    negated: bool
+    numbers: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values()) or 1.0
+
+
+def analyse_question(text: str, st: Stats) -> Question:
+    terms = tuple(t for t in tokenize([text])[0] if t and t not in _QUESTION_WORDS)
+    kind = next((name for name, pattern, _ in _TYPES if pattern.search(text)), "other")
+    names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
+    numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
+    return Question(text, terms, {t: st.idf(t) for t in terms}, kind, bool(_NEGATION.search(text)),
+                    numbers, names)
+
+
+def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
+    """IDF-weighted share of the question's content terms found in ``terms``."""
+    return sum(w for t, w in q.weights.items() if t in terms) / q.total
+
+
+def type_match(q: Question, text: str, new_names: int) -> float:
+    for name, _, cue in _TYPES:
+        if name == q.kind:
+            return float(bool(cue.search(text))) if cue is not None else float(new_names > 0)
+    return 0.0
+
+
+def new_names(text: str, q_terms: set[str]) -> int:
+    """Capitalised words (not opening the text) that the question does not mention."""
+    words = [m.group(0) for m in _NAME.finditer(text) if m.start() > 0]
+    stems = tokenize([" ".join(words)])[0] if words else []
+    return sum(1 for s in stems if s and s not in q_terms)
+
+
+def bm25(q: Question, st: Stats, unit: tuple[int, ...], *, k1: float = 1.2, b: float = 0.75) -> float:
+    tf = Counter(w for i in unit for w in st.terms[i])
+    length = sum(len(st.terms[i]) for i in unit)
+    norm = k1 * (1 - b + b * length / st.avg_len)
+    return sum(w * tf[t] * (k1 + 1) / (tf[t] + norm) for t, w in q.weights.items() if t in tf)
+
+
+def bigram_share(q: Question, st: Stats, unit: tuple[int, ...]) -> float:
+    wanted = {frozenset(p) for p in pairwise(q.terms) if p[0] != p[1]}
+    if not wanted:
+        return 0.0
+    found = {frozenset(p) for i in unit for p in pairwise(st.terms[i])}
+    return len(wanted & found) / len(wanted)
+
+
+def is_anaphoric(text: str) -> bool:
+    return bool(ANAPHORA.match(text))
+
+
+def negation_in(text: str) -> bool:
+    return bool(_NEGATION.search(text))
+
+
+@dataclass(frozen=True)
+class Context:
+    """Scores a question already has, which the unit features combine."""
+
+    sentence_dense: np.ndarray  # sentence id -> cosine with the question
+    chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
+    chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
+
+
+def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, ...]], ctx: Context
+                  ) -> np.ndarray:
+    """One row of :data:`UNIT_FEATURES` per unit (one sentence id, or two adjacent ones)."""
+    q_terms = set(q.terms)
+    dense = np.array([_unit_dense(index, u, ctx) for u in units])
+    lexical = np.array([bm25(q, st, u) for u in units])
+    best_lexical = lexical.max() or 1.0
+    dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
+    rows = []
+    for n, unit in enumerate(units):
+        rows.append([dense[n], dense[n] - dense.max(), lexical[n] / best_lexical,
+                     *_unit_row(q, q_terms, st, index, unit, ctx), dense_rank[n], lexical_rank[n],
+                     _chunk_top2(st, ctx, unit)])
+    return np.asarray(rows, dtype=np.float64).reshape(len(units), len(UNIT_FEATURES))
+
+
+def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tuple[int, ...],
+              ctx: Context) -> list[float]:
+    terms = set().union(*(st.terms[i] for i in unit))
+    neighbours = _neighbours(st, index, unit)
+    near = terms.union(*(st.terms[i] for i in neighbours))
+    chunk = best_chunk(st, ctx, unit)
+    chunk_terms = set().union(*(st.terms[i] for i in st.chunk_sentences[chunk])) if chunk >= 0 else terms
+    text = unit_text(index, unit)
+    names = new_names(text, q_terms)
+    new = terms - q_terms
+    return [
+        ctx.chunk_dense.get(chunk, 0.0), float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
+        coverage(q, terms),
+        coverage(q, near), coverage(q, chunk_terms), len(new) / max(1, len(terms)), math.log1p(len(new)),
+        type_match(q, text, names), max((ctx.sentence_dense[i] for i in neighbours), default=0.0),
+        math.log1p(len(terms)), math.log1p(names),
+        max((w for t, w in q.weights.items() if t not in chunk_terms), default=0.0),
+        float(len(unit) == 2), float(is_anaphoric(text)), bigram_share(q, st, unit),
+        max((ctx.sentence_dense[i] for i in st.chunk_sentences[chunk]), default=0.0) if chunk >= 0
+        else 0.0,
+    ]
+
+
+def unit_text(index: Index, unit: tuple[int, ...]) -> str:
+    source, start, _ = index.sentences[unit[0]]
+    return index.documents[source].text[start:index.sentences[unit[-1]][2]]
+
+
+def best_chunk(st: Stats, ctx: Context, unit: tuple[int, ...]) -> int:
+    """The retrieved chunk holding the unit's first sentence that matches the question best (-1: none)."""
+    chunks = st.sentence_chunks[unit[0]]
+    return max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
+
+
+def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
+    if len(unit) == 1:
+        return ctx.sentence_dense[unit[0]]
+    # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
+    # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
+    norm = float(np.linalg.norm(index.sentence_vectors[list(unit)].sum(axis=0))) or 1.0
+    return sum(ctx.sentence_dense[i] for i in unit) / norm
+
+
+def _neighbours(st: Stats, index: Index, unit: tuple[int, ...]) -> list[int]:
+    source = index.sentences[unit[0]][0]
+    ids = st.doc_sentences[source]
+    first, last = st.position[unit[0]], st.position[unit[-1]]
+    return [ids[p] for p in (first - 1, last + 1) if 0 <= p < len(ids)]
+
+
+def _chunk_top2(st: Stats, ctx: Context, unit: tuple[int, ...]) -> float:
+    chunk = best_chunk(st, ctx, unit)
+    if chunk < 0:
+        return 0.0
+    scores = sorted((ctx.sentence_dense[i] for i in st.chunk_sentences[chunk]), reverse=True)[:2]
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1 / (1 + rank), rank 0 being the largest value (ties keep their order)."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return 1.0 / (1.0 + ranks)
+
+
+def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...], ctx: Context,
+                     score: float) -> list[float]:
+    """One row of :data:`SUPPORT_FEATURES` for the best unit: how well it is grounded."""
+    chunk = best_chunk(st, ctx, unit)
+    passage = index.chunks[chunk].text if chunk >= 0 else unit_text(index, unit)
+    lowered = passage.lower()
+    return [
+        ctx.chunk_dense.get(chunk, 0.0),
+        max((float(ctx.sentence_dense[i]) for i in st.chunk_sentences[chunk]), default=0.0) if chunk >= 0
+        else float(ctx.sentence_dense[unit[0]]),
+        float(q.negated and not negation_in(unit_text(index, unit))),
+        float(sum(1 for n in q.numbers if n not in lowered)),
+        float(sum(1 for n in q.names if n not in passage)),
+        score,
+    ]

@@ -1,0 +1,162 @@
+"""Choosing quotes: rank candidate sentences (or two adjacent ones) and decide whether to abstain.
+
+A quote is always one whole sentence of a document, or two adjacent sentences when one leans on the
+other ("This hypothesis is called ..."), so every quote is a verbatim, checkable span.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .features import (
+    Context,
+    Question,
+    Stats,
+    analyse_question,
+    best_chunk,
+    is_anaphoric,
+    stats,
+    support_features,
+    unit_features,
+    unit_text,
+)
+from .index import Index
+from .retrieve import Passage, chunk_dense, retrieve
+
+#: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
+NO_SUPPORT = -100.0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A ranked quote: ``documents[source].text[start:end]``, one or two whole sentences."""
+
+    source: str
+    start: int
+    end: int
+    score: float
+    chunk_id: int
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What :func:`select` chose: quotes best first, the support for answering, and the verdict."""
+
+    spans: tuple[Span, ...]
+    support: float
+    abstain: bool
+    related: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every candidate unit of a question, best first, with what :func:`select` and evaluation need."""
+
+    question: Question
+    units: tuple[tuple[int, ...], ...]  # sentence ids, best first
+    scores: np.ndarray
+    features: np.ndarray  # rows follow ``units``; columns follow qa.features.UNIT_FEATURES
+    passages: tuple[Passage, ...]
+    support: float
+    support_row: tuple[float, ...]
+    spans: tuple[Span, ...]  # non-overlapping units as spans, best first
+
+
+def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None) -> Selection:
+    """Up to ``k`` non-overlapping quotes for ``question``, or an abstention with related quotes.
+
+    >>> sel = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
+    >>> sel.abstain, len(sel.spans) <= 3
+    (False, True)
+    """
+    ranking = rank(index, question, sources=sources)
+    top = ranking.spans[:k]
+    abstain = not top or ranking.support < index.config.abstain_threshold
+    if abstain:
+        return Selection((), ranking.support, True, top)
+    return Selection(top, ranking.support, False, ())
+
+
+def rank(index: Index, question: str, *, sources: frozenset[str] | None = None,
+         limit: int = 10) -> Ranking:
+    """Score every candidate unit for ``question``; ``spans`` keeps the best ``limit`` that do not overlap."""
+    st = stats(index)
+    q = analyse_question(question, st)
+    qvec = index.embed([question])[0]
+    passages = tuple(retrieve(index, question, qvec, sources=sources))
+    sentence_dense = index.sentence_vectors @ qvec if len(index.sentences) else np.zeros(0)
+    units = candidate_units(index, st, passages, sentence_dense, sources)
+    if not units:
+        return Ranking(q, (), np.zeros(0), np.zeros((0, 0)), passages, NO_SUPPORT, (), ())
+    ctx = _context(index, st, question, qvec, passages, sentence_dense, units)
+    features = unit_features(q, st, index, units, ctx)
+    scores = features @ np.asarray(index.config.quote_weights)
+    order = np.argsort(-scores, kind="stable")
+    ranked = tuple(units[i] for i in order)
+    support_row = support_features(q, st, index, ranked[0], ctx, float(scores[order[0]]))
+    config = index.config
+    support = float(np.dot(config.support_weights, support_row) + config.support_bias)
+    spans = _spans(index, st, ctx, ranked, scores[order], limit)
+    return Ranking(q, ranked, scores[order], features[order], passages, support, tuple(support_row), spans)
+
+
+def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: np.ndarray,
+                    sources: frozenset[str] | None) -> list[tuple[int, ...]]:
+    """Sentences of the best passages and the sentences nearest the question, as quote units.
+
+    A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
+    followed by one that leans on it comes both alone and with it.
+    """
+    config = index.config
+    picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
+    picked.update(_nearest_sentences(index, sentence_dense, config.quote_sentences, sources))
+    units: set[tuple[int, ...]] = set()
+    for i in picked:
+        ids = st.doc_sentences[index.sentences[i][0]]
+        pos = st.position[i]
+        if pos > 0 and is_anaphoric(unit_text(index, (i,))):
+            units.add((ids[pos - 1], i))
+        else:
+            units.add((i,))
+        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))):
+            units.add((i, ids[pos + 1]))
+    return sorted(units)
+
+
+def _nearest_sentences(index: Index, sentence_dense: np.ndarray, k: int,
+                       sources: frozenset[str] | None) -> list[int]:
+    scores = sentence_dense
+    if sources is not None:
+        allowed = np.array([s in sources for s, _, _ in index.sentences], dtype=bool)
+        scores = np.where(allowed, scores, -np.inf)
+    order = np.argsort(-scores, kind="stable")[:k]
+    return [int(i) for i in order if np.isfinite(scores[i])]
+
+
+def _context(index: Index, st: Stats, question: str, qvec: np.ndarray, passages: tuple[Passage, ...],
+             sentence_dense: np.ndarray, units: list[tuple[int, ...]]) -> Context:
+    chunk_dense_of = {p.chunk_id: p.dense for p in passages}
+    for unit in units:
+        for c in st.sentence_chunks[unit[0]]:
+            if c not in chunk_dense_of:
+                chunk_dense_of[c] = chunk_dense(index, qvec, c)
+    lexical = np.asarray(index.bm25_scores(question), dtype=np.float64)
+    best = float(lexical.max()) if len(lexical) else 0.0
+    return Context(sentence_dense, chunk_dense_of, lexical / best if best > 0 else lexical)
+
+
+def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...], ...], scores: np.ndarray,
+           limit: int) -> tuple[Span, ...]:
+    used: set[int] = set()
+    spans = []
+    for unit, score in zip(ranked, scores, strict=True):
+        if used.intersection(unit):
+            continue
+        used.update(unit)
+        source, start, _ = index.sentences[unit[0]]
+        end = index.sentences[unit[-1]][2]
+        spans.append(Span(source, start, end, float(score), best_chunk(st, ctx, unit)))
+        if len(spans) == limit:
+            break
+    return tuple(spans)

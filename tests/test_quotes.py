@@ -1,0 +1,104 @@
+"""Quote selection on a real index of small made-up documents, built once with the real model."""
+from __future__ import annotations
+
+import pytest
+
+from qa import Config, build_index, load_index
+from qa.quotes import rank, select
+
+DOCS = {
+    "lighthouse.txt": (
+        "The Harbour Lighthouse was built in 1874 by the engineer Margaret Olsen. "
+        "It stands 42 metres tall on the northern cliff. "
+        "Its lamp was converted to electricity in 1921. "
+        "Visitors can climb the 210 steps to the gallery every summer."
+    ),
+    "bakery.txt": (
+        "The village bakery opens at six in the morning. "
+        "Its sourdough bread is baked in a wood-fired oven. "
+        "The baker, Tomas Reyes, learned the trade in Lyon. "
+        "This training explains the French pastries on sale at weekends."
+    ),
+    "river.txt": (
+        "The Avon river floods most winters after heavy rain. "
+        "A new embankment was finished in 2009 to protect the lower town. "
+        "Since then the town centre has stayed dry."
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory):
+    base = tmp_path_factory.mktemp("quotes")
+    (base / "corpus").mkdir()
+    for name, text in DOCS.items():
+        (base / "corpus" / name).write_text(text + "\n", encoding="utf-8")
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    build_index(config)
+    return load_index(config.index_dir, config)
+
+
+QUESTIONS = [
+    ("When was the Harbour Lighthouse built?", "1874"),
+    ("Who was the engineer of the lighthouse?", "Margaret Olsen"),
+    ("How tall is the lighthouse?", "42 metres"),
+    ("Where did the baker learn his trade?", "Lyon"),
+    ("When was the embankment finished?", "2009"),
+]
+
+
+@pytest.mark.parametrize("question,answer", QUESTIONS)
+def test_top_quote_answers(small_index, question, answer):
+    sel = select(small_index, question)
+    assert not sel.abstain
+    top = sel.spans[0]
+    assert answer in small_index.documents[top.source].text[top.start:top.end]
+
+
+@pytest.mark.parametrize("question,_", QUESTIONS)
+def test_spans_are_one_or_two_whole_sentences(small_index, question, _):
+    ranking = rank(small_index, question)
+    assert ranking.spans
+    for span in ranking.spans:
+        doc = small_index.documents[span.source]
+        starts = [s for s, _ in doc.sentences]
+        ends = [e for _, e in doc.sentences]
+        first, last = starts.index(span.start), ends.index(span.end)
+        assert last - first in (0, 1)
+        assert doc.text[span.start:span.end] == doc.text[starts[first]:ends[last]]
+        assert small_index.chunks[span.chunk_id].source == span.source
+
+
+@pytest.mark.parametrize("question,_", QUESTIONS)
+def test_spans_never_overlap_and_are_ranked(small_index, question, _):
+    spans = select(small_index, question, k=5).spans
+    for i, a in enumerate(spans):
+        for b in spans[i + 1:]:
+            assert a.source != b.source or a.end <= b.start or b.end <= a.start
+    assert [s.score for s in spans] == sorted((s.score for s in spans), reverse=True)
+    assert len(spans) <= 5
+
+
+def test_sources_filter(small_index):
+    sel = select(small_index, "When was the Harbour Lighthouse built?", sources=frozenset({"river.txt"}))
+    assert {s.source for s in sel.spans + sel.related} == {"river.txt"}
+
+
+def test_anaphoric_sentence_comes_with_its_antecedent(small_index):
+    doc = small_index.documents["bakery.txt"]
+    for span in rank(small_index, "What explains the French pastries on sale at weekends?").spans:
+        text = doc.text[span.start:span.end] if span.source == "bakery.txt" else ""
+        if "This training" in text:
+            assert text.startswith("The baker, Tomas Reyes")
+
+
+def test_far_off_question_abstains(small_index):
+    sel = select(small_index, "What is the chemical formula of table salt?")
+    assert sel.abstain
+    assert sel.spans == ()
+    assert sel.related
+
+
+def test_deterministic(small_index):
+    q = "How many steps lead to the gallery?"
+    assert select(small_index, q) == select(small_index, q)
