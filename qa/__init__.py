@@ -7,13 +7,36 @@ from __future__ import annotations
 from .answer import ask, verify
 from .build import BuildReport, build_index
 from .config import Config
-from .errors import (CorpusError, DocumentNotFoundError, IndexMismatchError, IndexMissingError, QAError,
-                     QuestionError, VerificationError)
+from .errors import (
+                     CorpusError,
+                     DocumentNotFoundError,
+                     IndexMismatchError,
+                     IndexMissingError,
+                     QAError,
+                     QuestionError,
+                     VerificationError,
+)
 from .index import Index, load_index
 from .records import Answer, Chunk, Document, Quote, Section
 
 __all__ = [
-    "Answer", "BuildReport", "Chunk", "Config", "CorpusError", "Document", "DocumentNotFoundError", "Index",
-    "IndexMismatchError", "IndexMissingError", "QAError", "Quote", "QuestionError", "Section",
-    "VerificationError", "ask", "build_index", "load_index", "verify",
+                     "Answer",
+                     "BuildReport",
+                     "Chunk",
+                     "Config",
+                     "CorpusError",
+                     "Document",
+                     "DocumentNotFoundError",
+                     "Index",
+                     "IndexMismatchError",
+                     "IndexMissingError",
+                     "QAError",
+                     "QuestionError",
+                     "Quote",
+                     "Section",
+                     "VerificationError",
+                     "ask",
+                     "build_index",
+                     "load_index",
+                     "verify",
 ]

@@ -18,8 +18,16 @@ from .clean import clean_text
 from .config import Config
 from .embed import Embedder, load_embedder
 from .errors import CorpusError, QAError
-from .index import (FORMAT_VERSION, Index, check_compatible, chunking_params, load_index, prune,
-                    read_manifest, write_index)
+from .index import (
+    FORMAT_VERSION,
+    Index,
+    check_compatible,
+    chunking_params,
+    load_index,
+    prune,
+    read_manifest,
+    write_index,
+)
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
 
@@ -103,8 +111,8 @@ def build_index(config: Config | None = None, *, full: bool = False, progress: b
 
 def corpus_changes(config: Config) -> list[str]:
     """Corpus files added, changed or removed since the live index was built (empty when up to date)."""
-    from .load import iter_corpus_files
     from .index import read_manifest
+    from .load import iter_corpus_files
 
     manifest = read_manifest(config.index_dir)
     indexed = {s: m["raw_sha256"] for s, m in manifest["documents"].items()}

@@ -92,7 +92,8 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
         _print_json(rows)
         return 0
     for r in rows:
-        print(f"{r['source']}\n    {r['title']} — {r['kind']}, {r['chunks']} chunks, indexed {r.get('indexed_at', '?')}")
+        when = r.get("indexed_at", "?")
+        print(f"{r['source']}\n    {r['title']} — {r['kind']}, {r['chunks']} chunks, indexed {when}")
     return 0
 
 
@@ -146,7 +147,8 @@ def render_text(answer: dict[str, Any]) -> str:
         lines += [f"Conflict — {answer['conflict_note']}", ""]
     for n, q in enumerate(answer["quotes"], 1):
         lines += [textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")]
-        where = ", ".join(x for x in (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}") if x)
+        parts = (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}")
+        where = ", ".join(x for x in parts if x)
         lines += [f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
                   f"chars {q['start']}–{q['end']}; score {q['score']:.2f}", ""]
     return "\n".join(lines).rstrip()

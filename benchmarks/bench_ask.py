@@ -1,0 +1,90 @@
+"""Warm ``ask`` latency on the default corpus: p50 and p95 over at least 200 questions.
+
+    .venv/bin/python benchmarks/bench_ask.py [--repeat 3]
+
+Questions: hand-written ones about the corpus plus SQuAD dev questions (most of which the corpus does
+not answer, so both the answering and the abstaining paths are timed). The index is loaded and the
+model warmed up before timing. Baseline in the same run: the bare question embedding, which every
+``ask`` pays, so the ratio shows what retrieval, quote selection and verification add.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS_QUESTIONS = [
+    "How long did the Soviet–Japanese Neutrality Pact remain in effect?",
+    "When did the Battle of Lake Khasan take place?",
+    "Who won the Battle of Khalkhin Gol?",
+    "How many Soviet soldiers were killed in the Kanchazu Island incident?",
+    "Which river passes through the Khalkhin Gol battlefield?",
+    "When was the neutrality pact signed?",
+    "What did the Soviets supply to China?",
+    "Who led Mongolia during the border conflicts?",
+    "What was the Tauran incident?",
+    "When did the Soviet Union declare war on Japan?",
+    "What is the Battle of Khalkhin Gol known as in Japan?",
+    "Why did Japan not join Germany against the Soviet Union?",
+    "How many border disputes occurred between 1932 and 1934?",
+    "What happened at Lake Khanka in June 1935?",
+    "How did Khalkhin Gol lead to Pearl Harbor?",
+    "What was the Changkufeng Incident?",
+    "Who painted the Mona Lisa?",
+    "How do I bake sourdough bread?",
+]
+
+
+def questions() -> list[str]:
+    qs = list(CORPUS_QUESTIONS)
+    squad = ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"
+    if squad.is_file():
+        for article in json.loads(squad.read_text(encoding="utf-8"))["data"]:
+            qs += [qa["question"] for p in article["paragraphs"] for qa in p["qas"]]
+    while len(qs) < 200:
+        qs += CORPUS_QUESTIONS
+    return qs[:300]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+    from qa import Config, ask, build_index, load_index
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Config(index_dir=Path(tmp) / "index")
+        build_index(config)
+        index = load_index(config.index_dir, config)
+        qs = questions()
+        ask(qs[0], index=index)  # warm-up: model weights, caches
+        full, embed = [], []
+        for _ in range(args.repeat):
+            for q in qs:
+                t = time.perf_counter()
+                ask(q, index=index)
+                full.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                index.embed([q])
+                embed.append((time.perf_counter() - t) * 1000)
+        answered = sum(not ask(q, index=index).abstained for q in qs)
+    print(f"{len(qs)} questions x {args.repeat} runs ({answered} answered, {len(qs) - answered} abstained)")
+    print(f"  ask            p50 {percentile(full, 50):6.1f} ms   p95 {percentile(full, 95):6.1f} ms")
+    print(f"  embed only     p50 {percentile(embed, 50):6.1f} ms   p95 {percentile(embed, 95):6.1f} ms")
+    print(f"  ratio ask/embed at p50: {statistics.median(full) / statistics.median(embed):.2f}")
+
+
+if __name__ == "__main__":
+    main()
