@@ -57,8 +57,8 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
         return Answer(text, True, related=tuple(related[:k]), confidence=selection.support)
     candidates = [_quote(idx, s) for s in selection.spans if not _heading(idx, s)]
     quotes = _diverse(candidates, k, idx.config.diversity_margin)
-    top = candidates[0].score if candidates else 0.0
-    conflict = find_conflict(text, [q for q in candidates if q.score >= top - idx.config.conflict_margin])
+    close, wider = _comparable(candidates, quotes, idx.config)
+    conflict = find_conflict(text, close, wider)
     if conflict:
         quotes = _including(quotes, conflict.quotes, k)
     for q in quotes:
@@ -88,6 +88,17 @@ def _diverse(candidates: list[Quote], k: int, margin: float) -> list[Quote]:
             chosen = _including(chosen[:-1], (q,), k)
             shown.add(q.source)
     return chosen
+
+
+def _comparable(candidates: list[Quote], shown: list[Quote], config: Config) -> tuple[list[Quote], list[Quote]]:
+    """Quotes worth comparing for a conflict, from the sources shown or nearly as good as the top quote:
+    those close to the top quote's score, and all of those sources' candidates."""
+    if not candidates:
+        return [], []
+    top = candidates[0].score
+    sources = {q.source for q in shown} | {q.source for q in candidates if q.score >= top - config.diversity_margin}
+    wider = [q for q in candidates if q.source in sources]
+    return [q for q in wider if q.score >= top - config.conflict_margin], wider
 
 
 def _including(quotes: list[Quote], required: tuple[Quote, ...], k: int) -> list[Quote]:

@@ -91,18 +91,20 @@ def _unit(word: str) -> str:
     return "century" if word.startswith("centur") else word
 
 
-def find_conflict(question: str, quotes: Sequence[Quote]) -> Conflict | None:
+def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = ()) -> Conflict | None:
     """Whether the best-supported quotes of different sources state different facts for ``question``.
 
-    ``quotes`` are candidates, best first. A source that gives no explicit duration but two or more
-    full dates is taken to state the time between its earliest and latest date.
+    ``quotes`` are the close candidates, best first. A source that gives no explicit duration there
+    but two or more full dates in its ``quotes`` or ``wider`` candidates is taken to state the time
+    between its earliest and latest date.
     """
     kind = question_kind(question)
     if kind is None:
         return None
     stated: dict[str, tuple[list[Fact], list[Quote]]] = {}
     for source in dict.fromkeys(q.source for q in quotes):
-        found = _source_facts([q for q in quotes if q.source == source], kind)
+        found = _source_facts([q for q in quotes if q.source == source],
+                              [q for q in [*quotes, *wider] if q.source == source], kind)
         if found[0]:
             stated[source] = found
     if len(stated) < 2:
@@ -118,7 +120,7 @@ def find_conflict(question: str, quotes: Sequence[Quote]) -> Conflict | None:
 _LABEL = {"duration": "how long", "date": "the date", "number": "the number"}
 
 
-def _source_facts(quotes: list[Quote], kind: Kind) -> tuple[list[Fact], list[Quote]]:
+def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind) -> tuple[list[Fact], list[Quote]]:
     """The facts one source states (from its best quote that states any) and the quotes stating them."""
     for q in quotes:
         found = facts(q.text, kind)
@@ -126,7 +128,7 @@ def _source_facts(quotes: list[Quote], kind: Kind) -> tuple[list[Fact], list[Quo
             return found, [q]
     if kind != "duration":
         return [], []
-    written = [(d, text, q) for q in quotes for d, text in dates(q.text)]
+    written = [(d, text, q) for q in dict.fromkeys(wider) for d, text in dates(q.text)]
     if len(written) < 2:
         return [], []
     first, last = min(written, key=lambda w: w[0]), max(written, key=lambda w: w[0])

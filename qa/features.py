@@ -26,7 +26,8 @@ UNIT_FEATURES = (
     "passage_top2",
 )
 #: Order of the columns of :func:`support_features`; ``Config.support_weights`` follows it.
-SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score")
+SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
+                    "question_negated", "bm25")
 
 # Words that say what kind of answer is wanted, not what it is about.
 _QUESTION_WORDS = frozenset(tokenize([(
@@ -263,8 +264,12 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 
 
 def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...], ctx: Context,
-                     score: float) -> list[float]:
-    """One row of :data:`SUPPORT_FEATURES` for the best unit: how well it is grounded."""
+                     score: float, row: np.ndarray) -> list[float]:
+    """One row of :data:`SUPPORT_FEATURES` for the best unit (``row``: its :data:`UNIT_FEATURES`).
+
+    Besides how well the unit is grounded: whether the question is negated at all, and whether the
+    best unit is also the lexically strongest candidate (its ``bm25`` relative to the best).
+    """
     chunk = best_chunk(st, ctx, unit)
     passage = index.chunks[chunk].text if chunk >= 0 else unit_text(index, unit)
     lowered = passage.lower()
@@ -276,4 +281,6 @@ def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...]
         float(sum(1 for n in q.numbers if n not in lowered)),
         float(sum(1 for n in q.names if n not in passage)),
         score,
+        float(q.negated),
+        float(row[UNIT_FEATURES.index("bm25")]),
     ]

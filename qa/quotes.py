@@ -94,7 +94,7 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None,
     scores = features @ np.asarray(index.config.quote_weights)
     order = np.argsort(-scores, kind="stable")
     ranked = tuple(units[i] for i in order)
-    support_row = support_features(q, st, index, ranked[0], ctx, float(scores[order[0]]))
+    support_row = support_features(q, st, index, ranked[0], ctx, float(scores[order[0]]), features[order[0]])
     config = index.config
     support = float(np.dot(config.support_weights, support_row) + config.support_bias)
     spans = _spans(index, st, ctx, ranked, scores[order], limit)
@@ -111,17 +111,24 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     config = index.config
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(_nearest_sentences(index, sentence_dense, config.quote_sentences, sources))
+    picked = {i for i in picked if not _is_heading(index, i)}
     units: set[tuple[int, ...]] = set()
     for i in picked:
         ids = st.doc_sentences[index.sentences[i][0]]
         pos = st.position[i]
-        if pos > 0 and is_anaphoric(unit_text(index, (i,))):
+        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and not _is_heading(index, ids[pos - 1]):
             units.add((ids[pos - 1], i))
         else:
             units.add((i,))
-        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))):
+        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))) \
+                and not _is_heading(index, ids[pos + 1]):
             units.add((i, ids[pos + 1]))
     return sorted(units)
+
+
+def _is_heading(index: Index, i: int) -> bool:
+    source, start, end = index.sentences[i]
+    return index.documents[source].is_heading(start, end)
 
 
 def _nearest_sentences(index: Index, sentence_dense: np.ndarray, k: int,
@@ -148,15 +155,58 @@ def _context(index: Index, st: Stats, question: str, qvec: np.ndarray, passages:
 
 def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...], ...], scores: np.ndarray,
            limit: int) -> tuple[Span, ...]:
+    """Greedy non-overlapping units, each slot taking the best score after a penalty for repeating a source.
+
+    A unit from a source already shown loses ``config.quote_source_penalty``, so later slots reach other
+    passages when they score nearly as well; a span's score is the one it was chosen with, so spans stay
+    in descending order. A pair that extends a chosen single sentence (and scores above the last slot's
+    unit) widens that quote instead of being lost to the overlap.
+    """
+    penalty = index.config.quote_source_penalty
+    chosen: list[tuple[tuple[int, ...], float]] = []
     used: set[int] = set()
-    spans = []
-    for unit, score in zip(ranked, scores, strict=True):
-        if used.intersection(unit):
-            continue
-        used.update(unit)
-        source, start, _ = index.sentences[unit[0]]
-        end = index.sentences[unit[-1]][2]
-        spans.append(Span(source, start, end, float(score), best_chunk(st, ctx, unit)))
-        if len(spans) == limit:
+    shown: set[str] = set()
+    taken = np.zeros(len(ranked), dtype=bool)
+    while len(chosen) < limit:
+        best, best_score = -1, -np.inf
+        for n, unit in enumerate(ranked):
+            if taken[n] or used.intersection(unit):
+                continue
+            score = float(scores[n]) - (penalty if index.sentences[unit[0]][0] in shown else 0.0)
+            if score > best_score:
+                best, best_score = n, score
+            if float(scores[n]) <= best_score:
+                break  # scores are sorted: nothing further can beat it
+        if best < 0:
             break
+        taken[best] = True
+        used.update(ranked[best])
+        shown.add(index.sentences[ranked[best][0]][0])
+        chosen.append((ranked[best], best_score))
+    chosen = _widen(chosen, ranked, scores, used)
+    spans = []
+    for unit, score in chosen:
+        source, start, _ = index.sentences[unit[0]]
+        spans.append(Span(source, start, index.sentences[unit[-1]][2], score, best_chunk(st, ctx, unit)))
     return tuple(spans)
+
+
+def _widen(chosen: list[tuple[tuple[int, ...], float]], ranked: tuple[tuple[int, ...], ...],
+           scores: np.ndarray, used: set[int]) -> list[tuple[tuple[int, ...], float]]:
+    """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
+    if not chosen:
+        return chosen
+    floor = min(float(scores[ranked.index(u)]) for u, _ in chosen)
+    out = []
+    for unit, score in chosen:
+        if len(unit) == 1:
+            for n, other in enumerate(ranked):
+                if float(scores[n]) < floor:
+                    break
+                extra = set(other) - set(unit)
+                if len(other) == 2 and unit[0] in other and not extra & used:
+                    used.update(extra)
+                    unit = other
+                    break
+        out.append((unit, score))
+    return out

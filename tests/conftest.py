@@ -51,3 +51,69 @@ def squad_path() -> Path:
             pytest.fail(f"{path} is missing: CI must have ../shared beside the clone")
         pytest.skip(f"evaluation data not found at {path} (it lives in ../shared/data beside the clone)")
     return path
+
+
+# ---------------------------------------------------------------- the web app (tests/test_app.py, test_browser.py)
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(base: Path, *extra: str, timeout: float = 300):
+    """Run app.py on a free port with its corpus and index in ``base``; return (process, url, log path)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    port, log_path = _free_port(), base / f"app-{len(list(base.glob('app-*.log')))}.log"
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "GRADIO_TEMP_DIR": str(base / "gradio-tmp")}
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus", str(base / "corpus"),
+             "--index", str(base / "index"), *extra], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"app.py exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return process, url, log_path
+        except urllib.error.HTTPError:  # served, but refused (e.g. --auth)
+            return process, url, log_path
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail(f"app.py did not serve {url} within {timeout} s:\n{log_path.read_text()[-3000:]}")
+
+
+def stop_app(process) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The real app.py in a subprocess, on a copy of the default corpus and an index it builds on first start.
+
+    Shared by the whole session: tests that add documents to it (the browser tests) run last.
+    """
+    from types import SimpleNamespace
+
+    base = tmp_path_factory.mktemp("app")
+    shutil.copytree(CORPUS, base / "corpus")
+    process, url, log_path = start_app(base)
+    yield SimpleNamespace(url=url, base=base, corpus=base / "corpus", index=base / "index", log=log_path)
+    stop_app(process)

@@ -1,0 +1,66 @@
+"""Conflict spotting on made-up quotes (pure logic)."""
+from __future__ import annotations
+
+import pytest
+
+from qa.conflicts import dates, facts, find_conflict, question_kind
+from qa.records import Quote
+
+
+def quote(text: str, source: str, score: float = 1.0) -> Quote:
+    return Quote(text=text, source=source, title=source.upper(), section=None, kind="blog" if source == "b" else
+                 "encyclopedia", start=0, end=len(text), score=score, context=text, context_start=0,
+                 doc_sha256="0" * 64)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How long did the truce last?", "duration"),
+    ("When was the treaty signed?", "date"),
+    ("In what year did it end?", "date"),
+    ("How many ships sank?", "number"),
+    ("Who signed the treaty?", None),
+])
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_durations_ignore_relative_times_and_adjectives():
+    assert [f.value for f in facts("Four months later the pact ended.", "duration")] == []
+    assert [f.value for f in facts("It ended a decade-long dispute.", "duration")] == []
+    assert [f.value for f in facts("The truce lasted three weeks.", "duration")] == [pytest.approx(21 / 365)]
+    assert [d.year for d, _ in dates("Signed 13 April 1941; expired on April 13, 1946.")] == [1941, 1946]
+
+
+def test_different_durations_conflict_and_name_both_sides():
+    found = find_conflict("How long did the truce last?", [
+        quote("The truce would last for a full decade.", "b"),
+        quote("The truce lasted five years.", "w"),
+    ])
+    assert found is not None and "a full decade" in found.note and "five years" in found.note
+    assert {q.source for q in found.quotes} == {"b", "w"}
+
+
+def test_dates_spanned_by_a_source_count_as_its_duration():
+    close = [quote("The truce would last for a full decade.", "b"), quote("It was signed on 13 April 1941.", "w")]
+    wider = [quote("It expired on April 13, 1946.", "w", 0.5)]
+    found = find_conflict("How long did the truce last?", close, wider)
+    assert found is not None and "about 5 years" in found.note and len(found.quotes) == 3
+
+
+@pytest.mark.parametrize(("question", "a", "b"), [
+    ("How long did the truce last?", "It lasted ten years.", "It lasted a decade."),
+    ("When was the treaty signed?", "The treaty was signed in 1941.", "In April 1941 the treaty was signed."),
+    ("How many ships sank?", "Three ships, 12 in all, sank.", "12 ships sank."),
+])
+def test_agreeing_sources_are_not_a_conflict(question, a, b):
+    assert find_conflict(question, [quote(a, "b"), quote(b, "w")]) is None
+
+
+def test_disagreeing_dates_and_numbers():
+    assert find_conflict("When was the treaty signed?", [quote("Signed in 1941.", "b"), quote("Signed in 1932.", "w")])
+    assert find_conflict("How many ships sank?", [quote("40 ships sank.", "b"), quote("12 ships sank.", "w")])
+
+
+def test_one_source_or_no_fact_question_is_never_a_conflict():
+    assert find_conflict("When was it signed?", [quote("In 1941.", "w"), quote("In 1932.", "w")]) is None
+    assert find_conflict("Who signed it?", [quote("Molotov in 1941.", "b"), quote("Matsuoka in 1932.", "w")]) is None
