@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", metavar="FILE")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
+    e.add_argument("--calibrate", type=float, metavar="RATE",
+                   help="also report the abstention threshold that answers RATE (e.g. 0.92) of answerable questions")
     e.set_defaults(run=_eval)
     return p
 
@@ -161,7 +163,10 @@ def _short(text: str, n: int = 160) -> str:
 def _eval(args: argparse.Namespace, config: Config) -> int:
     from .evaluate import evaluate
 
-    result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None)
+    if not Path(args.file).is_file():
+        raise QAError(f"No evaluation file at {args.file}. Pass a SQuAD-2.0-format JSON file.")
+    result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None,
+                      calibrate_rate=args.calibrate)
     if args.json:
         _print_json(result)
     else:

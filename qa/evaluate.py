@@ -7,7 +7,7 @@ whether a gold answer lies inside the top quote (``quote_hit@1``) or one of the 
 separates answerable from unanswerable ones (``abstain_auc``) and what the configured threshold does
 (``answered_rate``, ``abstain_accuracy``). Run it with ::
 
-    python -m qa.evaluate ../shared/data/squad-v2-dev-5articles.json --report /tmp/report.jsonl
+    python -m qa eval ../shared/data/squad-v2-dev-5articles.json --json --report /tmp/report.jsonl
 
 How the shipped weights were chosen: ``Config.quote_weights`` is a pairwise logistic regression
 (answer-bearing unit minus other unit of the same question, L2, C=0.003) over the features of
@@ -23,7 +23,7 @@ first are filled with a small penalty for repeating a source (``Config.quote_sou
 
 Recalibrating the abstention threshold for another corpus: run ::
 
-    python -m qa.evaluate QUESTIONS.json --calibrate 0.92
+    python -m qa eval QUESTIONS.json --calibrate 0.92
 
 on SQuAD-format questions about that corpus (answerable ones, plus unanswerable ones written against the
 same text). It prints the highest threshold under which 92% of the answerable questions are still
@@ -31,7 +31,6 @@ answered, and what it does to the unanswerable ones; put it in ``Config.abstain_
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import tempfile
@@ -86,14 +85,20 @@ def load_squad(path: Path | str) -> tuple[dict[str, str], list[Item]]:
 
 
 def evaluate(squad_path: Path | str, *, config: Config | None = None, report_path: Path | str | None = None,
-             workdir: Path | str | None = None) -> dict[str, Any]:
+             workdir: Path | str | None = None, calibrate_rate: float | None = None) -> dict[str, Any]:
     """Build a temporary index of the paragraphs of ``squad_path``, ask every question, return the figures.
 
-    ``report_path`` receives one JSON line per question, for reading failures.
+    ``report_path`` receives one JSON line per question, for reading failures. ``calibrate_rate`` adds
+    the threshold that answers that share of the answerable questions, and what it does.
     """
     records, config, off_topic = run(squad_path, config=config, workdir=workdir)
     figures = summarise(records, config.abstain_threshold)
     figures["off_topic_abstained"] = float(np.mean([s < config.abstain_threshold for s in off_topic]))
+    if calibrate_rate is not None:
+        threshold = calibrate(records, answered=calibrate_rate)
+        at = summarise(records, threshold)
+        figures["calibrated"] = {"threshold": threshold, "answered_rate": at["answered_rate"],
+                                 "abstain_accuracy": at["abstain_accuracy"]}
     if report_path is not None:
         write_report(records, Path(report_path))
     return figures
@@ -211,27 +216,3 @@ def _document_rank(index: Index, ranking: Ranking, gold: str) -> int | None:
 def _contains_answer(text: str, answers: tuple[str, ...]) -> bool:
     folded = " ".join(text.split())
     return any(" ".join(a.split()) in folded for a in answers if a.strip())
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m qa.evaluate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("squad", type=Path, help="SQuAD-format JSON file")
-    parser.add_argument("--report", type=Path, help="write one JSON line per question here")
-    parser.add_argument("--calibrate", type=float, metavar="RATE",
-                        help="also print the threshold that answers RATE of the answerable questions")
-    args = parser.parse_args(argv)
-    records, config, off_topic = run(args.squad)
-    figures = summarise(records, config.abstain_threshold)
-    figures["off_topic_abstained"] = float(np.mean([s < config.abstain_threshold for s in off_topic]))
-    if args.calibrate:
-        threshold = calibrate(records, answered=args.calibrate)
-        at = summarise(records, threshold)
-        figures["calibrated"] = {"threshold": threshold, "answered_rate": at["answered_rate"],
-                                 "abstain_accuracy": at["abstain_accuracy"]}
-    if args.report:
-        write_report(records, args.report)
-    print(json.dumps(figures, indent=2))
-
-
-if __name__ == "__main__":
-    main()

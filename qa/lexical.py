@@ -1,6 +1,7 @@
 """The lexical side of retrieval: BM25 (bm25s) with English stopwords and a Snowball stemmer."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,6 +9,8 @@ import bm25s
 import numpy as np
 import Stemmer
 from bm25s.tokenization import Tokenizer
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
 
 
 @lru_cache(maxsize=1)

@@ -177,7 +177,7 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_named_directly(tmp_path: Path) -> None:
-    with pytest.raises(Unreadable, match="unsupported file type '.docx'"):
+    with pytest.raises(Unreadable, match=r"unsupported file type '\.docx'"):
         load_one(tmp_path, "a.docx", "text")
 
 
