@@ -121,11 +121,15 @@ _LABEL = {"duration": "how long", "date": "the date", "number": "the number"}
 
 
 def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind) -> tuple[list[Fact], list[Quote]]:
-    """The facts one source states (from its best quote that states any) and the quotes stating them."""
-    for q in quotes:
-        found = facts(q.text, kind)
-        if found:
-            return found, [q]
+    """The facts one source states and the quote stating them (its best quote that states any).
+
+    Dates and numbers are pooled over all the source's close quotes, so that a source is only said to
+    disagree when none of what it states matches the other source.
+    """
+    stating = [q for q in quotes if facts(q.text, kind)]
+    if stating:
+        pool = stating if kind != "duration" else stating[:1]
+        return [f for q in pool for f in facts(q.text, kind)], [stating[0]]
     if kind != "duration":
         return [], []
     written = [(d, text, q) for q in dict.fromkeys(wider) for d, text in dates(q.text)]

@@ -69,8 +69,10 @@ def test_conflicting_sources_are_both_shown(default_index):
     assert "decade" in answer.conflict_note and "1946" in answer.conflict_note
 
 
-def test_agreeing_answer_is_not_a_conflict(default_index):
-    answer = ask("When was the Battle of Lake Khasan?", index=default_index)
+@pytest.mark.parametrize("question", ["When was the Battle of Lake Khasan?", "When was the Battle of Khalkhin Gol?"])
+def test_agreeing_answer_is_not_a_conflict(default_index, question):
+    answer = ask(question, index=default_index)
+    assert not answer.abstained
     assert not answer.conflict and answer.conflict_note is None
 
 

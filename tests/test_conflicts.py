@@ -56,6 +56,15 @@ def test_agreeing_sources_are_not_a_conflict(question, a, b):
     assert find_conflict(question, [quote(a, "b"), quote(b, "w")]) is None
 
 
+def test_a_source_agrees_when_any_of_its_close_quotes_agrees():
+    found = find_conflict("When was the battle?", [
+        quote("The battle was fought in 1939.", "b"),
+        quote("Later in 1941, the pact held.", "w"),
+        quote("After skirmishes in May 1939, the battle began.", "w"),
+    ])
+    assert found is None
+
+
 def test_disagreeing_dates_and_numbers():
     assert find_conflict("When was the treaty signed?", [quote("Signed in 1941.", "b"), quote("Signed in 1932.", "w")])
     assert find_conflict("How many ships sank?", [quote("40 ships sank.", "b"), quote("12 ships sank.", "w")])
