@@ -244,7 +244,7 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
                 report: Callable[[float], None] | None = None) -> np.ndarray:
     """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done."""
-    step = max(batch_size * 4, 1)
+    step = max(batch_size * 16, 1)  # sentence-transformers pads per call: bigger calls pad less
     parts = []
     bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
     for i in range(0, len(texts), step):
