@@ -120,7 +120,8 @@ def test_settings_restrict_quotes_and_the_table_opens_documents(page):
     page.get_by_role("tab", name="Settings").click()
     number = page.get_by_label("number input for Number of quotes")
     number.fill("1")
-    number.press("Enter")
+    number.press("Tab")  # commit the value: the slider takes it on blur
+    sync_api.expect(page.locator("input[type=range]").first).to_have_value("1")
     page.get_by_label("The Battle of Khalkhin Gol: how it led to Pearl Harbor", exact=False).check()
     page.get_by_role("tab", name="Ask").click()
     turn = ask(page, "When did the Battle of Khalkhin Gol take place?")
