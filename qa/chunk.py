@@ -8,7 +8,7 @@ from functools import lru_cache
 import pysbd
 import tiktoken
 
-from .records import Chunk, Section
+from .records import Chunk, Section, section_title
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 
@@ -81,7 +81,7 @@ def chunk_document(
         units = _units(text, [s for s in sentences if lo <= s[0] < hi], max_tokens)
         for start, end in _pack(units, count, text, max_tokens, overlap_tokens):
             for s, e in _fit(text, start, end, fits_model):
-                section = _section_at(sections, s)
+                section = section_title(sections, s)
                 chunks.append(Chunk(first_id + len(chunks), source, s, e, text[s:e], section, count(text[s:e])))
     return chunks
 
@@ -94,13 +94,6 @@ def _token_counter() -> Callable[[str], int]:
 def _regions(length: int, sections: tuple[Section, ...]) -> list[tuple[int, int]]:
     cuts = sorted({0, length, *(s.start for s in sections if 0 <= s.start <= length)})
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-
-
-def _section_at(sections: tuple[Section, ...], offset: int) -> str | None:
-    for s in sections:
-        if s.start <= offset < s.end:
-            return s.title
-    return None
 
 
 def _units(text: str, sentences: list[tuple[int, int]], max_tokens: int) -> list[tuple[int, int, int]]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from .config import Config
 from .embed import Embedder, load_embedder
-from .errors import IndexMismatchError, IndexMissingError
+from .errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
 from .lexical import Lexical
 from .records import Chunk, Document, Section
 
@@ -74,8 +74,6 @@ class Index:
         return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
 
     def document(self, source: str) -> Document:
-        from .errors import DocumentNotFoundError
-
         try:
             return self.documents[source]
         except KeyError:

@@ -37,6 +37,11 @@ class Cleaned:
         return raw_offset(self.segments, offset)
 
 
+def section_title(sections: tuple[Section, ...], offset: int) -> str | None:
+    """Title of the section holding ``offset``, or None before the first heading."""
+    return next((s.title for s in sections if s.start <= offset < s.end), None)
+
+
 def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -> int:
     if not segments:
         return offset
@@ -72,10 +77,7 @@ class Document:
     raw_page_starts: tuple[int, ...] = ()  # PDFs: raw offset where each page begins
 
     def section_at(self, offset: int) -> str | None:
-        for s in self.sections:
-            if s.start <= offset < s.end:
-                return s.title
-        return None
+        return section_title(self.sections, offset)
 
     def is_heading(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is a section heading line rather than prose."""
