@@ -87,13 +87,14 @@ def build_index(config: Config | None = None, *, full: bool = False, progress: b
         prune(config.index_dir)  # leftovers of builds that were killed
         report(0.0, "Reading documents")
         raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes)
-        documents, more_skipped = _clean_all(raws)
+        documents, more_skipped = _clean_all(raws, report)
         skipped = [*skipped, *more_skipped]
         if not documents:
             raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
+        report(0.08, "Loading the embedding model")
         embedder = load_embedder(config.model_path())
         previous, notes = (None, []) if full else _previous(config, embedder)
-        prepared, reused = _reuse_or_chunk(documents, previous, config, embedder)
+        prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, report)
         removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
         changed = tuple(p.document.source for p in prepared if p.vectors is None)
         if previous and not changed and not removed and _same_documents(previous, documents):
@@ -150,9 +151,10 @@ def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
     return message
 
 
-def _clean_all(raws: list[RawDocument]) -> tuple[list[Document], list[Skipped]]:
+def _clean_all(raws: list[RawDocument], report: Progress) -> tuple[list[Document], list[Skipped]]:
     documents, skipped = [], []
-    for raw in raws:
+    for n, raw in enumerate(raws):
+        report(0.08 * n / len(raws), f"Reading documents: {n + 1} of {len(raws)} ({raw.source})")
         document = prepare_document(raw)
         if document.text.strip():
             documents.append(document)
@@ -188,10 +190,11 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
 
 
 def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder) -> tuple[list[_Prepared], list[str]]:
+                    embedder: Embedder, report: Progress) -> tuple[list[_Prepared], list[str]]:
     prepared, reused = [], []
     old = _old_parts(previous) if previous else {}
-    for doc in documents:
+    for n, doc in enumerate(documents):
+        report(0.08 + 0.02 * n / len(documents), f"Chunking documents: {n + 1} of {len(documents)} ({doc.source})")
         parts = old.get(doc.source)
         if parts and parts.document.sha256 == doc.sha256:
             prepared.append(replace(parts, document=doc))
@@ -229,7 +232,7 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     texts = [c.text for p in todo for c in p.chunks]
     texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]
     vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
-                          report=lambda f: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages"))
+                          report=lambda f, msg: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages: {msg}"))
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
     for p in prepared:
         if p.vectors is not None:
@@ -242,16 +245,18 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 
 
 def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
-                report: Callable[[float], None] | None = None) -> np.ndarray:
-    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done."""
+                report: Callable[[float, str], None] | None = None) -> np.ndarray:
+    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done and a note."""
     step = max(batch_size * 16, 1)  # sentence-transformers pads per call: bigger calls pad less
-    parts = []
+    parts, batches = [], -(-len(texts) // step)
     bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
     for i in range(0, len(texts), step):
+        if report:
+            report(i / len(texts), f"batch {i // step + 1} of {batches}")
         parts.append(embedder.encode(texts[i:i + step], batch_size=batch_size))
         bar.update(len(texts[i:i + step]))
         if report:
-            report(min(1.0, (i + step) / len(texts)))
+            report(min(1.0, (i + step) / len(texts)), f"batch {i // step + 1} of {batches} done")
     bar.close()
     return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
