@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,10 @@ MAX_TURNS = 20
 THEME = gr.themes.Default(
     font=["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
     font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+).set(  # white on orange-700: 5.2:1 (the default orange-500 gives 2.8:1)
+    button_primary_background_fill="#c2410c", button_primary_background_fill_dark="#c2410c",
+    button_primary_background_fill_hover="#9a3412", button_primary_background_fill_hover_dark="#9a3412",
+    button_primary_text_color="#ffffff", button_primary_text_color_dark="#ffffff",
 )
 THEME_PICKER = """<div class="qa-header"><h1>Ask the documents</h1><label class="qa-theme">Theme
 <select aria-label="Theme"><option value="system">System</option><option value="light">Light</option>
@@ -73,7 +77,7 @@ class Handlers:
         history = list(history or [])
         try:
             idx = self.index()
-            turn = followup.new_turn(question or "", history, known=known_to(idx))
+            turn = followup.new_turn(question or "", history, known=followup.known_to(idx))
             answer = ask(turn["query"], k=int(k), index=idx, sources=sources or None, config=self.config)
         except QAError as e:
             return gr.skip(), gr.skip(), gr.skip(), ui.error_html(str(e))
@@ -88,8 +92,11 @@ class Handlers:
         history = list(history or [])
         q = " ".join(((request.query_params.get("q") if request else None) or "").split())
         if q and not (history and history[-1]["question"] == q):
-            return self.respond(q, 3, [], history)
-        return self.conversation(history), history, "", ""
+            shown, kept, _, error = self.respond(q, 3, [], history)
+            return shown, kept, gr.skip(), error
+        if not history:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()  # nothing kept: leave what the page shows
+        return self.conversation(history), history, gr.skip(), gr.skip()
 
     def clear(self, history: list[dict[str, Any]]) -> tuple:
         note = "Started a new conversation." if history else ""
@@ -146,16 +153,15 @@ class Handlers:
 
     # ------------------------------------------------------------ documents
 
-    def show_document(self, source: str | None) -> tuple[str, Any]:
-        if not source:
-            return "", gr.Button(visible=False)
+    def show_document(self, source: str | None) -> tuple[str, ...]:
+        """A document's text, and (unless read-only) the Remove button shown for it."""
         try:
-            html = ui.document_html(self.index().document(source))
+            html = ui.document_html(self.index().document(source)) if source else ""
         except QAError as e:
             html = ui.error_html(str(e))
-        return html, gr.Button(visible=not self.read_only)
+        return (html,) if self.read_only else (html, gr.Button(visible=bool(source)))
 
-    def select_row(self, evt: gr.SelectData) -> tuple[Any, str, Any]:
+    def select_row(self, evt: gr.SelectData) -> tuple[Any, ...]:
         source = evt.row_value[-1]
         return (gr.Dropdown(value=source), *self.show_document(source))
 
@@ -220,11 +226,6 @@ class Handlers:
                 gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()))
 
 
-def known_to(index: Index) -> Callable[[str], bool]:
-    """Whether a word occurs in the indexed documents (after BM25's stemming)."""
-    return lambda word: bool(index.bm25_scores(word).any())
-
-
 def make_demo(h: Handlers) -> gr.Blocks:
     idx = h.index()
     choices = ui.source_choices(idx.documents)
@@ -267,12 +268,15 @@ def make_demo(h: Handlers) -> gr.Blocks:
                                      interactive=False, wrap=True, label="Indexed documents (click one to read it)",
                                      elem_id="qa-docs-table")
                 doc_picker = gr.Dropdown(choices=choices, value=None, label="Document", elem_id="qa-doc-picker")
-                remove_button = gr.Button("Remove this document …", size="sm", variant="secondary", visible=False,
-                                          elem_id="qa-remove")
-                with gr.Row(visible=False, elem_id="qa-confirm") as confirm_row:
-                    confirm_text = gr.Markdown()
-                    confirm_button = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-confirm-remove")
-                    keep_button = gr.Button("Keep it", size="sm", elem_id="qa-keep")
+                doc_outputs = []
+                if not h.read_only:
+                    remove_button = gr.Button("Remove this document …", size="sm", variant="secondary",
+                                              visible=False, elem_id="qa-remove")
+                    with gr.Row(visible=False, elem_id="qa-confirm") as confirm_row:
+                        confirm_text = gr.Markdown()
+                        confirm_button = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-confirm-remove")
+                        keep_button = gr.Button("Keep it", size="sm", elem_id="qa-keep")
+                    doc_outputs = [remove_button]
                 doc_view = gr.HTML("", elem_id="qa-doc-view")
                 if not h.read_only:
                     with gr.Row():
@@ -303,11 +307,11 @@ def make_demo(h: Handlers) -> gr.Blocks:
                                   show_progress="hidden", **HIDDEN)
         sources.change(h.filter_notice, sources, [filter_note, reset_filter], **HIDDEN)
         reset_filter.click(lambda: [], None, sources, **HIDDEN)
-        demo.load(h.landing, history, chat_outputs, **HIDDEN)
-        demo.load(h.refresh, None, [table, doc_picker, sources, blurb], **HIDDEN)
+        demo.load(h.landing, history, chat_outputs, show_progress="hidden", **HIDDEN)
+        demo.load(h.refresh, None, [table, doc_picker, sources, blurb], show_progress="hidden", **HIDDEN)
 
-        doc_picker.input(h.show_document, doc_picker, [doc_view, remove_button], **HIDDEN)
-        table.select(h.select_row, None, [doc_picker, doc_view, remove_button], **HIDDEN)
+        doc_picker.input(h.show_document, doc_picker, [doc_view, *doc_outputs], **HIDDEN)
+        table.select(h.select_row, None, [doc_picker, doc_view, *doc_outputs], **HIDDEN)
         if not h.read_only:
             remove_button.click(h.ask_remove, doc_picker, [confirm_row, confirm_text], **HIDDEN)
             keep_button.click(lambda: gr.Row(visible=False), None, confirm_row, **HIDDEN)

@@ -56,6 +56,11 @@ def retrieval_query(question: str, previous: str | None, *, known: Callable[[str
     return f"{question} {topic_words(previous)}"
 
 
+def known_to(index: Any) -> Callable[[str], bool]:
+    """Whether a word occurs in an index's documents (after BM25's stemming)."""
+    return lambda word: bool(index.bm25_scores(word).any())
+
+
 def anchor_of(turns: Sequence[Mapping[str, Any]]) -> str | None:
     """The earlier question that a new follow-up leans on: the last turn's anchor.
 
