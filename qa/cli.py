@@ -4,13 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import QAError
+from .errors import BuildCancelled, QAError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(model=args.model)
     try:
         return int(args.run(args, config) or 0)
+    except BuildCancelled as e:
+        print(f"cancelled: {e}", file=sys.stderr)
+        return 130
     except QAError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -78,15 +85,36 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     from .build import build_index
 
     print(f"Building the index of {config.corpus_dir} in {config.index_dir} ...", file=sys.stderr)
-    report = build_index(config, full=args.full, progress=True)
+    cancel = threading.Event()
+    with _ctrl_c_sets(cancel):
+        report = build_index(config, full=args.full, progress=True, cancel=cancel)
     print(report.summary())
     return 0
 
 
-def _docs(args: argparse.Namespace, config: Config) -> int:
-    from .index import read_manifest
+@contextmanager
+def _ctrl_c_sets(cancel: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C asks the build to stop at the next file or batch; a second one stops it at once."""
+    def on_interrupt(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print("\nStopping the build at the next step (Ctrl-C again to stop at once) ...", file=sys.stderr)
 
-    manifest = read_manifest(config.index_dir)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _docs(args: argparse.Namespace, config: Config) -> int:
+    from .index import load_index
+
+    manifest = load_index(config.index_dir, config).manifest  # checked as `ask` checks it
     _warn_if_stale(config)
     rows = [{"source": s, **{k: v for k, v in m.items() if k != "raw_sha256"}}
             for s, m in sorted(manifest["documents"].items())]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from bs4 import BeautifulSoup, NavigableString
 from pypdf import PdfReader
 
-from qa.errors import CorpusError
+from qa.errors import CorpusError, Unreadable
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +68,6 @@ class Skipped:
     reason: str
 
 
-class Unreadable(Exception):
-    """A file cannot be loaded; the message is the reason, fit to show a user."""
-
-
 class _Extracted(NamedTuple):
     text: str
     title: str | None = None
@@ -87,10 +83,12 @@ def iter_corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(corpus_dir).as_posix())
 
 
-def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000) -> tuple[list[RawDocument], list[Skipped]]:
+def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable[[], None] | None = None
+                ) -> tuple[list[RawDocument], list[Skipped]]:
     """Load every supported file under ``corpus_dir``; unreadable ones are warned about and skipped.
 
     An existing folder with nothing loadable gives two empty lists: the caller decides if that is an error.
+    ``stop`` is called before each file; it raises to cancel the load.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -98,6 +96,8 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000) -> tuple[list[
                           ".txt/.md/.html/.pdf files, or pass --corpus DIR.")
     docs, skipped = [], []
     for path in iter_corpus_files(corpus_dir):
+        if stop:
+            stop()
         try:
             docs.append(load_document(path, corpus_dir, max_bytes=max_bytes))
         except Unreadable as e:
