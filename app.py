@@ -86,10 +86,8 @@ class Handlers:
 
     def ask_json(self, question: str, k: int = 3, sources: list[str] | None = None) -> dict[str, Any]:
         """Answer with up to k verbatim quotes (optionally only from `sources`): the JSON of `qa ask --json`."""
-        if isinstance(k, bool) or not isinstance(k, (int, float)) or k != int(k):
-            raise gr.Error(f"k must be a whole number (got {k!r}).")
-        try:
-            return ask(question, k=int(k), index=self.index(), sources=sources or None, config=self.config).to_dict()
+        try:  # qa.validate checks question, k and sources as it does for the CLI and the Python API
+            return ask(question, k=k, index=self.index(), sources=sources, config=self.config).to_dict()
         except QAError as e:
             raise gr.Error(str(e)) from e
 
