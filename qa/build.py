@@ -32,6 +32,7 @@ from .index import (
 )
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
+from .terminal import printable
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -58,11 +59,11 @@ class BuildReport:
             f"Documents: {self.documents}   chunks: {self.chunks}",
             f"Re-embedded: {len(self.reembedded)}   reused: {len(self.reused)}   removed: {len(self.removed)}",
         ]
-        lines += [f"  re-embedded {s}" for s in self.reembedded]
-        lines += [f"  removed {s}" for s in self.removed]
+        lines += [f"  re-embedded {printable(s)}" for s in self.reembedded]
+        lines += [f"  removed {printable(s)}" for s in self.removed]
         lines.append(f"Skipped files: {len(self.skipped)}")
-        lines += [f"  {s.source}: {s.reason}" for s in self.skipped]
-        lines += list(self.notes)
+        lines += [f"  {printable(s.source)}: {printable(s.reason)}" for s in self.skipped]
+        lines += [printable(n) for n in self.notes]
         lines.append(f"Time: {self.seconds:.2f} s")
         return "\n".join(lines)
 

@@ -15,11 +15,14 @@ from typing import Any
 
 from .config import Config
 from .errors import BuildCancelled, QAError
+from .terminal import printable
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     config = Config()
     if getattr(args, "index", None):
         config = config.with_(index_dir=Path(args.index))
@@ -30,14 +33,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args, config) or 0)
     except BuildCancelled as e:
-        print(f"cancelled: {e}", file=sys.stderr)
+        print(f"cancelled: {printable(e)}", file=sys.stderr)
         return 130
     except QAError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+class _SafeFormatter(logging.Formatter):
+    """Warnings name files and quote reasons: print them without their control characters."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), multiline=True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,7 +98,7 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     cancel = threading.Event()
     with _ctrl_c_sets(cancel):
         report = build_index(config, full=args.full, progress=True, cancel=cancel)
-    print(report.summary())
+    print(printable(report.summary(), multiline=True))
     return 0
 
 
@@ -122,8 +132,8 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
         _print_json(rows)
         return 0
     for r in rows:
-        when = r.get("indexed_at", "?")
-        print(f"{r['source']}\n    {r['title']} — {r['kind']}, {r['chunks']} chunks, indexed {when}")
+        source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
+        print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
     return 0
 
 
@@ -138,7 +148,7 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
             "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
         })
     else:
-        print(doc.text)
+        print(printable(doc.text, multiline=True))
     return 0
 
 
@@ -159,28 +169,29 @@ def _warn_if_stale(config: Config) -> None:
 
     changes = corpus_changes(config)
     if changes:
-        shown = "; ".join(changes[:5]) + (" …" if len(changes) > 5 else "")
-        print(f"note: {config.corpus_dir} changed since the index was built ({shown}). "
+        shown = printable("; ".join(changes[:5]) + (" …" if len(changes) > 5 else ""))
+        print(f"note: {printable(config.corpus_dir)} changed since the index was built ({shown}). "
               "Run `python -m qa build` to update it.", file=sys.stderr)
 
 
 def render_text(answer: dict[str, Any]) -> str:
-    """The readable form of an answer for a terminal."""
-    lines = [f"Q: {answer['question']}", ""]
+    """The readable form of an answer for a terminal; text from the documents is made safe to print."""
+    lines = [f"Q: {printable(answer['question'])}", ""]
     if answer["abstained"]:
         lines.append("The documents do not answer this question.")
         if answer.get("related"):
             lines += ["", "Related passages (not an answer):"]
-            lines += [f"  - {q['title']}: “{_short(q['text'])}”" for q in answer["related"]]
+            lines += [f"  - {printable(q['title'])}: “{printable(_short(q['text']))}”" for q in answer["related"]]
         return "\n".join(lines)
     if answer["conflict"]:
-        lines += [f"Conflict — {answer['conflict_note']}", ""]
+        lines += [f"Conflict — {printable(answer['conflict_note'])}", ""]
     for n, q in enumerate(answer["quotes"], 1):
-        lines += [textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")]
+        text = textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")
+        lines += [printable(text, multiline=True)]
         parts = (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}")
         where = ", ".join(x for x in parts if x)
-        lines += [f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
-                  f"chars {q['start']}–{q['end']}; score {q['score']:.2f}", ""]
+        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
+                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}"), ""]
     return "\n".join(lines).rstrip()
 
 
@@ -191,6 +202,8 @@ def _short(text: str, n: int = 160) -> str:
 def _eval(args: argparse.Namespace, config: Config) -> int:
     from .evaluate import evaluate
 
+    if args.calibrate is not None and not 0 < args.calibrate <= 1:
+        raise QAError(f"--calibrate takes a rate above 0 and at most 1, such as 0.92 (got {args.calibrate}).")
     if not Path(args.file).is_file():
         raise QAError(f"No evaluation file at {args.file}. Pass a SQuAD-2.0-format JSON file.")
     result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None,
@@ -199,7 +212,7 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
         _print_json(result)
     else:
         for key, value in result.items():
-            print(f"{key:>18}: {value}")
+            print(f"{key:>18}: {printable(value)}")
     return 0
 
 
