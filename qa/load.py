@@ -19,7 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, Tag
 from pypdf import PdfReader
 
 from qa.errors import CorpusError, Unreadable
@@ -265,8 +265,23 @@ def _extract_html(data: bytes) -> _Extracted:
             raise Unreadable(f"{e} (the page declares charset {declared.group(1).decode()})") from e
         raise
     soup = BeautifulSoup(html, "html.parser")
+    depth = _depth(soup)
+    if depth > _MAX_HTML_DEPTH:  # marking blocks costs time quadratic in the depth
+        raise Unreadable(f"HTML nested {depth} elements deep (the limit is {_MAX_HTML_DEPTH})")
     title = " ".join(soup.title.get_text().split()) if soup.title else None
     return _Extracted(_visible_text(soup), title or None)
+
+
+_MAX_HTML_DEPTH = 1000
+
+
+def _depth(soup: BeautifulSoup) -> int:
+    deepest, stack = 0, [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]
+    return deepest
 
 
 def _visible_text(soup: BeautifulSoup) -> str:
