@@ -21,14 +21,15 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio is imported
 
 import gradio as gr
+from starlette.middleware import Middleware
 
-from qa import Config, Index, IndexMissingError, QAError, ask, build_index, feedback, followup, load_index, ui
+from qa import Config, Index, IndexMissingError, QAError, ask, build_index, feedback, followup, load_index, ui, uploads
+from qa.guard import Guard, LoginThrottle
 from qa.rebuild import Rebuild
 from qa.removal import remove_from_corpus
 
 log = logging.getLogger("qa.app")
 WEB = Path(__file__).resolve().parent / "web"
-UPLOAD_LIMIT_BYTES = 10_000_000
 MAX_TURNS = 20
 # System fonts only: nothing is fetched from a font service.
 THEME = gr.themes.Default(
@@ -63,10 +64,8 @@ class Handlers:
 
     def ask_json(self, question: str, k: int = 3, sources: list[str] | None = None) -> dict[str, Any]:
         """Answer with up to k verbatim quotes (optionally only from `sources`): the JSON of `qa ask --json`."""
-        if isinstance(k, bool) or not isinstance(k, (int, float)) or k != int(k):
-            raise gr.Error(f"k must be a whole number (got {k!r}).")
-        try:
-            return ask(question, k=int(k), index=self.index(), sources=sources or None, config=self.config).to_dict()
+        try:  # qa.validate checks question, k and sources as it does for the CLI and the Python API
+            return ask(question, k=k, index=self.index(), sources=sources, config=self.config).to_dict()
         except QAError as e:
             raise gr.Error(str(e)) from e
 
@@ -182,17 +181,15 @@ class Handlers:
                 gr.Row(visible=False))
 
     def add_files(self, files: list[str] | None) -> tuple[str, None]:
-        lines, added = [], 0
-        for path in files or []:
-            try:
-                target = ui.add_to_corpus(Path(path), self.config.corpus_dir, max_bytes=UPLOAD_LIMIT_BYTES)
-                lines.append(f"Added {target.name}.")
-                added += 1
-            except QAError as e:
-                lines.append(str(e))
+        """Add uploads to the corpus; a file the loader cannot read is refused with its reason."""
+        try:
+            added, refused = uploads.add_uploads([Path(p) for p in files or []], self.config)
+        except QAError as e:
+            return ui.error_html(str(e)), None
+        lines = [f"Added {p.name}." for p in added] + refused
         if added:
             lines.append("Press Rebuild to index what was added.")
-        return " ".join(lines), None
+        return ui.upload_report_html(lines), None
 
     def rebuild(self) -> Iterator[tuple]:
         """Run a rebuild in the background, drawing its progress until it ends; then refresh the page's parts."""
@@ -280,8 +277,9 @@ def make_demo(h: Handlers) -> gr.Blocks:
                 doc_view = gr.HTML("", elem_id="qa-doc-view")
                 if not h.read_only:
                     with gr.Row():
-                        files = gr.File(file_count="multiple", file_types=list(ui.UPLOAD_TYPES),
-                                        label="Add documents (.txt .md .html .pdf, up to 10 MB)", elem_id="qa-upload")
+                        files = gr.File(file_count="multiple", file_types=list(uploads.UPLOAD_TYPES),
+                                        label=f"Add documents (.txt .md .html .pdf, up to "
+                                              f"{h.config.max_file_bytes // 1_000_000} MB)", elem_id="qa-upload")
                         with gr.Column():
                             with gr.Row():
                                 rebuild_button = gr.Button("Rebuild index", elem_id="qa-rebuild")
@@ -320,7 +318,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
             rebuild_button.click(lambda: gr.Button(visible=True), None, cancel_button, **HIDDEN).then(
                 h.rebuild, None, [status, table, doc_picker, sources, blurb, examples, cancel_button],
                 show_progress="hidden", **HIDDEN)
-            cancel_button.click(h.cancel, None, status, show_progress="hidden", **HIDDEN)
+            cancel_button.click(h.cancel, None, status, queue=False, show_progress="hidden", **HIDDEN)
     return demo
 
 
@@ -365,8 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    guard = Middleware(Guard, read_only=args.read_only, throttle=LoginThrottle() if auth else None)
     demo.queue().launch(server_name=args.host, server_port=args.port, auth=auth, theme=THEME, css=web("app.css"),
-                        max_file_size=UPLOAD_LIMIT_BYTES, ssr_mode=False, footer_links=["api"])
+                        max_file_size=config.max_file_bytes, ssr_mode=False, footer_links=["api"],
+                        app_kwargs={"middleware": [guard]})
     return 0
 
 

@@ -11,11 +11,7 @@ from dataclasses import dataclass
 
 from .build import BuildReport, build_index
 from .config import Config
-from .errors import QAError
-
-
-class BuildCancelled(QAError):
-    """The build was cancelled; the previous index is unchanged."""
+from .errors import BuildCancelled, QAError
 
 
 @dataclass(frozen=True)
@@ -73,18 +69,17 @@ class Rebuild:
         return self._state
 
     def _progress(self, fraction: float, message: str) -> None:
-        if self._cancel.is_set():
-            raise BuildCancelled("Rebuild cancelled; the index was left as it was.")
         elapsed = time.monotonic() - self._started
         left = elapsed * (1 - fraction) / fraction if fraction >= 0.1 and elapsed >= 1 else None
         self._state = Snapshot(fraction, message, left, done=False)
 
     def _run(self) -> None:
         try:
-            report = build_index(self.config, on_progress=self._progress)
+            report = build_index(self.config, on_progress=self._progress, cancel=self._cancel)
             self._state = Snapshot(1.0, "Done", 0.0, done=True, report=report)
-        except BuildCancelled as e:
-            self._state = Snapshot(self._state.fraction, str(e), None, done=True, error=str(e), cancelled=True)
+        except BuildCancelled:
+            note = "Rebuild cancelled; the index was left as it was and keeps answering."
+            self._state = Snapshot(self._state.fraction, note, None, done=True, error=note, cancelled=True)
         except QAError as e:
             self._state = Snapshot(self._state.fraction, str(e), None, done=True, error=str(e))
         except Exception as e:  # a bug must not leave the page waiting forever

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from .conflicts import facts, question_kind
-from .errors import CorpusError
 from .export import conversation_markdown, quote_with_citation
 from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
     TARGET_ID,
@@ -29,9 +27,6 @@ from .ui_docs import (  # noqa: F401  (the documents view and landing view are p
     short_title,
     source_choices,
 )
-
-UPLOAD_TYPES = (".txt", ".md", ".html", ".pdf")
-
 
 # ---------------------------------------------------------------- answers
 
@@ -210,6 +205,11 @@ def _duration(seconds: float) -> str:
     return f"{max(1, round(seconds))} s" if seconds < 90 else f"{round(seconds / 60)} min"
 
 
+def upload_report_html(lines: Sequence[str]) -> str:
+    """What became of each uploaded file, one line each."""
+    return "".join(f"<p>{esc(line)}</p>" for line in lines)
+
+
 def build_report_html(headline: str, skipped: Sequence[tuple[str, str]]) -> str:
     """The result of a rebuild, with every file that was skipped and why."""
     out = f"<p><strong>{esc(headline)}</strong></p>"
@@ -218,43 +218,3 @@ def build_report_html(headline: str, skipped: Sequence[tuple[str, str]]) -> str:
         noun = "file" if len(skipped) == 1 else "files"
         out += f'<p>Skipped {len(skipped)} {noun}:</p><ul class="qa-skipped">{rows}</ul>'
     return out
-
-
-# ---------------------------------------------------------------- upload
-
-def safe_name(filename: str) -> str:
-    """A plain file name for the corpus folder: no folders, no leading dot, only letters, digits, ``.-_``."""
-    name = re.sub(r"[^\w.-]+", "-", Path(filename).name).strip(".-_") or "document"
-    return name
-
-
-def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_name: str | None = None) -> Path:
-    """Copy an uploaded file into the corpus folder and return its new path; never overwrites.
-
-    A name already taken gets a numeric suffix (``notes-2.txt``). Raises CorpusError for an
-    unsupported type, an oversized file, or a file identical to one already in the corpus.
-    """
-    name = safe_name(original_name or upload.name)
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_TYPES:
-        raise CorpusError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added.")
-    size = upload.stat().st_size
-    if size > max_bytes:
-        raise CorpusError(f"{name} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
-    data = upload.read_bytes()
-    for existing in corpus_dir.rglob(f"*{suffix}"):
-        if existing.is_file() and existing.stat().st_size == size and existing.read_bytes() == data:
-            raise CorpusError(f"{name} is already in the corpus as {existing.relative_to(corpus_dir).as_posix()}.")
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(name).stem
-    for n in range(1, 1000):
-        target = corpus_dir / (name if n == 1 else f"{stem}-{n}{suffix}")
-        if Path(f"{target}.meta.json").exists():
-            continue  # a sidecar without its file would describe the upload
-        try:
-            with target.open("xb") as f:  # exclusive: a concurrent upload of the same name cannot be overwritten
-                f.write(data)
-            return target
-        except FileExistsError:
-            continue
-    raise CorpusError(f"Too many files named like {name} in the corpus. Rename the file and upload it again.")

@@ -6,12 +6,12 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from qa import Config, build_index, export, feedback, followup, ui
-from qa.errors import CorpusError, QAError
-from qa.rebuild import BuildCancelled
+from qa.errors import BuildCancelled, CorpusError, QAError
 from qa.removal import remove_from_corpus
 
 from .conftest import CORPUS, ROOT
@@ -143,15 +143,15 @@ def test_a_build_cancelled_part_way_leaves_the_live_index(tmp_path, default_conf
     config = default_config.with_(corpus_dir=corpus, index_dir=tmp_path / "index")
     live = (config.index_dir / "CURRENT").read_text()
     (corpus / "extra.txt").write_text("The Quimby Lighthouse was built in 1887. " * 40)
-    seen = []
+    seen, cancel = [], threading.Event()
 
-    def stop_when_embedding(fraction: float, message: str) -> None:
+    def cancel_when_embedding(fraction: float, message: str) -> None:
         seen.append(message)
         if message.startswith("Embedding"):
-            raise BuildCancelled("cancelled")
+            cancel.set()  # what the Cancel button does
 
     with pytest.raises(BuildCancelled):
-        build_index(config, on_progress=stop_when_embedding)
+        build_index(config, on_progress=cancel_when_embedding, cancel=cancel)
     assert (config.index_dir / "CURRENT").read_text() == live
     assert sorted(p.name for p in config.index_dir.iterdir() if p.name.startswith("build-")) == [live.strip()]
     assert any(m.startswith("Reading documents: 3 of 3") for m in seen)
