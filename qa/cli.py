@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .embed import BACKENDS
 from .errors import QAError
 
 
@@ -23,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(corpus_dir=Path(args.corpus))
     if getattr(args, "model", None):
         config = config.with_(model=args.model)
+    if getattr(args, "backend", None):
+        config = config.with_(embed_backend=args.backend)
     try:
         return int(args.run(args, config) or 0)
     except QAError as e:
@@ -41,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", help="folder of documents (default: corpus/)")
     b.add_argument("--index", help="index folder (default: index/)")
     b.add_argument("--model", help="local sentence-transformers model folder")
+    b.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
     b.set_defaults(run=_build)
 
@@ -60,12 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
     a.add_argument("--index")
     a.add_argument("--model")
+    a.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     a.add_argument("--source", action="append", dest="sources", help="restrict to this document (repeatable)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(run=_ask)
 
     e = sub.add_parser("eval", help="evaluate on a SQuAD-2.0-format file")
     e.add_argument("file", metavar="FILE")
+    e.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",

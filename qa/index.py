@@ -3,8 +3,11 @@
 Layout of an index folder::
 
     index/CURRENT            name of the live build folder (replaced atomically)
-    index/build-<id>/        manifest.json, vectors.faiss, sentences.npy, chunks.jsonl,
-                             documents.jsonl, bm25/ (bm25s's own files)
+    index/build-<id>/        manifest.json, vectors.npy + vectors.faiss (chunks), sentences.npy +
+                             sentences.faiss, chunks.jsonl, documents.jsonl, bm25/ (bm25s's own files)
+
+The ``.npy`` files hold the raw vectors (memory-mapped on load); the ``.faiss`` files hold the search
+structure that :mod:`qa.vectors` chose for their number (exact flat, or IVF with measured recall).
 
 A build writes a new ``build-<id>`` beside the live one and then swaps ``CURRENT``, so a build that
 crashes or is killed leaves the previous index intact and loadable.
@@ -23,14 +26,16 @@ from typing import Any
 import faiss
 import numpy as np
 
+from . import vectors as search
 from .config import Config
-from .embed import Embedder, load_embedder
+from .embed import Embedder, embedder_for, vector_family
 from .errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
 from .lexical import Lexical
 from .records import Chunk, Document, Section
+from .vectors import FLAT_BELOW, Ann
 
 FORMAT = "qa-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
 
 
@@ -39,39 +44,59 @@ class Index:
 
     def __init__(self, folder: Path, manifest: dict[str, Any], documents: dict[str, Document],
                  chunks: list[Chunk], vectors: faiss.Index, sentence_vectors: np.ndarray,
-                 lexical: Lexical, embedder: Embedder, config: Config):
+                 lexical: Lexical, embedder: Embedder, config: Config, *, chunk_vectors: np.ndarray | None = None,
+                 sentence_index: faiss.Index | None = None):
         self.folder = folder
         self.manifest = manifest
         self.documents = documents
         self.chunks = chunks
         self.vectors = vectors
         self.sentence_vectors = sentence_vectors
+        self.chunk_vectors = chunk_vectors if chunk_vectors is not None else vectors.reconstruct_n(0, vectors.ntotal)
+        self.sentence_index = sentence_index
+        ann = manifest.get("ann") or {}
+        self.ann = {part: Ann(**ann[part]) if part in ann else Ann("flat") for part in ("chunks", "sentences")}
         self.lexical = lexical
         self.embedder = embedder
         self.config = config
         self.sentences: list[tuple[str, int, int]] = [
             (d.source, s, e) for d in documents.values() for s, e in d.sentences
         ]
-        self._lock = threading.Lock()  # torch inference and faiss search from several UI threads
+        self.source_chunks = _id_ranges(c.source for c in chunks)
+        self.source_sentences = _id_ranges(source for source, _, _ in self.sentences)
+        self._lock = threading.Lock()  # inference and faiss search from several UI threads
 
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             return self.embedder.encode(texts, batch_size=self.config.embed_batch_size)
 
-    def dense_search(self, qvec: np.ndarray, k: int) -> list[tuple[int, float]]:
-        k = min(k, self.vectors.ntotal)
-        if k <= 0:
+    def dense_search(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None = None
+                     ) -> list[tuple[int, float]]:
+        """Best ``k`` chunks by cosine, searched only among ``sources`` when given (inside the search)."""
+        return search.search(self.vectors, self.ann["chunks"], qvec, k, _ids(self.source_chunks, sources))
+
+    def chunk_dense(self, qvec: np.ndarray, chunk_id: int) -> float:
+        return float(self.chunk_vectors[int(chunk_id)] @ np.asarray(qvec, dtype=np.float32).ravel())
+
+    def nearest_sentences(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None = None) -> list[int]:
+        """Ids of the ``k`` sentences nearest the question (an ANN search, never a scan of all sentences)."""
+        if not self.sentences:
             return []
-        scores, ids = self.vectors.search(np.asarray(qvec, dtype=np.float32).reshape(1, -1), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        if self.sentence_index is None:
+            self.sentence_index = search.build(np.asarray(self.sentence_vectors))[0]
+        ids = _ids(self.source_sentences, sources)
+        return [i for i, _ in search.search(self.sentence_index, self.ann["sentences"], qvec, k, ids)]
+
+    def sentence_scores(self, qvec: np.ndarray) -> SentenceScores:
+        """Cosines of the question with sentences, computed for the sentences asked for only."""
+        return SentenceScores(self.sentence_vectors, np.asarray(qvec, dtype=np.float32).ravel())
 
     def bm25_scores(self, query: str) -> np.ndarray:
         return self.lexical.scores(query)
 
     def bm25_search(self, query: str, k: int) -> list[tuple[int, float]]:
         scores = self.bm25_scores(query)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in search.top_k(scores, k) if scores[i] > 0]
 
     def document(self, source: str) -> Document:
         try:
@@ -82,10 +107,46 @@ class Index:
             ) from None
 
 
+class SentenceScores:
+    """``scores[i]`` is sentence ``i``'s cosine with the question; an int array of ids gives an array."""
+
+    def __init__(self, sentence_vectors: np.ndarray, qvec: np.ndarray):
+        self._vectors = sentence_vectors
+        self.query = qvec
+        self._cache: dict[int, np.float32] = {}
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, (int, np.integer)):
+            i = int(key)
+            if i not in self._cache:
+                self._cache[i] = np.float32(self._vectors[i] @ self.query)
+            return self._cache[i]
+        ids = np.asarray(key, dtype=np.int64)
+        return np.asarray(self._vectors[ids] @ self.query, dtype=np.float32)
+
+
+def _id_ranges(sources: Any) -> dict[str, np.ndarray]:
+    """Source -> its sorted ids (rows are written document by document, so each is one range)."""
+    out: dict[str, list[int]] = {}
+    for i, source in enumerate(sources):
+        out.setdefault(source, []).append(i)
+    return {s: np.asarray(ids, dtype=np.int64) for s, ids in out.items()}
+
+
+def _ids(by_source: dict[str, np.ndarray], sources: frozenset[str] | None) -> np.ndarray | None:
+    if sources is None:
+        return None
+    parts = [by_source[s] for s in sorted(sources) if s in by_source]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
 # ---------------------------------------------------------------- writing
 
 def write_index(root: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
-                vectors: np.ndarray, sentence_vectors: np.ndarray) -> Path:
+                vectors: np.ndarray, sentence_vectors: np.ndarray, *, flat_below: int = FLAT_BELOW) -> Path:
     """Write a complete index into a fresh folder under ``root`` and make it the live one."""
     root.mkdir(parents=True, exist_ok=True)
     name = f"build-{os.getpid()}-{os.urandom(4).hex()}"
@@ -93,12 +154,16 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     tmp.mkdir()
     _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
     _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(flat, str(tmp / "vectors.faiss"))
-    np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
+    ann = {}
+    for part, rows, name in (("chunks", vectors, "vectors"), ("sentences", sentence_vectors, "sentences")):
+        rows = np.ascontiguousarray(rows, dtype=np.float32)
+        np.save(tmp / f"{name}.npy", rows, allow_pickle=False)
+        search_index, spec = search.build(rows, flat_below=flat_below)
+        search.save(tmp / f"{name}.faiss", search_index)
+        ann[part] = spec.to_dict()
     Lexical.fit([c.text for c in chunks]).save(tmp / "bm25")
-    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": _checksums(tmp)}
+    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "ann": ann,
+                "files": _checksums(tmp)}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync_tree(tmp)
     final = root / name
@@ -197,6 +262,12 @@ def check_compatible(manifest: dict[str, Any], config: Config, embedder: Embedde
             f"The index was built with embedding model {manifest.get('model_id')}, but the configured model "
             f"is {embedder.model_id}. {_REBUILD} (or configure the model it was built with)."
         )
+    built = (manifest.get("embedding") or {}).get("backend", "torch")
+    if vector_family(built) != vector_family(embedder.backend):
+        raise IndexMismatchError(
+            f"The index was built with the {built} embedding backend, whose vectors do not mix with those of "
+            f"the configured {embedder.backend} backend. {_REBUILD} (or configure embed_backend={built!r})."
+        )
     wanted = chunking_params(config)
     if manifest.get("chunking") != wanted:
         raise IndexMismatchError(
@@ -222,8 +293,19 @@ def load_index(index_dir: Path | str | None = None, config: Config | None = None
     root = Path(index_dir) if index_dir is not None else config.index_dir
     config = config.with_(index_dir=root)
     folder = live_folder(root)
+    loaded = _LOADED.get((folder, config)) if folder is not None else None
+    if loaded is not None:
+        return loaded  # same live build: only CURRENT was read
     read_manifest(root)
-    return _load(folder, config)  # type: ignore[arg-type]
+    index = _load(folder, config)  # type: ignore[arg-type]
+    for key in [k for k in _LOADED if k[0].parent == folder.parent]:  # type: ignore[union-attr]
+        del _LOADED[key]  # an older build of the same index
+    _LOADED[(folder, config)] = index
+    return index
+
+
+#: Loaded indexes by (build folder, config): a request reads only CURRENT to find its index.
+_LOADED: dict[tuple[Path, Config], Index] = {}
 
 
 @lru_cache(maxsize=8)
@@ -231,14 +313,17 @@ def _load(folder: Path, config: Config) -> Index:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     if _checksums(folder) != manifest.get("files"):
         raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
-    embedder = load_embedder(config.model_path())
+    embedder = embedder_for(config)
     check_compatible(manifest, config, embedder)
     documents = {d.source: d for d in map(_document, _read_jsonl(folder / "documents.jsonl"))}
     chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
-    vectors = faiss.read_index(str(folder / "vectors.faiss"))
-    sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+    search_index = search.load(folder / "vectors.faiss")
+    chunk_vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    sentence_vectors = np.load(folder / "sentences.npy", mmap_mode="r", allow_pickle=False)
+    sentence_index = search.load(folder / "sentences.faiss")
     lexical = Lexical.load(folder / "bm25")
-    return Index(folder, manifest, documents, chunks, vectors, sentence_vectors, lexical, embedder, config)
+    return Index(folder, manifest, documents, chunks, search_index, sentence_vectors, lexical, embedder, config,
+                 chunk_vectors=chunk_vectors, sentence_index=sentence_index)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
