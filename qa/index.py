@@ -155,11 +155,11 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
     _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
     ann = {}
-    for part, rows, name in (("chunks", vectors, "vectors"), ("sentences", sentence_vectors, "sentences")):
+    for part, rows, stem in (("chunks", vectors, "vectors"), ("sentences", sentence_vectors, "sentences")):
         rows = np.ascontiguousarray(rows, dtype=np.float32)
-        np.save(tmp / f"{name}.npy", rows, allow_pickle=False)
+        np.save(tmp / f"{stem}.npy", rows, allow_pickle=False)
         search_index, spec = search.build(rows, flat_below=flat_below)
-        search.save(tmp / f"{name}.faiss", search_index)
+        search.save(tmp / f"{stem}.faiss", search_index)
         ann[part] = spec.to_dict()
     Lexical.fit([c.text for c in chunks]).save(tmp / "bm25")
     manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "ann": ann,
