@@ -28,6 +28,7 @@ from .index import (
     load_index,
     prune,
     read_manifest,
+    verified_manifest,
     write_index,
 )
 from .load import RawDocument, Skipped, load_corpus
@@ -176,7 +177,7 @@ def _cleaner_fingerprint() -> str:
 def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skipped: list[Skipped]) -> bool:
     """True when the live index was built from exactly these files with these settings (manifest only)."""
     try:
-        manifest = read_manifest(config.index_dir)
+        manifest = verified_manifest(config.index_dir)
         check_compatible(manifest, config, embedder)
     except QAError:
         return False

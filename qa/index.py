@@ -244,6 +244,15 @@ def read_manifest(root: Path) -> dict[str, Any]:
 _REBUILD = "Run `python -m qa build --full` to rebuild it."
 
 
+def verified_manifest(root: Path) -> dict[str, Any]:
+    """The live manifest after checking every index file against its checksum (IndexMismatchError if not)."""
+    manifest = read_manifest(root)
+    folder = live_folder(root)
+    if folder is None or _checksums(folder) != manifest.get("files"):
+        raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
+    return manifest
+
+
 def _check_format(manifest: dict[str, Any], folder: Path) -> None:
     if manifest.get("format") != FORMAT:
         raise IndexMismatchError(f"{folder} does not hold a qa index. {_REBUILD}")
