@@ -99,10 +99,22 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
+    print(_index_line(manifest))
     for r in rows:
         when = r.get("indexed_at", "?")
         print(f"{r['source']}\n    {r['title']} — {r['kind']}, {r['chunks']} chunks, indexed {when}")
     return 0
+
+
+def _index_line(manifest: dict[str, Any]) -> str:
+    """Search structures, their recall@10 against exact search (measured at build), and the embedding backend."""
+    parts = []
+    for part, ann in (manifest.get("ann") or {}).items():
+        extra = f", nlist {ann['nlist']}, nprobe {ann['nprobe']}" if ann.get("kind") == "ivf" else ""
+        parts.append(f"{part}: {ann.get('count', 0)} vectors, {ann.get('kind')}{extra}, "
+                     f"recall@10 {float(ann.get('recall_at_10', 1.0)):.3f}")
+    backend = (manifest.get("embedding") or {}).get("backend", "torch")
+    return f"Index ({backend} embeddings) — " + "; ".join(parts)
 
 
 def _doc(args: argparse.Namespace, config: Config) -> int:
