@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -33,6 +34,7 @@ from .index import (
 )
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
+from .store import parse_target
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -109,11 +111,23 @@ def build_index(config: Config | None = None, *, full: bool = False, progress: b
         report(0.95, "Writing the index")
         stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
         keys = {r.source: clean_key(r) for r in raws}
-        chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys)
+        chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
+                        previous.manifest if previous else None)
         prune(config.index_dir)
         report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
                        tuple(skipped), time.perf_counter() - started, notes=tuple(notes))
+
+
+def store_target(config: Config) -> dict[str, Any]:
+    """Where the build puts its vectors and BM25: ``config.store``, else where the live index has them."""
+    if config.store:
+        return parse_target(config.store)
+    try:
+        live = read_manifest(config.index_dir).get("store") or {}
+    except QAError:
+        live = {}
+    return {k: v for k, v in live.items() if k in ("kind", "uri")} or {"kind": "faiss"}
 
 
 def corpus_changes(config: Config) -> list[str]:
@@ -303,7 +317,7 @@ def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progre
 
 
 def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
-           skipped: list[Skipped], keys: dict[str, str]) -> int:
+           skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     chunks: list[Chunk] = []
     for p in prepared:
@@ -327,5 +341,6 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     }
     vectors = np.concatenate([p.vectors for p in prepared if p.vectors is not None])
     sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
-    write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors)
+    write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
+                store=store_target(config), previous=previous)
     return len(chunks)

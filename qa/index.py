@@ -23,16 +23,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
 from . import vectors as search
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
 from .errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
-from .lexical import Lexical
 from .records import Chunk, Document, Section
-from .vectors import FLAT_BELOW, Ann
+from .store import Store
+from .store import faiss as faiss_store
+from .vectors import FLAT_BELOW
 
 FORMAT = "qa-index"
 FORMAT_VERSION = 2
@@ -40,23 +40,17 @@ POINTER = "CURRENT"
 
 
 class Index:
-    """A loaded index: documents, chunks, both search structures and the embedder that made them."""
+    """A loaded index: documents, chunks, their vectors, the store that searches them, and the embedder."""
 
     def __init__(self, folder: Path, manifest: dict[str, Any], documents: dict[str, Document],
-                 chunks: list[Chunk], vectors: faiss.Index, sentence_vectors: np.ndarray,
-                 lexical: Lexical, embedder: Embedder, config: Config, *, chunk_vectors: np.ndarray | None = None,
-                 sentence_index: faiss.Index | None = None):
+                 chunks: list[Chunk], chunk_vectors: np.ndarray, sentence_vectors: np.ndarray,
+                 embedder: Embedder, config: Config, store: Store | None = None):
         self.folder = folder
         self.manifest = manifest
         self.documents = documents
         self.chunks = chunks
-        self.vectors = vectors
+        self.chunk_vectors = chunk_vectors
         self.sentence_vectors = sentence_vectors
-        self.chunk_vectors = chunk_vectors if chunk_vectors is not None else vectors.reconstruct_n(0, vectors.ntotal)
-        self.sentence_index = sentence_index
-        ann = manifest.get("ann") or {}
-        self.ann = {part: Ann(**ann[part]) if part in ann else Ann("flat") for part in ("chunks", "sentences")}
-        self.lexical = lexical
         self.embedder = embedder
         self.config = config
         self.sentences: list[tuple[str, int, int]] = [
@@ -64,7 +58,14 @@ class Index:
         ]
         self.source_chunks = _id_ranges(c.source for c in chunks)
         self.source_sentences = _id_ranges(source for source, _, _ in self.sentences)
+        self.store: Store = store or faiss_store.open_store(folder, manifest, self.source_chunks,
+                                                            self.source_sentences)
         self._lock = threading.Lock()  # inference and faiss search from several UI threads
+
+    @property
+    def vectors(self) -> Any:
+        """The FAISS structure over the chunk vectors (embedded store only)."""
+        return getattr(self.store, "chunk_index", None)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
@@ -73,26 +74,21 @@ class Index:
     def dense_search(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None = None
                      ) -> list[tuple[int, float]]:
         """Best ``k`` chunks by cosine, searched only among ``sources`` when given (inside the search)."""
-        return search.search(self.vectors, self.ann["chunks"], qvec, k, _ids(self.source_chunks, sources))
+        return self.store.dense_search(qvec, k, sources)
 
     def chunk_dense(self, qvec: np.ndarray, chunk_id: int) -> float:
         return float(self.chunk_vectors[int(chunk_id)] @ np.asarray(qvec, dtype=np.float32).ravel())
 
     def nearest_sentences(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None = None) -> list[int]:
         """Ids of the ``k`` sentences nearest the question (an ANN search, never a scan of all sentences)."""
-        if not self.sentences:
-            return []
-        if self.sentence_index is None:
-            self.sentence_index = search.build(np.asarray(self.sentence_vectors))[0]
-        ids = _ids(self.source_sentences, sources)
-        return [i for i, _ in search.search(self.sentence_index, self.ann["sentences"], qvec, k, ids)]
+        return self.store.sentence_search(qvec, k, sources) if self.sentences else []
 
     def sentence_scores(self, qvec: np.ndarray) -> SentenceScores:
         """Cosines of the question with sentences, computed for the sentences asked for only."""
         return SentenceScores(self.sentence_vectors, np.asarray(qvec, dtype=np.float32).ravel())
 
     def bm25_scores(self, query: str) -> np.ndarray:
-        return self.lexical.scores(query)
+        return self.store.bm25_scores(query)
 
     def bm25_search(self, query: str, k: int) -> list[tuple[int, float]]:
         scores = self.bm25_scores(query)
@@ -136,40 +132,49 @@ def _id_ranges(sources: Any) -> dict[str, np.ndarray]:
     return {s: np.asarray(ids, dtype=np.int64) for s, ids in out.items()}
 
 
-def _ids(by_source: dict[str, np.ndarray], sources: frozenset[str] | None) -> np.ndarray | None:
-    if sources is None:
-        return None
-    parts = [by_source[s] for s in sorted(sources) if s in by_source]
-    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-
-
 # ---------------------------------------------------------------- writing
 
 def write_index(root: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
-                vectors: np.ndarray, sentence_vectors: np.ndarray, *, flat_below: int = FLAT_BELOW) -> Path:
-    """Write a complete index into a fresh folder under ``root`` and make it the live one."""
+                vectors: np.ndarray, sentence_vectors: np.ndarray, *, flat_below: int = FLAT_BELOW,
+                store: dict[str, Any] | None = None, previous: dict[str, Any] | None = None) -> Path:
+    """Write a complete index into a fresh folder under ``root`` and make it the live one.
+
+    ``store`` (from :func:`qa.store.parse_target`) says where the vectors and BM25 are searched; a
+    Milvus store is updated in place, only for documents that differ from ``previous`` (the live
+    manifest).
+    """
     root.mkdir(parents=True, exist_ok=True)
     name = f"build-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = root / f".tmp-{name}"
     tmp.mkdir()
     _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
     _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
-    ann = {}
-    for part, rows, stem in (("chunks", vectors, "vectors"), ("sentences", sentence_vectors, "sentences")):
-        rows = np.ascontiguousarray(rows, dtype=np.float32)
-        np.save(tmp / f"{stem}.npy", rows, allow_pickle=False)
-        search_index, spec = search.build(rows, flat_below=flat_below)
-        search.save(tmp / f"{stem}.faiss", search_index)
-        ann[part] = spec.to_dict()
-    Lexical.fit([c.text for c in chunks]).save(tmp / "bm25")
-    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "ann": ann,
-                "files": _checksums(tmp)}
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
+    np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+    np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
+    store = store or {"kind": "faiss"}
+    if store["kind"] == "milvus":
+        from .store import milvus
+
+        by_source = {d.source: d for d in documents}
+        entry = milvus.write(store, _collection_name(root), by_source, chunks, vectors, sentence_vectors, previous)
+        manifest = {**manifest, "store": entry}
+    else:
+        ann = faiss_store.write(tmp, [c.text for c in chunks], vectors, sentence_vectors, flat_below=flat_below)
+        manifest = {**manifest, "store": {"kind": "faiss"}, "ann": ann}
+    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": _checksums(tmp)}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync_tree(tmp)
     final = root / name
     os.rename(tmp, final)
     _swap_pointer(root, name)
     return final
+
+
+def _collection_name(root: Path) -> str:
+    """Milvus collection prefix of an index folder: stable per folder, so rebuilds update the same rows."""
+    return "qa_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:
@@ -326,13 +331,14 @@ def _load(folder: Path, config: Config) -> Index:
     check_compatible(manifest, config, embedder)
     documents = {d.source: d for d in map(_document, _read_jsonl(folder / "documents.jsonl"))}
     chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
-    search_index = search.load(folder / "vectors.faiss")
     chunk_vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
     sentence_vectors = np.load(folder / "sentences.npy", mmap_mode="r", allow_pickle=False)
-    sentence_index = search.load(folder / "sentences.faiss")
-    lexical = Lexical.load(folder / "bm25")
-    return Index(folder, manifest, documents, chunks, search_index, sentence_vectors, lexical, embedder, config,
-                 chunk_vectors=chunk_vectors, sentence_index=sentence_index)
+    store = None
+    if (manifest.get("store") or {}).get("kind") == "milvus":
+        from .store import milvus
+
+        store = milvus.open_store(manifest["store"], documents, chunks)
+    return Index(folder, manifest, documents, chunks, chunk_vectors, sentence_vectors, embedder, config, store)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

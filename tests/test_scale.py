@@ -132,7 +132,7 @@ def test_index_above_the_threshold_uses_ivf_and_reports_it(tmp_path):
     assert ann["chunks"]["kind"] == "ivf" and ann["chunks"]["recall_at_10"] >= 0.95
     assert ann["sentences"]["kind"] == "flat" and folder.parent == tmp_path / "big"
     big = load_index(tmp_path / "big", config)
-    assert big.ann["chunks"].kind == "ivf" and big.dense_search(big.chunk_vectors[7], 1)[0][0] == 7
+    assert big.store.ann["chunks"].kind == "ivf" and big.dense_search(big.chunk_vectors[7], 1)[0][0] == 7
 
 
 def test_loaded_index_is_reused_until_current_changes(tmp_path):
