@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="evaluate on a SQuAD-2.0-format file")
     e.add_argument("file", metavar="FILE")
+    e.add_argument("--store", help="store for the evaluation index: faiss (default), milvus://HOST:PORT or a .db file")
     e.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")

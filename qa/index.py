@@ -61,6 +61,7 @@ class Index:
         self.store: Store = store or faiss_store.open_store(folder, manifest, self.source_chunks,
                                                             self.source_sentences)
         self._lock = threading.Lock()  # inference and faiss search from several UI threads
+        self._bm25_recent: dict[str, np.ndarray] = {}
 
     @property
     def vectors(self) -> Any:
@@ -88,7 +89,12 @@ class Index:
         return SentenceScores(self.sentence_vectors, np.asarray(qvec, dtype=np.float32).ravel())
 
     def bm25_scores(self, query: str) -> np.ndarray:
-        return self.store.bm25_scores(query)
+        """BM25 score per chunk; the last few queries are remembered, so one question scores BM25 once."""
+        scores = self._bm25_recent.get(query)
+        if scores is None:
+            scores = self.store.bm25_scores(query)
+            self._bm25_recent = {**dict(list(self._bm25_recent.items())[-3:]), query: scores}
+        return scores
 
     def bm25_search(self, query: str, k: int) -> list[tuple[int, float]]:
         scores = self.bm25_scores(query)

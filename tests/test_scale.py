@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa import Config, IndexMismatchError, ask, build_index, load_index
+from qa import Config, IndexMismatchError, ask, build_index, load_index, vectors
 from qa import build as build_module
-from qa import vectors
 from qa.embed import embedder_for
 
 from .conftest import BLOG, CORPUS, WIKI
@@ -100,6 +99,7 @@ def _clustered(n: int, dim: int = 64, seed: int = 1) -> np.ndarray:
 def test_ann_is_chosen_by_size_with_measured_recall(tmp_path):
     x = _clustered(6000)
     small, small_ann = vectors.build(x[:500], flat_below=1000)
+    assert small.ntotal == 500
     assert small_ann.kind == "flat" and small_ann.recall_at_10 == 1.0
     index, ann = vectors.build(x, flat_below=1000)
     assert ann.kind == "ivf" and ann.nlist >= 64 and 1 <= ann.nprobe <= ann.nlist
