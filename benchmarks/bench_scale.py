@@ -13,6 +13,8 @@ What is real and what is synthetic:
   replaced by a random token so that the vocabulary grows with size; real SQuAD questions.
 - ``build``: the real pipeline on the SQuAD paragraphs (real model), cold build, nothing changed,
   one document changed; against a checkout of the previous pipeline (``--base``) in the same run.
+- ``app``: ``python app.py`` from start to its first ``/ask`` answer (index already built), and its
+  RSS after 100 questions, against ``--base`` in the same run.
 - ``ask``: warm ``ask`` on the default corpus, and on SQuAD paragraphs varied (sentence order
   rotated) up to ~36.8k chunks, built with a fake document encoder (seeded random vectors; the
   questions are embedded by the real model), so the timing is real and the answers are not.
@@ -330,6 +332,60 @@ def ask_part(work: Path, questions: list[str], target_chunks: int) -> dict:
             "ann_big": big.manifest.get("ann")}
 
 
+# ---------------------------------------------------------------- app
+
+def app_once(checkout: Path, corpus: Path, index: Path, questions: list[str]) -> dict:
+    """Seconds from starting ``python app.py`` to its first answer, and its RSS after the questions."""
+    import socket
+
+    import gradio_client
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONPATH": str(checkout)}
+    t = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(checkout / "app.py"), "--port", str(port), "--corpus", str(corpus),
+                                "--index", str(index)], cwd=checkout, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                client = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
+                client.predict(questions[0], api_name="/ask")
+                break
+            except Exception:
+                if process.poll() is not None or time.perf_counter() - t > 600:
+                    raise RuntimeError("app.py did not answer") from None
+                time.sleep(0.2)
+        first = time.perf_counter() - t
+        for q in questions[:100]:
+            client.predict(q, api_name="/ask")
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        rss = int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    return {"first_answer_s": first, "rss_after_100_mib": rss}
+
+
+def app_part(work: Path, base: Path | None, runs: int, questions: list[str]) -> dict:
+    corpus = work / "appcorpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    ours, theirs = [], []
+    for _ in range(runs):  # interleaved; each app builds its own index on first start, timed from the 2nd
+        ours.append(app_once(ROOT, corpus, work / "app-ours", questions))
+        if base is not None:
+            theirs.append(app_once(base, corpus, work / "app-base", questions))
+    med = statistics.median
+    out = {"first_answer_s": med(r["first_answer_s"] for r in ours[1:] or ours),
+           "rss_after_100_mib": med(r["rss_after_100_mib"] for r in ours)}
+    if theirs:
+        out |= {"base_first_answer_s": med(r["first_answer_s"] for r in theirs[1:] or theirs),
+                "base_rss_after_100_mib": med(r["rss_after_100_mib"] for r in theirs)}
+    return out
+
+
 # ---------------------------------------------------------------- plot
 
 def plot(results: dict, path: Path) -> None:
@@ -367,7 +423,7 @@ def plot(results: dict, path: Path) -> None:
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    p.add_argument("--parts", nargs="+", default=["vectors", "bm25", "build", "ask"])
+    p.add_argument("--parts", nargs="+", default=["vectors", "bm25", "build", "ask", "app"])
     p.add_argument("--base", type=Path, default=None, help="checkout of the previous pipeline, for build ratios")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--ask-chunks", type=int, default=36_800)
@@ -392,6 +448,9 @@ def main() -> None:
         if "build" in args.parts:
             results["build"] = build_part(work, args.base, args.runs)
             print(json.dumps(results["build"]), flush=True)
+        if "app" in args.parts:
+            results["app"] = app_part(work, args.base, args.runs + 1, squad_questions()[:100])
+            print(json.dumps(results["app"]), flush=True)
         if "ask" in args.parts:
             results["ask"] = ask_part(work, squad_questions()[:150], args.ask_chunks)
             print(json.dumps(results["ask"]), flush=True)

@@ -16,9 +16,6 @@ from qa.store import parse_target
 
 from .conftest import BLOG, CORPUS, WIKI, squad_path
 
-pytest.importorskip("pymilvus")
-pytest.importorskip("milvus_lite")
-
 QUESTIONS = [
     "How long did the Soviet–Japanese Neutrality Pact remain in effect?",
     "When did the Battle of Lake Khasan take place?",
