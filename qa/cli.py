@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .embed import BACKENDS
 from .errors import BuildCancelled, QAError
 from .terminal import printable
 
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(corpus_dir=Path(args.corpus))
     if getattr(args, "model", None):
         config = config.with_(model=args.model)
+    if getattr(args, "store", None):
+        config = config.with_(store=args.store)
+    if getattr(args, "backend", None):
+        config = config.with_(embed_backend=args.backend)
     try:
         return int(args.run(args, config) or 0)
     except BuildCancelled as e:
@@ -58,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", help="folder of documents (default: corpus/)")
     b.add_argument("--index", help="index folder (default: index/)")
     b.add_argument("--model", help="local sentence-transformers model folder")
+    b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
+    b.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
     b.set_defaults(run=_build)
 
@@ -77,12 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
     a.add_argument("--index")
     a.add_argument("--model")
+    a.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     a.add_argument("--source", action="append", dest="sources", help="restrict to this document (repeatable)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(run=_ask)
 
     e = sub.add_parser("eval", help="evaluate on a SQuAD-2.0-format file")
     e.add_argument("file", metavar="FILE")
+    e.add_argument("--store", help="store for the evaluation index: faiss (default), milvus://HOST:PORT or a .db file")
+    e.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",
@@ -137,10 +147,22 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
+    print(_index_line(manifest))
     for r in rows:
         source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
         print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
     return 0
+
+
+def _index_line(manifest: dict[str, Any]) -> str:
+    """Search structures, their recall@10 against exact search (measured at build), and the embedding backend."""
+    parts = []
+    for part, ann in (manifest.get("ann") or {}).items():
+        extra = f", nlist {ann['nlist']}, nprobe {ann['nprobe']}" if ann.get("kind") == "ivf" else ""
+        parts.append(f"{part}: {ann.get('count', 0)} vectors, {ann.get('kind')}{extra}, "
+                     f"recall@10 {float(ann.get('recall_at_10', 1.0)):.3f}")
+    backend = (manifest.get("embedding") or {}).get("backend", "torch")
+    return f"Index ({backend} embeddings) — " + "; ".join(parts)
 
 
 def _doc(args: argparse.Namespace, config: Config) -> int:
