@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import sys
 import time
 from collections.abc import Iterator
@@ -48,6 +49,25 @@ HIDDEN: dict[str, Any] = {"api_visibility": "private"}
 
 def web(name: str) -> str:
     return (WEB / name).read_text(encoding="utf-8")
+
+
+def browser_key(config: Config, *, read_only: bool) -> str | None:
+    """The key that seals the conversation kept in the browser, kept in the data folder so that a
+    conversation outlives a restart of the app (None: a new key each start)."""
+    path = feedback.data_dir(config) / "browser-state.key"
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except OSError:
+        if read_only:
+            return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(16)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(key)
+    except FileExistsError:  # another start wrote one first
+        return path.read_text(encoding="utf-8").strip() or None
+    return key
 
 
 class Handlers:
@@ -229,7 +249,8 @@ def make_demo(h: Handlers) -> gr.Blocks:
     with gr.Blocks(title="Ask the documents", analytics_enabled=False) as demo:
         gr.HTML(THEME_PICKER, js_on_load=web("theme.js"), elem_id="qa-header")
         blurb = gr.HTML(ui.corpus_blurb(idx.documents.values()))
-        history = gr.BrowserState([], storage_key="qa-conversation")
+        history = gr.BrowserState([], storage_key="qa-conversation",
+                                  secret=browser_key(h.config, read_only=h.read_only))
         undo_state = gr.State([])
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):

@@ -11,9 +11,8 @@ def citation_text(q: Mapping[str, Any]) -> str:
     parts = [q["title"]]
     if q.get("section"):
         parts.append(f"section “{q['section']}”")
-    where = q["source"] + (f", line {int(q['line'])}" if q.get("line") else "")
-    where += f", page {int(q['page'])}" if q.get("page") else ""
-    parts.append(where)
+    places = [f"{unit} {int(q[unit])}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    parts.append(", ".join([q["source"], *places]))
     if q.get("date"):
         parts.append(str(q["date"]))
     if q.get("url"):

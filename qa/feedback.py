@@ -30,9 +30,14 @@ VERDICTS = ("up", "down")
 MAX_NOTE_CHARS = 2_000
 
 
+def data_dir(config: Config) -> Path:
+    """The web app's own files (feedback, removed documents): a ``data`` folder beside the index folder."""
+    return Path(config.index_dir).resolve().parent / "data"
+
+
 def feedback_path(config: Config) -> Path:
-    """Where feedback on answers from ``config.index_dir`` is kept: a ``data`` folder beside the index."""
-    return Path(config.index_dir).resolve().parent / "data" / "feedback.jsonl"
+    """Where feedback on answers from ``config.index_dir`` is kept."""
+    return data_dir(config) / "feedback.jsonl"
 
 
 def entry(turn: Mapping[str, Any], verdict: str, note: str | None, *, build: str) -> dict[str, Any]:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from .config import Config
 from .errors import CorpusError
+from .feedback import data_dir
 
 
 def removed_dir(config: Config) -> Path:
     """Where removed documents are kept."""
-    return Path(config.index_dir).resolve().parent / "data" / "removed"
+    return data_dir(config) / "removed"
 
 
 def corpus_file(source: str, corpus_dir: Path) -> Path:

@@ -156,3 +156,13 @@ def test_a_build_cancelled_part_way_leaves_the_live_index(tmp_path, default_conf
     assert sorted(p.name for p in config.index_dir.iterdir() if p.name.startswith("build-")) == [live.split()[0]]
     assert any(m.startswith("Reading documents: 3 of 3") for m in seen)
     assert any(m.startswith("Chunking documents") for m in seen) and "batch 1 of 1" in seen[-1]
+
+
+def test_the_browser_conversation_key_outlives_a_restart(tmp_path):
+    from app import browser_key
+
+    config = Config(index_dir=tmp_path / "index")
+    assert browser_key(config, read_only=True) is None  # read-only writes nothing
+    key = browser_key(config, read_only=False)
+    assert key and browser_key(config, read_only=True) == key == browser_key(config, read_only=False)
+    assert (tmp_path / "data" / "browser-state.key").stat().st_mode & 0o777 == 0o600
