@@ -1,4 +1,4 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval``. Mirrors the Python API."""
+"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback``. Mirrors the Python API."""
 from __future__ import annotations
 
 import argparse
@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--calibrate", type=float, metavar="RATE",
                    help="also report the abstention threshold that answers RATE (e.g. 0.92) of answerable questions")
     e.set_defaults(run=_eval)
+
+    f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
+    f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
+    f.add_argument("--file", help="feedback file (default: data/feedback.jsonl beside the index folder)")
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(run=_feedback)
     return p
 
 
@@ -235,6 +241,16 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
     else:
         for key, value in result.items():
             print(f"{key:>18}: {printable(value)}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace, config: Config) -> int:
+    from . import feedback
+
+    path = Path(args.file) if args.file else feedback.feedback_path(config)
+    entries, unreadable = feedback.read(path)
+    summary = feedback.summarise(entries, unreadable=unreadable)
+    print(json.dumps(summary, indent=2, ensure_ascii=False) if args.json else feedback.format_summary(summary, path))
     return 0
 
 
