@@ -31,7 +31,7 @@ from .records import Cleaned, Section
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
 #: Bump when the cleaned text of some input changes: indexes built with another version are stale.
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)")
 _MD_HEADING_MARKS = re.compile(r"^\s*#+\s*|\s+#+\s*$")
