@@ -198,7 +198,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
                 if not h.read_only:
                     with gr.Row():
                         files = gr.File(file_count="multiple", file_types=list(ui.UPLOAD_TYPES),
-                                        label="Add documents (.txt .md .html .pdf, up to 10 MB)", elem_id="qa-upload")
+                                        label=f"Add documents ({' '.join(ui.UPLOAD_TYPES)}, up to 10 MB)", elem_id="qa-upload")
                         with gr.Column():
                             rebuild_button = gr.Button("Rebuild index", elem_id="qa-rebuild")
                             status = gr.Markdown(elem_id="qa-status", min_height=80)

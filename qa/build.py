@@ -18,6 +18,7 @@ from .clean import clean_text
 from .config import Config
 from .embed import Embedder, load_embedder
 from .errors import CorpusError, QAError
+from .formats import CITES, SUPPORTED
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -144,7 +145,7 @@ def _build_lock(root: Path) -> Iterator[None]:
 
 
 def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
-    message = f"No documents to index in {corpus}. Add .txt, .md, .html or .pdf files there, or pass --corpus DIR."
+    message = f"No documents to index in {corpus}. Add {', '.join(SUPPORTED)} files there, or pass --corpus DIR."
     if skipped:
         message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
     return message
@@ -164,14 +165,17 @@ def _clean_all(raws: list[RawDocument]) -> tuple[list[Document], list[Skipped]]:
 
 def prepare_document(raw: RawDocument) -> Document:
     """Clean a loaded file into the canonical, citable document."""
-    cleaned = clean_text(raw.text, fmt=raw.format)
-    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n"))
+    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings)
+    # Line numbers only where a line of the file means something; other formats cite pages or paragraphs.
+    cites = CITES.get(raw.format, "line")
+    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n")) if cites == "line" else ()
     return Document(
         source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
         sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
         publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
         sentences=tuple(split_sentences(cleaned.text)), segments=cleaned.segments,
-        raw_line_starts=line_starts, raw_page_starts=raw.page_starts,
+        raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
+        raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
     )
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from .config import Config
 from .errors import CorpusError
+from .formats import SUPPORTED
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".pdf")
+UPLOAD_TYPES = SUPPORTED
 TARGET_ID = "qa-target"  # the <mark> the document view scrolls to
 
 # Template engines (the HTML component's, Handlebars-like ones) would read these; entities never run.
@@ -47,13 +48,30 @@ def highlighted(text: str, start: int, end: int, *, mark_id: str | None = None) 
 
 
 def citation(q: Mapping[str, Any], n: int) -> str:
-    """The numbered citation of a quote: a link to the quote in the document view, then where it is."""
-    line = f"line {int(q['line'])}" if q.get("line") else None
-    where = " · ".join(esc(x) for x in (q.get("section"), q["kind"], line) if x)
+    """The numbered citation of a quote: a link to the quote in the document view, then where it is,
+    then (when known) the document's date and a link to the original page."""
+    places = [f"{unit} {int(q[unit])}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    where = " · ".join(esc(x) for x in (q.get("section"), q["kind"], *places) if x)
     data = (f'data-source="{esc(q["source"])}" data-start="{int(q["start"])}" data-end="{int(q["end"])}" '
             f'data-sha="{esc(q["doc_sha256"])}"')
     return (f'<a class="qa-cite" href="#" {data} title="Open {esc(q["source"])} at this quote">'
-            f'[{n}] {esc(q["title"])}</a> <span class="qa-where">{where}</span>')
+            f'[{n}] {esc(q["title"])}</a> <span class="qa-where">{where}</span>{original_link(q)}')
+
+
+_WEB_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+
+
+def original_link(q: Mapping[str, Any]) -> str:
+    """The document's date and a link to its original page (new tab, no opener, no referrer), when known.
+
+    Only http(s) addresses become links: a document's own metadata could hold a ``javascript:`` URL.
+    """
+    date = f' <span class="qa-date">{esc(q["date"])}</span>' if q.get("date") else ""
+    url = q.get("url")
+    if not (isinstance(url, str) and _WEB_URL.match(url)):
+        return date
+    return (f'{date} <a class="qa-original" href="{esc(url)}" target="_blank" rel="noopener noreferrer" '
+            f'title="Open the original page: {esc(url)}">original page ↗</a>')
 
 
 def quote_html(q: Mapping[str, Any], n: int) -> str:
