@@ -224,6 +224,12 @@ def test_html_main_text_and_metadata(tmp_path: Path) -> None:
     assert document.location(document.text.index("automated"))["paragraph"] == 4  # headline, text, heading, text
 
 
+def test_html_date_is_never_guessed_from_a_copyright_line(tmp_path: Path) -> None:
+    undated = PAGE.replace('<meta property="article:published_time" content="2021-03-04T10:00:00Z">', "")
+    doc = load(write(tmp_path, "undated.html", undated))
+    assert doc.date is None and doc.url == CANONICAL
+
+
 def test_sidecar_overrides_the_files_own_metadata(tmp_path: Path) -> None:
     write(tmp_path, "lighthouse.html", PAGE)
     write(tmp_path, "lighthouse.html.meta.json", json.dumps(

@@ -27,13 +27,15 @@ def read_docx(data: bytes) -> Extracted:
 
 
 def _paragraphs(document) -> Iterator[tuple[str, bool]]:
+    # Style names looked up once: ``paragraph.style`` searches the style part on every call.
+    headings = {style.style_id for style in document.styles if _is_heading(style.name or "")}
     for block in document.iter_inner_content():
         if hasattr(block, "rows"):  # a table: one paragraph per row, its cells' text in order
             for row in block.rows:
                 cells = dict.fromkeys(cell.text.strip() for cell in row.cells)  # merged cells repeat
                 yield " ".join(c for c in cells if c), False
         else:
-            yield block.text, _is_heading(block.style.name if block.style is not None else "")
+            yield block.text, block._p.style in headings  # the paragraph's style id, None for Normal
 
 
 def _is_heading(style: str) -> bool:

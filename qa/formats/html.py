@@ -46,6 +46,11 @@ def _decode(data: bytes) -> str:
         raise
 
 
+# The publication date the page declares in its markup (meta tags, <time>, JSON-LD), never a guess from
+# text: htmldate's extensive search takes a footer's "Copyright 2024" for a date of 2024-01-01.
+_DATES = {"extensive_search": False, "original_date": True}
+
+
 def _main_text(html: str) -> Extracted | None:
     """trafilatura's main text as paragraphs (headings marked), or None when it finds none.
 
@@ -56,7 +61,7 @@ def _main_text(html: str) -> Extracted | None:
 
     try:
         found = trafilatura.bare_extraction(html, with_metadata=True, include_tables=True, include_comments=False,
-                                            fast=True, favor_precision=True)
+                                            fast=True, favor_precision=True, date_extraction_params=_DATES)
     except Exception as e:  # trafilatura raises many types on odd markup; the fallback reads any page
         log.debug("trafilatura failed (%s); using the visible text", e)
         return None
@@ -85,7 +90,7 @@ def _metadata(html: str) -> dict[str, str | None]:
     import trafilatura
 
     try:
-        meta = trafilatura.extract_metadata(html)
+        meta = trafilatura.extract_metadata(html, date_config=_DATES)
     except Exception as e:
         log.debug("no metadata from trafilatura (%s)", e)
         meta = None
