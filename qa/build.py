@@ -197,7 +197,8 @@ def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: C
     old = _old_parts(previous) if previous else {}
     for doc in documents:
         parts = old.get(doc.source)
-        if parts and parts.document.sha256 == doc.sha256:
+        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
+        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
             prepared.append(replace(parts, document=doc))
             reused.append(doc.source)
         else:

@@ -86,3 +86,16 @@ def test_cli_prints_the_url_and_date(mixed):
                               "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     top = json.loads(as_json.stdout)["quotes"][0]
     assert (top["url"], top["date"], top["line"]) == (CANONICAL, "2021-03-04", None)
+
+
+def test_other_sentence_splits_are_not_reused(mixed, embedder):
+    """A document whose text is unchanged but whose sentences were split otherwise is embedded again."""
+    from dataclasses import replace
+
+    from qa.build import _reuse_or_chunk
+
+    config, index = mixed
+    same = index.documents["mills.txt"]
+    resplit = replace(index.documents["garden.md"], sentences=((0, len(index.documents["garden.md"].text)),))
+    _, reused = _reuse_or_chunk([same, resplit], index, config, embedder)
+    assert reused == ["mills.txt"]
