@@ -206,6 +206,7 @@ def test_default_corpus_loads_with_sidecars() -> None:
     assert by_kind["encyclopedia mirror"].title == "Soviet–Japanese border conflicts"
     assert by_kind["encyclopedia mirror"].date is None
     assert all(d.format == "txt" and "Khalkhin Gol" in d.text for d in docs)
+    assert all(d.url is None for d in docs)  # neither capture states its own address
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
