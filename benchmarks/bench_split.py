@@ -1,7 +1,7 @@
 """Sentence splitters compared on our own material: pysbd against sentencex.
 
-    nice -n 19 .venv/bin/python benchmarks/bench_split.py [--runs 5] [--squad ../shared/data/squad-v2-dev-5articles.json]
-        [--disagreements /tmp/disagreements.txt]
+    nice -n 19 .venv/bin/python benchmarks/bench_split.py [--runs 5] [--disagreements /tmp/disagreements.txt]
+        [--squad ../shared/data/squad-v2-dev-5articles.json]
 
 Material: the cleaned default corpus and every SQuAD paragraph of the given file. Reported:
 sentences found by each, the boundaries where they disagree (written out with context, for checking
