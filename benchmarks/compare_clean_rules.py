@@ -25,7 +25,7 @@ from qa.clean import Mapped, clean_text  # noqa: E402
 from tests.test_clean import BLOG, BLOG_GONE, BLOG_SENTENCES, WIKI, WIKI_GONE, WIKI_SENTENCES, read  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"
-EDGE_CASES = ["a\u200bb\u00adc \t d\x07e", "  lead and trail  ", "x\u00a0y", "a\u2028b"]
+EDGE_CASES = ["write &nbsp; for a space", "a\u200bb\u00adc \t d\x07e", "  lead and trail  ", "x\u00a0y", "a\u2028b"]
 
 
 def ours(line: str) -> str:
