@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,11 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio is imported
 
 import gradio as gr
+from starlette.middleware import Middleware
 
-from qa import Config, Index, IndexMissingError, QAError, ask, build_index, load_index, ui
+from qa import Config, Index, IndexMissingError, QAError, ask, build_index, load_index, ui, uploads
+from qa.guard import Guard, LoginThrottle
 
-UPLOAD_LIMIT_BYTES = 10_000_000
 MAX_TURNS = 20
 # System fonts only: nothing is fetched from a font service.
 THEME = gr.themes.Default(
@@ -79,6 +81,7 @@ class Handlers:
     def __init__(self, config: Config, *, read_only: bool = False):
         self.config = config
         self.read_only = read_only
+        self.cancel = threading.Event()  # set by the Cancel button: the running rebuild stops at its next step
 
     def index(self) -> Index:
         """The live index; a finished rebuild is picked up here, on the next call."""
@@ -86,10 +89,8 @@ class Handlers:
 
     def ask_json(self, question: str, k: int = 3, sources: list[str] | None = None) -> dict[str, Any]:
         """Answer with up to k verbatim quotes (optionally only from `sources`): the JSON of `qa ask --json`."""
-        if isinstance(k, bool) or not isinstance(k, (int, float)) or k != int(k):
-            raise gr.Error(f"k must be a whole number (got {k!r}).")
-        try:
-            return ask(question, k=int(k), index=self.index(), sources=sources or None, config=self.config).to_dict()
+        try:  # qa.validate checks question, k and sources as it does for the CLI and the Python API
+            return ask(question, k=k, index=self.index(), sources=sources, config=self.config).to_dict()
         except QAError as e:
             raise gr.Error(str(e)) from e
 
@@ -124,22 +125,26 @@ class Handlers:
         return gr.Dropdown(value=source), self.show_document(source)
 
     def add_files(self, files: list[str] | None) -> tuple[str, None]:
-        lines = []
-        for path in files or []:
-            try:
-                added = ui.add_to_corpus(Path(path), self.config.corpus_dir, max_bytes=UPLOAD_LIMIT_BYTES)
-                lines.append(f"Added {added.name}.")
-            except QAError as e:
-                lines.append(str(e))
-        return " ".join(lines) + (" Press Rebuild to index what was added." if lines else ""), None
+        try:
+            added, refused = uploads.add_uploads([Path(p) for p in files or []], self.config)
+        except QAError as e:
+            return str(e), None
+        lines = [f"Added {p.name}." for p in added] + refused
+        return " ".join(lines) + (" Press Rebuild to index what was added." if added else ""), None
 
     def rebuild(self, progress: gr.Progress = gr.Progress()) -> tuple[str, Any, Any, Any, str]:  # noqa: B008
+        self.cancel.clear()
         try:
-            report = build_index(self.config, on_progress=lambda fraction, message: progress(fraction, desc=message))
+            report = build_index(self.config, on_progress=lambda fraction, message: progress(fraction, desc=message),
+                                 cancel=self.cancel)
         except QAError as e:
             raise gr.Error(str(e)) from e
         self.index()  # load it now, so that the next question does not wait for it
         return ("Rebuilt. " + " ".join(report.summary().splitlines()[1:3]), *self.refresh())
+
+    def cancel_rebuild(self) -> str:
+        self.cancel.set()
+        return "Cancelling the rebuild at its next step; the current index keeps answering."
 
     def refresh(self) -> tuple[Any, Any, Any, str]:
         """The parts of the page that follow the index: table, document pickers, landing line."""
@@ -197,10 +202,12 @@ def make_demo(h: Handlers) -> gr.Blocks:
                 doc_view = gr.HTML("", elem_id="qa-doc-view")
                 if not h.read_only:
                     with gr.Row():
-                        files = gr.File(file_count="multiple", file_types=list(ui.UPLOAD_TYPES),
-                                        label=f"Add documents ({' '.join(ui.UPLOAD_TYPES)}, up to 10 MB)", elem_id="qa-upload")
+                        files = gr.File(file_count="multiple", file_types=list(uploads.UPLOAD_TYPES),
+                                        label=f"Add documents ({' '.join(uploads.UPLOAD_TYPES)}, up to "
+                                              f"{h.config.max_file_bytes // 1_000_000} MB)", elem_id="qa-upload")
                         with gr.Column():
                             rebuild_button = gr.Button("Rebuild index", elem_id="qa-rebuild")
+                            cancel_button = gr.Button("Cancel rebuild", size="sm", elem_id="qa-cancel")
                             status = gr.Markdown(elem_id="qa-status", min_height=80)
             with gr.Tab("Settings", id="settings"):
                 k = gr.Slider(1, 10, value=3, step=1, label="Number of quotes")
@@ -220,6 +227,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
             files.upload(h.add_files, files, [status, files], **hidden)
             rebuild_button.click(h.rebuild, None, [status, table, doc_picker, sources, blurb], show_progress_on=status,
                                  **hidden)
+            cancel_button.click(h.cancel_rebuild, None, status, queue=False, **hidden)
     return demo
 
 
@@ -264,8 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    guard = Middleware(Guard, read_only=args.read_only, throttle=LoginThrottle() if auth else None)
     demo.queue().launch(server_name=args.host, server_port=args.port, auth=auth, theme=THEME, css=CSS,
-                        max_file_size=UPLOAD_LIMIT_BYTES, ssr_mode=False, footer_links=["api"])
+                        max_file_size=config.max_file_bytes, ssr_mode=False, footer_links=["api"],
+                        app_kwargs={"middleware": [guard]})
     return 0
 
 

@@ -2,55 +2,40 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import validate
 from .config import Config
 from .conflicts import find_conflict
-from .errors import QuestionError, VerificationError
+from .errors import VerificationError
 from .index import Index, load_index
 from .quotes import Span, select
 from .records import Answer, Document, Quote
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def clean_question(question: str, *, max_chars: int) -> str:
     """The question with control characters removed and whitespace folded; QuestionError if unusable."""
-    if not isinstance(question, str):
-        raise QuestionError("The question must be text.")
-    text = " ".join(_CONTROL.sub(" ", unicodedata.normalize("NFC", question)).split())
-    if not text:
-        raise QuestionError("The question is empty. Type a question about the documents.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"The question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Ask about one thing in a sentence or two."
-        )
-    return text
+    return validate.question(question, max_chars=max_chars)
 
 
 def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
-        sources: Iterable[str] | None = None, config: Config | None = None) -> Answer:
+        sources: Iterable[str] | str | None = None, config: Config | None = None) -> Answer:
     """Answer ``question`` with up to ``k`` verbatim quotes from the indexed documents.
 
     ``index`` is an index folder (default: the project's ``index/``), loaded once and cached, or a
-    loaded Index. ``sources`` restricts the answer to those documents. When nothing in the documents
-    supports an answer, the Answer is abstained and carries the nearest passages as ``related``.
+    loaded Index. ``sources`` restricts the answer to those documents (one name, or a list of names;
+    ``None`` or ``[]``: all documents). Bad input raises QuestionError or DocumentNotFoundError.
+    When nothing in the documents supports an answer, the Answer is abstained and carries the
+    nearest passages as ``related``.
 
     >>> ask("Who painted the Mona Lisa?").abstained  # doctest: +SKIP
     True
     """
+    k = validate.k(k)
     idx = index if isinstance(index, Index) else load_index(index, config)
-    text = clean_question(question, max_chars=idx.config.max_question_chars)
-    if not 1 <= k <= 20:
-        raise QuestionError(f"k must be between 1 and 20 (got {k}).")
-    wanted = frozenset(sources) if sources is not None else None
-    if wanted is not None:
-        for source in wanted:
-            idx.document(source)  # a clear error for an unknown source
+    text = validate.question(question, max_chars=idx.config.max_question_chars)
+    wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
     selection = select(idx, text, k=max(k, _CANDIDATES), sources=wanted)
     if selection.abstain:
         related = [_quote(idx, s) for s in selection.related if not _heading(idx, s)]

@@ -4,10 +4,12 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ from .chunk import chunk_document, split_sentences
 from .clean import clean_text
 from .config import Config
 from .embed import Embedder, load_embedder
-from .errors import CorpusError, QAError
+from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
 from .formats import CITES, SUPPORTED
 from .index import (
     FORMAT_VERSION,
@@ -31,6 +33,7 @@ from .index import (
 )
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
+from .terminal import printable
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -57,11 +60,11 @@ class BuildReport:
             f"Documents: {self.documents}   chunks: {self.chunks}",
             f"Re-embedded: {len(self.reembedded)}   reused: {len(self.reused)}   removed: {len(self.removed)}",
         ]
-        lines += [f"  re-embedded {s}" for s in self.reembedded]
-        lines += [f"  removed {s}" for s in self.removed]
+        lines += [f"  re-embedded {printable(s)}" for s in self.reembedded]
+        lines += [f"  removed {printable(s)}" for s in self.removed]
         lines.append(f"Skipped files: {len(self.skipped)}")
-        lines += [f"  {s.source}: {s.reason}" for s in self.skipped]
-        lines += list(self.notes)
+        lines += [f"  {printable(s.source)}: {printable(s.reason)}" for s in self.skipped]
+        lines += [printable(n) for n in self.notes]
         lines.append(f"Time: {self.seconds:.2f} s")
         return "\n".join(lines)
 
@@ -75,59 +78,112 @@ class _Prepared:
 
 
 def build_index(config: Config | None = None, *, full: bool = False, progress: bool = False,
-                on_progress: Progress | None = None) -> BuildReport:
+                on_progress: Progress | None = None, cancel: threading.Event | None = None) -> BuildReport:
     """Build or update the index of ``config.corpus_dir`` in ``config.index_dir``.
 
     Only documents whose cleaned text changed are re-embedded (``full=True`` re-embeds everything);
     the result is the same as a full rebuild. The new index replaces the old one atomically.
+    When ``cancel`` is set (or on Ctrl-C) the build stops at the next file or batch and raises
+    BuildCancelled; the previous index stays live and nothing half-written is left behind.
     """
     config = config or Config()
     started = time.perf_counter()
     report = on_progress or (lambda fraction, message: None)
     with _build_lock(config.index_dir):
         prune(config.index_dir)  # leftovers of builds that were killed
-        report(0.0, "Reading documents")
-        raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes)
-        documents, more_skipped = _clean_all(raws)
-        skipped = [*skipped, *more_skipped]
-        if not documents:
-            raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
-        embedder = load_embedder(config.model_path())
-        previous, notes = (None, []) if full else _previous(config, embedder)
-        prepared, reused = _reuse_or_chunk(documents, previous, config, embedder)
-        removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
-        changed = tuple(p.document.source for p in prepared if p.vectors is None)
-        if previous and not changed and not removed and _same_documents(previous, documents):
-            return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
-                               tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
-        prepared = _embed_missing(prepared, embedder, config, progress, report)
-        report(0.95, "Writing the index")
-        stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
-        chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped)
-        prune(config.index_dir)
-        report(1.0, "Done")
+        try:
+            return _build(config, full, progress, report, _stopper(cancel), started)
+        except (KeyboardInterrupt, BuildCancelled):
+            prune(config.index_dir)  # a build folder or pointer written only in part
+            raise BuildCancelled(
+                f"The build was cancelled; the index in {config.index_dir} is unchanged. "
+                "Run `python -m qa build` again to finish it."
+            ) from None
+
+
+def _stopper(cancel: threading.Event | None) -> Callable[[], None]:
+    def stop() -> None:
+        if cancel is not None and cancel.is_set():
+            raise BuildCancelled("cancelled")
+    return stop
+
+
+def _build(config: Config, full: bool, progress: bool, report: Progress, stop: Callable[[], None],
+           started: float) -> BuildReport:
+    """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
+    report(0.0, "Reading documents")
+    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop)
+    documents, more_skipped = _clean_all(raws, stop)
+    skipped = [*skipped, *more_skipped]
+    if not documents:
+        raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
+    embedder = load_embedder(config.model_path())
+    previous, notes = (None, []) if full else _previous(config, embedder)
+    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop)
+    removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
+    changed = tuple(p.document.source for p in prepared if p.vectors is None)
+    if previous and not changed and not removed and _same_documents(previous, documents):
+        return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
+                           tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
+    prepared = _embed_missing(prepared, embedder, config, progress, report, stop)
+    stop()
+    report(0.95, "Writing the index")
+    stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
+    chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped)
+    prune(config.index_dir)
+    report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
                        tuple(skipped), time.perf_counter() - started, notes=tuple(notes))
 
 
-def corpus_changes(config: Config) -> list[str]:
-    """Corpus files added, changed or removed since the live index was built (empty when up to date)."""
-    from .index import read_manifest
+def corpus_changes(config: Config, *, max_age: float = 10.0) -> list[str]:
+    """Corpus files added, changed or removed since the live index was built (empty when up to date).
+
+    Cheap enough to run per question: sizes and modification times are compared with the manifest's,
+    only files whose size or time differ are hashed, and the answer is reused for ``max_age`` seconds.
+    """
+    manifest = read_manifest(config.index_dir)
+    corpus = Path(manifest.get("corpus_dir") or config.corpus_dir)
+    key = (str(config.index_dir.resolve()), manifest.get("built_at"), str(corpus))
+    cached = _CHANGES.get(key)
+    if cached and time.monotonic() - cached[0] < max_age:
+        return cached[1]
+    changes = _changes(manifest, corpus) if corpus.is_dir() else []
+    _CHANGES.clear()
+    _CHANGES[key] = (time.monotonic(), changes)
+    return changes
+
+
+_CHANGES: dict[tuple[str, object, str], tuple[float, list[str]]] = {}
+
+
+def _changes(manifest: dict, corpus: Path) -> list[str]:
     from .load import iter_corpus_files
 
-    manifest = read_manifest(config.index_dir)
-    indexed = {s: m["raw_sha256"] for s, m in manifest["documents"].items()}
-    corpus = Path(manifest.get("corpus_dir") or config.corpus_dir)
-    if not corpus.is_dir():
-        return []
+    indexed = manifest["documents"]
     skipped = set(manifest.get("skipped", {}))
     current = {p.relative_to(corpus).as_posix(): p for p in iter_corpus_files(corpus)}
     current = {s: p for s, p in current.items() if s not in skipped}
     changes = [f"added {s}" for s in sorted(set(current) - set(indexed))]
     changes += [f"removed {s}" for s in sorted(set(indexed) - set(current))]
-    changes += [f"changed {s}" for s in sorted(set(current) & set(indexed))
-                if hashlib.sha256(current[s].read_bytes()).hexdigest() != indexed[s]]
+    changes += [f"changed {s}" for s in sorted(set(current) & set(indexed)) if _changed(current[s], indexed[s])]
     return changes
+
+
+def _changed(path: Path, entry: dict) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return True
+    if (stat.st_size, stat.st_mtime_ns) == (entry.get("size"), entry.get("mtime_ns")):
+        return False
+    return _sha256(path, stat.st_size, stat.st_mtime_ns) != entry["raw_sha256"]
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """A file's hash, remembered while its size and time stay the same (a touched, unchanged file)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @contextmanager
@@ -151,9 +207,10 @@ def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
     return message
 
 
-def _clean_all(raws: list[RawDocument]) -> tuple[list[Document], list[Skipped]]:
+def _clean_all(raws: list[RawDocument], stop: Callable[[], None]) -> tuple[list[Document], list[Skipped]]:
     documents, skipped = [], []
     for raw in raws:
+        stop()
         document = prepare_document(raw)
         if document.text.strip():
             documents.append(document)
@@ -185,26 +242,30 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
         manifest = read_manifest(config.index_dir)
         check_compatible(manifest, config, embedder)
         return load_index(config.index_dir, config), []
+    except IndexMissingError:
+        return None, []
     except QAError as e:
-        if "No index in" in str(e):
-            return None, []
         return None, [f"Note: previous index not reused ({e})"]
 
 
 def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder) -> tuple[list[_Prepared], list[str]]:
+                    embedder: Embedder, stop: Callable[[], None]) -> tuple[list[_Prepared], list[str]]:
     prepared, reused = [], []
     old = _old_parts(previous) if previous else {}
     for doc in documents:
+        stop()
         parts = old.get(doc.source)
         # Same text split into the same sentences (another splitter would misalign the sentence vectors).
         if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
             prepared.append(replace(parts, document=doc))
             reused.append(doc.source)
         else:
-            chunks = chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
-                                    max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens,
-                                    fits_model=embedder.fits)
+            try:
+                chunks = chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
+                                        max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens,
+                                        fits_model=embedder.fits)
+            except CorpusError as e:
+                raise CorpusError(f"{doc.source}: {e}") from e
             prepared.append(_Prepared(doc, chunks, None, None))
     return prepared, reused
 
@@ -229,12 +290,12 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
 
 
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, progress: bool,
-                   report: Progress) -> list[_Prepared]:
+                   report: Progress, stop: Callable[[], None]) -> list[_Prepared]:
     todo = [p for p in prepared if p.vectors is None]
     texts = [c.text for p in todo for c in p.chunks]
     texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]
     vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
-                          report=lambda f: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages"))
+                          report=lambda f: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages"), stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
     for p in prepared:
         if p.vectors is not None:
@@ -247,12 +308,19 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 
 
 def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
-                report: Callable[[float], None] | None = None) -> np.ndarray:
-    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done."""
-    step = max(batch_size * 16, 1)  # sentence-transformers pads per call: bigger calls pad less
+                report: Callable[[float], None] | None = None, stop: Callable[[], None] | None = None
+                ) -> np.ndarray:
+    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done.
+
+    ``stop`` is called before each batch; it raises to cancel.
+    """
+    # sentence-transformers pads per call: bigger calls pad less; smaller ones let a cancel take sooner.
+    step = max(batch_size * (4 if stop else 16), 1)
     parts = []
     bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
     for i in range(0, len(texts), step):
+        if stop:
+            stop()
         parts.append(embedder.encode(texts[i:i + step], batch_size=batch_size))
         bar.update(len(texts[i:i + step]))
         if report:
@@ -278,7 +346,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "documents": {
             p.document.source: {"sha256": p.document.sha256, "raw_sha256": p.document.raw_sha256,
                                 "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
-                                "indexed_at": stamps.get(p.document.source) or now}
+                                "indexed_at": stamps.get(p.document.source) or now,
+                                **_file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
             for p in prepared
         },
     }
@@ -286,3 +355,16 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
     write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors)
     return len(chunks)
+
+
+def _file_stamp(path: Path, raw_sha256: str) -> dict[str, int]:
+    """Size and modification time of a corpus file, so that the stale-corpus check can skip hashing it.
+
+    None when the file changed since it was read: then the check hashes it and reports the change.
+    """
+    try:
+        stat = path.stat()
+        same = hashlib.sha256(path.read_bytes()).hexdigest() == raw_sha256
+    except OSError:
+        return {}
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns} if same else {}

@@ -8,6 +8,7 @@ from typing import Literal
 
 import tiktoken
 
+from .errors import CorpusError
 from .records import Chunk, Section, section_title
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
@@ -170,7 +171,8 @@ def _fit(text: str, start: int, end: int, fits_model: Callable[[str], bool] | No
         return [(start, end)]
     mid = _split_point(text, start, end)
     if mid is None:
-        raise ValueError(f"cannot split a chunk of {end - start} characters to fit the model window")
+        raise CorpusError(f"a passage of {end - start} characters cannot be split to fit the embedding model's "
+                          "window; break it up with spaces or line breaks, or configure a model with a larger window")
     return _fit(text, start, mid[0], fits_model) + _fit(text, mid[1], end, fits_model)
 
 

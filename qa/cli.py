@@ -4,18 +4,25 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import QAError
+from .errors import BuildCancelled, QAError
+from .terminal import printable
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     config = Config()
     if getattr(args, "index", None):
         config = config.with_(index_dir=Path(args.index))
@@ -25,12 +32,22 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(model=args.model)
     try:
         return int(args.run(args, config) or 0)
+    except BuildCancelled as e:
+        print(f"cancelled: {printable(e)}", file=sys.stderr)
+        return 130
     except QAError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+class _SafeFormatter(logging.Formatter):
+    """Warnings name files and quote reasons: print them without their control characters."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), multiline=True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,15 +95,36 @@ def _build(args: argparse.Namespace, config: Config) -> int:
     from .build import build_index
 
     print(f"Building the index of {config.corpus_dir} in {config.index_dir} ...", file=sys.stderr)
-    report = build_index(config, full=args.full, progress=True)
-    print(report.summary())
+    cancel = threading.Event()
+    with _ctrl_c_sets(cancel):
+        report = build_index(config, full=args.full, progress=True, cancel=cancel)
+    print(printable(report.summary(), multiline=True))
     return 0
 
 
-def _docs(args: argparse.Namespace, config: Config) -> int:
-    from .index import read_manifest
+@contextmanager
+def _ctrl_c_sets(cancel: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C asks the build to stop at the next file or batch; a second one stops it at once."""
+    def on_interrupt(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print("\nStopping the build at the next step (Ctrl-C again to stop at once) ...", file=sys.stderr)
 
-    manifest = read_manifest(config.index_dir)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _docs(args: argparse.Namespace, config: Config) -> int:
+    from .index import load_index
+
+    manifest = load_index(config.index_dir, config).manifest  # checked as `ask` checks it
     _warn_if_stale(config)
     rows = [{"source": s, **{k: v for k, v in m.items() if k != "raw_sha256"}}
             for s, m in sorted(manifest["documents"].items())]
@@ -94,8 +132,8 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
         _print_json(rows)
         return 0
     for r in rows:
-        when = r.get("indexed_at", "?")
-        print(f"{r['source']}\n    {r['title']} — {r['kind']}, {r['chunks']} chunks, indexed {when}")
+        source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
+        print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
     return 0
 
 
@@ -111,7 +149,7 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
             "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
         })
     else:
-        print(doc.text)
+        print(printable(doc.text, multiline=True))
     return 0
 
 
@@ -132,28 +170,29 @@ def _warn_if_stale(config: Config) -> None:
 
     changes = corpus_changes(config)
     if changes:
-        shown = "; ".join(changes[:5]) + (" …" if len(changes) > 5 else "")
-        print(f"note: {config.corpus_dir} changed since the index was built ({shown}). "
+        shown = printable("; ".join(changes[:5]) + (" …" if len(changes) > 5 else ""))
+        print(f"note: {printable(config.corpus_dir)} changed since the index was built ({shown}). "
               "Run `python -m qa build` to update it.", file=sys.stderr)
 
 
 def render_text(answer: dict[str, Any]) -> str:
-    """The readable form of an answer for a terminal."""
-    lines = [f"Q: {answer['question']}", ""]
+    """The readable form of an answer for a terminal; text from the documents is made safe to print."""
+    lines = [f"Q: {printable(answer['question'])}", ""]
     if answer["abstained"]:
         lines.append("The documents do not answer this question.")
         if answer.get("related"):
             lines += ["", "Related passages (not an answer):"]
-            lines += [f"  - {q['title']}: “{_short(q['text'])}”" for q in answer["related"]]
+            lines += [f"  - {printable(q['title'])}: “{printable(_short(q['text']))}”" for q in answer["related"]]
         return "\n".join(lines)
     if answer["conflict"]:
-        lines += [f"Conflict — {answer['conflict_note']}", ""]
+        lines += [f"Conflict — {printable(answer['conflict_note'])}", ""]
     for n, q in enumerate(answer["quotes"], 1):
-        lines += [textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")]
-        lines += [f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — {q['source']}"
-                  f"{', ' + where if (where := citation_place(q)) else ''}; "
-                  f"chars {q['start']}–{q['end']}; score {q['score']:.2f}"]
-        lines += [f"      {q['url']}"] if q.get("url") else []
+        text = textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")
+        lines += [printable(text, multiline=True)]
+        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
+                            f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
+                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
+        lines += [printable(f"      {q['url']}")] if q.get("url") else []
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -172,6 +211,8 @@ def _short(text: str, n: int = 160) -> str:
 def _eval(args: argparse.Namespace, config: Config) -> int:
     from .evaluate import evaluate
 
+    if args.calibrate is not None and not 0 < args.calibrate <= 1:
+        raise QAError(f"--calibrate takes a rate above 0 and at most 1, such as 0.92 (got {args.calibrate}).")
     if not Path(args.file).is_file():
         raise QAError(f"No evaluation file at {args.file}. Pass a SQuAD-2.0-format JSON file.")
     result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None,
@@ -180,7 +221,7 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
         _print_json(result)
     else:
         for key, value in result.items():
-            print(f"{key:>18}: {value}")
+            print(f"{key:>18}: {printable(value)}")
     return 0
 
 

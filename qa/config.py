@@ -38,7 +38,12 @@ class Config:
     chunk_tokens: int = 160
     overlap_tokens: int = 32
     embed_batch_size: int = 32
-    max_file_bytes: int = 20_000_000
+    # Bounded work. One size limit per file, for the corpus a build reads and for uploads alike (a
+    # 300 kB text takes about two minutes to embed on two cores, so 10 MB is over an hour); uploads
+    # also stop at max_upload_files per batch and at max_corpus_bytes in all.
+    max_file_bytes: int = 10_000_000
+    max_upload_files: int = 20
+    max_corpus_bytes: int = 50_000_000
     # Retrieval.
     candidates: int = 20
     rrf_k: int = 60

@@ -28,3 +28,11 @@ class DocumentNotFoundError(QAError):
 
 class VerificationError(QAError):
     """A quote does not match the stored document it cites."""
+
+
+class BuildCancelled(QAError):
+    """A build was stopped on request; the previous index is still the live one."""
+
+
+class Unreadable(QAError):
+    """A file cannot be loaded; the message is the reason, fit to show a user."""

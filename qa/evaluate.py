@@ -43,6 +43,7 @@ import numpy as np
 
 from .build import build_index
 from .config import Config
+from .errors import QAError
 from .index import Index, load_index
 from .quotes import Ranking, rank
 
@@ -184,9 +185,11 @@ def calibrate(records: list[dict[str, Any]], *, answered: float = 0.9) -> float:
     Every unanswerable question below it is abstained from, so this maximises abstain_accuracy under
     the answered-rate constraint.
     """
+    if not 0 < answered <= 1:
+        raise QAError(f"The calibration rate must be above 0 and at most 1 (got {answered}), e.g. 0.92.")
     supports = np.sort([r["support"] for r in records if r["answerable"]])
     if not len(supports):
-        raise ValueError("Calibration needs answerable questions; the data has none.")
+        raise QAError("Calibration needs answerable questions; the data has none. Pass a file that has some.")
     keep = int(np.ceil(answered * len(supports)))
     return float(supports[len(supports) - keep])
 

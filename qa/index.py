@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import asdict
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -99,11 +99,12 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
     Lexical.fit([c.text for c in chunks]).save(tmp / "bm25")
     manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": _checksums(tmp)}
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
+    (tmp / "manifest.json").write_bytes(data)
     _fsync_tree(tmp)
     final = root / name
     os.rename(tmp, final)
-    _swap_pointer(root, name)
+    _swap_pointer(root, name, hashlib.sha256(data).hexdigest())
     return final
 
 
@@ -127,10 +128,11 @@ def _fsync_tree(folder: Path) -> None:
                 os.fsync(f.fileno())
 
 
-def _swap_pointer(root: Path, name: str) -> None:
+def _swap_pointer(root: Path, name: str, manifest_sha256: str) -> None:
+    """Point CURRENT at ``name``; the manifest's own checksum travels with it, swapped in the same rename."""
     tmp = root / f".{POINTER}.{os.getpid()}"
     with tmp.open("w", encoding="utf-8") as f:
-        f.write(name + "\n")
+        f.write(f"{name}\n{manifest_sha256}\n")
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, root / POINTER)
@@ -142,45 +144,105 @@ def _swap_pointer(root: Path, name: str) -> None:
 
 
 def prune(root: Path) -> None:
-    """Remove build folders other than the live one, and leftovers of interrupted builds."""
+    """Remove build folders other than the live one, and every leftover of an interrupted build."""
     import shutil
 
-    live = live_folder(root)
+    try:
+        live = _live(root)
+        keep = live[0] if live else None
+    except IndexMismatchError:
+        keep = _KEEP_ALL  # a damaged pointer: keep the builds until a new one is live
     for p in root.iterdir():
-        if p.is_dir() and (p.name.startswith("build-") or p.name.startswith(".tmp-build-")) and p != live:
+        if p.name.startswith(f".{POINTER}.") and not p.is_dir():
+            p.unlink(missing_ok=True)  # the pointer's temp file, left by a build killed while swapping
+        elif p.is_symlink():
+            continue
+        elif p.is_dir() and _leftover(p, keep):
             shutil.rmtree(p, ignore_errors=True)
+
+
+_KEEP_ALL = Path("\0keep-all")
+
+
+def _leftover(folder: Path, keep: Path | None) -> bool:
+    if folder.name.startswith(".tmp-build-"):
+        return True
+    return folder.name.startswith("build-") and keep is not _KEEP_ALL and folder != keep
 
 
 # ---------------------------------------------------------------- reading
 
-def live_folder(root: Path) -> Path | None:
+# What CURRENT may name: a build folder directly inside the index folder, nothing else.
+_BUILD_NAME = re.compile(r"build-[A-Za-z0-9_-]+")
+
+
+def _live(root: Path) -> tuple[Path, str | None] | None:
+    """The live build folder and the manifest checksum that CURRENT records, read once; None when absent.
+
+    Raises IndexMismatchError when CURRENT names anything but a build folder directly inside ``root``.
+    """
     pointer = root / POINTER
-    if not pointer.is_file():
+    try:
+        parts = pointer.read_bytes().decode("utf-8").split()
+    except FileNotFoundError:
         return None
-    folder = root / pointer.read_text(encoding="utf-8").strip()
-    return folder if folder.is_dir() else None
+    except (OSError, UnicodeDecodeError) as e:
+        raise IndexMismatchError(f"The index pointer {pointer} cannot be read ({e}). {_REBUILD}") from e
+    if not parts or len(parts) > 2 or not _BUILD_NAME.fullmatch(parts[0]):
+        named = parts[0] if parts else ""
+        raise IndexMismatchError(
+            f"The index pointer {pointer} names {named!r}, which is not a build folder directly inside {root}. "
+            + _REBUILD
+        )
+    folder = root / parts[0]
+    if folder.is_symlink():
+        raise IndexMismatchError(f"The live index {folder} is a link, not a build folder inside {root}. {_REBUILD}")
+    if not folder.is_dir():
+        return None
+    return folder, parts[1] if len(parts) == 2 else None
+
+
+def live_folder(root: Path) -> Path | None:
+    live = _live(root)
+    return live[0] if live else None
 
 
 def read_manifest(root: Path) -> dict[str, Any]:
-    """The live manifest, or IndexMissingError saying how to build one."""
-    folder = live_folder(root)
-    if folder is None or not (folder / "manifest.json").is_file():
+    """The live manifest, checked against its checksum and its schema.
+
+    Raises IndexMissingError saying how to build one, or IndexMismatchError saying how to rebuild it.
+    """
+    return _read_manifest(root, _live(root))
+
+
+def _read_manifest(root: Path, live: tuple[Path, str | None] | None) -> dict[str, Any]:
+    if live is None or not (live[0] / "manifest.json").is_file():
         raise IndexMissingError(
             f"No index in {root}. Run `python -m qa build` (add --index {root} for another folder) first."
         )
+    folder, digest = live
+    data = (folder / "manifest.json").read_bytes()
+    if digest is None:
+        raise IndexMismatchError(f"The index in {folder} has no manifest checksum (an older format). {_REBUILD}")
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise IndexMismatchError(
+            f"Damaged manifest: {folder / 'manifest.json'} does not match its checksum in {root / POINTER}. "
+            + _REBUILD
+        )
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(data.decode("utf-8"))
     except ValueError as e:
-        raise IndexMismatchError(f"The index manifest in {folder} is damaged ({e}). {_REBUILD}") from e
+        raise IndexMismatchError(f"Damaged manifest in {folder} ({e}). {_REBUILD}") from e
     _check_format(manifest, folder)
+    _check_schema(manifest, folder)
     return manifest
 
 
 _REBUILD = "Run `python -m qa build --full` to rebuild it."
 
 
-def _check_format(manifest: dict[str, Any], folder: Path) -> None:
-    if manifest.get("format") != FORMAT:
+def _check_format(manifest: Any, folder: Path) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexMismatchError(f"{folder} does not hold a qa index. {_REBUILD}")
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
@@ -188,6 +250,36 @@ def _check_format(manifest: dict[str, Any], folder: Path) -> None:
             f"The index in {folder} has format version {version}; this qa reads version {FORMAT_VERSION}. "
             + _REBUILD
         )
+
+
+# Required keys of the manifest and of each of its documents, with their types.
+_SCHEMA: dict[str, type | tuple[type, ...]] = {
+    "model_id": str, "chunking": dict, "documents": dict, "files": dict, "skipped": dict,
+}
+_DOCUMENT_SCHEMA: dict[str, type | tuple[type, ...]] = {
+    "sha256": str, "raw_sha256": str, "title": str, "kind": str, "chunks": int,
+}
+
+
+def _check_schema(manifest: dict[str, Any], folder: Path) -> None:
+    problem = _schema_problem(manifest, _SCHEMA, "")
+    for source, entry in manifest["documents"].items() if problem is None else ():
+        problem = problem or _schema_problem(entry, _DOCUMENT_SCHEMA, f"documents[{source!r}].")
+    if problem is None and not all(isinstance(v, str) for v in manifest["files"].values()):
+        problem = "files: a checksum is not text"
+    if problem:
+        raise IndexMismatchError(f"Damaged manifest in {folder} ({problem}). {_REBUILD}")
+
+
+def _schema_problem(value: Any, schema: dict[str, Any], where: str) -> str | None:
+    if not isinstance(value, dict):
+        return f"{where or 'the manifest '}is not an object"
+    for key, kind in schema.items():
+        if key not in value:
+            return f"missing {where}{key}"
+        if not isinstance(value[key], kind) or isinstance(value[key], bool):
+            return f"{where}{key} is not a {getattr(kind, '__name__', kind)}"
+    return None
 
 
 def check_compatible(manifest: dict[str, Any], config: Config, embedder: Embedder) -> None:
@@ -214,30 +306,53 @@ def chunking_params(config: Config) -> dict[str, Any]:
 
 
 def load_index(index_dir: Path | str | None = None, config: Config | None = None) -> Index:
-    """Load (once per folder and build) the live index, verifying checksums and compatibility.
+    """Load the live index, verifying checksums, schema and compatibility; reused while it stays live.
 
-    Raises IndexMissingError or IndexMismatchError with the command that fixes it.
+    Only the live index of each folder is kept in memory: a rebuild's new index replaces the old one
+    (which lives on only while a question still uses it). Raises IndexMissingError or
+    IndexMismatchError with the command that fixes it.
     """
     config = config or Config()
     root = Path(index_dir) if index_dir is not None else config.index_dir
     config = config.with_(index_dir=root)
-    folder = live_folder(root)
-    read_manifest(root)
-    return _load(folder, config)  # type: ignore[arg-type]
+    live = _live(root)
+    key = (root.resolve(), config)
+    cached = _LOADED.get(key)
+    if cached is not None and live is not None and cached[0] == live:
+        return cached[1]
+    with _LOADING:  # one load at a time: many questions arriving after a swap load it once
+        live = _live(root)
+        cached = _LOADED.get(key)
+        if cached is not None and live is not None and cached[0] == live:
+            return cached[1]
+        index = _load(live[0] if live else root, config, _read_manifest(root, live))
+        for other in [k for k in _LOADED if k[0] == key[0]]:
+            del _LOADED[other]  # the build this index replaces, or the same one under another config
+        while len(_LOADED) >= _MAX_FOLDERS:
+            del _LOADED[next(iter(_LOADED))]  # the folder loaded longest ago
+        _LOADED[key] = (live, index)  # type: ignore[assignment]
+        return index
 
 
-@lru_cache(maxsize=8)
-def _load(folder: Path, config: Config) -> Index:
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+# (index folder, config) -> ((live build folder, manifest checksum), index); one entry per index folder.
+_LOADED: dict[tuple[Path, Config], tuple[tuple[Path, str | None], Index]] = {}
+_LOADING = threading.Lock()
+_MAX_FOLDERS = 4
+
+
+def _load(folder: Path, config: Config, manifest: dict[str, Any]) -> Index:
     if _checksums(folder) != manifest.get("files"):
         raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
     embedder = load_embedder(config.model_path())
     check_compatible(manifest, config, embedder)
-    documents = {d.source: d for d in map(_document, _read_jsonl(folder / "documents.jsonl"))}
-    chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
-    vectors = faiss.read_index(str(folder / "vectors.faiss"))
-    sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
-    lexical = Lexical.load(folder / "bm25")
+    try:
+        documents = {d.source: d for d in map(_document, _read_jsonl(folder / "documents.jsonl"))}
+        chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+        lexical = Lexical.load(folder / "bm25")
+    except (OSError, ValueError, TypeError, RuntimeError) as e:  # faiss raises RuntimeError
+        raise IndexMismatchError(f"The index files in {folder} cannot be read ({e}). {_REBUILD}") from e
     return Index(folder, manifest, documents, chunks, vectors, sentence_vectors, lexical, embedder, config)
 
 

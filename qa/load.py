@@ -12,14 +12,17 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import CorpusError
-from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, Unreadable, extract
+from qa.errors import CorpusError, Unreadable
+from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, extract
 from qa.formats.text import decode_text
+from qa.terminal import is_safe_name, printable
 
-__all__ = ["SUPPORTED", "RawDocument", "Skipped", "Unreadable", "decode_text", "load_corpus", "load_document"]
+__all__ = ["SUPPORTED", "RawDocument", "Skipped", "Unreadable", "decode_text", "discover", "load_corpus",
+           "load_document"]
 
 log = logging.getLogger(__name__)
 
@@ -57,25 +60,113 @@ class Skipped:
 
 
 def iter_corpus_files(corpus_dir: Path) -> list[Path]:
-    """Supported files under ``corpus_dir``, recursively, sorted by relative path; hidden ones skipped."""
-    found = []
-    for root, dirs, files in os.walk(corpus_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [Path(root, f) for f in files if not f.startswith(".") and f.lower().endswith(SUPPORTED)]
-    return sorted(found, key=lambda p: p.relative_to(corpus_dir).as_posix())
+    """Supported files under ``corpus_dir``, recursively, sorted by relative path (see :func:`discover`)."""
+    return discover(corpus_dir)[0]
 
 
-def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000) -> tuple[list[RawDocument], list[Skipped]]:
+def discover(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
+    """Supported files under ``corpus_dir``, sorted by relative path, and those passed over, with why.
+
+    Every file returned resolves to a path inside the corpus folder: a link whose target leaves it is
+    skipped, and links inside it are followed at most once to each folder and file (no loops, no file
+    read twice). Hidden files and folders (names starting with ".") are not indexed but listed as
+    skipped, as are names holding control characters or bytes that are not UTF-8.
+    """
+    root = Path(os.path.realpath(corpus_dir))
+    found: dict[str, tuple[str, Path, bool]] = {}  # real path -> (source, path, reached through a link)
+    skipped: list[Skipped] = []
+    # Plain folders are walked first and linked ones after, so that a folder is read under its own name.
+    folders, links, seen = [Path(corpus_dir)], [], {str(root)}
+    while folders or links:
+        folder = folders.pop() if folders else _linked_folder(links, seen, skipped)
+        for entry in _entries(folder, corpus_dir, skipped) if folder else ():
+            path = Path(entry.path)
+            source = path.relative_to(corpus_dir).as_posix()
+            reason, real = _passed_over(entry, path, root)
+            if reason:
+                skipped.append(Skipped(printable(source), reason))
+            elif entry.is_dir() and entry.is_symlink():
+                links.append((path, real, source))
+            elif entry.is_dir() and real not in seen:
+                seen.add(real)
+                folders.append(path)
+            elif entry.name.lower().endswith(SUPPORTED) and not entry.is_dir():
+                _add_file(found, skipped, source, path, real, entry.is_symlink())
+    paths = sorted(((s, p) for s, p, _ in found.values()), key=lambda sp: sp[0])
+    return [p for _, p in paths], sorted(skipped, key=lambda s: s.source)
+
+
+def _linked_folder(links: list[tuple[Path, str, str]], seen: set[str], skipped: list[Skipped]) -> Path | None:
+    """The next linked folder to walk, or None (skipped) when its target was read already."""
+    path, real, source = links.pop(0)
+    if real in seen:
+        skipped.append(Skipped(source, "link to a folder already read (a loop or a second way in)"))
+        return None
+    seen.add(real)
+    return path
+
+
+def _entries(folder: Path, corpus_dir: Path, skipped: list[Skipped]) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        skipped.append(Skipped(printable(folder.relative_to(corpus_dir).as_posix()),
+                               f"cannot read folder: {e.strerror or e}"))
+        return []
+
+
+def _passed_over(entry: os.DirEntry[str], path: Path, root: Path) -> tuple[str | None, str]:
+    """Why a folder entry is not read (None when it is read), and its real path."""
+    hidden = entry.name.startswith(".")
+    if hidden and (entry.is_dir(follow_symlinks=False) or entry.name.lower().endswith(SUPPORTED)):
+        return "hidden (the name starts with '.'); rename it to index it", ""
+    if hidden:
+        return None, ""  # a hidden non-document (.DS_Store, .gitignore) is nothing to report
+    real = os.path.realpath(path)
+    if entry.is_symlink():
+        if not os.path.exists(real):
+            return "broken link (its target does not exist)", real
+        if os.path.commonpath([real, str(root)]) != str(root):
+            return "link points outside the corpus", real
+    if entry.is_dir() or not entry.name.lower().endswith(SUPPORTED):
+        return None, real
+    if not is_safe_name(path.name):
+        return "the file name holds control characters or bytes that are not UTF-8; rename the file", real
+    if not entry.is_file():
+        return "not a regular file", real
+    return None, real
+
+
+def _add_file(found: dict[str, tuple[str, Path, bool]], skipped: list[Skipped], source: str, path: Path,
+              real: str, via_link: bool) -> None:
+    """Record a file once: a second name for the same file (a link) is skipped, the plain name kept."""
+    other = found.get(real)
+    if other is None:
+        found[real] = (source, path, via_link)
+        return
+    if other[2] and not via_link:
+        found[real] = (source, path, via_link)
+        source, other = other[0], (source, path, via_link)
+    skipped.append(Skipped(source, f"same file as {other[0]} (a link)"))
+
+
+def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable[[], None] | None = None
+                ) -> tuple[list[RawDocument], list[Skipped]]:
     """Load every supported file under ``corpus_dir``; unreadable ones are warned about and skipped.
 
     An existing folder with nothing loadable gives two empty lists: the caller decides if that is an error.
+    ``stop`` is called before each file; it raises to cancel the load.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus folder {corpus_dir} does not exist. Create it and add "
                           f"{'/'.join(SUPPORTED)} files, or pass --corpus DIR.")
-    docs, skipped = [], []
-    for path in iter_corpus_files(corpus_dir):
+    paths, skipped = discover(corpus_dir)
+    docs = []
+    for path in paths:
+        if stop:
+            stop()
         try:
             docs.append(load_document(path, corpus_dir, max_bytes=max_bytes))
         except Unreadable as e:
@@ -132,6 +223,9 @@ def read_sidecar(path: Path) -> dict[str, str]:
     """
     sidecar = path.with_name(path.name + ".meta.json")
     if not sidecar.is_file():
+        return {}
+    if sidecar.is_symlink():  # it could point anywhere: metadata is read from plain files only
+        log.warning("Ignoring sidecar %s: it is a link; loading %s with default metadata", sidecar, path.name)
         return {}
     try:
         meta = json.loads(sidecar.read_text(encoding="utf-8-sig"))

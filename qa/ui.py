@@ -11,14 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import CorpusError
-from .formats import SUPPORTED
 
-UPLOAD_TYPES = SUPPORTED
 TARGET_ID = "qa-target"  # the <mark> the document view scrolls to
 
 # Template engines (the HTML component's, Handlebars-like ones) would read these; entities never run.
@@ -281,43 +277,3 @@ def _question_about(name: str) -> str:
     if re.search(r"\b(battles?|incidents?|sieges?|clash(es)?)\b", name, re.I):
         return f"When {'were' if plural else 'was'} the {name}?"
     return f"What {'were' if plural else 'was'} the {name}?"
-
-
-# ---------------------------------------------------------------- upload
-
-def safe_name(filename: str) -> str:
-    """A plain file name for the corpus folder: no folders, no leading dot, only letters, digits, ``.-_``."""
-    name = re.sub(r"[^\w.-]+", "-", Path(filename).name).strip(".-_") or "document"
-    return name
-
-
-def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_name: str | None = None) -> Path:
-    """Copy an uploaded file into the corpus folder and return its new path; never overwrites.
-
-    A name already taken gets a numeric suffix (``notes-2.txt``). Raises CorpusError for an
-    unsupported type, an oversized file, or a file identical to one already in the corpus.
-    """
-    name = safe_name(original_name or upload.name)
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_TYPES:
-        raise CorpusError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added.")
-    size = upload.stat().st_size
-    if size > max_bytes:
-        raise CorpusError(f"{name} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
-    data = upload.read_bytes()
-    for existing in corpus_dir.rglob(f"*{suffix}"):
-        if existing.is_file() and existing.stat().st_size == size and existing.read_bytes() == data:
-            raise CorpusError(f"{name} is already in the corpus as {existing.relative_to(corpus_dir).as_posix()}.")
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(name).stem
-    for n in range(1, 1000):
-        target = corpus_dir / (name if n == 1 else f"{stem}-{n}{suffix}")
-        if Path(f"{target}.meta.json").exists():
-            continue  # a sidecar without its file would describe the upload
-        try:
-            with target.open("xb") as f:  # exclusive: a concurrent upload of the same name cannot be overwritten
-                f.write(data)
-            return target
-        except FileExistsError:
-            continue
-    raise CorpusError(f"Too many files named like {name} in the corpus. Rename the file and upload it again.")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import load_index, ui
+from qa import load_index, ui, uploads
 from qa.errors import CorpusError
 
 from .conftest import BLOG, ROOT, WIKI, start_app, stop_app
@@ -234,13 +234,13 @@ def test_add_to_corpus_never_overwrites(tmp_path):
     corpus, upload = tmp_path / "corpus", tmp_path / "up"
     upload.mkdir()
     (upload / "notes.txt").write_text("first")
-    first = ui.add_to_corpus(upload / "notes.txt", corpus, max_bytes=100)
+    first = uploads.add_to_corpus(upload / "notes.txt", corpus, max_bytes=100)
     (upload / "notes.txt").write_text("second")
-    second = ui.add_to_corpus(upload / "notes.txt", corpus, max_bytes=100)
+    second = uploads.add_to_corpus(upload / "notes.txt", corpus, max_bytes=100)
     assert (first.name, second.name) == ("notes.txt", "notes-2.txt")
     assert (first.read_text(), second.read_text()) == ("first", "second")
     with pytest.raises(CorpusError, match=r"already in the corpus as notes-2\.txt"):
-        ui.add_to_corpus(upload / "notes.txt", corpus, max_bytes=100)
+        uploads.add_to_corpus(upload / "notes.txt", corpus, max_bytes=100)
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
@@ -250,12 +250,12 @@ def test_add_to_corpus_never_overwrites(tmp_path):
 def test_add_to_corpus_refuses(tmp_path, name, data, message):
     (tmp_path / name).write_bytes(data)
     with pytest.raises(CorpusError, match=message):
-        ui.add_to_corpus(tmp_path / name, tmp_path / "corpus", max_bytes=100)
+        uploads.add_to_corpus(tmp_path / name, tmp_path / "corpus", max_bytes=100)
 
 
 @pytest.mark.parametrize(("name", "safe"), [
     ("../../etc/passwd.txt", "passwd.txt"), (".hidden.md", "hidden.md"), ("my notes (1).txt", "my-notes-1-.txt"),
 ])
 def test_safe_name(name, safe):
-    assert ui.safe_name(name) == safe
-    assert Path(ui.safe_name(name)).name == ui.safe_name(name)
+    assert uploads.safe_name(name) == safe
+    assert Path(uploads.safe_name(name)).name == uploads.safe_name(name)

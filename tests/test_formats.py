@@ -87,10 +87,10 @@ def skip_reason(folder: Path, caplog: pytest.LogCaptureFixture) -> str:
 
 
 def test_supported_types_have_one_home() -> None:
-    from qa import load, ui
+    from qa import load, uploads
 
     assert set(SUPPORTED) >= {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".epub"}
-    assert load.SUPPORTED is SUPPORTED and ui.UPLOAD_TYPES is SUPPORTED
+    assert load.SUPPORTED is SUPPORTED and uploads.UPLOAD_TYPES is SUPPORTED
 
 
 # ---------------------------------------------------------------- Word

@@ -1,6 +1,7 @@
 """The index: build, persist, load, incremental rebuild, atomic swap, refusal of mismatches."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -135,10 +136,13 @@ def _built(tmp_path) -> Config:
 
 
 def _edit_manifest(config: Config, **changes) -> None:
+    """Change the manifest as another build would have written it (its checksum in CURRENT follows)."""
     path = live_folder(config.index_dir) / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest.update(changes)
     path.write_text(json.dumps(manifest))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    (config.index_dir / "CURRENT").write_text(f"{path.parent.name}\n{digest}\n")
 
 
 @pytest.mark.parametrize(("changes", "message"), [

@@ -177,7 +177,9 @@ def test_recursion_sorting_and_hidden_files(tmp_path: Path) -> None:
     expected = ["A.pdf.txt", "sub/a.html", "sub/deeper/b.MD", "z.txt"]
     assert [p.relative_to(tmp_path).as_posix() for p in iter_corpus_files(tmp_path)] == expected
     docs, skipped = load_corpus(tmp_path)
-    assert [d.source for d in docs] == expected and skipped == []
+    assert [d.source for d in docs] == expected
+    assert [s.source for s in skipped] == [".git", ".hidden.txt", "sub/.cache"]  # hidden: listed, not dropped
+    assert all("hidden" in s.reason for s in skipped)
     assert docs[2].format == "md" and docs[2].path == tmp_path / "sub" / "deeper" / "b.MD"
 
 

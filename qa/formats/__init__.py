@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from qa.errors import Unreadable
+
 __all__ = ["CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "extract", "from_paragraphs"]
 
 #: File suffix (lower case) -> format name.
@@ -23,10 +25,6 @@ CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "html": "paragraph", "pdf": "page", "docx": "paragraph", "epub": "paragraph",
 }
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook"}
-
-
-class Unreadable(Exception):
-    """A file cannot be loaded; the message is the reason, fit to show a user."""
 
 
 @dataclass(frozen=True)

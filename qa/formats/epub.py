@@ -6,10 +6,8 @@ import io
 import posixpath
 import warnings
 
-from bs4 import BeautifulSoup
-
 from . import Extracted, Unreadable, from_paragraphs
-from .html import visible_blocks
+from .html import parse, visible_blocks
 
 
 def read_epub(data: bytes) -> Extracted:
@@ -35,7 +33,7 @@ def read_epub(data: bytes) -> Extracted:
 
 def _chapter(item, toc_title: str | None) -> list[tuple[str, bool]]:
     """A chapter's paragraphs; its TOC title opens it as a heading when its text has none of its own."""
-    blocks = visible_blocks(BeautifulSoup(item.get_content(), "html.parser"))
+    blocks = visible_blocks(parse(item.get_content()))
     if toc_title and not (blocks and blocks[0][1]):
         blocks.insert(0, (toc_title, True))
     return blocks

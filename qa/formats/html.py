@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from . import Extracted, Unreadable, from_paragraphs
 from .text import decode_text
@@ -30,7 +30,7 @@ def read_html(data: bytes) -> Extracted:
     main = _main_text(html)
     if main is not None:
         return main
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse(html)
     title = " ".join(soup.title.get_text().split()) if soup.title else None
     meta = _metadata(html)
     return from_paragraphs(visible_blocks(soup), **{**meta, "title": title or meta.get("title")})
@@ -98,6 +98,22 @@ def _metadata(html: str) -> dict[str, str | None]:
         return {}
     return {"title": meta.title, "author": meta.author, "publisher": meta.sitename, "date": meta.date,
             "url": meta.url}
+
+
+_MAX_DEPTH = 1000  # marking blocks costs time quadratic in the nesting depth
+
+
+def parse(markup: str | bytes) -> BeautifulSoup:
+    """Parse for :func:`visible_blocks`; markup nested deeper than it can afford is ``Unreadable``."""
+    soup = BeautifulSoup(markup, "html.parser")
+    deepest, stack = 0, [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]
+    if deepest > _MAX_DEPTH:
+        raise Unreadable(f"HTML nested {deepest} elements deep (the limit is {_MAX_DEPTH})")
+    return soup
 
 
 def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, bool]]:
