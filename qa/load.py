@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import CorpusError, Unreadable
-from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, extract
+from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, Extracted, extract
 from qa.formats.text import decode_text
 from qa.terminal import is_safe_name, printable
 
@@ -199,7 +199,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int) -> RawDocumen
     )
 
 
-def _own_metadata(found) -> dict[str, str]:
+def _own_metadata(found: Extracted) -> dict[str, str]:
     """What the file says about itself; a sidecar's values replace these key by key."""
     own = {"title": found.title, "author": found.author, "publisher": found.publisher, "date": found.date,
            "url": found.url}

@@ -12,12 +12,16 @@ import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.build import prepare_document
-from qa.formats import SUPPORTED
+from qa.clean import clean_text
+from qa.formats import SUPPORTED, from_paragraphs
 from qa.formats.pdf import pdf_date
 from qa.load import RawDocument, load_corpus, load_document
 
+from .test_clean import check_invariants
 from .test_load import make_pdf, write
 
 CANONICAL = "https://coast-post.example/news/quimby-lighthouse"
@@ -257,3 +261,21 @@ def test_docx_and_epub_bytes_in_memory_round_trip(tmp_path: Path) -> None:
 
     data = make_docx(tmp_path / "a.docx", [("Normal", "In memory.")]).read_bytes()
     assert extract("docx", io.BytesIO(data).getvalue()).text == "In memory."
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=60),
+                          st.booleans()), max_size=12))
+def test_marked_headings_open_sections_and_keep_the_offset_map(paragraphs: list[tuple[str, bool]]) -> None:
+    """Any paragraphs a reader produces, any of them marked as headings: the cleaner keeps its invariants,
+    and every marked heading that survives cleaning starts a section."""
+    found = from_paragraphs(paragraphs)
+    cleaned = clean_text(found.text, fmt="docx", headings=found.headings)
+    check_invariants(found.text, cleaned)
+    for at in found.headings or ():
+        clean_at = next((c for c, r, n in cleaned.segments if r == at), None)
+        if clean_at is None or not cleaned.sections:  # cleaned away, or a text of headings only
+            continue
+        heading = cleaned.text[clean_at:].split("\n\n")[0]
+        section = next((s for s in cleaned.sections if s.start <= clean_at < s.end), None)
+        assert section is not None and heading in section.title.split(" › "), (heading, cleaned.sections)
