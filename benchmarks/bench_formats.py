@@ -80,8 +80,10 @@ def write_docx(path: Path, paras: list[tuple[str, bool]]) -> None:
     import docx
 
     document = docx.Document()
+    end = document.add_paragraph()  # inserting before it is constant time; appending is not
     for t, h in paras:
-        document.add_paragraph(t, style="Heading 1" if h else None)
+        end.insert_paragraph_before(t, style="Heading 1" if h else None)
+    end._p.getparent().remove(end._p)
     document.save(path)
 
 

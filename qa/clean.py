@@ -133,7 +133,8 @@ def clean_text(raw: str, *, fmt: str = "txt", headings: Collection[int] | None =
     inner = [len(block.lines) > 1 for block in blocks for _ in block.lines]
     previews = find_previews([raw[s:e] for s, e in lines], inner)
     anchors = {lines[i]: end for i, end in previews.items()}
-    words = _short_words(raw[s:e] for i, (s, e) in enumerate(lines) if i not in previews)
+    # Only the text after a link's anchor consults the short words: a document without previews needs none.
+    words = _short_words(raw[s:e] for i, (s, e) in enumerate(lines) if i not in previews) if anchors else frozenset()
     paras = [p for block in blocks
              if (p := _paragraph(raw, block, anchors, words, by_shape=headings is None)) is not None]
     return _assemble(_drop_trailing_headings(paras))
