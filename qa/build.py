@@ -22,6 +22,7 @@ from .clean import CLEANER_VERSION, clean_text
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
 from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
+from .formats import CITES, SUPPORTED
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -221,7 +222,7 @@ def _build_lock(root: Path) -> Iterator[None]:
 
 
 def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
-    message = f"No documents to index in {corpus}. Add .txt, .md, .html or .pdf files there, or pass --corpus DIR."
+    message = f"No documents to index in {corpus}. Add {', '.join(SUPPORTED)} files there, or pass --corpus DIR."
     if skipped:
         message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
     return message
@@ -283,14 +284,17 @@ def _clean_all(raws: list[RawDocument], stop: Callable[[], None], previous: Inde
 
 def prepare_document(raw: RawDocument) -> Document:
     """Clean a loaded file into the canonical, citable document."""
-    cleaned = clean_text(raw.text, fmt=raw.format)
-    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n"))
+    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings)
+    # Line numbers only where a line of the file means something; other formats cite pages or paragraphs.
+    cites = CITES.get(raw.format, "line")
+    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n")) if cites == "line" else ()
     return Document(
         source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
         sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
         publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
         sentences=tuple(split_sentences(cleaned.text)), segments=cleaned.segments,
-        raw_line_starts=line_starts, raw_page_starts=raw.page_starts,
+        raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
+        raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
     )
 
 
@@ -316,7 +320,8 @@ def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: C
         if report:
             report(0.08 + 0.02 * n / len(documents), f"Chunking documents: {n + 1} of {len(documents)} ({doc.source})")
         parts = old.get(doc.source)
-        if parts and parts.document.sha256 == doc.sha256:
+        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
+        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
             prepared.append(replace(parts, document=doc))
             reused.append(doc.source)
         else:

@@ -172,7 +172,8 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json({
             "source": doc.source, "title": doc.title, "kind": doc.kind, "publisher": doc.publisher,
-            "date": doc.date, "format": doc.format, "sha256": doc.sha256, "text": doc.text,
+            "date": doc.date, "author": doc.author, "url": doc.url, "format": doc.format, "sha256": doc.sha256,
+            "text": doc.text,
             "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
         })
     else:
@@ -216,11 +217,19 @@ def render_text(answer: dict[str, Any]) -> str:
     for n, q in enumerate(answer["quotes"], 1):
         text = textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")
         lines += [printable(text, multiline=True)]
-        parts = (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}")
-        where = ", ".join(x for x in parts if x)
-        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
-                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}"), ""]
+        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
+                            f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
+                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
+        lines += [printable(f"      {q['url']}")] if q.get("url") else []
+        lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def citation_place(q: dict[str, Any]) -> str:
+    """Where a quote is in its original: section, then the line, page or paragraph the format has."""
+    parts = [f"section “{q['section']}”" if q.get("section") else None]
+    parts += [f"{unit} {q[unit]}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    return ", ".join(x for x in parts if x)
 
 
 def _short(text: str, n: int = 160) -> str:

@@ -462,6 +462,6 @@ def _document(row: dict[str, Any]) -> Document:
     row["sections"] = tuple(Section(**s) for s in row.get("sections", ()))
     for key in ("sentences", "segments"):
         row[key] = tuple(tuple(x) for x in row.get(key, ()))
-    for key in ("raw_line_starts", "raw_page_starts"):
+    for key in ("raw_line_starts", "raw_page_starts", "raw_paragraph_starts"):
         row[key] = tuple(row.get(key, ()))
     return Document(**row)

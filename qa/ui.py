@@ -65,7 +65,9 @@ def highlighted(text: str, start: int, end: int, *, mark_id: str | None = None) 
 def citation(q: Mapping[str, Any], n: int, ref: str) -> str:
     """A numbered citation: a link to the quote in the document panel, a preview of its passage, where it is."""
     places = [f"{unit} {int(q[unit])}" for unit in ("page", "paragraph", "line") if q.get(unit)]
-    where = " · ".join(esc(x) for x in (q.get("section"), q["kind"], *places, q.get("date")) if x)
+    where = " · ".join(esc(x) for x in (q.get("section"), q["kind"], *places) if x)
+    if q.get("date"):
+        where += (" · " if where else "") + f'<span class="qa-date">{esc(q["date"])}</span>'
     href = span_link(q["source"], q["start"], q["end"], q.get("doc_sha256"))
     inner = int(q["start"]) - int(q["context_start"])
     context = highlighted(q["context"], inner, inner + len(q["text"]))
