@@ -330,6 +330,7 @@ def test_axe_finds_no_serious_violations_on_five_views(open_page, theme):
     assert page.evaluate("document.body.classList.contains('dark')") == (theme == "dark")
     page.wait_for_selector("#qa-examples button")
     idle(page)
+    page.wait_for_timeout(500)  # buttons fade to the new theme's colours (a CSS transition)
     found = {"landing": axe_serious(page)}
     for view, question in (("answer", KHASAN), ("abstention", FAR), ("conflict", PACT)):
         ask(page, question)
