@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from qa.uploads import UPLOAD_TYPES
+
 from qa import followup, load_index, ui, uploads
 from qa.errors import CorpusError
 
@@ -246,7 +248,7 @@ def test_add_to_corpus_never_overwrites(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("run.exe", b"MZ", "only .txt, .md, .html, .pdf"),
+    ("run.exe", b"MZ", "only " + ", ".join(UPLOAD_TYPES)),
     ("big.txt", b"x" * 101, "the limit is"),
 ])
 def test_add_to_corpus_refuses(tmp_path, name, data, message):
