@@ -558,7 +558,7 @@ def _tiny(tmp_path: Path, name: str = "index") -> Config:
 
 def test_stale_check_hashes_only_what_changed(tmp_path):
     """Why 6: the stale-corpus note compares sizes and times, and re-checks at most once per interval."""
-    from qa.build import corpus_changes
+    from qa.stale import corpus_changes
 
     config = _tiny(tmp_path)
     path = config.corpus_dir / "a.txt"
