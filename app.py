@@ -22,7 +22,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio i
 import gradio as gr
 from starlette.middleware import Middleware
 
-from qa import Config, Index, IndexMissingError, QAError, ask, build_index, load_index, ui, uploads
+from qa import Config, Index, IndexMissingError, QAError, ask, build_index, load_index, ui, uploads, validate
 from qa.guard import Guard, LoginThrottle
 
 MAX_TURNS = 20
@@ -96,7 +96,10 @@ class Handlers:
 
     def respond(self, question: str, k: float, sources: list[str], history: list[dict[str, Any]]
                 ) -> tuple[str, list[dict[str, Any]], str]:
-        question = " ".join(question.split())
+        try:  # before the follow-up rewriting, which tokenizes the question too
+            question = validate.question(question, max_chars=self.config.max_question_chars)
+        except QAError as e:
+            raise gr.Error(str(e)) from e
         anchor = history[-1]["anchor"] if history else None  # the last question that stood on its own
         query = ui.retrieval_query(question, anchor, known=known_to(self.index()))
         answer = self.ask_json(query, int(k), sources)

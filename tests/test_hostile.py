@@ -414,6 +414,16 @@ def test_ask_route_gives_clear_errors(locked_app, data, message):
     assert message in stream and b"Traceback" not in stream
 
 
+def test_chat_handler_refuses_a_lone_surrogate_before_rewriting_it(hostile):
+    """Why 3: the web UI's chat shows the QuestionError's message, not a bare "Error"."""
+    gr = pytest.importorskip("gradio")
+    sys.path.insert(0, str(ROOT))
+    import app
+
+    with pytest.raises(gr.Error, match="not valid Unicode text"):
+        app.Handlers(hostile[0]).respond("and then \ud800?", 3, [], [])
+
+
 # ---------------------------------------------------------------- a damaged index
 
 def _data_files(config: Config) -> list[str]:
