@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .config import Config
 from .errors import CorpusError, QAError
+from .formats import SUPPORTED
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".pdf")
+UPLOAD_TYPES = SUPPORTED
 _MAX_NAME = 120
 
 
