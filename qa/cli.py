@@ -194,7 +194,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _warn_if_stale(config: Config) -> None:
-    from .build import corpus_changes
+    from .stale import corpus_changes
 
     changes = corpus_changes(config)
     if changes:
