@@ -22,6 +22,7 @@ from .clean import CLEANER_VERSION, clean_text
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
 from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
+from .formats import CITES, SUPPORTED
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -116,16 +117,17 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report(0.0, "Reading documents")
     raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop)
+    report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
     if not full and _unchanged(config, embedder, raws, skipped):
         return BuildReport(config.index_dir, len(raws), _live_chunks(config), (), tuple(r.source for r in raws),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
     previous, notes = (None, []) if full else _previous(config, embedder)
-    documents, more_skipped = _clean_all(raws, stop, previous)
+    documents, more_skipped = _clean_all(raws, stop, previous, report)
     skipped = [*skipped, *more_skipped]
     if not documents:
         raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
-    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop)
+    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, report)
     removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
     changed = tuple(p.document.source for p in prepared if p.vectors is None)
     if previous and not changed and not removed and _same_documents(previous, documents):
@@ -220,7 +222,7 @@ def _build_lock(root: Path) -> Iterator[None]:
 
 
 def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
-    message = f"No documents to index in {corpus}. Add .txt, .md, .html or .pdf files there, or pass --corpus DIR."
+    message = f"No documents to index in {corpus}. Add {', '.join(SUPPORTED)} files there, or pass --corpus DIR."
     if skipped:
         message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
     return message
@@ -259,13 +261,15 @@ def _live_chunks(config: Config) -> int:
     return sum(int(m.get("chunks", 0)) for m in read_manifest(config.index_dir)["documents"].values())
 
 
-def _clean_all(raws: list[RawDocument], stop: Callable[[], None], previous: Index | None = None
-               ) -> tuple[list[Document], list[Skipped]]:
+def _clean_all(raws: list[RawDocument], stop: Callable[[], None], previous: Index | None = None,
+               report: Progress | None = None) -> tuple[list[Document], list[Skipped]]:
     """Clean every file, except those whose clean key matches the previous index (their document is reused)."""
     documents, skipped = [], []
     keys = {s: m.get("clean_key") for s, m in previous.manifest["documents"].items()} if previous else {}
-    for raw in raws:
+    for n, raw in enumerate(raws):
         stop()
+        if report:
+            report(0.02 + 0.06 * n / len(raws), f"Reading documents: {n + 1} of {len(raws)} ({raw.source})")
         if keys.get(raw.source) == clean_key(raw) and raw.source in previous.documents:  # type: ignore[union-attr]
             documents.append(previous.documents[raw.source])  # type: ignore[union-attr]
             continue
@@ -280,14 +284,17 @@ def _clean_all(raws: list[RawDocument], stop: Callable[[], None], previous: Inde
 
 def prepare_document(raw: RawDocument) -> Document:
     """Clean a loaded file into the canonical, citable document."""
-    cleaned = clean_text(raw.text, fmt=raw.format)
-    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n"))
+    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings)
+    # Line numbers only where a line of the file means something; other formats cite pages or paragraphs.
+    cites = CITES.get(raw.format, "line")
+    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n")) if cites == "line" else ()
     return Document(
         source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
         sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
         publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
         sentences=tuple(split_sentences(cleaned.text)), segments=cleaned.segments,
-        raw_line_starts=line_starts, raw_page_starts=raw.page_starts,
+        raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
+        raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
     )
 
 
@@ -304,13 +311,17 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
 
 
 def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder, stop: Callable[[], None]) -> tuple[list[_Prepared], list[str]]:
+                    embedder: Embedder, stop: Callable[[], None], report: Progress | None = None
+                    ) -> tuple[list[_Prepared], list[str]]:
     prepared, reused = [], []
     old = _old_parts(previous) if previous else {}
-    for doc in documents:
+    for n, doc in enumerate(documents):
         stop()
+        if report:
+            report(0.08 + 0.02 * n / len(documents), f"Chunking documents: {n + 1} of {len(documents)} ({doc.source})")
         parts = old.get(doc.source)
-        if parts and parts.document.sha256 == doc.sha256:
+        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
+        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
             prepared.append(replace(parts, document=doc))
             reused.append(doc.source)
         else:
@@ -350,7 +361,8 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     texts = [c.text for p in todo for c in p.chunks]
     texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]
     vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
-                          report=lambda f: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages"), stop=stop)
+                          report=lambda f, msg: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages: {msg}"),
+                          stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
     for p in prepared:
         if p.vectors is not None:
@@ -363,23 +375,25 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 
 
 def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
-                report: Callable[[float], None] | None = None, stop: Callable[[], None] | None = None
+                report: Callable[[float, str], None] | None = None, stop: Callable[[], None] | None = None
                 ) -> np.ndarray:
-    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done.
+    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done and a note.
 
     ``stop`` is called before each batch; it raises to cancel.
     """
     # sentence-transformers pads per call: bigger calls pad less; smaller ones let a cancel take sooner.
     step = max(batch_size * (4 if stop else 16), 1)
-    parts = []
+    parts, batches = [], -(-len(texts) // step)
     bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
     for i in range(0, len(texts), step):
         if stop:
             stop()
+        if report:
+            report(i / len(texts), f"batch {i // step + 1} of {batches}")
         parts.append(embedder.encode(texts[i:i + step], batch_size=batch_size))
         bar.update(len(texts[i:i + step]))
         if report:
-            report(min(1.0, (i + step) / len(texts)))
+            report(min(1.0, (i + step) / len(texts)), f"batch {i // step + 1} of {batches} done")
     bar.close()
     return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval``. Mirrors the Python API."""
+"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback``. Mirrors the Python API."""
 from __future__ import annotations
 
 import argparse
@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--calibrate", type=float, metavar="RATE",
                    help="also report the abstention threshold that answers RATE (e.g. 0.92) of answerable questions")
     e.set_defaults(run=_eval)
+
+    f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
+    f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
+    f.add_argument("--file", help="feedback file (default: data/feedback.jsonl beside the index folder)")
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(run=_feedback)
     return p
 
 
@@ -169,7 +175,8 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json({
             "source": doc.source, "title": doc.title, "kind": doc.kind, "publisher": doc.publisher,
-            "date": doc.date, "format": doc.format, "sha256": doc.sha256, "text": doc.text,
+            "date": doc.date, "author": doc.author, "url": doc.url, "format": doc.format, "sha256": doc.sha256,
+            "text": doc.text,
             "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
         })
     else:
@@ -213,11 +220,19 @@ def render_text(answer: dict[str, Any]) -> str:
     for n, q in enumerate(answer["quotes"], 1):
         text = textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")
         lines += [printable(text, multiline=True)]
-        parts = (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}")
-        where = ", ".join(x for x in parts if x)
-        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
-                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}"), ""]
+        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
+                            f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
+                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
+        lines += [printable(f"      {q['url']}")] if q.get("url") else []
+        lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def citation_place(q: dict[str, Any]) -> str:
+    """Where a quote is in its original: section, then the line, page or paragraph the format has."""
+    parts = [f"section “{q['section']}”" if q.get("section") else None]
+    parts += [f"{unit} {q[unit]}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    return ", ".join(x for x in parts if x)
 
 
 def _short(text: str, n: int = 160) -> str:
@@ -238,6 +253,16 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
     else:
         for key, value in result.items():
             print(f"{key:>18}: {printable(value)}")
+    return 0
+
+
+def _feedback(args: argparse.Namespace, config: Config) -> int:
+    from . import feedback
+
+    path = Path(args.file) if args.file else feedback.feedback_path(config)
+    entries, unreadable = feedback.read(path)
+    summary = feedback.summarise(entries, unreadable=unreadable)
+    print(json.dumps(summary, indent=2, ensure_ascii=False) if args.json else feedback.format_summary(summary, path))
     return 0
 
 

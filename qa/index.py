@@ -351,7 +351,7 @@ def _check_schema(manifest: dict[str, Any], folder: Path) -> None:
     for source, entry in manifest["documents"].items() if problem is None else ():
         problem = problem or _schema_problem(entry, _DOCUMENT_SCHEMA, f"documents[{source!r}].")
     if problem is None and not all(isinstance(v, str) for v in manifest["files"].values()):
-        problem = "files: a checksum is not text"
+        problem = "files should map names to checksums"
     if problem:
         raise IndexMismatchError(f"Damaged manifest in {folder} ({problem}). {_REBUILD}")
 
@@ -363,7 +363,7 @@ def _schema_problem(value: Any, schema: dict[str, Any], where: str) -> str | Non
         if key not in value:
             return f"missing {where}{key}"
         if not isinstance(value[key], kind) or isinstance(value[key], bool):
-            return f"{where}{key} is not a {getattr(kind, '__name__', kind)}"
+            return f"{where}{key} should be of type {getattr(kind, '__name__', kind)}"
     return None
 
 
@@ -462,6 +462,6 @@ def _document(row: dict[str, Any]) -> Document:
     row["sections"] = tuple(Section(**s) for s in row.get("sections", ()))
     for key in ("sentences", "segments"):
         row[key] = tuple(tuple(x) for x in row.get(key, ()))
-    for key in ("raw_line_starts", "raw_page_starts"):
+    for key in ("raw_line_starts", "raw_page_starts", "raw_paragraph_starts"):
         row[key] = tuple(row.get(key, ()))
     return Document(**row)

@@ -18,7 +18,11 @@ python -m pip install -q --upgrade pip
 stamp=.venv/.qa-installed
 extras=""
 [ $want_test = 1 ] && extras="[test]"
-if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
+installed=0  # an install with the test tools also satisfies a plain one (start.sh after test.sh)
+for done_stamp in "$stamp$extras" "$stamp[test]"; do
+  if [ -f "$done_stamp" ] && [ ! pyproject.toml -nt "$done_stamp" ]; then installed=1; fi
+done
+if [ $installed = 0 ]; then
   echo "== Installing torch (CPU build) and qa$extras"
   # torch first, pinned: an unpinned torch would pull gigabytes of CUDA packages.
   python -m pip install -q "torch==2.13.0"
