@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import Config
 from .index import Index
 
 
@@ -19,7 +20,8 @@ class Passage:
 
 
 def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = None,
-             sources: frozenset[str] | None = None) -> list[Passage]:
+             sources: frozenset[str] | None = None, lexical: np.ndarray | None = None,
+             config: Config | None = None) -> list[Passage]:
     """The ``k`` best chunks (default ``config.candidates``), best first, optionally within ``sources``.
 
     Each of the dense and BM25 rankings contributes ``1 / (rrf_k + rank)``, rank counted from 1, for
@@ -29,7 +31,7 @@ def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = N
     depth = max(config.candidates, k or 0)
     allowed = _allowed(index, sources)
     dense = _dense_ranking(index, qvec, depth, allowed)
-    lexical_scores = index.bm25_scores(question)
+    lexical_scores = index.bm25_scores(question) if lexical is None else lexical
     lexical = _lexical_ranking(lexical_scores, depth, allowed)
     fused: dict[int, float] = {}
     for ranking in (dense, lexical):
