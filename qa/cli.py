@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--work", metavar="DIR", help="keep the mined examples and checkpoints here (reused when present)")
     t.add_argument("--layers", type=int, default=3, help="MiniLM layers kept (default 3 of 6)")
     t.add_argument("--epochs", type=int, default=1)
-    t.add_argument("--max-pairs", type=int, default=10_000, help="training pairs at most (default 10000)")
+    t.add_argument("--max-pairs", type=int, default=4_000, help="training pairs at most (default 4000)")
     t.add_argument("--seed", type=int, default=13)
     t.set_defaults(run=_train_verifier)
     return p

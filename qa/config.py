@@ -72,8 +72,8 @@ class Config:
     # their answerable questions; see qa/verifier_model/README.md), or when support < support_floor: the
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
-    verifier_pairs: int = 6
-    abstain_threshold: float = 0.281074
+    verifier_pairs: int = 2
+    abstain_threshold: float = 0.275019
     support_floor: float = -0.6  # below it lie 1% of the answerable training questions
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.
