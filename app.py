@@ -280,7 +280,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
                                                      elem_id="qa-reset-filter", scale=0)
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(label="Ask a question", show_label=False, lines=1, max_lines=4,
-                                                  placeholder="Ask a question about the documents", scale=8,
+                                                  placeholder="Ask about the documents", scale=8,
                                                   elem_id="qa-question", autofocus=True)
                             ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
                         error = gr.HTML("", elem_id="qa-error")

@@ -180,8 +180,9 @@ def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
 
 
 def clean_key(raw: RawDocument) -> str:
-    """What a cleaned document depends on: the file's bytes, its metadata and the cleaner's version and code."""
+    """What a cleaned document depends on: the file's bytes and extracted text, its metadata, the cleaner."""
     meta = {f.name: getattr(raw, f.name) for f in fields(raw) if f.name not in ("text", "path")}
+    meta["text_sha256"] = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()  # reader changes
     return hashlib.sha256(json.dumps([meta, _cleaner_fingerprint()], sort_keys=True, default=str).encode()).hexdigest()
 
 
