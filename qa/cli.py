@@ -147,7 +147,7 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
-    print(_index_line(manifest))
+    print(printable(_index_line(manifest)))
     for r in rows:
         source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
         print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
@@ -262,7 +262,10 @@ def _feedback(args: argparse.Namespace, config: Config) -> int:
     path = Path(args.file) if args.file else feedback.feedback_path(config)
     entries, unreadable = feedback.read(path)
     summary = feedback.summarise(entries, unreadable=unreadable)
-    print(json.dumps(summary, indent=2, ensure_ascii=False) if args.json else feedback.format_summary(summary, path))
+    if args.json:
+        _print_json(summary)
+    else:  # notes and questions were typed by web users
+        print(printable(feedback.format_summary(summary, path), multiline=True))
     return 0
 
 
