@@ -24,7 +24,20 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio i
 import gradio as gr
 from starlette.middleware import Middleware
 
-from qa import Config, Index, IndexMissingError, QAError, ask, build_index, feedback, followup, load_index, ui, uploads
+from qa import (
+    Config,
+    Index,
+    IndexMissingError,
+    QAError,
+    ask,
+    build_index,
+    feedback,
+    followup,
+    load_index,
+    ui,
+    uploads,
+    validate,
+)
 from qa.guard import Guard, LoginThrottle
 from qa.rebuild import Rebuild
 from qa.removal import remove_from_corpus
@@ -94,9 +107,10 @@ class Handlers:
     def respond(self, question: str, k: float, sources: list[str], history: list[dict[str, Any]]) -> tuple:
         """Answer a question as a new turn. An error is shown under the input, which stays usable."""
         history = list(history or [])
-        try:
+        try:  # validated before the follow-up rewriting, which tokenizes the question too
+            question = validate.question(question or "", max_chars=self.config.max_question_chars)
             idx = self.index()
-            turn = followup.new_turn(question or "", history, known=followup.known_to(idx))
+            turn = followup.new_turn(question, history, known=followup.known_to(idx))
             answer = ask(turn["query"], k=int(k), index=idx, sources=sources or None, config=self.config)
         except QAError as e:
             return gr.skip(), gr.skip(), gr.skip(), ui.error_html(str(e))
@@ -266,7 +280,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
                                                      elem_id="qa-reset-filter", scale=0)
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(label="Ask a question", show_label=False, lines=1, max_lines=4,
-                                                  placeholder="Ask a question about the documents", scale=8,
+                                                  placeholder="Ask about the documents", scale=8,
                                                   elem_id="qa-question", autofocus=True)
                             ask_button = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
                         error = gr.HTML("", elem_id="qa-error")

@@ -8,7 +8,8 @@ What is real and what is synthetic:
   real chunks takes hours on this machine. Recall@10 of the structure qa.vectors chooses is measured
   against exact search on a sample of the set's own vectors; the same is also measured on real
   MiniLM vectors of SQuAD sentences (``real_recall``). Queries are set vectors plus noise. RSS is that
-  of a fresh process that loads the files (memory-mapped where FAISS allows) and answers 200 queries.
+  of a fresh process that loads the files (memory-mapped where FAISS allows) and answers 200 queries
+  (VmRSS and VmHWM, which count the mapped file pages the searches touched).
 - ``bm25``: real text: SQuAD dev sentences recombined into chunks of 3-6 sentences, one word per chunk
   replaced by a random token so that the vocabulary grows with size; real SQuAD questions.
 - ``build``: the real pipeline on the SQuAD paragraphs (real model), cold build, nothing changed,
@@ -71,7 +72,7 @@ def squad_questions() -> list[str]:
 # ---------------------------------------------------------------- vectors
 
 _PROBE = r"""
-import json, resource, sys, time
+import json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 from qa import vectors
@@ -93,8 +94,10 @@ ids = np.arange(lo, lo + max(n // 100, 20), dtype=np.int64)
 for q in queries:
     t = time.perf_counter(); vectors.search(index, spec, q, 20); plain.append((time.perf_counter() - t) * 1000)
     t = time.perf_counter(); vectors.search(index, spec, q, 20, ids); filtered.append((time.perf_counter() - t) * 1000)
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
 print(json.dumps({"load_s": load_s, "search_ms": plain, "filtered_ms": filtered,
-                  "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mib": int(status["VmRSS"].split()[0]) / 1024,
+                  "hwm_mib": int(status["VmHWM"].split()[0]) / 1024}))
 """
 
 
@@ -128,7 +131,7 @@ def vector_part(n: int, work: Path) -> dict:
     return {"n": n, "synthetic": True, "ann": spec.to_dict(), "build_s": build_s, "disk_mib": disk / 2**20,
             "search_p50_ms": pct(probe["search_ms"], 50), "search_p95_ms": pct(probe["search_ms"], 95),
             "filtered_p50_ms": pct(probe["filtered_ms"], 50), "flat_p50_ms": pct(flat_ms, 50),
-            "load_s": probe["load_s"], "rss_mib": probe["rss_mib"]}
+            "load_s": probe["load_s"], "rss_mib": probe["rss_mib"], "peak_rss_mib": probe["hwm_mib"]}
 
 
 def real_recall() -> dict:
@@ -145,7 +148,7 @@ def real_recall() -> dict:
 # ---------------------------------------------------------------- bm25
 
 _BM25_PROBE = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from qa.lexical import Lexical
@@ -155,7 +158,9 @@ qs = json.load(open(sys.argv[3]))
 ms = []
 for q in qs:
     t = time.perf_counter(); top_k(lex.scores(q), 20); ms.append((time.perf_counter() - t) * 1000)
-print(json.dumps({"load_s": load_s, "ms": ms, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+print(json.dumps({"load_s": load_s, "ms": ms, "rss_mib": int(status["VmRSS"].split()[0]) / 1024,
+                  "hwm_mib": int(status["VmHWM"].split()[0]) / 1024}))
 """
 
 
@@ -184,7 +189,7 @@ def bm25_part(n: int, work: Path, sentences: list[str], questions: list[str]) ->
     shutil.rmtree(folder)
     return {"n": n, "fit_s": fit_s, "chunks_per_s_fit": n / fit_s, "disk_mib": disk / 2**20,
             "query_p50_ms": pct(probe["ms"], 50), "query_p95_ms": pct(probe["ms"], 95),
-            "load_s": probe["load_s"], "rss_mib": probe["rss_mib"]}
+            "load_s": probe["load_s"], "rss_mib": probe["rss_mib"], "peak_rss_mib": probe["hwm_mib"]}
 
 
 # ---------------------------------------------------------------- build

@@ -36,6 +36,7 @@ from .index import (
 )
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
+from .stale import file_stamp
 from .store import parse_target
 from .terminal import printable
 
@@ -157,56 +158,6 @@ def store_target(config: Config) -> dict[str, Any]:
     return {k: v for k, v in live.items() if k in ("kind", "uri")} or {"kind": "faiss"}
 
 
-def corpus_changes(config: Config, *, max_age: float = 10.0) -> list[str]:
-    """Corpus files added, changed or removed since the live index was built (empty when up to date).
-
-    Cheap enough to run per question: sizes and modification times are compared with the manifest's,
-    only files whose size or time differ are hashed, and the answer is reused for ``max_age`` seconds.
-    """
-    manifest = read_manifest(config.index_dir)
-    corpus = Path(manifest.get("corpus_dir") or config.corpus_dir)
-    key = (str(config.index_dir.resolve()), manifest.get("built_at"), str(corpus))
-    cached = _CHANGES.get(key)
-    if cached and time.monotonic() - cached[0] < max_age:
-        return cached[1]
-    changes = _changes(manifest, corpus) if corpus.is_dir() else []
-    _CHANGES.clear()
-    _CHANGES[key] = (time.monotonic(), changes)
-    return changes
-
-
-_CHANGES: dict[tuple[str, object, str], tuple[float, list[str]]] = {}
-
-
-def _changes(manifest: dict, corpus: Path) -> list[str]:
-    from .load import iter_corpus_files
-
-    indexed = manifest["documents"]
-    skipped = set(manifest.get("skipped", {}))
-    current = {p.relative_to(corpus).as_posix(): p for p in iter_corpus_files(corpus)}
-    current = {s: p for s, p in current.items() if s not in skipped}
-    changes = [f"added {s}" for s in sorted(set(current) - set(indexed))]
-    changes += [f"removed {s}" for s in sorted(set(indexed) - set(current))]
-    changes += [f"changed {s}" for s in sorted(set(current) & set(indexed)) if _changed(current[s], indexed[s])]
-    return changes
-
-
-def _changed(path: Path, entry: dict) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return True
-    if (stat.st_size, stat.st_mtime_ns) == (entry.get("size"), entry.get("mtime_ns")):
-        return False
-    return _sha256(path, stat.st_size, stat.st_mtime_ns) != entry["raw_sha256"]
-
-
-@lru_cache(maxsize=256)
-def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """A file's hash, remembered while its size and time stay the same (a touched, unchanged file)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @contextmanager
 def _build_lock(root: Path) -> Iterator[None]:
     root.mkdir(parents=True, exist_ok=True)
@@ -229,8 +180,9 @@ def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
 
 
 def clean_key(raw: RawDocument) -> str:
-    """What a cleaned document depends on: the file's bytes, its metadata and the cleaner's version and code."""
+    """What a cleaned document depends on: the file's bytes and extracted text, its metadata, the cleaner."""
     meta = {f.name: getattr(raw, f.name) for f in fields(raw) if f.name not in ("text", "path")}
+    meta["text_sha256"] = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()  # reader changes
     return hashlib.sha256(json.dumps([meta, _cleaner_fingerprint()], sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -418,7 +370,7 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
                                 "clean_key": keys.get(p.document.source),
                                 "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
                                 "indexed_at": stamps.get(p.document.source) or now,
-                                **_file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
+                                **file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
             for p in prepared
         },
     }
@@ -427,16 +379,3 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
                 store=store_target(config), previous=previous)
     return len(chunks)
-
-
-def _file_stamp(path: Path, raw_sha256: str) -> dict[str, int]:
-    """Size and modification time of a corpus file, so that the stale-corpus check can skip hashing it.
-
-    None when the file changed since it was read: then the check hashes it and reports the change.
-    """
-    try:
-        stat = path.stat()
-        same = hashlib.sha256(path.read_bytes()).hexdigest() == raw_sha256
-    except OSError:
-        return {}
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns} if same else {}

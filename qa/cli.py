@@ -161,6 +161,9 @@ def _index_line(manifest: dict[str, Any]) -> str:
         extra = f", nlist {ann['nlist']}, nprobe {ann['nprobe']}" if ann.get("kind") == "ivf" else ""
         parts.append(f"{part}: {ann.get('count', 0)} vectors, {ann.get('kind')}{extra}, "
                      f"recall@10 {float(ann.get('recall_at_10', 1.0)):.3f}")
+    store = manifest.get("store") or {"kind": "faiss"}
+    if store.get("kind") == "milvus":
+        parts.append(f"Milvus at {store.get('uri')}, collections {store.get('collection')}_chunks/_sentences")
     backend = (manifest.get("embedding") or {}).get("backend", "torch")
     return f"Index ({backend} embeddings) — " + "; ".join(parts)
 
@@ -194,7 +197,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _warn_if_stale(config: Config) -> None:
-    from .build import corpus_changes
+    from .stale import corpus_changes
 
     changes = corpus_changes(config)
     if changes:

@@ -36,7 +36,7 @@ class Rebuild:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._state = Snapshot(0.0, "Starting", None, done=True)
-        self._started = 0.0
+        self._step, self._step_started, self._step_fraction = "", 0.0, 0.0
 
     @property
     def running(self) -> bool:
@@ -48,7 +48,7 @@ class Rebuild:
             if self.running:
                 raise QAError("A rebuild is already running. Wait for it, or cancel it.")
             self._cancel.clear()
-            self._started = time.monotonic()
+            self._step = ""
             self._state = Snapshot(0.0, "Starting", None, done=False)
             self._thread = threading.Thread(target=self._run, name="qa-rebuild", daemon=True)
             self._thread.start()
@@ -69,8 +69,14 @@ class Rebuild:
         return self._state
 
     def _progress(self, fraction: float, message: str) -> None:
-        elapsed = time.monotonic() - self._started
-        left = elapsed * (1 - fraction) / fraction if fraction >= 0.1 and elapsed >= 1 else None
+        """Record progress; the time left is told from the rate of the current step (reading, embedding ...)."""
+        now, step = time.monotonic(), message.split(":")[0]
+        if step != self._step:
+            self._step, self._step_started, self._step_fraction = step, now, fraction
+        done, spent = fraction - self._step_fraction, now - self._step_started
+        # Embedding is most of the work and runs at a steady rate; before it, the files are counted instead.
+        told = step.startswith("Embedding") and done >= 0.02 and spent >= 0.5
+        left = spent * (1 - fraction) / done if told else None
         self._state = Snapshot(fraction, message, left, done=False)
 
     def _run(self) -> None:

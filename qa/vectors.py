@@ -64,7 +64,7 @@ def build(vectors: np.ndarray, *, flat_below: int = FLAT_BELOW, target: float = 
         flat = faiss.IndexFlatIP(dim)
         flat.add(vectors)
         return flat, Ann("flat", count=n)
-    nlist = int(min(max(math.sqrt(n), 64), n // 39))
+    nlist = max(1, int(min(max(math.sqrt(n), 64), n // 39)))
     index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     rng = np.random.default_rng(seed)
     train = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]

@@ -421,8 +421,10 @@ def test_upload_rebuild_remove_and_untrusted_text(page, live_app, tmp_path):
         [tmp_path / "quimby-harbour-siege.txt", tmp_path / "zorblat.txt"])
     expect(page.locator("#qa-status")).to_contain_text("Added zorblat.txt", timeout=30_000)
     assert (live_app.corpus / "quimby-harbour-siege.txt").read_text() == SIEGE_DOC
+    (live_app.corpus / "blank.md").write_text("  \n")  # put there by hand: the build skips it
     page.locator("#qa-rebuild").click()
     expect(page.locator("#qa-status")).to_contain_text("Rebuilt", timeout=120_000)
+    expect(page.locator("#qa-status .qa-skipped")).to_contain_text("blank.md: empty file")
     expect(page.locator("#qa-examples")).to_contain_text("Quimby harbour siege")  # examples follow the rebuild
 
     page.get_by_role("tab", name="Ask").click()

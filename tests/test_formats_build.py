@@ -97,5 +97,5 @@ def test_other_sentence_splits_are_not_reused(mixed, embedder):
     config, index = mixed
     same = index.documents["mills.txt"]
     resplit = replace(index.documents["garden.md"], sentences=((0, len(index.documents["garden.md"].text)),))
-    _, reused = _reuse_or_chunk([same, resplit], index, config, embedder)
+    _, reused = _reuse_or_chunk([same, resplit], index, config, embedder, lambda: None)
     assert reused == ["mills.txt"]

@@ -166,3 +166,19 @@ def test_the_browser_conversation_key_outlives_a_restart(tmp_path):
     key = browser_key(config, read_only=False)
     assert key and browser_key(config, read_only=True) == key == browser_key(config, read_only=False)
     assert (tmp_path / "data" / "browser-state.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_background_rebuild_reports_and_refuses_a_second_start(tmp_path, default_config):
+    from qa.rebuild import Rebuild
+
+    shutil.copytree(default_config.index_dir, tmp_path / "index")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "extra.txt").write_text("The Quimby Lighthouse was built in 1887. " * 40)
+    rebuild = Rebuild(default_config.with_(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    rebuild.start()
+    with pytest.raises(QAError, match="already running"):
+        rebuild.start()
+    state = rebuild.wait(300)
+    assert state.done and state.error is None and state.report.reembedded == ("extra.txt",)
+    assert not rebuild.cancel()  # nothing left to cancel

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,10 @@ _BATCH = 1000
 def connect(uri: str) -> Any:
     from pymilvus import MilvusClient
 
+    if not uri.startswith(("http://", "https://")):
+        # An embedded milvus-lite serves in this process; its gRPC layer logs calls it does not implement
+        # (pymilvus asks for a timestamp when creating a collection and carries on without one).
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
     try:
         return MilvusClient(uri=uri, timeout=10)
     except Exception as e:  # pymilvus raises many kinds for an unreachable server
@@ -192,5 +197,13 @@ def _insert_sentences(client: Any, name: str, documents: dict[str, Document], se
 
 
 def open_store(store: dict[str, Any], documents: dict[str, Document], chunks: list[Chunk]) -> MilvusStore:
+    """Connect and make sure both collections are loaded (an embedded milvus-lite file opens released)."""
     chunk_keys, sentence_keys = keys(documents, chunks)
-    return MilvusStore(connect(store["uri"]), store["collection"], chunk_keys, sentence_keys)
+    client = connect(store["uri"])
+    try:
+        for part in ("chunks", "sentences"):
+            client.load_collection(f"{store['collection']}_{part}")
+    except Exception as e:  # the client raises many kinds
+        raise QAError(f"The Milvus collections of this index cannot be loaded from {store['uri']} ({e}). "
+                      "Rebuild with `python -m qa build --full`.") from e
+    return MilvusStore(client, store["collection"], chunk_keys, sentence_keys)
