@@ -5,6 +5,11 @@
         in-process ``qa.ask`` time for the same questions. Without --url it starts ``app.py`` on a
         free port (on the default corpus and index, building the index if missing).
 
+    python benchmarks/bench_ui.py browser [--url URL] [--baseline-url URL] [-n 10]
+        Time in headless Chromium from pressing Enter in the question box to the answer rendered in
+        the conversation, median over n questions, interleaved with the /ask round trip of the same
+        question (and, with --baseline-url, the same in another running app, e.g. an older checkout).
+
     python benchmarks/bench_ui.py followups [--index DIR]
         Whether retrieving a follow-up question together with the question it follows helps: hit@1
         and hit@3 of hand-written follow-up pairs on the default corpus, for several strategies.
@@ -25,9 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import known_to  # noqa: E402
 from qa import ask, load_index  # noqa: E402
-from qa.ui import is_follow_up, retrieval_query, topic_words  # noqa: E402
+from qa.followup import is_follow_up, known_to, retrieval_query, topic_words  # noqa: E402
 
 QUESTIONS = [
     "When was the Battle of Khalkhin Gol?", "Who won the Battle of Khalkhin Gol?",
@@ -83,7 +87,7 @@ STRATEGIES: dict[str, Callable[[str, str], str] | None] = {
     "previous + follow-up, when detected": _detected(lambda prev, q: f"{prev} {q}"),
     "follow-up + previous, when detected": _detected(lambda prev, q: f"{q} {prev}"),
     "follow-up + previous's topic words, when detected": _detected(lambda prev, q: f"{q} {topic_words(prev)}"),
-    "same, unless the follow-up's words are unknown (app)": None,  # qa.ui.retrieval_query
+    "same, unless the follow-up's words are unknown (app)": None,  # qa.followup.retrieval_query
 }
 
 
@@ -141,6 +145,65 @@ def latency(url: str | None, n: int, index_dir: Path | None) -> None:
               f"{statistics.mean(times) * 1000:>7.0f} |")
 
 
+def browser(url: str | None, baseline: str | None, n: int, index_dir: Path | None) -> None:
+    """Enter → rendered answer in Chromium, interleaved with /ask and an optional baseline app."""
+    from gradio_client import Client
+    from playwright.sync_api import sync_playwright
+
+    process = None
+    if url is None:
+        url, process = start_app(index_dir)
+    questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(n)]
+    times: dict[str, list[float]] = {"browser: Enter → answer rendered": [], "gradio_client → /ask": []}
+    try:
+        client = Client(url, verbose=False)
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run"])
+            pages = {"browser: Enter → answer rendered": _chat_page(chromium, url)}
+            if baseline:
+                times["baseline browser: Enter → answer rendered"] = []
+                pages["baseline browser: Enter → answer rendered"] = _chat_page(chromium, baseline)
+            for page in pages.values():
+                _time_enter(page, questions[0])  # warm-up
+            client.predict(questions[0], api_name="/ask")
+            for q in questions:
+                for name, page in pages.items():
+                    times[name].append(_time_enter(page, q))
+                times["gradio_client → /ask"].append(_timed(lambda q: client.predict(q, api_name="/ask"), [q])[0])
+            chromium.close()
+    finally:
+        if process:
+            process.terminate()
+            process.wait(timeout=30)
+    print(f"{n} questions, interleaved, against {url}" + (f" and {baseline}" if baseline else ""))
+    print("| path                                      |   n | median ms | p95 ms |")
+    print("|-------------------------------------------|-----|-----------|--------|")
+    for name, ts in times.items():
+        print(f"| {name:<41} | {len(ts):>3} | {_pct(ts, 50):>9.0f} | {_pct(ts, 95):>6.0f} |")
+
+
+def _chat_page(chromium, url: str):
+    page = chromium.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(url)
+    page.wait_for_selector("#qa-question textarea")
+    return page
+
+
+def _time_enter(page, question: str) -> float:
+    """Seconds from Enter in the question box to one more turn in the conversation."""
+    turns = page.locator("#qa-conversation .qa-turn")
+    before = turns.count()
+    box = page.locator("#qa-question textarea")
+    box.fill(question)
+    start = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#qa-conversation .qa-turn').length > {before}",
+                           polling="raf", timeout=60_000)
+    return time.perf_counter() - start
+
+
 def _timed(fn: Callable[[str], object], questions: list[str]) -> list[float]:
     times = []
     for q in questions:
@@ -179,13 +242,16 @@ def start_app(index_dir: Path | None) -> tuple[str, subprocess.Popen]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=("latency", "followups"), nargs="?", default="latency")
+    p.add_argument("what", choices=("latency", "browser", "followups"), nargs="?", default="latency")
     p.add_argument("--url", help="a running app (default: start one)")
+    p.add_argument("--baseline-url", help="browser: a second running app to time the same way")
     p.add_argument("--index", type=Path, help="index folder (default: index/)")
     p.add_argument("-n", type=int, default=100, help="questions to time (default 100)")
     args = p.parse_args()
     if args.what == "followups":
         followups(args.index)
+    elif args.what == "browser":
+        browser(args.url, args.baseline_url, args.n, args.index)
     else:
         latency(args.url, args.n, args.index)
 

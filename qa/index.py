@@ -3,8 +3,11 @@
 Layout of an index folder::
 
     index/CURRENT            name of the live build folder (replaced atomically)
-    index/build-<id>/        manifest.json, vectors.faiss, sentences.npy, chunks.jsonl,
-                             documents.jsonl, bm25/ (bm25s's own files)
+    index/build-<id>/        manifest.json, vectors.npy + vectors.faiss (chunks), sentences.npy +
+                             sentences.faiss, chunks.jsonl, documents.jsonl, bm25/ (bm25s's own files)
+
+The ``.npy`` files hold the raw vectors (memory-mapped on load); the ``.faiss`` files hold the search
+structure that :mod:`qa.vectors` chose for their number (exact flat, or IVF with measured recall).
 
 A build writes a new ``build-<id>`` beside the live one and then swaps ``CURRENT``, so a build that
 crashes or is killed leaves the previous index intact and loadable.
@@ -20,58 +23,82 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
+from . import vectors as search
 from .config import Config
-from .embed import Embedder, load_embedder
+from .embed import Embedder, embedder_for, vector_family
 from .errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
-from .lexical import Lexical
 from .records import Chunk, Document, Section
+from .store import Store
+from .store import faiss as faiss_store
+from .vectors import FLAT_BELOW
 
 FORMAT = "qa-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
 
 
 class Index:
-    """A loaded index: documents, chunks, both search structures and the embedder that made them."""
+    """A loaded index: documents, chunks, their vectors, the store that searches them, and the embedder."""
 
     def __init__(self, folder: Path, manifest: dict[str, Any], documents: dict[str, Document],
-                 chunks: list[Chunk], vectors: faiss.Index, sentence_vectors: np.ndarray,
-                 lexical: Lexical, embedder: Embedder, config: Config):
+                 chunks: list[Chunk], chunk_vectors: np.ndarray, sentence_vectors: np.ndarray,
+                 embedder: Embedder, config: Config, store: Store | None = None):
         self.folder = folder
         self.manifest = manifest
         self.documents = documents
         self.chunks = chunks
-        self.vectors = vectors
+        self.chunk_vectors = chunk_vectors
         self.sentence_vectors = sentence_vectors
-        self.lexical = lexical
         self.embedder = embedder
         self.config = config
         self.sentences: list[tuple[str, int, int]] = [
             (d.source, s, e) for d in documents.values() for s, e in d.sentences
         ]
-        self._lock = threading.Lock()  # torch inference and faiss search from several UI threads
+        self.source_chunks = _id_ranges(c.source for c in chunks)
+        self.source_sentences = _id_ranges(source for source, _, _ in self.sentences)
+        self.store: Store = store or faiss_store.open_store(folder, manifest, self.source_chunks,
+                                                            self.source_sentences)
+        self._lock = threading.Lock()  # inference and faiss search from several UI threads
+        self._bm25_recent: dict[str, np.ndarray] = {}
+
+    @property
+    def vectors(self) -> Any:
+        """The FAISS structure over the chunk vectors (embedded store only)."""
+        return getattr(self.store, "chunk_index", None)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             return self.embedder.encode(texts, batch_size=self.config.embed_batch_size)
 
-    def dense_search(self, qvec: np.ndarray, k: int) -> list[tuple[int, float]]:
-        k = min(k, self.vectors.ntotal)
-        if k <= 0:
-            return []
-        scores, ids = self.vectors.search(np.asarray(qvec, dtype=np.float32).reshape(1, -1), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    def dense_search(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None = None
+                     ) -> list[tuple[int, float]]:
+        """Best ``k`` chunks by cosine, searched only among ``sources`` when given (inside the search)."""
+        return self.store.dense_search(qvec, k, sources)
+
+    def chunk_dense(self, qvec: np.ndarray, chunk_id: int) -> float:
+        return float(self.chunk_vectors[int(chunk_id)] @ np.asarray(qvec, dtype=np.float32).ravel())
+
+    def nearest_sentences(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None = None) -> list[int]:
+        """Ids of the ``k`` sentences nearest the question (an ANN search, never a scan of all sentences)."""
+        return self.store.sentence_search(qvec, k, sources) if self.sentences else []
+
+    def sentence_scores(self, qvec: np.ndarray) -> SentenceScores:
+        """Cosines of the question with sentences, computed for the sentences asked for only."""
+        return SentenceScores(self.sentence_vectors, np.asarray(qvec, dtype=np.float32).ravel())
 
     def bm25_scores(self, query: str) -> np.ndarray:
-        return self.lexical.scores(query)
+        """BM25 score per chunk; the last few queries are remembered, so one question scores BM25 once."""
+        scores = self._bm25_recent.get(query)
+        if scores is None:
+            scores = self.store.bm25_scores(query)
+            self._bm25_recent = {**dict(list(self._bm25_recent.items())[-3:]), query: scores}
+        return scores
 
     def bm25_search(self, query: str, k: int) -> list[tuple[int, float]]:
         scores = self.bm25_scores(query)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in search.top_k(scores, k) if scores[i] > 0]
 
     def document(self, source: str) -> Document:
         try:
@@ -82,22 +109,66 @@ class Index:
             ) from None
 
 
+class SentenceScores:
+    """``scores[i]`` is sentence ``i``'s cosine with the question; an int array of ids gives an array."""
+
+    def __init__(self, sentence_vectors: np.ndarray, qvec: np.ndarray):
+        self._vectors = sentence_vectors
+        self.query = qvec
+        self._cache: dict[int, np.float32] = {}
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, (int, np.integer)):
+            i = int(key)
+            if i not in self._cache:
+                self._cache[i] = np.float32(self._vectors[i] @ self.query)
+            return self._cache[i]
+        ids = np.asarray(key, dtype=np.int64)
+        return np.asarray(self._vectors[ids] @ self.query, dtype=np.float32)
+
+
+def _id_ranges(sources: Any) -> dict[str, np.ndarray]:
+    """Source -> its sorted ids (rows are written document by document, so each is one range)."""
+    out: dict[str, list[int]] = {}
+    for i, source in enumerate(sources):
+        out.setdefault(source, []).append(i)
+    return {s: np.asarray(ids, dtype=np.int64) for s, ids in out.items()}
+
+
 # ---------------------------------------------------------------- writing
 
 def write_index(root: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
-                vectors: np.ndarray, sentence_vectors: np.ndarray) -> Path:
-    """Write a complete index into a fresh folder under ``root`` and make it the live one."""
+                vectors: np.ndarray, sentence_vectors: np.ndarray, *, flat_below: int = FLAT_BELOW,
+                store: dict[str, Any] | None = None, previous: dict[str, Any] | None = None) -> Path:
+    """Write a complete index into a fresh folder under ``root`` and make it the live one.
+
+    ``store`` (from :func:`qa.store.parse_target`) says where the vectors and BM25 are searched; a
+    Milvus store is updated in place, only for documents that differ from ``previous`` (the live
+    manifest).
+    """
     root.mkdir(parents=True, exist_ok=True)
     name = f"build-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = root / f".tmp-{name}"
     tmp.mkdir()
     _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
     _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(flat, str(tmp / "vectors.faiss"))
-    np.save(tmp / "sentences.npy", np.ascontiguousarray(sentence_vectors, dtype=np.float32), allow_pickle=False)
-    Lexical.fit([c.text for c in chunks]).save(tmp / "bm25")
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
+    np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+    np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
+    store = store or {"kind": "faiss"}
+    if store["kind"] == "milvus":
+        from .store import milvus
+
+        by_source = {d.source: d for d in documents}
+        entry = milvus.write(store, _collection_name(root), by_source, chunks, vectors, sentence_vectors, previous)
+        manifest = {**manifest, "store": entry}
+    else:
+        ann = faiss_store.write(tmp, [c.text for c in chunks], vectors, sentence_vectors, flat_below=flat_below)
+        manifest = {**manifest, "store": {"kind": "faiss"}, "ann": ann}
     manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": _checksums(tmp)}
     data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
     (tmp / "manifest.json").write_bytes(data)
@@ -106,6 +177,11 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     os.rename(tmp, final)
     _swap_pointer(root, name, hashlib.sha256(data).hexdigest())
     return final
+
+
+def _collection_name(root: Path) -> str:
+    """Milvus collection prefix of an index folder: stable per folder, so rebuilds update the same rows."""
+    return "qa_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:
@@ -241,6 +317,15 @@ def _read_manifest(root: Path, live: tuple[Path, str | None] | None) -> dict[str
 _REBUILD = "Run `python -m qa build --full` to rebuild it."
 
 
+def verified_manifest(root: Path) -> dict[str, Any]:
+    """The live manifest after checking every index file against its checksum (IndexMismatchError if not)."""
+    manifest = read_manifest(root)
+    folder = live_folder(root)
+    if folder is None or _checksums(folder) != manifest.get("files"):
+        raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
+    return manifest
+
+
 def _check_format(manifest: Any, folder: Path) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexMismatchError(f"{folder} does not hold a qa index. {_REBUILD}")
@@ -266,7 +351,7 @@ def _check_schema(manifest: dict[str, Any], folder: Path) -> None:
     for source, entry in manifest["documents"].items() if problem is None else ():
         problem = problem or _schema_problem(entry, _DOCUMENT_SCHEMA, f"documents[{source!r}].")
     if problem is None and not all(isinstance(v, str) for v in manifest["files"].values()):
-        problem = "files: a checksum is not text"
+        problem = "files should map names to checksums"
     if problem:
         raise IndexMismatchError(f"Damaged manifest in {folder} ({problem}). {_REBUILD}")
 
@@ -278,7 +363,7 @@ def _schema_problem(value: Any, schema: dict[str, Any], where: str) -> str | Non
         if key not in value:
             return f"missing {where}{key}"
         if not isinstance(value[key], kind) or isinstance(value[key], bool):
-            return f"{where}{key} is not a {getattr(kind, '__name__', kind)}"
+            return f"{where}{key} should be of type {getattr(kind, '__name__', kind)}"
     return None
 
 
@@ -288,6 +373,12 @@ def check_compatible(manifest: dict[str, Any], config: Config, embedder: Embedde
         raise IndexMismatchError(
             f"The index was built with embedding model {manifest.get('model_id')}, but the configured model "
             f"is {embedder.model_id}. {_REBUILD} (or configure the model it was built with)."
+        )
+    built = (manifest.get("embedding") or {}).get("backend", "torch")
+    if vector_family(built) != vector_family(embedder.backend):
+        raise IndexMismatchError(
+            f"The index was built with the {built} embedding backend, whose vectors do not mix with those of "
+            f"the configured {embedder.backend} backend. {_REBUILD} (or configure embed_backend={built!r})."
         )
     wanted = chunking_params(config)
     if manifest.get("chunking") != wanted:
@@ -343,17 +434,22 @@ _MAX_FOLDERS = 4
 def _load(folder: Path, config: Config, manifest: dict[str, Any]) -> Index:
     if _checksums(folder) != manifest.get("files"):
         raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
-    embedder = load_embedder(config.model_path())
+    embedder = embedder_for(config)
     check_compatible(manifest, config, embedder)
     try:
         documents = {d.source: d for d in map(_document, _read_jsonl(folder / "documents.jsonl"))}
         chunks = [Chunk(**row) for row in _read_jsonl(folder / "chunks.jsonl")]
-        vectors = faiss.read_index(str(folder / "vectors.faiss"))
-        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
-        lexical = Lexical.load(folder / "bm25")
+        chunk_vectors = np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        sentence_vectors = np.load(folder / "sentences.npy", mmap_mode="r", allow_pickle=False)
+        store = None
+        if (manifest.get("store") or {}).get("kind") == "milvus":
+            from .store import milvus
+
+            store = milvus.open_store(manifest["store"], documents, chunks)
+        index = Index(folder, manifest, documents, chunks, chunk_vectors, sentence_vectors, embedder, config, store)
     except (OSError, ValueError, TypeError, RuntimeError) as e:  # faiss raises RuntimeError
         raise IndexMismatchError(f"The index files in {folder} cannot be read ({e}). {_REBUILD}") from e
-    return Index(folder, manifest, documents, chunks, vectors, sentence_vectors, lexical, embedder, config)
+    return index
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -366,6 +462,6 @@ def _document(row: dict[str, Any]) -> Document:
     row["sections"] = tuple(Section(**s) for s in row.get("sections", ()))
     for key in ("sentences", "segments"):
         row[key] = tuple(tuple(x) for x in row.get(key, ()))
-    for key in ("raw_line_starts", "raw_page_starts"):
+    for key in ("raw_line_starts", "raw_page_starts", "raw_paragraph_starts"):
         row[key] = tuple(row.get(key, ()))
     return Document(**row)

@@ -1,48 +1,34 @@
 """Loading documents: find the corpus files, extract each one's text by format, attach sidecar metadata.
 
 A file that cannot be read is skipped with a logged warning and reported as ``Skipped``; one bad file
-never stops the load. Text is decoded strictly (UTF-8, or UTF-16 with a BOM): guessing an encoding
-could silently corrupt the very text that quotes must reproduce verbatim.
+never stops the load. The format readers live in ``qa.formats``. Metadata comes from the file itself
+(a page's canonical URL, a Word file's core properties, EPUB or PDF metadata); a sidecar
+``NAME.meta.json`` overrides any of it.
 """
 from __future__ import annotations
 
-import codecs
 import hashlib
-import io
 import json
 import logging
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple
-
-from bs4 import BeautifulSoup, NavigableString, Tag
-from pypdf import PdfReader
 
 from qa.errors import CorpusError, Unreadable
+from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, Extracted, extract
+from qa.formats.text import decode_text
 from qa.terminal import is_safe_name, printable
+
+__all__ = ["SUPPORTED", "RawDocument", "Skipped", "Unreadable", "decode_text", "discover", "load_corpus",
+           "load_document"]
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
-_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-_DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document"}
-_NO_TEXT = {"html": "no visible text", "pdf": "no extractable text (scanned PDF?)"}
-_SIDECAR_KEYS = ("title", "publisher", "date", "kind")
-# Titles that PDF writers put in by default: worse than the file name.
-_PLACEHOLDER_TITLES = ("", "untitled", "untitled document", "(anonymous)", "anonymous")
-
-# HTML: elements whose text is page chrome or not text at all, and elements that end a paragraph.
-_DROP = ("script", "style", "noscript", "template", "head", "title", "nav", "footer", "aside", "form",
-         "header", "svg", "iframe")
-_BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "br", "hr", "tr", "table", "section", "article",
-           "main", "blockquote", "pre", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6")
-_CELLS = ("td", "th")
-# NUL never survives decoding (it marks a file binary), so it is safe as a paragraph-break marker.
-_BREAK, _NEWLINE = "\x00", "\x01"
+_NO_TEXT = {"html": "no visible text", "pdf": "no extractable text (scanned PDF?)", "docx": "no text in the document",
+            "epub": "no text in the book"}
+_SIDECAR_KEYS = ("title", "author", "publisher", "date", "url", "kind")
 
 
 @dataclass(frozen=True)
@@ -51,14 +37,18 @@ class RawDocument:
 
     source: str  # path relative to the corpus folder, with forward slashes
     path: Path
-    format: str  # txt, md, html, pdf
-    text: str  # txt/md: the decoded file verbatim; html: visible text; pdf: page texts joined by blank lines
+    format: str  # txt, md, html, pdf, docx, epub
+    text: str  # txt/md: the decoded file verbatim; others: their paragraphs (pdf: pages) joined by blank lines
     raw_sha256: str  # of the file's bytes
     title: str
     kind: str
     publisher: str | None = None
     date: str | None = None
     page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
+    author: str | None = None
+    url: str | None = None
+    paragraph_starts: tuple[int, ...] = ()  # docx, epub, html: offset where each paragraph begins
+    headings: tuple[int, ...] | None = None  # offsets of paragraphs the file marks as headings
 
 
 @dataclass(frozen=True)
@@ -67,12 +57,6 @@ class Skipped:
 
     source: str
     reason: str
-
-
-class _Extracted(NamedTuple):
-    text: str
-    title: str | None = None
-    page_starts: tuple[int, ...] = ()
 
 
 def iter_corpus_files(corpus_dir: Path) -> list[Path]:
@@ -177,7 +161,7 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus folder {corpus_dir} does not exist. Create it and add "
-                          ".txt/.md/.html/.pdf files, or pass --corpus DIR.")
+                          f"{'/'.join(SUPPORTED)} files, or pass --corpus DIR.")
     paths, skipped = discover(corpus_dir)
     docs = []
     for path in paths:
@@ -194,23 +178,32 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
 
 def load_document(path: Path, corpus_dir: Path, *, max_bytes: int) -> RawDocument:
     """Read one file; raise ``Unreadable`` with the reason when it cannot be loaded."""
-    fmt = _FORMATS.get(path.suffix.lower())
+    fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise Unreadable(f"unsupported file type {path.suffix!r}; supported: {', '.join(SUPPORTED)}")
     data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise Unreadable("empty file")
-    found = _EXTRACTORS[fmt](data)
+    found = extract(fmt, data)
     if not found.text.strip():
         raise Unreadable(_NO_TEXT.get(fmt, "empty file"))
-    meta = read_sidecar(path)
+    meta = {**_own_metadata(found), **read_sidecar(path)}
     return RawDocument(
         source=path.relative_to(corpus_dir).as_posix(), path=path, format=fmt, text=found.text,
         raw_sha256=hashlib.sha256(data).hexdigest(),
-        title=meta.get("title") or found.title or readable_stem(path),
-        kind=meta.get("kind") or _DEFAULT_KINDS.get(fmt, "document"),
+        title=meta.get("title") or readable_stem(path),
+        kind=meta.get("kind") or DEFAULT_KINDS.get(fmt, "document"),
         publisher=meta.get("publisher"), date=meta.get("date"), page_starts=found.page_starts,
+        author=meta.get("author"), url=meta.get("url"), paragraph_starts=found.paragraph_starts,
+        headings=found.headings,
     )
+
+
+def _own_metadata(found: Extracted) -> dict[str, str]:
+    """What the file says about itself; a sidecar's values replace these key by key."""
+    own = {"title": found.title, "author": found.author, "publisher": found.publisher, "date": found.date,
+           "url": found.url}
+    return {key: value for key, value in own.items() if value}
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -223,124 +216,11 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise Unreadable(f"cannot read file: {e.strerror or e}") from e
 
 
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM dropped) or UTF-16 with a BOM; anything else is ``Unreadable``.
-
-    >>> decode_text(b"\\xef\\xbb\\xbfcaf\\xc3\\xa9")
-    'café'
-    """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise Unreadable("not valid UTF-16 text (it starts with a UTF-16 byte-order mark)") from e
-    elif b"\x00" in data:
-        raise Unreadable("binary file (NUL bytes)")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise Unreadable(f"not valid UTF-8 text (bad byte at offset {e.start}); re-save it as UTF-8") from e
-    if "\x00" in text:
-        raise Unreadable("binary file (NUL characters)")
-    return text
-
-
-def _extract_text(data: bytes) -> _Extracted:
-    return _Extracted(decode_text(data))
-
-
-def _extract_markdown(data: bytes) -> _Extracted:
-    text = decode_text(data)
-    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
-    return _Extracted(text, heading.group(1) if heading else None)
-
-
-def _extract_html(data: bytes) -> _Extracted:
-    try:
-        html = decode_text(data)
-    except Unreadable as e:
-        declared = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
-        if declared:
-            raise Unreadable(f"{e} (the page declares charset {declared.group(1).decode()})") from e
-        raise
-    soup = BeautifulSoup(html, "html.parser")
-    depth = _depth(soup)
-    if depth > _MAX_HTML_DEPTH:  # marking blocks costs time quadratic in the depth
-        raise Unreadable(f"HTML nested {depth} elements deep (the limit is {_MAX_HTML_DEPTH})")
-    title = " ".join(soup.title.get_text().split()) if soup.title else None
-    return _Extracted(_visible_text(soup), title or None)
-
-
-_MAX_HTML_DEPTH = 1000
-
-
-def _depth(soup: BeautifulSoup) -> int:
-    deepest, stack = 0, [(soup, 0)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]
-    return deepest
-
-
-def _visible_text(soup: BeautifulSoup) -> str:
-    """Visible text as blank-line-separated paragraphs; each heading is a paragraph of its own."""
-    for tag in soup.find_all(_DROP):
-        # A <header> inside an article holds its headline, not site chrome.
-        if not tag.decomposed and not (tag.name == "header" and tag.find_parent(("article", "main"))):
-            tag.decompose()
-    for pre in soup.find_all("pre"):
-        for string in pre.find_all(string=True):
-            string.replace_with(NavigableString(string.replace("\n", _NEWLINE)))
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_before(_BREAK)
-        tag.insert_after(_BREAK)
-    for tag in soup.find_all(_CELLS):
-        tag.insert_after(" ")
-    paragraphs = (_collapse(part) for part in soup.get_text().split(_BREAK))
-    return "\n\n".join(p for p in paragraphs if p)
-
-
-def _collapse(part: str) -> str:
-    lines = (" ".join(line.split()) for line in part.split(_NEWLINE))
-    return "\n".join(line for line in lines if line)
-
-
-def _extract_pdf(data: bytes) -> _Extracted:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        _decrypt(reader)
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
-        title = reader.metadata.title if reader.metadata else None
-    except Unreadable:
-        raise
-    except Exception as e:  # pypdf raises many exception types on malformed files
-        raise Unreadable(f"corrupt PDF: {e}") from e
-    # Every page, even a blank one, gets a start, so that page numbers stay right.
-    starts = accumulate((len(p) + 2 for p in pages[:-1]), initial=0)
-    title = (title or "").strip()
-    return _Extracted("\n\n".join(pages), None if title.lower() in _PLACEHOLDER_TITLES else title, tuple(starts))
-
-
-def _decrypt(reader: PdfReader) -> None:
-    if not reader.is_encrypted:
-        return
-    try:
-        opened = reader.decrypt("")  # many PDFs are encrypted with an empty user password
-    except Exception as e:
-        raise Unreadable(f"encrypted PDF that cannot be decrypted ({e})") from e
-    if not opened:
-        raise Unreadable("encrypted PDF (needs a password)")
-
-
-_EXTRACTORS: dict[str, Callable[[bytes], _Extracted]] = {
-    "txt": _extract_text, "md": _extract_markdown, "html": _extract_html, "pdf": _extract_pdf,
-}
-
-
 def read_sidecar(path: Path) -> dict[str, str]:
-    """Metadata from ``<file>.meta.json`` (title, publisher, date, kind); {} when absent or unreadable."""
+    """Metadata from ``<file>.meta.json`` (title, author, publisher, date, url, kind); {} when absent or unreadable.
+
+    A key set to null in the sidecar is left to the file's own metadata.
+    """
     sidecar = path.with_name(path.name + ".meta.json")
     if not sidecar.is_file():
         return {}

@@ -105,7 +105,7 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     qvec = index.embed([question])[0] if qvec is None else qvec
     lexical = np.asarray(index.bm25_scores(question), dtype=np.float64)  # scored once per question
     passages = tuple(retrieve(index, question, qvec, sources=sources, lexical=lexical, config=config))
-    sentence_dense = index.sentence_vectors @ qvec if len(index.sentences) else np.zeros(0)
+    sentence_dense = index.sentence_scores(qvec)
     units = candidate_units(index, st, passages, sentence_dense, sources, config)
     if not units:
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
@@ -138,7 +138,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     followed by one that leans on it comes both alone and with it.
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
-    picked.update(_nearest_sentences(index, sentence_dense, config.quote_sentences, sources))
+    picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
     picked = {i for i in picked if not _is_heading(index, i)}
     units: set[tuple[int, ...]] = set()
     for i in picked:
@@ -157,16 +157,6 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
 def _is_heading(index: Index, i: int) -> bool:
     source, start, end = index.sentences[i]
     return index.documents[source].is_heading(start, end)
-
-
-def _nearest_sentences(index: Index, sentence_dense: np.ndarray, k: int,
-                       sources: frozenset[str] | None) -> list[int]:
-    scores = sentence_dense
-    if sources is not None:
-        allowed = np.array([s in sources for s, _, _ in index.sentences], dtype=bool)
-        scores = np.where(allowed, scores, -np.inf)
-    order = np.argsort(-scores, kind="stable")[:k]
-    return [int(i) for i in order if np.isfinite(scores[i])]
 
 
 def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],

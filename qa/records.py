@@ -64,7 +64,7 @@ class Document:
     source: str  # path relative to the corpus folder, with forward slashes
     title: str
     kind: str  # kind of source: "encyclopedia mirror", "blog", "document", ...
-    format: str  # txt, md, html, pdf
+    format: str  # txt, md, html, pdf, docx, epub
     text: str
     sha256: str  # of the cleaned text: a quote is only valid against this exact text
     raw_sha256: str  # of the file's bytes
@@ -73,8 +73,11 @@ class Document:
     sections: tuple[Section, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()
     segments: tuple[tuple[int, int, int], ...] = ()
-    raw_line_starts: tuple[int, ...] = (0,)
+    raw_line_starts: tuple[int, ...] = (0,)  # empty for formats that cite pages or paragraphs, not lines
     raw_page_starts: tuple[int, ...] = ()  # PDFs: raw offset where each page begins
+    author: str | None = None
+    url: str | None = None  # the original's address (a web page's canonical URL), when known
+    raw_paragraph_starts: tuple[int, ...] = ()  # docx, epub, html: raw offset where each paragraph begins
 
     def section_at(self, offset: int) -> str | None:
         return section_title(self.sections, offset)
@@ -85,11 +88,15 @@ class Document:
         return any(s.start <= start < s.end and span in s.title.split(" › ") for s in self.sections)
 
     def location(self, offset: int) -> dict[str, int | None]:
-        """Where cleaned ``offset`` sits in the original file: raw offset, 1-based line, 1-based page."""
+        """Where cleaned ``offset`` sits in the original: raw offset, and the 1-based line (text files),
+        page (PDFs) or paragraph (Word, EPUB, web pages) that holds it; None where it does not apply."""
         raw = raw_offset(self.segments, offset)
-        line = bisect.bisect_right(self.raw_line_starts, raw)
-        page = bisect.bisect_right(self.raw_page_starts, raw) if self.raw_page_starts else None
-        return {"raw_offset": raw, "line": line, "page": page}
+
+        def number(starts: tuple[int, ...]) -> int | None:
+            return bisect.bisect_right(starts, raw) if starts else None
+
+        return {"raw_offset": raw, "line": number(self.raw_line_starts), "page": number(self.raw_page_starts),
+                "paragraph": number(self.raw_paragraph_starts)}
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,9 @@ class Quote:
     doc_sha256: str
     line: int | None = None
     page: int | None = None
+    url: str | None = None  # the original's address, to link the citation to; None when unknown
+    date: str | None = None  # the document's date (ISO 8601), when known
+    paragraph: int | None = None  # 1-based paragraph of the original (Word, EPUB, web pages)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

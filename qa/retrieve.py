@@ -7,6 +7,7 @@ import numpy as np
 
 from .config import Config
 from .index import Index
+from .vectors import top_k
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,14 @@ def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = N
     """The ``k`` best chunks (default ``config.candidates``), best first, optionally within ``sources``.
 
     Each of the dense and BM25 rankings contributes ``1 / (rrf_k + rank)``, rank counted from 1, for
-    the chunks in its top ``config.candidates``.
+    the chunks in its top ``config.candidates``. ``lexical``: the question's BM25 scores when the caller
+    already has them; ``config`` (default: the index's) sets the depths.
     """
-    config = index.config
+    config = config or index.config
     depth = max(config.candidates, k or 0)
-    allowed = _allowed(index, sources)
-    dense = _dense_ranking(index, qvec, depth, allowed)
+    dense = index.dense_search(qvec, depth, sources)
     lexical_scores = index.bm25_scores(question) if lexical is None else lexical
-    lexical = _lexical_ranking(lexical_scores, depth, allowed)
+    lexical = _lexical_ranking(index, lexical_scores, depth, sources)
     fused: dict[int, float] = {}
     for ranking in (dense, lexical):
         for rank, (cid, _) in enumerate(ranking, start=1):
@@ -45,26 +46,17 @@ def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = N
 
 def chunk_dense(index: Index, qvec: np.ndarray, chunk_id: int) -> float:
     """Cosine of the question with one chunk (its stored vector)."""
-    return float(index.vectors.reconstruct(int(chunk_id)) @ np.asarray(qvec, dtype=np.float32).ravel())
+    return index.chunk_dense(qvec, chunk_id)
 
 
-def _allowed(index: Index, sources: frozenset[str] | None) -> np.ndarray | None:
+def _lexical_ranking(index: Index, scores: np.ndarray, depth: int, sources: frozenset[str] | None
+                     ) -> list[tuple[int, float]]:
+    """Top ``depth`` chunks by BM25 (argpartition, not a full sort), only those of ``sources`` when given."""
     if sources is None:
-        return None
-    return np.array([c.source in sources for c in index.chunks], dtype=bool)
-
-
-def _dense_ranking(index: Index, qvec: np.ndarray, depth: int, allowed: np.ndarray | None
-                   ) -> list[tuple[int, float]]:
-    if allowed is None:
-        return index.dense_search(qvec, depth)
-    # A flat index cannot filter, so rank everything and keep the allowed chunks.
-    hits = index.dense_search(qvec, index.vectors.ntotal)
-    return [(c, s) for c, s in hits if allowed[c]][:depth]
-
-
-def _lexical_ranking(scores: np.ndarray, depth: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-    if allowed is not None:
-        scores = np.where(allowed, scores, 0.0)
-    order = np.argsort(-scores, kind="stable")[:depth]
-    return [(int(c), float(scores[c])) for c in order if scores[c] > 0]
+        ids = top_k(scores, depth)
+    else:
+        allowed = np.concatenate([index.source_chunks[s] for s in sorted(sources) if s in index.source_chunks]
+                                 or [np.zeros(0, dtype=np.int64)])
+        allowed.sort()
+        ids = allowed[top_k(scores[allowed], depth)]
+    return [(int(c), float(scores[c])) for c in ids if scores[c] > 0]

@@ -1,4 +1,4 @@
-"""What the web app shows, as pure functions: answers, documents and the landing view as safe HTML.
+"""What the web app shows, as pure functions: answers and the conversation as safe HTML.
 
 Document text is untrusted. Every string that comes from a document or a question passes through
 :func:`esc` before it reaches HTML, so ``<img src=x onerror=...>`` in a document shows as text.
@@ -8,32 +8,51 @@ Document text is untrusted. Every string that comes from a document or a questio
 """
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote, urlencode
 
-from .config import Config
-
-TARGET_ID = "qa-target"  # the <mark> the document view scrolls to
-
-# Template engines (the HTML component's, Handlebars-like ones) would read these; entities never run.
-_TEMPLATE_CHARS = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
-
-
-def esc(text: object) -> str:
-    """HTML-escape ``text`` for element content and quoted attribute values."""
-    return html.escape(str(text), quote=True).translate(_TEMPLATE_CHARS)
-
+from .conflicts import facts, question_kind
+from .export import conversation_markdown, quote_with_citation
+from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
+    TARGET_ID,
+    corpus_blurb,
+    document_html,
+    document_rows,
+    esc,
+    example_questions,
+    heading_spans,
+    panel_html,
+    short_title,
+    source_choices,
+)
 
 # ---------------------------------------------------------------- answers
 
-def confidence_label(confidence: float, threshold: float | None = None) -> str:
-    """A word for how far the support for an answer clears the abstention threshold (default: Config's)."""
-    margin = confidence - (Config.abstain_threshold if threshold is None else threshold)
-    if margin >= 1.0:
-        return "high"
-    return "medium" if margin >= 0.4 else "low"
+#: Confidence words from the answer's ``confidence`` (the probability that the top quote answers the
+#: question): the lowest probability for each word, highest first. Below the last: "low".
+CONFIDENCE_LEVELS = ((0.75, "high"), (0.45, "medium"))
+
+
+def confidence_label(confidence: float, *, conflict: bool = False) -> str:
+    """The word for ``confidence``; never "high" when the sources disagree."""
+    label = next((word for floor, word in CONFIDENCE_LEVELS if confidence >= floor), "low")
+    return "medium" if conflict and label == "high" else label
+
+
+def span_link(source: str, start: int, end: int, sha: str | None = None) -> str:
+    """The URL fragment that opens ``source`` at ``[start:end]``: ``#source=…&start=…&end=…``."""
+    params: dict[str, Any] = {"source": source, "start": int(start), "end": int(end)}
+    if sha:
+        params["sha"] = sha[:12]  # the document's text hash: a changed document is opened unmarked
+    return "#" + urlencode(params, quote_via=quote)
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` when it is an http(s) address, else None (a ``javascript:`` link must never be rendered)."""
+    text = str(url or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text) else None
 
 
 def highlighted(text: str, start: int, end: int, *, mark_id: str | None = None) -> str:
@@ -43,220 +62,161 @@ def highlighted(text: str, start: int, end: int, *, mark_id: str | None = None) 
     return f"{esc(text[:start])}<mark{attr}>{esc(text[start:end])}</mark>{esc(text[end:])}"
 
 
-def citation(q: Mapping[str, Any], n: int) -> str:
-    """The numbered citation of a quote: a link to the quote in the document view, then where it is."""
-    line = f"line {int(q['line'])}" if q.get("line") else None
-    where = " · ".join(esc(x) for x in (q.get("section"), q["kind"], line) if x)
-    data = (f'data-source="{esc(q["source"])}" data-start="{int(q["start"])}" data-end="{int(q["end"])}" '
-            f'data-sha="{esc(q["doc_sha256"])}"')
-    return (f'<a class="qa-cite" href="#" {data} title="Open {esc(q["source"])} at this quote">'
-            f'[{n}] {esc(q["title"])}</a> <span class="qa-where">{where}</span>')
-
-
-def quote_html(q: Mapping[str, Any], n: int) -> str:
-    """A quote as a block quote with its citation, expandable to its context with the quote marked."""
+def citation(q: Mapping[str, Any], n: int, ref: str) -> str:
+    """A numbered citation: a link to the quote in the document panel, a preview of its passage, where it is."""
+    places = [f"{unit} {int(q[unit])}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    where = " · ".join(esc(x) for x in (q.get("section"), q["kind"], *places) if x)
+    if q.get("date"):
+        where += (" · " if where else "") + f'<span class="qa-date">{esc(q["date"])}</span>'
+    href = span_link(q["source"], q["start"], q["end"], q.get("doc_sha256"))
     inner = int(q["start"]) - int(q["context_start"])
     context = highlighted(q["context"], inner, inner + len(q["text"]))
-    return (f'<figure class="qa-quote"><blockquote>{esc(q["text"])}</blockquote>'
-            f'<figcaption>{citation(q, n)}</figcaption>'
-            f'<details><summary>Context</summary><p class="qa-context">{context}</p></details></figure>')
+    original = safe_url(q.get("url"))
+    link = (f' <a class="qa-original" href="{esc(original)}" target="_blank" rel="noopener noreferrer">'
+            f"original page<span class=\"qa-sr\"> (opens in a new tab)</span></a>" if original else "")
+    return (f'<span class="qa-cite-wrap"><a class="qa-cite" href="{esc(href)}" aria-describedby="qa-pv-{ref}">'
+            f'[{n}] {esc(short_title(q["title"]))}</a>'
+            f'<span class="qa-preview" id="qa-pv-{ref}" role="tooltip"><strong>{esc(q["title"])}</strong> '
+            f"{context}</span></span> "
+            f'<span class="qa-where">{where}</span>{link}')
 
 
-def answer_html(answer: Mapping[str, Any], *, threshold: float | None = None) -> str:
-    """An answer: cited quotes with a confidence cue, sources side by side on a conflict, or an abstention."""
-    if answer["abstained"]:
-        return _abstention_html(answer)
-    label = confidence_label(answer["confidence"], threshold)
-    cue = (f'<p class="qa-confidence qa-{label}" title="support {answer["confidence"]:.2f}">'
-           f"Confidence: {label}</p>")
-    quotes = list(enumerate(answer["quotes"], 1))
-    if not answer["conflict"]:
-        return '<div class="qa-answer">' + "".join(quote_html(q, n) for n, q in quotes) + cue + "</div>"
-    columns: dict[str, list[str]] = {}
-    for n, q in quotes:
-        columns.setdefault(q["source"], []).append(quote_html(q, n))
-    sides = "".join(f'<div class="qa-side">{"".join(c)}</div>' for c in columns.values())
-    return (f'<div class="qa-answer qa-conflict"><p class="qa-conflict-note"><strong>Sources disagree.</strong> '
-            f'{esc(answer["conflict_note"] or "")}</p><div class="qa-sides">{sides}</div>{cue}</div>')
+def quote_html(q: Mapping[str, Any], n: int, ref: str, *, marks: Sequence[str] = ()) -> str:
+    """A quote as a block quote with its citation and a "copy" button; ``marks`` are values to mark inside it."""
+    copy = esc(quote_with_citation(q))
+    return (f'<figure class="qa-quote"><blockquote>{_marked(q["text"], marks)}</blockquote>'
+            f'<figcaption>{citation(q, n, ref)} <button type="button" class="qa-copy" data-copy="{copy}" '
+            f'aria-label="Copy quote {n} with its citation">Copy</button></figcaption></figure>')
 
 
-def _abstention_html(answer: Mapping[str, Any]) -> str:
-    out = '<div class="qa-answer qa-abstain"><p class="qa-no-answer">The documents do not answer this question.</p>'
-    if answer.get("related"):
-        out += '<p class="qa-related-label">Related passages (nearest text, not an answer):</p>'
-        out += "".join(quote_html(q, n) for n, q in enumerate(answer["related"], 1))
-    return out + "</div>"
-
-
-def conversation_html(turns: Sequence[Mapping[str, Any]], *, threshold: float | None = None) -> str:
-    """The chat so far. A turn has ``question`` (as typed), ``query`` (as retrieved) and ``answer`` (a dict)."""
-    if not turns:
-        return '<div class="qa-chat qa-empty">Ask a question; answers are quotes from the documents.</div>'
-    parts = []
-    for turn in turns:
-        parts.append(f'<div class="qa-turn"><p class="qa-q">{esc(turn["question"])}</p>')
-        if turn.get("query") and turn["query"] != turn["question"]:
-            parts.append(f'<p class="qa-query">Searched as a follow-up: “{esc(turn["query"])}”</p>')
-        parts += [answer_html(turn["answer"], threshold=threshold), "</div>"]
-    return '<div class="qa-chat">' + "".join(parts) + "</div>"
-
-
-# ---------------------------------------------------------------- follow-ups
-
-_PRONOUNS = frozenset({"it", "its", "it's", "they", "them", "their", "theirs", "this", "that", "these", "those", "he",
-                       "him", "his", "she", "her", "there", "then"})
-_WORD = re.compile(r"[\w'’]+")
-# Words that frame a question rather than name its topic.
-_STOP = frozenset({
-    "a", "an", "the", "and", "or", "but", "so", "of", "in", "on", "at", "to", "for", "by", "with", "from",
-    "was", "were", "is", "are", "be", "been", "did", "do", "does", "what", "when", "where", "who", "whom", "which",
-    "why", "how", "about", "happen", "happened", "happens",
-})
-
-
-def is_follow_up(question: str) -> bool:
-    """True when ``question`` leans on an earlier one: a pronoun, an opening "and", or almost no content words."""
-    words = [w.lower() for w in _WORD.findall(question)]
-    if not words:
-        return False
-    leans = bool(_PRONOUNS.intersection(words)) or words[0] in ("and", "but", "so")
-    return leans or len(topic_words(question).split()) <= 1
-
-
-def topic_words(question: str) -> str:
-    """The words of ``question`` that name what it is about (no question words, pronouns or stop words)."""
-    return " ".join(w for w in _WORD.findall(question) if w.lower() not in _STOP and w.lower() not in _PRONOUNS)
-
-
-def retrieval_query(question: str, previous: str | None, *, known: Callable[[str], bool] = lambda word: True) -> str:
-    """What to retrieve with: a follow-up question, then the topic words of the question it follows.
-
-    The follow-up stays first so that its own question words ("when", "how many") decide what kind of
-    answer is wanted. A follow-up whose own topic words are all unknown to the documents (``known``)
-    asks about something else, and is left alone so that it can be abstained from.
-
-    >>> retrieval_query("And when did it end?", "Who won the Battle of Khalkhin Gol?")
-    'And when did it end? won Battle Khalkhin Gol'
-    >>> retrieval_query("Who led Japan?", "Who won the Battle of Khalkhin Gol?")
-    'Who led Japan?'
-    """
-    if not previous or not is_follow_up(question):
-        return question
-    own = topic_words(question).split()
-    if own and not any(known(word) for word in own):
-        return question
-    return f"{question} {topic_words(previous)}"
-
-
-# ---------------------------------------------------------------- documents
-
-def document_html(doc: Any, *, start: int | None = None, end: int | None = None) -> str:
-    """A document's cleaned text, escaped, headings in bold, ``[start:end]`` marked (id ``qa-target``) when given."""
-    head = (f'<div class="qa-doc-head"><h3>{esc(doc.title)}</h3><p>{esc(doc.kind)} · <code>{esc(doc.source)}</code>'
-            + (f" · {esc(doc.publisher)}" if getattr(doc, "publisher", None) else "")
-            + (f" · {esc(doc.date)}" if getattr(doc, "date", None) else "") + "</p></div>")
-    spans = [(s, e, '<strong class="qa-heading">', "</strong>") for s, e in heading_spans(doc)
-             if start is None or end is None or e <= start or s >= end]
-    if start is not None and end is not None:
-        spans.append((start, end, f'<mark id="{TARGET_ID}">', "</mark>"))
-    return f'<div class="qa-doc">{head}<div class="qa-doc-text">{_wrapped(doc.text, spans)}</div></div>'
-
-
-def heading_spans(doc: Any) -> list[tuple[int, int]]:
-    """Where the heading lines of ``doc``'s sections are in its text."""
-    spans = []
-    for section in doc.sections:
-        at = section.start
-        for part in section.title.split(" › "):
-            found = doc.text.find(part, at, section.end)
-            if found < 0 or found - at > 2:
-                break  # the title does not open the section as it is written
-            spans.append((found, found + len(part)))
-            at = found + len(part)
-    return spans
-
-
-def _wrapped(text: str, spans: list[tuple[int, int, str, str]]) -> str:
-    """``text`` escaped, with each of the non-overlapping ``spans`` (start, end, open, close) wrapped in its tags."""
-    out, at = [], 0
-    for s, e, open_tag, close_tag in sorted(spans):
-        s, e = max(s, at), max(min(e, len(text)), at)
-        out += [esc(text[at:s]), open_tag, esc(text[s:e]), close_tag]
+def _marked(text: str, values: Sequence[str]) -> str:
+    """``text`` escaped, each occurrence of ``values`` in a ``<mark class="qa-diff">``."""
+    spans, at = [], 0
+    for value in sorted(set(v for v in values if v), key=len, reverse=True):
+        for m in re.finditer(re.escape(value), text):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    out = []
+    for s, e in sorted(spans):
+        out += [esc(text[at:s]), '<mark class="qa-diff">', esc(text[s:e]), "</mark>"]
         at = e
     return "".join(out) + esc(text[at:])
 
 
-def document_rows(documents: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[list[Any]]:
-    """Rows of the documents table: title, kind, chunks, when indexed, source."""
-    meta = manifest.get("documents", {})
-    return [[d.title, d.kind, meta.get(s, {}).get("chunks"), _when(meta.get(s, {}).get("indexed_at")), s]
-            for s, d in sorted(documents.items(), key=lambda item: item[1].title.lower())]
+def confidence_html(answer: Mapping[str, Any]) -> str:
+    label = confidence_label(answer["confidence"], conflict=answer["conflict"])
+    extra = " — the sources disagree: compare them before relying on either" if answer["conflict"] else ""
+    return (f'<p class="qa-confidence qa-{label}" title="probability {answer["confidence"]:.2f}">'
+            f"Confidence: {label}{extra}</p>")
 
 
-def _when(stamp: str | None) -> str:
-    """"2026-11-22T00:34:16Z" -> "2026-11-22 00:34 UTC"."""
-    return f"{stamp[:10]} {stamp[11:16]} UTC" if stamp and len(stamp) >= 16 else (stamp or "")
+def answer_html(answer: Mapping[str, Any], *, turn: int = 0) -> str:
+    """An answer: cited quotes with a confidence cue, sources side by side on a conflict, or an abstention."""
+    if answer["abstained"]:
+        return _abstention_html(answer, turn)
+    quotes = list(enumerate(answer["quotes"], 1))
+    if not answer["conflict"]:
+        body = "".join(quote_html(q, n, f"{turn}-{n}") for n, q in quotes)
+        return f'<div class="qa-answer">{body}{confidence_html(answer)}</div>'
+    kind = question_kind(answer["question"])
+    columns: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    for n, q in quotes:
+        columns.setdefault(q["source"], []).append((n, q))
+    sides = "".join(_side_html(side, kind, turn) for side in columns.values())
+    return (f'<div class="qa-answer qa-conflict"><p class="qa-conflict-note"><strong>Sources disagree.</strong> '
+            f'{esc(answer["conflict_note"] or "")}</p><div class="qa-sides">{sides}</div>'
+            f"{confidence_html(answer)}</div>")
 
 
-def source_choices(documents: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, source) pairs for pickers, by title."""
-    return sorted(((f"{d.title} ({s})", s) for s, d in documents.items()), key=lambda c: c[0].lower())
+def _side_html(side: list[tuple[int, Mapping[str, Any]]], kind: str | None, turn: int) -> str:
+    """One source's column of a conflict: a header naming the source and what it says, then its quotes."""
+    first = side[0][1]
+    stated = [[f.text for f in facts(q["text"], kind)] if kind else [] for _, q in side]  # type: ignore[arg-type]
+    values = list(dict.fromkeys(v for vs in stated for v in vs))
+    says = f' <span class="qa-says">says {esc(", ".join(values[:3]))}</span>' if values else ""
+    head = (f'<h3 class="qa-side-head">{esc(short_title(first["title"]))} '
+            f'<span class="qa-where">({esc(first["kind"])})</span>{says}</h3>')
+    body = "".join(quote_html(q, n, f"{turn}-{n}", marks=vs) for (n, q), vs in zip(side, stated))
+    return f'<div class="qa-side">{head}{body}</div>'
 
 
-# ---------------------------------------------------------------- landing view
-
-def short_title(title: str) -> str:
-    """A title up to its subtitle: "The Battle of X: how it led to Y" -> "The Battle of X"."""
-    return re.split(r"\s*(?::|\s[–—|-]\s)\s*", title, maxsplit=1)[0].strip() or title
-
-
-def corpus_blurb(documents: Iterable[Any]) -> str:
-    """One line on what the corpus is about, from its documents' titles and kinds (HTML)."""
-    docs = list(documents)
-    if not docs:
-        return "<p>No documents are indexed yet.</p>"
-    topics = list(dict.fromkeys(short_title(d.title) for d in docs))
-    kinds = sorted({d.kind for d in docs})
-    shown = ", ".join(f"<em>{esc(t)}</em>" for t in topics[:4])
-    if len(topics) > 4:
-        shown += f" and {len(topics) - 4} more"
-    noun = "document" if len(docs) == 1 else "documents"
-    return (f'<p class="qa-blurb">Answers come only as quotes from {len(docs)} {noun} '
-            f"({esc(', '.join(kinds))}) about {shown}.</p>")
+def _abstention_html(answer: Mapping[str, Any], turn: int) -> str:
+    out = '<div class="qa-answer qa-abstain"><p class="qa-no-answer">The documents do not answer this question.</p>'
+    related = answer.get("related") or []
+    if related:
+        items = "".join(f'<li><span class="qa-line">{esc(q["text"])}</span> {citation(q, n, f"{turn}-r{n}")}</li>'
+                        for n, q in enumerate(related, 1))
+        out += (f'<details class="qa-related"><summary>Related passages ({len(related)}): nearest text, '
+                f"not an answer</summary><ul>{items}</ul></details>")
+    return out + "</div>"
 
 
-# A name whose head is an event noun: "Battle of Lake Khasan", "Kanchazu Island incident".
-_EVENT = re.compile(r"\b(battles?|incidents?|pacts?|treaty|treaties|wars?|conflicts?|crisis|sieges?|campaigns?|"
-                    r"revolutions?|agreements?|expeditions?|operations?|offensives?)(\s+of\s+.+)?$", re.I)
-_GENERIC_OPENERS = frozenset({"major", "minor", "other", "early", "late", "first", "second", "final"})
+def feedback_html(turn: Mapping[str, Any], i: int) -> str:
+    """Thumbs up/down on an answer, with an optional note (sent by the page's script)."""
+    given = turn.get("feedback")
+    if given:
+        return f'<p class="qa-feedback-done" role="status">Thanks: feedback recorded ({esc(given)}).</p>'
+    return (f'<div class="qa-feedback" data-turn="{i}" role="group" aria-label="Feedback on this answer">'
+            '<button type="button" class="qa-vote" data-verdict="up" aria-pressed="false">Helpful</button>'
+            '<button type="button" class="qa-vote" data-verdict="down" aria-pressed="false">Not helpful</button>'
+            '<span class="qa-note-row" hidden><input type="text" class="qa-note" maxlength="2000" '
+            'aria-label="Optional note on this answer" placeholder="Optional note">'
+            '<button type="button" class="qa-send">Send feedback</button></span></div>')
 
 
-def example_questions(documents: Iterable[Any], *, limit: int = 4) -> list[str]:
-    """Example questions about the named events in titles and headings, taking documents in turn.
-
-    Returns up to ``3 * limit`` candidates; the app keeps the first ``limit`` that the documents answer.
-    """
-    per_doc = []
-    for d in documents:
-        names = [short_title(d.title)] + [short_title(s.title.split("›")[-1]) for s in d.sections]
-        per_doc.append([_question_about(n) for n in dict.fromkeys(names) if _names_an_event(n)])
-    out: dict[str, str] = {}
-    for row in range(max((len(a) for a in per_doc), default=0)):
-        for asks in per_doc:
-            if row < len(asks):
-                out.setdefault(re.sub(r"\W+", "", asks[row].lower()), asks[row])
-    return list(out.values())[: limit * 3]
-
-
-def _names_an_event(name: str) -> bool:
-    words = name.split()
-    return (bool(_EVENT.search(name)) and len(words) <= 8 and words[0].lower() not in _GENERIC_OPENERS
-            and any(w[:1].isupper() for w in words))
+def conversation_html(turns: Sequence[Mapping[str, Any]], *, feedback: bool = True) -> str:
+    """The chat so far (see qa.followup for a turn's keys), as a live region; questions are headings."""
+    open_tag = ('<div class="qa-chat" role="log" aria-live="polite" aria-relevant="additions" '
+                f'aria-label="Conversation" data-turns="{len(turns)}" data-md="{esc(conversation_markdown(turns))}">')
+    if not turns:
+        return open_tag + '<p class="qa-empty">Ask a question; answers are quotes from the documents.</p></div>'
+    parts = [open_tag]
+    for i, turn in enumerate(turns):
+        parts.append(f'<section class="qa-turn" id="qa-turn-{i}" aria-labelledby="qa-q-{i}">'
+                     f'<h2 class="qa-q" id="qa-q-{i}">{esc(turn["question"])}</h2>')
+        if turn.get("follows"):
+            parts.append(f'<p class="qa-query">Searched together with your earlier question '
+                         f'“{esc(turn["follows"])}”.</p>')
+        parts.append(answer_html(turn["answer"], turn=i))
+        parts += [feedback_html(turn, i) if feedback else "", "</section>"]
+    return "".join(parts) + "</div>"
 
 
-def _question_about(name: str) -> str:
-    name = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
-    plural = bool(re.search(r"\b(battles|incidents|wars|conflicts|clashes|campaigns)\b", name, re.I))
-    if re.search(r"\b(battles?|incidents?|sieges?|clash(es)?)\b", name, re.I):
-        return f"When {'were' if plural else 'was'} the {name}?"
-    return f"What {'were' if plural else 'was'} the {name}?"
+def filter_html(sources: Sequence[str], titles: Mapping[str, str]) -> str:
+    """The notice on the Ask tab that answers come only from some documents (empty when none are chosen)."""
+    if not sources:
+        return ""
+    names = ", ".join(f"<em>{esc(short_title(titles.get(s, s)))}</em>" for s in sources)
+    return f'<p class="qa-filter" role="status">Answering only from {names}.</p>'
+
+
+def error_html(message: str) -> str:
+    """An error shown under the question box (never over it)."""
+    return f'<p class="qa-error" role="alert">{esc(message)}</p>' if message else ""
+
+
+def build_status_html(fraction: float, message: str, *, seconds_left: float | None = None) -> str:
+    """Rebuild progress: a real progress bar, what is being done, and an estimate of the time left."""
+    pct = max(0.0, min(1.0, fraction))
+    left = f" · about {_duration(seconds_left)} left" if seconds_left is not None else ""
+    return (f'<div class="qa-progress"><progress max="1" value="{pct:.3f}" aria-label="Rebuild progress">'
+            f"{pct:.0%}</progress><p>{esc(message)} · {pct:.0%}{left}</p></div>")
+
+
+def _duration(seconds: float) -> str:
+    return f"{max(1, round(seconds))} s" if seconds < 90 else f"{round(seconds / 60)} min"
+
+
+def upload_report_html(lines: Sequence[str]) -> str:
+    """What became of each uploaded file, one line each."""
+    return "".join(f"<p>{esc(line)}</p>" for line in lines)
+
+
+def build_report_html(headline: str, skipped: Sequence[tuple[str, str]]) -> str:
+    """The result of a rebuild, with every file that was skipped and why."""
+    out = f"<p><strong>{esc(headline)}</strong></p>"
+    if skipped:
+        rows = "".join(f"<li><code>{esc(s)}</code>: {esc(r)}</li>" for s, r in skipped)
+        noun = "file" if len(skipped) == 1 else "files"
+        out += f'<p>Skipped {len(skipped)} {noun}:</p><ul class="qa-skipped">{rows}</ul>'
+    return out

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .config import Config
 from .errors import CorpusError, QAError
+from .formats import SUPPORTED
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".pdf")
+UPLOAD_TYPES = SUPPORTED
 _MAX_NAME = 120
 
 
@@ -80,14 +81,18 @@ def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_na
         raise CorpusError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added.")
     size = upload.stat().st_size
     if size > max_bytes:
-        raise CorpusError(f"{name} is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
+        raise CorpusError(f"{name} is {_size(size)}; the limit is {_size(max_bytes)}.")
     if room is not None and size > room:
-        raise CorpusError(f"{name}: the corpus is full (it may hold {max(room, 0) / 1e6:.1f} MB more). "
+        raise CorpusError(f"{name}: the corpus is full (it may hold {_size(max(room, 0))} more). "
                           "Remove documents from it, or raise its size limit.")
     data = upload.read_bytes()
     check_arrival(data, name, max_bytes=max_bytes)
     _refuse_duplicate(data, name, corpus_dir)
     return _write_new(data, name, corpus_dir)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def check_arrival(data: bytes, name: str, *, max_bytes: int) -> None:

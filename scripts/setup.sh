@@ -18,13 +18,22 @@ python -m pip install -q --upgrade pip
 stamp=.venv/.qa-installed
 extras=""
 [ $want_test = 1 ] && extras="[test]"
-if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
+installed=0  # an install with the test tools also satisfies a plain one (start.sh after test.sh)
+for done_stamp in "$stamp$extras" "$stamp[test]"; do
+  if [ -f "$done_stamp" ] && [ ! pyproject.toml -nt "$done_stamp" ]; then installed=1; fi
+done
+if [ $installed = 0 ]; then
   echo "== Installing torch (CPU build) and qa$extras"
   # torch first, pinned: an unpinned torch would pull gigabytes of CUDA packages.
   python -m pip install -q "torch==2.13.0"
   python -m pip install -q -e ".$extras"
   touch "$stamp$extras"
 fi
+
+# The ONNX export of the embedding model, made once into the cache (~/.cache/qa) so that the first
+# question does not wait for it.
+python -c "from qa.config import Config; from qa.embed import embedder_for; embedder_for(Config()).encode(['ready'])" \
+  2>/dev/null || echo "note: ONNX export failed; qa will try again on first use (or set embed_backend='torch')"
 
 if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
   echo "== Installing Chromium for the browser tests"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qa import load_index, ui, uploads
+from qa import followup, load_index, ui, uploads
 from qa.errors import CorpusError
 
 from .conftest import BLOG, ROOT, WIKI, start_app, stop_app
@@ -23,7 +23,7 @@ ANSWER_KEYS = {"question": str, "abstained": bool, "conflict": bool, "confidence
                "related": list}
 QUOTE_KEYS = {"text": str, "source": str, "title": str, "kind": str, "start": int, "end": int, "score": float,
               "context": str, "context_start": int, "doc_sha256": str}
-OPTIONAL_QUOTE_KEYS = {"section", "line", "page"}
+OPTIONAL_QUOTE_KEYS = {"section", "line", "page", "paragraph", "url", "date"}
 XSS = '<img src=x onerror="window.__xss=1;alert(1)"> and <script>window.__xss=2</script> {{7*7}} ${7*7}'
 
 
@@ -130,14 +130,17 @@ def test_read_only_with_auth(live_app):
         client = gradio_client.Client(url, auth=("reader", "s3cret"), verbose=False)
         assert not client.predict("When was the Battle of Lake Khasan?", api_name="/ask")["abstained"]
         config = json.dumps(client.config)
-        assert "qa-upload" not in config and "qa-rebuild" not in config
+        for part in ("qa-upload", "qa-rebuild", "qa-cancel", "qa-remove", "qa-confirm-remove"):
+            assert part not in config, part
+        assert '"feedback"' not in json.dumps(client.config["dependencies"])  # no thumbs, nothing written
     finally:
         stop_app(process)
 
 
 def test_upload_and_rebuild_are_there_when_not_read_only(client):
     config = json.dumps(client.config)
-    assert "qa-upload" in config and "qa-rebuild" in config
+    assert "qa-upload" in config and "qa-rebuild" in config and "qa-remove" in config
+    assert '"feedback"' in json.dumps(client.config["dependencies"])
 
 
 # ---------------------------------------------------------------- qa.ui: safe rendering
@@ -155,7 +158,7 @@ def test_answers_render_document_text_as_text(abstained):
     answer = {"question": XSS, "abstained": abstained, "conflict": not abstained, "conflict_note": XSS,
               "confidence": 1.0, "quotes": [] if abstained else [q, quote(XSS, source="b")],
               "related": [q] if abstained else []}
-    html = ui.conversation_html([{"question": XSS, "query": XSS + "!", "answer": answer}])
+    html = ui.conversation_html([{"question": XSS, "query": XSS + "!", "follows": XSS, "answer": answer}])
     for raw in ("<img", "<script", "{{", "${", "<x>", "<b>"):
         assert raw not in html
     assert "&lt;img src=x onerror=&quot;window.__xss=1;alert(1)&quot;&gt;" in html
@@ -164,11 +167,10 @@ def test_answers_render_document_text_as_text(abstained):
 
 def test_answer_shows_citations_context_and_confidence():
     html = ui.answer_html({"question": "q", "abstained": False, "conflict": False, "conflict_note": None,
-                           "confidence": 2.0, "quotes": [quote("It ended."), quote("It began.")], "related": []},
-                          threshold=0.0)
+                           "confidence": 0.9, "quotes": [quote("It ended."), quote("It began.")], "related": []})
     assert html.count("<blockquote>") == 2 and "[1] T" in html and "[2] T" in html
-    assert html.count("<details>") == 2 and "Before <mark>It ended.</mark> after." in html
-    assert 'data-start="10"' in html and "Confidence: high" in html
+    assert html.count('class="qa-preview"') == 2 and "Before <mark>It ended.</mark> after." in html
+    assert 'href="#source=evil%3Cx%3E.txt&amp;start=10&amp;end=19&amp;sha=0"' in html and "Confidence: high" in html
 
 
 def test_abstention_labels_related_passages_as_not_an_answer():
@@ -189,7 +191,7 @@ def test_document_view_escapes_and_marks_the_quote(app_index):
     sentence = "The Battle of Lake Khasan"
     start = doc.text.index(sentence)
     html = ui.document_html(doc, start=start, end=start + len(sentence))
-    assert f'<mark id="{ui.TARGET_ID}">{sentence}</mark>' in html
+    assert f'<mark id="{ui.TARGET_ID}" tabindex="-1">{sentence}</mark>' in html
     assert '<strong class="qa-heading">Battle of Lake Khasan</strong>' in html
 
     class Evil:
@@ -208,16 +210,16 @@ def test_document_view_escapes_and_marks_the_quote(app_index):
     ("What was the Kanchazu Island incident?", False), ("", False),
 ])
 def test_is_follow_up(question, follow_up):
-    assert ui.is_follow_up(question) is follow_up
+    assert followup.is_follow_up(question) is follow_up
 
 
 def test_retrieval_query_adds_the_earlier_topic_only_to_follow_ups():
     previous = "Who won the Battle of Khalkhin Gol?"
-    assert ui.retrieval_query("And when did it end?", previous) == "And when did it end? won Battle Khalkhin Gol"
-    assert ui.retrieval_query("And when did it end?", None) == "And when did it end?"
-    assert ui.retrieval_query("What was the Tauran incident?", previous) == "What was the Tauran incident?"
+    assert followup.retrieval_query("And when did it end?", previous) == "And when did it end? won Battle Khalkhin Gol"
+    assert followup.retrieval_query("And when did it end?", None) == "And when did it end?"
+    assert followup.retrieval_query("What was the Tauran incident?", previous) == "What was the Tauran incident?"
     unknown = {"photosynthesis"}.__contains__
-    assert ui.retrieval_query("And what is photosynthesis?", previous, known=lambda w: not unknown(w)) == \
+    assert followup.retrieval_query("And what is photosynthesis?", previous, known=lambda w: not unknown(w)) == \
         "And what is photosynthesis?"
 
 
@@ -244,7 +246,7 @@ def test_add_to_corpus_never_overwrites(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("run.exe", b"MZ", "only .txt, .md, .html, .pdf"),
+    ("run.exe", b"MZ", r"only \.txt, .* files can be added"),
     ("big.txt", b"x" * 101, "the limit is"),
 ])
 def test_add_to_corpus_refuses(tmp_path, name, data, message):

@@ -78,16 +78,27 @@ def test_markdown_title_from_first_heading(tmp_path: Path) -> None:
 
 def test_html_visible_text_with_block_structure(tmp_path: Path) -> None:
     doc = load_one(tmp_path, "page.HTM", HTML)
-    assert (doc.format, doc.title, doc.kind) == ("html", "The Page", "web page")
+    assert (doc.format, doc.title, doc.kind) == ("html", "Main heading", "web page")
     for hidden in ("hidden", "alert", "color", "Site header", "Home", "Copyright", "The Page"):
         assert hidden not in doc.text
     assert doc.text.split("\n\n") == [
         "Main heading", "First paragraph with bold text.", "Second section", "Div text", "one", "two", "a b"]
 
 
-def test_html_keeps_article_header_and_pre_lines(tmp_path: Path) -> None:
+def test_html_fallback_keeps_article_header_and_pre_lines() -> None:
+    from bs4 import BeautifulSoup
+
+    from qa.formats.html import visible_blocks
+
     html = "<article><header><h1>Headline</h1></header><pre>x = 1\n  y = 2</pre>A<br>B</article>"
-    assert load_one(tmp_path, "a.html", html).text == "Headline\n\nx = 1\ny = 2\n\nA\n\nB"
+    assert visible_blocks(BeautifulSoup(html, "html.parser")) == [
+        ("Headline", True), ("x = 1\ny = 2", False), ("A", False), ("B", False)]
+
+
+def test_html_without_main_text_falls_back_to_visible_text(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "bare.html", "<html><head><title>Bare</title></head><body><nav>Menu</nav>"
+                   "<div>Just a div line.</div><h1>Title only</h1></body></html>")
+    assert (doc.title, doc.text, doc.headings) == ("Bare", "Just a div line.\n\nTitle only", (18,))
 
 
 def test_pdf_pages_and_page_starts(tmp_path: Path) -> None:
@@ -161,7 +172,7 @@ def test_bad_sidecar_keeps_document_with_defaults(tmp_path: Path, caplog: pytest
 
 def test_recursion_sorting_and_hidden_files(tmp_path: Path) -> None:
     for name in ("z.txt", "sub/deeper/b.MD", "sub/a.html", "A.pdf.txt", ".hidden.txt", ".git/x.txt",
-                 "sub/.cache/y.txt", "notes.docx", "x.txt.meta.json", "readme"):
+                 "sub/.cache/y.txt", "notes.odt", "x.txt.meta.json", "readme"):
         write(tmp_path, name, "<p>text</p>")
     expected = ["A.pdf.txt", "sub/a.html", "sub/deeper/b.MD", "z.txt"]
     assert [p.relative_to(tmp_path).as_posix() for p in iter_corpus_files(tmp_path)] == expected
@@ -179,8 +190,8 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_named_directly(tmp_path: Path) -> None:
-    with pytest.raises(Unreadable, match=r"unsupported file type '\.docx'"):
-        load_one(tmp_path, "a.docx", "text")
+    with pytest.raises(Unreadable, match=r"unsupported file type '\.odt'"):
+        load_one(tmp_path, "a.odt", "text")
 
 
 def test_empty_folder_gives_empty_lists(tmp_path: Path) -> None:
@@ -197,6 +208,7 @@ def test_default_corpus_loads_with_sidecars() -> None:
     assert by_kind["encyclopedia mirror"].title == "Soviet–Japanese border conflicts"
     assert by_kind["encyclopedia mirror"].date is None
     assert all(d.format == "txt" and "Khalkhin Gol" in d.text for d in docs)
+    assert all(d.url is None for d in docs)  # neither capture states its own address
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

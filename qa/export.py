@@ -1,0 +1,55 @@
+"""Plain-text forms of answers: a quote with its citation (the "copy" action) and a conversation as Markdown."""
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def citation_text(q: Mapping[str, Any]) -> str:
+    """Where a quote comes from, in one line: title, section, source and line, date, original URL."""
+    parts = [q["title"]]
+    if q.get("section"):
+        parts.append(f"section “{q['section']}”")
+    places = [f"{unit} {int(q[unit])}" for unit in ("page", "paragraph", "line") if q.get(unit)]
+    parts.append(", ".join([q["source"], *places]))
+    if q.get("date"):
+        parts.append(str(q["date"]))
+    if q.get("url"):
+        parts.append(str(q["url"]))
+    return ", ".join(parts)
+
+
+def quote_with_citation(q: Mapping[str, Any]) -> str:
+    """What "copy" puts on the clipboard: the quote in quotation marks, then its citation."""
+    return f"“{q['text']}”\n— {citation_text(q)}"
+
+
+def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, title: str = "Ask the documents") -> str:
+    """The conversation as Markdown: each question, its quotes as block quotes, and numbered citations."""
+    lines = [f"# {title}", "", f"Exported {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", ""]
+    for turn in turns:
+        lines += [f"## {_one_line(turn['question'])}", ""]
+        if turn.get("follows"):
+            lines += [f"*Searched together with the earlier question “{_one_line(turn['follows'])}”.*", ""]
+        lines += _answer_markdown(turn["answer"])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _answer_markdown(answer: Mapping[str, Any]) -> list[str]:
+    if answer["abstained"]:
+        lines = ["The documents do not answer this question.", ""]
+        if answer.get("related"):
+            lines += ["Related passages (not an answer):", ""]
+            lines += [f"- “{_one_line(q['text'])}” — {citation_text(q)}" for q in answer["related"]]
+            lines.append("")
+        return lines
+    lines = [f"**Sources disagree.** {answer['conflict_note']}", ""] if answer["conflict"] else []
+    for n, q in enumerate(answer["quotes"], 1):
+        lines += ["> " + line for line in q["text"].splitlines() or [""]]
+        lines += ["", f"[{n}] {citation_text(q)}", ""]
+    return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())

@@ -1,0 +1,82 @@
+"""Format readers: each turns a file's bytes into plain text plus what the file says about itself.
+
+One home for the supported file types (the loader and uploads read :data:`SUPPORTED`). Every reader
+returns an :class:`Extracted`; text is built from the file's own words only (paragraphs joined by blank
+lines), so cleaning and citing work the same for every format. What a citation points to in the
+original file depends on the format (:data:`CITES`): a line of a text file, a page of a PDF, a paragraph
+of a Word file, an EPUB or a web page's main text (where "line in the file" means nothing).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from qa.errors import Unreadable
+
+__all__ = ["CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "extract", "from_paragraphs"]
+
+#: File suffix (lower case) -> format name.
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
+           ".docx": "docx", ".epub": "epub"}
+SUPPORTED = tuple(FORMATS)
+#: What a quote's location names in the original file, per format.
+CITES: dict[str, Literal["line", "page", "paragraph"]] = {
+    "txt": "line", "md": "line", "html": "paragraph", "pdf": "page", "docx": "paragraph", "epub": "paragraph",
+}
+DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text and the metadata it carries about itself (None where it has none)."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD) where the file gives one
+    url: str | None = None
+    page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
+    paragraph_starts: tuple[int, ...] = ()  # offset where each paragraph of the original begins
+    headings: tuple[int, ...] | None = None  # offsets of heading paragraphs; None: the cleaner finds them
+
+
+def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], **meta: str | None) -> Extracted:
+    """Join ``(text, is_heading)`` paragraphs with blank lines, recording where each one starts.
+
+    >>> e = from_paragraphs([("Title", True), ("Body  text.", False), ("  ", False)])
+    >>> e.text, e.paragraph_starts, e.headings
+    ('Title\\n\\nBody text.', (0, 7), (0,))
+    """
+    parts, starts, headings, at = [], [], [], 0
+    for text, heading in paragraphs:
+        text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+        if not text:
+            continue
+        starts.append(at)
+        if heading:
+            headings.append(at)
+        parts.append(text)
+        at += len(text) + 2
+    return Extracted("\n\n".join(parts), paragraph_starts=tuple(starts), headings=tuple(headings),
+                     **{k: clean_meta(v) for k, v in meta.items()})
+
+
+def clean_meta(value: object) -> str | None:
+    """A metadata value as one line of text, or None when it is empty or not text."""
+    text = " ".join(str(value).split()) if isinstance(value, str) else ""
+    return text or None
+
+
+def extract(fmt: str, data: bytes) -> Extracted:
+    """Run the reader for ``fmt`` on a file's bytes; raises ``Unreadable`` with the reason."""
+    found = _readers()[fmt](data)
+    return replace(found, title=clean_meta(found.title))
+
+
+def _readers() -> dict[str, Callable[[bytes], Extracted]]:
+    from . import docx, epub, html, pdf, text  # the heavy libraries load only when a file needs them
+
+    return {"txt": text.read_text, "md": text.read_markdown, "html": html.read_html, "pdf": pdf.read_pdf,
+            "docx": docx.read_docx, "epub": epub.read_epub}

@@ -1,0 +1,143 @@
+"""What the documents tab, the source panel and the landing view show, as pure functions (safe HTML).
+
+Document text is untrusted: every string from a document passes through :func:`esc`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+TARGET_ID = "qa-target"  # the <mark> the source panel scrolls to and focuses
+
+# Template engines (the HTML component's, Handlebars-like ones) would read these; entities never run.
+_TEMPLATE_CHARS = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
+
+
+def esc(text: object) -> str:
+    """HTML-escape ``text`` for element content and quoted attribute values."""
+    return html.escape(str(text), quote=True).translate(_TEMPLATE_CHARS)
+
+
+# ---------------------------------------------------------------- documents
+
+def document_html(doc: Any, *, start: int | None = None, end: int | None = None) -> str:
+    """A document's cleaned text, escaped, headings in bold, ``[start:end]`` marked (id ``qa-target``) when given."""
+    head = (f'<div class="qa-doc-head"><h2>{esc(doc.title)}</h2><p>{esc(doc.kind)} · <code>{esc(doc.source)}</code>'
+            + (f" · {esc(doc.publisher)}" if getattr(doc, "publisher", None) else "")
+            + (f" · {esc(doc.date)}" if getattr(doc, "date", None) else "") + "</p></div>")
+    spans = [(s, e, '<strong class="qa-heading">', "</strong>") for s, e in heading_spans(doc)
+             if start is None or end is None or e <= start or s >= end]
+    if start is not None and end is not None:
+        spans.append((start, end, f'<mark id="{TARGET_ID}" tabindex="-1">', "</mark>"))
+    return (f'<div class="qa-doc">{head}<div class="qa-doc-text" tabindex="0" aria-label="Text of {esc(doc.title)}">'
+            f"{_wrapped(doc.text, spans)}</div></div>")
+
+
+def panel_html(doc: Any, *, start: int | None = None, end: int | None = None, note: str = "") -> str:
+    """The source panel beside the chat: a close link, an optional note, and the document at the quote."""
+    notice = f'<p class="qa-panel-note" role="status">{esc(note)}</p>' if note else ""
+    return (f'<div class="qa-panel-body" role="region" aria-label="Source: {esc(doc.title)}">'
+            '<p class="qa-panel-bar"><a class="qa-close" href="#">Close source</a></p>'
+            f"{notice}{document_html(doc, start=start, end=end)}</div>")
+
+
+def heading_spans(doc: Any) -> list[tuple[int, int]]:
+    """Where the heading lines of ``doc``'s sections are in its text."""
+    spans = []
+    for section in doc.sections:
+        at = section.start
+        for part in section.title.split(" › "):
+            found = doc.text.find(part, at, section.end)
+            if found < 0 or found - at > 2:
+                break  # the title does not open the section as it is written
+            spans.append((found, found + len(part)))
+            at = found + len(part)
+    return spans
+
+
+def _wrapped(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """``text`` escaped, with each of the non-overlapping ``spans`` (start, end, open, close) wrapped in its tags."""
+    out, at = [], 0
+    for s, e, open_tag, close_tag in sorted(spans):
+        s, e = max(s, at), max(min(e, len(text)), at)
+        out += [esc(text[at:s]), open_tag, esc(text[s:e]), close_tag]
+        at = e
+    return "".join(out) + esc(text[at:])
+
+
+def document_rows(documents: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[list[Any]]:
+    """Rows of the documents table: title, kind, chunks, when indexed, source."""
+    meta = manifest.get("documents", {})
+    return [[d.title, d.kind, meta.get(s, {}).get("chunks"), _when(meta.get(s, {}).get("indexed_at")), s]
+            for s, d in sorted(documents.items(), key=lambda item: item[1].title.lower())]
+
+
+def _when(stamp: str | None) -> str:
+    """"2026-11-22T00:34:16Z" -> "2026-11-22 00:34 UTC"."""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if stamp and len(stamp) >= 16 else (stamp or "")
+
+
+def source_choices(documents: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, source) pairs for pickers, by title."""
+    return sorted(((f"{d.title} ({s})", s) for s, d in documents.items()), key=lambda c: c[0].lower())
+
+
+# ---------------------------------------------------------------- landing view
+
+def short_title(title: str) -> str:
+    """A title up to its subtitle: "The Battle of X: how it led to Y" -> "The Battle of X"."""
+    return re.split(r"\s*(?::|\s[–—|-]\s)\s*", title, maxsplit=1)[0].strip() or title
+
+
+def corpus_blurb(documents: Iterable[Any]) -> str:
+    """One line on what the corpus is about, from its documents' titles and kinds (HTML)."""
+    docs = list(documents)
+    if not docs:
+        return "<p>No documents are indexed yet.</p>"
+    topics = list(dict.fromkeys(short_title(d.title) for d in docs))
+    kinds = sorted({d.kind for d in docs})
+    shown = ", ".join(f"<em>{esc(t)}</em>" for t in topics[:4])
+    if len(topics) > 4:
+        shown += f" and {len(topics) - 4} more"
+    noun = "document" if len(docs) == 1 else "documents"
+    return (f'<p class="qa-blurb">Answers come only as quotes from {len(docs)} {noun} '
+            f"({esc(', '.join(kinds))}) about {shown}.</p>")
+
+
+# A name whose head is an event noun: "Battle of Lake Khasan", "Kanchazu Island incident".
+_EVENT = re.compile(r"\b(battles?|incidents?|pacts?|treaty|treaties|wars?|conflicts?|crisis|sieges?|campaigns?|"
+                    r"revolutions?|agreements?|expeditions?|operations?|offensives?)(\s+of\s+.+)?$", re.I)
+_GENERIC_OPENERS = frozenset({"major", "minor", "other", "early", "late", "first", "second", "final"})
+
+
+def example_questions(documents: Iterable[Any], *, limit: int = 4) -> list[str]:
+    """Example questions about the named events in titles and headings, taking documents in turn.
+
+    Returns up to ``3 * limit`` candidates; the app keeps the first ``limit`` that the documents answer.
+    """
+    per_doc = []
+    for d in documents:
+        names = [short_title(d.title)] + [short_title(s.title.split("›")[-1]) for s in d.sections]
+        per_doc.append([_question_about(n) for n in dict.fromkeys(names) if _names_an_event(n)])
+    out: dict[str, str] = {}
+    for row in range(max((len(a) for a in per_doc), default=0)):
+        for asks in per_doc:
+            if row < len(asks):
+                out.setdefault(re.sub(r"\W+", "", asks[row].lower()), asks[row])
+    return list(out.values())[: limit * 3]
+
+
+def _names_an_event(name: str) -> bool:
+    words = name.split()
+    return (bool(_EVENT.search(name)) and len(words) <= 8 and words[0].lower() not in _GENERIC_OPENERS
+            and any(w[:1].isupper() for w in words))
+
+
+def _question_about(name: str) -> str:
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    plural = bool(re.search(r"\b(battles|incidents|wars|conflicts|clashes|campaigns)\b", name, re.I))
+    if re.search(r"\b(battles?|incidents?|sieges?|clash(es)?)\b", name, re.I):
+        return f"When {'were' if plural else 'was'} the {name}?"
+    return f"What {'were' if plural else 'was'} the {name}?"
