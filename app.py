@@ -328,7 +328,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
 
         chat_outputs = [conversation, history, question, error]
         gr.on([question.submit, ask_button.click], h.respond, [question, k, sources, history], chat_outputs,
-              show_progress="minimal", show_progress_on=[conversation], **HIDDEN)
+              show_progress="hidden", **HIDDEN)  # answers take a fraction of a second; nothing is dimmed
         examples.click(lambda sample: sample[0], examples, question, show_progress="hidden", **HIDDEN).then(
             h.respond, [question, k, sources, history], chat_outputs, show_progress="hidden", **HIDDEN)
         new_button.click(h.clear, history, [conversation, history, undo_state, undo_button, notice], **HIDDEN)

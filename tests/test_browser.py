@@ -120,8 +120,11 @@ def in_viewport(page, selector: str) -> bool:
 
 
 def idle(page) -> None:
-    """Wait until no event is pending (outputs are dimmed while they are)."""
+    """Wait until no event is pending and the outputs, dimmed while one is, have faded back in."""
     page.wait_for_function("() => !document.querySelector('.pending, .generating')", timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_function("""() => { for (let e = document.querySelector('#qa-conversation'); e; e = e.parentElement)
+                                        if (getComputedStyle(e).opacity !== '1') return false;
+                                      return true; }""", timeout=10_000)
 
 
 # ---------------------------------------------------------------- 1. the chat loop

@@ -4,16 +4,20 @@ function focusQuote() {
   const mark = element.querySelector('#qa-target');
   const body = element.querySelector('.qa-panel-body');
   if (!body || body === shown && !mark) return;
-  if (mark && mark.dataset.focused) return;
+  if (mark && mark.dataset.focused && document.activeElement === mark) return;
+  if (mark && mark.dataset.focused && document.activeElement !== document.body
+      && document.activeElement !== window.__qaOpener) return;  // the reader has moved on
   shown = body;
   if (!mark) { element.querySelector('.qa-close')?.focus({preventScroll: true}); return; }
   mark.dataset.focused = '1';
   mark.scrollIntoView({block: 'center'});
   mark.focus({preventScroll: true});
 }
-new MutationObserver(() => setTimeout(focusQuote, 0)).observe(element, {childList: true, subtree: true});
-watch('value', () => setTimeout(focusQuote, 0));
-setTimeout(focusQuote, 0);
+// Try a few times: the panel may still be laid out (or hidden) when its new content first arrives.
+function focusSoon() { [0, 100, 300, 700].forEach((ms) => setTimeout(focusQuote, ms)); }
+new MutationObserver(focusSoon).observe(element, {childList: true, subtree: true});
+watch('value', focusSoon);
+focusSoon();
 element.addEventListener('click', (event) => {
   if (!event.target.closest('.qa-close')) return;
   event.preventDefault();
