@@ -118,8 +118,8 @@ def test_feature_rows_are_named_and_match_the_weights(small_index):
 
 def test_bm25_is_scored_once_per_question(small_index, monkeypatch):
     calls = []
-    original = small_index.lexical.scores
-    monkeypatch.setattr(small_index.lexical, "scores", lambda q: calls.append(q) or original(q))
+    original = small_index.bm25_scores
+    monkeypatch.setattr(small_index, "bm25_scores", lambda q: calls.append(q) or original(q))
     rank(small_index, "How tall is the lighthouse?")
     assert calls == ["How tall is the lighthouse?"]
 
