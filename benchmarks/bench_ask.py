@@ -61,6 +61,8 @@ def percentile(values: list[float], p: float) -> float:
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--pairs", type=int, nargs="*", default=[],
+                   help="also time ask with these verifier_pairs settings, interleaved (e.g. 0 4 8)")
     args = p.parse_args()
     from qa import Config, ask, build_index, load_index
 
@@ -71,6 +73,7 @@ def main() -> None:
         qs = questions()
         ask(qs[0], index=index)  # warm-up: model weights, caches
         full, embed = [], []
+        by_pairs: dict[int, list[float]] = {n: [] for n in args.pairs}
         for _ in range(args.repeat):
             for q in qs:
                 t = time.perf_counter()
@@ -79,11 +82,18 @@ def main() -> None:
                 t = time.perf_counter()
                 index.embed([q])
                 embed.append((time.perf_counter() - t) * 1000)
+                for n, times in by_pairs.items():
+                    t = time.perf_counter()
+                    ask(q, index=index, config=config.with_(verifier_pairs=n))
+                    times.append((time.perf_counter() - t) * 1000)
         answered = sum(not ask(q, index=index).abstained for q in qs)
     print(f"{len(qs)} questions x {args.repeat} runs ({answered} answered, {len(qs) - answered} abstained)")
     print(f"  ask            p50 {percentile(full, 50):6.1f} ms   p95 {percentile(full, 95):6.1f} ms")
     print(f"  embed only     p50 {percentile(embed, 50):6.1f} ms   p95 {percentile(embed, 95):6.1f} ms")
     print(f"  ratio ask/embed at p50: {statistics.median(full) / statistics.median(embed):.2f}")
+    for n, times in by_pairs.items():
+        print(f"  verifier_pairs={n:<2} p50 {percentile(times, 50):6.1f} ms   ratio to embed "
+              f"{statistics.median(times) / statistics.median(embed):.2f}")
 
 
 if __name__ == "__main__":

@@ -24,35 +24,35 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     """Answer ``question`` with up to ``k`` verbatim quotes from the indexed documents.
 
     ``index`` is an index folder (default: the project's ``index/``), loaded once and cached, or a
-    loaded Index. ``sources`` restricts the answer to those documents (one name, or a list of names;
-    ``None`` or ``[]``: all documents). Bad input raises QuestionError or DocumentNotFoundError.
-    When nothing in the documents supports an answer, the Answer is abstained and carries the
-    nearest passages as ``related``.
+    loaded Index; ``config`` (default: the index's) sets how questions are answered. ``sources``
+    restricts the answer to those documents (one name, or a list of names; ``None`` or ``[]``: all
+    documents). Bad input raises QuestionError or DocumentNotFoundError. When nothing in the documents
+    supports an answer, the Answer is abstained and carries the nearest passages as ``related``.
+    ``confidence`` is the calibrated probability that the first quote answers the question (qa.verifier).
 
     >>> ask("Who painted the Mona Lisa?").abstained  # doctest: +SKIP
     True
     """
-    k = validate.k(k)
+    k = validate.k(k, high=(config or Config()).max_quotes)
     idx = index if isinstance(index, Index) else load_index(index, config)
-    text = validate.question(question, max_chars=idx.config.max_question_chars)
+    config = config or idx.config
+    text = validate.question(question, max_chars=config.max_question_chars)
     wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
-    selection = select(idx, text, k=max(k, _CANDIDATES), sources=wanted)
+    selection = select(idx, text, k=max(k, config.quote_candidates), sources=wanted, config=config)
     if selection.abstain:
         related = [_quote(idx, s) for s in selection.related if not _heading(idx, s)]
-        return Answer(text, True, related=tuple(related[:k]), confidence=selection.support)
+        return Answer(text, True, related=tuple(related[:k]), confidence=round(selection.confidence, 4))
     candidates = [_quote(idx, s) for s in selection.spans if not _heading(idx, s)]
-    quotes = _diverse(candidates, k, idx.config.diversity_margin)
-    close, wider = _comparable(candidates, quotes, idx.config)
+    quotes = _diverse(candidates, k, config.diversity_margin)
+    close, wider = _comparable(candidates, quotes, config)
     conflict = find_conflict(text, close, wider)
     if conflict:
         quotes = _including(quotes, conflict.quotes, k)
     for q in quotes:
         verify(q, idx)
     return Answer(text, False, tuple(quotes), conflict=conflict is not None,
-                  conflict_note=conflict.note if conflict else None, confidence=selection.support)
+                  conflict_note=conflict.note if conflict else None, confidence=round(selection.confidence, 4))
 
-
-_CANDIDATES = 10
 
 
 def _heading(idx: Index, span: Span) -> bool:

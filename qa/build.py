@@ -213,7 +213,7 @@ def _live_chunks(config: Config) -> int:
     return sum(int(m.get("chunks", 0)) for m in read_manifest(config.index_dir)["documents"].values())
 
 
-def _clean_all(raws: list[RawDocument], stop: Callable[[], None], previous: Index | None = None,
+def _clean_all(raws: list[RawDocument], stop: Callable[[], None] = lambda: None, previous: Index | None = None,
                report: Progress | None = None) -> tuple[list[Document], list[Skipped]]:
     """Clean every file, except those whose clean key matches the previous index (their document is reused)."""
     documents, skipped = [], []
@@ -263,7 +263,7 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
 
 
 def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder, stop: Callable[[], None], report: Progress | None = None
+                    embedder: Embedder, stop: Callable[[], None] = lambda: None, report: Progress | None = None
                     ) -> tuple[list[_Prepared], list[str]]:
     prepared, reused = [], []
     old = _old_parts(previous) if previous else {}
@@ -308,7 +308,7 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
 
 
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, progress: bool,
-                   report: Progress, stop: Callable[[], None]) -> list[_Prepared]:
+                   report: Progress, stop: Callable[[], None] = lambda: None) -> list[_Prepared]:
     todo = [p for p in prepared if p.vectors is None]
     texts = [c.text for p in todo for c in p.chunks]
     texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]

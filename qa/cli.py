@@ -1,4 +1,4 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback``. Mirrors the Python API."""
+"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier`` (mirrors the API)."""
 from __future__ import annotations
 
 import argparse
@@ -97,8 +97,20 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",
                    help="also report the abstention threshold that answers RATE (e.g. 0.92) of answerable questions")
+    e.add_argument("--train", nargs="+", metavar="FILE",
+                   help="the SQuAD files the verifier was trained on; refused if they share a question with FILE")
     e.set_defaults(run=_eval)
 
+    t = sub.add_parser("train-verifier", help="train the answer verifier (mines, trains, exports, calibrates)")
+    t.add_argument("--data", nargs="+", metavar="FILE",
+                   help="SQuAD-2.0-format training files (default: the two training files in ../shared/data)")
+    t.add_argument("--out", metavar="DIR", help="model folder to write (default: qa/verifier_model)")
+    t.add_argument("--work", metavar="DIR", help="keep the mined examples and checkpoints here (reused when present)")
+    t.add_argument("--layers", type=int, default=3, help="MiniLM layers kept (default 3 of 6)")
+    t.add_argument("--epochs", type=int, default=1)
+    t.add_argument("--max-pairs", type=int, default=4_000, help="training pairs at most (default 4000)")
+    t.add_argument("--seed", type=int, default=13)
+    t.set_defaults(run=_train_verifier)
     f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
     f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
     f.add_argument("--file", help="feedback file (default: data/feedback.jsonl beside the index folder)")
@@ -147,7 +159,7 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
-    print(_index_line(manifest))
+    print(printable(_index_line(manifest)))
     for r in rows:
         source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
         print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
@@ -246,13 +258,33 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
         raise QAError(f"--calibrate takes a rate above 0 and at most 1, such as 0.92 (got {args.calibrate}).")
     if not Path(args.file).is_file():
         raise QAError(f"No evaluation file at {args.file}. Pass a SQuAD-2.0-format JSON file.")
+    train = [Path(f) for f in args.train or ()]
+    for f in train:
+        if not f.is_file():
+            raise QAError(f"No training file at {f}. Pass the SQuAD files the verifier was trained on.")
     result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None,
-                      calibrate_rate=args.calibrate)
+                      calibrate_rate=args.calibrate, train=train)
     if args.json:
         _print_json(result)
     else:
         for key, value in result.items():
             print(f"{key:>18}: {printable(value)}")
+    return 0
+
+
+def _train_verifier(args: argparse.Namespace, config: Config) -> int:
+    from .verifier import MODEL_DIR
+    from .verifier_train import DEFAULT_DATA, TrainSettings, train
+
+    data = [Path(f) for f in args.data] if args.data else [Path("../shared/data") / n for n in DEFAULT_DATA]
+    missing = [str(f) for f in data if not f.is_file()]
+    if missing:
+        raise QAError(f"No training file at {', '.join(missing)}. Pass SQuAD-2.0-format files with --data.")
+    logging.getLogger("qa").setLevel(logging.INFO)
+    settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, seed=args.seed)
+    card = train(data, Path(args.out) if args.out else MODEL_DIR, settings,
+                 work=Path(args.work) if args.work else None, config=config)
+    _print_json(card)
     return 0
 
 
@@ -262,7 +294,10 @@ def _feedback(args: argparse.Namespace, config: Config) -> int:
     path = Path(args.file) if args.file else feedback.feedback_path(config)
     entries, unreadable = feedback.read(path)
     summary = feedback.summarise(entries, unreadable=unreadable)
-    print(json.dumps(summary, indent=2, ensure_ascii=False) if args.json else feedback.format_summary(summary, path))
+    if args.json:
+        _print_json(summary)
+    else:  # notes and questions were typed by web users
+        print(printable(feedback.format_summary(summary, path), multiline=True))
     return 0
 
 

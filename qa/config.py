@@ -59,26 +59,36 @@ class Config:
     rrf_k: int = 60
     # Quotes: the sentences of the best `quote_chunks` passages and the `quote_sentences` sentences
     # nearest the question are candidates (alone, or paired with an adjacent sentence that leans on
-    # them); a linear ranker scores them, its weights following qa.features.UNIT_FEATURES. The weights
-    # were fitted on SQuAD 2.0 dev articles (cross-validated by article); see qa/evaluate.py.
+    # them); a linear ranker scores them, its weights following qa.features.UNIT_FEATURES.
     # quote_source_penalty: when filling the 2nd and later slots, a unit from a source already shown
-    # counts this much lower, so the slots spread over passages (chosen on the same SQuAD data; 0.2-0.8
-    # all help quote_hit@3 in both articles).
+    # counts this much lower, so the slots spread over passages.
     quote_chunks: int = 10
     quote_source_penalty: float = 0.5
     quote_sentences: int = 10
+    # Fitted by `python -m qa train-verifier` on the training articles only (pairwise logistic
+    # regression, see qa.verifier_train.fit_ranker); the model card records them.
     quote_weights: tuple[float, ...] = (
-        0.755, 0.755, 0.741, 1.92, 0.786, 1.18, 0.641, 1.24, 1.57, 0.197, 1.42, -0.0931, 0.3, 0.313, -0.118,
-        0.0492, 0.13, -0.0718, 4.21, 1.44, 1.05, -1.56,
+        1.6045, 1.6046, 0.6584, 5.6242, 0.3083, 1.4696, 1.8283, 1.2594, 0.9892, 0.3884, 2.4814, -0.3406, 0.0648,
+        0.2757, -0.1087, 0.0921, -0.2831, 0.4385, 2.7274, 1.0934, 1.1708, -1.6363,
     )
-    # Abstention: support = support_weights . qa.features.SUPPORT_FEATURES + support_bias, and a
-    # question is abstained from when support < abstain_threshold (see qa.evaluate.calibrate).
-    # The weights are a logistic regression (L2, C=0.1, on standardised features) of answerable vs
-    # unanswerable over all 626 SQuAD 2.0 dev questions of qa/evaluate.py's data; fitted on one article
-    # and tested on the other they give AUC 0.58 / 0.57 (the previous six features: 0.57 / 0.56).
-    support_weights: tuple[float, ...] = (2.13, 1.89, -1.57, -1.37, -0.401, -0.0688, -1.53, 1.27)
-    support_bias: float = -2.51
-    abstain_threshold: float = -0.7  # answers ~91.5% of the answerable SQuAD questions (--calibrate 0.915)
+    # Support: support_weights . qa.features.SUPPORT_FEATURES + support_bias, a logistic regression of
+    # answerable vs unanswerable on the training articles (qa.verifier_train.fit_support). It feeds the
+    # confidence and, below support_floor, marks a question far from every document.
+    support_weights: tuple[float, ...] = (3.9931, -0.6702, -1.4405, -1.0677, -0.6683, 0.0923, -1.502, -0.5923)
+    support_bias: float = -0.6955
+    # The answer verifier (qa.verifier): it re-scores the ranker's best `verifier_pairs` units and gives
+    # `confidence`, the calibrated probability that the top quote answers the question. A question is
+    # abstained from when confidence < abstain_threshold (calibrated on held-out articles to answer 90% of
+    # their answerable questions; see qa/verifier_model/README.md), or when support < support_floor: the
+    # guard for questions far from every document.
+    verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
+    verifier_pairs: int = 2
+    abstain_threshold: float = 0.275019
+    support_floor: float = -0.6  # below it lie 1% of the answerable training questions
+    # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
+    # conflicts), and the bounds of k.
+    quote_candidates: int = 10
+    max_quotes: int = 20
     # Showing every side: another source's best quote joins the answer when it scores within
     # diversity_margin of the top quote; quotes within conflict_margin are compared for conflicts.
     diversity_margin: float = 1.5

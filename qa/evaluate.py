@@ -3,31 +3,33 @@
 Measures, over the answerable questions: which document the quotes come from (``recall@1``,
 ``recall@5``, ``mrr``; documents ranked in the order of their best quote, then of their passages),
 whether a gold answer lies inside the top quote (``quote_hit@1``) or one of the top three
-(``quote_hit@3``), whatever the abstention decides; and, over all questions, how well ``support``
-separates answerable from unanswerable ones (``abstain_auc``) and what the configured threshold does
-(``answered_rate``, ``abstain_accuracy``). Run it with ::
+(``quote_hit@3``), whatever the abstention decides; and, over all questions, how well ``confidence``
+separates answerable from unanswerable ones (``abstain_auc``), what the shipped threshold does
+(``answered_rate``, ``abstain_accuracy``), and how well ``confidence`` is calibrated as the probability
+that the top quote answers the question (``brier``, ``ece`` and the ``reliability`` table). Run it with ::
 
-    python -m qa eval ../shared/data/squad-v2-dev-5articles.json --json --report /tmp/report.jsonl
+    python -m qa eval ../shared/data/squad-v2-dev-5articles.json --json --report /tmp/report.jsonl \
+        --train ../shared/data/squad-v2-train-10articles.json ../shared/data/squad-v2-dev-8articles-train.json
 
-How the shipped weights were chosen: ``Config.quote_weights`` is a pairwise logistic regression
+``--train`` names the files the verifier was trained on; an evaluation that shares a question or a
+paragraph with them is refused. The shipped verifier, its calibration and its threshold were fitted on
+training articles only (see ``qa/verifier_model/README.md``), so the figures on the evaluation file
+measure questions no fitted part has seen.
+
+How the ranker's weights were chosen: ``Config.quote_weights`` is a pairwise logistic regression
 (answer-bearing unit minus other unit of the same question, L2, C=0.003) over the features of
-:mod:`qa.features`, fitted on the units this module's records hold; fitted on one SQuAD article and
-tested on the other it gives quote_hit@1 0.82 / 0.78, so the ranker is not tied to one text.
-``Config.support_weights`` is a logistic regression of answerable vs unanswerable on the support
-features; its AUC is 0.75 pooled but 0.80 / 0.60 within each article and 0.58 / 0.57 when fitted on
-one article and tested on the other, so much of the pooled figure is the articles' different base
-rates. (Features that reward a question for *not* reusing the text's words reach 0.77 here, but they
-are an artefact of how SQuAD 2.0's unanswerable questions were written and would make the chatbot
-abstain when a user asks in the document's own words, so they are left out.) Quote slots after the
-first are filled with a small penalty for repeating a source (``Config.quote_source_penalty``).
+:mod:`qa.features`; ``Config.support_weights`` a logistic regression of answerable vs unanswerable on
+the support features. Both were fitted on the evaluation file's questions before the verifier existed;
+the verifier's re-ranking mix and calibration were then fitted on held-out training articles with those
+weights in place.
 
 Recalibrating the abstention threshold for another corpus: run ::
 
     python -m qa eval QUESTIONS.json --calibrate 0.92
 
 on SQuAD-format questions about that corpus (answerable ones, plus unanswerable ones written against the
-same text). It prints the highest threshold under which 92% of the answerable questions are still
-answered, and what it does to the unanswerable ones; put it in ``Config.abstain_threshold``.
+same text). It prints the highest confidence threshold under which 92% of the answerable questions are
+still answered, and what it does to the unanswerable ones; put it in ``Config.abstain_threshold``.
 """
 from __future__ import annotations
 
@@ -86,15 +88,18 @@ def load_squad(path: Path | str) -> tuple[dict[str, str], list[Item]]:
 
 
 def evaluate(squad_path: Path | str, *, config: Config | None = None, report_path: Path | str | None = None,
-             workdir: Path | str | None = None, calibrate_rate: float | None = None) -> dict[str, Any]:
+             workdir: Path | str | None = None, calibrate_rate: float | None = None,
+             train: list[Path] | None = None) -> dict[str, Any]:
     """Build a temporary index of the paragraphs of ``squad_path``, ask every question, return the figures.
 
     ``report_path`` receives one JSON line per question, for reading failures. ``calibrate_rate`` adds
-    the threshold that answers that share of the answerable questions, and what it does.
+    the threshold that answers that share of the answerable questions, and what it does. ``train`` names
+    the files the verifier was trained on: an evaluation question among them is refused with a QAError.
     """
+    check_disjoint(squad_path, train or [])
     records, config, off_topic = run(squad_path, config=config, workdir=workdir)
     figures = summarise(records, config.abstain_threshold)
-    figures["off_topic_abstained"] = float(np.mean([s < config.abstain_threshold for s in off_topic]))
+    figures["off_topic_abstained"] = float(np.mean(off_topic))
     if calibrate_rate is not None:
         threshold = calibrate(records, answered=calibrate_rate)
         at = summarise(records, threshold)
@@ -106,14 +111,26 @@ def evaluate(squad_path: Path | str, *, config: Config | None = None, report_pat
 
 
 def run(squad_path: Path | str, *, config: Config | None = None, workdir: Path | str | None = None
-        ) -> tuple[list[dict[str, Any]], Config, list[float]]:
-    """Per-question records, the configuration used, and the support of the :data:`OFF_TOPIC` questions."""
+        ) -> tuple[list[dict[str, Any]], Config, list[bool]]:
+    """Per-question records, the configuration used, and whether each :data:`OFF_TOPIC` question abstains."""
     docs, items = load_squad(squad_path)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="qa-eval-") as tmp:
         index = build_squad_index(docs, Path(tmp), config or Config())
         records = [ask_item(index, item) for item in items]
-        off_topic = [rank(index, q).support for q in OFF_TOPIC]
+        off_topic = [rank(index, q).abstains(index.config) for q in OFF_TOPIC]
     return records, index.config, off_topic
+
+
+def check_disjoint(squad_path: Path | str, train: list[Path]) -> None:
+    """Refuse an evaluation whose questions (or paragraphs) are part of the training data."""
+    docs, items = load_squad(squad_path)
+    questions, paragraphs = {i.question for i in items}, set(docs.values())
+    for path in train:
+        t_docs, t_items = load_squad(path)
+        shared = len(questions & {i.question for i in t_items}) + len(paragraphs & set(t_docs.values()))
+        if shared:
+            raise QAError(f"{path} shares {shared} questions or paragraphs with {squad_path}; figures on "
+                          "questions the verifier was trained on mean nothing. Evaluate on other articles.")
 
 
 def write_report(records: list[dict[str, Any]], path: Path) -> None:
@@ -139,14 +156,15 @@ def ask_item(index: Index, item: Item) -> dict[str, Any]:
     ranking = rank(index, item.question)
     seconds = time.perf_counter() - started
     quotes = [index.documents[s.source].text[s.start:s.end] for s in ranking.spans[:3]]
-    hits = [_contains_answer(q, item.answers) for q in quotes]
+    hits = [contains_answer(q, item.answers) for q in quotes]
     return {
         "question": item.question, "answers": list(item.answers), "answerable": item.answerable,
         "article": item.article, "gold_source": item.source, "quotes": quotes,
         "sources": [s.source for s in ranking.spans[:3]], "support": ranking.support,
-        "support_features": list(ranking.support_row), "hit@1": bool(hits[:1] and hits[0]),
+        "confidence": ranking.confidence, "verifier_logit": ranking.verifier_logit,
+        "far": ranking.support < index.config.support_floor, "hit@1": bool(hits[:1] and hits[0]),
         "hit@3": any(hits), "document_rank": _document_rank(index, ranking, item.source),
-        "abstained": ranking.support < index.config.abstain_threshold, "seconds": seconds,
+        "abstained": ranking.abstains(index.config), "seconds": seconds,
         "quote_words": len(quotes[0].split()) if quotes else 0, "_ranking": ranking,
     }
 
@@ -156,8 +174,9 @@ def summarise(records: list[dict[str, Any]], threshold: float) -> dict[str, Any]
     ans = [r for r in records if r["answerable"]]
     una = [r for r in records if not r["answerable"]]
     ranks = np.array([r["document_rank"] or np.inf for r in ans], dtype=float)
-    s_ans = np.array([r["support"] for r in ans])
-    s_una = np.array([r["support"] for r in una])
+    s_ans = np.array([r["confidence"] for r in ans])
+    s_una = np.array([r["confidence"] for r in una])
+    answered = [not _abstains(r, threshold) for r in records]
     figures: dict[str, Any] = {
         "questions": len(records), "answerable": len(ans),
         "recall@1": float(np.mean(ranks <= 1)), "recall@5": float(np.mean(ranks <= 5)),
@@ -166,9 +185,11 @@ def summarise(records: list[dict[str, Any]], threshold: float) -> dict[str, Any]
         "quote_hit@3": float(np.mean([r["hit@3"] for r in ans])),
         "mean_quote_words": float(np.mean([r["quote_words"] for r in ans])),
         "abstain_auc": roc_auc(s_ans, s_una) if len(una) else None,
-        "answered_rate": float(np.mean(s_ans >= threshold)),
-        "abstain_accuracy": float(np.mean(s_una < threshold)) if len(una) else None,
+        "answered_rate": float(np.mean([a for a, r in zip(answered, records) if r["answerable"]])),
+        "abstain_accuracy": float(np.mean([not a for a, r in zip(answered, records) if not r["answerable"]]))
+        if len(una) else None,
         "threshold": threshold,
+        **calibration_figures(records),
         "median_ms": float(np.median([r["seconds"] for r in records]) * 1000),
     }
     figures["by_article"] = {
@@ -179,15 +200,38 @@ def summarise(records: list[dict[str, Any]], threshold: float) -> dict[str, Any]
     return figures
 
 
+def _abstains(record: dict[str, Any], threshold: float) -> bool:
+    return bool(record.get("far")) or not record["quotes"] or record["confidence"] < threshold
+
+
+def calibration_figures(records: list[dict[str, Any]], bins: int = 10) -> dict[str, Any]:
+    """Brier score and expected calibration error of ``confidence`` as the probability that the top quote
+    answers the question (1 for an answerable question whose top quote holds a gold answer, else 0),
+    and the reliability table behind the ECE: predicted probability per bin vs the observed rate."""
+    p = np.array([r["confidence"] for r in records], dtype=float)
+    y = np.array([r["answerable"] and r["hit@1"] for r in records], dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    table, ece = [], 0.0
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            ece += inside.mean() * abs(p[inside].mean() - y[inside].mean())
+            table.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "count": int(inside.sum()),
+                          "predicted": round(float(p[inside].mean()), 3),
+                          "observed": round(float(y[inside].mean()), 3)})
+    return {"brier": float(np.mean((p - y) ** 2)), "ece": float(ece), "reliability": table}
+
+
 def calibrate(records: list[dict[str, Any]], *, answered: float = 0.9) -> float:
-    """The highest threshold that still answers ``answered`` of the answerable questions.
+    """The highest confidence threshold that still answers ``answered`` of the answerable questions.
 
     Every unanswerable question below it is abstained from, so this maximises abstain_accuracy under
-    the answered-rate constraint.
+    the answered-rate constraint. (Questions the far-from-corpus guard refuses stay refused.)
     """
     if not 0 < answered <= 1:
         raise QAError(f"The calibration rate must be above 0 and at most 1 (got {answered}), e.g. 0.92.")
-    supports = np.sort([r["support"] for r in records if r["answerable"]])
+    supports = np.sort([r["confidence"] for r in records if r["answerable"]])
     if not len(supports):
         raise QAError("Calibration needs answerable questions; the data has none. Pass a file that has some.")
     keep = int(np.ceil(answered * len(supports)))
@@ -216,6 +260,6 @@ def _document_rank(index: Index, ranking: Ranking, gold: str) -> int | None:
     return order.index(gold) + 1 if gold in order else None
 
 
-def _contains_answer(text: str, answers: tuple[str, ...]) -> bool:
+def contains_answer(text: str, answers: tuple[str, ...]) -> bool:
     folded = " ".join(text.split())
     return any(" ".join(a.split()) in folded for a in answers if a.strip())

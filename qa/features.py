@@ -183,8 +183,8 @@ class Context:
 
 
 def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, ...]], ctx: Context
-                  ) -> np.ndarray:
-    """One row of :data:`UNIT_FEATURES` per unit (one sentence id, or two adjacent ones)."""
+                  ) -> list[dict[str, float]]:
+    """One row per unit (one sentence id, or two adjacent ones), keyed by the names of :data:`UNIT_FEATURES`."""
     q_terms = set(q.terms)
     dense = np.array([_unit_dense(index, u, ctx) for u in units])
     lexical = np.array([bm25(q, st, u) for u in units])
@@ -192,14 +192,22 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, .
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
     rows = []
     for n, unit in enumerate(units):
-        rows.append([dense[n], dense[n] - dense.max(), lexical[n] / best_lexical,
-                     *_unit_row(q, q_terms, st, index, unit, ctx), dense_rank[n], lexical_rank[n],
-                     _chunk_top2(st, ctx, unit)])
-    return np.asarray(rows, dtype=np.float64).reshape(len(units), len(UNIT_FEATURES))
+        row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - dense.max()),
+               "bm25": float(lexical[n] / best_lexical)}
+        row.update(_unit_row(q, q_terms, st, index, unit, ctx))
+        row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]),
+                   passage_top2=_chunk_top2(st, ctx, unit))
+        rows.append(row)
+    return rows
+
+
+def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
+    """Named feature rows as an array whose columns follow ``names`` (the one place rows become arrays)."""
+    return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(len(rows), len(names))
 
 
 def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tuple[int, ...],
-              ctx: Context) -> list[float]:
+              ctx: Context) -> dict[str, float]:
     terms = set().union(*(st.terms[i] for i in unit))
     neighbours = _neighbours(st, index, unit)
     near = terms.union(*(st.terms[i] for i in neighbours))
@@ -208,17 +216,20 @@ def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tup
     text = unit_text(index, unit)
     names = new_names(text, q_terms)
     new = terms - q_terms
-    return [
-        ctx.chunk_dense.get(chunk, 0.0), float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
-        coverage(q, terms),
-        coverage(q, near), coverage(q, chunk_terms), len(new) / max(1, len(terms)), math.log1p(len(new)),
-        type_match(q, text, names), max((ctx.sentence_dense[i] for i in neighbours), default=0.0),
-        math.log1p(len(terms)), math.log1p(names),
-        max((w for t, w in q.weights.items() if t not in chunk_terms), default=0.0),
-        float(len(unit) == 2), float(is_anaphoric(text)), bigram_share(q, st, unit),
-        max((ctx.sentence_dense[i] for i in st.chunk_sentences[chunk]), default=0.0) if chunk >= 0
-        else 0.0,
-    ]
+    return {
+        "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
+        "passage_bm25": float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
+        "coverage": coverage(q, terms), "coverage_near": coverage(q, near),
+        "coverage_passage": coverage(q, chunk_terms), "novelty": len(new) / max(1, len(terms)),
+        "new_terms": math.log1p(len(new)), "type_match": type_match(q, text, names),
+        "neighbour_dense": float(max((ctx.sentence_dense[i] for i in neighbours), default=0.0)),
+        "length": math.log1p(len(terms)), "new_names": math.log1p(names),
+        "passage_missing": max((w for t, w in q.weights.items() if t not in chunk_terms), default=0.0),
+        "pair": float(len(unit) == 2), "anaphoric": float(is_anaphoric(text)),
+        "bigrams": bigram_share(q, st, unit),
+        "passage_best": float(max((ctx.sentence_dense[i] for i in st.chunk_sentences[chunk]), default=0.0))
+        if chunk >= 0 else 0.0,
+    }
 
 
 def unit_text(index: Index, unit: tuple[int, ...]) -> str:
@@ -264,8 +275,8 @@ def _ranks(values: np.ndarray) -> np.ndarray:
 
 
 def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...], ctx: Context,
-                     score: float, row: np.ndarray) -> list[float]:
-    """One row of :data:`SUPPORT_FEATURES` for the best unit (``row``: its :data:`UNIT_FEATURES`).
+                     score: float, row: dict[str, float]) -> dict[str, float]:
+    """The :data:`SUPPORT_FEATURES` of the best unit (``row``: its unit features), by name.
 
     Besides how well the unit is grounded: whether the question is negated at all, and whether the
     best unit is also the lexically strongest candidate (its ``bm25`` relative to the best).
@@ -273,14 +284,14 @@ def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...]
     chunk = best_chunk(st, ctx, unit)
     passage = index.chunks[chunk].text if chunk >= 0 else unit_text(index, unit)
     lowered = passage.lower()
-    return [
-        ctx.chunk_dense.get(chunk, 0.0),
-        max((float(ctx.sentence_dense[i]) for i in st.chunk_sentences[chunk]), default=0.0) if chunk >= 0
-        else float(ctx.sentence_dense[unit[0]]),
-        float(q.negated and not negation_in(unit_text(index, unit))),
-        float(sum(1 for n in q.numbers if n not in lowered)),
-        float(sum(1 for n in q.names if n not in passage)),
-        score,
-        float(q.negated),
-        float(row[UNIT_FEATURES.index("bm25")]),
-    ]
+    return {
+        "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
+        "passage_best": max((float(ctx.sentence_dense[i]) for i in st.chunk_sentences[chunk]), default=0.0)
+        if chunk >= 0 else float(ctx.sentence_dense[unit[0]]),
+        "negated": float(q.negated and not negation_in(unit_text(index, unit))),
+        "numbers_missing": float(sum(1 for n in q.numbers if n not in lowered)),
+        "names_missing": float(sum(1 for n in q.names if n not in passage)),
+        "score": score,
+        "question_negated": float(q.negated),
+        "bm25": row["bm25"],
+    }

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import Config
 from .features import (
+    SUPPORT_FEATURES,
+    UNIT_FEATURES,
     Context,
     Question,
     Stats,
     analyse_question,
+    as_matrix,
     best_chunk,
     is_anaphoric,
     stats,
@@ -23,6 +27,7 @@ from .features import (
 )
 from .index import Index
 from .retrieve import Passage, chunk_dense, retrieve
+from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
 NO_SUPPORT = -100.0
@@ -41,10 +46,10 @@ class Span:
 
 @dataclass(frozen=True)
 class Selection:
-    """What :func:`select` chose: quotes best first, the support for answering, and the verdict."""
+    """What :func:`select` chose: quotes best first, the confidence in the top one, and the verdict."""
 
     spans: tuple[Span, ...]
-    support: float
+    confidence: float
     abstain: bool
     related: tuple[Span, ...]
 
@@ -56,59 +61,82 @@ class Ranking:
     question: Question
     units: tuple[tuple[int, ...], ...]  # sentence ids, best first
     scores: np.ndarray
-    features: np.ndarray  # rows follow ``units``; columns follow qa.features.UNIT_FEATURES
+    features: tuple[dict[str, float], ...]  # rows follow ``units``, keyed by qa.features.UNIT_FEATURES
     passages: tuple[Passage, ...]
-    support: float
-    support_row: tuple[float, ...]
+    support: float  # how well the ranker's best unit is grounded (the far-from-corpus guard)
+    support_row: dict[str, float]
     spans: tuple[Span, ...]  # non-overlapping units as spans, best first
+    confidence: float = 0.0  # calibrated probability that the top unit answers the question
+    verifier_logit: float = NO_SUPPORT  # the verifier's logit for the top unit
+    context: Context | None = None  # the scores the features were computed from
+
+    def abstains(self, config: Config) -> bool:
+        """No candidate, a question far from the corpus, or a top quote the verifier doubts."""
+        return not self.spans or self.support < config.support_floor or self.confidence < config.abstain_threshold
 
 
-def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None) -> Selection:
+def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
+           config: Config | None = None) -> Selection:
     """Up to ``k`` non-overlapping quotes for ``question``, or an abstention with related quotes.
 
     >>> sel = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
     >>> sel.abstain, len(sel.spans) <= 3
     (False, True)
     """
-    ranking = rank(index, question, sources=sources)
+    config = config or index.config
+    ranking = rank(index, question, sources=sources, config=config, limit=k)
     top = ranking.spans[:k]
-    abstain = not top or ranking.support < index.config.abstain_threshold
-    if abstain:
-        return Selection((), ranking.support, True, top)
-    return Selection(top, ranking.support, False, ())
+    if ranking.abstains(config):
+        return Selection((), ranking.confidence, True, top)
+    return Selection(top, ranking.confidence, False, ())
 
 
-def rank(index: Index, question: str, *, sources: frozenset[str] | None = None,
-         limit: int = 10) -> Ranking:
-    """Score every candidate unit for ``question``; ``spans`` keeps the best ``limit`` that do not overlap."""
+def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, config: Config | None = None,
+         limit: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
+    """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
+
+    The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
+    and gives the calibrated confidence. ``limit`` (default ``config.quote_candidates``) bounds ``spans``;
+    ``qvec`` is the question's embedding when the caller has already computed it (in a batch).
+    """
+    config = config or index.config
     st = stats(index)
     q = analyse_question(question, st)
-    qvec = index.embed([question])[0]
-    passages = tuple(retrieve(index, question, qvec, sources=sources))
+    qvec = index.embed([question])[0] if qvec is None else qvec
+    lexical = np.asarray(index.bm25_scores(question), dtype=np.float64)  # scored once per question
+    passages = tuple(retrieve(index, question, qvec, sources=sources, lexical=lexical, config=config))
     sentence_dense = index.sentence_scores(qvec)
-    units = candidate_units(index, st, passages, sentence_dense, sources)
+    units = candidate_units(index, st, passages, sentence_dense, sources, config)
     if not units:
-        return Ranking(q, (), np.zeros(0), np.zeros((0, 0)), passages, NO_SUPPORT, (), ())
-    ctx = _context(index, st, question, qvec, passages, sentence_dense, units)
-    features = unit_features(q, st, index, units, ctx)
-    scores = features @ np.asarray(index.config.quote_weights)
+        return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
+    ctx = _context(index, st, qvec, passages, sentence_dense, units, lexical)
+    rows = unit_features(q, st, index, units, ctx)
+    scores = as_matrix(rows, UNIT_FEATURES) @ np.asarray(config.quote_weights)
     order = np.argsort(-scores, kind="stable")
-    ranked = tuple(units[i] for i in order)
-    support_row = support_features(q, st, index, ranked[0], ctx, float(scores[order[0]]), features[order[0]])
-    config = index.config
-    support = float(np.dot(config.support_weights, support_row) + config.support_bias)
-    spans = _spans(index, st, ctx, ranked, scores[order], limit)
-    return Ranking(q, ranked, scores[order], features[order], passages, support, tuple(support_row), spans)
+    best = int(order[0])
+    support_row = support_features(q, st, index, units[best], ctx, float(scores[best]), rows[best])
+    support = float(np.dot(config.support_weights, [support_row[n] for n in SUPPORT_FEATURES]) + config.support_bias)
+    ranked = [units[i] for i in order]
+    verdict = rerank(index, config, question, ranked, scores[order], support)
+    units_out = tuple(ranked[i] for i in verdict.order)
+    spans = _spans(index, st, ctx, units_out, verdict.scores, max(limit or 0, config.quote_candidates), config)
+    return Ranking(q, units_out, verdict.scores, tuple(rows[order[i]] for i in verdict.order), passages, support,
+                   support_row, spans, verdict.confidence, verdict.top_logit, ctx)
+
+
+def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict[str, float]) -> dict[str, float]:
+    """The support features ``unit`` would have as the best unit of ``ranking`` (for fitting weights
+    offline; its ``score`` is left at 0)."""
+    return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
 
 
 def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: np.ndarray,
-                    sources: frozenset[str] | None) -> list[tuple[int, ...]]:
+                    sources: frozenset[str] | None, config: Config) -> list[tuple[int, ...]]:
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
     followed by one that leans on it comes both alone and with it.
     """
-    config = index.config
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
     picked = {i for i in picked if not _is_heading(index, i)}
@@ -131,20 +159,19 @@ def _is_heading(index: Index, i: int) -> bool:
     return index.documents[source].is_heading(start, end)
 
 
-def _context(index: Index, st: Stats, question: str, qvec: np.ndarray, passages: tuple[Passage, ...],
-             sentence_dense: np.ndarray, units: list[tuple[int, ...]]) -> Context:
+def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],
+             sentence_dense: np.ndarray, units: list[tuple[int, ...]], lexical: np.ndarray) -> Context:
     chunk_dense_of = {p.chunk_id: p.dense for p in passages}
     for unit in units:
         for c in st.sentence_chunks[unit[0]]:
             if c not in chunk_dense_of:
                 chunk_dense_of[c] = chunk_dense(index, qvec, c)
-    lexical = np.asarray(index.bm25_scores(question), dtype=np.float64)
     best = float(lexical.max()) if len(lexical) else 0.0
     return Context(sentence_dense, chunk_dense_of, lexical / best if best > 0 else lexical)
 
 
 def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...], ...], scores: np.ndarray,
-           limit: int) -> tuple[Span, ...]:
+           limit: int, config: Config) -> tuple[Span, ...]:
     """Greedy non-overlapping units, each slot taking the best score after a penalty for repeating a source.
 
     A unit from a source already shown loses ``config.quote_source_penalty``, so later slots reach other
@@ -152,7 +179,7 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...],
     in descending order. A pair that extends a chosen single sentence (and scores above the last slot's
     unit) widens that quote instead of being lost to the overlap.
     """
-    penalty = index.config.quote_source_penalty
+    penalty = config.quote_source_penalty
     chosen: list[tuple[tuple[int, ...], float]] = []
     used: set[int] = set()
     shown: set[str] = set()

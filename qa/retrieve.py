@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .config import Config
 from .index import Index
 from .vectors import top_k
 
@@ -20,16 +21,18 @@ class Passage:
 
 
 def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = None,
-             sources: frozenset[str] | None = None) -> list[Passage]:
+             sources: frozenset[str] | None = None, lexical: np.ndarray | None = None,
+             config: Config | None = None) -> list[Passage]:
     """The ``k`` best chunks (default ``config.candidates``), best first, optionally within ``sources``.
 
     Each of the dense and BM25 rankings contributes ``1 / (rrf_k + rank)``, rank counted from 1, for
-    the chunks in its top ``config.candidates``.
+    the chunks in its top ``config.candidates``. ``lexical``: the question's BM25 scores when the caller
+    already has them; ``config`` (default: the index's) sets the depths.
     """
-    config = index.config
+    config = config or index.config
     depth = max(config.candidates, k or 0)
     dense = index.dense_search(qvec, depth, sources)
-    lexical_scores = index.bm25_scores(question)
+    lexical_scores = index.bm25_scores(question) if lexical is None else lexical
     lexical = _lexical_ranking(index, lexical_scores, depth, sources)
     fused: dict[int, float] = {}
     for ranking in (dense, lexical):

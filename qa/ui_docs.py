@@ -24,14 +24,15 @@ def esc(text: object) -> str:
 
 def document_html(doc: Any, *, start: int | None = None, end: int | None = None) -> str:
     """A document's cleaned text, escaped, headings in bold, ``[start:end]`` marked (id ``qa-target``) when given."""
-    head = (f'<div class="qa-doc-head"><h3>{esc(doc.title)}</h3><p>{esc(doc.kind)} · <code>{esc(doc.source)}</code>'
+    head = (f'<div class="qa-doc-head"><h2>{esc(doc.title)}</h2><p>{esc(doc.kind)} · <code>{esc(doc.source)}</code>'
             + (f" · {esc(doc.publisher)}" if getattr(doc, "publisher", None) else "")
             + (f" · {esc(doc.date)}" if getattr(doc, "date", None) else "") + "</p></div>")
     spans = [(s, e, '<strong class="qa-heading">', "</strong>") for s, e in heading_spans(doc)
              if start is None or end is None or e <= start or s >= end]
     if start is not None and end is not None:
         spans.append((start, end, f'<mark id="{TARGET_ID}" tabindex="-1">', "</mark>"))
-    return f'<div class="qa-doc">{head}<div class="qa-doc-text">{_wrapped(doc.text, spans)}</div></div>'
+    return (f'<div class="qa-doc">{head}<div class="qa-doc-text" tabindex="0" aria-label="Text of {esc(doc.title)}">'
+            f"{_wrapped(doc.text, spans)}</div></div>")
 
 
 def panel_html(doc: Any, *, start: int | None = None, end: int | None = None, note: str = "") -> str:

@@ -59,9 +59,9 @@ def _check_unicode(text: str, what: str) -> None:
     )
 
 
-def k(value: object) -> int:
-    """The number of quotes: a whole number in K_RANGE (a float such as 3.0 from a slider is accepted)."""
-    low, high = K_RANGE
+def k(value: object, *, high: int = K_RANGE[1]) -> int:
+    """The number of quotes: a whole number from 1 to ``high`` (a float such as 3.0 from a slider is accepted)."""
+    low = K_RANGE[0]
     whole = isinstance(value, numbers.Integral) or (isinstance(value, float) and value.is_integer())
     if isinstance(value, bool) or not whole:
         raise QuestionError(f"k must be a whole number between {low} and {high} (got {value!r}).")

@@ -139,8 +139,16 @@ def test_example_question_gives_a_cited_quote_with_a_preview(page):
     assert re.match(r"#source=[^&]+&start=\d+&end=\d+", cite.get_attribute("href"))
     preview = first.locator(".qa-preview")
     expect(preview).to_be_hidden()
+    cite.hover()
+    expect(preview).to_be_visible()
+    page.mouse.move(0, 0)
+    expect(preview).to_be_hidden()
+    page.keyboard.press("Shift")  # a keyboard user: focus shows the preview too, Escape dismisses it
     cite.focus()
     expect(preview).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(preview).to_be_hidden()
+    cite.focus()
     assert preview.locator("mark").inner_text() == first.locator("blockquote").inner_text()
     expect(turn.locator(".qa-confidence")).to_contain_text("Confidence:")
 
@@ -322,6 +330,7 @@ def test_axe_finds_no_serious_violations_on_five_views(open_page, theme):
     assert page.evaluate("document.body.classList.contains('dark')") == (theme == "dark")
     page.wait_for_selector("#qa-examples button")
     idle(page)
+    page.wait_for_timeout(500)  # buttons fade to the new theme's colours (a CSS transition)
     found = {"landing": axe_serious(page)}
     for view, question in (("answer", KHASAN), ("abstention", FAR), ("conflict", PACT)):
         ask(page, question)

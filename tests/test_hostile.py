@@ -211,6 +211,16 @@ def test_cli_printers_escape_control_characters(hostile):
     assert b"new\\nline.txt: the file name holds control characters" in build.stdout
 
 
+def test_feedback_summary_escapes_what_web_users_typed(tmp_path, capsys):
+    from qa.cli import main
+
+    entry = {"verdict": "down", "question": "q\x1b]0;PWNED\x07", "note": "\x1b[2J wrong", "build": "b"}
+    (tmp_path / "feedback.jsonl").write_text(json.dumps(entry) + "\n")
+    assert main(["feedback", "--file", str(tmp_path / "feedback.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "[down] q\\x1b]0;PWNED\\x07: \\x1b[2J wrong" in out
+
+
 def test_json_output_stays_exact(hostile):
     out = _run("docs", "--index", str(hostile[0].index_dir), "--json")
     rows = {r["source"]: r for r in json.loads(out.stdout)}

@@ -102,3 +102,41 @@ def test_far_off_question_abstains(small_index):
 def test_deterministic(small_index):
     q = "How many steps lead to the gallery?"
     assert select(small_index, q) == select(small_index, q)
+
+
+def test_feature_rows_are_named_and_match_the_weights(small_index):
+    from qa.features import SUPPORT_FEATURES, UNIT_FEATURES
+
+    config = Config()
+    assert len(config.quote_weights) == len(UNIT_FEATURES)
+    assert len(config.support_weights) == len(SUPPORT_FEATURES)
+    ranking = rank(small_index, "When was the Harbour Lighthouse built?")
+    assert all(list(row) == list(UNIT_FEATURES) or set(row) == set(UNIT_FEATURES) for row in ranking.features)
+    assert set(ranking.support_row) == set(SUPPORT_FEATURES)
+    assert len(ranking.features) == len(ranking.units)
+
+
+def test_bm25_is_scored_once_per_question(small_index, monkeypatch):
+    calls = []
+    original = small_index.lexical.scores
+    monkeypatch.setattr(small_index.lexical, "scores", lambda q: calls.append(q) or original(q))
+    rank(small_index, "How tall is the lighthouse?")
+    assert calls == ["How tall is the lighthouse?"]
+
+
+def test_config_passed_to_select_is_used(small_index):
+    q = "When was the Harbour Lighthouse built?"
+    assert not select(small_index, q).abstain
+    assert select(small_index, q, config=small_index.config.with_(abstain_threshold=1.01)).abstain
+    few = select(small_index, q, k=1, config=small_index.config.with_(quote_candidates=1))
+    assert len(rank(small_index, q, config=small_index.config.with_(quote_candidates=1), limit=1).spans) == 1
+    assert len(few.spans) == 1
+
+
+def test_confidence_is_a_probability_and_reranking_keeps_scores_sorted(small_index):
+    for question, _ in QUESTIONS:
+        ranking = rank(small_index, question)
+        assert 0.0 <= ranking.confidence <= 1.0
+        assert list(ranking.scores) == sorted(ranking.scores, reverse=True)
+    off = rank(small_index, "How tall is the lighthouse?", config=small_index.config.with_(verifier_pairs=0))
+    assert off.confidence == 0.0  # no verifier, no confidence

