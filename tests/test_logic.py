@@ -33,6 +33,7 @@ DOCS = {
 class FakeEmbedder:
     path: str = "fake"
     model_id: str = "fake-hash-64"
+    backend: str = "onnx"
     dim: int = 64
     window: int = 256
 
@@ -56,8 +57,8 @@ class FakeEmbedder:
 def fake_index(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     fake = FakeEmbedder()
-    mp.setattr("qa.build.load_embedder", lambda path: fake)
-    mp.setattr("qa.index.load_embedder", lambda path: fake)
+    mp.setattr("qa.build.embedder_for", lambda config: fake)
+    mp.setattr("qa.index.embedder_for", lambda config: fake)
     base = tmp_path_factory.mktemp("fake")
     (base / "corpus").mkdir()
     for name, text in DOCS.items():
