@@ -1,7 +1,10 @@
 """Scale benchmark: vector search, BM25, builds and ask at 10^4 … 10^6 chunks. Not a test.
 
     nice -n 19 .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000 1000000]
-        [--parts vectors bm25 build ask] [--base ../base486] [--out docs/bench_scale.json]
+        [--parts vectors bm25 build ask app] [--base ../base486] [--out docs/bench_scale.json]
+
+The plot needs matplotlib (`.venv/bin/pip install matplotlib`; not a dependency of qa). The 10^6 parts
+need ~6 GiB of memory and ~3 GiB of temporary disk.
 
 What is real and what is synthetic:
 - ``vectors``: synthetic clustered 384-d unit vectors (50 Gaussian clusters), because embedding 10^6

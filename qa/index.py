@@ -64,6 +64,11 @@ class Index:
         self._bm25_recent: dict[str, np.ndarray] = {}
 
     @property
+    def lexical(self) -> Any:
+        """The bm25s index (embedded store only)."""
+        return getattr(self.store, "lexical", None)
+
+    @property
     def vectors(self) -> Any:
         """The FAISS structure over the chunk vectors (embedded store only)."""
         return getattr(self.store, "chunk_index", None)
