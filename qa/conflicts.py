@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from .chunk import split_sentences
+from .lexical import tokenize
 from .records import Quote
 
 Kind = Literal["duration", "date", "number"]
@@ -69,6 +71,24 @@ def facts(text: str, kind: Kind) -> list[Fact]:
             for m in _NUMBER.finditer(text) if m.group(1) not in years]
 
 
+def stated_facts(text: str, kind: Kind, terms: frozenset[str]) -> list[Fact]:
+    """The facts of ``kind`` in those sentences of ``text`` that name something the question names.
+
+    A quote of two sentences may give a year for another event in one sentence and name the
+    question's subject only in the other ("Later in 1941, Japan considered ... This was said to be
+    largely due to the Battle of Khalkhin Gol."): that year is not the source's answer. ``terms``
+    are the question's stemmed content terms; with none, every sentence counts.
+    """
+    if not terms:
+        return facts(text, kind)
+    found = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        if terms & set(tokenize([sentence])[0]):
+            found += facts(sentence, kind)
+    return found
+
+
 def dates(text: str) -> list[tuple[dt.date, str]]:
     """Full calendar dates written in ``text`` ("13 April 1941", "April 13, 1946")."""
     found = []
@@ -101,10 +121,11 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     kind = question_kind(question)
     if kind is None:
         return None
+    terms = frozenset(tokenize([question])[0]) - _ASKING
     stated: dict[str, tuple[list[Fact], list[Quote]]] = {}
     for source in dict.fromkeys(q.source for q in quotes):
         found = _source_facts([q for q in quotes if q.source == source],
-                              [q for q in [*quotes, *wider] if q.source == source], kind)
+                              [q for q in [*quotes, *wider] if q.source == source], kind, terms)
         if found[0]:
             stated[source] = found
     if len(stated) < 2:
@@ -117,19 +138,23 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     return Conflict(note, tuple(dict.fromkeys([*qa_, *qb])))
 
 
+# Words that ask rather than name what is asked about (bm25s keeps them as terms).
+_ASKING = frozenset({"", "when", "where", "who", "whom", "whose", "what", "which", "why", "how", "long", "mani",
+                     "much"})
 _LABEL = {"duration": "how long", "date": "the date", "number": "the number"}
 
 
-def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind) -> tuple[list[Fact], list[Quote]]:
+def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind,
+                  terms: frozenset[str]) -> tuple[list[Fact], list[Quote]]:
     """The facts one source states and the quote stating them (its best quote that states any).
 
     Dates and numbers are pooled over all the source's close quotes, so that a source is only said to
     disagree when none of what it states matches the other source.
     """
-    stating = [q for q in quotes if facts(q.text, kind)]
+    stating = [q for q in quotes if stated_facts(q.text, kind, terms)]
     if stating:
         pool = stating if kind != "duration" else stating[:1]
-        return [f for q in pool for f in facts(q.text, kind)], [stating[0]]
+        return [f for q in pool for f in stated_facts(q.text, kind, terms)], [stating[0]]
     if kind != "duration":
         return [], []
     written = [(d, text, q) for q in dict.fromkeys(wider) for d, text in dates(q.text)]

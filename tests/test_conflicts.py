@@ -73,3 +73,19 @@ def test_disagreeing_dates_and_numbers():
 def test_one_source_or_no_fact_question_is_never_a_conflict():
     assert find_conflict("When was it signed?", [quote("In 1941.", "w"), quote("In 1932.", "w")]) is None
     assert find_conflict("Who signed it?", [quote("Molotov in 1941.", "b"), quote("Matsuoka in 1932.", "w")]) is None
+
+
+def test_a_year_in_a_sentence_about_something_else_is_not_the_sources_answer():
+    """A two-sentence quote whose year belongs to another event, its subject named only in the other sentence."""
+    question = "When was the Battle of the Fords?"
+    found = find_conflict(question, [
+        quote("The Battle of the Fords was fought in 1802.", "b"),
+        quote("Later in 1809, the duke considered a new treaty when the king died. "
+              "This was said to be largely due to the Battle of the Fords.", "w"),
+    ])
+    assert found is None
+    found = find_conflict(question, [
+        quote("The Battle of the Fords was fought in 1802.", "b"),
+        quote("The Battle of the Fords took place in 1809.", "w"),
+    ])
+    assert found is not None and "1802" in found.note and "1809" in found.note

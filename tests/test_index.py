@@ -55,8 +55,8 @@ def test_default_corpus_index(default_index):
         assert default_index.documents[c.source].text[c.start:c.end] == c.text
     manifest = default_index.manifest
     assert manifest["format_version"] == 2 and manifest["model_id"]
-    assert set(manifest["files"]) >= {"vectors.faiss", "vectors.npy", "chunks.jsonl", "documents.jsonl", "sentences.npy",
-                                   "sentences.faiss"}
+    assert set(manifest["files"]) >= {"vectors.faiss", "vectors.npy", "chunks.jsonl", "documents.jsonl",
+                                      "sentences.npy", "sentences.faiss"}
     assert all(len(m["sha256"]) == 64 for m in manifest["documents"].values())
     assert default_index.documents[WIKI].kind == "encyclopedia mirror"
     assert default_index.documents[BLOG].kind == "blog"
