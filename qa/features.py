@@ -145,9 +145,14 @@ def type_match(q: Question, text: str, new_names: int) -> float:
 
 def new_names(text: str, q_terms: set[str]) -> int:
     """Capitalised words (not opening the text) that the question does not mention."""
+    return sum(1 for s in _name_stems(text) if s and s not in q_terms)
+
+
+@lru_cache(maxsize=65_536)
+def _name_stems(text: str) -> tuple[str, ...]:
+    """The stems of ``text``'s capitalised words (not the opening one): computed once per corpus unit."""
     words = [m.group(0) for m in _NAME.finditer(text) if m.start() > 0]
-    stems = tokenize([" ".join(words)])[0] if words else []
-    return sum(1 for s in stems if s and s not in q_terms)
+    return tuple(tokenize([" ".join(words)])[0]) if words else ()
 
 
 def bm25(q: Question, st: Stats, unit: tuple[int, ...], *, k1: float = 1.2, b: float = 0.75) -> float:
