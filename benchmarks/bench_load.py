@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,31 +25,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _serve import serve_app  # noqa: E402
+from bench_ask import CORPUS_QUESTIONS  # noqa: E402
+
+# The corpus questions of bench_ask.py, and more that the corpus answers or not.
 QUESTIONS = [
-    "How long did the Soviet–Japanese Neutrality Pact remain in effect?",
-    "When did the Battle of Lake Khasan take place?",
-    "Who won the Battle of Khalkhin Gol?",
-    "How many Soviet soldiers were killed in the Kanchazu Island incident?",
-    "Which river passes through the Khalkhin Gol battlefield?",
-    "When was the neutrality pact signed?",
-    "What did the Soviets supply to China?",
-    "Who led Mongolia during the border conflicts?",
-    "What was the Tauran incident?",
-    "When did the Soviet Union declare war on Japan?",
-    "What is the Battle of Khalkhin Gol known as in Japan?",
-    "Why did Japan not join Germany against the Soviet Union?",
-    "How many border disputes occurred between 1932 and 1934?",
-    "What happened at Lake Khanka in June 1935?",
-    "How did Khalkhin Gol lead to Pearl Harbor?",
-    "What was the Changkufeng Incident?",
+    *CORPUS_QUESTIONS,
     "When did the Kwantung Army attack?",
     "Who commanded the Soviet forces at Khalkhin Gol?",
     "What is Nomonhan?",
     "How many Japanese soldiers died at Khalkhin Gol?",
     "When did the war end?",
     "Which islands were disputed?",
-    "Who painted the Mona Lisa?",
-    "How do I bake sourdough bread?",
     "What is the capital of France?",
 ]
 
@@ -61,32 +46,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_app(base: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-           "GRADIO_TEMP_DIR": str(base / "gradio-tmp")}
     log = (base / "app.log").open("w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--corpus",
-                                str(base / "corpus"), "--index", str(base / "index")], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"app.py exited:\n{(base / 'app.log').read_text()[-3000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return process, url
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit("app.py did not start")
+    return serve_app("--corpus", str(base / "corpus"), "--index", str(base / "index"), log=log,
+                     env={"HF_HUB_OFFLINE": "1", "GRADIO_TEMP_DIR": str(base / "gradio-tmp")})
 
 
 def ask(url: str, question: str) -> tuple[float, dict | None, str | None]:

@@ -17,18 +17,17 @@
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _serve import serve_app  # noqa: E402
 
 from qa import ask, load_index  # noqa: E402
 from qa.followup import is_follow_up, known_to, retrieval_query, topic_words  # noqa: E402
@@ -219,25 +218,8 @@ def _pct(times: list[float], p: int) -> float:
 
 
 def start_app(index_dir: Path | None) -> tuple[str, subprocess.Popen]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, str(ROOT / "app.py"), "--port", str(port)]
-    if index_dir:
-        command += ["--index", str(index_dir)]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"})
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"app.py exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return url, process
-        except OSError:
-            time.sleep(1)
-    process.terminate()
-    raise SystemExit("app.py did not start in time")
+    process, url = serve_app(*(["--index", str(index_dir)] if index_dir else []))
+    return url, process
 
 
 def main() -> None:

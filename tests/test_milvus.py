@@ -14,7 +14,7 @@ from qa import Config, QAError, ask, build_index, load_index
 from qa.evaluate import evaluate
 from qa.store import parse_target
 
-from .conftest import BLOG, CORPUS, WIKI, squad_path
+from .conftest import BLOG, CORPUS, WIKI, squad_path, stop_app
 
 QUESTIONS = [
     "How long did the Soviet–Japanese Neutrality Pact remain in effect?",
@@ -52,11 +52,7 @@ def milvus_server(tmp_path_factory):
                 pytest.fail("milvus-lite did not serve within 120 s")
             time.sleep(0.3)
     yield f"milvus://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_app(process)
     log.close()
 
 
