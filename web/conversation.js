@@ -63,7 +63,11 @@ function showNewest() {
   const turns = element.querySelectorAll('.qa-turn');
   const last = turns[turns.length - 1];
   if (last) last.scrollIntoView({block: 'start'});
-  question()?.focus({preventScroll: true});
+  // Back to the input, unless the reader has already gone on (a citation opened, a button pressed).
+  const active = document.activeElement;
+  if (!active || active === document.body || active.closest('#qa-question, #qa-ask')) {
+    question()?.focus({preventScroll: true});
+  }
 }
 
 function keepAddress() {

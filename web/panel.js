@@ -9,12 +9,13 @@ function focusQuote() {
       && document.activeElement !== window.__qaOpener) return;  // the reader has moved on
   shown = body;
   if (!mark) { element.querySelector('.qa-close')?.focus({preventScroll: true}); return; }
-  mark.dataset.focused = '1';
   mark.scrollIntoView({block: 'center'});
   mark.focus({preventScroll: true});
+  // Only a focus that took counts: a panel still hidden or being laid out refuses it, and a later try must run.
+  if (document.activeElement === mark) mark.dataset.focused = '1';
 }
 // Try a few times: the panel may still be laid out (or hidden) when its new content first arrives.
-function focusSoon() { [0, 100, 300, 700].forEach((ms) => setTimeout(focusQuote, ms)); }
+function focusSoon() { [0, 100, 300, 700, 1500, 3000].forEach((ms) => setTimeout(focusQuote, ms)); }
 new MutationObserver(focusSoon).observe(element, {childList: true, subtree: true});
 watch('value', focusSoon);
 focusSoon();
