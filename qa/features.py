@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
@@ -69,6 +69,8 @@ class Stats:
     position: tuple[int, ...]  # sentence id -> its position within its document
     chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
     sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
+    term_sets: tuple[frozenset[str], ...]  # sentence id -> its distinct terms
+    chunk_terms: tuple[frozenset[str], ...]  # chunk id -> the distinct terms of its sentences
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -87,9 +89,11 @@ def stats(index: Index) -> Stats:
         position.append(len(doc_sentences.setdefault(source, [])))
         doc_sentences[source].append(i)
     chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
+    term_sets = tuple(frozenset(t) for t in terms)
+    chunk_terms = tuple(frozenset().union(*(term_sets[i] for i in ids)) for ids in chunk_sentences)
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks)
+                 sentence_chunks, term_sets, chunk_terms)
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
@@ -185,6 +189,16 @@ class Context:
     sentence_dense: np.ndarray  # sentence id -> cosine with the question
     chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
     chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
+    chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by _chunk_sentence_dense
+
+    def sentence_dense_of(self, st: Stats, chunk: int) -> tuple[float, float]:
+        """The best cosine among the chunk's sentences and the mean of its best two (0.0, 0.0 if none)."""
+        found = self.chunk_best.get(chunk)
+        if found is None:
+            scores = sorted((float(self.sentence_dense[i]) for i in st.chunk_sentences[chunk]), reverse=True)[:2]
+            found = (scores[0], sum(scores) / len(scores)) if scores else (0.0, 0.0)
+            self.chunk_best[chunk] = found
+        return found
 
 
 def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, ...]], ctx: Context
@@ -213,11 +227,11 @@ def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarra
 
 def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tuple[int, ...],
               ctx: Context) -> dict[str, float]:
-    terms = set().union(*(st.terms[i] for i in unit))
+    terms = st.term_sets[unit[0]] if len(unit) == 1 else st.term_sets[unit[0]].union(*(st.term_sets[i] for i in unit[1:]))
     neighbours = _neighbours(st, index, unit)
-    near = terms.union(*(st.terms[i] for i in neighbours))
+    near = terms.union(*(st.term_sets[i] for i in neighbours))
     chunk = best_chunk(st, ctx, unit)
-    chunk_terms = set().union(*(st.terms[i] for i in st.chunk_sentences[chunk])) if chunk >= 0 else terms
+    chunk_terms = st.chunk_terms[chunk] if chunk >= 0 else terms
     text = unit_text(index, unit)
     names = new_names(text, q_terms)
     new = terms - q_terms
@@ -232,8 +246,7 @@ def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tup
         "passage_missing": max((w for t, w in q.weights.items() if t not in chunk_terms), default=0.0),
         "pair": float(len(unit) == 2), "anaphoric": float(is_anaphoric(text)),
         "bigrams": bigram_share(q, st, unit),
-        "passage_best": float(max((ctx.sentence_dense[i] for i in st.chunk_sentences[chunk]), default=0.0))
-        if chunk >= 0 else 0.0,
+        "passage_best": ctx.sentence_dense_of(st, chunk)[0] if chunk >= 0 else 0.0,
     }
 
 
@@ -266,10 +279,7 @@ def _neighbours(st: Stats, index: Index, unit: tuple[int, ...]) -> list[int]:
 
 def _chunk_top2(st: Stats, ctx: Context, unit: tuple[int, ...]) -> float:
     chunk = best_chunk(st, ctx, unit)
-    if chunk < 0:
-        return 0.0
-    scores = sorted((ctx.sentence_dense[i] for i in st.chunk_sentences[chunk]), reverse=True)[:2]
-    return float(np.mean(scores)) if scores else 0.0
+    return ctx.sentence_dense_of(st, chunk)[1] if chunk >= 0 else 0.0
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

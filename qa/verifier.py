@@ -61,6 +61,8 @@ class Calibration:
 
     ``rank_weight`` mixes the verifier logit into the ranker's score of each re-ranked unit; the
     confidence is ``sigmoid(a * top_logit + b * support + c)`` (Platt scaling over two inputs).
+    ``logit_span`` is the spread of the logits seen on the held-out articles (largest minus smallest):
+    a unit the ranker puts ``rank_weight * logit_span`` or more below the top one cannot overtake it.
     """
 
     rank_weight: float
@@ -68,6 +70,7 @@ class Calibration:
     b: float
     c: float
     threshold: float  # abstain when the confidence is below it
+    logit_span: float = float("inf")  # unknown: every re-ranked unit is scored
 
     def probability(self, top_logit: float, support: float) -> float:
         return float(1.0 / (1.0 + np.exp(-(self.a * top_logit + self.b * support + self.c))))
@@ -116,6 +119,19 @@ def load_verifier(folder: Path | str | None = None) -> Verifier:
     return Verifier(path)
 
 
+def reachable(scores: np.ndarray, pairs: int, reach: float) -> int:
+    """How many of the best ``pairs`` units (scores in descending order) lie within ``reach`` of the top.
+
+    >>> reachable(np.array([5.0, 4.5, 1.0]), 3, 1.0)
+    2
+    >>> reachable(np.array([5.0, 4.5]), 2, float("inf"))
+    2
+    """
+    if pairs <= 1:
+        return pairs
+    return max(1, int(np.sum(scores[:pairs] > scores[0] - reach)))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The re-ranked order (positions into the ranker's order), the new scores, and the confidence."""
@@ -133,12 +149,18 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
     A verified unit scores ``ranker score + rank_weight * logit``; the others are given the lowest
     verified logit, so none of them outranks a verified unit. The confidence is the calibrated
     probability for the unit that ends up first.
+
+    Units the ranker puts so far below the top one that no logit within the verifier's span could lift
+    them past it are not scored: they cannot change the top quote or the confidence (with two pairs, the
+    default, the order is exactly the one scoring them would give). The top unit always is scored, since
+    the confidence needs its logit.
     """
     pairs = min(config.verifier_pairs, len(ranked))
     if pairs <= 0:
         return Verdict(tuple(range(len(ranked))), scores, 0.0, 0.0)
     verifier = load_verifier(config.verifier_dir)
     cal = verifier.calibration
+    pairs = reachable(scores, pairs, cal.rank_weight * cal.logit_span)
     logits = verifier.logits(question, [unit_candidate(index, u) for u in ranked[:pairs]])
     floor = float(logits.min())
     full = np.concatenate([logits, np.full(len(ranked) - pairs, floor)])

@@ -5,6 +5,7 @@ import hashlib
 import json
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -78,3 +79,43 @@ def test_a_tiny_training_run_exports_a_loadable_model(tmp_path):
     write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.5}, {})
     v = load_verifier(out)
     assert v.logits("Who won?", ["The Soviets won.", "It began."]).shape == (2,)
+
+
+def test_a_unit_out_of_the_verifiers_reach_is_not_scored():
+    from qa.verifier import reachable
+
+    scores = np.array([5.0, 4.2, 3.9, 1.0])
+    assert reachable(scores, 4, 1.0) == 2  # 4.2 > 5.0 - 1.0; 3.9 is not
+    assert reachable(scores, 4, 0.5) == 1  # only the top unit, whose logit the confidence needs
+    assert reachable(scores, 4, float("inf")) == 4
+    assert reachable(scores, 1, 0.0) == 1 and reachable(scores, 0, 1.0) == 0
+
+
+def test_skipping_unreachable_units_changes_no_answer(default_index):
+    """With the shipped span, re-ranking gives the same order, scores and confidence as scoring every pair."""
+    import dataclasses
+
+    from qa.quotes import rank
+
+    questions = [q["question"] for q in json.loads(
+        (Path(__file__).parent / "data" / "natural_questions.json").read_text(encoding="utf-8"))]
+
+    verifier = load_verifier()
+    gated = verifier.calibration
+    assert np.isfinite(gated.logit_span) and gated.logit_span > 0
+    skipped = 0
+    try:
+        for question in questions:
+            verifier.calibration = gated
+            fast = rank(default_index, question)
+            verifier.calibration = dataclasses.replace(gated, logit_span=float("inf"))
+            full = rank(default_index, question)
+            assert fast.units == full.units, question
+            # int8 activations are quantised per batch, so a logit moves a little with its batch-mates
+            np.testing.assert_allclose(fast.scores, full.scores, atol=1e-2)
+            assert fast.confidence == pytest.approx(full.confidence, abs=1e-2)
+            base = rank(default_index, question, config=default_index.config.with_(verifier_pairs=0))
+            skipped += base.scores[0] - base.scores[1] >= gated.rank_weight * gated.logit_span
+    finally:
+        verifier.calibration = gated
+    assert skipped > 0, "no question was far enough ahead to skip the runner-up"
