@@ -96,7 +96,9 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
 
     The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
-    and gives the calibrated confidence. ``limit`` (default ``config.quote_candidates``) bounds ``spans``;
+    and gives the calibrated confidence. A question whose best unit is far from every document
+    (``support < config.support_floor``) abstains whatever the verifier would say, so it is not asked:
+    the confidence is then the highest the verifier's held-out logits could give. ``limit`` (default ``config.quote_candidates``) bounds ``spans``;
     ``qvec`` is the question's embedding when the caller has already computed it (in a batch).
     """
     config = config or index.config

@@ -25,6 +25,7 @@ from .index import Index
 
 MODEL_DIR = Path(__file__).resolve().parent / "verifier_model"
 ONNX_FILE = "model.onnx"
+NO_LOGIT = -100.0  # the top logit of a verdict the verifier was not asked for
 META_FILE = "verifier.json"
 
 
@@ -61,8 +62,8 @@ class Calibration:
 
     ``rank_weight`` mixes the verifier logit into the ranker's score of each re-ranked unit; the
     confidence is ``sigmoid(a * top_logit + b * support + c)`` (Platt scaling over two inputs).
-    ``logit_span`` is the spread of the logits seen on the held-out articles (largest minus smallest):
-    a unit the ranker puts ``rank_weight * logit_span`` or more below the top one cannot overtake it.
+    ``logit_low`` and ``logit_high`` bound the logits seen on the held-out articles: a unit the ranker
+    puts ``rank_weight * logit_span`` or more below the top one cannot overtake it.
     """
 
     rank_weight: float
@@ -70,10 +71,21 @@ class Calibration:
     b: float
     c: float
     threshold: float  # abstain when the confidence is below it
-    logit_span: float = float("inf")  # unknown: every re-ranked unit is scored
+    logit_low: float = -float("inf")  # unknown: every re-ranked unit is scored
+    logit_high: float = float("inf")
+
+    @property
+    def logit_span(self) -> float:
+        return self.logit_high - self.logit_low
 
     def probability(self, top_logit: float, support: float) -> float:
         return float(1.0 / (1.0 + np.exp(-(self.a * top_logit + self.b * support + self.c))))
+
+    def highest(self, support: float) -> float:
+        """The highest probability any held-out logit gives with ``support`` (1.0 when the bounds are unknown)."""
+        if not np.isfinite(self.logit_span):
+            return 1.0
+        return max(self.probability(self.logit_low, support), self.probability(self.logit_high, support))
 
 
 class Verifier:
@@ -110,10 +122,13 @@ class Verifier:
         return np.asarray(out, dtype=np.float64).reshape(len(candidates))
 
 
-@lru_cache(maxsize=2)
 def load_verifier(folder: Path | str | None = None) -> Verifier:
     """The verifier in ``folder`` (default: the one shipped in ``qa/verifier_model``), loaded once."""
-    path = Path(folder) if folder else MODEL_DIR
+    return _load_verifier((Path(folder) if folder else MODEL_DIR).resolve())
+
+
+@lru_cache(maxsize=2)
+def _load_verifier(path: Path) -> Verifier:
     if not (path / ONNX_FILE).is_file() or not (path / META_FILE).is_file():
         raise QAError(f"No answer verifier in {path}. Train one with `python -m qa train-verifier --out {path}`.")
     return Verifier(path)
@@ -152,14 +167,22 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
 
     Units the ranker puts so far below the top one that no logit within the verifier's span could lift
     them past it are not scored: they cannot change the top quote or the confidence (with two pairs, the
-    default, the order is exactly the one scoring them would give). The top unit always is scored, since
-    the confidence needs its logit.
+    default, the order is exactly the one scoring them would give, while the units below the top keep
+    the top's logit rather than a lower one). The top unit always is scored, since the confidence needs
+    its logit.
+
+    A question whose best unit is far from every document (``support < config.support_floor``) abstains
+    whatever the verifier would say, so it is not asked: its confidence is the highest that any logit
+    within the held-out bounds would give.
     """
     pairs = min(config.verifier_pairs, len(ranked))
     if pairs <= 0:
         return Verdict(tuple(range(len(ranked))), scores, 0.0, 0.0)
     verifier = load_verifier(config.verifier_dir)
     cal = verifier.calibration
+    if support < config.support_floor and np.isfinite(cal.logit_span):
+        # far from every document: it abstains whatever the verifier says, so the verifier is not asked
+        return Verdict(tuple(range(len(ranked))), scores, cal.highest(support), NO_LOGIT)
     pairs = reachable(scores, pairs, cal.rank_weight * cal.logit_span)
     logits = verifier.logits(question, [unit_candidate(index, u) for u in ranked[:pairs]])
     floor = float(logits.min())

@@ -296,10 +296,10 @@ def _top(r: Ranked, logits: np.ndarray, weight: float) -> tuple[int, float]:
     return r.labels[best], float(full[best])
 
 
-def logit_span(logits: list[np.ndarray]) -> float:
-    """The largest minus the smallest held-out logit: how far re-ranking can move a unit (qa.verifier.reachable)."""
+def logit_bounds(logits: list[np.ndarray]) -> dict[str, float]:
+    """The smallest and largest held-out logit: how far re-ranking can move a unit (qa.verifier.reachable)."""
     seen = np.concatenate([lg for lg in logits if len(lg)]) if any(len(lg) for lg in logits) else np.zeros(1)
-    return round(float(seen.max() - seen.min()), 6)
+    return {"logit_low": round(float(seen.min()), 6), "logit_high": round(float(seen.max()), 6)}
 
 
 def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: float = 0.9,
@@ -333,7 +333,7 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
         "abstain_accuracy": float(np.mean(p[una] < threshold)),
     }
     cal = {"rank_weight": float(weight), "a": float(platt.coef_[0][0]), "b": float(platt.coef_[0][1]),
-           "c": float(platt.intercept_[0]), "threshold": threshold, "logit_span": logit_span(logits)}
+           "c": float(platt.intercept_[0]), "threshold": threshold, **logit_bounds(logits)}
     return cal, figures
 
 
