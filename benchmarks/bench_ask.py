@@ -4,8 +4,11 @@
 
 Questions: hand-written ones about the corpus plus SQuAD dev questions (most of which the corpus does
 not answer, so both the answering and the abstaining paths are timed). The index is loaded and the
-model warmed up before timing. Baseline in the same run: the bare question embedding, which every
-``ask`` pays, so the ratio shows what retrieval, quote selection and verification add.
+model warmed up before timing. Baselines in the same run, interleaved question by question: the bare
+question embedding of the index's own backend, which every ``ask`` pays, and a bare torch query
+embedding (sentence-transformers on torch, its default threads, as the previous pipeline embedded).
+Answered and abstained questions are also timed apart, since a question far from every document
+abstains without asking the answer verifier.
 """
 from __future__ import annotations
 
@@ -72,16 +75,25 @@ def main() -> None:
         index = load_index(config.index_dir, config)
         qs = questions()
         ask(qs[0], index=index)  # warm-up: model weights, caches
-        full, embed = [], []
+        from sentence_transformers import SentenceTransformer
+
+        torch_model = SentenceTransformer(config.model_path(), device="cpu")
+        torch_model.encode([qs[0]])
+        full, embed, torch_embed = [], [], []
+        by_path: dict[str, list[float]] = {"answered": [], "abstained": []}
         by_pairs: dict[int, list[float]] = {n: [] for n in args.pairs}
         for _ in range(args.repeat):
             for q in qs:
                 t = time.perf_counter()
-                ask(q, index=index)
+                answer = ask(q, index=index)
                 full.append((time.perf_counter() - t) * 1000)
+                by_path["abstained" if answer.abstained else "answered"].append(full[-1])
                 t = time.perf_counter()
                 index.embed([q])
                 embed.append((time.perf_counter() - t) * 1000)
+                t = time.perf_counter()
+                torch_model.encode([q])
+                torch_embed.append((time.perf_counter() - t) * 1000)
                 for n, times in by_pairs.items():
                     t = time.perf_counter()
                     ask(q, index=index, config=config.with_(verifier_pairs=n))
@@ -90,7 +102,12 @@ def main() -> None:
     print(f"{len(qs)} questions x {args.repeat} runs ({answered} answered, {len(qs) - answered} abstained)")
     print(f"  ask            p50 {percentile(full, 50):6.1f} ms   p95 {percentile(full, 95):6.1f} ms")
     print(f"  embed only     p50 {percentile(embed, 50):6.1f} ms   p95 {percentile(embed, 95):6.1f} ms")
+    print(f"  torch embed    p50 {percentile(torch_embed, 50):6.1f} ms   p95 {percentile(torch_embed, 95):6.1f} ms")
     print(f"  ratio ask/embed at p50: {statistics.median(full) / statistics.median(embed):.2f}")
+    print(f"  ratio ask/torch embed at p50: {statistics.median(full) / statistics.median(torch_embed):.2f}")
+    for name, times in by_path.items():
+        if times:
+            print(f"  {name:<10} ({len(times):>3}) p50 {percentile(times, 50):6.1f} ms   p95 {percentile(times, 95):6.1f} ms")
     for n, times in by_pairs.items():
         print(f"  verifier_pairs={n:<2} p50 {percentile(times, 50):6.1f} ms   ratio to embed "
               f"{statistics.median(times) / statistics.median(embed):.2f}")
