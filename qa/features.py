@@ -227,7 +227,7 @@ def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarra
 
 def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tuple[int, ...],
               ctx: Context) -> dict[str, float]:
-    terms = st.term_sets[unit[0]] if len(unit) == 1 else st.term_sets[unit[0]].union(*(st.term_sets[i] for i in unit[1:]))
+    terms = st.term_sets[unit[0]].union(*(st.term_sets[i] for i in unit[1:]))
     neighbours = _neighbours(st, index, unit)
     near = terms.union(*(st.term_sets[i] for i in neighbours))
     chunk = best_chunk(st, ctx, unit)
@@ -266,7 +266,8 @@ def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
         return ctx.sentence_dense[unit[0]]
     # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
     # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
-    norm = float(np.linalg.norm(index.sentence_vectors[list(unit)].sum(axis=0))) or 1.0
+    vectors = index.sentence_vectors
+    norm = float(np.linalg.norm(vectors[unit[0]] + vectors[unit[1]])) or 1.0
     return sum(ctx.sentence_dense[i] for i in unit) / norm
 
 

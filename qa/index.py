@@ -118,7 +118,9 @@ class SentenceScores:
     """``scores[i]`` is sentence ``i``'s cosine with the question; an int array of ids gives an array."""
 
     def __init__(self, sentence_vectors: np.ndarray, qvec: np.ndarray):
-        self._vectors = sentence_vectors
+        # a plain view of a memory map reads the same pages without np.memmap's per-item overhead
+        self._vectors = sentence_vectors.view(np.ndarray) if isinstance(sentence_vectors, np.memmap) \
+            else sentence_vectors
         self.query = qvec
         self._cache: dict[int, np.float32] = {}
 
