@@ -40,8 +40,9 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
     selection = select(idx, text, k=max(k, config.quote_candidates), sources=wanted, config=config)
     if selection.abstain:
-        related = [_quote(idx, s) for s in selection.related if not _heading(idx, s)]
-        return Answer(text, True, related=tuple(related[:k]), confidence=round(selection.confidence, 4))
+        related = [s for s in selection.related if not _heading(idx, s)][:k]
+        return Answer(text, True, related=tuple(_quote(idx, s) for s in related),
+                      confidence=round(selection.confidence, 4))
     candidates = [_quote(idx, s) for s in selection.spans if not _heading(idx, s)]
     quotes = _diverse(candidates, k, config.diversity_margin)
     close, wider = _comparable(candidates, quotes, config)

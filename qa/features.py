@@ -71,6 +71,8 @@ class Stats:
     sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
     term_sets: tuple[frozenset[str], ...]  # sentence id -> its distinct terms
     chunk_terms: tuple[frozenset[str], ...]  # chunk id -> the distinct terms of its sentences
+    term_counts: tuple[Counter, ...]  # sentence id -> how often each term occurs in it
+    bigrams: tuple[frozenset[frozenset[str]], ...]  # sentence id -> its unordered pairs of adjacent terms
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -93,7 +95,8 @@ def stats(index: Index) -> Stats:
     chunk_terms = tuple(frozenset().union(*(term_sets[i] for i in ids)) for ids in chunk_sentences)
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, term_sets, chunk_terms)
+                 sentence_chunks, term_sets, chunk_terms, tuple(Counter(t) for t in terms),
+                 tuple(frozenset(frozenset(p) for p in pairwise(t)) for t in terms))
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
@@ -160,7 +163,7 @@ def _name_stems(text: str) -> tuple[str, ...]:
 
 
 def bm25(q: Question, st: Stats, unit: tuple[int, ...], *, k1: float = 1.2, b: float = 0.75) -> float:
-    tf = Counter(w for i in unit for w in st.terms[i])
+    tf = st.term_counts[unit[0]] if len(unit) == 1 else sum((st.term_counts[i] for i in unit), Counter())
     length = sum(len(st.terms[i]) for i in unit)
     norm = k1 * (1 - b + b * length / st.avg_len)
     return sum(w * tf[t] * (k1 + 1) / (tf[t] + norm) for t, w in q.weights.items() if t in tf)
@@ -170,7 +173,7 @@ def bigram_share(q: Question, st: Stats, unit: tuple[int, ...]) -> float:
     wanted = {frozenset(p) for p in pairwise(q.terms) if p[0] != p[1]}
     if not wanted:
         return 0.0
-    found = {frozenset(p) for i in unit for p in pairwise(st.terms[i])}
+    found = st.bigrams[unit[0]].union(*(st.bigrams[i] for i in unit[1:]))
     return len(wanted & found) / len(wanted)
 
 
@@ -189,7 +192,8 @@ class Context:
     sentence_dense: np.ndarray  # sentence id -> cosine with the question
     chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
     chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
-    chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by _chunk_sentence_dense
+    chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by sentence_dense_of
+    best_chunks: dict[int, int] = field(default_factory=dict)  # sentence id -> best_chunk, filled by it
 
     def sentence_dense_of(self, st: Stats, chunk: int) -> tuple[float, float]:
         """The best cosine among the chunk's sentences and the mean of its best two (0.0, 0.0 if none)."""
@@ -257,8 +261,12 @@ def unit_text(index: Index, unit: tuple[int, ...]) -> str:
 
 def best_chunk(st: Stats, ctx: Context, unit: tuple[int, ...]) -> int:
     """The retrieved chunk holding the unit's first sentence that matches the question best (-1: none)."""
-    chunks = st.sentence_chunks[unit[0]]
-    return max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
+    found = ctx.best_chunks.get(unit[0])
+    if found is None:
+        chunks = st.sentence_chunks[unit[0]]
+        found = max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
+        ctx.best_chunks[unit[0]] = found
+    return found
 
 
 def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
