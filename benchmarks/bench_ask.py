@@ -107,7 +107,8 @@ def main() -> None:
     print(f"  ratio ask/torch embed at p50: {statistics.median(full) / statistics.median(torch_embed):.2f}")
     for name, times in by_path.items():
         if times:
-            print(f"  {name:<10} ({len(times):>3}) p50 {percentile(times, 50):6.1f} ms   p95 {percentile(times, 95):6.1f} ms")
+            print(f"  {name:<10} ({len(times):>3}) p50 {percentile(times, 50):6.1f} ms   "
+                  f"p95 {percentile(times, 95):6.1f} ms")
     for n, times in by_pairs.items():
         print(f"  verifier_pairs={n:<2} p50 {percentile(times, 50):6.1f} ms   ratio to embed "
               f"{statistics.median(times) / statistics.median(embed):.2f}")

@@ -73,6 +73,7 @@ class Stats:
     chunk_terms: tuple[frozenset[str], ...]  # chunk id -> the distinct terms of its sentences
     term_counts: tuple[Counter, ...]  # sentence id -> how often each term occurs in it
     bigrams: tuple[frozenset[frozenset[str]], ...]  # sentence id -> its unordered pairs of adjacent terms
+    headings: frozenset[int]  # ids of the sentences that are section headings, not prose
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -96,7 +97,8 @@ def stats(index: Index) -> Stats:
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
                  sentence_chunks, term_sets, chunk_terms, tuple(Counter(t) for t in terms),
-                 tuple(frozenset(frozenset(p) for p in pairwise(t)) for t in terms))
+                 tuple(frozenset(frozenset(p) for p in pairwise(t)) for t in terms),
+                 frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b)))
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]

@@ -96,10 +96,9 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
 
     The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
-    and gives the calibrated confidence. A question whose best unit is far from every document
-    (``support < config.support_floor``) abstains whatever the verifier would say, so it is not asked:
-    the confidence is then the highest the verifier's held-out logits could give. ``limit`` (default ``config.quote_candidates``) bounds ``spans``;
-    ``qvec`` is the question's embedding when the caller has already computed it (in a batch).
+    and gives the calibrated confidence (qa.verifier.rerank says when it is not asked). ``limit``
+    (default ``config.quote_candidates``) bounds ``spans``; ``qvec`` is the question's embedding when
+    the caller has already computed it (in a batch).
     """
     config = config or index.config
     st = stats(index)
@@ -141,24 +140,19 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
-    picked = {i for i in picked if not _is_heading(index, i)}
+    picked = {i for i in picked if i not in st.headings}
     units: set[tuple[int, ...]] = set()
     for i in picked:
         ids = st.doc_sentences[index.sentences[i][0]]
         pos = st.position[i]
-        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and not _is_heading(index, ids[pos - 1]):
+        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and ids[pos - 1] not in st.headings:
             units.add((ids[pos - 1], i))
         else:
             units.add((i,))
         if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))) \
-                and not _is_heading(index, ids[pos + 1]):
+                and ids[pos + 1] not in st.headings:
             units.add((i, ids[pos + 1]))
     return sorted(units)
-
-
-def _is_heading(index: Index, i: int) -> bool:
-    source, start, end = index.sentences[i]
-    return index.documents[source].is_heading(start, end)
 
 
 def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],
