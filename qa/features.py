@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -74,10 +74,44 @@ class Stats:
     term_counts: tuple[Counter, ...]  # sentence id -> how often each term occurs in it
     bigrams: tuple[frozenset[frozenset[str]], ...]  # sentence id -> its unordered pairs of adjacent terms
     headings: frozenset[int]  # ids of the sentences that are section headings, not prose
+    units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
         return math.log((n + 1) / (self.df.get(term, 0) + 0.5))
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What the features need of a unit that does not depend on the question (kept per index)."""
+
+    terms: frozenset[str]
+    near: frozenset[str]  # its terms and its neighbour sentences'
+    neighbours: tuple[int, ...]
+    text: str
+    counts: Counter
+    length: int  # term tokens
+    bigrams: frozenset[frozenset[str]]
+    anaphoric: bool
+    cues: frozenset[str]  # the kinds of question whose answer cue the text holds ("number", "date")
+    name_stems: tuple[str, ...]
+
+
+def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
+    """The question-independent facts of ``unit``, computed on first use."""
+    info = st.units.get(unit)
+    if info is None:
+        terms = st.term_sets[unit[0]].union(*(st.term_sets[i] for i in unit[1:]))
+        neighbours = tuple(_neighbours(st, index, unit))
+        text = unit_text(index, unit)
+        counts = st.term_counts[unit[0]] if len(unit) == 1 else sum((st.term_counts[i] for i in unit), Counter())
+        info = UnitInfo(
+            terms, terms.union(*(st.term_sets[i] for i in neighbours)), neighbours, text, counts,
+            sum(len(st.terms[i]) for i in unit), st.bigrams[unit[0]].union(*(st.bigrams[i] for i in unit[1:])),
+            is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
+            _name_stems(text))
+        st.units[unit] = info
+    return info
 
 
 @lru_cache(maxsize=4)
@@ -130,6 +164,11 @@ class Question:
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
 
+    @cached_property
+    def bigrams(self) -> frozenset[frozenset[str]]:
+        """Its unordered pairs of adjacent content terms."""
+        return frozenset(frozenset(p) for p in pairwise(self.terms) if p[0] != p[1])
+
 
 def analyse_question(text: str, st: Stats) -> Question:
     terms = tuple(t for t in tokenize([text])[0] if t and t not in _QUESTION_WORDS)
@@ -145,16 +184,12 @@ def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
     return sum(w for t, w in q.weights.items() if t in terms) / q.total
 
 
-def type_match(q: Question, text: str, new_names: int) -> float:
+def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
+    """Whether the unit holds what the kind of question asks for: a number, a date, a new name."""
     for name, _, cue in _TYPES:
         if name == q.kind:
-            return float(bool(cue.search(text))) if cue is not None else float(new_names > 0)
+            return float(name in info.cues) if cue is not None else float(new_names > 0)
     return 0.0
-
-
-def new_names(text: str, q_terms: set[str]) -> int:
-    """Capitalised words (not opening the text) that the question does not mention."""
-    return sum(1 for s in _name_stems(text) if s and s not in q_terms)
 
 
 @lru_cache(maxsize=65_536)
@@ -164,19 +199,16 @@ def _name_stems(text: str) -> tuple[str, ...]:
     return tuple(tokenize([" ".join(words)])[0]) if words else ()
 
 
-def bm25(q: Question, st: Stats, unit: tuple[int, ...], *, k1: float = 1.2, b: float = 0.75) -> float:
-    tf = st.term_counts[unit[0]] if len(unit) == 1 else sum((st.term_counts[i] for i in unit), Counter())
-    length = sum(len(st.terms[i]) for i in unit)
+def bm25(q: Question, st: Stats, info: UnitInfo, *, k1: float = 1.2, b: float = 0.75) -> float:
+    """BM25 of a unit against the question's content terms, with the index's sentence statistics."""
+    tf, length = info.counts, info.length
     norm = k1 * (1 - b + b * length / st.avg_len)
     return sum(w * tf[t] * (k1 + 1) / (tf[t] + norm) for t, w in q.weights.items() if t in tf)
 
 
-def bigram_share(q: Question, st: Stats, unit: tuple[int, ...]) -> float:
-    wanted = {frozenset(p) for p in pairwise(q.terms) if p[0] != p[1]}
-    if not wanted:
-        return 0.0
-    found = st.bigrams[unit[0]].union(*(st.bigrams[i] for i in unit[1:]))
-    return len(wanted & found) / len(wanted)
+def bigram_share(wanted: frozenset[frozenset[str]], info: UnitInfo) -> float:
+    """The share of the question's pairs of adjacent terms that the unit holds too."""
+    return len(wanted & info.bigrams) / len(wanted) if wanted else 0.0
 
 
 def is_anaphoric(text: str) -> bool:
@@ -211,15 +243,16 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, .
                   ) -> list[dict[str, float]]:
     """One row per unit (one sentence id, or two adjacent ones), keyed by the names of :data:`UNIT_FEATURES`."""
     q_terms = set(q.terms)
+    infos = [unit_info(st, index, u) for u in units]
     dense = np.array([_unit_dense(index, u, ctx) for u in units])
-    lexical = np.array([bm25(q, st, u) for u in units])
+    lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
     rows = []
     for n, unit in enumerate(units):
         row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - dense.max()),
                "bm25": float(lexical[n] / best_lexical)}
-        row.update(_unit_row(q, q_terms, st, index, unit, ctx))
+        row.update(_unit_row(q, q_terms, st, unit, infos[n], ctx))
         row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]),
                    passage_top2=_chunk_top2(st, ctx, unit))
         rows.append(row)
@@ -231,27 +264,24 @@ def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarra
     return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(len(rows), len(names))
 
 
-def _unit_row(q: Question, q_terms: set[str], st: Stats, index: Index, unit: tuple[int, ...],
+def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: tuple[int, ...], info: UnitInfo,
               ctx: Context) -> dict[str, float]:
-    terms = st.term_sets[unit[0]].union(*(st.term_sets[i] for i in unit[1:]))
-    neighbours = _neighbours(st, index, unit)
-    near = terms.union(*(st.term_sets[i] for i in neighbours))
+    terms, neighbours = info.terms, info.neighbours
     chunk = best_chunk(st, ctx, unit)
     chunk_terms = st.chunk_terms[chunk] if chunk >= 0 else terms
-    text = unit_text(index, unit)
-    names = new_names(text, q_terms)
+    names = sum(1 for s in info.name_stems if s and s not in q_terms)
     new = terms - q_terms
     return {
         "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
         "passage_bm25": float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
-        "coverage": coverage(q, terms), "coverage_near": coverage(q, near),
+        "coverage": coverage(q, terms), "coverage_near": coverage(q, info.near),
         "coverage_passage": coverage(q, chunk_terms), "novelty": len(new) / max(1, len(terms)),
-        "new_terms": math.log1p(len(new)), "type_match": type_match(q, text, names),
+        "new_terms": math.log1p(len(new)), "type_match": type_match(q, info, names),
         "neighbour_dense": float(max((ctx.sentence_dense[i] for i in neighbours), default=0.0)),
         "length": math.log1p(len(terms)), "new_names": math.log1p(names),
         "passage_missing": max((w for t, w in q.weights.items() if t not in chunk_terms), default=0.0),
-        "pair": float(len(unit) == 2), "anaphoric": float(is_anaphoric(text)),
-        "bigrams": bigram_share(q, st, unit),
+        "pair": float(len(unit) == 2), "anaphoric": float(info.anaphoric),
+        "bigrams": bigram_share(q.bigrams, info),
         "passage_best": ctx.sentence_dense_of(st, chunk)[0] if chunk >= 0 else 0.0,
     }
 
