@@ -16,7 +16,7 @@ from itertools import pairwise
 import numpy as np
 
 from .index import Index
-from .lexical import tokenize
+from .lexical import query_terms, tokenize
 
 #: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
 UNIT_FEATURES = (
@@ -171,7 +171,7 @@ class Question:
 
 
 def analyse_question(text: str, st: Stats) -> Question:
-    terms = tuple(t for t in tokenize([text])[0] if t and t not in _QUESTION_WORDS)
+    terms = tuple(t for t in query_terms(text) if t and t not in _QUESTION_WORDS)
     kind = next((name for name, pattern, _ in _TYPES if pattern.search(text)), "other")
     names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))

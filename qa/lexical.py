@@ -20,8 +20,14 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stopword-free, stemmed terms of each text."""
-    tok = Tokenizer(stopwords="en", stemmer=_stemmer())
+    tok = Tokenizer(stopwords="en", stemmer=_stemmer())  # a fresh one: a Tokenizer keeps every word it saw
     return tok.tokenize(texts, return_as="string", show_progress=False)  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=256)
+def query_terms(query: str) -> tuple[str, ...]:
+    """:func:`tokenize` of one question, kept for the few recent ones (features and BM25 both need it)."""
+    return tuple(tokenize([query])[0])
 
 
 class Lexical:
@@ -47,7 +53,7 @@ class Lexical:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed text for ``query`` (zeros when no query term is known)."""
-        terms = [t for t in tokenize([query])[0] if t and t in self.vocab]
+        terms = [t for t in query_terms(query) if t and t in self.vocab]
         n = self.retriever.scores["num_docs"]
         if not terms:
             return np.zeros(n, dtype=np.float32)

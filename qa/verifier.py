@@ -124,7 +124,12 @@ class Verifier:
 
 def load_verifier(folder: Path | str | None = None) -> Verifier:
     """The verifier in ``folder`` (default: the one shipped in ``qa/verifier_model``), loaded once."""
-    return _load_verifier((Path(folder) if folder else MODEL_DIR).resolve())
+    return _verifier_at(str(folder) if folder else "")
+
+
+@lru_cache(maxsize=8)
+def _verifier_at(folder: str) -> Verifier:
+    return _load_verifier((Path(folder) if folder else MODEL_DIR).resolve())  # one load per real folder
 
 
 @lru_cache(maxsize=2)
