@@ -58,6 +58,10 @@ _TYPES = (
 )
 
 
+#: Units whose question-independent facts are kept per index (the cache starts again when full).
+UNIT_CACHE = 50_000
+
+
 @dataclass(frozen=True)
 class Stats:
     """Per-index term statistics over sentences, and the sentence/chunk maps quotes need."""
@@ -69,12 +73,20 @@ class Stats:
     position: tuple[int, ...]  # sentence id -> its position within its document
     chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
     sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
-    term_sets: tuple[frozenset[str], ...]  # sentence id -> its distinct terms
-    chunk_terms: tuple[frozenset[str], ...]  # chunk id -> the distinct terms of its sentences
-    term_counts: tuple[Counter, ...]  # sentence id -> how often each term occurs in it
-    bigrams: tuple[frozenset[frozenset[str]], ...]  # sentence id -> its unordered pairs of adjacent terms
     headings: frozenset[int]  # ids of the sentences that are section headings, not prose
+    # Kept on first use (each starts again when it holds UNIT_CACHE entries): per unit, what does not
+    # depend on the question; per chunk, the distinct terms of its sentences.
     units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def terms_of_chunk(self, chunk: int) -> frozenset[str]:
+        found = self.chunk_terms.get(chunk)
+        if found is None:
+            found = frozenset(w for i in self.chunk_sentences[chunk] for w in self.terms[i])
+            if len(self.chunk_terms) >= UNIT_CACHE:
+                self.chunk_terms.clear()
+            self.chunk_terms[chunk] = found
+        return found
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -98,18 +110,20 @@ class UnitInfo:
 
 
 def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
-    """The question-independent facts of ``unit``, computed on first use."""
+    """The question-independent facts of ``unit``, computed on first use and kept."""
     info = st.units.get(unit)
     if info is None:
-        terms = st.term_sets[unit[0]].union(*(st.term_sets[i] for i in unit[1:]))
+        terms = frozenset(w for i in unit for w in st.terms[i])
         neighbours = tuple(_neighbours(st, index, unit))
         text = unit_text(index, unit)
-        counts = st.term_counts[unit[0]] if len(unit) == 1 else sum((st.term_counts[i] for i in unit), Counter())
         info = UnitInfo(
-            terms, terms.union(*(st.term_sets[i] for i in neighbours)), neighbours, text, counts,
-            sum(len(st.terms[i]) for i in unit), st.bigrams[unit[0]].union(*(st.bigrams[i] for i in unit[1:])),
+            terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
+            Counter(w for i in unit for w in st.terms[i]), sum(len(st.terms[i]) for i in unit),
+            frozenset(frozenset(p) for i in unit for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text))
+        if len(st.units) >= UNIT_CACHE:
+            st.units.clear()
         st.units[unit] = info
     return info
 
@@ -126,13 +140,9 @@ def stats(index: Index) -> Stats:
         position.append(len(doc_sentences.setdefault(source, [])))
         doc_sentences[source].append(i)
     chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
-    term_sets = tuple(frozenset(t) for t in terms)
-    chunk_terms = tuple(frozenset().union(*(term_sets[i] for i in ids)) for ids in chunk_sentences)
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, term_sets, chunk_terms, tuple(Counter(t) for t in terms),
-                 tuple(frozenset(frozenset(p) for p in pairwise(t)) for t in terms),
-                 frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b)))
+                 sentence_chunks, frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b)))
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
@@ -268,7 +278,7 @@ def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: tuple[int, ...], 
               ctx: Context) -> dict[str, float]:
     terms, neighbours = info.terms, info.neighbours
     chunk = best_chunk(st, ctx, unit)
-    chunk_terms = st.chunk_terms[chunk] if chunk >= 0 else terms
+    chunk_terms = st.terms_of_chunk(chunk) if chunk >= 0 else terms
     names = sum(1 for s in info.name_stems if s and s not in q_terms)
     new = terms - q_terms
     return {
