@@ -1,6 +1,7 @@
 """Quote selection on a real index of small made-up documents, built once with the real model."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from qa import Config, build_index, load_index
@@ -140,3 +141,19 @@ def test_confidence_is_a_probability_and_reranking_keeps_scores_sorted(small_ind
         assert list(ranking.scores) == sorted(ranking.scores, reverse=True)
     off = rank(small_index, "How tall is the lighthouse?", config=small_index.config.with_(verifier_pairs=0))
     assert off.confidence == 0.0  # no verifier, no confidence
+
+
+def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_index, monkeypatch):
+    from qa import features
+
+    question = "When did the Battle of Lake Khasan take place?"
+    st = features.stats(default_index)
+    warm = rank(default_index, question)
+    monkeypatch.setattr(features, "UNIT_CACHE", 5)
+    st.units.clear()
+    st.chunk_terms.clear()
+    cold = rank(default_index, question)
+    assert 0 < len(st.units) <= 5 and 0 < len(st.chunk_terms) <= 5
+    assert cold.units == warm.units
+    np.testing.assert_array_equal(cold.scores, warm.scores)
+    assert cold.features == warm.features
