@@ -140,9 +140,10 @@ def stats(index: Index) -> Stats:
         position.append(len(doc_sentences.setdefault(source, [])))
         doc_sentences[source].append(i)
     chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
+    headings = frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b))
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b)))
+                 sentence_chunks, headings)
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]

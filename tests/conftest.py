@@ -55,6 +55,18 @@ def squad_path() -> Path:
 
 # ---------------------------------------------------------------- the web app (tests/test_app.py, test_browser.py)
 
+def index_of(base: Path, docs: dict[str, str]):
+    """A real index of ``docs`` (file name -> text), its corpus and index folders under ``base``."""
+    from qa import Config, build_index, load_index
+
+    (base / "corpus").mkdir()
+    for name, text in docs.items():
+        (base / "corpus" / name).write_text(text + "\n", encoding="utf-8")
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    build_index(config)
+    return load_index(config.index_dir, config)
+
+
 def _free_port() -> int:
     import socket
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from qa import Config, ask, build_index, load_index
+from qa import ask
 from qa.quotes import rank
+
+from .conftest import index_of
 
 DOCS = {
     "harbour.txt": (
@@ -59,13 +61,7 @@ def fake_index(tmp_path_factory):
     fake = FakeEmbedder()
     mp.setattr("qa.build.embedder_for", lambda config: fake)
     mp.setattr("qa.index.embedder_for", lambda config: fake)
-    base = tmp_path_factory.mktemp("fake")
-    (base / "corpus").mkdir()
-    for name, text in DOCS.items():
-        (base / "corpus" / name).write_text(text + "\n", encoding="utf-8")
-    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
-    build_index(config)
-    yield load_index(config.index_dir, config)
+    yield index_of(tmp_path_factory.mktemp("fake"), DOCS)
     mp.undo()
 
 

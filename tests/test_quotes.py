@@ -4,8 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa import Config, build_index, load_index
+from qa import Config
 from qa.quotes import rank, select
+
+from .conftest import index_of
 
 DOCS = {
     "lighthouse.txt": (
@@ -30,13 +32,7 @@ DOCS = {
 
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory):
-    base = tmp_path_factory.mktemp("quotes")
-    (base / "corpus").mkdir()
-    for name, text in DOCS.items():
-        (base / "corpus" / name).write_text(text + "\n", encoding="utf-8")
-    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
-    build_index(config)
-    return load_index(config.index_dir, config)
+    return index_of(tmp_path_factory.mktemp("quotes"), DOCS)
 
 
 QUESTIONS = [
