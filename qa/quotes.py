@@ -27,7 +27,7 @@ from .features import (
 )
 from .index import Index
 from .retrieve import Passage, chunk_dense, retrieve
-from .verifier import rerank
+from .verifier import NO_LOGIT, rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
 NO_SUPPORT = -100.0
@@ -67,7 +67,7 @@ class Ranking:
     support_row: dict[str, float]
     spans: tuple[Span, ...]  # non-overlapping units as spans, best first
     confidence: float = 0.0  # calibrated probability that the top unit answers the question
-    verifier_logit: float = NO_SUPPORT  # the verifier's logit for the top unit
+    verifier_logit: float = NO_LOGIT  # the verifier's logit for the top unit
     context: Context | None = None  # the scores the features were computed from
 
     def abstains(self, config: Config) -> bool:

@@ -25,8 +25,8 @@ from .index import Index
 
 MODEL_DIR = Path(__file__).resolve().parent / "verifier_model"
 ONNX_FILE = "model.onnx"
-NO_LOGIT = -100.0  # the top logit of a verdict the verifier was not asked for
 META_FILE = "verifier.json"
+NO_LOGIT = -100.0  # the top logit of a verdict the verifier was not asked for
 
 
 def candidate_text(unit: str, where: str | None, previous: str | None) -> str:
@@ -82,9 +82,7 @@ class Calibration:
         return float(1.0 / (1.0 + np.exp(-(self.a * top_logit + self.b * support + self.c))))
 
     def highest(self, support: float) -> float:
-        """The highest probability any held-out logit gives with ``support`` (1.0 when the bounds are unknown)."""
-        if not np.isfinite(self.logit_span):
-            return 1.0
+        """The highest probability any logit within the held-out bounds gives with ``support``."""
         return max(self.probability(self.logit_low, support), self.probability(self.logit_high, support))
 
 
