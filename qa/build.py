@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from .chunk import chunk_document, split_sentences
+from .chunk import chunk_document, in_context, split_sentences
 from .clean import CLEANER_VERSION, clean_text
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
@@ -310,8 +310,8 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, progress: bool,
                    report: Progress, stop: Callable[[], None] = lambda: None) -> list[_Prepared]:
     todo = [p for p in prepared if p.vectors is None]
-    texts = [c.text for p in todo for c in p.chunks]
-    texts += [p.document.text[s:e] for p in todo for s, e in p.document.sentences]
+    texts = [in_context(c.text, c.section) for p in todo for c in p.chunks]
+    texts += [in_context(p.document.text[s:e], p.document.section_at(s)) for p in todo for s, e in p.document.sentences]
     vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
                           report=lambda f, msg: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages: {msg}"),
                           stop=stop)

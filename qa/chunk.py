@@ -99,6 +99,31 @@ def chunk_document(
     return chunks
 
 
+#: How chunks and sentences are embedded; part of the index's chunking parameters, so a change rebuilds.
+EMBED_CONTEXT = "section-heading"
+#: Words of a heading kept in front of the text it introduces.
+HEADING_WORDS = 16
+
+
+def in_context(text: str, heading: str | None) -> str:
+    """The text the embedding model reads for a chunk or sentence: its heading, then the text itself.
+
+    A passage rarely repeats what its section is about ("37 soldiers were killed in this incident" under
+    "Kanchazu Island incident"); embedding it with its heading lets a question that names the subject
+    find it. The heading is the section's path; text outside any section is embedded alone, since a
+    document's title, shared by all its passages, tells them apart no better and dilutes each one (on
+    held-out SQuAD articles, whose paragraphs have no sections, a title in front of every sentence cost
+    1.5 points of quote_hit@1).
+
+    >>> in_context("They won.", "Battle of Khalkhin Gol")
+    'Battle of Khalkhin Gol: They won.'
+    >>> in_context("They won.", None)
+    'They won.'
+    """
+    words = (heading or "").split()
+    return f"{' '.join(words[:HEADING_WORDS])}: {text}" if words else text
+
+
 def _token_counter() -> Callable[[str], int]:
     enc = encoding()
     return lambda s: len(enc.encode(s, disallowed_special=()))

@@ -109,7 +109,10 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--layers", type=int, default=3, help="MiniLM layers kept (default 3 of 6)")
     t.add_argument("--epochs", type=int, default=1)
     t.add_argument("--max-pairs", type=int, default=4_000, help="training pairs at most (default 4000)")
+    t.add_argument("--lr", type=float, default=4e-5, help="learning rate (default 4e-5)")
     t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--recalibrate", action="store_true",
+                   help="keep the model in --out and refit only the ranker's weights, the support and the calibration")
     t.set_defaults(run=_train_verifier)
     f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
     f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
@@ -281,9 +284,10 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     if missing:
         raise QAError(f"No training file at {', '.join(missing)}. Pass SQuAD-2.0-format files with --data.")
     logging.getLogger("qa").setLevel(logging.INFO)
-    settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, seed=args.seed)
+    settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
+                             seed=args.seed)
     card = train(data, Path(args.out) if args.out else MODEL_DIR, settings,
-                 work=Path(args.work) if args.work else None, config=config)
+                 work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate)
     _print_json(card)
     return 0
 

@@ -23,7 +23,7 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near",
     "coverage_passage", "novelty", "new_terms", "type_match", "neighbour_dense", "length", "new_names",
     "passage_missing", "pair", "anaphoric", "bigrams", "passage_best", "dense_rank", "bm25_rank",
-    "passage_top2",
+    "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
 )
 #: Order of the columns of :func:`support_features`; ``Config.support_weights`` follows it.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
@@ -40,7 +40,11 @@ ANAPHORA = re.compile(
     r"here|thus|hence|therefore|however|also|in turn|in this|in that|as a result|for example|for instance|"
     r"similarly|again|indeed|then)\b", _I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b\d+(st|nd|rd|th)\b|centur(y|ies)|\b(" + _MONTHS + r")\b", _I)
+# A time: a year, a day of the month, a century, a month, or a time told relative to another one
+# ("the next day", "two weeks later").
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b\d+(st|nd|rd|th)\b|centur(y|ies)|\b(" + _MONTHS + r")\b|"
+                   r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
+                   r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
                  "hundred|thousand|million|billion")
 _NUMBER = re.compile(r"\d|\b(one|several|many|few|dozen|" + _NUMBER_WORDS + r")\b", _I)
@@ -74,6 +78,9 @@ class Stats:
     chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
     sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
     headings: frozenset[int]  # ids of the sentences that are section headings, not prose
+    # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
+    # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
+    scope_chunks: tuple[tuple[int, ...], ...] = ()
     # Kept on first use (each starts again when it holds UNIT_CACHE entries): per unit, what does not
     # depend on the question; per chunk, the distinct terms of its sentences.
     units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -107,6 +114,8 @@ class UnitInfo:
     anaphoric: bool
     cues: frozenset[str]  # the kinds of question whose answer cue the text holds ("number", "date")
     name_stems: tuple[str, ...]
+    heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
+    scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
 
 
 def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
@@ -121,7 +130,7 @@ def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
             Counter(w for i in unit for w in st.terms[i]), sum(len(st.terms[i]) for i in unit),
             frozenset(frozenset(p) for i in unit for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text))
+            _name_stems(text), *_scope(st, index, unit, terms))
         if len(st.units) >= UNIT_CACHE:
             st.units.clear()
         st.units[unit] = info
@@ -143,7 +152,20 @@ def stats(index: Index) -> Stats:
     headings = frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b))
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, headings)
+                 sentence_chunks, headings, _scope_chunks(index, sentence_chunks, headings))
+
+
+def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
+                  ) -> tuple[tuple[int, ...], ...]:
+    out = []
+    for i, (source, start, _) in enumerate(index.sentences):
+        chunks = sentence_chunks[i]
+        if i > 0 and i - 1 not in headings and index.sentences[i - 1][0] == source:
+            doc = index.documents[source]
+            if doc.section_at(index.sentences[i - 1][1]) == doc.section_at(start):
+                chunks = tuple(dict.fromkeys(chunks + sentence_chunks[i - 1]))
+        out.append(chunks)
+    return tuple(out)
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
@@ -266,6 +288,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, .
         row.update(_unit_row(q, q_terms, st, unit, infos[n], ctx))
         row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]),
                    passage_top2=_chunk_top2(st, ctx, unit))
+        row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
+                   coverage_scope=coverage(q, infos[n].scope))
+        row["type_scope"] = row["type_match"] * row["coverage_scope"]
         rows.append(row)
     return rows
 
@@ -303,10 +328,11 @@ def unit_text(index: Index, unit: tuple[int, ...]) -> str:
 
 
 def best_chunk(st: Stats, ctx: Context, unit: tuple[int, ...]) -> int:
-    """The retrieved chunk holding the unit's first sentence that matches the question best (-1: none)."""
+    """The retrieved chunk holding the unit's first sentence, or the one before it in its section, that
+    matches the question best (-1: none)."""
     found = ctx.best_chunks.get(unit[0])
     if found is None:
-        chunks = st.sentence_chunks[unit[0]]
+        chunks = st.scope_chunks[unit[0]]
         found = max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
         ctx.best_chunks[unit[0]] = found
     return found
@@ -320,6 +346,38 @@ def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
     vectors = index.sentence_vectors
     norm = float(np.linalg.norm(vectors[unit[0]] + vectors[unit[1]])) or 1.0
     return sum(ctx.sentence_dense[i] for i in unit) / norm
+
+
+#: Sentences before a unit, within its section, whose terms count as the unit's scope.
+SCOPE_BEFORE = 2
+
+
+def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
+           ) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of the unit's heading path (or its document's title), and those plus the terms of the
+    unit and of up to :data:`SCOPE_BEFORE` sentences before it in the same section.
+
+    A sentence often answers about what its section or the sentence before it names ("37 soldiers were
+    killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
+    see that subject without quoting it.
+    """
+    source, start, _ = index.sentences[unit[0]]
+    doc = index.documents[source]
+    section = doc.section_at(start)
+    heading = frozenset(_heading_terms(section or doc.title))
+    ids = st.doc_sentences[source]
+    before: list[int] = []
+    for p in range(st.position[unit[0]] - 1, max(-1, st.position[unit[0]] - 1 - SCOPE_BEFORE), -1):
+        i = ids[p]
+        if i in st.headings or doc.section_at(index.sentences[i][1]) != section:
+            break
+        before.append(i)
+    return heading, terms.union(heading, *(st.terms[i] for i in before))
+
+
+@lru_cache(maxsize=4096)
+def _heading_terms(title: str) -> tuple[str, ...]:
+    return tuple(tokenize([title])[0])
 
 
 def _neighbours(st: Stats, index: Index, unit: tuple[int, ...]) -> list[int]:

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import vectors as search
+from .chunk import EMBED_CONTEXT
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
 from .errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
@@ -400,6 +401,7 @@ def chunking_params(config: Config) -> dict[str, Any]:
         "encoding": config.encoding,
         "chunk_tokens": config.chunk_tokens,
         "overlap_tokens": config.overlap_tokens,
+        "embedded_with": EMBED_CONTEXT,
     }
 
 

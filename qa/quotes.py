@@ -159,7 +159,7 @@ def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage,
              sentence_dense: np.ndarray, units: list[tuple[int, ...]], lexical: np.ndarray) -> Context:
     chunk_dense_of = {p.chunk_id: p.dense for p in passages}
     for unit in units:
-        for c in st.sentence_chunks[unit[0]]:
+        for c in st.scope_chunks[unit[0]]:
             if c not in chunk_dense_of:
                 chunk_dense_of[c] = chunk_dense(index, qvec, c)
     best = float(lexical.max()) if len(lexical) else 0.0
@@ -193,9 +193,12 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...],
         if best < 0:
             break
         taken[best] = True
-        used.update(ranked[best])
-        shown.add(index.sentences[ranked[best][0]][0])
-        chosen.append((ranked[best], best_score))
+        unit = ranked[best]
+        if not chosen and config.neighbour_margin > 0:
+            unit = _with_neighbour(st, index, unit, ranked, scores, config.neighbour_margin)
+        used.update(unit)
+        shown.add(index.sentences[unit[0]][0])
+        chosen.append((unit, best_score))
     chosen = _widen(chosen, ranked, scores, used)
     spans = []
     for unit, score in chosen:
@@ -204,12 +207,34 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...],
     return tuple(spans)
 
 
+def _with_neighbour(st: Stats, index: Index, unit: tuple[int, ...], ranked: tuple[tuple[int, ...], ...],
+                    scores: np.ndarray, margin: float) -> tuple[int, ...]:
+    """The top unit and the sentence beside it, when that sentence (in the same section) scores within
+    ``margin`` of it: the ranker cannot tell which of the two answers, so both are shown."""
+    if len(unit) != 1:
+        return unit
+    top = float(scores[ranked.index(unit)])
+    source = index.sentences[unit[0]][0]
+    ids, pos = st.doc_sentences[source], st.position[unit[0]]
+    doc = index.documents[source]
+    for n, other in enumerate(ranked):
+        if float(scores[n]) < top - margin:
+            break
+        if len(other) != 1 or other == unit:
+            continue
+        p = st.position[other[0]] if index.sentences[other[0]][0] == source else -9
+        if abs(p - pos) == 1 and other[0] not in st.headings and \
+                doc.section_at(index.sentences[other[0]][1]) == doc.section_at(index.sentences[unit[0]][1]):
+            return tuple(sorted((unit[0], ids[p])))
+    return unit
+
+
 def _widen(chosen: list[tuple[tuple[int, ...], float]], ranked: tuple[tuple[int, ...], ...],
            scores: np.ndarray, used: set[int]) -> list[tuple[tuple[int, ...], float]]:
     """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
     if not chosen:
         return chosen
-    floor = min(float(scores[ranked.index(u)]) for u, _ in chosen)
+    floor = min((float(scores[ranked.index(u)]) for u, _ in chosen if u in ranked), default=-np.inf)
     out = []
     for unit, score in chosen:
         if len(unit) == 1:

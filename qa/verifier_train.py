@@ -340,10 +340,14 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
 DEFAULT_DATA = ("squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
 
 
-def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None) -> dict:
+def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None,
+          recalibrate: bool = False) -> dict:
     """The whole recipe, writing the shipped files to ``out``. ``work`` (default: a temporary folder)
     keeps the mined examples (reused when present), the torch checkpoint and the fp32 ONNX export.
-    Returns the model card's data."""
+
+    With ``recalibrate``, the model already in ``out`` is kept (with the settings it was trained with)
+    and only what surrounds it is refitted: the ranker's weights, the support and the calibration, for
+    when the ranker's features change. Returns the model card's data."""
     import tempfile
 
     from .config import Config, bundled_model_path
@@ -352,6 +356,9 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     from .verifier_data import load_training, mine_index, read_mined
 
     config = config or Config()
+    trained = previous_training(out) if recalibrate else None
+    if trained is not None:
+        s = TrainSettings(**{**trained["settings"], "share": tuple(trained["settings"]["share"])})
     seed_everything(s.seed)
     out.mkdir(parents=True, exist_ok=True)
     work = work or Path(tempfile.mkdtemp(prefix="qa-verifier-"))
@@ -372,18 +379,34 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     rows = training_pairs(trainset, s, random.Random(s.seed))
     log.info("%d training questions -> %d pairs (%d positive); %d held-out questions", len(trainset), len(rows),
              sum(r[2] == 1.0 for r in rows), len(held))
-    train_model(rows, s, bundled_model_path(), work)
-    export_onnx(work, out)
-    write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.0}, {})
+    if trained is None:
+        train_model(rows, s, bundled_model_path(), work)
+        export_onnx(work, out)
+        write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.0}, {})
     cal, figures = fit_calibration(ranked, held_out_logits(Verifier(out), ranked, config.verifier_pairs))
+    seconds = round(time.time() - started)
     card = {"data": [p.name for p in data], "held_out_articles": sorted({m.article for m in held}),
-            "training_pairs": len(rows), "seconds": round(time.time() - started), "held_out": figures,
+            "training_pairs": trained["training_pairs"] if trained else len(rows), "held_out": figures,
+            "seconds": trained["seconds"] if trained else seconds,
+            "recalibrated_seconds": seconds if trained else None,
             "quote_weights": [round(float(w), 4) for w in weights],
             "support_weights": [round(float(w), 4) for w in support_weights], "support_bias": round(support_bias, 4)}
     write_meta(out, s, cal, card)
     write_card(out, s, card, cal)
     log.info("calibration %s; held-out figures %s", cal, figures)
     return card
+
+
+def previous_training(out: Path) -> dict:
+    """What ``out``'s model was trained with (``verifier.json``), for refitting around it."""
+    from .errors import QAError
+
+    meta_file = out / "verifier.json"
+    if not (out / ONNX_NAME).is_file() or not meta_file.is_file():
+        raise QAError(f"No trained verifier in {out} to recalibrate. Train one first: "
+                      f"`python -m qa train-verifier --out {out}`.")
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    return {"settings": meta["settings"], "seconds": meta["seconds"], "training_pairs": meta["training_pairs"]}
 
 
 def sha256(path: Path) -> str:
@@ -402,12 +425,23 @@ def write_card(out: Path, s: TrainSettings, card: dict, cal: dict) -> None:
         held=", ".join(card["held_out_articles"]), pairs=card["training_pairs"], seed=s.seed,
         settings=json.dumps(asdict(s)), seconds=card["seconds"], files=files, cal=json.dumps(cal),
         command=(f"python -m qa train-verifier --layers {s.layers} --epochs {s.epochs} "
-                 f"--max-pairs {s.max_pairs} --seed {s.seed}"),
+                 f"--max-pairs {s.max_pairs} --lr {s.lr:g} --seed {s.seed}"),
+        recalibrated=RECALIBRATED.format(seconds=card["recalibrated_seconds"])
+        if card.get("recalibrated_seconds") is not None else "",
         held_json=json.dumps(held, indent=2))
     (out / "README.md").write_text(text, encoding="utf-8")
 
 
 ONNX_NAME = "model.onnx"
+RECALIBRATED = """
+The ranker's weights, the support and the calibration below were then refitted around this model, after
+the ranker's features changed, with
+
+    python -m qa train-verifier --recalibrate
+
+which mines again, refits the ranker and the support on the training articles and the calibration on the
+held-out ones, and keeps `model.onnx` and `tokenizer.json` as they are ({seconds} s).
+"""
 CARD = """# Answer verifier
 
 A cross-encoder that reads a question together with one candidate quote (with its section title and the
@@ -433,10 +467,9 @@ abstention threshold.
 
 Seed {seed}; settings `{settings}`; training took {seconds} s on this machine's shared 2-core CPU (one
 thread). The command runs the same recipe end to end: mine, refit the ranker (it prints the weights to
-put in `qa.Config`), train, export, calibrate. The shipped files were mined with the ranker weights that
-preceded this refit (those of commit 486e1ef), so a rerun from today's `Config` mines slightly different
-hard negatives.
-
+put in `qa.Config`), train, export, calibrate. Mining ranks with `qa.Config`'s weights of the day, so a
+rerun after the ranker changes mines slightly different hard negatives.
+{recalibrated}
 ## Files
 | file | bytes | sha256 |
 |---|---|---|

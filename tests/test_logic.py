@@ -112,3 +112,54 @@ def test_ask_honours_its_config_and_quotes_verbatim(fake_index):
 def test_sources_restrict_every_quote(fake_index):
     answer = ask("When was the harbour dredged?", index=fake_index, sources=["mill.txt"], k=3)
     assert {q.source for q in answer.quotes + answer.related} <= {"mill.txt"}
+
+
+SECTIONED = (
+    "Harbour history\n\n"
+    "The harbour was dredged in 1910 by the port authority. Its main pier is 300 metres long.\n\n"
+    "Storm of 1953\n\n"
+    "A great storm struck the coast in February. Waves broke over the sea wall. Eleven boats were lost in it."
+)
+
+
+@pytest.fixture(scope="module")
+def sectioned_index(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    fake = FakeEmbedder()
+    mp.setattr("qa.build.embedder_for", lambda config: fake)
+    mp.setattr("qa.index.embedder_for", lambda config: fake)
+    yield index_of(tmp_path_factory.mktemp("sections"), {"coast.txt": SECTIONED})
+    mp.undo()
+
+
+def _sentence_id(index, text: str) -> int:
+    doc = index.documents["coast.txt"]
+    return next(i for i, (_, s, e) in enumerate(index.sentences) if doc.text[s:e] == text)
+
+
+def test_sentences_and_chunks_are_embedded_with_their_heading(sectioned_index):
+    from qa.chunk import in_context
+
+    doc = sectioned_index.documents["coast.txt"]
+    i = _sentence_id(sectioned_index, "Eleven boats were lost in it.")
+    assert doc.section_at(sectioned_index.sentences[i][1]) == "Storm of 1953"
+    wanted = FakeEmbedder().encode([in_context("Eleven boats were lost in it.", "Storm of 1953")])[0]
+    assert np.allclose(sectioned_index.sentence_vectors[i], wanted, atol=1e-6)
+    plain = FakeEmbedder().encode(["Eleven boats were lost in it."])[0]
+    assert not np.allclose(sectioned_index.sentence_vectors[i], plain, atol=1e-3)
+
+
+def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_it(sectioned_index):
+    from qa.features import stats, unit_info
+
+    st = stats(sectioned_index)
+    last = unit_info(st, sectioned_index, (_sentence_id(sectioned_index, "Eleven boats were lost in it."),))
+    assert {"storm", "1953"} <= last.heading and not last.heading & last.terms
+    assert {"storm", "wave", "coast"} <= last.scope  # the two sentences before it, in its section
+    opening = _sentence_id(sectioned_index, "A great storm struck the coast in February.")
+    first = unit_info(st, sectioned_index, (opening,))
+    assert not first.scope & {"harbour", "pier"}  # never across a section boundary
+    ranking = rank(sectioned_index, "How many boats did the storm of 1953 sink?")
+    row = ranking.features[ranking.units.index(
+        (_sentence_id(sectioned_index, "Eleven boats were lost in it."),))]
+    assert row["coverage_scope"] >= row["coverage_heading"] > row["coverage"]
