@@ -87,7 +87,7 @@ class Config:
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.270147
+    abstain_threshold: float = 0.269546
     support_floor: float = -0.6  # below it lie 1% of the answerable training questions
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.

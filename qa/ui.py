@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from .conflicts import facts, question_kind
+from .conflicts import dates, facts, question_kind
 from .export import conversation_markdown, quote_with_citation
 from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
     TARGET_ID,
@@ -132,6 +132,8 @@ def _side_html(side: list[tuple[int, Mapping[str, Any]]], kind: str | None, turn
     """One source's column of a conflict: a header naming the source and what it says, then its quotes."""
     first = side[0][1]
     stated = [[f.text for f in facts(q["text"], kind)] if kind else [] for _, q in side]  # type: ignore[arg-type]
+    if kind == "duration" and not any(stated):  # a source that states no duration, only when it began and ended
+        stated = [[text for _, text in dates(q["text"])] for _, q in side]
     values = list(dict.fromkeys(v for vs in stated for v in vs))
     says = f' <span class="qa-says">says {esc(", ".join(values[:3]))}</span>' if values else ""
     head = (f'<h3 class="qa-side-head">{esc(short_title(first["title"]))} '

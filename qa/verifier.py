@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +75,11 @@ class Calibration:
     logit_high: float = float("inf")
 
     @property
+    def has_say(self) -> bool:
+        """Whether the verifier's logit moves either the order or the confidence (held-out data decides)."""
+        return self.rank_weight != 0 or self.a != 0
+
+    @property
     def logit_span(self) -> float:
         return self.logit_high - self.logit_low
 
@@ -90,7 +95,6 @@ class Verifier:
     """The exported cross-encoder: ``logits(question, candidates)``, thread-safe."""
 
     def __init__(self, folder: Path):
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
@@ -99,12 +103,23 @@ class Verifier:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_length, strategy="only_second")
         self.tokenizer.enable_padding()
+        self._model = folder / ONNX_FILE
+        self._lock = threading.Lock()
+
+    @cached_property
+    def session(self):
+        """The ONNX session, made on the first question that asks the verifier (a model whose calibration
+        gives it no say is never loaded)."""
+        import onnxruntime as ort
+
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
-        self._inputs = {i.name for i in self.session.get_inputs()}
-        self._lock = threading.Lock()
+        return ort.InferenceSession(str(self._model), options, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def _inputs(self) -> set[str]:
+        return {i.name for i in self.session.get_inputs()}
 
     def logits(self, question: str, candidates: list[str]) -> np.ndarray:
         if not candidates:
@@ -115,7 +130,7 @@ class Verifier:
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
-        with self._lock:
+        with self._lock:  # the first call also makes the session
             out = self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         return np.asarray(out, dtype=np.float64).reshape(len(candidates))
 
@@ -186,6 +201,9 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
     if support < config.support_floor and np.isfinite(cal.logit_span):
         # far from every document: it abstains whatever the verifier says, so the verifier is not asked
         return Verdict(tuple(range(len(ranked))), scores, cal.highest(support), NO_LOGIT)
+    if not cal.has_say:
+        # a model whose logit the calibration gave no weight (see fit_calibration) is not asked at all
+        return Verdict(tuple(range(len(ranked))), scores, cal.probability(0.0, support), NO_LOGIT)
     pairs = reachable(scores, pairs, cal.rank_weight * cal.logit_span)
     logits = verifier.logits(question, [unit_candidate(index, u) for u in ranked[:pairs]])
     floor = float(logits.min())

@@ -320,7 +320,13 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
     x = np.array([[t[1], r.support] for r, t in zip(held, tops)])
     y = np.array([r.answerable and t[0] == 1 for r, t in zip(held, tops)], dtype=int)
     platt = LogisticRegression(C=100.0).fit(x, y)
-    p = platt.predict_proba(x)[:, 1]
+    a, b, c = float(platt.coef_[0][0]), float(platt.coef_[0][1]), float(platt.intercept_[0])
+    if a < 0:
+        # The verifier's doubt may only lower the confidence: a logit that rises with the chance of a wrong
+        # quote is not trusted, and the confidence rests on the support alone.
+        alone = LogisticRegression(C=100.0).fit(x[:, 1:], y)
+        a, b, c = 0.0, float(alone.coef_[0][0]), float(alone.intercept_[0])
+    p = 1.0 / (1.0 + np.exp(-(a * x[:, 0] + b * x[:, 1] + c)))
     keep = np.sort(p[answerable])
     threshold = float(keep[len(keep) - int(np.ceil(answered * len(keep)))])
     una = np.array([not r.answerable for r in held])
@@ -332,8 +338,7 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
         "abstain_auc_logit_only": roc_auc(x[~una, 0], x[una, 0]),
         "abstain_accuracy": float(np.mean(p[una] < threshold)),
     }
-    cal = {"rank_weight": float(weight), "a": float(platt.coef_[0][0]), "b": float(platt.coef_[0][1]),
-           "c": float(platt.intercept_[0]), "threshold": threshold, **logit_bounds(logits)}
+    cal = {"rank_weight": float(weight), "a": a, "b": b, "c": c, "threshold": threshold, **logit_bounds(logits)}
     return cal, figures
 
 
@@ -428,11 +433,21 @@ def write_card(out: Path, s: TrainSettings, card: dict, cal: dict) -> None:
                  f"--max-pairs {s.max_pairs} --lr {s.lr:g} --seed {s.seed}"),
         recalibrated=RECALIBRATED.format(seconds=card["recalibrated_seconds"])
         if card.get("recalibrated_seconds") is not None else "",
-        held_json=json.dumps(held, indent=2))
+        held_json=json.dumps(held, indent=2),
+        say=SAY if cal["rank_weight"] or cal["a"] else NO_SAY)
     (out / "README.md").write_text(text, encoding="utf-8")
 
 
 ONNX_NAME = "model.onnx"
+SAY = """The verifier's logit is mixed into the ranker's score of the best units with `rank_weight`, and the
+confidence is `sigmoid(a * logit + b * support + c)` for the unit that ends up first."""
+NO_SAY = """**This calibration gives the verifier no say.** On the held-out articles the ranker's own order is best
+with no verifier weight (`rank_weight` 0, see `hit@1_by_rank_weight`), and the logit, if trusted, would
+have *raised* the confidence of wrong quotes, so the calibration, which only lets the verifier's doubt
+lower a confidence, gives it `a` = 0. `qa/verifier.py` then never loads or asks the model; `confidence`
+is `sigmoid(b * support + c)`, the calibrated probability from the ranker's support alone. The model is
+kept as the base that `python -m qa train-verifier` improves on, and a model that earns a say on the
+held-out articles is used as soon as its `verifier.json` is in place."""
 RECALIBRATED = """
 The ranker's weights, the support and the calibration below were then refitted around this model, after
 the ranker's features changed, with
@@ -477,6 +492,8 @@ rerun after the ranker changes mines slightly different hard negatives.
 
 ## Calibration (fitted on the held-out articles)
 `{cal}`
+
+{say}
 
 ## Held-out figures (articles above, never trained on)
 ```

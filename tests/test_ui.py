@@ -67,6 +67,14 @@ def test_conflict_columns_have_headers_and_marked_values():
     assert "Confidence: medium — the sources disagree" in html
 
 
+def test_a_source_that_dates_the_start_and_end_says_those_dates():
+    html = ui.answer_html(answer([quote("It was signed on 13 April 1941."), quote("It expired on April 13, 1946."),
+                                  quote("It lasted a full decade.", source="b.txt", title="Other")],
+                                 question="How long did it last?", conflict=True, conflict_note="differ"))
+    assert "says 13 April 1941, April 13, 1946" in html and "says a full decade" in html
+    assert '<mark class="qa-diff">13 April 1941</mark>' in html
+
+
 def test_abstention_related_passages_are_collapsed_one_line_each():
     html = ui.answer_html(answer([], abstained=True, related=[quote("Near one."), quote("Near two.")]))
     assert '<details class="qa-related"><summary>Related passages (2)' in html and "<details open" not in html

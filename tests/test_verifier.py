@@ -103,8 +103,9 @@ def test_skipping_unreachable_units_changes_no_answer(default_index):
         (Path(__file__).parent / "data" / "natural_questions.json").read_text(encoding="utf-8"))]
 
     verifier = load_verifier(default_index.config.verifier_dir)
-    gated = verifier.calibration
-    assert np.isfinite(gated.logit_span) and gated.logit_span > 0
+    shipped = verifier.calibration
+    assert np.isfinite(shipped.logit_span) and shipped.logit_span > 0
+    gated = dataclasses.replace(shipped, rank_weight=1.0, a=0.5)  # a verifier that has a say (the gate's case)
     skipped = 0
     try:
         for question in questions:
@@ -135,6 +136,37 @@ def test_skipping_unreachable_units_changes_no_answer(default_index):
             assert fast.verifier_logit < -50 < full.verifier_logit  # not asked, and asked
             assert fast.confidence < default_index.config.abstain_threshold
     finally:
-        verifier.calibration = gated
+        verifier.calibration = shipped
     assert skipped > 0, "no question was far enough ahead to skip the runner-up"
     assert far > 0, "no off-topic question was far from the documents"
+
+
+def test_a_verifier_the_calibration_gives_no_say_is_not_asked(default_index, monkeypatch):
+    """The shipped calibration gives the verifier no weight (held-out data decided); it is then never run,
+    and the confidence is the calibrated probability of the support alone."""
+    from qa.quotes import rank
+
+    verifier = load_verifier(default_index.config.verifier_dir)
+    cal = verifier.calibration
+    if cal.has_say:
+        pytest.skip("the shipped verifier has a say")
+    monkeypatch.setattr(verifier, "logits", lambda *a: pytest.fail("the verifier was asked"))
+    ranking = rank(default_index, "When was the neutrality pact signed?")
+    question, config = "When was the neutrality pact signed?", default_index.config.with_(verifier_pairs=0)
+    plain = rank(default_index, question, config=config)
+    assert ranking.units == plain.units
+    assert ranking.confidence == pytest.approx(cal.probability(0.0, ranking.support))
+
+
+def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
+    from qa.verifier_train import Ranked, fit_calibration
+
+    rng = np.random.default_rng(0)
+    held, logits = [], []
+    for n in range(200):
+        answerable = n % 2 == 0
+        support = rng.normal(1.0 if answerable else -1.0)
+        held.append(Ranked(f"q{n}", answerable, ("a", "b"), (int(answerable), 0), np.array([2.0, 1.0]), support))
+        logits.append(np.array([-1.0 if answerable else 1.0, 0.0]) + rng.normal(0, 0.1, 2))  # backwards
+    cal, _ = fit_calibration(held, logits)
+    assert cal["a"] == 0.0 and cal["b"] > 0
