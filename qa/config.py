@@ -80,8 +80,9 @@ class Config:
     # confidence and, below support_floor, marks a question far from every document.
     support_weights: tuple[float, ...] = (4.3861, -0.8604, -1.8018, -1.3322, -0.6865, 0.0918, -1.3458, -0.5641)
     support_bias: float = -0.7648
-    # The answer verifier (qa.verifier): it re-scores the ranker's best `verifier_pairs` units and gives
-    # `confidence`, the calibrated probability that the top quote answers the question. A question is
+    # The answer verifier (qa.verifier): its calibration gives `confidence`, the calibrated probability that
+    # the top quote answers the question, and says how much the model re-scores the ranker's best
+    # `verifier_pairs` units and counts in the confidence (the shipped calibration: not at all). A question is
     # abstained from when confidence < abstain_threshold (calibrated on held-out articles to answer 90% of
     # their answerable questions; see qa/verifier_model/README.md), or when support < support_floor: the
     # guard for questions far from every document.

@@ -17,11 +17,10 @@ training articles only (see ``qa/verifier_model/README.md``), so the figures on 
 measure questions no fitted part has seen.
 
 How the ranker's weights were chosen: ``Config.quote_weights`` is a pairwise logistic regression
-(answer-bearing unit minus other unit of the same question, L2, C=0.003) over the features of
+(answer-bearing unit minus other unit of the same question, L2, C=0.1) over the features of
 :mod:`qa.features`; ``Config.support_weights`` a logistic regression of answerable vs unanswerable on
-the support features. Both were fitted on the evaluation file's questions before the verifier existed;
-the verifier's re-ranking mix and calibration were then fitted on held-out training articles with those
-weights in place.
+the support features. Both are fitted by ``python -m qa train-verifier`` on the training articles; the
+verifier's re-ranking mix, the calibration and the threshold on held-out training articles.
 
 Recalibrating the abstention threshold for another corpus: run ::
 

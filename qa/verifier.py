@@ -8,6 +8,8 @@ that names the incident. The quote shown is still only the unit.
 The model is a MiniLM cross-encoder trained by :mod:`qa.verifier_train` on SQuAD 2.0 articles that
 the evaluation file does not contain; its files (int8 ONNX, tokenizer, ``verifier.json`` with the
 combination and calibration weights) live in ``qa/verifier_model/``. See that folder's README.md.
+How much it counts is decided on held-out articles by its calibration, which may give it no say at all
+(the shipped one does not: see :func:`rerank`).
 """
 from __future__ import annotations
 
@@ -192,6 +194,10 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
     A question whose best unit is far from every document (``support < config.support_floor``) abstains
     whatever the verifier would say, so it is not asked: its confidence is the highest that any logit
     within the held-out bounds would give.
+
+    A verifier whose calibration gives it no say (``rank_weight`` and ``a`` both 0: on the held-out
+    articles it helped neither the order nor the confidence) is not asked either; the confidence is then
+    the calibrated probability of the support alone.
     """
     pairs = min(config.verifier_pairs, len(ranked))
     if pairs <= 0:

@@ -163,3 +163,23 @@ def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_i
     row = ranking.features[ranking.units.index(
         (_sentence_id(sectioned_index, "Eleven boats were lost in it."),))]
     assert row["coverage_scope"] >= row["coverage_heading"] > row["coverage"]
+
+
+def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(sectioned_index):
+    question = "How many boats did the storm of 1953 sink?"
+    alone = rank(sectioned_index, question, config=sectioned_index.config.with_(neighbour_margin=0.0))
+    wide = rank(sectioned_index, question, config=sectioned_index.config.with_(neighbour_margin=100.0))
+    doc = sectioned_index.documents["coast.txt"]
+    top, widened = alone.spans[0], wide.spans[0]
+    assert widened.start <= top.start and widened.end >= top.end and (widened.start, widened.end) != (top.start,
+                                                                                                       top.end)
+    starts = [s for s, _ in doc.sentences]
+    assert widened.start in starts and widened.end in [e for _, e in doc.sentences]
+    # two adjacent sentences of one section, never across its heading
+    inside = [(s, e) for s, e in doc.sentences if widened.start <= s and e <= widened.end]
+    assert len(inside) == 2 and doc.section_at(widened.start) == doc.section_at(widened.end - 1)
+    # the other quotes never repeat what the widened one shows
+    assert all(s.end <= widened.start or s.start >= widened.end for s in wide.spans[1:])
+    answer = ask(question, index=sectioned_index, config=sectioned_index.config.with_(neighbour_margin=100.0))
+    for q in answer.quotes + answer.related:
+        assert doc.text[q.start:q.end] == q.text

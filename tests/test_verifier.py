@@ -170,3 +170,12 @@ def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
         logits.append(np.array([-1.0 if answerable else 1.0, 0.0]) + rng.normal(0, 0.1, 2))  # backwards
     cal, _ = fit_calibration(held, logits)
     assert cal["a"] == 0.0 and cal["b"] > 0
+
+
+def test_recalibrating_needs_a_trained_model(tmp_path):
+    from qa.verifier_train import previous_training
+
+    with pytest.raises(QAError, match="train-verifier --out"):
+        previous_training(tmp_path)
+    meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
+    assert previous_training(MODEL_DIR)["settings"] == meta["settings"]
