@@ -209,7 +209,7 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...],
 
 def _with_neighbour(st: Stats, index: Index, unit: tuple[int, ...], ranked: tuple[tuple[int, ...], ...],
                     scores: np.ndarray, margin: float) -> tuple[int, ...]:
-    """The top unit and the sentence beside it, when that sentence (in the same section) scores within
+    """The top unit and the sentence beside it, when that sentence (in the same paragraph) scores within
     ``margin`` of it: the ranker cannot tell which of the two answers, so both are shown."""
     if len(unit) != 1:
         return unit
@@ -223,9 +223,10 @@ def _with_neighbour(st: Stats, index: Index, unit: tuple[int, ...], ranked: tupl
         if len(other) != 1 or other == unit:
             continue
         p = st.position[other[0]] if index.sentences[other[0]][0] == source else -9
-        if abs(p - pos) == 1 and other[0] not in st.headings and \
-                doc.section_at(index.sentences[other[0]][1]) == doc.section_at(index.sentences[unit[0]][1]):
-            return tuple(sorted((unit[0], ids[p])))
+        if abs(p - pos) == 1 and other[0] not in st.headings:
+            pair = tuple(sorted((unit[0], ids[p])))
+            if "\n" not in doc.text[index.sentences[pair[0]][2]:index.sentences[pair[1]][1]]:
+                return pair
     return unit
 
 
