@@ -72,14 +72,14 @@ class Config:
     # Fitted by `python -m qa train-verifier` on the training articles only (pairwise logistic
     # regression, see qa.verifier_train.fit_ranker); the model card records them.
     quote_weights: tuple[float, ...] = (
-        2.2851, 2.2852, 0.1637, 4.3029, 0.7625, -2.6037, 1.6175, -0.1025, 0.5561, 0.3205, 2.9285, -0.1607, 0.0719,
-        0.2665, -0.0719, -0.0102, -0.6036, 0.9146, 1.8306, 1.0826, 0.8021, -0.972, 4.265, 2.5811, -1.1612,
+        2.3179, 2.318, 0.1068, 4.319, 0.7758, -2.6658, 1.6811, -0.1845, 0.5574, 0.3244, 2.9347, -0.1704, 0.0657,
+        0.2717, -0.0671, -0.014, -0.5907, 0.9174, 1.7487, 1.0949, 0.8024, -0.9906, 4.3524, 2.647, -1.1953,
     )
     # Support: support_weights . qa.features.SUPPORT_FEATURES + support_bias, a logistic regression of
     # answerable vs unanswerable on the training articles (qa.verifier_train.fit_support). It feeds the
     # confidence and, below support_floor, marks a question far from every document.
-    support_weights: tuple[float, ...] = (4.3861, -0.8604, -1.8018, -1.3322, -0.6865, 0.0918, -1.3458, -0.5641)
-    support_bias: float = -0.7648
+    support_weights: tuple[float, ...] = (4.3942, -0.8806, -1.8014, -1.3339, -0.6862, 0.0922, -1.3457, -0.5584)
+    support_bias: float = -0.7684
     # The answer verifier (qa.verifier): its calibration gives `confidence`, the calibrated probability that
     # the top quote answers the question, and says how much the model re-scores the ranker's best
     # `verifier_pairs` units and counts in the confidence (the shipped calibration: not at all). A question is
@@ -88,7 +88,7 @@ class Config:
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.269546
+    abstain_threshold: float = 0.268991
     support_floor: float = -0.6  # below it lie 1% of the answerable training questions
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.

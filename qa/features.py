@@ -40,9 +40,9 @@ ANAPHORA = re.compile(
     r"here|thus|hence|therefore|however|also|in turn|in this|in that|as a result|for example|for instance|"
     r"similarly|again|indeed|then)\b", _I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-# A time: a year, a day of the month, a century, a month, or a time told relative to another one
-# ("the next day", "two weeks later").
-_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b\d+(st|nd|rd|th)\b|centur(y|ies)|\b(" + _MONTHS + r")\b|"
+# A time: a year, a century, a month (with its day, if any), or a time told relative to another one
+# ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd Division" is a name.
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + _MONTHS + r")\b|"
                    r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
                    r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"

@@ -435,10 +435,15 @@ def write_card(out: Path, s: TrainSettings, card: dict, cal: dict) -> None:
         if card.get("recalibrated_seconds") is not None else "",
         held_json=json.dumps(held, indent=2),
         say=SAY if cal["rank_weight"] or cal["a"] else NO_SAY)
-    (out / "README.md").write_text(text, encoding="utf-8")
+    card_file = out / "README.md"
+    if card_file.is_file():  # runs measured and not shipped are written by hand: they stay
+        old = card_file.read_text(encoding="utf-8")
+        text += old[old.index(NOT_SHIPPED) - 1:] if NOT_SHIPPED in old else ""
+    card_file.write_text(text, encoding="utf-8")
 
 
 ONNX_NAME = "model.onnx"
+NOT_SHIPPED = "## Measured and not shipped"
 SAY = """The verifier's logit is mixed into the ranker's score of the best units with `rank_weight`, and the
 confidence is `sigmoid(a * logit + b * support + c)` for the unit that ends up first."""
 NO_SAY = """**This calibration gives the verifier no say.** On the held-out articles the ranker's own order is best
