@@ -9,7 +9,7 @@ The model is a MiniLM cross-encoder trained by :mod:`qa.verifier_train` on SQuAD
 the evaluation file does not contain; its files (int8 ONNX, tokenizer, ``verifier.json`` with the
 combination and calibration weights) live in ``qa/verifier_model/``. See that folder's README.md.
 How much it counts is decided on held-out articles by its calibration, which may give it no say at all
-(the shipped one does not: see :func:`rerank`).
+(the shipped one gives it none: see :func:`rerank`).
 """
 from __future__ import annotations
 
