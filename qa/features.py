@@ -157,15 +157,24 @@ def stats(index: Index) -> Stats:
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
                   ) -> tuple[tuple[int, ...], ...]:
-    out = []
-    for i, (source, start, _) in enumerate(index.sentences):
-        chunks = sentence_chunks[i]
-        if i > 0 and i - 1 not in headings and index.sentences[i - 1][0] == source:
-            doc = index.documents[source]
-            if doc.section_at(index.sentences[i - 1][1]) == doc.section_at(start):
-                chunks = tuple(dict.fromkeys(chunks + sentence_chunks[i - 1]))
-        out.append(chunks)
-    return tuple(out)
+    return tuple(tuple(dict.fromkeys(sentence_chunks[i] + tuple(c for j in before_in_section(index, headings, i, 1)
+                                                                for c in sentence_chunks[j])))
+                 for i in range(len(index.sentences)))
+
+
+def before_in_section(index: Index, headings: frozenset[int], sentence: int, most: int) -> list[int]:
+    """Up to ``most`` sentence ids just before ``sentence``, nearest first, in its section and not headings
+    (a document's sentence ids are consecutive)."""
+    source, start, _ = index.sentences[sentence]
+    doc = index.documents[source]
+    section = doc.section_at(start)
+    found: list[int] = []
+    j = sentence - 1
+    while len(found) < most and j >= 0 and index.sentences[j][0] == source and j not in headings \
+            and doc.section_at(index.sentences[j][1]) == section:
+        found.append(j)
+        j -= 1
+    return found
 
 
 def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
@@ -363,15 +372,8 @@ def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
     """
     source, start, _ = index.sentences[unit[0]]
     doc = index.documents[source]
-    section = doc.section_at(start)
-    heading = frozenset(_heading_terms(section or doc.title))
-    ids = st.doc_sentences[source]
-    before: list[int] = []
-    for p in range(st.position[unit[0]] - 1, max(-1, st.position[unit[0]] - 1 - SCOPE_BEFORE), -1):
-        i = ids[p]
-        if i in st.headings or doc.section_at(index.sentences[i][1]) != section:
-            break
-        before.append(i)
+    heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
+    before = before_in_section(index, st.headings, unit[0], SCOPE_BEFORE)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
 
 

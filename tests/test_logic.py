@@ -55,14 +55,19 @@ class FakeEmbedder:
         return self.count_tokens(text) <= self.window
 
 
-@pytest.fixture(scope="module")
-def fake_index(tmp_path_factory):
+def _fake_index_of(base, docs: dict[str, str]):
+    """A real index of ``docs`` built and loaded with the fake embedder (yields it, then restores)."""
     mp = pytest.MonkeyPatch()
     fake = FakeEmbedder()
     mp.setattr("qa.build.embedder_for", lambda config: fake)
     mp.setattr("qa.index.embedder_for", lambda config: fake)
-    yield index_of(tmp_path_factory.mktemp("fake"), DOCS)
+    yield index_of(base, docs)
     mp.undo()
+
+
+@pytest.fixture(scope="module")
+def fake_index(tmp_path_factory):
+    yield from _fake_index_of(tmp_path_factory.mktemp("fake"), DOCS)
 
 
 def test_the_fake_embedder_is_used_and_deterministic(fake_index):
@@ -124,12 +129,7 @@ SECTIONED = (
 
 @pytest.fixture(scope="module")
 def sectioned_index(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    fake = FakeEmbedder()
-    mp.setattr("qa.build.embedder_for", lambda config: fake)
-    mp.setattr("qa.index.embedder_for", lambda config: fake)
-    yield index_of(tmp_path_factory.mktemp("sections"), {"coast.txt": SECTIONED})
-    mp.undo()
+    yield from _fake_index_of(tmp_path_factory.mktemp("sections"), {"coast.txt": SECTIONED})
 
 
 def _sentence_id(index, text: str) -> int:
