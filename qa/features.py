@@ -15,6 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from .clean_rules import is_date_line
 from .index import Index
 from .lexical import query_terms, tokenize
 
@@ -78,6 +79,9 @@ class Stats:
     chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
     sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
     headings: frozenset[int]  # ids of the sentences that are section headings, not prose
+    # ids of the sentences that are nothing but a date (a dateline, a timestamp): they state nothing, so
+    # they are never quoted ("December 7, 2022" is no answer to when Pearl Harbor was attacked)
+    datelines: frozenset[int] = frozenset()
     # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
@@ -150,9 +154,10 @@ def stats(index: Index) -> Stats:
         doc_sentences[source].append(i)
     chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
     headings = frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b))
+    datelines = frozenset(i for i, text in enumerate(texts) if is_date_line(text.strip()))
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, headings, _scope_chunks(index, sentence_chunks, headings))
+                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings))
 
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]

@@ -136,11 +136,12 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
-    followed by one that leans on it comes both alone and with it.
+    followed by one that leans on it comes both alone and with it. Headings and bare date lines are
+    never units.
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
-    picked = {i for i in picked if i not in st.headings}
+    picked = {i for i in picked if i not in st.headings and i not in st.datelines}
     units: set[tuple[int, ...]] = set()
     for i in picked:
         ids = st.doc_sentences[index.sentences[i][0]]

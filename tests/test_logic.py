@@ -183,3 +183,17 @@ def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(section
     answer = ask(question, index=sectioned_index, config=sectioned_index.config.with_(neighbour_margin=100.0))
     for q in answer.quotes + answer.related:
         assert doc.text[q.start:q.end] == q.text
+
+
+def test_a_bare_date_line_is_never_quoted(tmp_path):
+    docs = {"news.txt": "Harbour news\n\nDecember 7, 2022\n\n"
+                        "The harbour was dredged in December 1910 by the port authority. Its pier is 300 metres long."}
+    for index in _fake_index_of(tmp_path, docs):
+        from qa.features import stats
+
+        doc = index.documents["news.txt"]
+        dateline = next(i for i, (_, s, e) in enumerate(index.sentences) if doc.text[s:e] == "December 7, 2022")
+        assert stats(index).datelines == {dateline}
+        ranking = rank(index, "When was it, December 7, 2022?")  # the date line is the nearest sentence
+        assert ranking.units and all(dateline not in unit for unit in ranking.units)
+        assert "dredged" in doc.text[ranking.spans[0].start:ranking.spans[0].end]
