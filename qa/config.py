@@ -72,14 +72,14 @@ class Config:
     # Fitted by `python -m qa train-verifier` on the training articles only (pairwise logistic
     # regression, see qa.verifier_train.fit_ranker); the model card records them.
     quote_weights: tuple[float, ...] = (
-        2.3179, 2.318, 0.1068, 4.319, 0.7758, -2.6658, 1.6811, -0.1845, 0.5574, 0.3244, 2.9347, -0.1704, 0.0657,
-        0.2717, -0.0671, -0.014, -0.5907, 0.9174, 1.7487, 1.0949, 0.8024, -0.9906, 4.3524, 2.647, -1.1953,
+        2.3336, 2.3337, 0.0423, 4.4002, 0.745, -2.703, 1.7331, 0.5771, 2.9428, -0.1667, -0.158, 0.2674, -0.0197,
+        -0.5699, 0.8844, 1.7786, 1.0841, 0.8167, -1.0727, 4.3452, 2.7217, -1.2187,
     )
     # Support: support_weights . qa.features.SUPPORT_FEATURES + support_bias, a logistic regression of
     # answerable vs unanswerable on the training articles (qa.verifier_train.fit_support). It feeds the
     # confidence and, below support_floor, marks a question far from every document.
-    support_weights: tuple[float, ...] = (4.3942, -0.8806, -1.8014, -1.3339, -0.6862, 0.0922, -1.3457, -0.5584)
-    support_bias: float = -0.7684
+    support_weights: tuple[float, ...] = (4.4138, -0.9098, -1.7993, -1.3475, -0.6905, 0.0888, -1.3486, -0.48)
+    support_bias: float = -0.7908
     # The answer verifier (qa.verifier): its calibration gives `confidence`, the calibrated probability that
     # the top quote answers the question, and says how much the model re-scores the ranker's best
     # `verifier_pairs` units and counts in the confidence (the shipped calibration: not at all). A question is
@@ -88,7 +88,7 @@ class Config:
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.268991
+    abstain_threshold: float = 0.276046
     support_floor: float = -0.6  # below it lie 1% of the answerable training questions
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.

@@ -21,10 +21,9 @@ from .lexical import query_terms, tokenize
 
 #: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
 UNIT_FEATURES = (
-    "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near",
-    "coverage_passage", "novelty", "new_terms", "type_match", "neighbour_dense", "length", "new_names",
-    "passage_missing", "pair", "anaphoric", "bigrams", "passage_best", "dense_rank", "bm25_rank",
-    "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
+    "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
+    "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
+    "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
 )
 #: Order of the columns of :func:`support_features`; ``Config.support_weights`` follows it.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
@@ -85,19 +84,9 @@ class Stats:
     # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
-    # Kept on first use (each starts again when it holds UNIT_CACHE entries): per unit, what does not
-    # depend on the question; per chunk, the distinct terms of its sentences.
+    # Kept on first use (starts again when it holds UNIT_CACHE entries): per unit, what does not depend
+    # on the question.
     units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    def terms_of_chunk(self, chunk: int) -> frozenset[str]:
-        found = self.chunk_terms.get(chunk)
-        if found is None:
-            found = frozenset(w for i in self.chunk_sentences[chunk] for w in self.terms[i])
-            if len(self.chunk_terms) >= UNIT_CACHE:
-                self.chunk_terms.clear()
-            self.chunk_terms[chunk] = found
-        return found
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -318,18 +307,15 @@ def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: tuple[int, ...], 
               ctx: Context) -> dict[str, float]:
     terms, neighbours = info.terms, info.neighbours
     chunk = best_chunk(st, ctx, unit)
-    chunk_terms = st.terms_of_chunk(chunk) if chunk >= 0 else terms
     names = sum(1 for s in info.name_stems if s and s not in q_terms)
     new = terms - q_terms
     return {
         "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
         "passage_bm25": float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
         "coverage": coverage(q, terms), "coverage_near": coverage(q, info.near),
-        "coverage_passage": coverage(q, chunk_terms), "novelty": len(new) / max(1, len(terms)),
         "new_terms": math.log1p(len(new)), "type_match": type_match(q, info, names),
         "neighbour_dense": float(max((ctx.sentence_dense[i] for i in neighbours), default=0.0)),
         "length": math.log1p(len(terms)), "new_names": math.log1p(names),
-        "passage_missing": max((w for t, w in q.weights.items() if t not in chunk_terms), default=0.0),
         "pair": float(len(unit) == 2), "anaphoric": float(info.anaphoric),
         "bigrams": bigram_share(q.bigrams, info),
         "passage_best": ctx.sentence_dense_of(st, chunk)[0] if chunk >= 0 else 0.0,
