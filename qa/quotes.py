@@ -141,17 +141,18 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
-    picked = {i for i in picked if i not in st.headings and i not in st.datelines}
+    def quotable(i: int) -> bool:
+        return i not in st.headings and i not in st.datelines
+
     units: set[tuple[int, ...]] = set()
-    for i in picked:
+    for i in filter(quotable, picked):
         ids = st.doc_sentences[index.sentences[i][0]]
         pos = st.position[i]
-        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and ids[pos - 1] not in st.headings:
+        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and quotable(ids[pos - 1]):
             units.add((ids[pos - 1], i))
         else:
             units.add((i,))
-        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))) \
-                and ids[pos + 1] not in st.headings:
+        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))) and quotable(ids[pos + 1]):
             units.add((i, ids[pos + 1]))
     return sorted(units)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,19 +56,23 @@ class FakeEmbedder:
         return self.count_tokens(text) <= self.window
 
 
+@contextmanager
 def _fake_index_of(base, docs: dict[str, str]):
-    """A real index of ``docs`` built and loaded with the fake embedder (yields it, then restores)."""
+    """A real index of ``docs`` built and loaded with the fake embedder (restored afterwards, even on failure)."""
     mp = pytest.MonkeyPatch()
     fake = FakeEmbedder()
     mp.setattr("qa.build.embedder_for", lambda config: fake)
     mp.setattr("qa.index.embedder_for", lambda config: fake)
-    yield index_of(base, docs)
-    mp.undo()
+    try:
+        yield index_of(base, docs)
+    finally:
+        mp.undo()
 
 
 @pytest.fixture(scope="module")
 def fake_index(tmp_path_factory):
-    yield from _fake_index_of(tmp_path_factory.mktemp("fake"), DOCS)
+    with _fake_index_of(tmp_path_factory.mktemp("fake"), DOCS) as index:
+        yield index
 
 
 def test_the_fake_embedder_is_used_and_deterministic(fake_index):
@@ -129,7 +134,8 @@ SECTIONED = (
 
 @pytest.fixture(scope="module")
 def sectioned_index(tmp_path_factory):
-    yield from _fake_index_of(tmp_path_factory.mktemp("sections"), {"coast.txt": SECTIONED})
+    with _fake_index_of(tmp_path_factory.mktemp("sections"), {"coast.txt": SECTIONED}) as index:
+        yield index
 
 
 def _sentence_id(index, text: str) -> int:
@@ -188,7 +194,7 @@ def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(section
 def test_a_bare_date_line_is_never_quoted(tmp_path):
     docs = {"news.txt": "Harbour news\n\nDecember 7, 2022\n\n"
                         "The harbour was dredged in December 1910 by the port authority. Its pier is 300 metres long."}
-    for index in _fake_index_of(tmp_path, docs):
+    with _fake_index_of(tmp_path, docs) as index:
         from qa.features import stats
 
         doc = index.documents["news.txt"]
