@@ -72,14 +72,14 @@ class Config:
     # Fitted by `python -m qa train-verifier` on the training articles only (pairwise logistic
     # regression, see qa.verifier_train.fit_ranker); the model card records them.
     quote_weights: tuple[float, ...] = (
-        2.3336, 2.3337, 0.0423, 4.4002, 0.745, -2.703, 1.7331, 0.5771, 2.9428, -0.1667, -0.158, 0.2674, -0.0197,
-        -0.5699, 0.8844, 1.7786, 1.0841, 0.8167, -1.0727, 4.3452, 2.7217, -1.2187,
+        2.3381, 2.3382, 0.053, 4.3953, 0.7343, -2.7526, 1.7566, 0.5817, 2.957, -0.1778, -0.1659, 0.2707, -0.029,
+        -0.5846, 0.8985, 1.7842, 1.0769, 0.7962, -1.077, 4.3919, 2.7196, -1.2284,
     )
     # Support: support_weights . qa.features.SUPPORT_FEATURES + support_bias, a logistic regression of
     # answerable vs unanswerable on the training articles (qa.verifier_train.fit_support). It feeds the
     # confidence and, below support_floor, marks a question far from every document.
-    support_weights: tuple[float, ...] = (4.4138, -0.9098, -1.7993, -1.3475, -0.6905, 0.0888, -1.3486, -0.48)
-    support_bias: float = -0.7908
+    support_weights: tuple[float, ...] = (4.4367, -0.9459, -1.7992, -1.3473, -0.6918, 0.0889, -1.3482, -0.4623)
+    support_bias: float = -0.7971
     # The answer verifier (qa.verifier): its calibration gives `confidence`, the calibrated probability that
     # the top quote answers the question, and says how much the model re-scores the ranker's best
     # `verifier_pairs` units and counts in the confidence (the shipped calibration: not at all). A question is
@@ -88,8 +88,8 @@ class Config:
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.276046
-    support_floor: float = -0.6  # below it lie 1% of the answerable training questions
+    abstain_threshold: float = 0.275622
+    support_floor: float = -0.7004  # below it lie 1% of the answerable training questions (fitted with them)
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.
     quote_candidates: int = 10

@@ -260,6 +260,15 @@ def support_row(unit, score: float) -> np.ndarray:
     return row
 
 
+def support_floor(mined: list, weights: np.ndarray, support_weights: np.ndarray, support_bias: float,
+                  share: float = 0.01) -> float:
+    """The support below which lie ``share`` of the answerable questions of ``mined``: a question whose
+    support is lower is far from every document (``Config.support_floor``)."""
+    supports = [rerank_offline(m, weights, support_weights, support_bias).support for m in mined
+                if m.answerable and m.units]
+    return float(np.quantile(supports, share))
+
+
 def fit_support(mined: list, weights: np.ndarray, *, c: float = 0.1) -> tuple[np.ndarray, float]:
     """Logistic regression of answerable vs unanswerable on the new best unit's support features
     (L2, strength ``1/c``, on standardised features), folded back into weights on the raw features."""
@@ -380,6 +389,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     trainset, held = split_articles(mined, s.holdout, article_order(data))
     weights = fit_ranker([m for m in trainset if m.answerable])
     support_weights, support_bias = fit_support(trainset, weights)
+    floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
     rows = training_pairs(trainset, s, random.Random(s.seed))
     log.info("%d training questions -> %d pairs (%d positive); %d held-out questions", len(trainset), len(rows),
@@ -395,7 +405,8 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
             "seconds": trained["seconds"] if trained else seconds,
             "recalibrated_seconds": seconds if trained else None,
             "quote_weights": [round(float(w), 4) for w in weights],
-            "support_weights": [round(float(w), 4) for w in support_weights], "support_bias": round(support_bias, 4)}
+            "support_weights": [round(float(w), 4) for w in support_weights], "support_bias": round(support_bias, 4),
+            "support_floor": round(floor, 4)}
     write_meta(out, s, cal, card)
     write_card(out, s, card, cal)
     log.info("calibration %s; held-out figures %s", cal, figures)
@@ -459,7 +470,7 @@ the ranker's features changed, with
 
     python -m qa train-verifier --recalibrate
 
-which mines again, refits the ranker and the support on the training articles and the calibration on the
+which mines again, refits the ranker, the support and its floor on the training articles and the calibration on the
 held-out ones, and keeps `model.onnx` and `tokenizer.json` as they are ({seconds} s).
 """
 CARD = """# Answer verifier
@@ -486,9 +497,10 @@ abstention threshold.
     {command}
 
 Seed {seed}; settings `{settings}`; training took {seconds} s on this machine's shared 2-core CPU (one
-thread). The command runs the same recipe end to end: mine, refit the ranker (it prints the weights to
-put in `qa.Config`), train, export, calibrate. Mining ranks with `qa.Config`'s weights of the day, so a
-rerun after the ranker changes mines slightly different hard negatives.
+thread). The command runs the same recipe end to end: mine, refit the ranker and the support (it prints
+the weights, the support and its floor to put in `qa.Config`), train, export, calibrate. Mining ranks
+with `qa.Config`'s weights of the day, so a rerun after the ranker changes mines slightly different hard
+negatives.
 {recalibrated}
 ## Files
 | file | bytes | sha256 |

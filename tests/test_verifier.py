@@ -26,9 +26,29 @@ def test_shipped_files_match_the_model_card():
     assert (MODEL_DIR / "model.onnx").stat().st_size < 50_000_000
 
 
-def test_the_shipped_threshold_is_the_calibrated_one():
+def test_the_shipped_config_holds_what_training_fitted():
     meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
-    assert Config().abstain_threshold == pytest.approx(meta["calibration"]["threshold"], abs=1e-4)
+    config = Config()
+    assert config.abstain_threshold == pytest.approx(meta["calibration"]["threshold"], abs=1e-4)
+    assert config.quote_weights == pytest.approx(meta["quote_weights"], abs=1e-4)
+    assert config.support_weights == pytest.approx(meta["support_weights"], abs=1e-4)
+    assert config.support_bias == pytest.approx(meta["support_bias"], abs=1e-4)
+    assert config.support_floor == pytest.approx(meta["support_floor"], abs=1e-4)
+
+
+def test_the_support_floor_leaves_one_percent_of_answerable_questions_below_it():
+    from qa.features import SUPPORT_FEATURES
+    from qa.verifier_data import Unit
+    from qa.verifier_train import support_floor
+
+    first = np.eye(len(SUPPORT_FEATURES))[0]  # support weights that read the first support feature only
+
+    def mined(n: int, answerable: bool) -> Mined:  # one unit whose support is n
+        return Mined(f"q{n}", "a", answerable, 0.0, (), (Unit("t", 1, (1.0,), tuple(n * first)),))
+
+    questions = [mined(n, True) for n in range(1, 201)] + [mined(-1000, False)]  # unanswerable: not counted
+    floor = support_floor(questions, np.ones(1), first, 0.0)
+    assert 2.0 < floor < 4.0  # 1% of 200 answerable supports lie below it
 
 
 def test_candidate_text_puts_the_unit_first_and_marks_context():
