@@ -6,6 +6,7 @@ import json
 import logging
 import signal
 import sys
+import tempfile
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -111,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--max-pairs", type=int, default=4_000, help="training pairs at most (default 4000)")
     t.add_argument("--lr", type=float, default=4e-5, help="learning rate (default 4e-5)")
     t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--cross-validate", type=int, metavar="FOLDS",
+                   help="only measure: mine (or reuse --work's examples), then refit and score the ranker and the "
+                        "support FOLDS times, each time on every FOLDS-th training article; writes no model")
     t.add_argument("--recalibrate", action="store_true",
                    help="keep the model in --out and refit only the ranker's weights, the support and the calibration")
     t.set_defaults(run=_train_verifier)
@@ -286,6 +290,15 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     logging.getLogger("qa").setLevel(logging.INFO)
     settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
+    if args.cross_validate is not None:
+        from .verifier_train import article_order, check_folds, cross_validate, mine
+
+        articles = article_order(data)
+        check_folds(args.cross_validate, articles)
+        work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-verifier-"))
+        work.mkdir(parents=True, exist_ok=True)
+        _print_json(cross_validate(mine(data, work, settings, config), articles, args.cross_validate))
+        return 0
     card = train(data, Path(args.out) if args.out else MODEL_DIR, settings,
                  work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate)
     _print_json(card)

@@ -199,3 +199,38 @@ def test_recalibrating_needs_a_trained_model(tmp_path):
         previous_training(tmp_path)
     meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
     assert previous_training(MODEL_DIR)["settings"] == meta["settings"]
+
+
+def _mined_article(article: str, n: int, *, unanswerable: int = 0) -> list[Mined]:
+    """Questions whose answer-bearing unit has the larger first feature (a ranker can learn it), and
+    whose support is higher when answerable."""
+    from qa.features import SUPPORT_FEATURES
+    from qa.verifier_data import Unit
+
+    out = []
+    for i in range(n + unanswerable):
+        answerable = i < n
+        support = tuple([1.0 + 0.1 * (i % 5) if answerable else -1.0 - 0.1 * (i % 5)]
+                        + [0.0] * (len(SUPPORT_FEATURES) - 1))
+        units = (Unit("wrong", 0, (0.2 + 0.01 * (i % 7), 1.0), support),
+                 Unit("right", int(answerable), (0.9 - 0.01 * (i % 3), 1.0), support))
+        out.append(Mined(f"{article} {i}", article, answerable, 0.0, (), units))
+    return out
+
+
+def test_cross_validation_scores_every_answerable_question_once():
+    from qa.verifier_train import cross_validate
+
+    articles = ["a", "b", "c", "d"]
+    mined = [m for n, a in enumerate(articles) for m in _mined_article(a, 10 + n, unanswerable=5)]
+    figures = cross_validate(mined, articles, 2)
+    assert figures["answerable_questions"] == 10 + 11 + 12 + 13  # each answerable question scored once
+    assert figures["hit@1"] == 1.0 and figures["hit@3"] == 1.0  # the first feature is learnt in every fold
+    assert len(figures["support_auc_by_fold"]) == 2 and figures["support_auc"] == 1.0
+
+
+def test_cross_validation_refuses_more_folds_than_articles():
+    from qa.verifier_train import cross_validate
+
+    with pytest.raises(QAError, match="2 to 3 folds"):
+        cross_validate(_mined_article("a", 3), ["a", "b", "c"], 4)
