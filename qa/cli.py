@@ -295,9 +295,10 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
 
         articles = article_order(data)
         check_folds(args.cross_validate, articles)
-        work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="qa-verifier-"))
-        work.mkdir(parents=True, exist_ok=True)
-        _print_json(cross_validate(mine(data, work, settings, config), articles, args.cross_validate))
+        with tempfile.TemporaryDirectory(prefix="qa-verifier-") as tmp:  # the mined examples, unless --work
+            work = Path(args.work) if args.work else Path(tmp)
+            work.mkdir(parents=True, exist_ok=True)
+            _print_json(cross_validate(mine(data, work, settings, config), articles, args.cross_validate))
         return 0
     card = train(data, Path(args.out) if args.out else MODEL_DIR, settings,
                  work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate)

@@ -234,3 +234,55 @@ def test_cross_validation_refuses_more_folds_than_articles():
 
     with pytest.raises(QAError, match="2 to 3 folds"):
         cross_validate(_mined_article("a", 3), ["a", "b", "c"], 4)
+
+
+def _tiny_squad(path: Path) -> Path:
+    """Two SQuAD-2.0-format articles of one paragraph each, with answerable and unanswerable questions."""
+    def article(title: str, context: str, qas: list[tuple[str, str | None]]) -> dict:
+        return {"title": title, "paragraphs": [{"context": context, "qas": [
+            {"id": f"{title}{n}", "question": q, "is_impossible": a is None,
+             "answers": [] if a is None else [{"text": a, "answer_start": context.index(a)}]}
+            for n, (q, a) in enumerate(qas)]}]}
+
+    harbour = ("The harbour was dredged in 1910 by the port authority. Its main pier is 300 metres long. "
+               "Fishing boats land their catch there every morning.")
+    mill = ("The old mill stands beside the river. It was powered by a water wheel until 1950. "
+            "Today the mill is a museum of flour making.")
+    data = {"version": "v2.0", "data": [
+        article("Harbour", harbour, [("When was the harbour dredged?", "1910"),
+                                     ("How long is the main pier?", "300 metres"),
+                                     ("When do fishing boats land their catch?", "every morning"),
+                                     ("Who built the lighthouse?", None)]),
+        article("Mill", mill, [("What powered the mill?", "a water wheel"),
+                               ("What is the mill today?", "a museum of flour making"),
+                               ("Where does the mill stand?", "beside the river"),
+                               ("Who owned the mill in 1800?", None)])]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _train_cli(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "qa", "train-verifier", *args], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+
+
+def test_the_cli_cross_validates_without_writing_a_model(tmp_path):
+    squad, work = _tiny_squad(tmp_path / "tiny.json"), tmp_path / "work"
+    out = _train_cli("--cross-validate", "2", "--data", str(squad), "--work", str(work), "--out",
+                     str(tmp_path / "model"))
+    assert out.returncode == 0, out.stderr
+    figures = json.loads(out.stdout)
+    assert figures["folds"] == 2 and 1 <= figures["answerable_questions"] <= 6
+    assert 0.0 <= figures["hit@1"] <= figures["hit@3"] <= 1.0
+    assert (work / "mined.jsonl").is_file() and not (tmp_path / "model").exists()
+
+
+def test_the_cli_refuses_more_folds_than_articles_before_mining(tmp_path):
+    squad, work = _tiny_squad(tmp_path / "tiny.json"), tmp_path / "work"
+    out = _train_cli("--cross-validate", "3", "--data", str(squad), "--work", str(work))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "2 to 2 folds" in out.stderr
+    assert not work.exists()
