@@ -514,8 +514,8 @@ the ranker's features changed, with
 
     python -m qa train-verifier --recalibrate
 
-which mines again, refits the ranker, the support and its floor on the training articles and the calibration on the
-held-out ones, and keeps `model.onnx` and `tokenizer.json` as they are ({seconds} s).
+which mines again, refits the ranker, the support and its floor on the training articles and the
+calibration on the held-out ones, and keeps `model.onnx` and `tokenizer.json` as they are ({seconds} s).
 """
 CARD = """# Answer verifier
 
