@@ -544,7 +544,8 @@ Seed {seed}; settings `{settings}`; training took {seconds} s on this machine's 
 thread). The command runs the same recipe end to end: mine, refit the ranker and the support (it prints
 the weights, the support and its floor to put in `qa.Config`), train, export, calibrate. Mining ranks
 with `qa.Config`'s weights of the day, so a rerun after the ranker changes mines slightly different hard
-negatives.
+negatives. Refitting on them moves the weights within about 0.1 and the threshold within about 0.006, and
+refitting again comes back near where it started: the refits hover, they do not drift.
 {recalibrated}
 ## Files
 | file | bytes | sha256 |
