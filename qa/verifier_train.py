@@ -260,6 +260,14 @@ def support_row(unit, score: float) -> np.ndarray:
     return row
 
 
+def fit_scoring(mined: list) -> tuple[np.ndarray, np.ndarray, float]:
+    """The ranker's weights (on the answerable questions) and the support's weights and bias (on all), as
+    training ships them and cross-validation measures them."""
+    weights = fit_ranker([m for m in mined if m.answerable])
+    support_weights, support_bias = fit_support(mined, weights)
+    return weights, support_weights, support_bias
+
+
 def support_floor(mined: list, weights: np.ndarray, support_weights: np.ndarray, support_bias: float,
                   share: float = 0.01) -> float:
     """The support below which lie ``share`` of the answerable questions of ``mined``: a question whose
@@ -378,8 +386,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     started = time.time()
     mined = mine(data, work, s, config)
     trainset, held = split_articles(mined, s.holdout, article_order(data))
-    weights = fit_ranker([m for m in trainset if m.answerable])
-    support_weights, support_bias = fit_support(trainset, weights)
+    weights, support_weights, support_bias = fit_scoring(trainset)
     floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
     rows = training_pairs(trainset, s, random.Random(s.seed))
@@ -443,8 +450,7 @@ def cross_validate(mined: list, articles: list[str], folds: int) -> dict:
     for k in range(folds):
         held = set(articles[k::folds])
         train_part = [m for m in mined if m.article not in held]
-        weights = fit_ranker([m for m in train_part if m.answerable])
-        support_weights, support_bias = fit_support(train_part, weights)
+        weights, support_weights, support_bias = fit_scoring(train_part)
         ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in mined if m.article in held]
         hits += [r.labels[0] for r in ranked if r.answerable and r.labels]
         hits3 += [any(r.labels[:3]) for r in ranked if r.answerable and r.labels]
