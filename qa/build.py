@@ -236,7 +236,7 @@ def _clean_all(raws: list[RawDocument], stop: Callable[[], None] = lambda: None,
 
 def prepare_document(raw: RawDocument) -> Document:
     """Clean a loaded file into the canonical, citable document."""
-    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings)
+    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings, blocks=raw.blocks)
     # Line numbers only where a line of the file means something; other formats cite pages or paragraphs.
     cites = CITES.get(raw.format, "line")
     line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n")) if cites == "line" else ()
@@ -244,9 +244,10 @@ def prepare_document(raw: RawDocument) -> Document:
         source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
         sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
         publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
-        sentences=tuple(split_sentences(cleaned.text)), segments=cleaned.segments,
+        sentences=tuple(split_sentences(cleaned.text, blocks=cleaned.blocks)), segments=cleaned.segments,
         raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
         raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
+        blocks=cleaned.blocks, removals=cleaned.removals,
     )
 
 
@@ -280,7 +281,7 @@ def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: C
             try:
                 chunks = chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
                                         max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens,
-                                        fits_model=embedder.fits)
+                                        fits_model=embedder.fits, stop=stop)
             except CorpusError as e:
                 raise CorpusError(f"{doc.source}: {e}") from e
             prepared.append(_Prepared(doc, chunks, None, None))

@@ -1,4 +1,10 @@
-"""Sentence splitting and chunking: runs of whole sentences, within one section, sized in tiktoken tokens."""
+"""Sentence splitting and chunking: runs of whole sentences, within one section, sized in tiktoken tokens.
+
+No unit is unbounded: a "sentence" longer than ``MAX_UNIT_CHARS`` (a log, a word list, a page with no
+sentence end) is cut at line breaks, then clause punctuation, then spaces, so every later step costs
+time linear in the text. In a structured document (see ``qa.formats.Extracted.blocks``) a heading or a
+term is one unit, and a code block is one unit, split only between lines when it is long.
+"""
 from __future__ import annotations
 
 import re
@@ -8,10 +14,14 @@ from typing import Literal
 
 import tiktoken
 
+from .config import Config
 from .errors import CorpusError
 from .records import Chunk, Section, section_title
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+#: Longest unit (sentence, code piece) in characters; the default of ``Config.max_unit_chars``.
+MAX_UNIT_CHARS = Config.max_unit_chars
+_CLAUSE_ENDS = ("; ", ", ", ": ", ") ", " - ", " – ", " — ")
 
 
 @lru_cache(maxsize=2)
@@ -36,19 +46,59 @@ def _segmenter(name: Splitter) -> Callable[[str], Iterable[str]]:
     return pysbd.Segmenter(language="en", clean=False).segment
 
 
-def split_sentences(text: str, *, splitter: Splitter = SPLITTER) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` of ``text``, stripped of surrounding whitespace.
+def split_sentences(text: str, *, blocks: Iterable[tuple[int, int, str]] | None = None,
+                    splitter: Splitter = SPLITTER, max_chars: int = MAX_UNIT_CHARS) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``, stripped of surrounding whitespace, none over ``max_chars``.
 
-    Paragraphs (blocks separated by blank lines) never share a sentence.
+    Paragraphs (blocks separated by blank lines) never share a sentence. With ``blocks`` (a structured
+    document's ``(start, end, kind)``), headings, terms and code blocks are units of their own.
 
     >>> t = "It rained. Then it stopped.\\n\\nHeading"
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['It rained.', 'Then it stopped.', 'Heading']
+    >>> t = "Run:\\n\\nif x:\\n    y = 1. z = 2"
+    >>> [t[s:e] for s, e in split_sentences(t, blocks=[(0, 4, "text"), (6, 28, "code")])]
+    ['Run:', 'if x:\\n    y = 1. z = 2']
     """
     spans: list[tuple[int, int]] = []
-    for para in _PARAGRAPH.finditer(text):
-        spans.extend(_split_paragraph(text, para.start(), para.end(), _segmenter(splitter)))
-    return spans
+    if blocks:
+        for start, end, kind in blocks:
+            if kind in ("code", "heading", "term"):
+                spans.append((start, end))
+            else:
+                spans.extend(_split_paragraph(text, start, end, _segmenter(splitter)))
+    else:
+        for para in _PARAGRAPH.finditer(text):
+            spans.extend(_split_paragraph(text, para.start(), para.end(), _segmenter(splitter)))
+    return [piece for s, e in spans for piece in bounded(text, s, e, max_chars)]
+
+
+def bounded(text: str, start: int, end: int, max_chars: int = MAX_UNIT_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` as pieces of at most ``max_chars``, cut at line breaks, clause ends or spaces.
+
+    >>> t = "alpha, beta, gamma, delta"
+    >>> [t[s:e] for s, e in bounded(t, 0, len(t), 12)]
+    ['alpha, beta,', 'gamma,', 'delta']
+    """
+    pieces: list[tuple[int, int]] = []
+    while end - start > max_chars:
+        limit = start + max_chars
+        cut = text.rfind("\n", start + 1, limit)
+        if cut <= start:
+            cut = max(text.rfind(mark, start + 1, limit + len(mark) - 1) + 1 for mark in _CLAUSE_ENDS)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, limit)
+        if cut <= start:
+            cut = limit
+        pieces += _stripped(text, start, cut)
+        start = cut
+    return pieces + _stripped(text, start, end)
+
+
+def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    piece = text[start:end]
+    lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+    return [(start + lead, start + trail)] if trail > lead else []
 
 
 def _split_paragraph(text: str, start: int, end: int,
@@ -81,17 +131,21 @@ def chunk_document(
     overlap_tokens: int,
     fits_model: Callable[[str], bool] | None = None,
     first_id: int = 0,
+    stop: Callable[[], None] | None = None,
 ) -> list[Chunk]:
     """Pack sentences into chunks of at most ``max_tokens`` tokens that never cross a section boundary.
 
     Consecutive chunks of a section share up to ``overlap_tokens`` tokens of whole trailing sentences.
     A sentence longer than ``max_tokens`` is cut at token boundaries. ``fits_model`` (the embedding
-    model's own length check) splits any chunk that would otherwise be truncated by the model.
+    model's own length check) splits any chunk that would otherwise be truncated by the model. ``stop``
+    is called every few hundred units; it raises to cancel.
     """
     count = _token_counter()
     chunks: list[Chunk] = []
+    check = stop or (lambda: None)
     for lo, hi in _regions(len(text), sections):
-        units = _units(text, [s for s in sentences if lo <= s[0] < hi], max_tokens)
+        check()
+        units = _units(text, [s for s in sentences if lo <= s[0] < hi], max_tokens, check)
         for start, end in _pack(units, count, text, max_tokens, overlap_tokens):
             for s, e in _fit(text, start, end, fits_model):
                 section = section_title(sections, s)
@@ -134,27 +188,36 @@ def _regions(length: int, sections: tuple[Section, ...]) -> list[tuple[int, int]
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _units(text: str, sentences: list[tuple[int, int]], max_tokens: int) -> list[tuple[int, int, int]]:
-    """Sentences as ``(start, end, tokens)``; a sentence over ``max_tokens`` becomes several units."""
+def _units(text: str, sentences: list[tuple[int, int]], max_tokens: int,
+           check: Callable[[], None] = lambda: None) -> list[tuple[int, int, int]]:
+    """Sentences as ``(start, end, tokens)``; a sentence over ``max_tokens`` becomes several units.
+
+    Each sentence is first bounded in characters, so no encoding below is longer than ``MAX_UNIT_CHARS``.
+    """
     enc = encoding()
     units: list[tuple[int, int, int]] = []
-    for s, e in sentences:
-        for a, b in _cut(text, s, e, max_tokens):
+    for n, (s, e) in enumerate(sentences):
+        if n % 256 == 255:
+            check()
+        for a, b, tokens in (cut for s2, e2 in bounded(text, s, e) for cut in _cut(text, s2, e2, max_tokens)):
             piece = text[a:b]
             lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
             if trail > lead:
-                units.append((a + lead, a + trail, len(enc.encode(piece.strip(), disallowed_special=()))))
+                if lead or trail < len(piece):
+                    tokens = len(enc.encode(piece.strip(), disallowed_special=()))
+                units.append((a + lead, a + trail, tokens))
     return units
 
 
-def _cut(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:
-    """Cut ``text[start:end]`` at token boundaries into pieces of at most ``max_tokens`` tokens."""
+def _cut(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int, int]]:
+    """Cut ``text[start:end]`` at token boundaries into ``(start, end, tokens)`` pieces of at most
+    ``max_tokens`` tokens."""
     enc = encoding()
     pieces = []
     while start < end:
         tokens = enc.encode(text[start:end], disallowed_special=())
         if len(tokens) <= max_tokens:
-            pieces.append((start, end))
+            pieces.append((start, end, len(tokens)))
             break
         _, offsets = enc.decode_with_offsets(tokens)
         n = max_tokens
@@ -163,7 +226,7 @@ def _cut(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, in
                          len(enc.encode(text[start:start + offsets[n]], disallowed_special=())) > max_tokens):
             n -= 1
         cut = max(start + offsets[n], start + 1)
-        pieces.append((start, cut))
+        pieces.append((start, cut, len(enc.encode(text[start:cut], disallowed_special=()))))
         start = cut
     return pieces
 
@@ -173,13 +236,41 @@ def _pack(
 ) -> Iterator[tuple[int, int]]:
     i = 0
     while i < len(units):
-        j = i
-        while j + 1 < len(units) and count(text[units[i][0] : units[j + 1][1]]) <= max_tokens:
-            j += 1
+        j = _last_fitting(units, i, count, text, max_tokens)
         yield units[i][0], units[j][1]
         if j + 1 >= len(units):
             return
         i = _overlap_start(units, i, j, overlap)
+
+
+#: Units added one by one before the search for a chunk's end turns to doubling and bisection.
+_SCAN = 16
+
+
+def _last_fitting(units: list[tuple[int, int, int]], i: int, count: Callable[[str], int], text: str,
+                  max_tokens: int) -> int:
+    """The last unit of the chunk that starts at unit ``i``: as many whole units as fit in ``max_tokens``.
+
+    Prose fits a few sentences in a chunk and is scanned unit by unit; a run of tiny units (a list of
+    one-word lines) is searched by doubling and bisection, so each chunk costs a few encodings, not
+    one per unit.
+    """
+    start, j = units[i][0], i
+    while j + 1 < len(units) and count(text[start:units[j + 1][1]]) <= max_tokens:
+        j += 1
+        if j - i >= _SCAN:
+            break
+    else:
+        return j
+    step = 1
+    while j + step < len(units) and count(text[start:units[j + step][1]]) <= max_tokens:
+        j += step
+        step *= 2
+    hi = min(j + step, len(units))  # the first unit known not to fit (or the end)
+    while hi - j > 1:
+        mid = (j + hi) // 2
+        j, hi = (mid, hi) if count(text[start:units[mid][1]]) <= max_tokens else (j, mid)
+    return j
 
 
 def _overlap_start(units: list[tuple[int, int, int]], i: int, j: int, overlap: int) -> int:

@@ -5,7 +5,9 @@ The cleaned text is made only of substrings of the raw text, single joining spac
 ``Cleaned.segments``. What is removed (see ``qa.clean_rules`` and ``qa.clean_mirror``): site headers,
 blog chrome (related-post lists, the comment area, copyright footers), wiki-mirror link previews,
 references glued to sentences, spliced bibliographic lines, wiki markup and its category tail, control
-characters and surplus whitespace.
+characters and surplus whitespace. Those rules are for plain-text captures (``.txt``) only; every text they
+remove is recorded as a ``Removal`` (what, where, which rule). Structured formats (web pages, Markdown,
+Word, EPUB, PDF) are cleaned by ``qa.clean_blocks``: whitespace only, nothing removed.
 
 Sections: a heading is a paragraph of one short line with no closing punctuation (or a Markdown ``#``
 line). A section's span starts at its heading line and ends where the next section's heading starts
@@ -26,12 +28,12 @@ from typing import NamedTuple
 
 from . import clean_rules as rules
 from .clean_mirror import find_previews
-from .records import Cleaned, Section
+from .records import Cleaned, Removal, Section
 
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
 #: Bump when the cleaned text of some input changes: indexes built with another version are stale.
-CLEANER_VERSION = "2"
+CLEANER_VERSION = "3"
 
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)")
 _MD_HEADING_MARKS = re.compile(r"^\s*#+\s*|\s+#+\s*$")
@@ -68,6 +70,14 @@ class Mapped:
 
     def slice(self, start: int, end: int) -> Mapped:
         return Mapped(tuple(self._take([(start, end)])))
+
+    def removed(self, edits: Iterable[rules.Edit], rule: str) -> list[Removal]:
+        """What deleting each ``(start, end)`` range of the text removes from the raw text."""
+        return [Removal(self.slice(start, end).raw_start(), self.text[start:end], rule)
+                for start, end, new in edits if not new and end > start]
+
+    def raw_start(self) -> int:
+        return next((raw for raw, _ in self.pieces if raw >= 0), -1)
 
     def strip(self) -> Mapped:
         text = self.text
@@ -109,26 +119,45 @@ class _Block(NamedTuple):
 class _Para(NamedTuple):
     text: Mapped
     heading: bool
+    kind: str = "text"  # the block's kind (structured formats)
 
 
-def clean_text(raw: str, *, fmt: str = "txt", headings: Collection[int] | None = None) -> Cleaned:
-    """Clean one document's extracted text; ``fmt`` md means ``#`` headings.
+def clean_text(raw: str, *, fmt: str = "txt", headings: Collection[int] | None = None,
+               blocks: Iterable[tuple[int, int, str]] | None = None) -> Cleaned:
+    """Clean one document's extracted text: capture rules for ``txt``, whitespace only for other formats.
 
     ``headings`` are the raw offsets of paragraphs that the file itself marks as headings (Word styles,
     HTML ``<h1>``-``<h6>``): then those, and only those, are headings, and they are never dropped as chrome.
-    Without it (plain text, PDF), headings are found by their shape.
+    Without it (plain text, PDF), headings are found by their shape. ``blocks`` are the reader's
+    ``(start, end, kind)`` blocks of ``raw`` (HTML, Markdown): code keeps its lines.
 
     >>> c = clean_text("HOME\\n\\nIntro\\n\\nIt  rained.\\nThen it stopped.\\n\\nCopyright 2024, Some Site")
     >>> c.text
     'Intro\\n\\nIt rained. Then it stopped.'
     >>> c.sections
     (Section(title='Intro', start=0, end=34),)
+    >>> [(r.rule, r.text) for r in c.removals]
+    [('site header', 'HOME'), ('page chrome', 'Copyright 2024, Some Site')]
     """
-    blocks = _blocks(raw, fmt)
+    if fmt != "txt":
+        from .clean_blocks import clean_blocks
+
+        if blocks is None and fmt == "md":
+            from .formats.text import markdown_blocks
+
+            blocks = markdown_blocks(raw)
+        return clean_blocks(raw, blocks, headings, fmt=fmt)
+    removed: list[Removal] = []
+    return _clean_capture(raw, headings, removed)
+
+
+def _clean_capture(raw: str, headings: Collection[int] | None, removed: list[Removal]) -> Cleaned:
+    """The plain-text capture rules, recording every removal in ``removed``."""
+    blocks = _blocks(raw, "txt", removed)
     if headings is not None:
         marked = frozenset(headings)
         blocks = [block._replace(heading=block.lines[0][0] in marked) for block in blocks]
-    blocks = _drop_chrome(raw, blocks)
+    blocks = _drop_chrome(raw, blocks, removed)
     lines = [line for block in blocks for line in block.lines]
     inner = [len(block.lines) > 1 for block in blocks for _ in block.lines]
     previews = find_previews([raw[s:e] for s, e in lines], inner)
@@ -136,14 +165,18 @@ def clean_text(raw: str, *, fmt: str = "txt", headings: Collection[int] | None =
     # Only the text after a link's anchor consults the short words: a document without previews needs none.
     words = _short_words(raw[s:e] for i, (s, e) in enumerate(lines) if i not in previews) if anchors else frozenset()
     paras = [p for block in blocks
-             if (p := _paragraph(raw, block, anchors, words, by_shape=headings is None)) is not None]
-    return _assemble(_drop_trailing_headings(paras))
+             if (p := _paragraph(raw, block, anchors, words, removed, by_shape=headings is None)) is not None]
+    cleaned = _assemble(_drop_trailing_headings(paras, removed))
+    return Cleaned(cleaned.text, cleaned.sections, cleaned.segments,
+                   removals=tuple(sorted(removed, key=lambda r: r.start)))
 
 
-def _blocks(raw: str, fmt: str) -> list[_Block]:
+def _blocks(raw: str, fmt: str, removed: list[Removal] | None = None) -> list[_Block]:
     """Paragraph blocks: runs of non-blank lines, cut at the wiki category tail; md headings stand alone."""
     tail = rules.WIKI_TAIL.search(raw)
     limit = tail.start() if tail else len(raw)
+    if tail and removed is not None:
+        removed.append(Removal(tail.start(), raw[tail.start():].strip(), "wiki category tail"))
     blocks: list[_Block] = []
     current: list[tuple[int, int]] = []
     for start, end in _lines(raw[:limit]):
@@ -166,56 +199,82 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return list(zip(starts, ends, strict=True))
 
 
-def _drop_chrome(raw: str, blocks: list[_Block]) -> list[_Block]:
+def _drop_chrome(raw: str, blocks: list[_Block], removed: list[Removal]) -> list[_Block]:
     """Drop the site header, related-post lists, chrome blocks, and the comment area to the end."""
     texts = [" ".join(raw[s:e].strip() for s, e in block.lines) for block in blocks]
     first = 0
     while (first < len(blocks) and len(blocks[first].lines) == 1 and not blocks[first].heading
            and rules.is_site_header(texts[first])):
+        removed.append(_block_removal(raw, blocks[first], "site header"))
         first += 1
     kept: list[_Block] = []
     seen_prose = in_related = False
-    for block, text in zip(blocks[first:], texts[first:], strict=True):
+    for n, (block, text) in enumerate(zip(blocks[first:], texts[first:], strict=True)):
         if seen_prose and rules.opens_comment_area(text):
+            removed += [_block_removal(raw, b, "comment area") for b in blocks[first + n:]]
             break
         if block.heading:
             kept.append(block)
             in_related = False
             continue
         if rules.is_related_header(text) or (in_related and rules.is_title_like(text)):
+            removed.append(_block_removal(raw, block, "related-posts list"))
             in_related = True
             continue
         in_related = False
         if not rules.is_chrome(text):
             kept.append(block)
             seen_prose = seen_prose or rules.is_prose(text)
+        else:
+            removed.append(_block_removal(raw, block, "page chrome"))
     return kept
 
 
+def _block_removal(raw: str, block: _Block, rule: str) -> Removal:
+    start, end = block.lines[0][0], block.lines[-1][1]
+    return Removal(start, raw[start:end], rule)
+
+
 def _paragraph(
-    raw: str, block: _Block, anchors: dict[tuple[int, int], int], words: frozenset[str], *, by_shape: bool = True
+    raw: str, block: _Block, anchors: dict[tuple[int, int], int], words: frozenset[str], removed: list[Removal],
+    *, by_shape: bool = True,
 ) -> _Para | None:
     """One block's lines, cleaned and joined into a paragraph (None if nothing is left)."""
-    parts = [(_clean_line(raw, line, anchors.get(line), block.md_heading), line in anchors)
+    parts = [(_clean_line(raw, line, anchors.get(line), block.md_heading, removed), line in anchors)
              for line in block.lines]
     bib = [rules.is_bibliographic(raw[s:e]) for s, e in block.lines]
-    parts = [part for i, part in enumerate(parts) if not bib[i] and not _cited_title(parts, bib, i)]
-    text = _join([part for part in parts if part[0].text], words)
+    kept = []
+    for i, part in enumerate(parts):
+        if bib[i] or _cited_title(parts, bib, i):
+            removed.append(Removal(block.lines[i][0], part[0].text, "bibliographic line" if bib[i] else "cited title"))
+        else:
+            kept.append(part)
+    text = _join([part for part in kept if part[0].text], words)
     cut = rules.see_also_start(text.text)
-    text = text.slice(0, cut).strip() if cut is not None else text
+    if cut is not None:
+        removed += text.removed([(cut, len(text.text), "")], "see-also list")
+        text = text.slice(0, cut).strip()
     if not any(c.isalnum() for c in text.text):
+        if text.text.strip():
+            removed.append(Removal(text.raw_start(), text.text, "no words"))
         return None
     shaped = by_shape and len(block.lines) == 1 and rules.is_heading(text.text)
     return _Para(text, block.md_heading or block.heading or shaped)
 
 
-def _clean_line(raw: str, line: tuple[int, int], anchor: int | None, md_heading: bool) -> Mapped:
+def _clean_line(raw: str, line: tuple[int, int], anchor: int | None, md_heading: bool,
+                removed: list[Removal]) -> Mapped:
     start, end = line
     part = Mapped.copy(raw, start, start + anchor if anchor is not None else end)
+    if anchor is not None and raw[start + anchor:end].strip():
+        removed.append(Removal(start + anchor, raw[start + anchor:end].strip(), "link preview"))
     if md_heading:
         part = part.edit((m.start(), m.end(), "") for m in _MD_HEADING_MARKS.finditer(part.text))
-    part = part.edit(rules.markup_edits(part.text))
-    part = part.edit(rules.residue_edits(part.text))
+    for find, rule in ((rules.markup_edits, "wiki markup"), (rules.residue_edits, "glued citation")):
+        edits = find(part.text)
+        if edits:
+            removed += part.removed(edits, rule)
+            part = part.edit(edits)
     return part.edit(rules.whitespace_edits(part.text)).strip()
 
 
@@ -249,11 +308,12 @@ def _short_words(lines: Iterable[str]) -> frozenset[str]:
     return frozenset(word for line in lines for word in _MID_LINE_SHORT_WORD.findall(line))
 
 
-def _drop_trailing_headings(paras: list[_Para]) -> list[_Para]:
+def _drop_trailing_headings(paras: list[_Para], removed: list[Removal]) -> list[_Para]:
     """Headings with nothing under them at the end are empty sections (``See also``, ``Citations``)."""
     if not any(not p.heading for p in paras):
         return [p._replace(heading=False) for p in paras]
     while paras and paras[-1].heading:
+        removed.append(Removal(paras[-1].text.raw_start(), paras[-1].text.text, "empty trailing heading"))
         paras = paras[:-1]
     return paras
 
@@ -270,7 +330,9 @@ def _assemble(paras: list[_Para]) -> Cleaned:
         pieces.extend(para.text.pieces)
         length += len(para.text.text)
     text = "".join(t for _, t in pieces)
-    return Cleaned(text, _sections(paras, starts, length), _segments(pieces))
+    blocks = tuple((start, start + len(p.text.text), "heading" if p.heading and p.kind == "text" else p.kind)
+                   for start, p in zip(starts, paras, strict=True))
+    return Cleaned(text, _sections(paras, starts, length), _segments(pieces), blocks)
 
 
 def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Section, ...]:

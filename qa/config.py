@@ -100,6 +100,9 @@ class Config:
     conflict_margin: float = 3.0
     # Questions.
     max_question_chars: int = 2_000
+    # Longest sentence or code piece, in characters: a longer one is cut at line breaks or clause ends,
+    # so a log or a word list with no sentence end never becomes one unbounded unit.
+    max_unit_chars: int = 2_000
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -49,6 +49,7 @@ class RawDocument:
     url: str | None = None
     paragraph_starts: tuple[int, ...] = ()  # docx, epub, html: offset where each paragraph begins
     headings: tuple[int, ...] | None = None  # offsets of paragraphs the file marks as headings
+    blocks: tuple[tuple[int, int, str], ...] | None = None  # the reader's (start, end, kind) blocks (HTML, md)
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int) -> RawDocumen
         kind=meta.get("kind") or DEFAULT_KINDS.get(fmt, "document"),
         publisher=meta.get("publisher"), date=meta.get("date"), page_starts=found.page_starts,
         author=meta.get("author"), url=meta.get("url"), paragraph_starts=found.paragraph_starts,
-        headings=found.headings,
+        headings=found.headings, blocks=found.blocks,
     )
 
 

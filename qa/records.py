@@ -20,6 +20,25 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """Text the cleaner removed from a document: where it was in the raw text, what it was and why."""
+
+    start: int  # raw offset
+    text: str
+    rule: str  # e.g. "glued citation", "page chrome", "wiki markup"
+
+
+#: A block of cleaned text: ``(start, end, kind)``, kind one of qa.formats.BLOCK_KINDS.
+Block = tuple[int, int, str]
+
+
+def block_at(blocks: tuple[Block, ...], offset: int) -> Block | None:
+    """The block holding cleaned ``offset``, or None (plain text has no blocks)."""
+    i = bisect.bisect_right(blocks, (offset, float("inf"), "")) - 1
+    return blocks[i] if i >= 0 and blocks[i][0] <= offset < blocks[i][1] else None
+
+
+@dataclass(frozen=True)
 class Cleaned:
     """Cleaner output: the canonical text, its sections, and a map back to the raw text.
 
@@ -31,6 +50,8 @@ class Cleaned:
     text: str
     sections: tuple[Section, ...] = ()
     segments: tuple[tuple[int, int, int], ...] = ()
+    blocks: tuple[Block, ...] = ()  # structured formats only (see qa.formats.Extracted.blocks)
+    removals: tuple[Removal, ...] = ()
 
     def to_raw(self, offset: int) -> int:
         """Raw-text offset of cleaned ``offset`` (an inserted character maps to the next copied one)."""
@@ -78,6 +99,20 @@ class Document:
     author: str | None = None
     url: str | None = None  # the original's address (a web page's canonical URL), when known
     raw_paragraph_starts: tuple[int, ...] = ()  # docx, epub, html: raw offset where each paragraph begins
+    blocks: tuple[Block, ...] = ()  # what each block of the text is (structured formats); () for plain text
+    removals: tuple[Removal, ...] = ()  # what cleaning removed from the file's text, and why
+
+    def __post_init__(self) -> None:
+        # Read back from JSON, blocks and removals arrive as lists and dicts.
+        object.__setattr__(self, "blocks", tuple(tuple(b) for b in self.blocks))
+        object.__setattr__(self, "removals", tuple(r if isinstance(r, Removal) else Removal(**r)
+                                                   for r in self.removals))
+
+    def block_kind(self, start: int, end: int) -> str:
+        """What the text ``[start:end]`` is: "code", "table row", "list item", or "text" (also for plain text)."""
+        found = block_at(self.blocks, start)
+        kind = found[2] if found else "text"
+        return kind if kind in ("code", "table row", "list item") else "text"
 
     def section_at(self, offset: int) -> str | None:
         return section_title(self.sections, offset)
@@ -132,6 +167,7 @@ class Quote:
     url: str | None = None  # the original's address, to link the citation to; None when unknown
     date: str | None = None  # the document's date (ISO 8601), when known
     paragraph: int | None = None  # 1-based paragraph of the original (Word, EPUB, web pages)
+    block: str = "text"  # what the quoted block is: "text", "code", "table row" or "list item"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -82,7 +82,7 @@ def test_html_visible_text_with_block_structure(tmp_path: Path) -> None:
     for hidden in ("hidden", "alert", "color", "Site header", "Home", "Copyright", "The Page"):
         assert hidden not in doc.text
     assert doc.text.split("\n\n") == [
-        "Main heading", "First paragraph with bold text.", "Second section", "Div text", "one", "two", "a b"]
+        "Main heading", "First paragraph with bold text.", "Second section", "Div text", "one", "two", "a | b"]
 
 
 def test_html_fallback_keeps_article_header_and_pre_lines() -> None:

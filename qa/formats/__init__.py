@@ -14,7 +14,8 @@ from typing import Literal
 
 from qa.errors import Unreadable
 
-__all__ = ["CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "extract", "from_paragraphs"]
+__all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "extract", "from_blocks",
+           "from_paragraphs"]
 
 #: File suffix (lower case) -> format name.
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
@@ -24,6 +25,10 @@ SUPPORTED = tuple(FORMATS)
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "html": "paragraph", "pdf": "page", "docx": "paragraph", "epub": "paragraph",
 }
+#: What a block of a structured document is. A "term" is a definition term or an API signature: like a
+#: heading, it opens the section of the description under it.
+BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
+BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook"}
 
 
@@ -40,6 +45,9 @@ class Extracted:
     page_starts: tuple[int, ...] = ()  # PDFs: offset in ``text`` where each page begins
     paragraph_starts: tuple[int, ...] = ()  # offset where each paragraph of the original begins
     headings: tuple[int, ...] | None = None  # offsets of heading paragraphs; None: the cleaner finds them
+    # ``(start, end, kind)`` of each block, for readers that know the page's structure (HTML, Markdown);
+    # code blocks keep their line breaks, indentation and blank lines.
+    blocks: tuple[tuple[int, int, str], ...] | None = None
 
 
 def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], **meta: str | None) -> Extracted:
@@ -61,6 +69,40 @@ def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], **meta: str | None) 
         at += len(text) + 2
     return Extracted("\n\n".join(parts), paragraph_starts=tuple(starts), headings=tuple(headings),
                      **{k: clean_meta(v) for k, v in meta.items()})
+
+
+def from_blocks(blocks: Iterable[tuple[str, str]], **meta: str | None) -> Extracted:
+    """Join ``(text, kind)`` blocks with blank lines, recording each block's span and kind.
+
+    Code keeps its lines as they are (trailing spaces and the blank lines around it dropped); other
+    blocks become one line with single spaces.
+
+    >>> e = from_blocks([("Intro", "heading"), ("Run  it:", "text"), ("  x = 1\\n\\n  y = 2\\n", "code")])
+    >>> e.text
+    'Intro\\n\\nRun it:\\n\\n  x = 1\\n\\n  y = 2'
+    >>> e.blocks
+    ((0, 5, 'heading'), (7, 14, 'text'), (16, 32, 'code'))
+    """
+    parts, spans, at = [], [], 0
+    for text, kind in blocks:
+        text = _code_text(text) if kind == "code" else " ".join(text.split())
+        if not text.strip():
+            continue
+        spans.append((at, at + len(text), kind))
+        parts.append(text)
+        at += len(text) + 2
+    headings = tuple(s for s, _, kind in spans if kind in ("heading", "term"))
+    return Extracted("\n\n".join(parts), paragraph_starts=tuple(s for s, _, _ in spans), headings=headings,
+                     blocks=tuple(spans), **{k: clean_meta(v) for k, v in meta.items()})
+
+
+def _code_text(text: str) -> str:
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
 
 
 def clean_meta(value: object) -> str | None:

@@ -1,39 +1,54 @@
-"""Web pages: the main text through trafilatura, with the page's own metadata (title, author, date,
-canonical URL, site name). Pages where trafilatura finds no main text (short or unusual pages) fall back
-to all visible text through BeautifulSoup, which keeps the block structure and drops only markup-level
-chrome (scripts, navigation, headers, footers, forms)."""
+"""Web pages: the page's main element read into blocks, with the page's own metadata.
+
+The main element is the one the page marks (``<main>``, ``role="main"``, ``<article>``, Sphinx's
+``div.body``), else the whole body; inside it, navigation, sidebars, footers and permalink marks are
+dropped. The rest is read block by block (see :func:`html_blocks`): headings of every level, paragraphs,
+list items, table rows with their cells apart, code blocks with their lines, definition terms and API
+signatures (which open the section of their description), each block once. Metadata (title, author,
+site, date, canonical URL) comes from the page's markup only, never from its text: a date in example
+output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
+trafilatura's main text on real documentation pages.)
+"""
 from __future__ import annotations
 
-import logging
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Doctype, ProcessingInstruction
 
-from . import Extracted, Unreadable, from_paragraphs
+from . import Extracted, Unreadable, from_blocks
 from .text import decode_text
 
-log = logging.getLogger(__name__)
-
-# Elements whose text is page chrome or not text at all, and elements that end a paragraph.
+# Elements whose text is page chrome or not text at all.
 _DROP = ("script", "style", "noscript", "template", "head", "title", "nav", "footer", "aside", "form",
-         "header", "svg", "iframe")
-_BLOCKS = ("p", "div", "li", "ul", "ol", "dl", "dt", "dd", "br", "hr", "tr", "table", "section", "article",
-           "main", "blockquote", "pre", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6")
+         "header", "svg", "iframe", "button", "select", "dialog")
+# Chrome that generators mark by class, id or role rather than by element.
+_CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|sphinxsidebar\w*|related|navheader|"
+                     r"navfooter|footer|footer-text|footnotes-nav|breadcrumbs?|md-sidebar\w*|md-header\w*|"
+                     r"md-footer\w*|md-source-file|theme-doc-toc\w*|table-of-contents|pagination-nav\w*|"
+                     r"theme-edit-this-page|theme-doc-footer\w*|skip-link|toc|sidebar|navigation|nav|"
+                     r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn)$", re.IGNORECASE)
+_CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
+_PERMALINK = frozenset(("¶", "#", "§", "🔗", "", "link", "permalink"))
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_CELLS = ("td", "th")
-# NUL never survives decoding (it marks a file binary), so these are safe as markers.
-_BREAK, _NEWLINE, _HEAD = "\x00", "\x01", "\x02"
+# Elements that end a block; everything else is inline text.
+_BLOCKS = frozenset(("p", "div", "section", "article", "main", "ul", "ol", "dl", "dd", "li", "blockquote",
+                     "table", "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "br", "hr",
+                     "details", "summary", "center", "address", "fieldset", "legend", "body", "html"))
+_MAIN = ("main", "[role=main]", "article", "div.body", "div.document")
+_MAX_DEPTH = 1000  # marking blocks costs time quadratic in the nesting depth
 
 
 def read_html(data: bytes) -> Extracted:
-    html = _decode(data)
-    main = _main_text(html)
-    if main is not None:
-        return main
-    soup = parse(html)
-    title = " ".join(soup.title.get_text().split()) if soup.title else None
-    meta = _metadata(html)
-    return from_paragraphs(visible_blocks(soup), **{**meta, "title": title or meta.get("title")})
+    """A web page as blocks of its main element, and the metadata its markup declares."""
+    soup = parse(_decode(data))
+    meta = page_metadata(soup)
+    main = main_element(soup)
+    titled = _titled(main) or _titled(soup)
+    # The main element's headline names the page; a bare body's first h1 may be any heading.
+    h1 = next((text for text, _, tag in titled if tag == "h1"), None)
+    title = h1 if main.name != "body" else meta.get("title") or h1
+    return from_blocks([(text, kind) for text, kind, _ in titled], **{**meta, "title": title or meta.get("title")})
 
 
 def _decode(data: bytes) -> str:
@@ -46,65 +61,8 @@ def _decode(data: bytes) -> str:
         raise
 
 
-# The publication date the page declares in its markup (meta tags, <time>, JSON-LD), never a guess from
-# text: htmldate's extensive search takes a footer's "Copyright 2024" for a date of 2024-01-01.
-_DATES = {"extensive_search": False, "original_date": True}
-
-
-def _main_text(html: str) -> Extracted | None:
-    """trafilatura's main text as paragraphs (headings marked), or None when it finds none.
-
-    Precision mode and no fallback extractors: on a page it cannot read, trafilatura would otherwise
-    dump the whole page's text as one block, which the BeautifulSoup path does better.
-    """
-    import trafilatura
-
-    try:
-        found = trafilatura.bare_extraction(html, with_metadata=True, include_tables=True, include_comments=False,
-                                            fast=True, favor_precision=True, date_extraction_params=_DATES)
-    except Exception as e:  # trafilatura raises many types on odd markup; the fallback reads any page
-        log.debug("trafilatura failed (%s); using the visible text", e)
-        return None
-    if found is None or found.body is None or not (found.text or "").strip():
-        return None
-    return from_paragraphs(_body_paragraphs(found.body), title=found.title, author=found.author,
-                           publisher=found.sitename, date=found.date, url=found.url)
-
-
-def _body_paragraphs(body) -> list[tuple[str, bool]]:
-    """trafilatura's output tree as paragraphs: headings, paragraphs, one per list item and table row."""
-    for lb in body.iter("lb"):
-        lb.tail = "\n" + (lb.tail or "")
-    out: list[tuple[str, bool]] = []
-    for el in body:
-        if el.tag == "list":
-            out += [("".join(item.itertext()), False) for item in el.iter("item")]
-        elif el.tag == "table":
-            out += [(" ".join("".join(c.itertext()) for c in row.iter("cell")), False) for row in el.iter("row")]
-        else:
-            out.append(("".join(el.itertext()), el.tag == "head"))
-    return out
-
-
-def _metadata(html: str) -> dict[str, str | None]:
-    import trafilatura
-
-    try:
-        meta = trafilatura.extract_metadata(html, date_config=_DATES)
-    except Exception as e:
-        log.debug("no metadata from trafilatura (%s)", e)
-        meta = None
-    if meta is None:
-        return {}
-    return {"title": meta.title, "author": meta.author, "publisher": meta.sitename, "date": meta.date,
-            "url": meta.url}
-
-
-_MAX_DEPTH = 1000  # marking blocks costs time quadratic in the nesting depth
-
-
 def parse(markup: str | bytes) -> BeautifulSoup:
-    """Parse for :func:`visible_blocks`; markup nested deeper than it can afford is ``Unreadable``."""
+    """Parse a page; markup nested deeper than the block walk can afford is ``Unreadable``."""
     soup = BeautifulSoup(markup, "html.parser")
     deepest, stack = 0, [(soup, 0)]
     while stack:
@@ -116,25 +74,167 @@ def parse(markup: str | bytes) -> BeautifulSoup:
     return soup
 
 
-def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, bool]]:
-    """Visible text as ``(paragraph, is_heading)`` blocks; each heading is a block of its own."""
-    for tag in soup.find_all(_DROP):
-        # A <header> inside an article holds its headline, not site chrome.
-        if not tag.decomposed and not (tag.name == "header" and tag.find_parent(("article", "main"))):
+# ---------------------------------------------------------------- metadata
+
+_META = {
+    "title": ("og:title", "twitter:title", "dc.title"),
+    "author": ("author", "article:author", "dc.creator", "citation_author"),
+    "publisher": ("og:site_name", "application-name", "dc.publisher"),
+    "date": ("article:published_time", "datepublished", "date", "dc.date", "dc.date.issued", "dcterms.date",
+             "dcterms.created", "citation_publication_date", "pubdate", "publish-date", "og:published_time"),
+    "url": ("og:url",),
+}
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def page_metadata(soup: BeautifulSoup) -> dict[str, str | None]:
+    """Title, author, site, date and canonical URL as the page's markup declares them."""
+    named: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        if key and tag.get("content") and key not in named:
+            named[key] = str(tag["content"]).strip()
+    found = {field: next((named[k] for k in keys if named.get(k)), None) for field, keys in _META.items()}
+    canonical = soup.find("link", rel="canonical")
+    if canonical and canonical.get("href"):
+        found["url"] = str(canonical["href"]).strip()
+    if not found["title"] and soup.title:
+        found["title"] = _drop_permalinks(soup.title.get_text())
+    found["date"] = _iso_date(found["date"]) or _header_time(soup)
+    if found["url"] and not found["url"].startswith(("http://", "https://")):
+        found["url"] = None
+    return found
+
+
+def _iso_date(value: str | None) -> str | None:
+    match = _ISO_DATE.match(value or "")
+    return "-".join(match.groups()) if match else None
+
+
+def _header_time(soup: BeautifulSoup) -> str | None:
+    """A ``<time datetime>`` in the page's or the article's header (where a byline's date sits)."""
+    for header in soup.find_all("header"):
+        time = header.find("time", datetime=True)
+        if time is not None and (date := _iso_date(str(time["datetime"]))):
+            return date
+    return None
+
+
+# ---------------------------------------------------------------- main element and blocks
+
+def main_element(soup: BeautifulSoup) -> Tag:
+    """The element holding the page's own content (the largest candidate), with its chrome removed."""
+    _drop_chrome(soup)
+    for selector in _MAIN:
+        found = soup.select(selector)
+        if found:
+            return max(found, key=lambda tag: len(tag.get_text()))
+    return soup.body or soup
+
+
+def _drop_chrome(soup: BeautifulSoup) -> None:
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        if tag.name in _DROP and not (tag.name == "header" and tag.find_parent(("article", "main"))):
             tag.decompose()
-    for pre in soup.find_all("pre"):
-        for string in pre.find_all(string=True):
-            string.replace_with(NavigableString(string.replace("\n", _NEWLINE)))
-    for tag in soup.find_all(_HEADINGS):
-        tag.insert(0, _HEAD)
-    for tag in soup.find_all(_BLOCKS):
-        tag.insert_before(_BREAK)
-        tag.insert_after(_BREAK)
-    for tag in soup.find_all(_CELLS):
-        tag.insert_after(" ")
+        elif _is_chrome(tag):
+            tag.decompose()
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if str(tag.get("role") or "").lower() in _CHROME_ROLES:
+        return True
+    names = [*(tag.get("class") or ()), str(tag.get("id") or "")]
+    if not any(_CHROME.match(name) for name in names if name):
+        return False
+    # A permalink mark is an anchor whose text is a mark, never a link with words in it.
+    return tag.name != "a" or _drop_permalinks(tag.get_text()).lower() in _PERMALINK
+
+
+def _drop_permalinks(text: str) -> str:
+    return " ".join(text.replace("¶", " ").replace("\u200b", " ").split())
+
+
+def html_blocks(root: Tag) -> list[tuple[str, str]]:
+    """The ``(text, kind)`` blocks under ``root`` in reading order, each element read once."""
+    return [(text, kind) for text, kind, _ in _titled(root)]
+
+
+def _titled(root: Tag) -> list[tuple[str, str, str]]:
+    """Blocks as ``(text, kind, tag name)``; walks the tree without recursion (pages nest deeply)."""
+    out: list[tuple[str, str, str]] = []
+    inline: list[str] = []
+    pending_note: list[str] = []
+
+    def flush(kind: str, tag: str) -> None:
+        text = " ".join("".join(inline).split())
+        inline.clear()
+        if text:
+            if pending_note:
+                text = f"{pending_note.pop()}: {text}"
+            out.append((text, kind, tag))
+
+    stack: list[tuple[object, str, bool]] = [(root, "text", False)]
+    while stack:
+        node, kind, closing = stack.pop()
+        if closing:
+            flush(kind, getattr(node, "name", ""))
+            continue
+        if isinstance(node, NavigableString):
+            if not isinstance(node, (Comment, Doctype, ProcessingInstruction)):
+                inline.append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        leaf = _leaf(node)
+        if leaf is not None:
+            flush(kind, node.name)
+            text, leaf_kind = leaf
+            if leaf_kind == "note title":
+                pending_note.append(text.rstrip(":"))
+            elif text.strip():
+                if pending_note:  # a note that opens with code or a table: its title stands alone
+                    out.append((pending_note.pop(), "text", "p"))
+                out.append((text, leaf_kind, node.name))
+            continue
+        child_kind = "list item" if node.name == "li" else "text" if node.name in ("dd", "blockquote") else kind
+        if node.name in _BLOCKS:
+            flush(kind, node.name)
+            stack.append((node, child_kind, True))
+        stack += [(child, child_kind, False) for child in reversed(node.contents)]
+    flush("text", "")
+    return out
+
+
+def _leaf(tag: Tag) -> tuple[str, str] | None:
+    """A block read whole (heading, code, term, table row), or None for an element to walk into."""
+    if tag.name in _HEADINGS:
+        return _drop_permalinks(tag.get_text()), "heading"
+    if tag.name == "pre":
+        return tag.get_text(), "code"
+    if tag.name == "dt" and not _in_field_list(tag):
+        return " ".join(_drop_permalinks(tag.get_text()).split()), "term"
+    if tag.name == "tr":
+        cells = [" ".join(cell.get_text(" ").split()) for cell in tag.find_all(("td", "th"), recursive=False)]
+        return " | ".join(cell for cell in cells if cell), "table row"
+    if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
+        return " ".join(tag.get_text().split()), "note title"
+    return None
+
+
+def _in_field_list(dt: Tag) -> bool:
+    """Sphinx's "Parameters:" / "Returns:" fields: labels inside a description, not terms of their own."""
+    parent = dt.parent
+    return parent is not None and "field-list" in (parent.get("class") or ())
+
+
+def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, bool]]:
+    """Visible text as ``(paragraph, is_heading)`` blocks, code lines kept (for EPUB chapters)."""
+    _drop_chrome(soup)
     blocks = []
-    for part in soup.get_text().split(_BREAK):
-        text = "\n".join(line for line in (" ".join(x.split()) for x in part.split(_NEWLINE)) if line)
-        if text.replace(_HEAD, "").strip():
-            blocks.append((text.replace(_HEAD, "").strip(), _HEAD in text))
+    for text, kind in html_blocks(soup):
+        if kind == "code":
+            text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+        blocks.append((text, kind == "heading"))
     return blocks
