@@ -136,10 +136,17 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
-        if tag.name in _DROP and not (tag.name == "header" and tag.find_parent(("article", "main"))):
+        if tag.name in _DROP and not _content_despite_name(tag):
             tag.decompose()
         elif _is_chrome(tag):
             tag.decompose()
+
+
+def _content_despite_name(tag: Tag) -> bool:
+    """An article's own ``<header>`` (its headline), or an ``<aside>`` of footnotes (Sphinx 7)."""
+    if tag.name == "header":
+        return tag.find_parent(("article", "main")) is not None
+    return tag.name == "aside" and any("footnote" in name for name in tag.get("class") or ())
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -182,21 +189,21 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
             flush(kind, getattr(node, "name", ""))
             continue
         if isinstance(node, NavigableString):
-            if not isinstance(node, (Comment, Doctype, ProcessingInstruction)):
+            if _is_text(node):
                 inline.append(str(node))
             continue
         if not isinstance(node, Tag):
             continue
-        leaf = _leaf(node)
-        if leaf is not None:
+        leaves = _leaf(node)
+        if leaves is not None:
             flush(kind, node.name)
-            text, leaf_kind = leaf
-            if leaf_kind == "note title":
-                pending_note.append(text.rstrip(":"))
-            elif text.strip():
-                if pending_note:  # a note that opens with code or a table: its title stands alone
-                    out.append((pending_note.pop(), "text", "p"))
-                out.append((text, leaf_kind, node.name))
+            for text, leaf_kind in leaves:
+                if leaf_kind == "note title":
+                    pending_note.append(text.rstrip(":"))
+                elif text.strip():
+                    if pending_note:  # a note that opens with code or a table: its title stands alone
+                        out.append((pending_note.pop(), "text", "p"))
+                    out.append((text, leaf_kind, node.name))
             continue
         child_kind = "list item" if node.name == "li" else "text" if node.name in ("dd", "blockquote") else kind
         if node.name in _BLOCKS:
@@ -207,20 +214,34 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
     return out
 
 
-def _leaf(tag: Tag) -> tuple[str, str] | None:
-    """A block read whole (heading, code, term, table row), or None for an element to walk into."""
+def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
+    """Blocks read whole (heading, code, term, table row), or None for an element to walk into."""
     if tag.name in _HEADINGS:
-        return _drop_permalinks(tag.get_text()), "heading"
+        return [(_drop_permalinks(tag.get_text()), "heading")]
     if tag.name == "pre":
-        return tag.get_text(), "code"
+        return [(tag.get_text(), "code")]
     if tag.name == "dt" and not _in_field_list(tag):
-        return " ".join(_drop_permalinks(tag.get_text()).split()), "term"
+        return [(" ".join(_drop_permalinks(tag.get_text()).split()), "term")]
     if tag.name == "tr":
-        cells = [" ".join(cell.get_text(" ").split()) for cell in tag.find_all(("td", "th"), recursive=False)]
-        return " | ".join(cell for cell in cells if cell), "table row"
+        return _row(tag)
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
-        return " ".join(tag.get_text().split()), "note title"
+        return [(" ".join(tag.get_text().split()), "note title")]
     return None
+
+
+def _row(tr: Tag) -> list[tuple[str, str]]:
+    """A table row, its cells apart; code inside a cell follows the row as a code block of its own."""
+    cells, code = [], []
+    for cell in tr.find_all(("td", "th"), recursive=False):
+        parts = [" " if isinstance(node, Tag) else str(node) for node in cell.descendants
+                 if (isinstance(node, Tag) and node.name in _BLOCKS) or _is_text(node) and not node.find_parent("pre")]
+        cells.append(" ".join("".join(parts).split()))
+        code += [(pre.get_text(), "code") for pre in cell.find_all("pre")]
+    return [(" | ".join(cell for cell in cells if cell), "table row"), *code]
+
+
+def _is_text(node: object) -> bool:
+    return isinstance(node, NavigableString) and not isinstance(node, (Comment, Doctype, ProcessingInstruction))
 
 
 def _in_field_list(dt: Tag) -> bool:
