@@ -96,14 +96,16 @@ def _including(quotes: list[Quote], required: tuple[Quote, ...], k: int) -> list
 
 def _quote(idx: Index, span: Span) -> Quote:
     doc = idx.documents[span.source]
-    c_start, c_end = _context(doc, span.start, span.end)
+    end, code_start = doc.with_code(span.start, span.end)
+    c_start, c_end = _context(doc, span.start, end)
     where = doc.location(span.start)
     return Quote(
-        text=doc.text[span.start:span.end], source=doc.source, title=doc.title,
-        section=doc.section_at(span.start), kind=doc.kind, start=span.start, end=span.end,
+        text=doc.text[span.start:end], source=doc.source, title=doc.title,
+        section=doc.section_at(span.start), kind=doc.kind, start=span.start, end=end,
         score=round(float(span.score), 4), context=doc.text[c_start:c_end], context_start=c_start,
         doc_sha256=doc.sha256, line=where["line"], page=where["page"], url=doc.url, date=doc.date,
-        paragraph=where["paragraph"],
+        paragraph=where["paragraph"], block="code" if code_start is not None else doc.block_kind(span.start, end),
+        code_start=code_start,
     )
 
 

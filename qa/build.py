@@ -58,6 +58,7 @@ class BuildReport:
     seconds: float
     written: bool = True
     notes: tuple[str, ...] = field(default=())
+    removals: tuple[tuple[str, int], ...] = field(default=())  # (source, passages the cleaner removed)
 
     def summary(self) -> str:
         lines = [
@@ -69,6 +70,10 @@ class BuildReport:
         lines += [f"  removed {printable(s)}" for s in self.removed]
         lines.append(f"Skipped files: {len(self.skipped)}")
         lines += [f"  {printable(s.source)}: {printable(s.reason)}" for s in self.skipped]
+        if self.removals:
+            lines.append(f"Removed by cleaning: {sum(n for _, n in self.removals)} passages from "
+                         f"{len(self.removals)} plain-text captures (see `python -m qa doc SOURCE --removals`)")
+            lines += [f"  {printable(s)}: {n}" for s, n in self.removals]
         lines += [printable(n) for n in self.notes]
         lines.append(f"Time: {self.seconds:.2f} s")
         return "\n".join(lines)
@@ -144,7 +149,8 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
-                       tuple(skipped), time.perf_counter() - started, notes=tuple(notes))
+                       tuple(skipped), time.perf_counter() - started, notes=tuple(notes),
+                       removals=tuple((d.source, len(d.removals)) for d in documents if d.removals))
 
 
 def store_target(config: Config) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from typing import Any
 from .config import Config
 from .embed import BACKENDS
 from .errors import BuildCancelled, QAError
+from .export import fenced, quote_parts
 from .terminal import printable
 
 
@@ -47,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output left (`qa doc ... | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 class _SafeFormatter(logging.Formatter):
@@ -78,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("source", metavar="SOURCE", help="path relative to the corpus folder, as `docs` lists it")
     o.add_argument("--index")
     o.add_argument("--json", action="store_true")
+    o.add_argument("--removals", action="store_true", help="list what cleaning removed from the file, and why")
     o.set_defaults(run=_doc)
 
     a = sub.add_parser("ask", help="answer a question with quotes")
@@ -197,10 +204,23 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
             "date": doc.date, "author": doc.author, "url": doc.url, "format": doc.format, "sha256": doc.sha256,
             "text": doc.text,
             "sections": [{"title": s.title, "start": s.start, "end": s.end} for s in doc.sections],
+            "blocks": [{"start": s, "end": e, "kind": kind} for s, e, kind in doc.blocks],
+            "removals": [{"raw_offset": r.start, "rule": r.rule, "text": r.text} for r in doc.removals],
         })
+    elif args.removals:
+        print(removals_text(doc))
     else:
         print(printable(doc.text, multiline=True))
     return 0
+
+
+def removals_text(doc: Any) -> str:
+    """What cleaning removed from a document, one removal a line: where (raw offset), the rule, the text."""
+    if not doc.removals:
+        return f"Nothing was removed from {printable(doc.source)}."
+    lines = [f"{len(doc.removals)} removals from {printable(doc.source)} (offset in the file's text, rule, text):"]
+    lines += [f"  @{r.start}  {printable(r.rule)}: “{printable(_short(' '.join(r.text.split())))}”" for r in doc.removals]
+    return "\n".join(lines)
 
 
 def _ask(args: argparse.Namespace, config: Config) -> int:
@@ -237,8 +257,10 @@ def render_text(answer: dict[str, Any]) -> str:
     if answer["conflict"]:
         lines += [f"Conflict — {printable(answer['conflict_note'])}", ""]
     for n, q in enumerate(answer["quotes"], 1):
-        text = textwrap.fill(f"“{q['text']}”", width=100, initial_indent="> ", subsequent_indent="> ")
-        lines += [printable(text, multiline=True)]
+        prose, code = quote_parts(q)
+        text = textwrap.fill(f"“{prose}”", width=100, initial_indent="> ", subsequent_indent="> ") if prose else ""
+        lines += [printable(text, multiline=True)] if prose else []
+        lines += [printable(f"> {line}".rstrip(), multiline=True) for line in fenced(code)] if code else []
         lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
                             f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
                             f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]

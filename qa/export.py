@@ -1,6 +1,7 @@
 """Plain-text forms of answers: a quote with its citation (the "copy" action) and a conversation as Markdown."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,9 +21,28 @@ def citation_text(q: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def quote_parts(q: Mapping[str, Any]) -> tuple[str, str]:
+    """A quote as ``(text, code)``: the code block it holds (or introduces with "...:") kept apart."""
+    text, code_start = str(q["text"]), q.get("code_start")
+    if code_start is None:
+        return text, ""
+    cut = max(0, min(int(code_start) - int(q["start"]), len(text)))
+    return text[:cut].rstrip(), text[cut:]
+
+
+def fenced(code: str) -> list[str]:
+    """``code`` as a fenced Markdown block, the fence longer than any run of backticks inside it."""
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", code))])
+    return [fence, *code.splitlines(), fence]
+
+
 def quote_with_citation(q: Mapping[str, Any]) -> str:
-    """What "copy" puts on the clipboard: the quote in quotation marks, then its citation."""
-    return f"“{q['text']}”\n— {citation_text(q)}"
+    """What "copy" puts on the clipboard: the quote in quotation marks (code as a fenced block), then its citation."""
+    text, code = quote_parts(q)
+    if not code:
+        return f"“{text}”\n— {citation_text(q)}"
+    lead = [f"“{text}”", ""] if text else []
+    return "\n".join([*lead, *fenced(code), f"— {citation_text(q)}"])
 
 
 def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, title: str = "Ask the documents") -> str:
@@ -46,7 +66,9 @@ def _answer_markdown(answer: Mapping[str, Any]) -> list[str]:
         return lines
     lines = [f"**Sources disagree.** {answer['conflict_note']}", ""] if answer["conflict"] else []
     for n, q in enumerate(answer["quotes"], 1):
-        lines += ["> " + line for line in q["text"].splitlines() or [""]]
+        text, code = quote_parts(q)
+        body = (text.splitlines() if text else []) + ([""] if text and code else []) + (fenced(code) if code else [])
+        lines += [f"> {line}".rstrip() for line in body or [""]]
         lines += ["", f"[{n}] {citation_text(q)}", ""]
     return lines
 

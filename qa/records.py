@@ -114,6 +114,18 @@ class Document:
         kind = found[2] if found else "text"
         return kind if kind in ("code", "table row", "list item") else "text"
 
+    def with_code(self, start: int, end: int) -> tuple[int, int | None]:
+        """The end of a quote ``[start:end]`` and where its code starts: a quote inside a code block is
+        code; one ending in ":" right before a code block takes that block in ("On Windows, run:")."""
+        here = block_at(self.blocks, start)
+        if here is not None and here[2] == "code":
+            return end, start
+        after = block_at(self.blocks, end + 2)
+        if (self.text[start:end].endswith(":") and after is not None and after[2] == "code"
+                and after[0] == end + 2 and self.text[end:after[0]] == "\n\n"):
+            return after[1], after[0]
+        return end, None
+
     def section_at(self, offset: int) -> str | None:
         return section_title(self.sections, offset)
 
@@ -168,6 +180,14 @@ class Quote:
     date: str | None = None  # the document's date (ISO 8601), when known
     paragraph: int | None = None  # 1-based paragraph of the original (Word, EPUB, web pages)
     block: str = "text"  # what the quoted block is: "text", "code", "table row" or "list item"
+    code_start: int | None = None  # where code begins in the quote (a document offset); None: no code
+
+    def code(self) -> tuple[str, str]:
+        """The quote as ``(text before its code, code)``; the code is "" for a quote without code."""
+        if self.code_start is None:
+            return self.text, ""
+        cut = self.code_start - self.start
+        return self.text[:cut].rstrip(), self.text[cut:]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

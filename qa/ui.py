@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from .conflicts import dates, facts, question_kind
-from .export import conversation_markdown, quote_with_citation
+from .export import conversation_markdown, quote_parts, quote_with_citation
 from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
     TARGET_ID,
     corpus_blurb,
@@ -84,7 +84,10 @@ def citation(q: Mapping[str, Any], n: int, ref: str) -> str:
 def quote_html(q: Mapping[str, Any], n: int, ref: str, *, marks: Sequence[str] = ()) -> str:
     """A quote as a block quote with its citation and a "copy" button; ``marks`` are values to mark inside it."""
     copy = esc(quote_with_citation(q))
-    return (f'<figure class="qa-quote"><blockquote>{_marked(q["text"], marks)}</blockquote>'
+    text, code = quote_parts(q)
+    body = _marked(text, marks) + (f'<pre class="qa-code"><code>{esc(code)}</code></pre>' if code else "")
+    return (f'<figure class="qa-quote"><blockquote class="qa-block-{esc(q.get("block") or "text").replace(" ", "-")}">'
+            f'{body}</blockquote>'
             f'<figcaption>{citation(q, n, ref)} <button type="button" class="qa-copy" data-copy="{copy}" '
             f'aria-label="Copy quote {n} with its citation">Copy</button></figcaption></figure>')
 

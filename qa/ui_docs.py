@@ -29,8 +29,11 @@ def document_html(doc: Any, *, start: int | None = None, end: int | None = None)
             + (f" · {esc(doc.date)}" if getattr(doc, "date", None) else "") + "</p></div>")
     spans = [(s, e, '<strong class="qa-heading">', "</strong>") for s, e in heading_spans(doc)
              if start is None or end is None or e <= start or s >= end]
+    spans += [(s, e, '<span class="qa-code">', "</span>") for s, e in _outside(code_spans(doc), start, end)]
     if start is not None and end is not None:
-        spans.append((start, end, f'<mark id="{TARGET_ID}" tabindex="-1">', "</mark>"))
+        code = any(s < end and start < e for s, e in code_spans(doc))
+        spans.append((start, end, f'<mark id="{TARGET_ID}" tabindex="-1"{" class=qa-code" if code else ""}>',
+                      "</mark>"))
     return (f'<div class="qa-doc">{head}<div class="qa-doc-text" tabindex="0" aria-label="Text of {esc(doc.title)}">'
             f"{_wrapped(doc.text, spans)}</div></div>")
 
@@ -41,6 +44,21 @@ def panel_html(doc: Any, *, start: int | None = None, end: int | None = None, no
     return (f'<div class="qa-panel-body" role="region" aria-label="Source: {esc(doc.title)}">'
             '<p class="qa-panel-bar"><a class="qa-close" href="#">Close source</a></p>'
             f"{notice}{document_html(doc, start=start, end=end)}</div>")
+
+
+def code_spans(doc: Any) -> list[tuple[int, int]]:
+    """Where ``doc``'s code blocks are in its text (documents read from web pages and Markdown)."""
+    return [(s, e) for s, e, kind in getattr(doc, "blocks", ()) if kind == "code"]
+
+
+def _outside(spans: list[tuple[int, int]], start: int | None, end: int | None) -> list[tuple[int, int]]:
+    """``spans`` less the range ``[start, end)``, so that they never overlap the marked quote."""
+    if start is None or end is None:
+        return spans
+    out = []
+    for s, e in spans:
+        out += [(a, b) for a, b in ((s, min(e, start)), (max(s, end), e)) if b > a]
+    return out
 
 
 def heading_spans(doc: Any) -> list[tuple[int, int]]:
@@ -71,7 +89,16 @@ def document_rows(documents: Mapping[str, Any], manifest: Mapping[str, Any]) -> 
     """Rows of the documents table: title, kind, chunks, when indexed, source."""
     meta = manifest.get("documents", {})
     return [[d.title, d.kind, meta.get(s, {}).get("chunks"), _when(meta.get(s, {}).get("indexed_at")), s]
-            for s, d in sorted(documents.items(), key=lambda item: item[1].title.lower())]
+            for s, d in sorted(documents.items(), key=lambda item: natural_key(item[1].title))]
+
+
+def natural_key(title: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts "2. Setup" before "10. Tuning": runs of digits compare as numbers.
+
+    >>> sorted(["10. b", "2. a", "1. c"], key=natural_key)
+    ['1. c', '2. a', '10. b']
+    """
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", title.lower()) if part)
 
 
 def _when(stamp: str | None) -> str:
@@ -81,7 +108,7 @@ def _when(stamp: str | None) -> str:
 
 def source_choices(documents: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, source) pairs for pickers, by title."""
-    return sorted(((f"{d.title} ({s})", s) for s, d in documents.items()), key=lambda c: c[0].lower())
+    return sorted(((f"{d.title} ({s})", s) for s, d in documents.items()), key=lambda c: natural_key(c[0]))
 
 
 # ---------------------------------------------------------------- landing view
@@ -108,25 +135,55 @@ def corpus_blurb(documents: Iterable[Any]) -> str:
 
 # A name whose head is an event noun: "Battle of Lake Khasan", "Kanchazu Island incident".
 _EVENT = re.compile(r"\b(battles?|incidents?|pacts?|treaty|treaties|wars?|conflicts?|crisis|sieges?|campaigns?|"
-                    r"revolutions?|agreements?|expeditions?|operations?|offensives?)(\s+of\s+.+)?$", re.I)
+                    r"revolutions?|agreements?|expeditions?|offensives?)(\s+of\s+.+)?$", re.I)
+# An API signature heading: "csv.reader(csvfile, dialect='excel')", "class csv.DictReader(f, ...)".
+_SIGNATURE = re.compile(r"^(class\s+|exception\s+)?([A-Za-z_][\w.]*)\s*\(")
+_HOW_TO = re.compile(r"^how (?:to|do i|can i)\s+(.+?)\??$", re.I)
 _GENERIC_OPENERS = frozenset({"major", "minor", "other", "early", "late", "first", "second", "final"})
 
 
 def example_questions(documents: Iterable[Any], *, limit: int = 4) -> list[str]:
-    """Example questions about the named events in titles and headings, taking documents in turn.
+    """Example questions from titles and headings, taking documents in turn: headings that are questions
+    (an FAQ's), "How to ..." headings, API signatures ("What does csv.reader() do?") and named events.
 
     Returns up to ``3 * limit`` candidates; the app keeps the first ``limit`` that the documents answer.
     """
     per_doc = []
     for d in documents:
-        names = [short_title(d.title)] + [short_title(s.title.split("›")[-1]) for s in d.sections]
-        per_doc.append([_question_about(n) for n in dict.fromkeys(names) if _names_an_event(n)])
+        names = [short_title(d.title)] + [s.title.split("›")[-1].strip() for s in d.sections]
+        per_doc.append([q for n in dict.fromkeys(names) if (q := question_from_heading(n))])
     out: dict[str, str] = {}
     for row in range(max((len(a) for a in per_doc), default=0)):
         for asks in per_doc:
             if row < len(asks):
                 out.setdefault(re.sub(r"\W+", "", asks[row].lower()), asks[row])
     return list(out.values())[: limit * 3]
+
+
+def question_from_heading(heading: str) -> str | None:
+    """A question a reader would ask that ``heading`` answers, or None when it names nothing to ask about.
+
+    >>> question_from_heading("Why are default values shared between objects?")
+    'Why are default values shared between objects?'
+    >>> question_from_heading("csv.reader(csvfile, dialect='excel', **fmtparams)")
+    'What does csv.reader() do?'
+    >>> question_from_heading("How to install packages"), question_from_heading("Boolean Operations")
+    ('How do I install packages?', None)
+    """
+    words = heading.split()
+    if not words or len(words) > 16:
+        return None
+    if heading.endswith("?") and words[0][:1].isupper():
+        return heading
+    how = _HOW_TO.match(heading)
+    if how:
+        return f"How do I {how.group(1)}?"
+    signature = _SIGNATURE.match(heading)
+    if signature:
+        kind, name = signature.groups()
+        return f"What is the {name} {kind.strip()}?" if kind else f"What does {name}() do?"
+    name = short_title(heading)
+    return _question_about(name) if _names_an_event(name) else None
 
 
 def _names_an_event(name: str) -> bool:

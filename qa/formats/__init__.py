@@ -113,7 +113,13 @@ def clean_meta(value: object) -> str | None:
 
 def extract(fmt: str, data: bytes) -> Extracted:
     """Run the reader for ``fmt`` on a file's bytes; raises ``Unreadable`` with the reason."""
-    found = _readers()[fmt](data)
+    try:
+        found = _readers()[fmt](data)
+    except (Unreadable, MemoryError):
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError, AssertionError, RecursionError) as e:
+        # A reader library tripping on odd input: say which reader and why, never a bare traceback.
+        raise Unreadable(f"the {fmt} reader failed ({type(e).__name__}: {e})") from e
     return replace(found, title=clean_meta(found.title))
 
 

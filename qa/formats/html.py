@@ -201,8 +201,8 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
                 if leaf_kind == "note title":
                     pending_note.append(text.rstrip(":"))
                 elif text.strip():
-                    if pending_note:  # a note that opens with code or a table: its title stands alone
-                        out.append((pending_note.pop(), "text", "p"))
+                    if pending_note:  # a note that opens with code, a table or a term: its title heads it
+                        out.append((pending_note.pop(), "heading", "p"))
                     out.append((text, leaf_kind, node.name))
             continue
         child_kind = "list item" if node.name == "li" else "text" if node.name in ("dd", "blockquote") else kind
