@@ -61,7 +61,10 @@ class Worker:
 
     def __init__(self, limits: Limits | None = None):
         self.limits = limits or Limits()
-        self.peak_rss = 0  # bytes: the largest resident size any of this worker's processes reached
+        # Bytes: the largest resident size seen in this worker's processes, read from /proc while a file is
+        # read (the kernel's figure for a reaped child also counts its parent's size when it was started).
+        self.peak_rss = 0
+        self._last_rss = 0
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
@@ -105,8 +108,9 @@ class Worker:
 
     def _answer(self, proc: subprocess.Popen[bytes]) -> Extracted:
         deadline = time.monotonic() + 2 * self.limits.seconds + 5  # the wall clock backs up the CPU limit
+        self._last_rss = 0
         try:
-            reply = json.loads(_receive(proc.stdout, deadline))
+            reply = json.loads(_receive(proc.stdout, deadline, lambda: self._watch(proc.pid)))
         except TimeoutError:
             self._stop(proc)
             raise Unreadable(self.limits.too_slow()) from None
@@ -117,15 +121,20 @@ class Worker:
             raise Unreadable(self.limits.too_big())
         if "unreadable" in reply:
             raise Unreadable(reply["unreadable"])
-        self.peak_rss = max(self.peak_rss, _vm_hwm(proc.pid))
+        self._watch(proc.pid)
         found = reply["ok"]
         return Extracted(**{k: tuple(v) if k in _TUPLES and v is not None else v for k, v in found.items()})
 
+    def _watch(self, pid: int) -> None:
+        rss = _vm_hwm(pid)
+        self._last_rss = max(self._last_rss, rss)
+        self.peak_rss = max(self.peak_rss, rss)
+
     def _death(self, proc: subprocess.Popen[bytes]) -> str:
-        status, rss = self._reap(proc)
+        status = self._reap(proc)
         if status == -signal.SIGXCPU:
             return self.limits.too_slow()
-        if status < 0 and rss > self.limits.memory_bytes // 2:
+        if status < 0 and self._last_rss > self.limits.memory_bytes // 2:
             return f"{self.limits.too_big()}; the reader stopped with {signal.Signals(-status).name}"
         name = signal.Signals(-status).name if status < 0 else f"exit status {status}"
         return f"the reader crashed on this file ({name}); it may be damaged"
@@ -135,23 +144,17 @@ class Worker:
             proc.kill()
         self._reap(proc)
 
-    def _reap(self, proc: subprocess.Popen[bytes]) -> tuple[int, int]:
-        """Wait for the process; its exit status (negative: the signal) and peak resident bytes."""
+    def _reap(self, proc: subprocess.Popen[bytes]) -> int:
+        """Wait for the process; its exit status (negative: the signal that ended it)."""
         for stream in (proc.stdin, proc.stdout):
             try:
                 stream and stream.close()  # type: ignore[func-returns-value]
             except OSError:
                 pass
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            rss = usage.ru_maxrss * 1024
-        except ChildProcessError:  # reaped already
-            rss = 0
-        self.peak_rss = max(self.peak_rss, rss)
+        proc.wait()
         if self._proc is proc:
             self._proc = None
-        return proc.returncode or 0, rss
+        return proc.returncode or 0
 
 
 _SHARED: dict[Limits, Worker] = {}
@@ -187,23 +190,32 @@ def _send(stream: Any, *parts: bytes) -> None:
     stream.flush()
 
 
-def _receive(stream: Any, deadline: float | None = None) -> bytes:
-    (size,) = _HEADER.unpack(_read_exact(stream, _HEADER.size, deadline))
-    return _read_exact(stream, size, deadline)
+def _receive(stream: Any, deadline: float | None = None, tick: Any = None) -> bytes:
+    (size,) = _HEADER.unpack(_read_exact(stream, _HEADER.size, deadline, tick))
+    return _read_exact(stream, size, deadline, tick)
 
 
-def _read_exact(stream: Any, size: int, deadline: float | None) -> bytes:
+def _read_exact(stream: Any, size: int, deadline: float | None, tick: Any = None) -> bytes:
+    """``size`` bytes from ``stream``; TimeoutError past ``deadline``, ``tick()`` every 0.1 s of waiting."""
     fd, chunks, left = stream.fileno(), [], size
     while left:
-        wait = None if deadline is None else deadline - time.monotonic()
-        if wait is not None and (wait <= 0 or not select.select([fd], [], [], wait)[0]):
-            raise TimeoutError
+        while deadline is not None and not _ready(fd, deadline):
+            if tick:
+                tick()
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             raise EOFError
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def _ready(fd: int, deadline: float) -> bool:
+    """Whether ``fd`` has data within 0.1 s; TimeoutError once ``deadline`` has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return bool(select.select([fd], [], [], min(0.1, left))[0])
 
 
 # ---------------------------------------------------------------- the worker's side

@@ -160,3 +160,29 @@ def epub_empty_title() -> bytes:
 def html_wide_table(cells: int) -> bytes:
     """One table row of ``cells`` cells (trafilatura's table code is quadratic in them)."""
     return ("<html><body><table><tr>" + "<td>x</td>" * cells + "</tr></table></body></html>").encode()
+
+
+_MEASURE = """import json, resource, subprocess, sys
+out = subprocess.run(json.loads(sys.argv[1]), capture_output=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+sys.stdout.buffer.write(json.dumps([out.returncode, peak]).encode() + b"\\n" + out.stdout + b"\\0" + out.stderr)
+"""
+
+
+def run_measured(cmd: list[str], *, cwd: object = None, env: dict | None = None, timeout: float = 600
+                 ) -> tuple[int, int, bytes, bytes]:
+    """Run ``cmd``; its exit status, its peak resident bytes (its reaped children included), stdout, stderr.
+
+    A small Python process starts it, so the figure is the command's own: a process forked straight
+    from a big test process would report that process's size, which Linux keeps across exec.
+    """
+    import json
+    import subprocess
+    import sys
+
+    raw = subprocess.run([sys.executable, "-c", _MEASURE, json.dumps(cmd)], cwd=cwd, env=env, capture_output=True,
+                         timeout=timeout, check=True).stdout
+    head, _, rest = raw.partition(b"\n")
+    status, peak = json.loads(head)
+    out, _, err = rest.partition(b"\0")
+    return status, peak, out, err
