@@ -90,6 +90,7 @@ class Handlers:
         self.config = config
         self.read_only = read_only
         self.build = Rebuild(config)
+        self.answered = feedback.Answered()  # what feedback may name: the browser's copy is not trusted
 
     def index(self) -> Index:
         """The live index; a finished rebuild is picked up here, on the next call."""
@@ -106,7 +107,7 @@ class Handlers:
 
     def respond(self, question: str, k: float, sources: list[str], history: list[dict[str, Any]]) -> tuple:
         """Answer a question as a new turn. An error is shown under the input, which stays usable."""
-        history = list(history or [])
+        history = kept_turns(history)
         try:  # validated before the follow-up rewriting, which tokenizes the question too
             question = validate.question(question or "", max_chars=self.config.max_question_chars)
             idx = self.index()
@@ -117,12 +118,13 @@ class Handlers:
         except Exception as e:
             log.exception("answering %r failed", question)
             return gr.skip(), gr.skip(), gr.skip(), ui.error_html(f"Something went wrong ({e}). Try again.")
-        history = [*history, {**turn, "answer": answer.to_dict()}][-MAX_TURNS:]
+        turn = {**turn, "answer": answer.to_dict()}
+        history = [*history, {**turn, "id": self.answered.remember(turn)}][-MAX_TURNS:]
         return self.conversation(history), history, "", ""
 
     def landing(self, history: list[dict[str, Any]], request: gr.Request) -> tuple:
         """On page load: the kept conversation, and the question of a ``?q=`` address asked unless just asked."""
-        history = list(history or [])
+        history = kept_turns(history)
         q = " ".join(((request.query_params.get("q") if request else None) or "").split())
         if q and not (history and history[-1]["question"] == q):
             shown, kept, _, error = self.respond(q, 3, [], history)
@@ -143,12 +145,19 @@ class Handlers:
 
     def record_feedback(self, history: list[dict[str, Any]], evt: gr.EventData) -> tuple:
         """Thumbs up/down on turn ``evt.turn``: one line appended to the feedback file (never when read-only)."""
-        turn_at = int(getattr(evt, "turn", -1))
-        if self.read_only or not 0 <= turn_at < len(history or []):
+        history = kept_turns(history)
+        turn_at = getattr(evt, "turn", -1)
+        if self.read_only or not isinstance(turn_at, int) or not 0 <= turn_at < len(history):
             return gr.skip(), gr.skip(), gr.skip()
+        answered = self.answered.get(history[turn_at].get("id"))  # the server's record, not the browser's copy
+        if answered is None:
+            return gr.skip(), gr.skip(), ui.error_html("This answer was given before the server restarted, so it "
+                                                       "cannot be rated. Ask the question again to rate it.")
         try:
-            line = feedback.entry(history[turn_at], str(getattr(evt, "verdict", "")), getattr(evt, "note", None),
-                                  build=self.index().folder.name)
+            idx = self.index()
+            line = feedback.entry(answered, str(getattr(evt, "verdict", "")), getattr(evt, "note", None),
+                                  build=idx.folder.name, index=idx, max_quotes=self.config.max_quotes,
+                                  max_chars=self.config.max_question_chars)
             feedback.record(feedback.feedback_path(self.config), line)
         except QAError as e:
             return gr.skip(), gr.skip(), ui.error_html(str(e))
@@ -255,6 +264,14 @@ class Handlers:
         choices = ui.source_choices(idx.documents)
         return (ui.document_rows(idx.documents, idx.manifest), gr.Dropdown(choices=choices),
                 gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()))
+
+
+def kept_turns(history: Any) -> list[dict[str, Any]]:
+    """The conversation the browser sent back, as far as it has the shape of one: it comes from the
+    client, so it is shown back to that client only, and feedback never trusts it (see Handlers.answered)."""
+    turns = history if isinstance(history, list) else []
+    return [t for t in turns[-MAX_TURNS:] if isinstance(t, dict) and isinstance(t.get("question"), str)
+            and isinstance(t.get("answer"), dict)]
 
 
 def make_demo(h: Handlers) -> gr.Blocks:
@@ -398,10 +415,11 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    guard = Middleware(Guard, read_only=args.read_only, throttle=LoginThrottle() if auth else None)
+    guard = Middleware(Guard, read_only=args.read_only, throttle=LoginThrottle() if auth else None,
+                       max_body=config.max_request_bytes)
     demo.queue().launch(server_name=args.host, server_port=args.port, auth=auth, theme=THEME, css=web("app.css"),
                         max_file_size=config.max_file_bytes, ssr_mode=False, footer_links=["api"],
-                        app_kwargs={"middleware": [guard]})
+                        run_history=False, app_kwargs={"middleware": [guard]})
     return 0
 
 

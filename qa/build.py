@@ -36,6 +36,7 @@ from .index import (
 )
 from .load import RawDocument, Skipped, load_corpus
 from .records import Chunk, Document
+from .sandbox import Limits
 from .stale import file_stamp
 from .store import parse_target
 from .terminal import printable
@@ -122,7 +123,8 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
            started: float) -> BuildReport:
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report(0.0, "Reading documents")
-    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop)
+    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
+                                limits=Limits.from_config(config))
     report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
     if not full and _unchanged(config, embedder, raws, skipped):

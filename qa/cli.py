@@ -332,8 +332,7 @@ def _feedback(args: argparse.Namespace, config: Config) -> int:
     from . import feedback
 
     path = Path(args.file) if args.file else feedback.feedback_path(config)
-    entries, unreadable = feedback.read(path)
-    summary = feedback.summarise(entries, unreadable=unreadable)
+    summary = feedback.summarise_file(path)
     if args.json:
         _print_json(summary)
     else:  # notes and questions were typed by web users

@@ -54,6 +54,15 @@ class Config:
     max_file_bytes: int = 10_000_000
     max_upload_files: int = 20
     max_corpus_bytes: int = 50_000_000
+    # What a file may expand to and cost while it is read (qa.sandbox runs the readers in a worker process
+    # under these limits): characters of extracted text, memory the reader may take beyond what its
+    # libraries need when loaded, and CPU seconds per file (twice that on the wall clock). The largest
+    # real pages measured need far less; see docs/reliability.md.
+    max_text_chars: int = 10_000_000
+    reader_memory_bytes: int = 800_000_000
+    reader_seconds: float = 8.0
+    # Largest request body the web app accepts on any route but upload.
+    max_request_bytes: int = 4_000_000
     # Retrieval.
     candidates: int = 20
     rrf_k: int = 60

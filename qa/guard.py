@@ -1,6 +1,11 @@
 """Server-level guards of the web app, as ASGI middleware in front of Gradio.
 
 - Under ``--read-only`` the upload route answers 403: nothing can fill the server's upload cache.
+- Gradio routes the app does not use answer 404, with or without a login: run history (which would
+  reach the Hugging Face hub with the host's token), recording (ffmpeg on an upload), monitoring,
+  development reload and the code editor.
+- A request body larger than ``max_body`` bytes is refused with 413 on every route but upload (whose
+  size Gradio limits to ``Config.max_file_bytes``); a body without a length is counted as it arrives.
 - Failed logins are slowed down per client: each failure doubles a small delay (0.25 s, 0.5 s, ...
   up to 8 s) before that client's next attempt, and attempts from one client are taken one at a time,
   so parallel guesses queue behind each other. A success, or 15 quiet minutes, clears the count.
@@ -54,20 +59,54 @@ class LoginThrottle:
             del self._failures[client]
 
 
-class Guard:
-    """ASGI middleware: closes the upload route when uploads are off, and slows failed logins."""
+#: First path segments (after ``/gradio_api``) of Gradio routes this app never uses.
+CLOSED = frozenset({"runs", "run-history", "process_recording", "monitoring", "dev", "vibe-edit",
+                    "undo-vibe-edit", "vibe-code"})
 
-    def __init__(self, app: ASGIApp, *, read_only: bool = False, throttle: LoginThrottle | None = None):
+
+def closed(path: str) -> bool:
+    """Whether ``path`` is a Gradio route the app does not use.
+
+    >>> closed("/gradio_api/run-history/buckets"), closed("/monitoring/key"), closed("/gradio_api/queue/join")
+    (True, True, False)
+    """
+    parts = path.strip("/").split("/")
+    if parts[0] == "gradio_api":
+        parts = parts[1:]
+    return bool(parts) and parts[0] in CLOSED
+
+
+class Guard:
+    """ASGI middleware: closes unused routes (and upload when uploads are off), limits request bodies,
+    and slows failed logins."""
+
+    def __init__(self, app: ASGIApp, *, read_only: bool = False, throttle: LoginThrottle | None = None,
+                 max_body: int | None = None):
         self.app = app
         self.read_only = read_only
         self.throttle = throttle
+        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Any]],
                        send: Callable[[Any], Awaitable[None]]) -> None:
         path = scope.get("path", "").rstrip("/") if scope["type"] == "http" else ""
-        if self.read_only and path.endswith("/upload"):
+        if scope["type"] == "http" and closed(path):
+            await _refuse(send, 404, "Not found.")
+        elif self.read_only and path.endswith("/upload"):
             await _refuse(send, 403, "Uploads are off: this server runs with --read-only.")
-        elif self.throttle and path.endswith("/login") and scope.get("method") == "POST":
+        elif self.max_body is not None and scope["type"] == "http" and not path.endswith("/upload"):
+            body = await _body(scope, receive, self.max_body)
+            if body is None:
+                await _refuse(send, 413, f"The request is larger than {self.max_body:,} bytes.")
+            else:
+                await self._pass(scope, _replay(body, receive), send)
+        else:
+            await self._pass(scope, receive, send)
+
+    async def _pass(self, scope: Scope, receive: Callable[[], Awaitable[Any]],
+                    send: Callable[[Any], Awaitable[None]]) -> None:
+        path = scope.get("path", "").rstrip("/")
+        if self.throttle and path.endswith("/login") and scope.get("method") == "POST":
             await self._login(self.throttle, scope, receive, send)
         else:
             await self.app(scope, receive, send)
@@ -86,6 +125,42 @@ class Guard:
             await asyncio.sleep(throttle.delay(client))
             await self.app(scope, receive, sent)
             throttle.record(client, ok=bool(status) and status[0] < 400)
+
+
+async def _body(scope: Scope, receive: Callable[[], Awaitable[Any]], limit: int) -> bytes | None:
+    """The whole request body, or None once it passes ``limit`` bytes (by its stated length or as it comes)."""
+    headers = dict(scope.get("headers") or [])
+    try:
+        stated = int(headers.get(b"content-length", b"0"))
+    except ValueError:
+        stated = 0
+    if stated > limit:
+        return None
+    parts, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return b""
+        parts.append(message.get("body", b""))
+        size += len(parts[-1])
+        if size > limit:
+            return None
+        if not message.get("more_body"):
+            return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
+    """A ``receive`` that gives ``body`` once, then waits on the real one (for a disconnect)."""
+    sent = False
+
+    async def replay() -> Any:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 async def _refuse(send: Callable[[Any], Awaitable[None]], status: int, detail: str) -> None:

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -409,29 +410,50 @@ def load_index(index_dir: Path | str | None = None, config: Config | None = None
     """Load the live index, verifying checksums, schema and compatibility; reused while it stays live.
 
     Only the live index of each folder is kept in memory: a rebuild's new index replaces the old one
-    (which lives on only while a question still uses it). Raises IndexMissingError or
-    IndexMismatchError with the command that fixes it.
+    (which lives on only while a question still uses it). A build that swaps in a new index and prunes
+    the old one while it is being read makes the read start again from ``CURRENT`` (a few times at
+    most). Raises IndexMissingError or IndexMismatchError with the command that fixes it.
     """
     config = config or Config()
     root = Path(index_dir) if index_dir is not None else config.index_dir
     config = config.with_(index_dir=root)
-    live = _live(root)
     key = (root.resolve(), config)
+    live = _live(root)
     cached = _LOADED.get(key)
     if cached is not None and live is not None and cached[0] == live:
         return cached[1]
     with _LOADING:  # one load at a time: many questions arriving after a swap load it once
-        live = _live(root)
-        cached = _LOADED.get(key)
-        if cached is not None and live is not None and cached[0] == live:
-            return cached[1]
-        index = _load(live[0] if live else root, config, _read_manifest(root, live))
-        for other in [k for k in _LOADED if k[0] == key[0]]:
-            del _LOADED[other]  # the build this index replaces, or the same one under another config
-        while len(_LOADED) >= _MAX_FOLDERS:
-            del _LOADED[next(iter(_LOADED))]  # the folder loaded longest ago
-        _LOADED[key] = (live, index)  # type: ignore[assignment]
-        return index
+        for attempt in range(_RETRIES):
+            live = _live(root)
+            try:
+                return _load_live(root, key, config, live)
+            except (IndexMismatchError, IndexMissingError, OSError) as e:
+                if _live(root) == live:  # nothing was swapped: the problem is real
+                    if isinstance(e, OSError):
+                        raise IndexMismatchError(f"The index files in {root} cannot be read ({e}). {_REBUILD}") from e
+                    raise
+                changed = e
+            time.sleep(0.005 * 2**attempt)
+    raise IndexMismatchError(
+        f"The index in {root} changed {_RETRIES} times while it was being read (builds kept swapping in new "
+        "ones). Try again once the build has finished."
+    ) from changed
+
+
+def _load_live(root: Path, key: tuple[Path, Config], config: Config, live: tuple[Path, str | None] | None) -> Index:
+    cached = _LOADED.get(key)
+    if cached is not None and live is not None and cached[0] == live:
+        return cached[1]
+    index = _load(live[0] if live else root, config, _read_manifest(root, live))
+    for other in [k for k in _LOADED if k[0] == key[0]]:
+        del _LOADED[other]  # the build this index replaces, or the same one under another config
+    while len(_LOADED) >= _MAX_FOLDERS:
+        del _LOADED[next(iter(_LOADED))]  # the folder loaded longest ago
+    _LOADED[key] = (live, index)  # type: ignore[assignment]
+    return index
+
+
+_RETRIES = 6
 
 
 # (index folder, config) -> ((live build folder, manifest checksum), index); one entry per index folder.

@@ -1,7 +1,9 @@
 """Loading documents: find the corpus files, extract each one's text by format, attach sidecar metadata.
 
 A file that cannot be read is skipped with a logged warning and reported as ``Skipped``; one bad file
-never stops the load. The format readers live in ``qa.formats``. Metadata comes from the file itself
+never stops the load. The corpus is read in a worker process with limits on memory and time
+(qa.sandbox), so a file that expands to gigabytes, runs for hours or crashes a native reader is a
+skip naming the limit, never a dead build. The format readers live in ``qa.formats``. Metadata comes from the file itself
 (a page's canonical URL, a Word file's core properties, EPUB or PDF metadata); a sidecar
 ``NAME.meta.json`` overrides any of it.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from qa.errors import CorpusError, Unreadable
 from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, Extracted, extract
+from qa.sandbox import Limits, Worker, shared_worker
 from qa.formats.text import decode_text
 from qa.terminal import is_safe_name, printable
 
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 _NO_TEXT = {"html": "no visible text", "pdf": "no extractable text (scanned PDF?)", "docx": "no text in the document",
             "epub": "no text in the book"}
 _SIDECAR_KEYS = ("title", "author", "publisher", "date", "url", "kind")
+#: Titles longer than this are cut (with an ellipsis): a title is a label, shown in rows and pickers.
+MAX_TITLE_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -152,12 +157,13 @@ def _add_file(found: dict[str, tuple[str, Path, bool]], skipped: list[Skipped], 
     skipped.append(Skipped(source, f"same file as {other[0]} (a link)"))
 
 
-def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable[[], None] | None = None
-                ) -> tuple[list[RawDocument], list[Skipped]]:
+def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable[[], None] | None = None,
+                limits: Limits | None = None) -> tuple[list[RawDocument], list[Skipped]]:
     """Load every supported file under ``corpus_dir``; unreadable ones are warned about and skipped.
 
     An existing folder with nothing loadable gives two empty lists: the caller decides if that is an error.
-    ``stop`` is called before each file; it raises to cancel the load.
+    ``stop`` is called before each file; it raises to cancel the load. Files are read in the worker
+    process for ``limits`` (default: those of ``Config()``).
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -165,11 +171,12 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
                           f"{'/'.join(SUPPORTED)} files, or pass --corpus DIR.")
     paths, skipped = discover(corpus_dir)
     docs = []
+    worker = shared_worker(limits or Limits())
     for path in paths:
         if stop:
             stop()
         try:
-            docs.append(load_document(path, corpus_dir, max_bytes=max_bytes))
+            docs.append(load_document(path, corpus_dir, max_bytes=max_bytes, worker=worker))
         except Unreadable as e:
             source = path.relative_to(corpus_dir).as_posix()
             log.warning("Skipping %s: %s", source, e)
@@ -177,27 +184,47 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
     return docs, skipped
 
 
-def load_document(path: Path, corpus_dir: Path, *, max_bytes: int) -> RawDocument:
-    """Read one file; raise ``Unreadable`` with the reason when it cannot be loaded."""
+def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worker | None = None) -> RawDocument:
+    """Read one file; raise ``Unreadable`` with the reason when it cannot be loaded.
+
+    With a ``worker`` the format reader runs there, under its limits; without one it runs here,
+    uncapped: for files already trusted.
+    """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise Unreadable(f"unsupported file type {path.suffix!r}; supported: {', '.join(SUPPORTED)}")
     data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise Unreadable("empty file")
-    found = extract(fmt, data)
+    found = worker.read(fmt, data) if worker else extract(fmt, data)
     if not found.text.strip():
         raise Unreadable(_NO_TEXT.get(fmt, "empty file"))
     meta = {**_own_metadata(found), **read_sidecar(path)}
     return RawDocument(
         source=path.relative_to(corpus_dir).as_posix(), path=path, format=fmt, text=found.text,
         raw_sha256=hashlib.sha256(data).hexdigest(),
-        title=meta.get("title") or readable_stem(path),
+        title=clamp_title(meta.get("title") or readable_stem(path)),
         kind=meta.get("kind") or DEFAULT_KINDS.get(fmt, "document"),
         publisher=meta.get("publisher"), date=meta.get("date"), page_starts=found.page_starts,
-        author=meta.get("author"), url=meta.get("url"), paragraph_starts=found.paragraph_starts,
+        author=meta.get("author"), url=web_url(meta.get("url")), paragraph_starts=found.paragraph_starts,
         headings=found.headings, blocks=found.blocks,
     )
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address without spaces, else None (never a ``javascript:`` link).
+
+    >>> web_url("https://example.org/a"), web_url("javascript:alert(1)"), web_url("HTTP://x.org")
+    ('https://example.org/a', None, 'HTTP://x.org')
+    """
+    text = (url or "").strip()
+    ok = text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text)
+    return text if ok else None
+
+
+def clamp_title(title: str) -> str:
+    """A title cut to :data:`MAX_TITLE_CHARS` characters, an ellipsis marking the cut."""
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _own_metadata(found: Extracted) -> dict[str, str]:
@@ -240,7 +267,11 @@ def read_sidecar(path: Path) -> dict[str, str]:
     bad = [key for key, value in values.items() if not isinstance(value, str)]
     if bad:
         log.warning("Ignoring non-text %s in sidecar %s", ", ".join(bad), sidecar)
-    return {key: value.strip() for key, value in values.items() if isinstance(value, str) and value.strip()}
+    found = {key: value.strip() for key, value in values.items() if isinstance(value, str) and value.strip()}
+    if "url" in found and web_url(found["url"]) is None:
+        log.warning("Ignoring url in sidecar %s: only http(s) addresses are kept", sidecar)
+        del found["url"]
+    return found
 
 
 def readable_stem(path: Path) -> str:

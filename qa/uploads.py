@@ -2,7 +2,8 @@
 
 A file is written only when the loader reads it as the build will: an empty, binary, undecodable or
 corrupt file is refused on arrival with the loader's own reason, so it never waits in the corpus to
-fail a rebuild. Names keep no folders, no leading dots and no control characters, so an upload named
+fail a rebuild. The check reads the file in the same worker process as the build (qa.sandbox), under the
+same limits, so a hostile upload costs the server neither its memory nor its time. Names keep no folders, no leading dots and no control characters, so an upload named
 ``../../x`` or ``/etc/passwd.txt`` lands inside the corpus folder, as a plain file, or not at all.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from .config import Config
 from .errors import CorpusError, QAError
 from .formats import SUPPORTED
+from .sandbox import Limits, shared_worker
 
 UPLOAD_TYPES = SUPPORTED
 _MAX_NAME = 120
@@ -46,7 +48,7 @@ def add_uploads(uploads: Sequence[Path], config: Config, *, names: Sequence[str 
     for upload, name in zip(uploads, names or [None] * len(uploads)):
         try:
             path = add_to_corpus(upload, config.corpus_dir, max_bytes=config.max_file_bytes, original_name=name,
-                                 room=room)
+                                 room=room, limits=Limits.from_config(config))
         except QAError as e:
             refused.append(str(e))
             continue
@@ -68,7 +70,7 @@ def corpus_bytes(corpus_dir: Path) -> int:
 
 
 def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_name: str | None = None,
-                  room: int | None = None) -> Path:
+                  room: int | None = None, limits: Limits | None = None) -> Path:
     """Copy an uploaded file into the corpus folder and return its new path; never overwrites.
 
     A name already taken gets a numeric suffix (``notes-2.txt``). Raises CorpusError for an
@@ -86,7 +88,7 @@ def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_na
         raise CorpusError(f"{name}: the corpus is full (it may hold {_size(max(room, 0))} more). "
                           "Remove documents from it, or raise its size limit.")
     data = upload.read_bytes()
-    check_arrival(data, name, max_bytes=max_bytes)
+    check_arrival(data, name, max_bytes=max_bytes, limits=limits)
     _refuse_duplicate(data, name, corpus_dir)
     return _write_new(data, name, corpus_dir)
 
@@ -95,7 +97,7 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
-def check_arrival(data: bytes, name: str, *, max_bytes: int) -> None:
+def check_arrival(data: bytes, name: str, *, max_bytes: int, limits: Limits | None = None) -> None:
     """Refuse what the build would skip, with the loader's reason: read it as the loader reads files."""
     from .build import prepare_document
     from .load import load_document
@@ -104,7 +106,7 @@ def check_arrival(data: bytes, name: str, *, max_bytes: int) -> None:
         staged = Path(folder) / name
         staged.write_bytes(data)
         try:
-            raw = load_document(staged, Path(folder), max_bytes=max_bytes)
+            raw = load_document(staged, Path(folder), max_bytes=max_bytes, worker=shared_worker(limits or Limits()))
         except QAError as e:
             raise CorpusError(f"{name} was not added: {e}.") from e
     if not prepare_document(raw).text.strip():

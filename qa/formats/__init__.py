@@ -8,14 +8,16 @@ of a Word file, an EPUB or a web page's main text (where "line in the file" mean
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from qa.errors import Unreadable
 
-__all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "extract", "from_blocks",
-           "from_paragraphs"]
+__all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "capped", "check_zip",
+           "extract", "from_blocks", "from_paragraphs"]
 
 #: File suffix (lower case) -> format name.
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
@@ -30,6 +32,13 @@ CITES: dict[str, Literal["line", "page", "paragraph"]] = {
 BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook"}
+#: Zip containers (.docx, .epub) are checked against these before any part is parsed: a real Word file
+#: or book has tens to a few thousand entries, parts of a few MB, and XML compresses about 5-20 times.
+ZIP_MAX_ENTRIES = 10_000
+ZIP_MAX_ENTRY_BYTES = 100_000_000
+ZIP_MAX_TOTAL_BYTES = 300_000_000
+ZIP_MAX_RATIO = 200  # for entries over ZIP_RATIO_FROM bytes: small ones compress as they like
+ZIP_RATIO_FROM = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,8 @@ class Extracted:
     blocks: tuple[tuple[int, int, str], ...] | None = None
 
 
-def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], **meta: str | None) -> Extracted:
+def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], *, max_chars: int | None = None,
+                    **meta: str | None) -> Extracted:
     """Join ``(text, is_heading)`` paragraphs with blank lines, recording where each one starts.
 
     >>> e = from_paragraphs([("Title", True), ("Body  text.", False), ("  ", False)])
@@ -58,7 +68,7 @@ def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], **meta: str | None) 
     ('Title\\n\\nBody text.', (0, 7), (0,))
     """
     parts, starts, headings, at = [], [], [], 0
-    for text, heading in paragraphs:
+    for text, heading in capped(paragraphs, max_chars):
         text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
         if not text:
             continue
@@ -111,16 +121,74 @@ def clean_meta(value: object) -> str | None:
     return text or None
 
 
-def extract(fmt: str, data: bytes) -> Extracted:
-    """Run the reader for ``fmt`` on a file's bytes; raises ``Unreadable`` with the reason."""
+def too_much_text(max_chars: int) -> Unreadable:
+    return Unreadable(f"more than {max_chars:,} characters of text (raise Config.max_text_chars to read it)")
+
+
+def capped(paragraphs: Iterable[tuple[str, bool]], max_chars: int | None) -> Iterator[tuple[str, bool]]:
+    """The paragraphs as they come, raising once their text passes ``max_chars`` (None: no cap).
+
+    >>> list(capped([("abc", False)], 3))
+    [('abc', False)]
+    >>> list(capped([("abc", False), ("d", False)], 3))
+    Traceback (most recent call last):
+    ...
+    qa.errors.Unreadable: more than 3 characters of text (raise Config.max_text_chars to read it)
+    """
+    total = 0
+    for text, heading in paragraphs:
+        total += len(text)
+        if max_chars is not None and total > max_chars:
+            raise too_much_text(max_chars)
+        yield text, heading
+
+
+def check_zip(data: bytes, what: str) -> zipfile.ZipFile:
+    """The zip archive in ``data``, once its entries are checked: count, sizes and compression ratios.
+
+    The sizes are those the archive declares; reading an entry stops at its declared size, so a
+    lying header cannot make an entry expand further.
+    """
     try:
-        found = _readers()[fmt](data)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise Unreadable(f"corrupt {what}: not a zip archive ({e})") from e
+    if len(entries) > ZIP_MAX_ENTRIES:
+        raise Unreadable(f"{what} holds {len(entries):,} parts (the limit is {ZIP_MAX_ENTRIES:,})")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        if entry.file_size > ZIP_MAX_ENTRY_BYTES:
+            raise Unreadable(f"{what} part {entry.filename[:80]!r} expands to {entry.file_size:,} bytes "
+                             f"(the limit is {ZIP_MAX_ENTRY_BYTES:,})")
+        if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1):
+            raise Unreadable(f"{what} part {entry.filename[:80]!r} expands {entry.file_size // max(entry.compress_size, 1):,}"
+                             f" times (a zip bomb? the limit is {ZIP_MAX_RATIO})")
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise Unreadable(f"{what} expands to {total:,} bytes (the limit is {ZIP_MAX_TOTAL_BYTES:,})")
+    return archive
+
+
+def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted:
+    """Run the reader for ``fmt`` on a file's bytes; raises ``Unreadable`` with the reason.
+
+    ``max_chars`` caps the text: the readers of zip formats and PDFs stop as soon as they pass it.
+    """
+    reader = _readers()[fmt]
+    try:
+        found = reader(data, max_chars=max_chars) if fmt in _CAPPED else reader(data)
     except (Unreadable, MemoryError):
         raise
     except (ValueError, LookupError, TypeError, AttributeError, AssertionError, RecursionError) as e:
         # A reader library tripping on odd input: say which reader and why, never a bare traceback.
         raise Unreadable(f"the {fmt} reader failed ({type(e).__name__}: {e})") from e
+    if max_chars is not None and len(found.text) > max_chars:
+        raise too_much_text(max_chars)
     return replace(found, title=clean_meta(found.title))
+
+
+_CAPPED = ("pdf", "docx", "epub")
 
 
 def _readers() -> dict[str, Callable[[bytes], Extracted]]:

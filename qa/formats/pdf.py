@@ -1,6 +1,8 @@
 """PDFs: page texts through PDFium (pypdfium2), with pypdf as the fallback for files PDFium cannot open.
 
-Every page, even a blank one, gets a start offset, so that each quote's page number is exact.
+Every page, even a blank one, gets a start offset, so that each quote's page number is exact. The text
+stops at ``max_chars``. What a page's streams expand to is bounded by the worker that runs the readers
+(qa.sandbox): PDFium aborts the process when an allocation fails, which no Python code can catch.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 import threading
 from itertools import accumulate
 
-from . import Extracted, Unreadable
+from . import Extracted, Unreadable, too_much_text
 
 # Titles that PDF writers put in by default: worse than the file name.
 _PLACEHOLDER_TITLES = ("", "untitled", "untitled document", "(anonymous)", "anonymous")
@@ -17,15 +19,15 @@ _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 _PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe
 
 
-def read_pdf(data: bytes) -> Extracted:
+def read_pdf(data: bytes, *, max_chars: int | None = None) -> Extracted:
     try:
-        pages, info = _pdfium_pages(data)
-    except Unreadable:
+        pages, info = _pdfium_pages(data, max_chars)
+    except (Unreadable, MemoryError):
         raise
     except Exception as first:  # PDFium rejects some damaged files that pypdf still reads
         try:
-            pages, info = _pypdf_pages(data)
-        except Unreadable:
+            pages, info = _pypdf_pages(data, max_chars)
+        except (Unreadable, MemoryError):
             raise
         except Exception as e:  # pypdf raises many exception types on malformed files
             raise Unreadable(f"corrupt PDF: {first}; {e}") from e
@@ -35,7 +37,17 @@ def read_pdf(data: bytes) -> Extracted:
                      author=info.get("Author"), date=pdf_date(info.get("CreationDate")), page_starts=tuple(starts))
 
 
-def _pdfium_pages(data: bytes) -> tuple[list[str], dict[str, str]]:
+def _capped(pages, max_chars: int | None) -> list[str]:
+    out, total = [], 0
+    for text in pages:
+        total += len(text) + 2
+        if max_chars is not None and total > max_chars + 2:
+            raise too_much_text(max_chars)
+        out.append(text)
+    return out
+
+
+def _pdfium_pages(data: bytes, max_chars: int | None = None) -> tuple[list[str], dict[str, str]]:
     import pypdfium2 as pdfium
 
     with _PDFIUM_LOCK:
@@ -46,7 +58,7 @@ def _pdfium_pages(data: bytes) -> tuple[list[str], dict[str, str]]:
                 raise Unreadable("encrypted PDF (needs a password)") from e
             raise
         try:
-            pages = [_page_text(page) for page in pdf]
+            pages = _capped((_page_text(page) for page in pdf), max_chars)
             return pages, pdf.get_metadata_dict(skip_empty=True)
         finally:
             pdf.close()
@@ -62,7 +74,7 @@ def _page_text(page) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _pypdf_pages(data: bytes) -> tuple[list[str], dict[str, str]]:
+def _pypdf_pages(data: bytes, max_chars: int | None = None) -> tuple[list[str], dict[str, str]]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -73,7 +85,7 @@ def _pypdf_pages(data: bytes) -> tuple[list[str], dict[str, str]]:
             raise Unreadable(f"encrypted PDF that cannot be decrypted ({e})") from e
         if not opened:
             raise Unreadable("encrypted PDF (needs a password)")
-    pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    pages = _capped(((page.extract_text() or "").strip() for page in reader.pages), max_chars)
     meta = reader.metadata or {}
     info = {key.lstrip("/"): str(value) for key, value in meta.items() if isinstance(value, str)}
     return pages, info
