@@ -202,10 +202,12 @@ def _occurrences(text: str, target: str) -> list[int]:
 
 
 def _elided(idx: Index, claimed: str, parts: list[str], folded: list[tuple[str, Folded]]) -> Verification | None:
-    """Text with an ellipsis: its parts in order, each within MAX_GAP characters of the one before."""
+    """Text with an ellipsis: its parts in order, each within MAX_GAP characters of the one before; of
+    several such passages, the shortest (the one the ellipsis most likely stands in)."""
     targets = [folded_text(p) for p in parts]
     if any(len(t) < 4 for t in targets):
         return None  # "a … b" would match nearly anywhere
+    best: tuple[int, str, list[tuple[int, int]]] | None = None
     for source, f in folded:
         for i in _occurrences(f.text, targets[0]):
             pieces = [(i, i + len(targets[0]))]
@@ -214,15 +216,18 @@ def _elided(idx: Index, claimed: str, parts: list[str], folded: list[tuple[str, 
                 if j < 0:
                     break
                 pieces.append((j, j + len(t)))
-            if len(pieces) < len(targets):
-                continue
-            spans = [f.span(a, b) for a, b in pieces]
-            text = idx.documents[source].text
-            steps = {s for p, (a, b) in zip(parts, spans) for s in differences(p, text[a:b])}
-            omitted = tuple((spans[k][1], spans[k + 1][0]) for k in range(len(spans) - 1))
-            found = _place(idx, source, spans[0][0], spans[-1][1])
-            return Verification(claimed, "repaired", (found,), ("ellipsis", *sorted(steps)), omitted)
-    return None
+            if len(pieces) == len(targets):
+                spans = [f.span(a, b) for a, b in pieces]
+                if best is None or spans[-1][1] - spans[0][0] < best[0]:
+                    best = (spans[-1][1] - spans[0][0], source, spans)
+    if best is None:
+        return None
+    _, source, spans = best
+    text = idx.documents[source].text
+    steps = {s for p, (a, b) in zip(parts, spans) for s in differences(p, text[a:b])}
+    omitted = tuple((spans[k][1], spans[k + 1][0]) for k in range(len(spans) - 1))
+    found = _place(idx, source, spans[0][0], spans[-1][1])
+    return Verification(claimed, "repaired", (found,), ("ellipsis", *sorted(steps)), omitted)
 
 
 def _nearest(idx: Index, claimed: str, windows: list[Window]) -> Verification:
