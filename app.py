@@ -6,6 +6,7 @@
 Answers come from ``qa.ask``; what the pages show is rendered by ``qa.ui``; the page's own scripts and
 styles are in ``web/``. The index is built on first start when it is missing. A rebuild writes a new
 index beside the live one, so questions keep being answered from the old index until it is swapped in.
+The plain HTTP API (``/api/...``, see qa.api) is served on the same port, behind the same ``--auth``.
 """
 from __future__ import annotations
 
@@ -37,10 +38,13 @@ from qa import (
     ui,
     uploads,
     validate,
+    verify_text,
 )
+from qa.api import ApiRoutes, make_api
 from qa.guard import Guard, LoginThrottle
 from qa.rebuild import Rebuild
 from qa.removal import remove_from_corpus
+from qa.ui_verify import verification_html
 
 log = logging.getLogger("qa.app")
 WEB = Path(__file__).resolve().parent / "web"
@@ -102,6 +106,13 @@ class Handlers:
             return ask(question, k=k, index=self.index(), sources=sources, config=self.config).to_dict()
         except QAError as e:
             raise gr.Error(str(e)) from e
+
+    def check_quote(self, text: str, source: str | None) -> str:
+        """Whether ``text`` is a verbatim quote of the documents (of ``source`` when one is picked)."""
+        try:
+            return verification_html(verify_text(text or "", source or None, index=self.index()).to_dict())
+        except QAError as e:
+            return ui.error_html(str(e))
 
     # ------------------------------------------------------------ the chat
 
@@ -338,10 +349,21 @@ def make_demo(h: Handlers) -> gr.Blocks:
                                 cancel_button = gr.Button("Cancel rebuild", variant="stop", visible=False,
                                                           elem_id="qa-cancel")
                             status = gr.HTML("", elem_id="qa-status", min_height=80)
+            with gr.Tab("Check a quote", id="verify"):
+                claimed = gr.Textbox(label="Text claimed to be a quote from the documents", lines=4, max_lines=12,
+                                     placeholder="Paste a quote to check where it is in the documents",
+                                     elem_id="qa-verify-text")
+                with gr.Row(equal_height=True):
+                    verify_source = gr.Dropdown(choices=choices, value=None, label="Only this document (optional)",
+                                                elem_id="qa-verify-source", scale=3)
+                    verify_button = gr.Button("Check", variant="primary", scale=1, elem_id="qa-verify")
+                verify_result = gr.HTML("", elem_id="qa-verify-result")
             with gr.Tab("Settings", id="settings"):
                 k = gr.Slider(1, 10, value=3, step=1, label="Number of quotes")
                 sources = gr.CheckboxGroup(choices=choices, label="Only these documents (none ticked: all)")
         gr.api(h.ask_json, api_name="ask")
+        gr.on([claimed.submit, verify_button.click], h.check_quote, [claimed, verify_source], verify_result,
+              show_progress="hidden", **HIDDEN)
 
         chat_outputs = [conversation, history, question, error]
         gr.on([question.submit, ask_button.click], h.respond, [question, k, sources, history], chat_outputs,
@@ -415,11 +437,12 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    guard = Middleware(Guard, read_only=args.read_only, throttle=LoginThrottle() if auth else None,
-                       max_body=config.max_request_bytes)
+    throttle = LoginThrottle() if auth else None
+    guard = Middleware(Guard, read_only=args.read_only, throttle=throttle, max_body=config.max_request_bytes)
+    api = Middleware(ApiRoutes, api=make_api(config), auth=auth, throttle=throttle)
     demo.queue().launch(server_name=args.host, server_port=args.port, auth=auth, theme=THEME, css=web("app.css"),
                         max_file_size=config.max_file_bytes, ssr_mode=False, footer_links=["api"],
-                        run_history=False, app_kwargs={"middleware": [guard]})
+                        run_history=False, app_kwargs={"middleware": [guard, api]})
     return 0
 
 

@@ -18,6 +18,7 @@ from .errors import (
 )
 from .index import Index, load_index
 from .records import Answer, Chunk, Document, Quote, Section
+from .verify_text import Place, QuoteTooShortError, Verification, verify_text
 
 __all__ = [
                      "Answer",
@@ -39,4 +40,8 @@ __all__ = [
                      "build_index",
                      "load_index",
                      "verify",
+                     "Place",
+                     "QuoteTooShortError",
+                     "Verification",
+                     "verify_text",
 ]

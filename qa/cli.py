@@ -130,6 +130,24 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--file", help="feedback file (default: data/feedback.jsonl beside the index folder)")
     f.add_argument("--json", action="store_true")
     f.set_defaults(run=_feedback)
+
+    v = sub.add_parser("verify", help="check that text is a verbatim quote of the documents, and where")
+    v.add_argument("text", metavar="TEXT", help="the text claimed to be a quote ('-' reads it from stdin)")
+    v.add_argument("--source", action="append", dest="sources", help="only this document (repeatable)")
+    v.add_argument("--index")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(run=_verify)
+
+    m = sub.add_parser("mcp", help="serve the index to agents over MCP (stdio; --http for streamable HTTP)")
+    m.add_argument("--index")
+    m.add_argument("--corpus", help="folder of documents, to build the index from when it is missing")
+    m.add_argument("--http", action="store_true", help="serve streamable HTTP at http://HOST:PORT/mcp")
+    m.add_argument("--host", default="127.0.0.1", help="address to bind with --http (default 127.0.0.1)")
+    m.add_argument("--port", type=int, default=8765, help="port with --http (default 8765)")
+    m.add_argument("--auth", metavar="USER:PASS", help="with --http: require HTTP basic credentials")
+    m.add_argument("--read-only", action="store_true",
+                   help="never write: a missing index is an error instead of being built")
+    m.set_defaults(run=_mcp)
     return p
 
 
@@ -342,3 +360,66 @@ def _feedback(args: argparse.Namespace, config: Config) -> int:
 
 def _print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def _verify(args: argparse.Namespace, config: Config) -> int:
+    """Exit status 0 when verified, 1 when repaired, 3 when unverified (2 is an error)."""
+    from .verify_text import verify_text
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    result = verify_text(text, args.sources, index=config.index_dir, config=config)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(render_verification(result.to_dict()))
+    return {"verified": 0, "repaired": 1}.get(result.status, 3)
+
+
+def render_verification(v: dict[str, Any]) -> str:
+    """The readable form of a verification; text from the documents is made safe to print."""
+    if v["status"] == "unverified":
+        lines = ["Unverified: the documents do not contain this text."]
+        if v.get("nearest"):
+            n = v["nearest"]
+            lines += [f"Nearest passage ({v['similarity']:.0%} alike, {v['edits']} characters differ):",
+                      f"  “{_short(n['text'], 300)}”", f"  {n['citation']}"]
+        return printable("\n".join(lines), multiline=True)
+    head = ("Verified: the text is in the documents exactly." if v["status"] == "verified" else
+            f"Repaired: the text differs from the documents in {', '.join(v['differences'])}. Quote this instead:")
+    lines = [head]
+    for span in v["spans"][:5]:
+        lines += ["", textwrap.fill(f"“{span['text']}”", width=100, initial_indent="> ", subsequent_indent="> "),
+                  f"  {span['citation']}"]
+    if len(v["spans"]) > 5:
+        lines.append(f"… and {len(v['spans']) - 5} more places")
+    return printable("\n".join(lines), multiline=True)
+
+
+def _mcp(args: argparse.Namespace, config: Config) -> int:
+    from .index import load_index
+    from .mcp_server import serve
+
+    auth = None
+    if args.auth:
+        if not args.http:
+            raise QAError("--auth applies to --http: a stdio server answers only the program that started it.")
+        user, sep, password = args.auth.partition(":")
+        if not (user and sep and password):
+            raise QAError("--auth takes USER:PASS.")
+        auth = (user, password)
+    if args.read_only:
+        load_index(config.index_dir, config)
+    else:
+        from .errors import IndexMissingError
+
+        try:
+            load_index(config.index_dir, config)
+        except IndexMissingError:
+            from .build import build_index
+
+            print(f"No index in {config.index_dir}; building it from {config.corpus_dir} ...", file=sys.stderr)
+            print(printable(build_index(config).summary(), multiline=True), file=sys.stderr)
+    if args.http:
+        print(f"MCP server at http://{args.host}:{args.port}/mcp", file=sys.stderr)
+    serve(config, http=args.http, host=args.host, port=args.port, auth=auth, read_only=args.read_only)
+    return 0

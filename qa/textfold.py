@@ -1,0 +1,100 @@
+"""Folding text for quote matching, with a map from every folded character back to the original.
+
+Folding evens out what a copied quote loses or gains on its way through a chat or a word processor:
+case, curly and straight quote marks, the many dashes, runs of whitespace (a paragraph break becomes a
+space), soft hyphens and a word hyphenated at a line break. Each folded character remembers the span
+of original text it stands for, so a match in folded text maps back to exact offsets.
+
+>>> f = fold("The  “Quick”\\nfox")
+>>> f.text
+'the "quick" fox'
+>>> f.span(4, 11)
+(5, 12)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Step = Literal["case", "quote marks", "dashes", "whitespace", "line-break hyphen"]
+STEPS: tuple[Step, ...] = ("case", "quote marks", "dashes", "whitespace", "line-break hyphen")
+
+_QUOTES = {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u0060\u00b4"} | \
+          {c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"}
+_DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
+_TABLES: dict[Step, dict[int, str]] = {
+    "quote marks": str.maketrans(_QUOTES), "dashes": str.maketrans(_DASHES),
+}
+# A hyphen that ends a line inside a word ("exam-\nple"); a soft hyphen; a run of whitespace.
+_LINE_HYPHEN = r"(?<=[^\W\d_])-[ \t]*\n\s*(?=[^\W\d_])"
+_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text; original ``[starts[i], ends[i])`` is what folded character ``i`` stands for."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of folded ``text[start:end]`` (``end > start``)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def fold(text: str, *, offset: int = 0, skip: frozenset[Step] = frozenset()) -> Folded:
+    """Fold ``text`` (every step but those in ``skip``); offsets are shifted by ``offset``."""
+    for step, table in _TABLES.items():
+        if step not in skip:
+            text = text.translate(table)
+    if "case" not in skip:
+        lower = text.lower()
+        text = lower if len(lower) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _pattern(skip).finditer(text):
+        s, e = m.span()
+        _copy(text, pos, s, offset, parts, starts, ends)
+        if m.group()[0].isspace():
+            parts.append(" ")
+            starts.append(offset + s)
+            ends.append(offset + e)
+        pos = e
+    _copy(text, pos, len(text), offset, parts, starts, ends)
+    return Folded("".join(parts), tuple(starts), tuple(ends))
+
+
+def _copy(text: str, lo: int, hi: int, offset: int, parts: list[str], starts: list[int], ends: list[int]) -> None:
+    if hi > lo:
+        parts.append(text[lo:hi])
+        starts.extend(range(offset + lo, offset + hi))
+        ends.extend(range(offset + lo + 1, offset + hi + 1))
+
+
+def _pattern(skip: frozenset[Step]) -> re.Pattern[str]:
+    key = frozenset(skip) & {"whitespace", "line-break hyphen"}
+    if key not in _PATTERNS:
+        alternatives = [] if "line-break hyphen" in key else [_LINE_HYPHEN]
+        alternatives.append("\u00ad")
+        if "whitespace" not in key:
+            alternatives.append(r"\s+")
+        _PATTERNS[key] = re.compile("|".join(alternatives))
+    return _PATTERNS[key]
+
+
+def folded_text(text: str, skip: frozenset[Step] = frozenset()) -> str:
+    """Only the folded text, stripped (for comparisons)."""
+    return fold(text, skip=skip).text.strip()
+
+
+def differences(claimed: str, exact: str) -> list[Step]:
+    """The folding steps without which ``claimed`` and ``exact`` would not match: what differs.
+
+    >>> differences("It's  a ‘test’", "it’s a 'test'")
+    ['case', 'quote marks', 'whitespace']
+    """
+    return [step for step in STEPS if folded_text(claimed, frozenset({step})) != folded_text(exact, frozenset({step}))]
