@@ -125,12 +125,16 @@ def summarise(rows: list[dict[str, Any]], broken: list[str]) -> dict[str, Any]:
     }
 
 
-def integrity(docset: DocSet, idx: Index, corpus: Path) -> dict[str, Any]:
-    counts = Integrity()
+def integrity(docset: DocSet, idx: Index, corpus: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Integrity figures, and the expected substrings that no page's reference text holds (should be none)."""
+    counts, flat = Integrity(), []
     for page in docset.pages:
+        ref = reference(corpus / page, docset.format)
+        flat.append(collapse(ref.text))
         if page in idx.documents:
-            counts.add(reference(corpus / page, docset.format), idx.documents[page].text, page)
-    return {**counts.figures(), "examples": counts.examples}
+            counts.add(ref, idx.documents[page].text, page)
+    absent = [q["expect"] for q in questions if q.get("expect") and not any(collapse(q["expect"]) in t for t in flat)]
+    return {**counts.figures(), "examples": counts.examples, "expects_not_in_pages": absent}
 
 
 def run_set(docset: DocSet, work: Path, reuse: bool) -> dict[str, Any]:
@@ -138,10 +142,11 @@ def run_set(docset: DocSet, work: Path, reuse: bool) -> dict[str, Any]:
     built, index_dir = build(docset, work, reuse)
     idx = load_index(index_dir)
     print(f"{docset.name}: built in {built['build_s']} s; asking", file=sys.stderr, flush=True)
-    scored = score(idx, load_questions(docset.name))
+    questions = load_questions(docset.name)
+    scored = score(idx, questions)
     return {"set": docset.name, "title": docset.title, "format": docset.format, "needs": docset.needs,
             "build": built, "answers": scored["summary"],
-            "integrity": integrity(docset, idx, work / docset.name / "corpus"),
+            "integrity": integrity(docset, idx, work / docset.name / "corpus", questions),
             "questions": scored["questions"], "broken_quotes": scored["broken_quotes"]}
 
 
@@ -167,7 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         args.json.write_text(json.dumps({"label": args.label, "command": command, "sets": results}, indent=1))
     if args.markdown:
-        args.markdown.write_text(markdown(results, args.label, command, args.pages))
+        previous = args.markdown.read_text(encoding="utf-8") if args.markdown.is_file() else ""
+        args.markdown.write_text(markdown(previous, results, args.label, command, args.pages), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ class Integrity:
     code_blocks_kept: int = 0
     chars: int = 0
     duplicated_chars: int = 0
+    permalink_marks: int = 0
     examples: dict[str, list[str]] = field(default_factory=lambda: {"heading": [], "signature": [], "code": []})
 
     def add(self, ref: Reference, cleaned: str, source: str) -> None:
@@ -107,6 +108,7 @@ class Integrity:
         self.words_missing += sum(max(0, n - have[w]) for w, n in want.items())
         self.chars += len(cleaned)
         self.duplicated_chars += duplicated_chars(cleaned)
+        self.permalink_marks += cleaned.count("¶")
         for kind, items in (("heading", lost), ("signature", cut), ("code", [c[0] for c in broken])):
             self.examples[kind] += [f"{source}: {x[:100]}" for x in items[: 5 - len(self.examples[kind])]]
 
@@ -119,6 +121,7 @@ class Integrity:
             "signatures": self.signatures, "signatures_truncated": self.signatures_truncated,
             "code_blocks": self.code_blocks, "code_blocks_kept": share(self.code_blocks_kept, self.code_blocks),
             "cleaned_chars": self.chars, "duplicated_text": share(self.duplicated_chars, self.chars),
+            "permalink_marks": self.permalink_marks,
         }
 
 
