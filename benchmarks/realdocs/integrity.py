@@ -1,7 +1,7 @@
 """Integrity of cleaned text, measured against an independent reading of each page.
 
 The reference is BeautifulSoup (lxml) over the page's body as a browser shows it: Sphinx's
-``div[role=main]``, DocBook's body without its navigation header and footer, and for Markdown the
+``div[role=main]``, DocBook's and AsciiDoc's body without their navigation and footer, and for Markdown the
 HTML that markdown-it-py renders. From it: headings (h1-h6), API signatures (Sphinx ``dt.sig``),
 code blocks (``pre``) and the words of the body. Each is looked for in qa's cleaned text.
 """
@@ -39,7 +39,7 @@ class Reference:
 
 def reference(path: Path, fmt: str) -> Reference:
     main = _main_element(path, fmt)
-    for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer"):
+    for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"):
         junk.decompose()
     headings = tuple(h for h in (_clean(e.get_text("")) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
     signatures = tuple(s for s in (_clean(e.get_text("")) for e in main.select("dt.sig")) if s)

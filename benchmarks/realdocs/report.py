@@ -18,7 +18,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("Pages (source size)",
          f"{b['pages']} ({b['source_mib']} MiB); indexed {b['documents']}, skipped {b['skipped']}"),
-        ("Build time", f"{b['build_s']} s"),
+        ("Build time: wall (CPU, 1-min load average after)",
+         f"{b['build_s']} s ({b.get('build_cpu_s', '–')} s, {b.get('load_avg_1min', '–')})"),
         ("Chunks / texts embedded", f"{b['chunks']} / {b['texts_embedded']}"),
         ("hit@1 (answerable)", _frac(a["hit@1"], a["answerable"])),
         ("hit@3 (answerable)", _frac(a["hit@3"], a["answerable"])),

@@ -4,6 +4,7 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
 
 - ``python``: Sphinx HTML of Debian's ``python3-doc`` (3.11), ``apt-get install python3-doc``;
 - ``postgres``: DocBook HTML of Debian's ``postgresql-doc-15``, ``apt-get install postgresql-doc-15``;
+- ``git``: AsciiDoc HTML of Debian's ``git-doc`` (2.39), ``apt-get install git-doc``;
 - ``npm``: npm's own Markdown documentation (``docs/content`` of the npm 11.19.1 package), fetched with
   ``npm pack npm@11.19.1`` (the npm registry) into a temporary folder.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 
 PYTHON_HTML = Path("/usr/share/doc/python3-doc/html")
 POSTGRES_HTML = Path("/usr/share/doc/postgresql-doc-15/html")
+GIT_HTML = Path("/usr/share/doc/git-doc")
 NPM_VERSION = "11.19.1"
 
 _PY_TUTORIAL = ("appendix appetite classes controlflow datastructures errors floatingpoint index inputoutput "
@@ -53,6 +55,12 @@ _PG = ("tutorial tutorial-accessdb tutorial-advanced-intro tutorial-agg tutorial
        "auth-pg-hba-conf auth-password indexes-types indexes-multicolumn ddl-constraints ddl-default "
        "routine-vacuuming backup-dump mvcc-intro transaction-iso")
 POSTGRES_ALL = tuple(f"{n.lower()}.html" for n in _PG.split())
+_GIT = ("gittutorial gittutorial-2 giteveryday gitignore gitglossary gitrevisions gitcredentials git-init git-clone "
+        "git-add git-rm git-mv git-status git-commit git-diff git-log git-show git-branch git-checkout git-switch "
+        "git-restore git-merge git-rebase git-reset git-revert git-stash git-tag git-fetch git-pull git-push "
+        "git-remote git-cherry-pick git-bisect git-blame git-clean git-reflog git-worktree git-submodule git-grep "
+        "git-archive git-format-patch git-am git-gc")
+GIT_ALL = tuple(f"{n}.html" for n in _GIT.split())
 
 _NPM_COMMANDS = ('npm-access npm-adduser npm-approve-scripts npm-audit npm-bugs npm-cache npm-ci npm-completion '
                  'npm-config npm-dedupe npm-deny-scripts npm-deprecate npm-diff npm-dist-tag npm-docs npm-doctor '
@@ -77,7 +85,7 @@ class DocSet:
 
     name: str
     title: str
-    format: str  # "sphinx", "docbook" or "markdown"
+    format: str  # "sphinx", "docbook", "asciidoc" or "markdown"
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
 
@@ -100,6 +108,8 @@ def _root(docset: DocSet, download: Path) -> Path:
         return PYTHON_HTML
     if docset.format == "docbook":
         return POSTGRES_HTML
+    if docset.format == "asciidoc":
+        return GIT_HTML
     return npm_docs(download)
 
 
@@ -129,6 +139,8 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
                          "apt-get install python3-doc"),
         "postgres": DocSet("postgres", "PostgreSQL 15 manual (DocBook HTML, postgresql-doc-15)", "docbook",
                            POSTGRES_ALL, "apt-get install postgresql-doc-15"),
+        "git": DocSet("git", "Git 2.39 manual pages and tutorials (AsciiDoc HTML, git-doc)", "asciidoc", GIT_ALL,
+                      "apt-get install git-doc"),
         "npm": DocSet("npm", f"npm {NPM_VERSION} documentation (Markdown, docs/content of the npm package)",
                       "markdown", NPM_ALL, f"npm (Node.js) and the npm registry: npm pack npm@{NPM_VERSION}"),
     }
