@@ -1,0 +1,189 @@
+"""Real documentation benchmarks: answers and text integrity on documentation nobody here wrote.
+
+    .venv/bin/python benchmarks/bench_realdocs.py [--sets python,postgres,npm] [--pages default|all]
+        [--work DIR] [--reuse] [--json PATH] [--markdown docs/realdocs.md] [--label TEXT]
+
+Needs: ``apt-get install python3-doc postgresql-doc-15`` and Node.js's ``npm`` with the npm registry
+reachable (``npm pack npm@11.19.1``). For each set the script copies a fixed list of pages into
+``DIR/<set>/corpus`` (a temporary folder unless ``--work`` is given; nothing is written into the
+project), builds a full index with ``qa.build_index``, asks the hand-written questions of
+``benchmarks/realdocs/<set>.jsonl`` with ``qa.ask`` and measures the cleaned text against an
+independent reading of each page (benchmarks/realdocs/integrity.py). Builds run one at a time.
+``--reuse`` keeps an index already built in ``DIR`` for the same pages (its build figures are
+read back from ``DIR/<set>/build.json``).
+
+A quote hits when, after collapsing whitespace, it contains the question's expected substring;
+hit@1 looks at the first quote, hit@3 at the first three. Every quote and related passage is checked
+with ``qa.verify`` and against ``doc.text[start:end]``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from realdocs.integrity import Integrity, collapse, reference  # noqa: E402
+from realdocs.sets import DocSet, docsets  # noqa: E402
+
+from qa import Config, Index, QAError, ask, build_index, load_index, verify  # noqa: E402
+
+QUESTIONS = ROOT / "benchmarks" / "realdocs"
+EMBEDDING = re.compile(r"Embedding (\d+) passages")
+
+
+def load_questions(name: str) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in (QUESTIONS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    for row in rows:
+        if not row.get("unanswerable") and not row.get("expect"):
+            raise SystemExit(f"{name}.jsonl: {row['question']!r} has neither 'expect' nor 'unanswerable'")
+    return rows
+
+
+def build(docset: DocSet, work: Path, reuse: bool) -> tuple[dict[str, Any], Path]:
+    """Assemble the corpus and build its index; the build's figures."""
+    folder = work / docset.name
+    corpus, index, record = folder / "corpus", folder / "index", folder / "build.json"
+    if reuse and record.is_file() and json.loads(record.read_text())["pages"] == list(docset.pages):
+        return json.loads(record.read_text())["build"], index
+    if corpus.exists():
+        subprocess.run(["rm", "-rf", str(corpus), str(index)], check=True)
+    root = docset.assemble(corpus, work / "downloads")
+    embedded: list[int] = []
+
+    def progress(fraction: float, message: str) -> None:
+        if m := EMBEDDING.match(message):
+            embedded[:1] = [int(m.group(1))]
+
+    cpu = _cpu_seconds()
+    report = build_index(Config().with_(corpus_dir=corpus, index_dir=index), full=True, on_progress=progress)
+    cpu = _cpu_seconds() - cpu
+    size = sum((root / p).stat().st_size for p in docset.pages)
+    figures = {"pages": len(docset.pages), "documents": report.documents, "skipped": len(report.skipped),
+               "skipped_files": [f"{s.source}: {s.reason}" for s in report.skipped],
+               "source_mib": round(size / 2**20, 2), "build_s": round(report.seconds, 1),
+               "build_cpu_s": round(cpu, 1), "load_avg_1min": round(os.getloadavg()[0], 1),
+               "chunks": report.chunks, "texts_embedded": embedded[0] if embedded else None}
+    record.write_text(json.dumps({"pages": list(docset.pages), "build": figures}, indent=1))
+    return figures, index
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its threads: steadier than wall time on a shared machine."""
+    return time.process_time()
+
+
+def score(idx: Index, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    rows, broken = [], []
+    for q in questions:
+        started = time.perf_counter()
+        answer = ask(q["question"], k=3, index=idx)
+        seconds = time.perf_counter() - started
+        broken += check_quotes(idx, [*answer.quotes, *answer.related])
+        texts = [collapse(x.text) for x in answer.quotes]
+        expect = collapse(q.get("expect", ""))
+        rank = next((i + 1 for i, t in enumerate(texts) if expect and expect in t), None)
+        rows.append({"question": q["question"], "answerable": not q.get("unanswerable"), "expect": q.get("expect"),
+                     "abstained": answer.abstained, "confidence": answer.confidence, "rank": rank,
+                     "seconds": round(seconds, 3),
+                     "quotes": [{"source": x.source, "section": x.section, "text": x.text[:300]}
+                                for x in answer.quotes]})
+    return {"summary": summarise(rows, broken), "questions": rows, "broken_quotes": broken[:20]}
+
+
+def check_quotes(idx: Index, quotes: list[Any]) -> list[str]:
+    problems = []
+    for x in quotes:
+        if idx.document(x.source).text[x.start:x.end] != x.text:
+            problems.append(f"{x.source}[{x.start}:{x.end}] differs from the quote")
+        try:
+            verify(x, idx)
+        except QAError as e:
+            problems.append(f"{x.source}: {e}")
+    return problems
+
+
+def summarise(rows: list[dict[str, Any]], broken: list[str]) -> dict[str, Any]:
+    yes = [r for r in rows if r["answerable"]]
+    no = [r for r in rows if not r["answerable"]]
+
+    def mean(values: list[float]) -> float | None:
+        return round(statistics.fmean(values), 3) if values else None
+
+    return {
+        "answerable": len(yes), "unanswerable": len(no),
+        "hit@1": sum(r["rank"] == 1 for r in yes), "hit@3": sum(r["rank"] is not None for r in yes),
+        "abstained_answerable": sum(r["abstained"] for r in yes),
+        "abstained_unanswerable": sum(r["abstained"] for r in no),
+        "confidence_answerable": mean([r["confidence"] for r in yes]),
+        "confidence_hits": mean([r["confidence"] for r in yes if r["rank"] == 1]),
+        "confidence_unanswerable": mean([r["confidence"] for r in no]),
+        "median_ask_s": round(statistics.median(r["seconds"] for r in rows), 3),
+        "quotes_failing_verify": len(broken),
+    }
+
+
+def integrity(docset: DocSet, idx: Index, corpus: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Integrity figures, and the expected substrings that no page's reference text holds (should be none)."""
+    counts, flat = Integrity(), []
+    for page in docset.pages:
+        ref = reference(corpus / page, docset.format)
+        flat.append(collapse(ref.text))
+        if page in idx.documents:
+            counts.add(ref, idx.documents[page].text, page)
+    absent = [q["expect"] for q in questions if q.get("expect") and not any(collapse(q["expect"]) in t for t in flat)]
+    return {**counts.figures(), "examples": counts.examples, "expects_not_in_pages": absent}
+
+
+def run_set(docset: DocSet, work: Path, reuse: bool) -> dict[str, Any]:
+    print(f"{docset.name}: building ({len(docset.pages)} pages)", file=sys.stderr, flush=True)
+    built, index_dir = build(docset, work, reuse)
+    idx = load_index(index_dir)
+    print(f"{docset.name}: built in {built['build_s']} s; asking", file=sys.stderr, flush=True)
+    questions = load_questions(docset.name)
+    scored = score(idx, questions)
+    return {"set": docset.name, "title": docset.title, "format": docset.format, "needs": docset.needs,
+            "build": built, "answers": scored["summary"],
+            "integrity": integrity(docset, idx, work / docset.name / "corpus", questions),
+            "questions": scored["questions"], "broken_quotes": scored["broken_quotes"]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sets", default="python,postgres,git,npm")
+    p.add_argument("--pages", choices=["default", "all"], default="default",
+                   help="Python slice: default (69 pages) or all (106 pages, about 1.6x the build time)")
+    p.add_argument("--work", type=Path, help="folder for corpora and indexes (default: a temporary folder)")
+    p.add_argument("--reuse", action="store_true", help="keep indexes already built in --work")
+    p.add_argument("--json", type=Path, help="write every figure and per-question result here")
+    p.add_argument("--markdown", type=Path, help="write the tables here (e.g. docs/realdocs.md)")
+    p.add_argument("--label", default="", help="what was measured, for the Markdown heading (e.g. a commit)")
+    args = p.parse_args(argv)
+    sets = docsets(args.pages)
+    chosen = [sets[name] for name in args.sets.split(",")]
+    with tempfile.TemporaryDirectory(prefix="realdocs-") as tmp:
+        work = args.work or Path(tmp)
+        results = [run_set(s, work, args.reuse) for s in chosen]
+    command = " ".join(["benchmarks/bench_realdocs.py", *(argv if argv is not None else sys.argv[1:])])
+    from realdocs.report import markdown, print_summary
+    print_summary(results)
+    if args.json:
+        args.json.write_text(json.dumps({"label": args.label, "command": command, "sets": results}, indent=1))
+    if args.markdown:
+        previous = args.markdown.read_text(encoding="utf-8") if args.markdown.is_file() else ""
+        args.markdown.write_text(markdown(previous, results, args.label, command, args.pages), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

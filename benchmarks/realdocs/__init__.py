@@ -1,0 +1,1 @@
+"""Real documentation benchmarks: corpora assembled from installed packages, hand-written questions, integrity."""

@@ -1,0 +1,132 @@
+"""Integrity of cleaned text, measured against an independent reading of each page.
+
+The reference is BeautifulSoup (lxml) over the page's body as a browser shows it: Sphinx's
+``div[role=main]``, DocBook's and AsciiDoc's body without their navigation and footer, and for Markdown the
+HTML that markdown-it-py renders. From it: headings (h1-h6), API signatures (Sphinx ``dt.sig``),
+code blocks (``pre``) and the words of the body. Each is looked for in qa's cleaned text.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
+
+PERMALINK = re.compile(r"[¶\uf0c1]|\[source\]")
+WORD = re.compile(r"\w+")
+BLOCKS = ["p", "div", "li", "dt", "dd", "pre", "tr", "table", "blockquote", "section", "ul", "ol", "dl", "br",
+          "caption", "figure", "h1", "h2", "h3", "h4", "h5", "h6"]
+LONG_PARAGRAPH = 80  # characters: shorter repeats (a "Note", a one-line example) are normal in documentation
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs as one space, trimmed: the form in which texts are compared."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the independent extractor sees on one page."""
+
+    text: str
+    headings: tuple[str, ...]
+    signatures: tuple[str, ...]
+    code_blocks: tuple[tuple[str, ...], ...]  # non-blank lines of each pre, trailing spaces removed
+
+
+def reference(path: Path, fmt: str) -> Reference:
+    main = _main_element(path, fmt)
+    for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"):
+        junk.decompose()
+    headings = tuple(h for h in (_clean(e.get_text("")) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
+    signatures = tuple(s for s in (_clean(e.get_text("")) for e in main.select("dt.sig")) if s)
+    code = tuple(tuple(ln.rstrip() for ln in pre.get_text("").splitlines() if ln.strip())
+                 for pre in main.find_all("pre"))
+    _mark_blocks(main)
+    return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c))
+
+
+def _main_element(path: Path, fmt: str) -> Tag:
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if fmt == "markdown":
+        from markdown_it import MarkdownIt
+        raw = MarkdownIt("commonmark").enable("table").render(raw)
+    with warnings.catch_warnings():  # DocBook pages are XHTML; read them as a browser does
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(raw, "lxml")
+    main = soup.select_one("div[role=main], div.body") if fmt == "sphinx" else None
+    return main or soup.body or soup
+
+
+def _mark_blocks(main: Tag) -> None:
+    """Line breaks around block elements and spaces between cells, as a browser lays them out."""
+    for el in main.find_all(BLOCKS):
+        el.insert_before("\n")
+        el.insert_after("\n")
+    for el in main.find_all(["td", "th"]):
+        el.insert_after(" ")
+
+
+def _clean(text: str) -> str:
+    return collapse(PERMALINK.sub("", text))
+
+
+@dataclass
+class Integrity:
+    """Counts summed over a set's pages."""
+
+    headings: int = 0
+    headings_kept: int = 0
+    words: int = 0
+    words_missing: int = 0
+    signatures: int = 0
+    signatures_truncated: int = 0
+    code_blocks: int = 0
+    code_blocks_kept: int = 0
+    chars: int = 0
+    duplicated_chars: int = 0
+    permalink_marks: int = 0
+    examples: dict[str, list[str]] = field(default_factory=lambda: {"heading": [], "signature": [], "code": []})
+
+    def add(self, ref: Reference, cleaned: str, source: str) -> None:
+        flat = collapse(cleaned)
+        lines = {ln.rstrip() for ln in cleaned.splitlines()}
+        self.headings += len(ref.headings)
+        lost = [h for h in ref.headings if h not in flat]
+        self.headings_kept += len(ref.headings) - len(lost)
+        self.signatures += len(ref.signatures)
+        cut = [s for s in ref.signatures if s not in flat]
+        self.signatures_truncated += len(cut)
+        self.code_blocks += len(ref.code_blocks)
+        broken = [c for c in ref.code_blocks if not all(ln in lines for ln in c)]
+        self.code_blocks_kept += len(ref.code_blocks) - len(broken)
+        want, have = Counter(WORD.findall(ref.text)), Counter(WORD.findall(cleaned))
+        self.words += sum(want.values())
+        self.words_missing += sum(max(0, n - have[w]) for w, n in want.items())
+        self.chars += len(cleaned)
+        self.duplicated_chars += duplicated_chars(cleaned)
+        self.permalink_marks += cleaned.count("¶")
+        for kind, items in (("heading", lost), ("signature", cut), ("code", [c[0] for c in broken])):
+            self.examples[kind] += [f"{source}: {x[:100]}" for x in items[: 5 - len(self.examples[kind])]]
+
+    def figures(self) -> dict[str, float | int]:
+        def share(a: int, b: int) -> float:
+            return round(a / b, 4) if b else 0.0
+        return {
+            "headings": self.headings, "headings_kept": share(self.headings_kept, self.headings),
+            "body_words": self.words, "body_words_missing": share(self.words_missing, self.words),
+            "signatures": self.signatures, "signatures_truncated": self.signatures_truncated,
+            "code_blocks": self.code_blocks, "code_blocks_kept": share(self.code_blocks_kept, self.code_blocks),
+            "cleaned_chars": self.chars, "duplicated_text": share(self.duplicated_chars, self.chars),
+            "permalink_marks": self.permalink_marks,
+        }
+
+
+def duplicated_chars(text: str) -> int:
+    """Characters in repeats of long paragraphs (or long sentences, where paragraphs are glued)."""
+    pieces = [collapse(p) for p in re.split(r"\n|(?<=[.!?:])\s+(?=[A-Z])", text)]
+    counts = Counter(p for p in pieces if len(p) >= LONG_PARAGRAPH)
+    return sum(len(p) * (n - 1) for p, n in counts.items())

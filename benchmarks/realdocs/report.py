@@ -1,0 +1,112 @@
+"""The benchmark's figures as Markdown tables and a short terminal summary."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _frac(n: int, d: int) -> str:
+    return f"{n}/{d} ({n / d:.2f})" if d else "–"
+
+
+def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    b, a, i = r["build"], r["answers"], r["integrity"]
+    sigs = "–" if not i["signatures"] else f"{i['signatures_truncated']} of {i['signatures']}"
+    return [
+        ("Pages (source size)",
+         f"{b['pages']} ({b['source_mib']} MiB); indexed {b['documents']}, skipped {b['skipped']}"),
+        ("Build time: wall (CPU, 1-min load average after)",
+         f"{b['build_s']} s ({b.get('build_cpu_s', '–')} s, {b.get('load_avg_1min', '–')})"),
+        ("Chunks / texts embedded", f"{b['chunks']} / {b['texts_embedded']}"),
+        ("hit@1 (answerable)", _frac(a["hit@1"], a["answerable"])),
+        ("hit@3 (answerable)", _frac(a["hit@3"], a["answerable"])),
+        ("Abstained on answerable", _frac(a["abstained_answerable"], a["answerable"])),
+        ("Abstained on unanswerable", _frac(a["abstained_unanswerable"], a["unanswerable"])),
+        ("Mean confidence: answerable / hits@1 / unanswerable",
+         f"{a['confidence_answerable']} / {a['confidence_hits']} / {a['confidence_unanswerable']}"),
+        ("Quotes failing qa.verify or doc_text[start:end]", str(a["quotes_failing_verify"])),
+        ("Median ask time", f"{a['median_ask_s']} s"),
+        ("Headings kept", f"{_pct(i['headings_kept'])} of {i['headings']}"),
+        ("Body words missing", f"{_pct(i['body_words_missing'])} of {i['body_words']}"),
+        ("API signatures truncated", sigs),
+        ("Code blocks with every line kept", f"{_pct(i['code_blocks_kept'])} of {i['code_blocks']}"),
+        ("Duplicated text (long paragraphs repeated)", _pct(i["duplicated_text"])),
+        ("Permalink marks (¶) left in the cleaned text", str(i["permalink_marks"])),
+        ("Expected substrings absent from every page (should be 0)", str(len(i["expects_not_in_pages"]))),
+    ]
+
+
+PREAMBLE = """# Real documentation benchmarks
+
+Answers and text integrity on three documentation sets that nobody on the project wrote, assembled
+offline from installed packages by `benchmarks/bench_realdocs.py` (the corpora are never committed):
+
+- **python**: Python 3.11 documentation, Sphinx HTML: tutorial, FAQ, 8 HOWTOs, 35 library pages; 69 pages
+  (`--pages all`: 106). Needs `apt-get install python3-doc`.
+- **postgres**: PostgreSQL 15 manual, DocBook HTML: tutorial, SQL commands, data types, functions, client
+  programs, indexes, authentication; 60 pages. Needs `apt-get install postgresql-doc-15`.
+- **npm**: npm 11.19.1 CLI documentation (`docs/content` of the npm package), Markdown; 91 pages.
+  Needs Node.js's `npm` and the npm registry (`npm pack npm@11.19.1`, into the work folder).
+
+The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
+written by hand before any answer was looked at: per set 32 or 33 answerable questions, each with the
+exact substring a correct quote holds (`expect`; checked against the page text by the script), and 10
+on-topic questions the set does not answer (`unanswerable`; `probe` lists the terms checked absent).
+
+How the figures are computed:
+
+- **hit@1 / hit@3**: the first quote / one of the first three quotes contains `expect` (whitespace collapsed).
+- **Abstained**: the answer is an abstention. On unanswerable questions abstaining is right.
+- **Confidence**: mean `Answer.confidence` on answerable questions, on hits@1, on unanswerable questions.
+- **Quotes failing qa.verify**: every quote and related passage is checked with `qa.verify` and
+  `doc.text[start:end] == quote.text`.
+- **Integrity** compares qa's cleaned text (`Index.documents[source].text`) with an independent reading of
+  each page: BeautifulSoup (lxml) on Sphinx's `div[role=main]`, DocBook's body without its navigation, and
+  the HTML markdown-it-py renders from the Markdown. Headings kept: h1-h6 text without permalink marks,
+  found whole. Body words missing: word occurrences of the reference missing from the cleaned text
+  (multiset difference). Signatures truncated: Sphinx `dt.sig` text not found whole. Code blocks: `pre`
+  blocks whose every non-blank line is a line of the cleaned text (indentation included). Duplicated
+  text: characters in repeats of paragraphs (or sentences, where paragraphs are glued) of 80+ characters.
+- **Build**: `qa.build_index(full=True)` wall time on this machine (2 shared cores), chunks, and texts embedded
+  (chunks + sentences).
+
+Each run below is labelled with the code it measured; a run with a new `--label` is added, one with the
+same label replaces its section.
+"""
+
+
+def section(results: list[dict[str, Any]], label: str, command: str, pages: str) -> str:
+    out = [f"## {label or 'Run'}", "", f"Command: `.venv/bin/python {command}` (`--pages {pages}`)", ""]
+    names = [r["set"] for r in results]
+    table = [tuple(v for _, v in rows(r)) for r in results]
+    out += ["| Figure | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for i, (key, _) in enumerate(rows(results[0])):
+        out.append(f"| {key} | " + " | ".join(t[i] for t in table) + " |")
+    for r in results:
+        ex = r["integrity"]["examples"]
+        shown = [(k, e) for k in ("heading", "signature", "code") for e in ex[k][:3]]
+        if shown:
+            out += ["", f"{r['set']}: examples not found whole in the cleaned text:", ""]
+            out += [f"- {k}: `{e.replace('`', chr(39))}`" for k, e in shown]
+    return "\n".join(out) + "\n"
+
+
+def markdown(previous: str, results: list[dict[str, Any]], label: str, command: str, pages: str) -> str:
+    """The document with this run's section added, or replacing the earlier section with the same label."""
+    start, end = f"<!-- run: {label} -->", "<!-- end run -->"
+    runs = previous.split(PREAMBLE, 1)[1].strip("\n") if PREAMBLE in previous else ""
+    block = f"{start}\n{section(results, label, command, pages)}{end}"
+    if start in runs:
+        head, rest = runs.split(start, 1)
+        return PREAMBLE + "\n" + head + block + rest.split(end, 1)[1] + "\n"
+    return PREAMBLE + ("\n" + runs + "\n" if runs else "") + "\n" + block + "\n"
+
+
+def print_summary(results: list[dict[str, Any]]) -> None:
+    for r in results:
+        print(f"== {r['set']}")
+        for k, v in rows(r):
+            print(f"  {k}: {v}")

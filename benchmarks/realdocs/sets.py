@@ -1,0 +1,146 @@
+"""The documentation sets: where each comes from, which pages, and how to copy them into a corpus folder.
+
+Every set is a fixed list of pages, so the corpus is the same on every machine that has the package:
+
+- ``python``: Sphinx HTML of Debian's ``python3-doc`` (3.11), ``apt-get install python3-doc``;
+- ``postgres``: DocBook HTML of Debian's ``postgresql-doc-15``, ``apt-get install postgresql-doc-15``;
+- ``git``: AsciiDoc HTML of Debian's ``git-doc`` (2.39), ``apt-get install git-doc``;
+- ``npm``: npm's own Markdown documentation (``docs/content`` of the npm 11.19.1 package), fetched with
+  ``npm pack npm@11.19.1`` (the npm registry) into a temporary folder.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PYTHON_HTML = Path("/usr/share/doc/python3-doc/html")
+POSTGRES_HTML = Path("/usr/share/doc/postgresql-doc-15/html")
+GIT_HTML = Path("/usr/share/doc/git-doc")
+NPM_VERSION = "11.19.1"
+
+_PY_TUTORIAL = ("appendix appetite classes controlflow datastructures errors floatingpoint index inputoutput "
+                "interactive interpreter introduction modules stdlib stdlib2 venv whatnow")
+_PY_FAQ = "design extending general gui index installed library programming windows"
+_PY_HOWTO_CORE = "argparse enum functional logging regex sorting unicode urllib2"
+_PY_HOWTO_MORE = "annotations descriptor ipaddress logging-cookbook sockets"
+_PY_LIBRARY_CORE = ("stdtypes functions exceptions string re collections itertools functools os.path pathlib "
+                    "shutil glob tempfile json csv logging subprocess time random math dataclasses contextlib "
+                    "venv copy textwrap secrets heapq bisect timeit queue fnmatch shlex zoneinfo tomllib graphlib")
+_PY_LIBRARY_MORE = ("constants datetime sqlite3 zipfile argparse threading asyncio-task statistics enum io "
+                    "urllib.parse struct pprint difflib hashlib base64 uuid weakref operator traceback warnings "
+                    "concurrent.futures pickle gzip abc fractions array getpass calendar html zlib keyword")
+
+
+def _pages(folder: str, names: str) -> tuple[str, ...]:
+    return tuple(f"{folder}/{n}.html" for n in names.split())
+
+
+PYTHON_CORE = (_pages("tutorial", _PY_TUTORIAL) + _pages("faq", _PY_FAQ) + _pages("howto", _PY_HOWTO_CORE)
+               + _pages("library", _PY_LIBRARY_CORE))
+PYTHON_ALL = PYTHON_CORE + _pages("howto", _PY_HOWTO_MORE) + _pages("library", _PY_LIBRARY_MORE)
+
+_PG = ("tutorial tutorial-accessdb tutorial-advanced-intro tutorial-agg tutorial-arch tutorial-concepts "
+       "tutorial-createdb tutorial-delete tutorial-fk tutorial-inheritance tutorial-install tutorial-join "
+       "tutorial-populate tutorial-select tutorial-sql-intro tutorial-table tutorial-transactions "
+       "tutorial-update tutorial-views tutorial-window "
+       "sql-createtable sql-select sql-insert sql-update sql-delete sql-altertable sql-createindex sql-vacuum "
+       "sql-copy sql-createrole sql-grant sql-explain sql-truncate sql-createview sql-begin sql-dropTable "
+       "datatype-numeric datatype-character datatype-datetime datatype-boolean datatype-json datatype-uuid "
+       "functions-string functions-conditional functions-aggregate "
+       "app-pgdump app-pgrestore app-createdb app-initdb app-pg-ctl "
+       "auth-pg-hba-conf auth-password indexes-types indexes-multicolumn ddl-constraints ddl-default "
+       "routine-vacuuming backup-dump mvcc-intro transaction-iso")
+POSTGRES_ALL = tuple(f"{n.lower()}.html" for n in _PG.split())
+_GIT = ("gittutorial gittutorial-2 giteveryday gitignore gitglossary gitrevisions gitcredentials git-init git-clone "
+        "git-add git-rm git-mv git-status git-commit git-diff git-log git-show git-branch git-checkout git-switch "
+        "git-restore git-merge git-rebase git-reset git-revert git-stash git-tag git-fetch git-pull git-push "
+        "git-remote git-cherry-pick git-bisect git-blame git-clean git-reflog git-worktree git-submodule git-grep "
+        "git-archive git-format-patch git-am git-gc")
+GIT_ALL = tuple(f"{n}.html" for n in _GIT.split())
+
+_NPM_COMMANDS = ('npm-access npm-adduser npm-approve-scripts npm-audit npm-bugs npm-cache npm-ci npm-completion '
+                 'npm-config npm-dedupe npm-deny-scripts npm-deprecate npm-diff npm-dist-tag npm-docs npm-doctor '
+                 'npm-edit npm-exec npm-explain npm-explore npm-find-dupes npm-fund npm-get npm-help-search '
+                 'npm-help npm-init npm-install-ci-test npm-install-scripts npm-install-test npm-install npm-link '
+                 'npm-ll npm-login npm-logout npm-ls npm-org npm-outdated npm-owner npm-pack npm-ping npm-pkg '
+                 'npm-prefix npm-profile npm-prune npm-publish npm-query npm-rebuild npm-repo npm-restart npm-root '
+                 'npm-run npm-sbom npm-search npm-set npm-shrinkwrap npm-stage npm-star npm-stars npm-start '
+                 'npm-stop npm-team npm-test npm-token npm-trust npm-undeprecate npm-uninstall npm-unpublish '
+                 'npm-unstar npm-update npm-version npm-view npm-whoami npm npx')
+_NPM_CONFIGURING_NPM = ('folders install npm-shrinkwrap-json npmrc package-json package-lock-json')
+_NPM_USING_NPM = ('config dependency-selectors developers logging orgs package-spec registry removal scope scripts '
+                  'workspaces')
+NPM_ALL = (tuple(f"commands/{n}.md" for n in _NPM_COMMANDS.split())
+           + tuple(f"configuring-npm/{n}.md" for n in _NPM_CONFIGURING_NPM.split())
+           + tuple(f"using-npm/{n}.md" for n in _NPM_USING_NPM.split()))
+
+
+@dataclass(frozen=True)
+class DocSet:
+    """One documentation set: its name, format, pages (paths relative to its root) and what provides it."""
+
+    name: str
+    title: str
+    format: str  # "sphinx", "docbook", "asciidoc" or "markdown"
+    pages: tuple[str, ...]
+    needs: str  # what a fresh machine must install
+
+    def assemble(self, corpus: Path, download: Path) -> Path:
+        """Copy the set's pages into ``corpus`` (keeping their relative paths); return the pages' root."""
+        root = _root(self, download)
+        missing = [p for p in self.pages if not (root / p).is_file()]
+        if missing:
+            raise SystemExit(f"{self.name}: {len(missing)} pages missing under {root} (first: {missing[0]}). "
+                             f"Install: {self.needs}")
+        for page in self.pages:
+            target = corpus / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / page, target)
+        return root
+
+
+def _root(docset: DocSet, download: Path) -> Path:
+    if docset.format == "sphinx":
+        return PYTHON_HTML
+    if docset.format == "docbook":
+        return POSTGRES_HTML
+    if docset.format == "asciidoc":
+        return GIT_HTML
+    return npm_docs(download)
+
+
+def npm_docs(download: Path) -> Path:
+    """``docs/content`` of the pinned npm package, unpacked under ``download`` (fetched once)."""
+    content = download / f"npm-{NPM_VERSION}" / "package" / "docs" / "content"
+    if content.is_dir():
+        return content
+    download.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=download) as tmp:
+        try:
+            subprocess.run(["npm", "pack", f"npm@{NPM_VERSION}", "--pack-destination", tmp, "--silent"],
+                           check=True, capture_output=True, text=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise SystemExit(f"npm: could not fetch npm@{NPM_VERSION} with `npm pack` ({e}). "
+                             "Install Node.js/npm and make the npm registry reachable.") from e
+        with tarfile.open(Path(tmp) / f"npm-{NPM_VERSION}.tgz") as tar:
+            tar.extractall(download / f"npm-{NPM_VERSION}", filter="data")
+    return content
+
+
+def docsets(pages: str = "default") -> dict[str, DocSet]:
+    """The sets; ``pages="all"`` takes the larger Python slice (about twice the build time)."""
+    python = PYTHON_ALL if pages == "all" else PYTHON_CORE
+    return {
+        "python": DocSet("python", "Python 3.11 documentation (Sphinx HTML, python3-doc)", "sphinx", python,
+                         "apt-get install python3-doc"),
+        "postgres": DocSet("postgres", "PostgreSQL 15 manual (DocBook HTML, postgresql-doc-15)", "docbook",
+                           POSTGRES_ALL, "apt-get install postgresql-doc-15"),
+        "git": DocSet("git", "Git 2.39 manual pages and tutorials (AsciiDoc HTML, git-doc)", "asciidoc", GIT_ALL,
+                      "apt-get install git-doc"),
+        "npm": DocSet("npm", f"npm {NPM_VERSION} documentation (Markdown, docs/content of the npm package)",
+                      "markdown", NPM_ALL, f"npm (Node.js) and the npm registry: npm pack npm@{NPM_VERSION}"),
+    }
