@@ -229,8 +229,9 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(_drop_permalinks(tag.get_text()), "heading")]
     if tag.name == "pre":
         return [(tag.get_text(), "code")]
-    if tag.name == "dt" and not _in_field_list(tag):
-        return [(" ".join(_drop_permalinks(tag.get_text()).split()), "term")]
+    if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
+        label = " ".join(_drop_permalinks(tag.get_text()).split())
+        return [(label, "note title" if _in_field_list(tag) else "term")]
     if tag.name == "tr":
         return _row(tag)
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
