@@ -101,6 +101,13 @@ def test_html_date_only_from_metadata() -> None:
     assert extract("html", dated).date == "2021-07-08"
 
 
+def test_markdown_links_and_bold_show_their_words_only() -> None:
+    raw = "Read [the guide](guide.md) **first**; see ![the logo](l.png).\n\n```\n[kept](as code)\n```"
+    cleaned = clean_text(raw, fmt="md")
+    assert cleaned.text == "Read the guide first; see the logo.\n\n[kept](as code)"
+    check_blocks(raw, cleaned)
+
+
 def test_markdown_blocks_keep_code_and_drop_markup_marks() -> None:
     raw = ("# Setup\n\nInstall it:\n\n```sh\npip install qa\n\n  qa build\n```\n\n- first *item*\n- second\n\n"
            "> quoted\n> text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code\n")
