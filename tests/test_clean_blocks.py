@@ -76,7 +76,8 @@ def test_html_blocks_keep_code_tables_terms_and_drop_permalinks() -> None:
 
 output line</pre></div>
     <table><tr><th>JSON</th><th>Python</th></tr><tr><td>object</td><td>dict</td></tr></table>
-    <dl class="py function"><dt id="f">f<span>(</span><em>x</em>, <em>y=''</em><span>)</span><a class="headerlink">\xc2\xb6</a></dt>
+    <dl class="py function"><dt id="f">f<span>(</span><em>x</em>, <em>y=''</em><span>)</span>
+    <a class="headerlink">\xc2\xb6</a></dt>
     <dd><p>Return -1 if x is not found.</p>
       <dl class="py method"><dt>g()</dt><dd><p>Inner method.</p></dd></dl></dd></dl>
     <p>Printed 2010-02-01 in the example.</p></div><footer>Copyright</footer></body></html>"""
@@ -95,7 +96,8 @@ output line</pre></div>
 
 
 def test_html_date_only_from_metadata() -> None:
-    page = b"<html><body><main><h1>Log</h1><p>Started 2005-03-23 12:00.</p><pre>2010-02-01 ok</pre></main></body></html>"
+    page = (b"<html><body><main><h1>Log</h1><p>Started 2005-03-23 12:00.</p><pre>2010-02-01 ok</pre></main>"
+            b"</body></html>")
     assert extract("html", page).date is None
     dated = page.replace(b"<main>", b"<main><header><time datetime='2021-07-08'>8 July</time></header>")
     assert extract("html", dated).date == "2021-07-08"

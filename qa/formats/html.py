@@ -71,7 +71,7 @@ def parse(markup: str | bytes) -> BeautifulSoup:
     while stack:
         node, depth = stack.pop()
         deepest = max(deepest, depth)
-        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]
+        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]  # type: ignore[misc]
     if deepest > _MAX_DEPTH:
         raise Unreadable(f"HTML nested {deepest} elements deep (the limit is {_MAX_DEPTH})")
     return soup
@@ -133,8 +133,10 @@ def main_element(soup: BeautifulSoup) -> Tag:
         for n, found in enumerate(candidates):
             if _is_main(tag, n):
                 found.append(tag)
-    found = next((c for c in candidates if c), None)
-    return max(found, key=lambda tag: len(tag.get_text())) if found else soup.body or soup
+    for found in candidates:
+        if found:
+            return max(found, key=lambda tag: len(tag.get_text()))
+    return soup.body or soup
 
 
 def _is_main(tag: Tag, n: int) -> bool:
