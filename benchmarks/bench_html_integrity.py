@@ -36,7 +36,8 @@ SETS = {
         "library/datetime", "library/pathlib", "library/re")],
     "postgresql-doc": [f"postgresql-doc-15/html/{p}.html" for p in (
         "sql-select", "sql-createtable", "sql-insert", "tutorial-join", "tutorial-agg", "datatype-numeric",
-        "functions-string", "indexes-types", "ddl-constraints", "backup-dump", "app-psql", "plpgsql-control-structures")],
+        "functions-string", "indexes-types", "ddl-constraints", "backup-dump", "app-psql",
+        "plpgsql-control-structures")],
     "git-doc": [f"git-doc/{p}.html" for p in (
         "git-commit", "git-rebase", "git-log", "git-merge", "git-stash", "gittutorial", "git-config",
         "git-bisect", "gitignore", "everyday", "git-worktree", "git-cherry-pick")],
@@ -68,7 +69,8 @@ def read_trafilatura(path: Path, *, recall: bool = False) -> tuple[str, list[str
                        for row in el.iter("row")]
         else:
             kind = "heading" if el.tag == "head" else "code" if el.tag == "code" else "text"
-            blocks.append(("".join(el.itertext()).replace("¶", " ") if kind == "heading" else "".join(el.itertext()), kind))
+            text = "".join(el.itertext())
+            blocks.append((text.replace("¶", " ") if kind == "heading" else text, kind))
     extracted = from_blocks(blocks)
     cleaned = clean_text(extracted.text, fmt="html", blocks=extracted.blocks)
     return cleaned.text, [s.title for s in cleaned.sections]

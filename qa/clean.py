@@ -73,8 +73,8 @@ class Mapped:
 
     def removed(self, edits: Iterable[rules.Edit], rule: str) -> list[Removal]:
         """What deleting each ``(start, end)`` range of the text removes from the raw text."""
-        return [Removal(self.slice(start, end).raw_start(), self.text[start:end], rule)
-                for start, end, new in edits if not new and end > start]
+        cut = [self.slice(start, end).strip() for start, end, new in edits if not new and end > start]
+        return [Removal(part.raw_start(), part.text, rule) for part in cut if part.text]
 
     def raw_start(self) -> int:
         return next((raw for raw, _ in self.pieces if raw >= 0), -1)
@@ -176,7 +176,7 @@ def _blocks(raw: str, fmt: str, removed: list[Removal] | None = None) -> list[_B
     tail = rules.WIKI_TAIL.search(raw)
     limit = tail.start() if tail else len(raw)
     if tail and removed is not None:
-        removed.append(Removal(tail.start(), raw[tail.start():].strip(), "wiki category tail"))
+        removed.append(Removal(tail.start(), raw[tail.start():].rstrip(), "wiki category tail"))
     blocks: list[_Block] = []
     current: list[tuple[int, int]] = []
     for start, end in _lines(raw[:limit]):
@@ -266,8 +266,10 @@ def _clean_line(raw: str, line: tuple[int, int], anchor: int | None, md_heading:
                 removed: list[Removal]) -> Mapped:
     start, end = line
     part = Mapped.copy(raw, start, start + anchor if anchor is not None else end)
-    if anchor is not None and raw[start + anchor:end].strip():
-        removed.append(Removal(start + anchor, raw[start + anchor:end].strip(), "link preview"))
+    preview = raw[start + anchor:end] if anchor is not None else ""
+    if preview.strip():
+        lead = len(preview) - len(preview.lstrip())
+        removed.append(Removal(start + anchor + lead, preview.strip(), "link preview"))  # type: ignore[operator]
     if md_heading:
         part = part.edit((m.start(), m.end(), "") for m in _MD_HEADING_MARKS.finditer(part.text))
     for find, rule in ((rules.markup_edits, "wiki markup"), (rules.residue_edits, "glued citation")):

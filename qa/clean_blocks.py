@@ -18,6 +18,9 @@ from .records import Cleaned
 _BLANK_LINES = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _HEADS = ("heading", "term")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
+# Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "<url>".
+_MD_LINK = re.compile(r"(!?\[)([^\[\]\n]*)(\]\([^()\s]*(?:\s+\"[^\"]*\")?\))")
+_MD_BOLD = re.compile(r"(?<![\w*])(\*\*)(?=\S)([^*\n]*?\S)(\*\*)(?![\w*])")
 
 
 def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
@@ -58,6 +61,8 @@ def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.P
         if lead is not None:
             lines = [(lead.match(raw, s, e).end(), e) for s, e in lines]  # type: ignore[union-attr]
         parts = [(Mapped.copy(raw, s, e), False) for s, e in lines]
+        if lead is not None:  # Markdown
+            parts = [(p.edit(_markup_edits(p.text)), False) for p, _ in parts]
         parts = [(p.edit(rules.whitespace_edits(p.text)).strip(), False) for p, _ in parts]
         text = _join([part for part in parts if part[0].text], frozenset())
     if not text.text.strip():
@@ -81,3 +86,13 @@ def _code(raw: str, start: int, end: int) -> Mapped:
             pieces.append((gap, "\n") if raw[gap:gap + 1] == "\n" else (-1, "\n"))
         pieces.extend(Mapped.copy(raw, s, e).pieces)
     return Mapped(tuple(pieces))
+
+
+def _markup_edits(line: str) -> list[tuple[int, int, str]]:
+    """Remove Markdown's link and bold markup, keeping the words: ``[the docs](x.md)`` -> ``the docs``."""
+    edits = []
+    for pattern in (_MD_LINK, _MD_BOLD):
+        for m in pattern.finditer(line):
+            if m.group(2).strip():
+                edits += [(m.start(1), m.end(1), ""), (m.start(3), m.end(3), "")]
+    return edits

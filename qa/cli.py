@@ -237,7 +237,8 @@ def removals_text(doc: Any) -> str:
     if not doc.removals:
         return f"Nothing was removed from {printable(doc.source)}."
     lines = [f"{len(doc.removals)} removals from {printable(doc.source)} (offset in the file's text, rule, text):"]
-    lines += [f"  @{r.start}  {printable(r.rule)}: “{printable(_short(' '.join(r.text.split())))}”" for r in doc.removals]
+    lines += [f"  @{r.start}  {printable(r.rule)}: “{printable(_short(' '.join(r.text.split())))}”"
+              for r in doc.removals]
     return "\n".join(lines)
 
 

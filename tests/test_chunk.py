@@ -137,3 +137,64 @@ def test_either_splitter_gives_stripped_spans_that_cover_the_text(text, splitter
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
     covered = {i for s, e in spans for i in range(s, e)}
     assert all(ch.isspace() or i in covered for i, ch in enumerate(text))
+
+
+# ---------------------------------------------------------------- bounded units, blocks
+
+
+@pytest.mark.parametrize("text", [
+    ("lorem ipsum dolor sit amet " * 8000)[:200_000],  # no sentence end
+    "\n".join(f"entry{i}" for i in range(30_000)),  # a word list, one entry a line
+    "x" * 200_000,  # one "word"
+    "a, " * 60_000,  # clauses only
+])
+def test_no_unit_is_unbounded(text: str) -> None:
+    from qa.chunk import MAX_UNIT_CHARS
+
+    spans = split_sentences(text)
+    assert spans and max(e - s for s, e in spans) <= MAX_UNIT_CHARS
+    assert all(text[s:e] == text[s:e].strip() for s, e in spans)
+    chunks = chunk_document("big", text, spans, (), max_tokens=160, overlap_tokens=32)
+    _check_invariants(text, chunks)
+    assert max(c.tokens for c in chunks) <= 162  # a piece cut inside a sentence may gain a token once stripped
+
+
+def test_long_lines_split_at_line_breaks_first() -> None:
+    from qa.chunk import bounded
+
+    text = "\n".join(["word " * 30] * 40)
+    pieces = [text[s:e] for s, e in bounded(text, 0, len(text), 400)]
+    assert all(len(p) <= 400 for p in pieces) and all(p.endswith("word") for p in pieces)
+    assert "".join(p.replace("\n", "") for p in pieces).replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_blocks_make_headings_terms_and_code_units_of_their_own() -> None:
+    text = "Usage\n\nRun it. Then stop:\n\nif x:\n    y = 1. z = 2\n\n    w = 3\n\nf(a, b)\n\nReturns one. Or two."
+    parts = [("Usage", "heading"), ("Run it. Then stop:", "text"), ("if x:\n    y = 1. z = 2\n\n    w = 3", "code"),
+             ("f(a, b)", "term"), ("Returns one. Or two.", "text")]
+    blocks = [(text.index(part), text.index(part) + len(part), kind) for part, kind in parts]
+    got = [text[s:e] for s, e in split_sentences(text, blocks=blocks)]
+    assert got == ["Usage", "Run it.", "Then stop:", "if x:\n    y = 1. z = 2\n\n    w = 3", "f(a, b)", "Returns one.",
+                   "Or two."]
+
+
+def test_a_long_code_block_splits_between_lines() -> None:
+    from qa.chunk import MAX_UNIT_CHARS
+
+    code = "\n".join(f"    value_{i} = compute({i})  # step" for i in range(200))
+    spans = split_sentences(code, blocks=[(0, len(code), "code")])
+    assert len(spans) > 1 and max(e - s for s, e in spans) <= MAX_UNIT_CHARS
+    assert all(code[e:e + 1] in ("", "\n") for _, e in spans)  # every cut is at a line end
+
+
+def test_chunking_checks_for_cancel() -> None:
+    text = "Go. " * 2000
+    calls = []
+
+    def stop() -> None:
+        calls.append(1)
+        if len(calls) > 2:
+            raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError, match="cancelled"):
+        chunk_document("x", text, split_sentences(text), (), max_tokens=50, overlap_tokens=10, stop=stop)

@@ -78,7 +78,7 @@ def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], *, max_chars: int | 
         parts.append(text)
         at += len(text) + 2
     return Extracted("\n\n".join(parts), paragraph_starts=tuple(starts), headings=tuple(headings),
-                     **{k: clean_meta(v) for k, v in meta.items()})
+                     **{k: clean_meta(v) for k, v in meta.items()})  # type: ignore[arg-type]
 
 
 def from_blocks(blocks: Iterable[tuple[str, str]], **meta: str | None) -> Extracted:
@@ -103,7 +103,7 @@ def from_blocks(blocks: Iterable[tuple[str, str]], **meta: str | None) -> Extrac
         at += len(text) + 2
     headings = tuple(s for s, _, kind in spans if kind in ("heading", "term"))
     return Extracted("\n\n".join(parts), paragraph_starts=tuple(s for s, _, _ in spans), headings=headings,
-                     blocks=tuple(spans), **{k: clean_meta(v) for k, v in meta.items()})
+                     blocks=tuple(spans), **{k: clean_meta(v) for k, v in meta.items()})  # type: ignore[arg-type]
 
 
 def _code_text(text: str) -> str:

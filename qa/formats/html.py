@@ -35,7 +35,10 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "ul", "ol", "dl", "dd", "li", "blockquote",
                      "table", "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "br", "hr",
                      "details", "summary", "center", "address", "fieldset", "legend", "body", "html"))
-_MAIN = ("main", "[role=main]", "article", "div.body", "div.document")
+# Candidates for the main element, best first: (element, role, class); None matches any.
+_MAIN: tuple[tuple[str | None, str | None, str | None], ...] = (
+    ("main", None, None), (None, "main", None), ("article", None, None), ("div", None, "body"),
+    ("div", None, "document"))
 _MAX_DEPTH = 1000  # marking blocks costs time quadratic in the nesting depth
 
 
@@ -68,7 +71,7 @@ def parse(markup: str | bytes) -> BeautifulSoup:
     while stack:
         node, depth = stack.pop()
         deepest = max(deepest, depth)
-        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]
+        stack += [(child, depth + 1) for child in node.children if isinstance(child, Tag)]  # type: ignore[misc]
     if deepest > _MAX_DEPTH:
         raise Unreadable(f"HTML nested {deepest} elements deep (the limit is {_MAX_DEPTH})")
     return soup
@@ -125,21 +128,29 @@ def _header_time(soup: BeautifulSoup) -> str | None:
 def main_element(soup: BeautifulSoup) -> Tag:
     """The element holding the page's own content (the largest candidate), with its chrome removed."""
     _drop_chrome(soup)
-    for selector in _MAIN:
-        found = soup.select(selector)
+    candidates: list[list[Tag]] = [[] for _ in _MAIN]
+    for tag in soup.find_all(True):
+        for n, found in enumerate(candidates):
+            if _is_main(tag, n):
+                found.append(tag)
+    for found in candidates:
         if found:
             return max(found, key=lambda tag: len(tag.get_text()))
     return soup.body or soup
 
 
+def _is_main(tag: Tag, n: int) -> bool:
+    """Whether ``tag`` is a main-element candidate of rank ``n`` (see ``_MAIN``)."""
+    name, role, classes = _MAIN[n]
+    return ((name is None or tag.name == name) and (role is None or tag.get("role") == role)
+            and (classes is None or classes in (tag.get("class") or ())))
+
+
 def _drop_chrome(soup: BeautifulSoup) -> None:
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        if tag.name in _DROP and not _content_despite_name(tag):
-            tag.decompose()
-        elif _is_chrome(tag):
-            tag.decompose()
+    doomed = [tag for tag in soup.find_all(True)
+              if (tag.name in _DROP and not _content_despite_name(tag)) or _is_chrome(tag)]
+    for tag in doomed:  # extract, not decompose: a tag inside one already dropped goes with it harmlessly
+        tag.extract()
 
 
 def _content_despite_name(tag: Tag) -> bool:
@@ -220,8 +231,9 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(_drop_permalinks(tag.get_text()), "heading")]
     if tag.name == "pre":
         return [(tag.get_text(), "code")]
-    if tag.name == "dt" and not _in_field_list(tag):
-        return [(" ".join(_drop_permalinks(tag.get_text()).split()), "term")]
+    if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
+        label = " ".join(_drop_permalinks(tag.get_text()).split())
+        return [(label, "note title" if _in_field_list(tag) else "term")]
     if tag.name == "tr":
         return _row(tag)
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
@@ -232,11 +244,20 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
 def _row(tr: Tag) -> list[tuple[str, str]]:
     """A table row, its cells apart; code inside a cell follows the row as a code block of its own."""
     cells, code = [], []
-    for cell in tr.find_all(("td", "th"), recursive=False):
-        parts = [" " if isinstance(node, Tag) else str(node) for node in cell.descendants
-                 if (isinstance(node, Tag) and node.name in _BLOCKS) or _is_text(node) and not node.find_parent("pre")]
+    for cell in tr.children:
+        if not isinstance(cell, Tag) or cell.name not in ("td", "th"):
+            continue
+        parts, pres = [], []  # one walk of the cell: a page may hold a row of 200,000 cells
+        for node in cell.descendants:
+            if isinstance(node, Tag):
+                if node.name == "pre":
+                    pres.append(node)
+                elif node.name in _BLOCKS:
+                    parts.append(" ")
+            elif _is_text(node) and not (pres and pres[-1] in node.parents):
+                parts.append(str(node))
         cells.append(" ".join("".join(parts).split()))
-        code += [(pre.get_text(), "code") for pre in cell.find_all("pre")]
+        code += [(pre.get_text(), "code") for pre in pres]
     return [(" | ".join(cell for cell in cells if cell), "table row"), *code]
 
 

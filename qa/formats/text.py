@@ -43,7 +43,7 @@ def read_markdown(data: bytes) -> Extracted:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ATX = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
+_ATX = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
 _ATX_CLOSE = re.compile(r"(?:[ \t]+#+)?[ \t]*$")
 _MARKERS = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))?(?:\[[ xX]\][ \t]+)?")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
@@ -70,7 +70,8 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             return
         start, end = starts[first], ends[last - 1]
         if lead is not None:
-            start += lead.match(text, start, end).end() - start  # type: ignore[union-attr]
+            marks = lead.match(text, start, end)
+            start = marks.end() if marks else start
         if kind == "heading":
             end = start + len(_ATX_CLOSE.sub("", text[start:end], count=1))
         if text[start:end].strip():

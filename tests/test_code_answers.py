@@ -1,0 +1,114 @@
+"""Code as an answer: a quote says what block it is, takes in the code its "...:" sentence introduces, and
+every view (CLI, web UI, Copy, Markdown export, source panel) shows code as code, line breaks kept."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from qa import ask
+from qa.answer import verify
+from qa.cli import render_text
+from qa.export import conversation_markdown, quote_with_citation
+from qa.ui import quote_html
+from qa.ui_docs import document_html, document_rows, example_questions
+
+from .conftest import ROOT, index_of
+
+PAGE = """<html><head><title>Venv guide</title></head><body><main>
+<h1>Virtual environments</h1>
+<p>A virtual environment keeps the packages of one project apart from those of every other project.</p>
+<h2>Creating one on Windows</h2>
+<p>On Windows, create and activate the environment with these commands:</p>
+<pre>py -m venv .venv
+.venv\\Scripts\\activate
+    (the prompt changes)</pre>
+<h2>Removing one</h2><p>Delete the folder of the environment; nothing else refers to it.</p>
+<table><tr><th>Platform</th><th>Activation script</th></tr><tr><td>POSIX</td><td>bin/activate</td></tr></table>
+</main></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def venv_index(tmp_path_factory):
+    return index_of(tmp_path_factory.mktemp("code"), {"venv.html": PAGE})
+
+
+def test_a_sentence_ending_in_a_colon_brings_its_code(venv_index) -> None:
+    answer = ask("How do I create and activate a virtual environment on Windows?", index=venv_index, k=3)
+    assert not answer.abstained
+    code = [q for q in answer.quotes if q.block == "code"]
+    assert code, [q.text for q in answer.quotes]
+    q = code[0]
+    assert q.text.startswith("On Windows, create and activate") and q.text.endswith("    (the prompt changes)")
+    assert q.code() == ("On Windows, create and activate the environment with these commands:",
+                        "py -m venv .venv\n.venv\\Scripts\\activate\n    (the prompt changes)")
+    verify(q, venv_index)
+    assert q.section == "Virtual environments › Creating one on Windows" or q.section == "Creating one on Windows"
+
+
+def test_blocks_of_a_document_and_quote_kinds(venv_index) -> None:
+    doc = venv_index.document("venv.html")
+    kinds = {doc.text[s:e]: kind for s, e, kind in doc.blocks}
+    assert kinds["Platform | Activation script"] == "table row"
+    at = doc.text.index("POSIX")
+    assert doc.block_kind(at, at + 5) == "table row"
+    assert doc.with_code(doc.text.index("A virtual"), doc.text.index("project.") + 8)[1] is None
+
+
+def _code_quote() -> dict:
+    intro, code = "On Windows, run:", "py -m venv .venv\n    .venv\\Scripts\\activate"
+    text = f"{intro}\n\n{code}"
+    return {"text": text, "source": "venv.html", "title": "Venv", "section": "Windows", "kind": "web page",
+            "start": 100, "end": 100 + len(text), "score": 1.0, "context": text, "context_start": 100,
+            "doc_sha256": "x", "line": None, "page": None, "url": None, "date": None, "paragraph": 4,
+            "block": "code", "code_start": 100 + len(intro) + 2}
+
+
+def test_every_view_shows_code_as_code() -> None:
+    q = _code_quote()
+    copy = quote_with_citation(q)
+    assert copy.startswith("“On Windows, run:”\n\n```\npy -m venv .venv\n    .venv\\Scripts\\activate\n```\n— Venv")
+    answer = {"question": "How?", "abstained": False, "conflict": False, "conflict_note": None, "quotes": [q],
+              "related": [], "confidence": 0.9}
+    md = conversation_markdown([{"question": "How?", "answer": answer}])
+    assert "> On Windows, run:\n>\n> ```\n> py -m venv .venv\n>     .venv\\Scripts\\activate\n> ```" in md
+    html = quote_html(q, 1, "0-1")
+    assert '<pre class="qa-code"><code>py -m venv .venv\n    .venv\\Scripts\\activate</code></pre>' in html
+    assert 'class="qa-block-code"' in html
+    cli = render_text(answer)
+    assert "> “On Windows, run:”\n> ```\n> py -m venv .venv\n>     .venv\\Scripts\\activate\n> ```" in cli
+
+
+def test_source_panel_shows_code_blocks_in_monospace(venv_index) -> None:
+    doc = venv_index.document("venv.html")
+    html = document_html(doc)
+    assert '<span class="qa-code">py -m venv .venv\n.venv\\Scripts\\activate\n    (the prompt changes)</span>' in html
+    start = doc.text.index(".venv\\Scripts")
+    marked = document_html(doc, start=start, end=start + 10)
+    assert 'class=qa-code>.venv\\Scri</mark>' in marked
+
+
+def test_documents_sort_naturally_and_examples_are_questions(venv_index) -> None:
+    class Doc:
+        def __init__(self, title: str) -> None:
+            self.title, self.kind, self.sections = title, "web page", ()
+
+    docs = {f"{n}.html": Doc(f"{n}. Chapter") for n in (10, 2, 1)}
+    assert [row[0] for row in document_rows(docs, {})] == ["1. Chapter", "2. Chapter", "10. Chapter"]
+    assert example_questions(venv_index.documents.values()) == []  # no heading here names a question
+    faq = Doc("FAQ")
+    faq.sections = (type("S", (), {"title": "General › How do I install it?"})(),
+                    type("S", (), {"title": "csv.reader(f, dialect='excel')"})())
+    assert example_questions([faq]) == ["How do I install it?", "What does csv.reader() do?"]
+
+
+def test_doc_into_a_closed_pipe_exits_quietly(tmp_path) -> None:
+    # More text than a pipe holds (64 KiB), so the writer meets the closed pipe.
+    big = "the river runs north " * 4000
+    index = index_of(tmp_path, {"big.txt": big})
+    command = (f"{sys.executable} -m qa doc big.txt --index {index.folder.parent} | head -c 10 >/dev/null; "
+               "exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+    assert done.returncode in (0, 141)
