@@ -39,6 +39,9 @@ ZIP_MAX_ENTRY_BYTES = 100_000_000
 ZIP_MAX_TOTAL_BYTES = 300_000_000
 ZIP_MAX_RATIO = 200  # for entries over ZIP_RATIO_FROM bytes: small ones compress as they like
 ZIP_RATIO_FROM = 1_000_000
+#: Cells in one HTML table row: the main-text extractor's work grows with the square of it (20,000 cells
+#: take 1.6 s, 200,000 would take minutes); real tables have tens.
+HTML_MAX_ROW_CELLS = 10_000
 
 
 @dataclass(frozen=True)
@@ -170,11 +173,29 @@ def check_zip(data: bytes, what: str) -> zipfile.ZipFile:
     return archive
 
 
+def check_html_rows(data: bytes) -> None:
+    """Refuse a page with a table row of more than :data:`HTML_MAX_ROW_CELLS` cells (a linear scan).
+
+    >>> check_html_rows(b"<table><tr>" + b"<td>x</td>" * 10_001 + b"</tr></table>")
+    Traceback (most recent call last):
+    ...
+    qa.errors.Unreadable: an HTML table row with 10,001 cells (the limit is 10,000)
+    """
+    lowered = data.lower()
+    if lowered.count(b"<td") + lowered.count(b"<th") <= HTML_MAX_ROW_CELLS:
+        return
+    widest = max(row.count(b"<td") + row.count(b"<th") for row in lowered.split(b"<tr"))
+    if widest > HTML_MAX_ROW_CELLS:
+        raise Unreadable(f"an HTML table row with {widest:,} cells (the limit is {HTML_MAX_ROW_CELLS:,})")
+
+
 def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted:
     """Run the reader for ``fmt`` on a file's bytes; raises ``Unreadable`` with the reason.
 
     ``max_chars`` caps the text: the readers of zip formats and PDFs stop as soon as they pass it.
     """
+    if fmt == "html":
+        check_html_rows(data)
     reader = _readers()[fmt]
     try:
         found = reader(data, max_chars=max_chars) if fmt in _CAPPED else reader(data)
