@@ -1,16 +1,16 @@
 """Real documentation benchmarks: answers and text integrity on documentation nobody here wrote.
 
-    .venv/bin/python benchmarks/bench_realdocs.py [--sets python,postgres,npm] [--pages default|all]
+    .venv/bin/python benchmarks/bench_realdocs.py [--sets python,postgres,git,npm] [--pages default|all]
         [--work DIR] [--reuse] [--json PATH] [--markdown docs/realdocs.md] [--label TEXT]
 
-Needs: ``apt-get install python3-doc postgresql-doc-15`` and Node.js's ``npm`` with the npm registry
+Needs: ``apt-get install python3-doc postgresql-doc-15 git-doc`` and Node.js's ``npm`` with the npm registry
 reachable (``npm pack npm@11.19.1``). For each set the script copies a fixed list of pages into
 ``DIR/<set>/corpus`` (a temporary folder unless ``--work`` is given; nothing is written into the
 project), builds a full index with ``qa.build_index``, asks the hand-written questions of
 ``benchmarks/realdocs/<set>.jsonl`` with ``qa.ask`` and measures the cleaned text against an
 independent reading of each page (benchmarks/realdocs/integrity.py). Builds run one at a time.
-``--reuse`` keeps an index already built in ``DIR`` for the same pages (its build figures are
-read back from ``DIR/<set>/build.json``).
+``--reuse`` keeps an index already built in ``DIR`` for the same pages by the same ``qa`` source
+(its build figures are read back from ``DIR/<set>/build.json``).
 
 A quote hits when, after collapsing whitespace, it contains the question's expected substring;
 hit@1 looks at the first quote, hit@3 at the first three. Every quote and related passage is checked
@@ -19,11 +19,12 @@ with ``qa.verify`` and against ``doc.text[start:end]``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,10 +56,13 @@ def build(docset: DocSet, work: Path, reuse: bool) -> tuple[dict[str, Any], Path
     """Assemble the corpus and build its index; the build's figures."""
     folder = work / docset.name
     corpus, index, record = folder / "corpus", folder / "index", folder / "build.json"
-    if reuse and record.is_file() and json.loads(record.read_text())["pages"] == list(docset.pages):
-        return json.loads(record.read_text())["build"], index
-    if corpus.exists():
-        subprocess.run(["rm", "-rf", str(corpus), str(index)], check=True)
+    stamp = {"pages": list(docset.pages), "qa_sha256": code_fingerprint()}
+    if reuse and record.is_file():
+        recorded = json.loads(record.read_text())
+        if {k: recorded.get(k) for k in stamp} == stamp:
+            return recorded["build"], index
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(index, ignore_errors=True)
     root = docset.assemble(corpus, work / "downloads")
     embedded: list[int] = []
 
@@ -66,22 +70,25 @@ def build(docset: DocSet, work: Path, reuse: bool) -> tuple[dict[str, Any], Path
         if m := EMBEDDING.match(message):
             embedded[:1] = [int(m.group(1))]
 
-    cpu = _cpu_seconds()
+    cpu = time.process_time()  # all threads of this process: steadier than wall time on a shared machine
     report = build_index(Config().with_(corpus_dir=corpus, index_dir=index), full=True, on_progress=progress)
-    cpu = _cpu_seconds() - cpu
+    cpu = time.process_time() - cpu
     size = sum((root / p).stat().st_size for p in docset.pages)
     figures = {"pages": len(docset.pages), "documents": report.documents, "skipped": len(report.skipped),
                "skipped_files": [f"{s.source}: {s.reason}" for s in report.skipped],
                "source_mib": round(size / 2**20, 2), "build_s": round(report.seconds, 1),
                "build_cpu_s": round(cpu, 1), "load_avg_1min": round(os.getloadavg()[0], 1),
                "chunks": report.chunks, "texts_embedded": embedded[0] if embedded else None}
-    record.write_text(json.dumps({"pages": list(docset.pages), "build": figures}, indent=1))
+    record.write_text(json.dumps({**stamp, "build": figures}, indent=1))
     return figures, index
 
 
-def _cpu_seconds() -> float:
-    """CPU time of this process and its threads: steadier than wall time on a shared machine."""
-    return time.process_time()
+def code_fingerprint() -> str:
+    """sha256 of the qa package's source: an index is reused only if built by the same code."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "qa").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def score(idx: Index, questions: list[dict[str, Any]]) -> dict[str, Any]:

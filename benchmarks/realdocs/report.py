@@ -41,18 +41,20 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
 
 PREAMBLE = """# Real documentation benchmarks
 
-Answers and text integrity on three documentation sets that nobody on the project wrote, assembled
+Answers and text integrity on four documentation sets that nobody on the project wrote, assembled
 offline from installed packages by `benchmarks/bench_realdocs.py` (the corpora are never committed):
 
 - **python**: Python 3.11 documentation, Sphinx HTML: tutorial, FAQ, 8 HOWTOs, 35 library pages; 69 pages
   (`--pages all`: 106). Needs `apt-get install python3-doc`.
 - **postgres**: PostgreSQL 15 manual, DocBook HTML: tutorial, SQL commands, data types, functions, client
   programs, indexes, authentication; 60 pages. Needs `apt-get install postgresql-doc-15`.
+- **git**: Git 2.39 manual pages and tutorials, AsciiDoc HTML: the everyday commands, gitignore,
+  gitrevisions, gitglossary, gitcredentials; 43 pages. Needs `apt-get install git-doc`.
 - **npm**: npm 11.19.1 CLI documentation (`docs/content` of the npm package), Markdown; 91 pages.
   Needs Node.js's `npm` and the npm registry (`npm pack npm@11.19.1`, into the work folder).
 
 The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
-written by hand before any answer was looked at: per set 32 or 33 answerable questions, each with the
+written by hand before any answer was looked at: per set 32 (postgres: 33) answerable questions, each with the
 exact substring a correct quote holds (`expect`; checked against the page text by the script), and 10
 on-topic questions the set does not answer (`unanswerable`; `probe` lists the terms checked absent).
 
@@ -64,7 +66,8 @@ How the figures are computed:
 - **Quotes failing qa.verify**: every quote and related passage is checked with `qa.verify` and
   `doc.text[start:end] == quote.text`.
 - **Integrity** compares qa's cleaned text (`Index.documents[source].text`) with an independent reading of
-  each page: BeautifulSoup (lxml) on Sphinx's `div[role=main]`, DocBook's body without its navigation, and
+  each page: BeautifulSoup (lxml) on Sphinx's `div[role=main]`, DocBook's and AsciiDoc's body without their
+  navigation and footer, and
   the HTML markdown-it-py renders from the Markdown. Headings kept: h1-h6 text without permalink marks,
   found whole. Body words missing: word occurrences of the reference missing from the cleaned text
   (multiset difference). Signatures truncated: Sphinx `dt.sig` text not found whole. Code blocks: `pre`
