@@ -100,6 +100,10 @@ class Config:
     conflict_margin: float = 3.0
     # Questions.
     max_question_chars: int = 2_000
+    # Building: processes that embed (each loads its own copy of the model; see docs/scaling.md), and the
+    # padded tokens one embedding batch holds (texts are sorted by length first, so padding stays small).
+    workers: int = 1
+    embed_batch_tokens: int = 1024
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
