@@ -40,16 +40,20 @@ MARK = ("<!-- bench_peer: start -->", "<!-- bench_peer: end -->")
 
 QA_CODE = """
 import json, sys, time
+from pathlib import Path
 t = time.perf_counter()
-from qa import Config, build_index, load_index
-config = Config(corpus_dir=sys.argv[1], index_dir=sys.argv[2])
-r = build_index(config, full=sys.argv[3] == 'full')
-embedded = getattr(r, 'embedded', None)
-if embedded is None:
-    index = load_index(config.index_dir, config)
-    embedded = len(index.chunks) + len(index.sentences)
-print(json.dumps({'seconds': time.perf_counter() - t, 'build_seconds': r.seconds, 'texts': embedded,
-                  'chunks': r.chunks}))
+from qa import Config, build_index
+r = build_index(Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), full=sys.argv[3] == 'full')
+print(json.dumps({'seconds': time.perf_counter() - t, 'build_seconds': r.seconds, 'chunks': r.chunks,
+                  'texts': getattr(r, 'embedded', -1)}))
+"""
+# An older qa does not report what it embedded: every chunk and every sentence (counted after, untimed).
+COUNT_CODE = """
+import sys
+from pathlib import Path
+from qa import Config, load_index
+index = load_index(Path(sys.argv[1]), Config(index_dir=Path(sys.argv[1])))
+print(len(index.chunks) + len(index.sentences))
 """
 
 
@@ -122,8 +126,13 @@ def measured(cmd: list[str], cwd: Path) -> dict[str, float]:
 
 
 def qa_build(tree: Path, corpus: Path, index: Path, mode: str) -> dict[str, float]:
-    python = ROOT / ".venv" / "bin" / "python"
-    return measured([str(python), "-c", QA_CODE, str(corpus), str(index), mode], tree)
+    python = str(ROOT / ".venv" / "bin" / "python")
+    result = measured([python, "-c", QA_CODE, str(corpus), str(index), mode], tree)
+    if result["texts"] < 0:
+        count = subprocess.run([python, "-c", COUNT_CODE, str(index)], cwd=tree, capture_output=True, text=True,
+                               check=True)
+        result["texts"] = int(count.stdout.split()[-1])
+    return result
 
 
 def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:

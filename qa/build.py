@@ -215,6 +215,8 @@ def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skip
         check_compatible(manifest, config, embedder)
     except QAError:
         return False
+    if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
+        return False
     indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
     wanted = {r.source: clean_key(r) for r in raws}
     return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
@@ -266,6 +268,8 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
     try:
         manifest = read_manifest(config.index_dir)
         check_compatible(manifest, config, embedder)
+        if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
+            return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
         return load_index(config.index_dir, config), []
     except IndexMissingError:
         return None, []
@@ -321,6 +325,8 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
                    stop: Callable[[], None] = lambda: None) -> tuple[list[_Prepared], int]:
     todo = [p for p in prepared if p.vectors is None]
+    if config.sentence_vectors != "alone":
+        return _embed_late(prepared, embedder, config, stop)
     texts = [in_context(c.text, c.section) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], p.document.section_at(s)) for p in todo for s, e in p.document.sentences]
     vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
@@ -336,6 +342,29 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     return out, len(set(texts))
 
 
+def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config,
+                stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
+    """Sentence vectors pooled from their chunk's pass (see qa.late); measured, not the default."""
+    from .late import chunk_and_sentence_vectors
+
+    out, embedded = [], 0
+    for p in prepared:
+        stop()
+        if p.vectors is not None:
+            out.append(p)
+            continue
+        alone = None
+        if config.sentence_vectors == "mixed":
+            texts = [in_context(p.document.text[s:e], p.document.section_at(s)) for s, e in p.document.sentences]
+            alone = embed_many(embedder, texts) if texts else None
+            embedded += len(set(texts))
+        vectors, sentence_vectors = chunk_and_sentence_vectors(embedder, p.document, p.chunks,
+                                                               config.sentence_vectors, alone)
+        embedded += len(p.chunks)
+        out.append(replace(p, vectors=vectors, sentence_vectors=sentence_vectors))
+    return out, embedded
+
+
 def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
            skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -347,7 +376,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "built_at": now,
         "model_id": embedder.model_id,
         "model_path": embedder.path,
-        "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend)},
+        "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
+                      **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {})},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},

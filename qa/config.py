@@ -104,6 +104,9 @@ class Config:
     # padded tokens one embedding batch holds (texts are sorted by length first, so padding stays small).
     workers: int = 1
     embed_batch_tokens: int = 1024
+    #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
+    #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.late and docs/performance.md.
+    sentence_vectors: str = "alone"
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

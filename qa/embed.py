@@ -91,6 +91,12 @@ class Embedder:
     def fits(self, text: str) -> bool:
         return self.count_tokens(text) <= self.window
 
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's token vectors (tokens, dim) and their character spans (tokens, 2), ONNX backends only."""
+        if self.backend == "torch":
+            raise QAError("Late-chunked sentence vectors need an ONNX backend; use embed_backend='onnx'.")
+        return _runner(self).token_states(texts)
+
     def token_lengths(self, texts: list[str]) -> list[int]:
         """How many model tokens each text is embedded as (special tokens in, cut at the window)."""
         if self.backend != "torch":
@@ -173,6 +179,18 @@ class _OnnxRunner:
 
     def token_lengths(self, texts: list[str]) -> list[int]:
         return [len(e.ids) for e in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
+
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for e in self.tokenizer.encode_batch(texts, add_special_tokens=True):
+            feeds = {"input_ids": np.array([e.ids], dtype=np.int64),
+                     "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
+                     "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
+            session = self.session
+            wanted = {i.name for i in session.get_inputs()}
+            hidden = session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0][0]
+            out.append((hidden, np.array(e.offsets, dtype=np.int64).reshape(-1, 2)))
+        return out
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         from . import onnx

@@ -92,3 +92,20 @@ def test_cli_refuses_a_worker_count_below_one(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--workers", "0"])
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_late_chunked_sentence_vectors_come_from_one_pass_per_chunk(tmp_path):
+    corpus = _copy_corpus(tmp_path)
+    alone = Config(corpus_dir=corpus, index_dir=tmp_path / "alone")
+    late = alone.with_(index_dir=tmp_path / "late", sentence_vectors="late")
+    a_report, l_report = build_index(alone), build_index(late)
+    assert l_report.embedded == l_report.chunks < a_report.embedded  # one text per chunk
+    a, b = load_index(alone.index_dir, alone), load_index(late.index_dir, late)
+    assert a.chunks == b.chunks and a.sentences == b.sentences
+    assert np.abs(np.asarray(a.chunk_vectors) - np.asarray(b.chunk_vectors)).max() < 1e-5  # chunks as before
+    sa, sb = np.asarray(a.sentence_vectors), np.asarray(b.sentence_vectors)
+    assert np.allclose(np.linalg.norm(sb, axis=1), 1, atol=1e-4)
+    cosines = (sa * sb).sum(axis=1)
+    assert 0.6 < cosines.mean() < 0.99  # conditioned on the chunk: near the sentence's own, not equal to it
+    again = build_index(late.with_(sentence_vectors="alone"))
+    assert again.written and again.embedded == a_report.embedded  # another kind of vector: re-embedded
