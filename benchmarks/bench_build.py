@@ -1,9 +1,12 @@
-"""Build benchmarks: cold and warm build of the default corpus, embedding throughput, peak memory.
+"""Build benchmarks: cold and warm build of the default corpus, embedding throughput, peak memory; and a
+peer run against a LlamaIndex ingestion and an older qa on real documentation.
 
     .venv/bin/python benchmarks/bench_build.py [--runs 3] [--squad ../shared/data/squad-v2-dev-5articles.json]
+    .venv/bin/python benchmarks/bench_build.py --peer [--rounds 3] [--baseline c2dea78] [--write-docs]
 
 Each build runs in a fresh process (model load included), so figures are what a user waits for.
 Throughput is compared with a bare ``SentenceTransformer.encode`` over the same texts in the same run.
+The peer run lives in benchmarks/bench_peer.py.
 """
 from __future__ import annotations
 
@@ -46,9 +49,10 @@ def squad_corpus(path: Path, folder: Path) -> int:
 
 def throughput(corpus: Path, runs: int) -> dict[str, float]:
     from qa import Config
-    from qa.build import embed_texts, prepare_document
+    from qa.build import prepare_document
     from qa.chunk import chunk_document
     from qa.embed import load_embedder
+    from qa.embed_many import embed_many
     from qa.load import load_corpus
 
     config = Config()
@@ -63,7 +67,7 @@ def throughput(corpus: Path, runs: int) -> dict[str, float]:
     ours, bare = [], []
     for _ in range(runs):
         t = time.perf_counter()
-        embed_texts(embedder, texts, batch_size=config.embed_batch_size)
+        embed_many(embedder, texts, batch_tokens=config.embed_batch_tokens)
         ours.append(len(texts) / (time.perf_counter() - t))
         t = time.perf_counter()
         embedder.model.encode(texts, batch_size=config.embed_batch_size, normalize_embeddings=True)
@@ -77,7 +81,16 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--squad", default=str(ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"))
+    p.add_argument("--peer", action="store_true", help="only the peer run (see benchmarks/bench_peer.py)")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--baseline", default="c2dea78")
+    p.add_argument("--write-docs", action="store_true", help="write the peer figures into docs/performance.md")
     args = p.parse_args()
+    if args.peer:
+        from bench_peer import run
+
+        run(rounds=args.rounds, baseline=args.baseline, write_docs=args.write_docs)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         cold, cold_p, warm, warm_p, rss = [], [], [], [], []

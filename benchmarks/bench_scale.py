@@ -253,7 +253,7 @@ def build_part(work: Path, base: Path | None, runs: int) -> dict:
 
 # ---------------------------------------------------------------- ask
 
-def fake_embed_texts(embedder, texts, *, batch_size, progress=False, report=None):
+def fake_embed_texts(embedder, texts, **options):
     rng_rows = [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=384) for t in texts]
     x = np.asarray(rng_rows, dtype=np.float32).reshape(len(texts), 384)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
@@ -311,14 +311,14 @@ def ask_part(work: Path, questions: list[str], target_chunks: int) -> dict:
     big_cfg = Config(corpus_dir=work / "bigcorpus", index_dir=work / "bigindex")
     copies = max(1, round(target_chunks / 183))
     squad_corpus(big_cfg.corpus_dir, copies)
-    real = build_module.embed_texts
-    build_module.embed_texts = fake_embed_texts
+    real = build_module.embed_many
+    build_module.embed_many = fake_embed_texts
     try:
         t = time.perf_counter()
         build_index(big_cfg)
         big_build_s = time.perf_counter() - t
     finally:
-        build_module.embed_texts = real
+        build_module.embed_many = real
     big = load_index(big_cfg.index_dir, big_cfg)
     from qa.features import stats
 

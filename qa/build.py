@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
+from .build_progress import BuildProgress
 from .chunk import chunk_document, in_context, split_sentences
 from .clean import CLEANER_VERSION, clean_text
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
+from .embed_many import embed_many
 from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
 from .formats import CITES, SUPPORTED
 from .index import (
@@ -60,6 +61,8 @@ class BuildReport:
     written: bool = True
     notes: tuple[str, ...] = field(default=())
     removals: tuple[tuple[str, int], ...] = field(default=())  # (source, passages the cleaner removed)
+    #: Distinct texts sent to the model (chunks and sentences of the re-embedded documents).
+    embedded: int = 0
 
     def summary(self) -> str:
         lines = [
@@ -76,6 +79,8 @@ class BuildReport:
                          f"{len(self.removals)} plain-text captures (see `python -m qa doc SOURCE --removals`)")
             lines += [f"  {printable(s)}: {n}" for s, n in self.removals]
         lines += [printable(n) for n in self.notes]
+        if self.embedded:
+            lines.append(f"Texts embedded: {self.embedded} for {self.chunks} chunks")
         lines.append(f"Time: {self.seconds:.2f} s")
         return "\n".join(lines)
 
@@ -102,14 +107,17 @@ def build_index(config: Config | None = None, *, full: bool = False, progress: b
     report = on_progress or (lambda fraction, message: None)
     with _build_lock(config.index_dir):
         prune(config.index_dir)  # leftovers of builds that were killed
+        tell = BuildProgress(report, terminal=progress)
         try:
-            return _build(config, full, progress, report, _stopper(cancel), started)
+            return _build(config, full, tell, _stopper(cancel), started)
         except (KeyboardInterrupt, BuildCancelled):
             prune(config.index_dir)  # a build folder or pointer written only in part
             raise BuildCancelled(
                 f"The build was cancelled; the index in {config.index_dir} is unchanged. "
                 "Run `python -m qa build` again to finish it."
             ) from None
+        finally:
+            tell.close()
 
 
 def _stopper(cancel: threading.Event | None) -> Callable[[], None]:
@@ -119,9 +127,10 @@ def _stopper(cancel: threading.Event | None) -> Callable[[], None]:
     return stop
 
 
-def _build(config: Config, full: bool, progress: bool, report: Progress, stop: Callable[[], None],
+def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], None],
            started: float) -> BuildReport:
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
+    report = tell.report
     report(0.0, "Reading documents")
     raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
                                 limits=Limits.from_config(config))
@@ -131,17 +140,19 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
         return BuildReport(config.index_dir, len(raws), _live_chunks(config), (), tuple(r.source for r in raws),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
     previous, notes = (None, []) if full else _previous(config, embedder)
-    documents, more_skipped = _clean_all(raws, stop, previous, report)
+    documents, more_skipped = _clean_all(raws, stop, previous, tell)
     skipped = [*skipped, *more_skipped]
     if not documents:
         raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
-    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, report)
+    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, tell)
     removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
     changed = tuple(p.document.source for p in prepared if p.vectors is None)
     if previous and not changed and not removed and _same_documents(previous, documents):
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
-    prepared = _embed_missing(prepared, embedder, config, progress, report, stop)
+    tell.close()
+    prepared, embedded = _embed_missing(prepared, embedder, config, tell, stop)
+    tell.close()
     stop()
     report(0.95, "Writing the index")
     stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
@@ -151,7 +162,7 @@ def _build(config: Config, full: bool, progress: bool, report: Progress, stop: C
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
-                       tuple(skipped), time.perf_counter() - started, notes=tuple(notes),
+                       tuple(skipped), time.perf_counter() - started, notes=tuple(notes), embedded=embedded,
                        removals=tuple((d.source, len(d.removals)) for d in documents if d.removals))
 
 
@@ -212,6 +223,8 @@ def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skip
         check_compatible(manifest, config, embedder)
     except QAError:
         return False
+    if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
+        return False
     indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
     wanted = {r.source: clean_key(r) for r in raws}
     return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
@@ -222,14 +235,14 @@ def _live_chunks(config: Config) -> int:
 
 
 def _clean_all(raws: list[RawDocument], stop: Callable[[], None] = lambda: None, previous: Index | None = None,
-               report: Progress | None = None) -> tuple[list[Document], list[Skipped]]:
+               tell: BuildProgress | None = None) -> tuple[list[Document], list[Skipped]]:
     """Clean every file, except those whose clean key matches the previous index (their document is reused)."""
     documents, skipped = [], []
     keys = {s: m.get("clean_key") for s, m in previous.manifest["documents"].items()} if previous else {}
     for n, raw in enumerate(raws):
         stop()
-        if report:
-            report(0.02 + 0.06 * n / len(raws), f"Reading documents: {n + 1} of {len(raws)} ({raw.source})")
+        if tell:
+            tell.file_read(n, len(raws), raw.source)
         if keys.get(raw.source) == clean_key(raw) and raw.source in previous.documents:  # type: ignore[union-attr]
             documents.append(previous.documents[raw.source])  # type: ignore[union-attr]
             continue
@@ -264,6 +277,8 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
     try:
         manifest = read_manifest(config.index_dir)
         check_compatible(manifest, config, embedder)
+        if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
+            return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
         return load_index(config.index_dir, config), []
     except IndexMissingError:
         return None, []
@@ -272,14 +287,14 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
 
 
 def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder, stop: Callable[[], None] = lambda: None, report: Progress | None = None
-                    ) -> tuple[list[_Prepared], list[str]]:
+                    embedder: Embedder, stop: Callable[[], None] = lambda: None,
+                    tell: BuildProgress | None = None) -> tuple[list[_Prepared], list[str]]:
     prepared, reused = [], []
     old = _old_parts(previous) if previous else {}
     for n, doc in enumerate(documents):
         stop()
-        if report:
-            report(0.08 + 0.02 * n / len(documents), f"Chunking documents: {n + 1} of {len(documents)} ({doc.source})")
+        if tell:
+            tell.chunked(n, len(documents), doc.source)
         parts = old.get(doc.source)
         # Same text split into the same sentences (another splitter would misalign the sentence vectors).
         if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
@@ -316,14 +331,15 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
     return {d.source: d for d in documents} == previous.documents
 
 
-def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, progress: bool,
-                   report: Progress, stop: Callable[[], None] = lambda: None) -> list[_Prepared]:
+def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
+                   stop: Callable[[], None] = lambda: None) -> tuple[list[_Prepared], int]:
     todo = [p for p in prepared if p.vectors is None]
+    if config.sentence_vectors != "alone":
+        return _embed_late(prepared, embedder, config, stop)
     texts = [in_context(c.text, c.section) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], p.document.section_at(s)) for p in todo for s, e in p.document.sentences]
-    vectors = embed_texts(embedder, texts, batch_size=config.embed_batch_size, progress=progress,
-                          report=lambda f, msg: report(0.1 + 0.85 * f, f"Embedding {len(texts)} passages: {msg}"),
-                          stop=stop)
+    vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
+                         progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
     for p in prepared:
         if p.vectors is not None:
@@ -332,31 +348,30 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
         n, m = len(p.chunks), len(p.document.sentences)
         out.append(replace(p, vectors=vectors[chunk_at:chunk_at + n], sentence_vectors=vectors[sent_at:sent_at + m]))
         chunk_at, sent_at = chunk_at + n, sent_at + m
-    return out
+    return out, len(set(texts))
 
 
-def embed_texts(embedder: Embedder, texts: list[str], *, batch_size: int, progress: bool = False,
-                report: Callable[[float, str], None] | None = None, stop: Callable[[], None] | None = None
-                ) -> np.ndarray:
-    """Embed in batches, with a terminal progress bar and/or a callback taking the fraction done and a note.
+def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config,
+                stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
+    """Sentence vectors pooled from their chunk's pass (see qa.late); measured, not the default."""
+    from .late import chunk_and_sentence_vectors
 
-    ``stop`` is called before each batch; it raises to cancel.
-    """
-    # sentence-transformers pads per call: bigger calls pad less; smaller ones let a cancel take sooner.
-    step = max(batch_size * (4 if stop else 16), 1)
-    parts, batches = [], -(-len(texts) // step)
-    bar = tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress or len(texts) < 64)
-    for i in range(0, len(texts), step):
-        if stop:
-            stop()
-        if report:
-            report(i / len(texts), f"batch {i // step + 1} of {batches}")
-        parts.append(embedder.encode(texts[i:i + step], batch_size=batch_size))
-        bar.update(len(texts[i:i + step]))
-        if report:
-            report(min(1.0, (i + step) / len(texts)), f"batch {i // step + 1} of {batches} done")
-    bar.close()
-    return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    out, embedded = [], 0
+    for p in prepared:
+        stop()
+        if p.vectors is not None:
+            out.append(p)
+            continue
+        alone = None
+        if config.sentence_vectors == "mixed":
+            texts = [in_context(p.document.text[s:e], p.document.section_at(s)) for s, e in p.document.sentences]
+            alone = embed_many(embedder, texts) if texts else None
+            embedded += len(set(texts))
+        vectors, sentence_vectors = chunk_and_sentence_vectors(embedder, p.document, p.chunks,
+                                                               config.sentence_vectors, alone)
+        embedded += len(p.chunks)
+        out.append(replace(p, vectors=vectors, sentence_vectors=sentence_vectors))
+    return out, embedded
 
 
 def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
@@ -370,7 +385,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "built_at": now,
         "model_id": embedder.model_id,
         "model_path": embedder.path,
-        "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend)},
+        "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
+                      **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {})},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},

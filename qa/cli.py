@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(store=args.store)
     if getattr(args, "backend", None):
         config = config.with_(embed_backend=args.backend)
+    if getattr(args, "workers", None):
+        config = config.with_(workers=args.workers)
     try:
         return int(args.run(args, config) or 0)
     except BuildCancelled as e:
@@ -73,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
     b.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
+    b.add_argument("--workers", type=_positive, help="processes that embed, each with its own model (default 1)")
     b.set_defaults(run=_build)
 
     d = sub.add_parser("docs", help="list the indexed documents")
@@ -149,6 +152,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="never write: a missing index is an error instead of being built")
     m.set_defaults(run=_mcp)
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:

@@ -112,6 +112,13 @@ class Config:
     # Longest sentence or code piece, in characters: a longer one is cut at line breaks or clause ends,
     # so a log or a word list with no sentence end never becomes one unbounded unit.
     max_unit_chars: int = 2_000
+    # Building: processes that embed (each loads its own copy of the model; see docs/scaling.md), and the
+    # padded tokens one embedding batch holds (texts are sorted by length first, so padding stays small).
+    workers: int = 1
+    embed_batch_tokens: int = 1024
+    #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
+    #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.late and docs/performance.md.
+    sentence_vectors: str = "alone"
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

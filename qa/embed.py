@@ -21,6 +21,7 @@ import numpy as np
 from .errors import QAError
 
 if TYPE_CHECKING:
+    import onnxruntime
     from sentence_transformers import SentenceTransformer
 
     from .config import Config
@@ -90,6 +91,19 @@ class Embedder:
     def fits(self, text: str) -> bool:
         return self.count_tokens(text) <= self.window
 
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's token vectors (tokens, dim) and their character spans (tokens, 2), ONNX backends only."""
+        if self.backend == "torch":
+            raise QAError("Late-chunked sentence vectors need an ONNX backend; use embed_backend='onnx'.")
+        return _runner(self).token_states(texts)
+
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """How many model tokens each text is embedded as (special tokens in, cut at the window)."""
+        if self.backend != "torch":
+            return _runner(self).token_lengths(texts)
+        ids = self.model.tokenizer(texts, add_special_tokens=True, truncation=True, max_length=self.window)
+        return [len(i) for i in ids["input_ids"]]
+
 
 @lru_cache(maxsize=8)
 def load_embedder(path: str, backend: str = "onnx", threads: int = 1, cache_dir: str = "") -> Embedder:
@@ -140,8 +154,9 @@ class _OnnxRunner:
 
         folder = Path(embedder.path)
         cache = Path(embedder.cache_dir) if embedder.cache_dir else onnx.default_cache_dir()
-        model_file = onnx.export_path(embedder.path, embedder.model_id, cache, int8=embedder.backend == "onnx-int8")
-        self.session = onnx.session(str(model_file), embedder.threads)
+        self.model_file = onnx.export_path(embedder.path, embedder.model_id, cache,
+                                           int8=embedder.backend == "onnx-int8")
+        self.threads = embedder.threads
         self.window = int(_json(folder / "sentence_bert_config.json").get("max_seq_length") or 256)
         self.counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.counter.no_truncation()
@@ -151,10 +166,31 @@ class _OnnxRunner:
         self.tokenizer.no_padding()
         self.pooling = onnx.pooling(embedder.path)
         self.dim = int(_json(folder / "config.json").get("hidden_size") or self.encode(["x"], 1).shape[1])
-        self.wanted = {i.name for i in self.session.get_inputs()}
+
+    @property
+    def session(self) -> onnxruntime.InferenceSession:
+        """Opened on first use, so a process that only plans batches for workers never loads the weights."""
+        from . import onnx
+
+        return onnx.session(str(self.model_file), self.threads)
 
     def count_tokens(self, text: str) -> int:
         return len(self.counter.encode(text, add_special_tokens=True).ids)
+
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        return [len(e.ids) for e in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
+
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for e in self.tokenizer.encode_batch(texts, add_special_tokens=True):
+            feeds = {"input_ids": np.array([e.ids], dtype=np.int64),
+                     "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
+                     "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
+            session = self.session
+            wanted = {i.name for i in session.get_inputs()}
+            hidden = session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0][0]
+            out.append((hidden, np.array(e.offsets, dtype=np.int64).reshape(-1, 2)))
+        return out
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         from . import onnx
@@ -171,7 +207,9 @@ class _OnnxRunner:
                 feeds["input_ids"][row, :n] = e.ids
                 feeds["attention_mask"][row, :n] = 1
                 feeds["token_type_ids"][row, :n] = e.type_ids
-            hidden = self.session.run(None, {k: v for k, v in feeds.items() if k in self.wanted})[0]
+            session = self.session
+            wanted = {i.name for i in session.get_inputs()}
+            hidden = session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0]
             parts.append(onnx.pool(hidden, feeds["attention_mask"], self.pooling))
         out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         out[order] = np.concatenate(parts)

@@ -1,0 +1,222 @@
+"""qa's build against a LlamaIndex ingestion and an older qa, on 20 fixed pages of Python's documentation.
+
+    .venv/bin/python benchmarks/bench_build.py --peer [--rounds 3] [--baseline c2dea78] [--write-docs]
+
+Three builds per round, in a rotating order so that a busy machine slows each alike; each build is a fresh
+process timed from the outside, with its peak RSS from ``/usr/bin/time -v``:
+
+- ``qa``: this tree, ``build_index(full=True)`` on the HTML pages;
+- ``baseline``: the tree of commit ``--baseline`` (``git archive``), the same call, the same venv;
+- ``peer``: ``benchmarks/_peer_llamaindex.py`` in a throwaway venv under ``~/.cache/qa-bench/peer-venv``
+  (made on first use: torch==2.13.0, then the LlamaIndex packages; never the project's dependencies), on
+  the pages' text (extracted by the standard library's HTML parser, so the peer embeds no markup).
+
+After its full build each round also times qa's incremental builds: nothing changed, and one page changed.
+Medians over the rounds and ratios from the same run; ``--write-docs`` puts them in docs/performance.md.
+"""
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = Path("/usr/share/doc/python3-doc/html")
+PAGES = tuple(f"tutorial/{n}" for n in (
+    "appetite", "interpreter", "introduction", "controlflow", "datastructures", "modules", "inputoutput",
+    "errors", "classes", "stdlib", "stdlib2", "venv", "whatnow", "floatingpoint", "interactive",
+)) + tuple(f"library/{n}" for n in ("json", "os.path", "itertools", "logging", "re"))
+PEER_PACKAGES = ("llama-index-core==0.14.25", "llama-index-embeddings-huggingface==0.8.0")
+PEER_VENV = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qa-bench" / "peer-venv"
+MARK = ("<!-- bench_peer: start -->", "<!-- bench_peer: end -->")
+
+QA_CODE = """
+import json, sys, time
+from pathlib import Path
+t = time.perf_counter()
+from qa import Config, build_index
+r = build_index(Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), full=sys.argv[3] == 'full')
+print(json.dumps({'seconds': time.perf_counter() - t, 'build_seconds': r.seconds, 'chunks': r.chunks,
+                  'texts': getattr(r, 'embedded', -1)}))
+"""
+# An older qa does not report what it embedded: every chunk and every sentence (counted after, untimed).
+COUNT_CODE = """
+import sys
+from pathlib import Path
+from qa import Config, load_index
+index = load_index(Path(sys.argv[1]), Config(index_dir=Path(sys.argv[1])))
+print(len(index.chunks) + len(index.sentences))
+"""
+
+
+class _Text(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def corpora(base: Path) -> tuple[Path, Path]:
+    """The pages as HTML (for qa) and as text (for the peer)."""
+    pages, texts = base / "pages", base / "texts"
+    pages.mkdir()
+    texts.mkdir()
+    for page in PAGES:
+        name = page.replace("/", "_")
+        shutil.copy(DOCS / f"{page}.html", pages / f"{name}.html")
+        parser = _Text()
+        parser.feed((DOCS / f"{page}.html").read_text(encoding="utf-8"))
+        text = re.sub(r"\\n\\s*\\n+", "\\n\\n", "".join(parser.parts))
+        (texts / f"{name}.txt").write_text(text, encoding="utf-8")
+    return pages, texts
+
+
+def peer_python() -> Path:
+    """The throwaway venv's Python, made on first use (minutes); it shares nothing with the project's venv."""
+    python = PEER_VENV / "bin" / "python"
+    stamp = PEER_VENV / ".installed"
+    if not stamp.is_file() or stamp.read_text() != " ".join(PEER_PACKAGES):
+        shutil.rmtree(PEER_VENV, ignore_errors=True)
+        # The base interpreter, not the project's venv, and no system site-packages: nothing leaks either way.
+        subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(PEER_VENV)], check=True)
+        pip = [str(python), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, "torch==2.13.0"], check=True)  # first, pinned: else pip pulls CUDA builds
+        subprocess.run([*pip, *PEER_PACKAGES], check=True)
+        stamp.write_text(" ".join(PEER_PACKAGES))
+    return python
+
+
+def baseline_tree(commit: str, base: Path) -> Path:
+    target = base / f"qa-{commit}"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def measured(cmd: list[str], cwd: Path) -> dict[str, float]:
+    """Run ``cmd`` under /usr/bin/time -v: its JSON line, wall seconds from outside, peak RSS in MiB."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    started = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - started
+    if done.returncode:
+        raise RuntimeError(f"{cmd[:3]} failed:\\n{done.stderr[-3000:]}")
+    rss = re.search(r"Maximum resident set size \\(kbytes\\): (\\d+)", done.stderr)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**result, "wall": wall, "rss_mib": int(rss.group(1)) / 1024 if rss else float("nan")}
+
+
+def qa_build(tree: Path, corpus: Path, index: Path, mode: str) -> dict[str, float]:
+    python = str(ROOT / ".venv" / "bin" / "python")
+    result = measured([python, "-c", QA_CODE, str(corpus), str(index), mode], tree)
+    if result["texts"] < 0:
+        count = subprocess.run([python, "-c", COUNT_CODE, str(index)], cwd=tree, capture_output=True, text=True,
+                               check=True)
+        result["texts"] = int(count.stdout.split()[-1])
+    return result
+
+
+def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:
+    from qa.config import bundled_model_path
+
+    model = bundled_model_path()
+    peer = peer_python()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        pages, texts = corpora(base)
+        old = baseline_tree(baseline, base)
+        systems = {
+            "qa": lambda i: qa_build(ROOT, pages, base / f"qa{i}", "full"),
+            "baseline": lambda i: qa_build(old, pages, base / f"base{i}", "full"),
+            "peer": lambda i: measured([str(peer), str(ROOT / "benchmarks" / "_peer_llamaindex.py"), str(texts),
+                                        model], base),
+        }
+        runs: dict[str, list[dict[str, float]]] = {k: [] for k in (*systems, "nothing_changed", "one_page_changed")}
+        names = list(systems)
+        for i in range(rounds):
+            for name in names[i % 3:] + names[:i % 3]:
+                runs[name].append(systems[name](i))
+                print(f"round {i + 1} {name}: {json.dumps(runs[name][-1])}", flush=True)
+            runs["nothing_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
+            page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
+            original = page.read_text(encoding="utf-8")
+            page.write_text(original.replace("</p>", " This sentence was added.</p>", 1), encoding="utf-8")
+            runs["one_page_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
+            page.write_text(original, encoding="utf-8")
+            print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
+                  f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
+    figures = summary(runs)
+    print(json.dumps(figures, indent=2))
+    if write_docs:
+        write(figures, rounds, baseline)
+    return figures
+
+
+def summary(runs: dict[str, list[dict[str, float]]]) -> dict:
+    med = statistics.median
+    out: dict = {k: {m: med(r[m] for r in v) for m in v[0]} for k, v in runs.items() if v}
+    qa, peer, old = out["qa"], out["peer"], out["baseline"]
+    out["ratios"] = {
+        "qa_vs_peer_wall": qa["wall"] / peer["wall"], "qa_vs_baseline_wall": qa["wall"] / old["wall"],
+        "qa_vs_peer_rss": qa["rss_mib"] / peer["rss_mib"],
+        "nothing_changed_vs_full": out["nothing_changed"]["build_seconds"] / qa["build_seconds"],
+        "one_page_vs_full": out["one_page_changed"]["build_seconds"] / qa["build_seconds"],
+    }
+    out["texts_per_chunk"] = {"qa": qa["texts"] / qa["chunks"], "baseline": old["texts"] / old["chunks"]}
+    return out
+
+
+def write(f: dict, rounds: int, baseline: str) -> None:
+    r = f["ratios"]
+    row = "| {} | {:.1f} s | {:.0f} | {:.0f} MiB |"
+    lines = [
+        MARK[0],
+        f"20 pages of python3-doc (benchmarks/bench_peer.py `PAGES`), medians of {rounds} interleaved rounds, "
+        "each build a fresh process (start-up and model load included), peak RSS from `/usr/bin/time -v`:",
+        "",
+        "| build | wall | texts embedded | peak RSS |",
+        "|---|---|---|---|",
+        row.format("qa (this tree)", f["qa"]["wall"], f["qa"]["texts"], f["qa"]["rss_mib"]),
+        row.format(f"qa at {baseline}", f["baseline"]["wall"], f["baseline"]["texts"], f["baseline"]["rss_mib"]),
+        row.format("LlamaIndex ingestion", f["peer"]["wall"], f["peer"]["texts"], f["peer"]["rss_mib"]),
+        "",
+        f"- qa / LlamaIndex: **{r['qa_vs_peer_wall']:.2f}×** wall time, {r['qa_vs_peer_rss']:.2f}× peak RSS.",
+        f"- qa / qa at {baseline}: **{r['qa_vs_baseline_wall']:.2f}×** wall time.",
+        f"- Texts embedded per chunk: {f['texts_per_chunk']['qa']:.2f} (at {baseline}: "
+        f"{f['texts_per_chunk']['baseline']:.2f}); qa's chunks: {f['qa']['chunks']:.0f}.",
+        f"- Incremental (build time inside the process, against the full build's {f['qa']['build_seconds']:.1f} s): "
+        f"nothing changed {f['nothing_changed']['build_seconds']:.2f} s ({r['nothing_changed_vs_full']:.3f}×), "
+        f"one page changed {f['one_page_changed']['build_seconds']:.2f} s ({r['one_page_vs_full']:.3f}×); "
+        f"as whole processes {f['nothing_changed']['wall']:.1f} s and {f['one_page_changed']['wall']:.1f} s.",
+        "",
+        "Command: `.venv/bin/python benchmarks/bench_build.py --peer --rounds "
+        f"{rounds} --baseline {baseline} --write-docs`.",
+        MARK[1],
+    ]
+    doc = ROOT / "docs" / "performance.md"
+    text = doc.read_text(encoding="utf-8")
+    if MARK[0] in text:
+        head, rest = text.split(MARK[0], 1)
+        text = head + "\n".join(lines) + rest.split(MARK[1], 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## Build against a LlamaIndex ingestion\n\n" + "\n".join(lines) + "\n"
+    doc.write_text(text, encoding="utf-8")
