@@ -86,8 +86,9 @@ def quote_html(q: Mapping[str, Any], n: int, ref: str, *, marks: Sequence[str] =
     copy = esc(quote_with_citation(q))
     text, code = quote_parts(q)
     body = _marked(text, marks) + (f'<pre class="qa-code"><code>{esc(code)}</code></pre>' if code else "")
-    return (f'<figure class="qa-quote"><blockquote class="qa-block-{esc(q.get("block") or "text").replace(" ", "-")}">'
-            f'{body}</blockquote>'
+    block = str(q.get("block") or "text")
+    kind = "" if block == "text" else f' class="qa-block-{esc(block.replace(" ", "-"))}"'
+    return (f'<figure class="qa-quote"><blockquote{kind}>{body}</blockquote>'
             f'<figcaption>{citation(q, n, ref)} <button type="button" class="qa-copy" data-copy="{copy}" '
             f'aria-label="Copy quote {n} with its citation">Copy</button></figcaption></figure>')
 

@@ -50,5 +50,7 @@ if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /u
   SUDO=""
   [ "$(id -u)" != 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-doc postgresql-doc git-doc >/dev/null
+  # Slim images tell dpkg to skip /usr/share/doc: include it for these packages (reinstalled if skipped before).
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
+    -o Dpkg::Options::="--path-include=/usr/share/doc/*" python3-doc postgresql-doc git-doc >/dev/null
 fi

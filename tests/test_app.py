@@ -22,8 +22,8 @@ from gradio_client.exceptions import AppError  # noqa: E402
 ANSWER_KEYS = {"question": str, "abstained": bool, "conflict": bool, "confidence": float, "quotes": list,
                "related": list}
 QUOTE_KEYS = {"text": str, "source": str, "title": str, "kind": str, "start": int, "end": int, "score": float,
-              "context": str, "context_start": int, "doc_sha256": str}
-OPTIONAL_QUOTE_KEYS = {"section", "line", "page", "paragraph", "url", "date"}
+              "context": str, "context_start": int, "doc_sha256": str, "block": str}
+OPTIONAL_QUOTE_KEYS = {"section", "line", "page", "paragraph", "url", "date", "code_start"}
 XSS = '<img src=x onerror="window.__xss=1;alert(1)"> and <script>window.__xss=2</script> {{7*7}} ${7*7}'
 
 

@@ -137,3 +137,41 @@ def test_any_blocks_keep_the_invariants(blocks: list[tuple[str, str]]) -> None:
 @given(st.text(st.sampled_from("#*->|` \n\tab1.:"), max_size=120))
 def test_any_markdown_keeps_the_invariants(raw: str) -> None:
     check_blocks(raw, clean_text(raw, fmt="md"))
+
+
+MKDOCS = b"""<html><head><title>Install - Tool docs</title></head><body>
+<header class="md-header"><nav>Tool docs <a href="/">Home</a></nav></header>
+<div class="md-sidebar md-sidebar--primary"><nav class="md-nav"><a href="a">Getting started</a></nav></div>
+<main class="md-main"><div class="md-content"><article class="md-content__inner md-typeset">
+<h1 id="install">Install<a class="headerlink" href="#install" title="Permanent link">&para;</a></h1>
+<p>Install the tool with pip:</p><div class="highlight"><pre><span></span><code>pip install tool
+</code></pre></div>
+<div class="admonition note"><p class="admonition-title">Note</p><p>It needs Python 3.10.</p></div>
+</article></div></main><footer class="md-footer">Made with Material</footer></body></html>"""
+
+DOCUSAURUS = b"""<html><head><title>Config | Tool</title><meta property="og:site_name" content="Tool"></head><body>
+<nav class="navbar">Tool Docs Blog</nav><div class="main-wrapper"><aside class="theme-doc-sidebar-container">
+<a href="/docs/a">Intro</a></aside><main><div class="row"><div class="col"><article>
+<div class="theme-doc-markdown markdown"><header><h1>Config</h1></header>
+<h2 class="anchor" id="file">The file<a href="#file" class="hash-link" aria-label="Direct link">\xe2\x80\x8b</a></h2>
+<p>Put settings in <code>tool.toml</code>.</p><ul><li>one setting a line</li></ul></div>
+<nav class="pagination-nav"><a href="/next">Next</a></nav></article></div>
+<div class="col col--3"><div class="tableOfContents">The file</div></div></div></main></div>
+<footer class="footer">Copyright 2024</footer></body></html>"""
+
+HANDMADE = b"""<html><head><title>Notes</title></head><body><div id="menu"><a href="/">home</a></div>
+<h1>Notes</h1><h2>Backups <a href="#backups">#</a></h2><p>Run the backup nightly.</p>
+<pre>  rsync -a src/ dst/</pre></body></html>"""
+
+
+@pytest.mark.parametrize(("page", "blocks"), [
+    (MKDOCS, [("Install", "heading"), ("Install the tool with pip:", "text"), ("pip install tool", "code"),
+              ("Note: It needs Python 3.10.", "text")]),
+    (DOCUSAURUS, [("Config", "heading"), ("The file", "heading"), ("Put settings in tool.toml.", "text"),
+                  ("one setting a line", "list item")]),
+    (HANDMADE, [("Notes", "heading"), ("Backups", "heading"), ("Run the backup nightly.", "text"),
+                ("  rsync -a src/ dst/", "code")]),
+])
+def test_main_content_of_other_generators(page: bytes, blocks: list[tuple[str, str]]) -> None:
+    found = extract("html", page)
+    assert [(found.text[s:e], kind) for s, e, kind in found.blocks or ()] == blocks

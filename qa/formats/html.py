@@ -27,7 +27,8 @@ _CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|sphinx
                      r"navfooter|footer|footer-text|footnotes-nav|breadcrumbs?|md-sidebar\w*|md-header\w*|"
                      r"md-footer\w*|md-source-file|theme-doc-toc\w*|table-of-contents|pagination-nav\w*|"
                      r"theme-edit-this-page|theme-doc-footer\w*|skip-link|toc|sidebar|navigation|nav|"
-                     r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn)$", re.IGNORECASE)
+                     r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn|tableofcontents\w*|menu|"
+                     r"site-nav\w*|topbar|top-bar)$", re.IGNORECASE)
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
 _PERMALINK = frozenset(("¶", "#", "§", "🔗", "", "link", "permalink"))
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -163,11 +164,17 @@ def _content_despite_name(tag: Tag) -> bool:
 def _is_chrome(tag: Tag) -> bool:
     if str(tag.get("role") or "").lower() in _CHROME_ROLES:
         return True
+    if tag.name == "a" and str(tag.get("href") or "").startswith("#") and _is_mark(tag.get_text()):
+        return tag.find_parent((*_HEADINGS, "dt")) is not None  # a hand-made permalink: <h2>Setup <a href="#s">#</a>
     names = [*(tag.get("class") or ()), str(tag.get("id") or "")]
     if not any(_CHROME.match(name) for name in names if name):
         return False
     # A permalink mark is an anchor whose text is a mark, never a link with words in it.
-    return tag.name != "a" or _drop_permalinks(tag.get_text()).lower() in _PERMALINK
+    return tag.name != "a" or _is_mark(tag.get_text())
+
+
+def _is_mark(text: str) -> bool:
+    return _drop_permalinks(text).lower() in _PERMALINK
 
 
 def _drop_permalinks(text: str) -> str:
