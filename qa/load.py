@@ -176,7 +176,7 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
         if stop:
             stop()
         try:
-            docs.append(load_document(path, corpus_dir, max_bytes=max_bytes, worker=worker))
+            docs.append(load_document(path, corpus_dir, max_bytes=max_bytes, worker=worker, stop=stop))
         except Unreadable as e:
             source = path.relative_to(corpus_dir).as_posix()
             log.warning("Skipping %s: %s", source, e)
@@ -184,11 +184,12 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
     return docs, skipped
 
 
-def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worker | None = None) -> RawDocument:
+def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worker | None = None,
+                  stop: Callable[[], None] | None = None) -> RawDocument:
     """Read one file; raise ``Unreadable`` with the reason when it cannot be loaded.
 
-    With a ``worker`` the format reader runs there, under its limits; without one it runs here,
-    uncapped: for files already trusted.
+    With a ``worker`` the format reader runs there, under its limits (``stop`` is called while it
+    works, and raises to cancel); without one it runs here, uncapped: for files already trusted.
     """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -196,7 +197,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worke
     data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise Unreadable("empty file")
-    found = worker.read(fmt, data) if worker else extract(fmt, data)
+    found = worker.read(fmt, data, stop=stop) if worker else extract(fmt, data)
     if not found.text.strip():
         raise Unreadable(_NO_TEXT.get(fmt, "empty file"))
     meta = {**_own_metadata(found), **read_sidecar(path)}

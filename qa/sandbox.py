@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -74,8 +75,12 @@ class Worker:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, fmt: str, data: bytes) -> Extracted:
-        """Run the reader for ``fmt`` on ``data`` in the worker; raises ``Unreadable`` with the reason."""
+    def read(self, fmt: str, data: bytes, *, stop: Callable[[], None] | None = None) -> Extracted:
+        """Run the reader for ``fmt`` on ``data`` in the worker; raises ``Unreadable`` with the reason.
+
+        ``stop`` is called every 0.1 s while the file is read; whatever it raises (a cancelled build)
+        ends the reading at once, and the worker with it.
+        """
         with self._lock:
             for attempt in (1, 2):  # a worker that exited while idle is replaced once, silently
                 proc = self._running()
@@ -87,7 +92,7 @@ class Worker:
                     if attempt == 2:
                         raise Unreadable("the reader process could not be started") from None
                     continue
-                return self._answer(proc)
+                return self._answer(proc, stop)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -106,26 +111,31 @@ class Worker:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, close_fds=True)
         return self._proc
 
-    def _answer(self, proc: subprocess.Popen[bytes]) -> Extracted:
+    def _answer(self, proc: subprocess.Popen[bytes], stop: Callable[[], None] | None) -> Extracted:
         deadline = time.monotonic() + 2 * self.limits.seconds + 5  # the wall clock backs up the CPU limit
         self._last_rss = 0
         try:
-            reply = json.loads(_receive(proc.stdout, deadline, lambda: self._watch(proc.pid)))
+            reply = json.loads(_receive(proc.stdout, deadline, lambda: self._watch(proc.pid, stop)))
         except TimeoutError:
             self._stop(proc)
             raise Unreadable(self.limits.too_slow()) from None
         except EOFError:  # the process died: killed by its CPU limit, or a native crash
             raise Unreadable(self._death(proc)) from None
+        except BaseException:  # stop() raised: the answer will never be read
+            self._stop(proc)
+            raise
+        self._watch(proc.pid)
         if "memory" in reply:
             self._stop(proc)  # a heap that ran out is not worth keeping
             raise Unreadable(self.limits.too_big())
         if "unreadable" in reply:
             raise Unreadable(reply["unreadable"])
-        self._watch(proc.pid)
         found = reply["ok"]
         return Extracted(**{k: tuple(v) if k in _TUPLES and v is not None else v for k, v in found.items()})
 
-    def _watch(self, pid: int) -> None:
+    def _watch(self, pid: int, stop: Callable[[], None] | None = None) -> None:
+        if stop:
+            stop()
         rss = _vm_hwm(pid)
         self._last_rss = max(self._last_rss, rss)
         self.peak_rss = max(self.peak_rss, rss)

@@ -175,3 +175,48 @@ def test_build_of_hostile_files_stays_bounded(tmp_path):
             assert any(name in line and reason in line for line in report.splitlines()), (name, report[-3000:])
     manifest = json.loads(next((tmp_path / "index").glob("build-*/manifest.json")).read_text())
     assert {"fine.txt", "span.docx", "spine.epub"} <= set(manifest["documents"])
+
+
+def test_cancel_ends_a_long_read_within_a_second():
+    from qa.errors import BuildCancelled
+
+    cancel_at = time.monotonic() + 1.0
+
+    def stop() -> None:
+        if time.monotonic() > cancel_at:
+            raise BuildCancelled("cancelled")
+
+    page = b"<table>" + (b"<tr>" + b"<td>x</td>" * 10_000 + b"</tr>") * 200 + b"</table>"  # about 80 s of work
+    with Worker(Limits(seconds=120)) as w:
+        w.read("txt", b"warm up.")
+        with pytest.raises(BuildCancelled):
+            w.read("html", page, stop=stop)
+        assert time.monotonic() - cancel_at < 1.0
+        assert w.read("txt", b"Next.").text == "Next."
+
+
+_UPLOAD = """import json, resource, sys
+from pathlib import Path
+from qa import Config
+from qa.uploads import add_uploads
+base = Path(sys.argv[1])
+config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+added, refused = add_uploads([base / "bomb.pdf", base / "fine.txt"], config)
+print(json.dumps({"added": [p.name for p in added], "refused": refused,
+                  "self_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+def test_upload_check_runs_in_the_worker(tmp_path):
+    """The web upload's arrival check on a 3 GB PDF bomb: refused, and the process that checks it (the
+    server) stays small; the worker that aborted is the only one that grew."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "bomb.pdf").write_bytes(hf.pdf_bomb(3 << 30))
+    (tmp_path / "fine.txt").write_text("The lighthouse was built in 1871.")
+    status, peak, out, err = hf.run_measured([sys.executable, "-c", _UPLOAD, str(tmp_path)], cwd=ROOT)
+    assert status == 0, err.decode(errors="replace")[-2000:]
+    result = json.loads(out)
+    assert result["added"] == ["fine.txt"]
+    assert len(result["refused"]) == 1 and "bomb.pdf was not added: needed more than 0.8 GB" in result["refused"][0]
+    assert result["self_peak"] < 300_000_000 and peak < GB
+    assert not (tmp_path / "corpus" / "bomb.pdf").exists()
