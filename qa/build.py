@@ -335,7 +335,7 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
                    stop: Callable[[], None] = lambda: None) -> tuple[list[_Prepared], int]:
     todo = [p for p in prepared if p.vectors is None]
     if config.sentence_vectors != "alone":
-        return _embed_late(prepared, embedder, config, stop)
+        return _embed_late(prepared, embedder, config, tell, stop)
     texts = [in_context(c.text, c.section) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], p.document.section_at(s)) for p in todo for s, e in p.document.sentences]
     vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
@@ -351,11 +351,15 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     return out, len(set(texts))
 
 
-def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config,
+def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
                 stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
-    """Sentence vectors pooled from their chunk's pass (see qa.late); measured, not the default."""
+    """Sentence vectors pooled from their chunk's pass (see qa.late); progress told in chunk tokens."""
     from .late import chunk_and_sentence_vectors
 
+    todo = [p for p in prepared if p.vectors is None]
+    sizes = {p.document.source: sum(embedder.token_lengths([in_context(c.text, c.section) for c in p.chunks]))
+             for p in todo}
+    total, all_chunks, done, chunks = sum(sizes.values()), sum(len(p.chunks) for p in todo), 0, 0
     out, embedded = [], 0
     for p in prepared:
         stop()
@@ -370,6 +374,8 @@ def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config,
         vectors, sentence_vectors = chunk_and_sentence_vectors(embedder, p.document, p.chunks,
                                                                config.sentence_vectors, alone)
         embedded += len(p.chunks)
+        done, chunks = done + sizes[p.document.source], chunks + len(p.chunks)
+        tell.embedded(done, total, chunks, all_chunks)
         out.append(replace(p, vectors=vectors, sentence_vectors=sentence_vectors))
     return out, embedded
 

@@ -180,16 +180,18 @@ class _OnnxRunner:
     def token_lengths(self, texts: list[str]) -> list[int]:
         return [len(e.ids) for e in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
 
-    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        out = []
-        for e in self.tokenizer.encode_batch(texts, add_special_tokens=True):
-            feeds = {"input_ids": np.array([e.ids], dtype=np.int64),
-                     "attention_mask": np.ones((1, len(e.ids)), dtype=np.int64),
-                     "token_type_ids": np.array([e.type_ids], dtype=np.int64)}
-            session = self.session
-            wanted = {i.name for i in session.get_inputs()}
-            hidden = session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0][0]
-            out.append((hidden, np.array(e.offsets, dtype=np.int64).reshape(-1, 2)))
+    def token_states(self, texts: list[str], batch_tokens: int = 1024) -> list[tuple[np.ndarray, np.ndarray]]:
+        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=True)
+        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(texts)
+        at = 0
+        while at < len(order):
+            batch = order[at:at + max(1, batch_tokens // max(1, len(encodings[order[at]].ids)))]
+            hidden, _ = self._run([encodings[i] for i in batch])
+            for row, i in enumerate(batch):
+                n = len(encodings[i].ids)
+                out[i] = (hidden[row, :n], np.array(encodings[i].offsets, dtype=np.int64).reshape(-1, 2))
+            at += len(batch)
         return out
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
@@ -199,21 +201,26 @@ class _OnnxRunner:
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")  # similar lengths pad less
         parts = []
         for start in range(0, len(order), max(1, batch_size)):
-            batch = [encodings[i] for i in order[start:start + batch_size]]
-            width = max(len(e.ids) for e in batch)
-            feeds = {name: np.zeros((len(batch), width), dtype=np.int64) for name in onnx.INPUTS}
-            for row, e in enumerate(batch):
-                n = len(e.ids)
-                feeds["input_ids"][row, :n] = e.ids
-                feeds["attention_mask"][row, :n] = 1
-                feeds["token_type_ids"][row, :n] = e.type_ids
-            session = self.session
-            wanted = {i.name for i in session.get_inputs()}
-            hidden = session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0]
-            parts.append(onnx.pool(hidden, feeds["attention_mask"], self.pooling))
+            hidden, mask = self._run([encodings[i] for i in order[start:start + batch_size]])
+            parts.append(onnx.pool(hidden, mask, self.pooling))
         out = np.empty((len(texts), parts[0].shape[1]), dtype=np.float32)
         out[order] = np.concatenate(parts)
         return out
+
+    def _run(self, batch: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's token vectors (rows, tokens, dim) for tokenised texts, and their attention mask."""
+        from . import onnx
+
+        width = max(len(e.ids) for e in batch)
+        feeds = {name: np.zeros((len(batch), width), dtype=np.int64) for name in onnx.INPUTS}
+        for row, e in enumerate(batch):
+            n = len(e.ids)
+            feeds["input_ids"][row, :n] = e.ids
+            feeds["attention_mask"][row, :n] = 1
+            feeds["token_type_ids"][row, :n] = e.type_ids
+        session = self.session
+        wanted = {i.name for i in session.get_inputs()}
+        return session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0], feeds["attention_mask"]
 
 
 @lru_cache(maxsize=8)
