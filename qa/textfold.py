@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 Step = Literal["case", "quote marks", "dashes", "whitespace", "line-break hyphen"]
 STEPS: tuple[Step, ...] = ("case", "quote marks", "dashes", "whitespace", "line-break hyphen")
 
@@ -36,43 +38,44 @@ class Folded:
     """Folded text; original ``[starts[i], ends[i])`` is what folded character ``i`` stands for."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: np.ndarray
+    ends: np.ndarray
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of folded ``text[start:end]`` (``end > start``)."""
-        return self.starts[start], self.ends[end - 1]
+        return int(self.starts[start]), int(self.ends[end - 1])
 
 
 def fold(text: str, *, offset: int = 0, skip: frozenset[Step] = frozenset()) -> Folded:
-    """Fold ``text`` (every step but those in ``skip``); offsets are shifted by ``offset``."""
+    """Fold ``text`` (every step but those in ``skip``); offsets are shifted by ``offset``.
+
+    Only the places where folding changes the length (whitespace other than a single space, a soft or
+    line-break hyphen) are visited one by one; the rest is done by ``str.translate`` and numpy.
+    """
     for step, table in _TABLES.items():
         if step not in skip:
             text = text.translate(table)
     if "case" not in skip:
         lower = text.lower()
         text = lower if len(lower) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    n = len(text)
+    keep = np.ones(n, dtype=bool)
+    ends = np.arange(1, n + 1, dtype=np.int64)
+    pieces: list[str] = []
     pos = 0
     for m in _pattern(skip).finditer(text):
         s, e = m.span()
-        _copy(text, pos, s, offset, parts, starts, ends)
+        pieces.append(text[pos:s])
         if m.group()[0].isspace():
-            parts.append(" ")
-            starts.append(offset + s)
-            ends.append(offset + e)
+            pieces.append(" ")
+            keep[s + 1:e] = False
+            ends[s] = e
+        else:
+            keep[s:e] = False
         pos = e
-    _copy(text, pos, len(text), offset, parts, starts, ends)
-    return Folded("".join(parts), tuple(starts), tuple(ends))
-
-
-def _copy(text: str, lo: int, hi: int, offset: int, parts: list[str], starts: list[int], ends: list[int]) -> None:
-    if hi > lo:
-        parts.append(text[lo:hi])
-        starts.extend(range(offset + lo, offset + hi))
-        ends.extend(range(offset + lo + 1, offset + hi + 1))
+    pieces.append(text[pos:])
+    starts = np.flatnonzero(keep) + offset
+    return Folded("".join(pieces), starts, ends[keep] + offset)
 
 
 def _pattern(skip: frozenset[Step]) -> re.Pattern[str]:
@@ -81,7 +84,7 @@ def _pattern(skip: frozenset[Step]) -> re.Pattern[str]:
         alternatives = [] if "line-break hyphen" in key else [_LINE_HYPHEN]
         alternatives.append("\u00ad")
         if "whitespace" not in key:
-            alternatives.append(r"\s+")
+            alternatives.append(r"\s{2,}|[^\S ]")  # a run, or one space that is not " " (a line break, a tab)
         _PATTERNS[key] = re.compile("|".join(alternatives))
     return _PATTERNS[key]
 
