@@ -30,7 +30,7 @@ from .config import Config
 from .errors import Unreadable
 from .formats import Extracted
 
-__all__ = ["Limits", "Worker", "read_in_worker", "shared_worker"]
+__all__ = ["Limits", "Worker", "shared_worker"]
 
 _HEADER = struct.Struct(">Q")
 _IDLE_SECONDS = 60.0
@@ -177,10 +177,6 @@ def shared_worker(limits: Limits) -> Worker:
         return _SHARED.setdefault(limits, Worker(limits))
 
 
-def read_in_worker(fmt: str, data: bytes, limits: Limits | None = None) -> Extracted:
-    return shared_worker(limits or Limits()).read(fmt, data)
-
-
 def _vm_hwm(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
@@ -268,8 +264,12 @@ def _limit_cpu(seconds: float) -> None:
 
 
 def _vm_size() -> int:
-    with open("/proc/self/status", encoding="ascii") as f:
-        return int(next(x for x in f if x.startswith("VmSize:")).split()[1]) * 1024
+    """This process's address space in bytes (0 where /proc is missing: the limit is then absolute)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return int(next(x for x in f if x.startswith("VmSize:")).split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 if __name__ == "__main__":
