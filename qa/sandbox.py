@@ -34,7 +34,6 @@ __all__ = ["Limits", "Worker", "shared_worker"]
 
 _HEADER = struct.Struct(">Q")
 _IDLE_SECONDS = 60.0
-_TUPLES = ("page_starts", "paragraph_starts", "headings")
 
 
 @dataclass(frozen=True)
@@ -130,8 +129,7 @@ class Worker:
             raise Unreadable(self.limits.too_big())
         if "unreadable" in reply:
             raise Unreadable(reply["unreadable"])
-        found = reply["ok"]
-        return Extracted(**{k: tuple(v) if k in _TUPLES and v is not None else v for k, v in found.items()})
+        return Extracted(**{k: _tuples(v) for k, v in reply["ok"].items()})
 
     def _watch(self, pid: int, stop: Callable[[], None] | None = None) -> None:
         if stop:
@@ -175,6 +173,11 @@ def shared_worker(limits: Limits) -> Worker:
     """The process-wide worker for ``limits``: the build and the upload check take turns on it."""
     with _SHARED_LOCK:
         return _SHARED.setdefault(limits, Worker(limits))
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back into the tuples an :class:`Extracted` holds (at any depth)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 def _vm_hwm(pid: int) -> int:
