@@ -4,10 +4,11 @@
     nice -n 19 .venv/bin/python benchmarks/bench_hostile.py real      # largest pages of the doc sets
     nice -n 19 .venv/bin/python benchmarks/bench_hostile.py overhead [--pages 200] [--runs 3]
 
-matrix: each file of the issue's table, generated at its size (tests/hostile_files.py), read by a
-fresh worker with the default limits: the outcome, the wall time (after the worker's start), this process's peak RSS (the parent)
-and the worker's (read from /proc while it works); then ``python -m qa build`` on a corpus of that file
-alone: its wall time and peak RSS (the kernel's figure, which takes in its reaped workers).
+matrix: each hostile file, generated at the size it was found at (tests/hostile_files.py), read by a
+fresh worker with the default limits: the outcome, the wall time (after the worker's start), this
+process's peak RSS (the parent) and the worker's (read from /proc while it works); then
+``python -m qa build`` on a corpus of that file alone: its wall time and peak RSS (the kernel's
+figure, which takes in its reaped workers).
 
 real: the largest HTML pages of python3-doc, postgresql-doc and git-doc, and the default corpus: for
 each, the reader's CPU seconds, the worker's peak RSS above its idle size, and the characters of text,

@@ -3,9 +3,9 @@
 A file that cannot be read is skipped with a logged warning and reported as ``Skipped``; one bad file
 never stops the load. The corpus is read in a worker process with limits on memory and time
 (qa.sandbox), so a file that expands to gigabytes, runs for hours or crashes a native reader is a
-skip naming the limit, never a dead build. The format readers live in ``qa.formats``. Metadata comes from the file itself
-(a page's canonical URL, a Word file's core properties, EPUB or PDF metadata); a sidecar
-``NAME.meta.json`` overrides any of it.
+skip naming the limit, never a dead build. The format readers live in ``qa.formats``. Metadata comes
+from the file itself (a page's canonical URL, a Word file's core properties, EPUB or PDF metadata); a
+sidecar ``NAME.meta.json`` overrides any of it.
 """
 from __future__ import annotations
 

@@ -30,11 +30,10 @@ from .config import Config
 from .errors import Unreadable
 from .formats import Extracted
 
-__all__ = ["Limits", "Worker", "read_in_worker", "shared_worker"]
+__all__ = ["Limits", "Worker", "shared_worker"]
 
 _HEADER = struct.Struct(">Q")
 _IDLE_SECONDS = 60.0
-_TUPLES = ("page_starts", "paragraph_starts", "headings")
 
 
 @dataclass(frozen=True)
@@ -130,8 +129,7 @@ class Worker:
             raise Unreadable(self.limits.too_big())
         if "unreadable" in reply:
             raise Unreadable(reply["unreadable"])
-        found = reply["ok"]
-        return Extracted(**{k: tuple(v) if k in _TUPLES and v is not None else v for k, v in found.items()})
+        return Extracted(**{k: _tuples(v) for k, v in reply["ok"].items()})
 
     def _watch(self, pid: int, stop: Callable[[], None] | None = None) -> None:
         if stop:
@@ -177,8 +175,9 @@ def shared_worker(limits: Limits) -> Worker:
         return _SHARED.setdefault(limits, Worker(limits))
 
 
-def read_in_worker(fmt: str, data: bytes, limits: Limits | None = None) -> Extracted:
-    return shared_worker(limits or Limits()).read(fmt, data)
+def _tuples(value: Any) -> Any:
+    """JSON's lists back into the tuples an :class:`Extracted` holds (at any depth)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
 def _vm_hwm(pid: int) -> int:
@@ -268,8 +267,12 @@ def _limit_cpu(seconds: float) -> None:
 
 
 def _vm_size() -> int:
-    with open("/proc/self/status", encoding="ascii") as f:
-        return int(next(x for x in f if x.startswith("VmSize:")).split()[1]) * 1024
+    """This process's address space in bytes (0 where /proc is missing: the limit is then absolute)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return int(next(x for x in f if x.startswith("VmSize:")).split()[1]) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 A file is written only when the loader reads it as the build will: an empty, binary, undecodable or
 corrupt file is refused on arrival with the loader's own reason, so it never waits in the corpus to
-fail a rebuild. The check reads the file in the same worker process as the build (qa.sandbox), under the
-same limits, so a hostile upload costs the server neither its memory nor its time. Names keep no folders, no leading dots and no control characters, so an upload named
+fail a rebuild. The check reads the file in the same worker process as the build (qa.sandbox), under
+the same limits, so a hostile upload costs the server neither its memory nor its time. Names keep no
+folders, no leading dots and no control characters, so an upload named
 ``../../x`` or ``/etc/passwd.txt`` lands inside the corpus folder, as a plain file, or not at all.
 """
 from __future__ import annotations

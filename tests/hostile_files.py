@@ -1,7 +1,7 @@
 """Generators of hostile documents: each small on disk, each expanding to far more than it should.
 
 Built at test time (and by benchmarks/bench_hostile.py), never committed. Sizes are parameters, so
-tests can build small versions against lowered limits and the benchmark the sizes of the report.
+tests can build small versions against lowered limits, and the benchmark the sizes they were found at.
 """
 from __future__ import annotations
 

@@ -166,8 +166,9 @@ def check_zip(data: bytes, what: str) -> zipfile.ZipFile:
             raise Unreadable(f"{what} part {entry.filename[:80]!r} expands to {entry.file_size:,} bytes "
                              f"(the limit is {ZIP_MAX_ENTRY_BYTES:,})")
         if entry.file_size > ZIP_RATIO_FROM and entry.file_size > ZIP_MAX_RATIO * max(entry.compress_size, 1):
-            raise Unreadable(f"{what} part {entry.filename[:80]!r} expands {entry.file_size // max(entry.compress_size, 1):,}"
-                             f" times (a zip bomb? the limit is {ZIP_MAX_RATIO})")
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            raise Unreadable(f"{what} part {entry.filename[:80]!r} expands {ratio:,} times (a zip bomb? the limit "
+                             f"is {ZIP_MAX_RATIO})")
     if total > ZIP_MAX_TOTAL_BYTES:
         raise Unreadable(f"{what} expands to {total:,} bytes (the limit is {ZIP_MAX_TOTAL_BYTES:,})")
     return archive
