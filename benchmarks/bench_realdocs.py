@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import statistics
 import sys
@@ -182,7 +183,9 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="realdocs-") as tmp:
         work = args.work or Path(tmp)
         results = [run_set(s, work, args.reuse) for s in chosen]
-    command = " ".join(["benchmarks/bench_realdocs.py", *(argv if argv is not None else sys.argv[1:])])
+    given = list(argv if argv is not None else sys.argv[1:])
+    shown = ["DIR" if i and given[i - 1] == "--work" else a for i, a in enumerate(given)]  # no machine's temp path
+    command = shlex.join(["benchmarks/bench_realdocs.py", *shown])
     from realdocs.report import markdown, print_summary
     print_summary(results)
     if args.json:

@@ -76,6 +76,13 @@ How the figures are computed:
 - **Build**: `qa.build_index(full=True)` wall time on this machine (2 shared cores), chunks, and texts embedded
   (chunks + sentences).
 
+Run it (about 45 minutes on 2 shared cores, builds one at a time; `--sets` picks sets):
+
+    .venv/bin/python benchmarks/bench_realdocs.py --markdown docs/realdocs.md --json results.json --label "WHAT"
+
+`--work DIR --reuse` keeps the corpora and indexes in DIR, so a second run with the same `qa` code only asks.
+Per-question results of the baseline: `benchmarks/realdocs/results/baseline.json`.
+
 Each run below is labelled with the code it measured; a run with a new `--label` is added, one with the
 same label replaces its section.
 """
