@@ -159,7 +159,9 @@ def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:
             runs["nothing_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
             page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
             original = page.read_text(encoding="utf-8")
-            page.write_text(original.replace("</p>", " This sentence was added.</p>", 1), encoding="utf-8")
+            body = original.index('role="main"')  # a change in the page's text, not in its navigation
+            end = original.index("</p>", body)
+            page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
             runs["one_page_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
             page.write_text(original, encoding="utf-8")
             print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
