@@ -20,6 +20,8 @@ def main() -> None:
     corpus, model = sys.argv[1], sys.argv[2]
     started = time.perf_counter()
     tokenizer = Tokenizer.from_file(f"{model}/tokenizer.json")
+    tokenizer.no_truncation()  # the file truncates at 128 tokens, which would make every text "fit"
+    tokenizer.no_padding()
     # The model's own tokens (tiktoken's default file would be fetched from the internet, which is off here).
     splitter = SentenceSplitter(chunk_size=256, chunk_overlap=32,
                                 tokenizer=lambda text: tokenizer.encode(text, add_special_tokens=False).ids)

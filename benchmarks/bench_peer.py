@@ -84,7 +84,7 @@ def corpora(base: Path) -> tuple[Path, Path]:
         shutil.copy(DOCS / f"{page}.html", pages / f"{name}.html")
         parser = _Text()
         parser.feed((DOCS / f"{page}.html").read_text(encoding="utf-8"))
-        text = re.sub(r"\\n\\s*\\n+", "\\n\\n", "".join(parser.parts))
+        text = re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts))
         (texts / f"{name}.txt").write_text(text, encoding="utf-8")
     return pages, texts
 
@@ -119,8 +119,8 @@ def measured(cmd: list[str], cwd: Path) -> dict[str, float]:
     done = subprocess.run(["/usr/bin/time", "-v", *cmd], cwd=cwd, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
     if done.returncode:
-        raise RuntimeError(f"{cmd[:3]} failed:\\n{done.stderr[-3000:]}")
-    rss = re.search(r"Maximum resident set size \\(kbytes\\): (\\d+)", done.stderr)
+        raise RuntimeError(f"{cmd[:3]} failed:\n{done.stderr[-3000:]}")
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return {**result, "wall": wall, "rss_mib": int(rss.group(1)) / 1024 if rss else float("nan")}
 
@@ -159,15 +159,17 @@ def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:
             runs["nothing_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
             page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
             original = page.read_text(encoding="utf-8")
-            page.write_text(original.replace("</p>", " This sentence was added.</p>", 1), encoding="utf-8")
+            body = original.index('role="main"')  # a change in the page's text, not in its navigation
+            end = original.index("</p>", body)
+            page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
             runs["one_page_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
             page.write_text(original, encoding="utf-8")
             print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
                   f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
+            if write_docs:  # after every round, so a run cut short still leaves its medians so far
+                write(summary(runs), i + 1, baseline)
     figures = summary(runs)
     print(json.dumps(figures, indent=2))
-    if write_docs:
-        write(figures, rounds, baseline)
     return figures
 
 
