@@ -435,5 +435,5 @@ def _mcp(args: argparse.Namespace, config: Config) -> int:
             print(printable(build_index(config).summary(), multiline=True), file=sys.stderr)
     if args.http:
         print(f"MCP server at http://{args.host}:{args.port}/mcp", file=sys.stderr)
-    serve(config, http=args.http, host=args.host, port=args.port, auth=auth, read_only=args.read_only)
+    serve(config, http=args.http, host=args.host, port=args.port, auth=auth)
     return 0

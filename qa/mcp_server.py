@@ -36,10 +36,8 @@ Sources = Annotated[list[str] | None, Field(description="Only these documents (n
                                                         "them); omit for all documents.")]
 
 
-def make_server(config: Config, *, read_only: bool = True) -> MCPServer:
-    """The MCP server over ``config``'s index. Every tool only reads (``read_only`` is accepted for the
-    same options as the web app; this server has nothing to write)."""
-    del read_only
+def make_server(config: Config) -> MCPServer:
+    """The MCP server over ``config``'s index. Every tool only reads."""
     server = MCPServer("qa", title="qa: verbatim, cited quotes from your documents", instructions=INSTRUCTIONS,
                        version="0.1.0", log_level="WARNING")
 
@@ -147,9 +145,9 @@ def http_app(server: MCPServer, host: str, auth: tuple[str, str] | None = None) 
 
 
 def serve(config: Config, *, http: bool = False, host: str = "127.0.0.1", port: int = 8765,
-          auth: tuple[str, str] | None = None, read_only: bool = False) -> None:
+          auth: tuple[str, str] | None = None) -> None:
     """Run the server until stopped: over stdio, or streamable HTTP at http://HOST:PORT/mcp."""
-    server = make_server(config, read_only=read_only)
+    server = make_server(config)
     if not http:
         server.run("stdio")
         return

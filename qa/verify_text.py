@@ -41,7 +41,8 @@ LEXICAL_CANDIDATES = 30
 DENSE_CANDIDATES = 10
 SCAN_CHARS = 500_000  # documents named by ``sources`` are searched whole up to this size in all
 NEAREST_WINDOWS = 8
-_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|\(\s*(?:\.\s*){3}\)|(?:\.\s?){2}\.|…)\s*")
+# "…", "...", ". . .", "[...]", "(...)"; a sentence's own full stop before one ("1946. ..." or "1946....") stays.
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|\[\s*…\s*\]|\(\s*(?:\.\s*){3}\)|\.{3}(?!\.)|\. \. \.|…)\s*")
 _OPEN, _CLOSE = "\"'“‘«„", "\"'”’»“"
 
 
@@ -101,13 +102,17 @@ def verify_text(text: str, sources: Any = None, *, index: Index | Path | str | N
     wanted = lookup.sources(idx, sources)
     parts = [p for p in _ELLIPSIS.split(claimed) if p.strip()]
     query = " ".join(parts)
-    first = _windows(idx, _lexical(idx, query, wanted), claimed, wanted)
+    lexical = _lexical(idx, query, wanted)
+    if wanted is not None and sum(len(idx.documents[s].text) for s in wanted) <= SCAN_CHARS:
+        whole = [(s, 0, len(idx.documents[s].text)) for s in sorted(wanted)]  # a few named documents: all of them
+        found = _find(idx, claimed, parts, whole)
+        return found or _nearest(idx, claimed, _windows(idx, lexical or _dense(idx, query, wanted), claimed))
+    first = _windows(idx, lexical, claimed)
     found = _find(idx, claimed, parts, first)
     if found:
         return found
-    more = _windows(idx, _dense(idx, query, wanted), claimed, wanted)
-    found = _find(idx, claimed, parts, [w for w in more if w not in first])
-    return found or _nearest(idx, claimed, first + [w for w in more if w not in first])
+    more = [w for w in _windows(idx, _dense(idx, query, wanted), claimed) if w not in first]
+    return _find(idx, claimed, parts, more) or _nearest(idx, claimed, first + more)
 
 
 def _claimed(text: object) -> str:
@@ -149,11 +154,9 @@ def _dense(idx: Index, query: str, wanted: frozenset[str] | None) -> list[int]:
 Window = tuple[str, int, int]
 
 
-def _windows(idx: Index, chunk_ids: list[int], claimed: str, wanted: frozenset[str] | None) -> list[Window]:
+def _windows(idx: Index, chunk_ids: list[int], claimed: str) -> list[Window]:
     """Text around each candidate chunk, wide enough for the claimed text to run past the chunk on
     either side; overlapping windows of a document are merged. Order: the best candidate's first."""
-    if wanted is not None and sum(len(idx.documents[s].text) for s in wanted) <= SCAN_CHARS:
-        return [(s, 0, len(idx.documents[s].text)) for s in sorted(wanted)]
     pad = len(claimed) + 200
     spans: dict[str, list[tuple[int, int, int]]] = {}
     for rank, cid in enumerate(chunk_ids):

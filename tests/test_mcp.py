@@ -154,6 +154,21 @@ def test_stdio_client_lists_tools_asks_and_verifies(default_config, default_inde
                                                                 for s in check["spans"]}
 
 
+def test_stdio_builds_a_missing_index_on_start_then_answers(tmp_path, default_index):
+    import shutil
+
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "qa", "mcp", "--corpus", str(tmp_path / "corpus"), "--index",
+                                      str(tmp_path / "index")], cwd=str(ROOT), env={**os.environ, "HF_HUB_OFFLINE": "1"})
+
+    async def go():
+        async with Client(params, read_timeout_seconds=600) as client:
+            return (await client.call_tool("ask", {"question": QUESTION})).structured_content
+    answer = run(go)
+    assert answer["quotes"] and (tmp_path / "index" / "CURRENT").is_file()
+
+
 def test_stdio_read_only_refuses_a_missing_index(tmp_path):
     done = subprocess.run([sys.executable, "-m", "qa", "mcp", "--read-only", "--index", str(tmp_path / "none")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)

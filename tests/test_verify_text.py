@@ -207,3 +207,28 @@ def test_a_quote_found_twice_lists_both_places(tmp_path):
     assert result.status == "verified"
     assert sorted(p.source for p in result.spans) == ["a.txt", "a.txt", "b.txt"]
     check_places(result, idx)
+
+
+def test_the_cli_prints_and_exits_by_status(default_config, default_index):
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    text = default_index.documents[WIKI].text
+    start, end = words_span(text, 300, 12)
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "qa", "verify", *args, "--index", str(default_config.index_dir)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    exact = cli(text[start:end], "--json")
+    assert exact.returncode == 0
+    assert json.loads(exact.stdout)["spans"][0]["start"] == start
+    upper = cli(text[start:end].upper())
+    assert upper.returncode == 1 and upper.stdout.startswith("Repaired") and text[start:end] in upper.stdout
+    invented = cli("The treaty was signed aboard a zeppelin over Paris.")
+    assert invented.returncode == 3 and invented.stdout.startswith("Unverified")
+    short = cli("the war")
+    assert short.returncode == 2 and "too short" in short.stderr and "Traceback" not in short.stderr
