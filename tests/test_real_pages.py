@@ -93,6 +93,12 @@ def test_faq_questions_are_headings_over_their_answers() -> None:
     assert question in (doc.section_at(at) or "")
 
 
+def test_asciidoc_note_reads_as_a_note() -> None:
+    doc = read(page("git-doc/git-commit.html"))
+    notes = [doc.text[s:e] for s, e, kind in doc.blocks if doc.text[s:e].startswith(("Note: ", "Warning: "))]
+    assert notes and not any(doc.text[s:e].startswith("Note | ") for s, e, _ in doc.blocks)
+
+
 def test_table_cells_are_kept_apart_and_code_keeps_its_lines() -> None:
     doc = read(page("python3-doc/html/library/shutil.html"))
     code = [doc.text[s:e] for s, e, kind in doc.blocks if kind == "code"]

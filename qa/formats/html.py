@@ -265,7 +265,15 @@ def _row(tr: Tag) -> list[tuple[str, str]]:
                 parts.append(str(node))
         cells.append(" ".join("".join(parts).split()))
         code += [(pre.get_text(), "code") for pre in pres]
+    if _is_note_row(tr, cells):  # AsciiDoc draws a note as a table: an icon cell, then the text
+        return [(f"{cells[0]}: {cells[1]}", "text"), *code]
     return [(" | ".join(cell for cell in cells if cell), "table row"), *code]
+
+
+def _is_note_row(tr: Tag, cells: list[str]) -> bool:
+    first = tr.find(("td", "th"))
+    return (len(cells) == 2 and bool(cells[1]) and len(cells[0].split()) <= 2 and first is not None
+            and "icon" in (first.get("class") or ()))
 
 
 def _is_text(node: object) -> bool:
