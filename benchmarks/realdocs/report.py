@@ -56,7 +56,8 @@ offline from installed packages by `benchmarks/bench_realdocs.py` (the corpora a
 The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
 written by hand before any answer was looked at: per set 32 (postgres: 33) answerable questions, each with the
 exact substring a correct quote holds (`expect`; checked against the page text by the script), and 10
-on-topic questions the set does not answer (`unanswerable`; `probe` lists the terms checked absent).
+on-topic questions the set does not answer (`unanswerable`; `probe` lists terms looked up in the pages
+while writing them; where one occurs, the page was read to confirm that it does not answer).
 
 How the figures are computed:
 
@@ -107,7 +108,9 @@ def section(results: list[dict[str, Any]], label: str, command: str, pages: str)
 def markdown(previous: str, results: list[dict[str, Any]], label: str, command: str, pages: str) -> str:
     """The document with this run's section added, or replacing the earlier section with the same label."""
     start, end = f"<!-- run: {label} -->", "<!-- end run -->"
-    runs = previous.split(PREAMBLE, 1)[1].strip("\n") if PREAMBLE in previous else ""
+    # Earlier runs are kept even if this preamble has changed since they were written.
+    first = previous.find("<!-- run: ")
+    runs = previous[first:].strip("\n") if first >= 0 else ""
     block = f"{start}\n{section(results, label, command, pages)}{end}"
     if start in runs:
         head, rest = runs.split(start, 1)
