@@ -29,7 +29,6 @@ import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -344,8 +343,9 @@ def synthetic_index(folder: Path, n_chunks: int, data: Path, per_doc: int = 10, 
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     manifest = {"model_id": embedder.model_id, "model_path": embedder.path, "chunking": chunking_params(config),
                 "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend)},
-                "skipped": {}, "documents": {d.source: {"sha256": d.sha256, "raw_sha256": d.raw_sha256, "title": d.title,
-                                                        "kind": d.kind, "chunks": per_doc} for d in documents}}
+                "skipped": {}, "documents": {d.source: {"sha256": d.sha256, "raw_sha256": d.raw_sha256,
+                                                        "title": d.title, "kind": d.kind, "chunks": per_doc}
+                                               for d in documents}}
     write_index(folder, manifest, documents, chunks, vectors, vectors)
     return load_index(folder, config)
 

@@ -10,7 +10,8 @@
 
 It never scans every document: BM25 proposes candidate chunks (its best 30, then up to 200; the vector
 index's best 10 when no word of the text is in the index), and the text is matched in folded form
-(qa.textfold) in windows around them, which map back to exact offsets. A quote may run across chunk, paragraph and page boundaries.
+(qa.textfold) in windows around them, which map back to exact offsets. A quote may run across chunk,
+paragraph and page boundaries.
 """
 from __future__ import annotations
 
