@@ -1,7 +1,8 @@
 """Agents benchmark: what MCP and the HTTP API add to qa.ask, and verify_text's accuracy and speed. Not a test.
 
     nice -n 19 .venv/bin/python benchmarks/bench_agents.py [--parts overhead verify scale] [--rounds 3]
-        [--per-category 200] [--chunks 100000] [--data ../shared/data] [--out docs/bench_agents.json]
+        [--per-category 200] [--chunks 100000] [--data ../shared/data] [--scale-index DIR]
+        [--out docs/bench_agents.json]
 
 - ``overhead``: the same questions about the default corpus asked, interleaved, of ``qa.ask`` in this
   process, the MCP server through the SDK's in-memory client (same process, same loaded index), the MCP
@@ -28,7 +29,6 @@ import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -343,17 +343,21 @@ def synthetic_index(folder: Path, n_chunks: int, data: Path, per_doc: int = 10, 
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     manifest = {"model_id": embedder.model_id, "model_path": embedder.path, "chunking": chunking_params(config),
                 "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend)},
-                "skipped": {}, "documents": {d.source: {"sha256": d.sha256, "raw_sha256": d.raw_sha256, "title": d.title,
-                                                        "kind": d.kind, "chunks": per_doc} for d in documents}}
+                "skipped": {}, "documents": {d.source: {"sha256": d.sha256, "raw_sha256": d.raw_sha256,
+                                                        "title": d.title, "kind": d.kind, "chunks": per_doc}
+                                               for d in documents}}
     write_index(folder, manifest, documents, chunks, vectors, vectors)
     return load_index(folder, config)
 
 
-def scale_part(work: Path, n_chunks: int, quotes: int, data: Path) -> dict[str, Any]:
-    from qa import verify_text
+def scale_part(folder: Path, n_chunks: int, quotes: int, data: Path) -> dict[str, Any]:
+    from qa import Config, load_index, verify_text
 
     t = time.perf_counter()
-    idx = synthetic_index(work / "big", n_chunks, data)
+    if (folder / "CURRENT").is_file():  # --scale-index kept from an earlier run
+        idx = load_index(folder, Config(index_dir=folder))
+    else:
+        idx = synthetic_index(folder, n_chunks, data)
     build_s = time.perf_counter() - t
     rng = random.Random(1)
     vocab = sorted({w for c in idx.chunks[:2000] for w in re.findall(r"[A-Za-z]{4,}", c.text)})
@@ -386,6 +390,7 @@ def main() -> None:
     p.add_argument("--chunks", type=int, default=100_000)
     p.add_argument("--scale-quotes", type=int, default=100)
     p.add_argument("--data", type=Path, default=DATA, help="folder of the SQuAD files (default: ../shared/data)")
+    p.add_argument("--scale-index", type=Path, help="keep the synthetic index here (reused when present)")
     p.add_argument("--out", type=Path)
     args = p.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -400,8 +405,8 @@ def main() -> None:
             results["verify"] = verify_part(work / "verify", args.per_category)
             print(json.dumps({"verify": results["verify"]}, indent=2), flush=True)
         if "scale" in args.parts:
-            (work / "scale").mkdir()
-            results["scale"] = scale_part(work / "scale", args.chunks, args.scale_quotes, args.data)
+            results["scale"] = scale_part(args.scale_index or work / "scale", args.chunks,
+                                          args.scale_quotes, args.data)
             print(json.dumps({"scale": results["scale"]}, indent=2), flush=True)
     if args.out:
         args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -4,7 +4,7 @@
     POST /api/verify {"text": ..., "source": ...}   the JSON of `python -m qa verify --json`
     GET  /api/documents                     the rows of `python -m qa docs --json`
     GET  /api/documents/{source}?start=&end=   a document's text, at most 20,000 characters a call
-    GET  /api/health                        200 while the index loads
+    GET  /api/health                        200 and the index's counts when it loads (503 when it cannot)
     GET  /api/docs                          this API's OpenAPI description (JSON)
 
 Errors are JSON ``{"detail": message}`` with qa's message: 400 for a bad question or argument, 404 for

@@ -8,9 +8,10 @@
   instead, its span, and what differed.
 - ``unverified``: no such text; the nearest passage and how close it is.
 
-It never scans every document: BM25 (and, when that finds nothing, the vector index) proposes
-candidate chunks, and the text is matched in folded form (qa.textfold) in windows around them, which
-map back to exact offsets. A quote may run across chunk, paragraph and page boundaries.
+It never scans every document: BM25 proposes candidate chunks (its best 30, then up to 200; the vector
+index's best 10 when no word of the text is in the index), and the text is matched in folded form
+(qa.textfold) in windows around them, which map back to exact offsets. A quote may run across chunk,
+paragraph and page boundaries.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ MIN_CHARS = 12  # shorter texts occur by chance: "in the war" is in most histori
 MAX_CHARS = 20_000
 MAX_SPANS = 20
 MAX_GAP = 3_000  # characters an ellipsis may stand for
-LEXICAL_CANDIDATES = 30
+LEXICAL_CANDIDATES = 30  # looked in first; then up to WIDE_CANDIDATES; DENSE_CANDIDATES when BM25 has none
+WIDE_CANDIDATES = 200
 DENSE_CANDIDATES = 10
 SCAN_CHARS = 500_000  # documents named by ``sources`` are searched whole up to this size in all
 NEAREST_WINDOWS = 8
@@ -106,13 +108,22 @@ def verify_text(text: str, sources: Any = None, *, index: Index | Path | str | N
     if wanted is not None and sum(len(idx.documents[s].text) for s in wanted) <= SCAN_CHARS:
         whole = [(s, 0, len(idx.documents[s].text)) for s in sorted(wanted)]  # a few named documents: all of them
         found = _find(idx, claimed, parts, whole)
-        return found or _nearest(idx, claimed, _windows(idx, lexical or _dense(idx, query, wanted), claimed))
-    first = _windows(idx, lexical, claimed)
+        return found or _nearest(idx, claimed, _windows(idx, lexical[:LEXICAL_CANDIDATES] or _dense(idx, query, wanted),
+                                                         claimed))
+    first = _windows(idx, lexical[:LEXICAL_CANDIDATES], claimed)
     found = _find(idx, claimed, parts, first)
     if found:
         return found
-    more = [w for w in _windows(idx, _dense(idx, query, wanted), claimed) if w not in first]
-    return _find(idx, claimed, parts, more) or _nearest(idx, claimed, first + more)
+    # Text that repeats across documents (boilerplate, a sentence quoted twice) can push the chunk that
+    # holds a quote below the first candidates; the next ones cost only their folding.
+    wide = [w for w in _windows(idx, lexical, claimed) if w not in first]
+    found = _find(idx, claimed, parts, wide)
+    if found:
+        return found
+    if first:
+        return _nearest(idx, claimed, first)
+    nearby = _windows(idx, _dense(idx, query, wanted), claimed)  # no word of the text is in the index
+    return _find(idx, claimed, parts, nearby) or _nearest(idx, claimed, nearby)
 
 
 def _claimed(text: object) -> str:
@@ -138,12 +149,13 @@ def _claimed(text: object) -> str:
 # ---------------------------------------------------------------- candidates
 
 def _lexical(idx: Index, query: str, wanted: frozenset[str] | None) -> list[int]:
+    """The best WIDE_CANDIDATES chunks by BM25, best first (only those of ``wanted`` when given)."""
     scores = idx.bm25_scores(query)
     if wanted is None:
-        ids = top_k(scores, LEXICAL_CANDIDATES)
+        ids = top_k(scores, WIDE_CANDIDATES)
     else:
         allowed = np.sort(np.concatenate([idx.source_chunks.get(s, np.zeros(0, np.int64)) for s in sorted(wanted)]))
-        ids = allowed[top_k(scores[allowed], LEXICAL_CANDIDATES)]
+        ids = allowed[top_k(scores[allowed], WIDE_CANDIDATES)]
     return [int(c) for c in ids if scores[c] > 0]
 
 

@@ -158,9 +158,9 @@ def test_stdio_builds_a_missing_index_on_start_then_answers(tmp_path, default_in
     import shutil
 
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
-    params = StdioServerParameters(
-        command=sys.executable, args=["-m", "qa", "mcp", "--corpus", str(tmp_path / "corpus"), "--index",
-                                      str(tmp_path / "index")], cwd=str(ROOT), env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    args = ["-m", "qa", "mcp", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")]
+    params = StdioServerParameters(command=sys.executable, args=args, cwd=str(ROOT),
+                                   env={**os.environ, "HF_HUB_OFFLINE": "1"})
 
     async def go():
         async with Client(params, read_timeout_seconds=600) as client:
