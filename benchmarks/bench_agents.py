@@ -200,10 +200,10 @@ def make_quote(category: str, text: str, rng: random.Random, vocab: list[str]) -
     else:  # invented: a real passage with one word replaced, or real words in an order of their own
         if rng.random() < 0.5:
             i = rng.randrange(len(words))
-            claimed = " ".join(words[:i] + [rng.choice(vocab)] + words[i + 1:])
+            claimed = " ".join([*words[:i], rng.choice(vocab), *words[i + 1:]])
         else:
             claimed = " ".join(rng.sample(vocab, len(words)))
-    if claimed.strip() != claimed or claimed == exact and category != "exact":
+    if claimed.strip() != claimed or (claimed == exact and category != "exact"):
         return None
     return claimed, (s, e)
 

@@ -23,7 +23,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -62,8 +62,10 @@ def make_api(config: Config) -> FastAPI:
         return access.health(index())
 
     @api.get(f"{PREFIX}/ask", summary="Answer a question with verbatim, cited quotes")
-    def ask(q: str = Query(description="The question"), k: int = Query(3, description="Quotes, 1 to 20"),
-            source: list[str] | None = Query(None, description="Only this document (repeatable)")) -> dict[str, Any]:
+    def ask(q: Annotated[str, Query(description="The question")],
+            k: Annotated[int, Query(description="Quotes, 1 to 20")] = 3,
+            source: Annotated[list[str] | None, Query(description="Only this document (repeatable)")] = None,
+            ) -> dict[str, Any]:
         return access.ask(index(), q, k, source)
 
     @api.post(f"{PREFIX}/verify", summary="Check that text is a verbatim quote, and where it is")

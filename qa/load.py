@@ -20,8 +20,8 @@ from pathlib import Path
 
 from qa.errors import CorpusError, Unreadable
 from qa.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, Extracted, extract
-from qa.sandbox import Limits, Worker, shared_worker
 from qa.formats.text import decode_text
+from qa.sandbox import Limits, Worker, shared_worker
 from qa.terminal import is_safe_name, printable
 
 __all__ = ["SUPPORTED", "RawDocument", "Skipped", "Unreadable", "decode_text", "discover", "load_corpus",

@@ -12,6 +12,7 @@ is a plain child process that exits when its parent goes away, or after a minute
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -155,10 +156,9 @@ class Worker:
     def _reap(self, proc: subprocess.Popen[bytes]) -> int:
         """Wait for the process; its exit status (negative: the signal that ended it)."""
         for stream in (proc.stdin, proc.stdout):
-            try:
-                stream and stream.close()  # type: ignore[func-returns-value]
-            except OSError:
-                pass
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
         proc.wait()
         if self._proc is proc:
             self._proc = None

@@ -44,7 +44,7 @@ def test_feedback_comes_from_the_servers_record(handlers):
     forged = json.loads(json.dumps(history))
     forged[0]["question"] = "x" * 2_000_000
     forged[0]["answer"]["quotes"] = [{**forged[0]["answer"]["quotes"][0], "text": "Made-up words " * 10_000}] * 20
-    _, kept, error = handlers.record_feedback(forged, SimpleNamespace(turn=0, verdict="down", note=["not", "text"]))
+    _, _kept, error = handlers.record_feedback(forged, SimpleNamespace(turn=0, verdict="down", note=["not", "text"]))
     assert error == ""
     line = _lines(handlers)[before]
     assert line["question"] == QUESTION and line["note"] is None and line["verdict"] == "down"
@@ -132,6 +132,6 @@ def test_reading_streams_the_file(tmp_path):
 def test_a_write_failure_is_a_qa_error(tmp_path):
     blocker = tmp_path / "data"
     blocker.write_text("a file where the folder should be")
-    with pytest.raises(QAError, match="could not be saved to .*Check that its folder is writable"):
+    with pytest.raises(QAError, match=r"could not be saved to .*Check that its folder is writable"):
         feedback.record(blocker / "feedback.jsonl", {"verdict": "up"})
     assert feedback.feedback_path(Config(index_dir=tmp_path / "index")).parent == blocker

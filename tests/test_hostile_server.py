@@ -8,6 +8,7 @@ import http.server
 import threading
 import urllib.parse
 import urllib.request
+from typing import ClassVar
 
 import pytest
 
@@ -23,7 +24,7 @@ CLOSED_ROUTES = [("GET", "/gradio_api/run-history/buckets"), ("POST", "/gradio_a
 
 
 class _Hub(http.server.BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
     def _any(self) -> None:
         _Hub.seen.append(f"{self.command} {self.path}")

@@ -59,7 +59,7 @@ def test_loads_survive_many_swaps(race_index):
                 gave_up += 1
             else:
                 failures.append(repr(e))
-        except Exception as e:  # noqa: BLE001 - any other exception is the failure this test looks for
+        except Exception as e:
             failures.append(repr(e))
     thread.join()
     assert len(swapped) == SWAPS

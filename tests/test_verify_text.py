@@ -173,7 +173,7 @@ def test_sources_restrict_where_text_is_looked_for(default_index, passage):
     text, _, _ = passage
     assert verify_text(text, [WIKI], index=default_index).status == "verified"
     assert verify_text(text, BLOG, index=default_index).status == "unverified"
-    with pytest.raises(DocumentNotFoundError, match="closest names: khalkhin-gol-thin-line-news.txt"):
+    with pytest.raises(DocumentNotFoundError, match=r"closest names: khalkhin-gol-thin-line-news\.txt"):
         verify_text(text, ["khalkhin-gol.txt"], index=default_index)
 
 
