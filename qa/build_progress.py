@@ -36,8 +36,7 @@ class BuildProgress:
     def embedded(self, tokens: int, total_tokens: int, texts: int, total_texts: int) -> None:
         """After each batch: tokens (padded, the real cost) and texts embedded so far."""
         self.report(_within(EMBED, tokens / max(total_tokens, 1)),
-                    f"Embedding {total_texts} texts: {texts} done, "
-                    f"{tokens / 1000:,.0f}k of {total_tokens / 1000:,.0f}k tokens")
+                    f"Embedding {total_texts} texts: {texts} done, {_tokens(tokens)} of {_tokens(total_tokens)} tokens")
         if self.terminal:
             bar = self._step("Embedding", total_tokens, "tok")
             bar.set_postfix_str(f"{texts}/{total_texts} texts", refresh=False)
@@ -54,6 +53,19 @@ class BuildProgress:
             self._bar = tqdm(total=total, desc=name, unit=unit, unit_scale=unit == "tok", leave=True,
                              dynamic_ncols=True)
         return self._bar
+
+
+def _tokens(n: int) -> str:
+    """A token count as people read it: ``"850"``, ``"12k"``, ``"3.4M"``.
+
+    >>> _tokens(850), _tokens(12_345), _tokens(3_400_000)
+    ('850', '12k', '3.4M')
+    """
+    if n < 1_000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n / 1_000:,.0f}k"
+    return f"{n / 1_000_000:,.1f}M"
 
 
 def _within(span: tuple[float, float], share: float) -> float:

@@ -52,6 +52,9 @@ class FakeEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 2
 
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        return [min(self.count_tokens(t), self.window) for t in texts]
+
     def fits(self, text: str) -> bool:
         return self.count_tokens(text) <= self.window
 
