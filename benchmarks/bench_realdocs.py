@@ -79,7 +79,8 @@ def build(docset: DocSet, work: Path, reuse: bool) -> tuple[dict[str, Any], Path
                "skipped_files": [f"{s.source}: {s.reason}" for s in report.skipped],
                "source_mib": round(size / 2**20, 2), "build_s": round(report.seconds, 1),
                "build_cpu_s": round(cpu, 1), "load_avg_1min": round(os.getloadavg()[0], 1),
-               "chunks": report.chunks, "texts_embedded": embedded[0] if embedded else None}
+               "chunks": report.chunks,
+               "texts_embedded": getattr(report, "embedded", 0) or (embedded[0] if embedded else None)}
     record.write_text(json.dumps({**stamp, "build": figures}, indent=1))
     return figures, index
 
