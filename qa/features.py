@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -130,9 +131,20 @@ def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
     return info
 
 
-@lru_cache(maxsize=4)
 def stats(index: Index) -> Stats:
-    """Statistics of ``index`` (computed once per loaded index)."""
+    """Statistics of ``index``, computed on first use and kept as long as that loaded index lives."""
+    st = _STATS.get(index)
+    if st is None:
+        st = _STATS[index] = _compute_stats(index)
+    return st
+
+
+# Loaded index -> its statistics. Weak keys: an index dropped after a rebuild takes its statistics with it
+# (Stats holds nothing that refers back to the index).
+_STATS: weakref.WeakKeyDictionary[Index, Stats] = weakref.WeakKeyDictionary()
+
+
+def _compute_stats(index: Index) -> Stats:
     texts = [index.documents[s].text[a:b] for s, a, b in index.sentences]
     terms = tuple(tuple(t) for t in tokenize(texts)) if texts else ()
     df = Counter(w for t in terms for w in set(t))
