@@ -17,7 +17,7 @@ from itertools import pairwise
 import numpy as np
 
 from .clean_rules import is_date_line
-from .index import Index
+from .index import Index, SentenceScores
 from .lexical import query_terms, tokenize
 
 #: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
@@ -271,7 +271,7 @@ def negation_in(text: str) -> bool:
 class Context:
     """Scores a question already has, which the unit features combine."""
 
-    sentence_dense: np.ndarray  # sentence id -> cosine with the question
+    sentence_dense: SentenceScores  # sentence id -> cosine with the question
     chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
     chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
     chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by sentence_dense_of
