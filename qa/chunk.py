@@ -15,7 +15,7 @@ from typing import Literal
 import tiktoken
 
 from .config import Config
-from .errors import CorpusError
+from .errors import CorpusError, QAError
 from .records import Chunk, Section, section_title
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
@@ -41,8 +41,11 @@ def _segmenter(name: Splitter) -> Callable[[str], Iterable[str]]:
         from sentencex import segment
 
         return lambda text: segment("en", text)
-    import pysbd
-
+    try:
+        import pysbd
+    except ImportError as e:  # an optional splitter, compared with sentencex in tests and benchmarks only
+        raise QAError("The pysbd splitter is not installed. Run `pip install pysbd` (or `pip install -e .[test]`), "
+                      "or use the default splitter, sentencex.") from e
     return pysbd.Segmenter(language="en", clean=False).segment
 
 

@@ -335,8 +335,9 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
 
 def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     from .verifier import MODEL_DIR
-    from .verifier_train import DEFAULT_DATA, TrainSettings, train
+    from .verifier_train import DEFAULT_DATA, TrainSettings, logistic_regression, train
 
+    logistic_regression()  # without scikit-learn, say how to install it now, not after mining
     data = [Path(f) for f in args.data] if args.data else [Path("../shared/data") / n for n in DEFAULT_DATA]
     missing = [str(f) for f in data if not f.is_file()]
     if missing:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -16,7 +17,7 @@ from itertools import pairwise
 import numpy as np
 
 from .clean_rules import is_date_line
-from .index import Index
+from .index import Index, SentenceScores
 from .lexical import query_terms, tokenize
 
 #: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
@@ -130,9 +131,20 @@ def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
     return info
 
 
-@lru_cache(maxsize=4)
 def stats(index: Index) -> Stats:
-    """Statistics of ``index`` (computed once per loaded index)."""
+    """Statistics of ``index``, computed on first use and kept as long as that loaded index lives."""
+    st = _STATS.get(index)
+    if st is None:
+        st = _STATS[index] = _compute_stats(index)
+    return st
+
+
+# Loaded index -> its statistics. Weak keys: an index dropped after a rebuild takes its statistics with it
+# (Stats holds nothing that refers back to the index).
+_STATS: weakref.WeakKeyDictionary[Index, Stats] = weakref.WeakKeyDictionary()
+
+
+def _compute_stats(index: Index) -> Stats:
     texts = [index.documents[s].text[a:b] for s, a, b in index.sentences]
     terms = tuple(tuple(t) for t in tokenize(texts)) if texts else ()
     df = Counter(w for t in terms for w in set(t))
@@ -259,7 +271,7 @@ def negation_in(text: str) -> bool:
 class Context:
     """Scores a question already has, which the unit features combine."""
 
-    sentence_dense: np.ndarray  # sentence id -> cosine with the question
+    sentence_dense: SentenceScores  # sentence id -> cosine with the question
     chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
     chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
     chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by sentence_dense_of

@@ -82,7 +82,9 @@ def discover(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
     found: dict[str, tuple[str, Path, bool]] = {}  # real path -> (source, path, reached through a link)
     skipped: list[Skipped] = []
     # Plain folders are walked first and linked ones after, so that a folder is read under its own name.
-    folders, links, seen = [Path(corpus_dir)], [], {str(root)}
+    folders: list[Path] = [Path(corpus_dir)]
+    links: list[tuple[Path, str, str]] = []
+    seen = {str(root)}
     while folders or links:
         folder = folders.pop() if folders else _linked_folder(links, seen, skipped)
         for entry in _entries(folder, corpus_dir, skipped) if folder else ():

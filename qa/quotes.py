@@ -25,7 +25,7 @@ from .features import (
     unit_features,
     unit_text,
 )
-from .index import Index
+from .index import Index, SentenceScores
 from .retrieve import Passage, chunk_dense, retrieve
 from .verifier import NO_LOGIT, rerank
 
@@ -128,10 +128,11 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
 def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict[str, float]) -> dict[str, float]:
     """The support features ``unit`` would have as the best unit of ``ranking`` (for fitting weights
     offline; its ``score`` is left at 0)."""
+    assert ranking.context is not None, "a ranking with units has a context"
     return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
 
 
-def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: np.ndarray,
+def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: SentenceScores,
                     sources: frozenset[str] | None, config: Config) -> list[tuple[int, ...]]:
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
@@ -158,7 +159,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
 
 
 def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],
-             sentence_dense: np.ndarray, units: list[tuple[int, ...]], lexical: np.ndarray) -> Context:
+             sentence_dense: SentenceScores, units: list[tuple[int, ...]], lexical: np.ndarray) -> Context:
     chunk_dense_of = {p.chunk_id: p.dense for p in passages}
     for unit in units:
         for c in st.scope_chunks[unit[0]]:

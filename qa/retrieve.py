@@ -33,9 +33,9 @@ def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = N
     depth = max(config.candidates, k or 0)
     dense = index.dense_search(qvec, depth, sources)
     lexical_scores = index.bm25_scores(question) if lexical is None else lexical
-    lexical = _lexical_ranking(index, lexical_scores, depth, sources)
+    lexical_ranking = _lexical_ranking(index, lexical_scores, depth, sources)
     fused: dict[int, float] = {}
-    for ranking in (dense, lexical):
+    for ranking in (dense, lexical_ranking):
         for rank, (cid, _) in enumerate(ranking, start=1):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (config.rrf_k + rank)
     dense_of = dict(dense)

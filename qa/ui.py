@@ -95,7 +95,8 @@ def quote_html(q: Mapping[str, Any], n: int, ref: str, *, marks: Sequence[str] =
 
 def _marked(text: str, values: Sequence[str]) -> str:
     """``text`` escaped, each occurrence of ``values`` in a ``<mark class="qa-diff">``."""
-    spans, at = [], 0
+    spans: list[tuple[int, int]] = []
+    at = 0
     for value in sorted(set(v for v in values if v), key=len, reverse=True):
         for m in re.finditer(re.escape(value), text):
             if not any(s < m.end() and m.start() < e for s, e in spans):

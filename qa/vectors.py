@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import faiss
 import numpy as np
@@ -92,7 +92,9 @@ def _exact(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
 def recall_at(index: faiss.Index, queries: np.ndarray, truth: np.ndarray, nprobe: int) -> float:
     """Share of the exact top-k found in the index's top-k, k = ``truth.shape[1]``."""
     k = truth.shape[1]
-    found = index.search(queries, k, params=faiss.SearchParametersIVF(nprobe=nprobe))[1]
+    params = faiss.SearchParametersIVF()
+    params.nprobe = nprobe
+    found = index.search(queries, k, params=params)[1]
     return float(np.mean([len(set(f) & set(t)) / k for f, t in zip(found, truth)]))
 
 
@@ -117,7 +119,9 @@ def search(index: faiss.Index, ann: Ann, qvec: np.ndarray, k: int,
     query = np.asarray(qvec, dtype=np.float32).reshape(1, -1)
     selector = _selector(ids) if ids is not None else None
     if ann.kind == "ivf":
-        params: faiss.SearchParameters = faiss.SearchParametersIVF(nprobe=ann.nprobe or index.nprobe)
+        ivf = faiss.SearchParametersIVF()
+        ivf.nprobe = ann.nprobe or cast(faiss.IndexIVF, index).nprobe  # an "ivf" structure is read as an IndexIVF
+        params: faiss.SearchParameters = ivf
     else:
         params = faiss.SearchParameters()
     if selector is not None:

@@ -18,6 +18,7 @@ import random
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -223,11 +224,22 @@ class Ranked:
     support: float
 
 
+def logistic_regression() -> Any:
+    """scikit-learn's LogisticRegression, which only training uses: a plain install leaves it out."""
+    from .errors import QAError
+
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as e:
+        raise QAError("Training needs scikit-learn, which a plain install leaves out. "
+                      "Run `pip install -e .[train]` and train again.") from e
+    return LogisticRegression
+
+
 def fit_ranker(mined: list, *, c: float = 0.1, negatives: int = 40) -> np.ndarray:
     """Pairwise logistic regression: features of an answer-bearing unit minus those of another unit of the
     same question (the ranker's hardest ``negatives``), L2 with strength ``1/c``, no intercept."""
-    from sklearn.linear_model import LogisticRegression
-
+    regression = logistic_regression()
     diffs = []
     for m in mined:
         pos = [np.array(u.features) for u in m.units if u.label][:2]
@@ -235,7 +247,7 @@ def fit_ranker(mined: list, *, c: float = 0.1, negatives: int = 40) -> np.ndarra
         diffs += [p - n for p in pos for n in neg]
     x = np.array(diffs)
     y = np.r_[np.ones(len(x)), np.zeros(len(x))]
-    model = LogisticRegression(C=c, fit_intercept=False, max_iter=2000).fit(np.vstack([x, -x]), y)
+    model = regression(C=c, fit_intercept=False, max_iter=2000).fit(np.vstack([x, -x]), y)
     return model.coef_[0]
 
 
@@ -280,8 +292,7 @@ def support_floor(mined: list, weights: np.ndarray, support_weights: np.ndarray,
 def fit_support(mined: list, weights: np.ndarray, *, c: float = 0.1) -> tuple[np.ndarray, float]:
     """Logistic regression of answerable vs unanswerable on the new best unit's support features
     (L2, strength ``1/c``, on standardised features), folded back into weights on the raw features."""
-    from sklearn.linear_model import LogisticRegression
-
+    regression = logistic_regression()
     rows, labels = [], []
     for m in mined:
         if m.units:
@@ -291,7 +302,7 @@ def fit_support(mined: list, weights: np.ndarray, *, c: float = 0.1) -> tuple[np
             labels.append(int(m.answerable))
     x = np.array(rows)
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
-    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / std, labels)
+    model = regression(C=c, max_iter=2000).fit((x - mean) / std, labels)
     w = model.coef_[0] / std
     return w, float(model.intercept_[0] - (w * mean).sum())
 
@@ -326,9 +337,9 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
 
     Returns the calibration (qa.verifier.Calibration's fields) and the held-out figures behind it.
     """
-    from sklearn.linear_model import LogisticRegression
-
     from .evaluate import roc_auc
+
+    regression = logistic_regression()
 
     answerable = [i for i, r in enumerate(held) if r.answerable]
     hit = {w: float(np.mean([_top(held[i], logits[i], w)[0] for i in answerable])) for w in weights}
@@ -336,12 +347,12 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
     tops = [_top(r, lg, weight) for r, lg in zip(held, logits)]
     x = np.array([[t[1], r.support] for r, t in zip(held, tops)])
     y = np.array([r.answerable and t[0] == 1 for r, t in zip(held, tops)], dtype=int)
-    platt = LogisticRegression(C=100.0).fit(x, y)
+    platt = regression(C=100.0).fit(x, y)
     a, b, c = float(platt.coef_[0][0]), float(platt.coef_[0][1]), float(platt.intercept_[0])
     if a < 0:
         # The verifier's doubt may only lower the confidence: a logit that rises with the chance of a wrong
         # quote is not trusted, and the confidence rests on the support alone.
-        alone = LogisticRegression(C=100.0).fit(x[:, 1:], y)
+        alone = regression(C=100.0).fit(x[:, 1:], y)
         a, b, c = 0.0, float(alone.coef_[0][0]), float(alone.intercept_[0])
     p = 1.0 / (1.0 + np.exp(-(a * x[:, 0] + b * x[:, 1] + c)))
     keep = np.sort(p[answerable])

@@ -209,7 +209,8 @@ def _find(idx: Index, claimed: str, parts: list[str], windows: list[Window]) -> 
 
 
 def _occurrences(text: str, target: str) -> list[int]:
-    out, i = [], text.find(target)
+    out: list[int] = []
+    i = text.find(target)
     while i >= 0 and len(out) < MAX_SPANS:
         out.append(i)
         i = text.find(target, i + 1)

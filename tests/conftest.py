@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -14,6 +18,14 @@ WIKI = "soviet-japanese-border-conflicts-theinfolist.txt"
 BLOG = "khalkhin-gol-thin-line-news.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Hypothesis keeps its files (the example database, its cache of constants) in the system's temporary folder,
+# never in the working tree; a fixed folder there still replays a failing example on the next local run.
+# The other settings stay those of the profile Hypothesis chose (its "ci" profile under CI).
+HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "qa-hypothesis"
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
+settings.register_profile("qa", settings.default, database=DirectoryBasedExampleDatabase(HYPOTHESIS_HOME / "examples"))
+settings.load_profile("qa")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """Chunk invariants: each chunk is its span, fits the model window, and the chunks cover the document."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -198,3 +200,18 @@ def test_chunking_checks_for_cancel() -> None:
 
     with pytest.raises(RuntimeError, match="cancelled"):
         chunk_document("x", text, split_sentences(text), (), max_tokens=50, overlap_tokens=10, stop=stop)
+
+
+def test_pysbd_is_optional_and_its_absence_is_a_clear_error(monkeypatch):
+    """pysbd is only an alternative splitter (in the [test] extra): asked for without it, a QAError says what to do."""
+    from qa import QAError
+    from qa.chunk import _segmenter
+
+    _segmenter.cache_clear()
+    monkeypatch.setitem(sys.modules, "pysbd", None)  # as if not installed
+    try:
+        with pytest.raises(QAError, match="pip install pysbd"):
+            split_sentences("It rained. Then it stopped.", splitter="pysbd")
+        assert len(split_sentences("It rained. Then it stopped.")) == 2  # the default splitter needs no pysbd
+    finally:
+        _segmenter.cache_clear()

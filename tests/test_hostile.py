@@ -593,14 +593,23 @@ def test_stale_check_hashes_only_what_changed(tmp_path):
 
 
 def test_only_the_live_index_stays_in_memory(tmp_path):
-    """Why 6: a rebuilt index replaces the old one in memory instead of joining a cache of eight."""
+    """Why 6: a rebuilt index replaces the old one in memory instead of joining a cache of eight, and
+    nothing answering a question (per-index statistics, features) keeps the old one alive."""
+    from qa.index import Index
+
     config = _tiny(tmp_path)
     old = weakref.ref(load_index(config.index_dir, config))
+    assert ask("When was the tower built?", index=config.index_dir, config=config).quotes[0].text == \
+        "The tower was built in 1871."
     (config.corpus_dir / "b.txt").write_text("The bridge opened in 1932.")
     build_index(config)
     assert set(load_index(config.index_dir, config).documents) == {"a.txt", "b.txt"}
+    assert ask("When did the bridge open?", index=config.index_dir, config=config).quotes[0].text == \
+        "The bridge opened in 1932."
     gc.collect()
     assert old() is None
+    live = [o for o in gc.get_objects() if isinstance(o, Index) and tmp_path in o.folder.parents]
+    assert len(live) == 1 and set(live[0].documents) == {"a.txt", "b.txt"}
 
 
 # ---------------------------------------------------------------- the error family

@@ -230,3 +230,24 @@ def test_cli_build_docs_and_doc(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "qa", "doc", "nope.txt", "--index", str(config.index_dir)],
                          cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "python -m qa docs" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_building_and_answering_need_neither_scikit_learn_nor_pysbd(tmp_path):
+    """What `pip install -e .` leaves out (scikit-learn: training; pysbd: an alternative splitter) is never
+    imported on the way from a corpus to an answer: a process where both are unimportable builds and answers."""
+    from qa.embed import embedder_for
+
+    embedder_for(Config()).encode(["ready"])  # the ONNX export, as scripts/setup.sh makes it before first use
+    config = Config(corpus_dir=_corpus(tmp_path, DOCS), index_dir=tmp_path / "index")
+    script = (
+        "import sys\n"
+        "sys.modules.update(dict.fromkeys(['sklearn', 'pysbd'], None))  # as if not installed\n"
+        "from pathlib import Path\n"
+        "from qa import Config, ask, build_index\n"
+        f"config = Config(corpus_dir=Path({str(config.corpus_dir)!r}), index_dir=Path({str(config.index_dir)!r}))\n"
+        "build_index(config)\n"
+        "print(ask('When did the tower fall?', index=config.index_dir, config=config).quotes[0].text)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == "The tower fell in 1944."

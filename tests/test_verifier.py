@@ -5,6 +5,8 @@ import hashlib
 import json
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -286,3 +288,25 @@ def test_the_cli_refuses_more_folds_than_articles_before_mining(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "2 to 2 folds" in out.stderr
     assert not work.exists()
+
+
+def test_training_without_scikit_learn_says_how_to_install_it(monkeypatch):
+    """scikit-learn is in the [train] extra, not the base install: fitting without it is a clear QAError."""
+    from qa.verifier_train import fit_ranker, logistic_regression
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)
+    with pytest.raises(QAError, match=re.escape("pip install -e .[train]")):
+        logistic_regression()
+    with pytest.raises(QAError, match="Training needs scikit-learn"):
+        fit_ranker([])
+
+
+def test_the_cli_says_how_to_install_training_before_it_reads_anything(tmp_path):
+    """`train-verifier` without scikit-learn stops at once with the install command, never a traceback."""
+    prelude = ("import runpy, sys; sys.modules['sklearn'] = None; sys.argv = ['qa', 'train-verifier', '--data', "
+               f"{str(tmp_path / 'absent.json')!r}]; runpy.run_module('qa', run_name='__main__')")
+    out = subprocess.run([sys.executable, "-c", prelude], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "pip install -e .[train]" in out.stderr and "No training file" not in out.stderr

@@ -3,20 +3,17 @@ unverified, with properties over random spans of the documents, and the folding 
 from __future__ import annotations
 
 import re
-import tempfile
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
 
 from qa import DocumentNotFoundError, QuestionError, QuoteTooShortError, verify_text
 from qa.textfold import differences, fold
 
 from .conftest import BLOG, WIKI
 
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-                    database=DirectoryBasedExampleDatabase(tempfile.mkdtemp(prefix="qa-hypothesis-")))
+PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CURLY = str.maketrans({"'": "’", '"': "”", "’": "'", "‘": "'", "“": '"', "”": '"'})
 
 

@@ -213,7 +213,8 @@ def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted
 _CAPPED = ("pdf", "docx", "epub")
 
 
-def _readers() -> dict[str, Callable[[bytes], Extracted]]:
+def _readers() -> dict[str, Callable[..., Extracted]]:
+    """Format -> reader: ``reader(data)``, and ``reader(data, max_chars=...)`` for the formats in ``_CAPPED``."""
     from . import docx, epub, html, pdf, text  # the heavy libraries load only when a file needs them
 
     return {"txt": text.read_text, "md": text.read_markdown, "html": html.read_html, "pdf": pdf.read_pdf,

@@ -10,6 +10,7 @@ import io
 import re
 import threading
 from itertools import accumulate
+from typing import Any
 
 from . import Extracted, Unreadable, too_much_text
 
@@ -86,7 +87,7 @@ def _pypdf_pages(data: bytes, max_chars: int | None = None) -> tuple[list[str], 
         if not opened:
             raise Unreadable("encrypted PDF (needs a password)")
     pages = _capped(((page.extract_text() or "").strip() for page in reader.pages), max_chars)
-    meta = reader.metadata or {}
+    meta: dict[Any, Any] = reader.metadata or {}
     info = {key.lstrip("/"): str(value) for key, value in meta.items() if isinstance(value, str)}
     return pages, info
 
