@@ -33,7 +33,7 @@ from .records import Cleaned, Removal, Section
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
 #: Bump when the cleaned text of some input changes: indexes built with another version are stale.
-CLEANER_VERSION = "4"
+CLEANER_VERSION = "3"
 
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)")
 _MD_HEADING_MARKS = re.compile(r"^\s*#+\s*|\s+#+\s*$")

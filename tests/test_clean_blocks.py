@@ -181,20 +181,3 @@ HANDMADE = b"""<html><head><title>Notes</title></head><body><div id="menu"><a hr
 def test_main_content_of_other_generators(page: bytes, blocks: list[tuple[str, str]]) -> None:
     found = extract("html", page)
     assert [(found.text[s:e], kind) for s, e, kind in found.blocks or ()] == blocks
-
-
-def test_markdown_front_matter_is_metadata_not_a_heading() -> None:
-    raw = ("---\ntitle: npm-install\nsection: 1\ndate: 2024-05-01\ndescription: Install a package\n---\n\n"
-           "### Synopsis\n\n```bash\nnpm install [<package-spec> ...]\n```\n\nThis command installs a package.\n")
-    found = extract("md", raw.encode())
-    assert (found.title, found.date) == ("npm-install", "2024-05-01")
-    cleaned = clean_text(raw, fmt="md", blocks=found.blocks)
-    check_blocks(raw, cleaned)
-    assert cleaned.text.startswith("Synopsis\n\nnpm install")
-    assert "description:" not in cleaned.text
-    assert [s.title for s in cleaned.sections] == ["Synopsis"]
-    assert clean_text(raw, fmt="md").text == cleaned.text  # the cleaner finds the same blocks on its own
-    # A rule line later in the page is not front matter, and a page without any keeps its first heading.
-    plain = "# Title\n\n---\n\ntitle: not metadata\n"
-    assert extract("md", plain.encode()).title == "Title"
-    assert "title: not metadata" in clean_text(plain, fmt="md").text

@@ -36,51 +36,10 @@ def read_text(data: bytes) -> Extracted:
 
 
 def read_markdown(data: bytes) -> Extracted:
-    """The file verbatim, with its blocks (see :func:`markdown_blocks`).
-
-    A YAML front matter block (``---`` lines around ``key: value`` lines at the very top, as MkDocs,
-    Docusaurus, Hugo and Jekyll write it) is the page's metadata, not its text: its ``title`` and
-    ``date`` are the document's, and none of its lines becomes a block. Otherwise the title is the
-    first ``#`` heading.
-
-    >>> e = read_markdown(b"---\\ntitle: npm-install\\ndate: 2024-05-01\\n---\\n\\n# Synopsis\\n\\nRun it.")
-    >>> e.title, e.date, [e.text[s:t] for s, t, _ in e.blocks]
-    ('npm-install', '2024-05-01', ['Synopsis', 'Run it.'])
-    """
+    """The file verbatim, with its blocks (see :func:`markdown_blocks`); the title is its first ``#`` heading."""
     text = decode_text(data)
-    meta, body = front_matter(text)
-    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text[body:], re.MULTILINE)
-    return Extracted(text, meta.get("title") or (heading.group(1) if heading else None),
-                     date=meta.get("date"), blocks=markdown_blocks(text))
-
-
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
-_META_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The title and date a YAML front matter block gives, and where the page's own text begins.
-
-    Only plain ``key: value`` lines are read (no YAML library, no anchors or tags to expand); a date
-    counts only when it starts with an ISO date. Without front matter: ``({}, 0)``.
-
-    >>> front_matter("---\\ntitle: 'Install'\\ndate: 2024-05-01T10:00\\n---\\nBody")
-    ({'title': 'Install', 'date': '2024-05-01'}, 47)
-    >>> front_matter("No front matter")
-    ({}, 0)
-    """
-    found = _FRONT_MATTER.match(text)
-    if found is None:
-        return {}, 0
-    meta: dict[str, str] = {}
-    for key, value in _META_LINE.findall(found.group(1)):
-        value = value.strip("'\"").strip()
-        if key.lower() == "title" and value:
-            meta["title"] = value
-        elif key.lower() == "date" and (date := _ISO_DATE.match(value)):
-            meta["date"] = date.group(0)
-    return meta, found.end()
+    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
+    return Extracted(text, heading.group(1) if heading else None, blocks=markdown_blocks(text))
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -94,7 +53,7 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` spans of a Markdown text's blocks, parsed by markdown-it (CommonMark and tables).
 
     A span holds the block's own text: heading marks, list bullets and fences stay outside it, so the
-    cleaned text cites the file's lines without its markup. YAML front matter yields no block.
+    cleaned text cites the file's lines without its markup.
 
     >>> t = "# Use\\n\\nRun:\\n\\n```sh\\nmake  all\\n```\\n\\n- one\\n- two"
     >>> [(t[s:e], kind) for s, e, kind in markdown_blocks(t)]
@@ -139,5 +98,4 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             span(first, last, "table row", _QUOTE_MARKS)
         elif token.type == "html_block":
             span(first, last, "text")
-    body = front_matter(text)[1]  # front matter is the page's metadata (see read_markdown), never a block
-    return tuple(b for b in blocks if b[0] >= body)
+    return tuple(blocks)
