@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 
 from .conflicts import dates, facts, question_kind
 from .export import conversation_markdown, quote_parts, quote_with_citation
+from .load import web_url
 from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
     TARGET_ID,
     corpus_blurb,
@@ -51,8 +52,7 @@ def span_link(source: str, start: int, end: int, sha: str | None = None) -> str:
 
 def safe_url(url: object) -> str | None:
     """``url`` when it is an http(s) address, else None (a ``javascript:`` link must never be rendered)."""
-    text = str(url or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text) else None
+    return web_url(url) if isinstance(url, str) else None
 
 
 def highlighted(text: str, start: int, end: int, *, mark_id: str | None = None) -> str:
