@@ -3,10 +3,10 @@
     python app.py [--host 127.0.0.1] [--port 7860] [--corpus corpus/] [--index index/]
                   [--auth user:pass] [--read-only]
 
-Answers come from ``qa.ask``; what the pages show is rendered by ``qa.ui``; the page's own scripts and
+Answers come from ``qa.ask``; what the pages show is rendered by ``qa.app.ui``; the page's own scripts and
 styles are in ``web/``. The index is built on first start when it is missing. A rebuild writes a new
 index beside the live one, so questions keep being answered from the old index until it is swapped in.
-The plain HTTP API (``/api/...``, see qa.api) is served on the same port, behind the same ``--auth``.
+The plain HTTP API (``/api/...``, see qa.app.api) is served on the same port, behind the same ``--auth``.
 """
 from __future__ import annotations
 
@@ -32,19 +32,15 @@ from qa import (
     QAError,
     ask,
     build_index,
-    feedback,
-    followup,
     load_index,
-    ui,
-    uploads,
-    validate,
-    verify_text,
 )
-from qa.api import ApiRoutes, make_api
-from qa.guard import Guard, LoginThrottle
-from qa.rebuild import Rebuild
-from qa.removal import remove_from_corpus
-from qa.ui_verify import verification_html
+from qa.answering import followup, validate, verify_text
+from qa.app import feedback, ui, uploads
+from qa.app.api import ApiRoutes, make_api
+from qa.app.guard import Guard, LoginThrottle
+from qa.app.rebuild import Rebuild
+from qa.app.removal import remove_from_corpus
+from qa.app.ui_verify import verification_html
 
 log = logging.getLogger("qa.app")
 WEB = Path(__file__).resolve().parent / "web"
@@ -102,7 +98,7 @@ class Handlers:
 
     def ask_json(self, question: str, k: int = 3, sources: list[str] | None = None) -> dict[str, Any]:
         """Answer with up to k verbatim quotes (optionally only from `sources`): the JSON of `qa ask --json`."""
-        try:  # qa.validate checks question, k and sources as it does for the CLI and the Python API
+        try:  # qa.answering.validate checks question, k and sources as it does for the CLI and the Python API
             return ask(question, k=k, index=self.index(), sources=sources, config=self.config).to_dict()
         except QAError as e:
             raise gr.Error(str(e)) from e

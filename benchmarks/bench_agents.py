@@ -209,7 +209,8 @@ def make_quote(category: str, text: str, rng: random.Random, vocab: list[str]) -
 
 
 def verify_categories(idx: Any, per_category: int, seed: int = 0) -> dict[str, Any]:
-    from qa import QuoteTooShortError, verify_text
+    from qa import QuoteTooShortError
+    from qa.answering import verify_text
 
     rng = random.Random(seed)
     sources = sorted(idx.documents)
@@ -279,7 +280,7 @@ def fake_document_vectors() -> Iterator[None]:
     """Seeded random vectors for the documents' chunks and sentences (a build of the Python pages with the real
     model takes tens of minutes on two shared cores); verify_text looks by BM25 first, the vectors only when
     BM25 finds nothing. Questions and quotes are still embedded by the real model."""
-    import qa.build as build_module
+    import qa.indexing.build as build_module
 
     def fake(embedder: Any, texts: list[str], **_: Any) -> np.ndarray:
         rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(size=embedder.dim)
@@ -298,7 +299,7 @@ def fake_document_vectors() -> Iterator[None]:
 # ---------------------------------------------------------------- scale: a synthetic 10^5-chunk index
 
 def squad_sentences(data: Path) -> list[str]:
-    from qa.chunk import split_sentences
+    from qa.ingest.chunk import split_sentences
 
     out = []
     for name in ("squad-v2-dev-5articles.json", "squad-v2-train-10articles.json"):
@@ -314,8 +315,8 @@ def squad_sentences(data: Path) -> list[str]:
 
 def synthetic_index(folder: Path, n_chunks: int, data: Path, per_doc: int = 10, seed: int = 0) -> Any:
     from qa import Config, load_index
-    from qa.embed import embedder_for, vector_family
-    from qa.index import chunking_params, write_index
+    from qa.indexing.embed import embedder_for, vector_family
+    from qa.indexing.index import chunking_params, write_index
     from qa.records import Chunk, Document
 
     rng = np.random.default_rng(seed)
@@ -351,7 +352,8 @@ def synthetic_index(folder: Path, n_chunks: int, data: Path, per_doc: int = 10, 
 
 
 def scale_part(folder: Path, n_chunks: int, quotes: int, data: Path) -> dict[str, Any]:
-    from qa import Config, load_index, verify_text
+    from qa import Config, load_index
+    from qa.answering import verify_text
 
     t = time.perf_counter()
     if (folder / "CURRENT").is_file():  # --scale-index kept from an earlier run

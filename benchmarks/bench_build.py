@@ -49,11 +49,11 @@ def squad_corpus(path: Path, folder: Path) -> int:
 
 def throughput(corpus: Path, runs: int) -> dict[str, float]:
     from qa import Config
-    from qa.build import prepare_document
-    from qa.chunk import chunk_document
-    from qa.embed import load_embedder
-    from qa.embed_many import embed_many
-    from qa.load import load_corpus
+    from qa.indexing.build import prepare_document
+    from qa.indexing.embed import load_embedder
+    from qa.indexing.embed_many import embed_many
+    from qa.ingest.chunk import chunk_document
+    from qa.ingest.load import load_corpus
 
     config = Config()
     embedder = load_embedder(config.model_path())

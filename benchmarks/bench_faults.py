@@ -37,7 +37,7 @@ def child(corpus: str, index: str, stage: str) -> None:
     """Run a full build that pauses (to be killed) at ``stage``."""
     import faiss
 
-    import qa.index as index_module
+    import qa.indexing.index as index_module
     from qa import Config, build_index
 
     def pause(name: str) -> None:

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.build import prepare_document  # noqa: E402
-from qa.clean import clean_text  # noqa: E402
 from qa.config import DEFAULT_CORPUS, Config  # noqa: E402
-from qa.load import load_corpus, load_document  # noqa: E402
+from qa.indexing.build import prepare_document  # noqa: E402
+from qa.ingest.clean import clean_text  # noqa: E402
+from qa.ingest.load import load_corpus, load_document  # noqa: E402
 
 
 def paragraphs(mb: float) -> list[tuple[str, bool]]:
@@ -128,7 +128,7 @@ def measure(path: Path, runs: int) -> tuple[float, float, int]:
 
 
 def embed_mb_per_s(paras: list[tuple[str, bool]]) -> float:
-    from qa.embed import load_embedder
+    from qa.indexing.embed import load_embedder
 
     embedder = load_embedder(Config().model_path())
     texts = [t for t, h in paras if not h][:300]

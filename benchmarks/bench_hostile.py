@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 from qa.config import DEFAULT_CORPUS, Config  # noqa: E402
 from qa.errors import Unreadable  # noqa: E402
-from qa.formats import FORMATS  # noqa: E402
-from qa.load import discover, load_document  # noqa: E402
-from qa.sandbox import Limits, Worker, _vm_hwm  # noqa: E402
+from qa.ingest.formats import FORMATS  # noqa: E402
+from qa.ingest.load import discover, load_document  # noqa: E402
+from qa.ingest.sandbox import Limits, Worker, _vm_hwm  # noqa: E402
 from tests import hostile_files as hf  # noqa: E402
 
 MB = 1e6

@@ -45,8 +45,8 @@ SETS = {
 
 
 def read_qa(path: Path) -> tuple[str, list[str]]:
-    from qa.build import prepare_document
-    from qa.load import load_document
+    from qa.indexing.build import prepare_document
+    from qa.ingest.load import load_document
 
     doc = prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
     return doc.text, [s.title for s in doc.sections]
@@ -55,8 +55,8 @@ def read_qa(path: Path) -> tuple[str, list[str]]:
 def read_trafilatura(path: Path, *, recall: bool = False) -> tuple[str, list[str]]:
     import trafilatura
 
-    from qa.clean import clean_text
-    from qa.formats import from_blocks
+    from qa.ingest.clean import clean_text
+    from qa.ingest.formats import from_blocks
 
     found = trafilatura.bare_extraction(path.read_text(encoding="utf-8"), include_tables=True, fast=True,
                                         favor_precision=not recall, favor_recall=recall)

@@ -8,7 +8,7 @@ need ~6 GiB of memory and ~3 GiB of temporary disk.
 
 What is real and what is synthetic:
 - ``vectors``: synthetic clustered 384-d unit vectors (50 Gaussian clusters), because embedding 10^6
-  real chunks takes hours on this machine. Recall@10 of the structure qa.vectors chooses is measured
+  real chunks takes hours on this machine. Recall@10 of the structure qa.indexing.vectors chooses is measured
   against exact search on a sample of the set's own vectors; the same is also measured on real
   MiniLM vectors of SQuAD sentences (``real_recall``). Queries are set vectors plus noise. RSS is that
   of a fresh process that loads the files (memory-mapped where FAISS allows) and answers 200 queries
@@ -61,7 +61,7 @@ def clustered(n: int, dim: int = 384, seed: int = 0) -> np.ndarray:
 
 
 def squad_sentences() -> list[str]:
-    from qa.chunk import split_sentences
+    from qa.ingest.chunk import split_sentences
 
     data = json.loads(SQUAD.read_text(encoding="utf-8"))["data"]
     return [p["context"][s:e] for a in data for p in a["paragraphs"] for s, e in split_sentences(p["context"])]
@@ -78,8 +78,8 @@ _PROBE = r"""
 import json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[1])
-from qa import vectors
-from qa.vectors import Ann
+from qa.indexing import vectors
+from qa.indexing.vectors import Ann
 folder = sys.argv[2]
 spec = Ann(**json.load(open(folder + "/ann.json")))
 t = time.perf_counter()
@@ -107,7 +107,7 @@ print(json.dumps({"load_s": load_s, "search_ms": plain, "filtered_ms": filtered,
 def vector_part(n: int, work: Path) -> dict:
     import faiss
 
-    from qa import vectors
+    from qa.indexing import vectors
 
     x = clustered(n)
     t = time.perf_counter()
@@ -139,8 +139,9 @@ def vector_part(n: int, work: Path) -> dict:
 
 def real_recall() -> dict:
     """Recall@10 of IVF (forced below its threshold) on real MiniLM vectors of SQuAD sentences."""
-    from qa import Config, vectors
-    from qa.embed import embedder_for
+    from qa import Config
+    from qa.indexing import vectors
+    from qa.indexing.embed import embedder_for
 
     sentences = squad_sentences()
     x = embedder_for(Config()).encode(sentences, batch_size=64)
@@ -154,8 +155,8 @@ _BM25_PROBE = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from qa.lexical import Lexical
-from qa.vectors import top_k
+from qa.indexing.lexical import Lexical
+from qa.indexing.vectors import top_k
 t = time.perf_counter(); lex = Lexical.load(Path(sys.argv[2])); load_s = time.perf_counter() - t
 qs = json.load(open(sys.argv[3]))
 ms = []
@@ -168,7 +169,7 @@ print(json.dumps({"load_s": load_s, "ms": ms, "rss_mib": int(status["VmRSS"].spl
 
 
 def bm25_part(n: int, work: Path, sentences: list[str], questions: list[str]) -> dict:
-    from qa.lexical import Lexical
+    from qa.indexing.lexical import Lexical
 
     rng = np.random.default_rng(n)
     texts = []
@@ -199,7 +200,7 @@ def bm25_part(n: int, work: Path, sentences: list[str], questions: list[str]) ->
 
 def squad_corpus(folder: Path, copies: int = 1) -> int:
     """SQuAD paragraphs as documents; copy i rotates each paragraph's sentences by i."""
-    from qa.chunk import split_sentences
+    from qa.ingest.chunk import split_sentences
 
     folder.mkdir(parents=True, exist_ok=True)
     data = json.loads(SQUAD.read_text(encoding="utf-8"))["data"]
@@ -275,8 +276,8 @@ def ask_times(index, questions: list[str], stages: bool = False) -> dict:
 
 
 def stage_times(index, questions: list[str]) -> dict:
-    from qa.features import stats
-    from qa.retrieve import retrieve
+    from qa.answering.features import stats
+    from qa.answering.retrieve import retrieve
 
     st = stats(index)
     embed, dense, bm25, sentences = [], [], [], []
@@ -301,7 +302,7 @@ def stage_times(index, questions: list[str]) -> dict:
 
 
 def ask_part(work: Path, questions: list[str], target_chunks: int) -> dict:
-    import qa.build as build_module
+    import qa.indexing.build as build_module
     from qa import Config, build_index, load_index
 
     default = Config(corpus_dir=work / "dcorpus", index_dir=work / "dindex")
@@ -320,7 +321,7 @@ def ask_part(work: Path, questions: list[str], target_chunks: int) -> dict:
     finally:
         build_module.embed_many = real
     big = load_index(big_cfg.index_dir, big_cfg)
-    from qa.features import stats
+    from qa.answering.features import stats
 
     t = time.perf_counter()
     stats(big)

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.build import prepare_document  # noqa: E402
-from qa.chunk import split_sentences  # noqa: E402
 from qa.config import DEFAULT_CORPUS  # noqa: E402
-from qa.load import load_corpus  # noqa: E402
+from qa.indexing.build import prepare_document  # noqa: E402
+from qa.ingest.chunk import split_sentences  # noqa: E402
+from qa.ingest.load import load_corpus  # noqa: E402
 
 SPLITTERS = ("pysbd", "sentencex")
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from _serve import serve_app  # noqa: E402
 
 from qa import ask, load_index  # noqa: E402
-from qa.followup import is_follow_up, known_to, retrieval_query, topic_words  # noqa: E402
+from qa.answering.followup import is_follow_up, known_to, retrieval_query, topic_words  # noqa: E402
 
 QUESTIONS = [
     "When was the Battle of Khalkhin Gol?", "Who won the Battle of Khalkhin Gol?",
@@ -86,7 +86,7 @@ STRATEGIES: dict[str, Callable[[str, str], str] | None] = {
     "previous + follow-up, when detected": _detected(lambda prev, q: f"{prev} {q}"),
     "follow-up + previous, when detected": _detected(lambda prev, q: f"{q} {prev}"),
     "follow-up + previous's topic words, when detected": _detected(lambda prev, q: f"{q} {topic_words(prev)}"),
-    "same, unless the follow-up's words are unknown (app)": None,  # qa.followup.retrieval_query
+    "same, unless the follow-up's words are unknown (app)": None,  # qa.answering.followup.retrieval_query
 }
 
 

@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 from trafilatura.utils import sanitize  # noqa: E402
 
-from qa import clean_rules as rules  # noqa: E402
-from qa.clean import Mapped, clean_text  # noqa: E402
+from qa.ingest import clean_rules as rules  # noqa: E402
+from qa.ingest.clean import Mapped, clean_text  # noqa: E402
 from tests.test_clean import BLOG, BLOG_GONE, BLOG_SENTENCES, WIKI, WIKI_GONE, WIKI_SENTENCES, read  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"

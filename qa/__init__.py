@@ -4,8 +4,8 @@
 """
 from __future__ import annotations
 
-from .answer import ask, verify
-from .build import BuildReport, build_index
+from .answering.answer import ask, verify
+from .answering.verify_text import Place, QuoteTooShortError, Verification, verify_text
 from .config import Config
 from .errors import (
                      CorpusError,
@@ -16,9 +16,9 @@ from .errors import (
                      QuestionError,
                      VerificationError,
 )
-from .index import Index, load_index
+from .indexing.build import BuildReport, build_index
+from .indexing.index import Index, load_index
 from .records import Answer, Chunk, Document, Quote, Section
-from .verify_text import Place, QuoteTooShortError, Verification, verify_text
 
 __all__ = [
                      "Answer",

@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .app.export import fenced, quote_parts
 from .config import Config
-from .embed import BACKENDS
 from .errors import BuildCancelled, QAError
-from .export import fenced, quote_parts
+from .indexing.embed import BACKENDS
 from .terminal import printable
 
 
@@ -115,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train-verifier", help="train the answer verifier (mines, trains, exports, calibrates)")
     t.add_argument("--data", nargs="+", metavar="FILE",
                    help="SQuAD-2.0-format training files (default: the two training files in ../shared/data)")
-    t.add_argument("--out", metavar="DIR", help="model folder to write (default: qa/verifier_model)")
+    t.add_argument("--out", metavar="DIR", help="model folder to write (default: qa/answering/verifier_model)")
     t.add_argument("--work", metavar="DIR", help="keep the mined examples and checkpoints here (reused when present)")
     t.add_argument("--layers", type=int, default=3, help="MiniLM layers kept (default 3 of 6)")
     t.add_argument("--epochs", type=int, default=1)
@@ -165,7 +165,7 @@ def _positive(text: str) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    from .build import build_index
+    from .indexing.build import build_index
 
     print(f"Building the index of {config.corpus_dir} in {config.index_dir} ...", file=sys.stderr)
     cancel = threading.Event()
@@ -195,7 +195,7 @@ def _ctrl_c_sets(cancel: threading.Event) -> Iterator[None]:
 
 
 def _docs(args: argparse.Namespace, config: Config) -> int:
-    from .index import load_index
+    from .indexing.index import load_index
 
     manifest = load_index(config.index_dir, config).manifest  # checked as `ask` checks it
     _warn_if_stale(config)
@@ -226,7 +226,7 @@ def _index_line(manifest: dict[str, Any]) -> str:
 
 
 def _doc(args: argparse.Namespace, config: Config) -> int:
-    from .index import load_index
+    from .indexing.index import load_index
 
     doc = load_index(config.index_dir, config).document(args.source)
     if args.json:
@@ -256,7 +256,7 @@ def removals_text(doc: Any) -> str:
 
 
 def _ask(args: argparse.Namespace, config: Config) -> int:
-    from .answer import ask
+    from .answering.answer import ask
 
     answer = ask(args.question, k=args.k, index=config.index_dir, sources=args.sources, config=config)
     _warn_if_stale(config)
@@ -268,7 +268,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _warn_if_stale(config: Config) -> None:
-    from .stale import corpus_changes
+    from .indexing.stale import corpus_changes
 
     changes = corpus_changes(config)
     if changes:
@@ -313,7 +313,7 @@ def _short(text: str, n: int = 160) -> str:
 
 
 def _eval(args: argparse.Namespace, config: Config) -> int:
-    from .evaluate import evaluate
+    from .training.evaluate import evaluate
 
     if args.calibrate is not None and not 0 < args.calibrate <= 1:
         raise QAError(f"--calibrate takes a rate above 0 and at most 1, such as 0.92 (got {args.calibrate}).")
@@ -334,8 +334,8 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
 
 
 def _train_verifier(args: argparse.Namespace, config: Config) -> int:
-    from .verifier import MODEL_DIR
-    from .verifier_train import DEFAULT_DATA, TrainSettings, logistic_regression, train
+    from .answering.verifier import MODEL_DIR
+    from .training.verifier_train import DEFAULT_DATA, TrainSettings, logistic_regression, train
 
     logistic_regression()  # without scikit-learn, say how to install it now, not after mining
     data = [Path(f) for f in args.data] if args.data else [Path("../shared/data") / n for n in DEFAULT_DATA]
@@ -346,7 +346,7 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
     if args.cross_validate is not None:
-        from .verifier_train import article_order, check_folds, cross_validate, mine
+        from .training.verifier_train import article_order, check_folds, cross_validate, mine
 
         articles = article_order(data)
         check_folds(args.cross_validate, articles)
@@ -362,7 +362,7 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
 
 
 def _feedback(args: argparse.Namespace, config: Config) -> int:
-    from . import feedback
+    from .app import feedback
 
     path = Path(args.file) if args.file else feedback.feedback_path(config)
     summary = feedback.summarise_file(path)
@@ -379,7 +379,7 @@ def _print_json(obj: Any) -> None:
 
 def _verify(args: argparse.Namespace, config: Config) -> int:
     """Exit status 0 when verified, 1 when repaired, 3 when unverified (2 is an error)."""
-    from .verify_text import verify_text
+    from .answering.verify_text import verify_text
 
     text = sys.stdin.read() if args.text == "-" else args.text
     result = verify_text(text, args.sources, index=config.index_dir, config=config)
@@ -411,7 +411,7 @@ def render_verification(v: dict[str, Any]) -> str:
 
 
 def _mcp(args: argparse.Namespace, config: Config) -> int:
-    from .index import load_index
+    from .indexing.index import load_index
     from .mcp_server import serve
 
     auth = None
@@ -430,7 +430,7 @@ def _mcp(args: argparse.Namespace, config: Config) -> int:
         try:
             load_index(config.index_dir, config)
         except IndexMissingError:
-            from .build import build_index
+            from .indexing.build import build_index
 
             print(f"No index in {config.index_dir}; building it from {config.corpus_dir} ...", file=sys.stderr)
             print(printable(build_index(config).summary(), multiline=True), file=sys.stderr)

@@ -54,7 +54,7 @@ class Config:
     max_file_bytes: int = 10_000_000
     max_upload_files: int = 20
     max_corpus_bytes: int = 50_000_000
-    # What a file may expand to and cost while it is read (qa.sandbox runs the readers in a worker process
+    # What a file may expand to and cost while it is read (qa.ingest.sandbox runs the readers in a worker process
     # under these limits): characters of extracted text, memory the reader may take beyond what its
     # libraries need when loaded, and CPU seconds per file (twice that on the wall clock). The largest
     # real page measured (python3-doc's contents.html, 2.6 MB) needs 7.4 s and 0.22 GB; see docs/reliability.md.
@@ -68,7 +68,7 @@ class Config:
     rrf_k: int = 60
     # Quotes: the sentences of the best `quote_chunks` passages and the `quote_sentences` sentences
     # nearest the question are candidates (alone, or paired with an adjacent sentence that leans on
-    # them); a linear ranker scores them, its weights following qa.features.UNIT_FEATURES.
+    # them); a linear ranker scores them, its weights following qa.answering.features.UNIT_FEATURES.
     # quote_source_penalty: when filling the 2nd and later slots, a unit from a source already shown
     # counts this much lower, so the slots spread over passages.
     quote_chunks: int = 10
@@ -79,23 +79,23 @@ class Config:
     # words a quote).
     neighbour_margin: float = 1.5
     # Fitted by `python -m qa train-verifier` on the training articles only (pairwise logistic
-    # regression, see qa.verifier_train.fit_ranker); the model card records them.
+    # regression, see qa.training.verifier_train.fit_ranker); the model card records them.
     quote_weights: tuple[float, ...] = (
         2.3381, 2.3382, 0.053, 4.3953, 0.7343, -2.7526, 1.7566, 0.5817, 2.957, -0.1778, -0.1659, 0.2707, -0.029,
         -0.5846, 0.8985, 1.7842, 1.0769, 0.7962, -1.077, 4.3919, 2.7196, -1.2284,
     )
-    # Support: support_weights . qa.features.SUPPORT_FEATURES + support_bias, a logistic regression of
-    # answerable vs unanswerable on the training articles (qa.verifier_train.fit_support). It feeds the
+    # Support: support_weights . qa.answering.features.SUPPORT_FEATURES + support_bias, a logistic regression of
+    # answerable vs unanswerable on the training articles (qa.training.verifier_train.fit_support). It feeds the
     # confidence and, below support_floor, marks a question far from every document.
     support_weights: tuple[float, ...] = (4.4367, -0.9459, -1.7992, -1.3473, -0.6918, 0.0889, -1.3482, -0.4623)
     support_bias: float = -0.7971
-    # The answer verifier (qa.verifier): its calibration gives `confidence`, the calibrated probability that
+    # The answer verifier (qa.answering.verifier): its calibration gives `confidence`, the calibrated probability that
     # the top quote answers the question, and says how much the model re-scores the ranker's best
     # `verifier_pairs` units and counts in the confidence (the shipped calibration: not at all). A question is
     # abstained from when confidence < abstain_threshold (calibrated on held-out articles to answer 90% of
-    # their answerable questions; see qa/verifier_model/README.md), or when support < support_floor: the
+    # their answerable questions; see qa/answering/verifier_model/README.md), or when support < support_floor: the
     # guard for questions far from every document.
-    verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
+    verifier_dir: Path | None = None  # None: the model shipped in qa/answering/verifier_model
     verifier_pairs: int = 2
     abstain_threshold: float = 0.275622
     support_floor: float = -0.7004  # below it lie 1% of the answerable training questions (fitted with them)
@@ -117,7 +117,7 @@ class Config:
     workers: int = 1
     embed_batch_tokens: int = 1024
     #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
-    #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.late and docs/performance.md.
+    #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.indexing.late and docs/performance.md.
     sentence_vectors: str = "alone"
 
     def with_(self, **changes: object) -> Config:

@@ -19,10 +19,11 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from . import access, lookup
+from .answering import lookup
+from .app import access
 from .config import Config
 from .errors import QAError
-from .index import Index, load_index
+from .indexing.index import Index, load_index
 
 INSTRUCTIONS = """qa answers questions only with verbatim quotes from its documents, each with a citation.
 Quote its text exactly as returned, character for character, inside quotation marks, and cite each quote
@@ -137,7 +138,7 @@ def transport_security(host: str) -> TransportSecuritySettings:
 
 def http_app(server: MCPServer, host: str, auth: tuple[str, str] | None = None) -> Any:
     """The streamable-HTTP app serving ``server`` at ``/mcp``; behind HTTP basic auth when ``auth`` is set."""
-    from .api import BasicAuth
+    from .app.api import BasicAuth
 
     app = server.streamable_http_app(streamable_http_path="/mcp", host=host,
                                      transport_security=transport_security(host))

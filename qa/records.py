@@ -28,7 +28,7 @@ class Removal:
     rule: str  # e.g. "glued citation", "page chrome", "wiki markup"
 
 
-#: A block of cleaned text: ``(start, end, kind)``, kind one of qa.formats.BLOCK_KINDS.
+#: A block of cleaned text: ``(start, end, kind)``, kind one of qa.ingest.formats.BLOCK_KINDS.
 Block = tuple[int, int, str]
 
 
@@ -50,7 +50,7 @@ class Cleaned:
     text: str
     sections: tuple[Section, ...] = ()
     segments: tuple[tuple[int, int, int], ...] = ()
-    blocks: tuple[Block, ...] = ()  # structured formats only (see qa.formats.Extracted.blocks)
+    blocks: tuple[Block, ...] = ()  # structured formats only (see qa.ingest.formats.Extracted.blocks)
     removals: tuple[Removal, ...] = ()
 
     def to_raw(self, offset: int) -> int:

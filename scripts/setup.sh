@@ -32,7 +32,7 @@ fi
 
 # The ONNX export of the embedding model, made once into the cache (~/.cache/qa) so that the first
 # question does not wait for it.
-python -c "from qa.config import Config; from qa.embed import embedder_for; embedder_for(Config()).encode(['ready'])" \
+python -c "from qa.config import Config; from qa.indexing.embed import embedder_for; embedder_for(Config()).encode(['ready'])" \
   2>/dev/null || echo "note: ONNX export failed; qa will try again on first use (or set embed_backend='torch')"
 
 if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then

@@ -31,7 +31,7 @@ settings.load_profile("qa")
 @pytest.fixture(scope="session")
 def embedder():
     from qa.config import Config
-    from qa.embed import load_embedder
+    from qa.indexing.embed import load_embedder
 
     return load_embedder(Config().model_path())
 

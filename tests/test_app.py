@@ -1,5 +1,5 @@
 """The web app: the /ask API contract through gradio_client against the real app, its options and
-errors, what it exposes, read-only and auth modes, and the pure rendering helpers of qa.ui."""
+errors, what it exposes, read-only and auth modes, and the pure rendering helpers of qa.app.ui."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from qa import followup, load_index, ui, uploads
+from qa import load_index
+from qa.answering import followup
+from qa.app import ui, uploads
 from qa.errors import CorpusError
 
 from .conftest import BLOG, ROOT, WIKI, start_app, stop_app
@@ -143,7 +145,7 @@ def test_upload_and_rebuild_are_there_when_not_read_only(client):
     assert '"feedback"' in json.dumps(client.config["dependencies"])
 
 
-# ---------------------------------------------------------------- qa.ui: safe rendering
+# ---------------------------------------------------------------- qa.app.ui: safe rendering
 
 def quote(text: str, **changes) -> dict:
     context = f"Before {text} after."
@@ -202,7 +204,7 @@ def test_document_view_escapes_and_marks_the_quote(app_index):
     assert "<img" not in html and "<script" not in html and "{{" not in html
 
 
-# ---------------------------------------------------------------- qa.ui: follow-ups, landing view, upload
+# ---------------------------------------------------------------- qa.app.ui: follow-ups, landing view, upload
 
 @pytest.mark.parametrize(("question", "follow_up"), [
     ("And when did it end?", True), ("When was that?", True), ("How many advisors did they send?", True),

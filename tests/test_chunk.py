@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.chunk import SPLITTER, chunk_document, encoding, split_sentences
+from qa.ingest.chunk import SPLITTER, chunk_document, encoding, split_sentences
 from qa.records import Section
 
 
@@ -151,7 +151,7 @@ def test_either_splitter_gives_stripped_spans_that_cover_the_text(text, splitter
     "a, " * 60_000,  # clauses only
 ])
 def test_no_unit_is_unbounded(text: str) -> None:
-    from qa.chunk import MAX_UNIT_CHARS
+    from qa.ingest.chunk import MAX_UNIT_CHARS
 
     spans = split_sentences(text)
     assert spans and max(e - s for s, e in spans) <= MAX_UNIT_CHARS
@@ -162,7 +162,7 @@ def test_no_unit_is_unbounded(text: str) -> None:
 
 
 def test_long_lines_split_at_line_breaks_first() -> None:
-    from qa.chunk import bounded
+    from qa.ingest.chunk import bounded
 
     text = "\n".join(["word " * 30] * 40)
     pieces = [text[s:e] for s, e in bounded(text, 0, len(text), 400)]
@@ -181,7 +181,7 @@ def test_blocks_make_headings_terms_and_code_units_of_their_own() -> None:
 
 
 def test_a_long_code_block_splits_between_lines() -> None:
-    from qa.chunk import MAX_UNIT_CHARS
+    from qa.ingest.chunk import MAX_UNIT_CHARS
 
     code = "\n".join(f"    value_{i} = compute({i})  # step" for i in range(200))
     spans = split_sentences(code, blocks=[(0, len(code), "code")])
@@ -205,7 +205,7 @@ def test_chunking_checks_for_cancel() -> None:
 def test_pysbd_is_optional_and_its_absence_is_a_clear_error(monkeypatch):
     """pysbd is only an alternative splitter (in the [test] extra): asked for without it, a QAError says what to do."""
     from qa import QAError
-    from qa.chunk import _segmenter
+    from qa.ingest.chunk import _segmenter
 
     _segmenter.cache_clear()
     monkeypatch.setitem(sys.modules, "pysbd", None)  # as if not installed

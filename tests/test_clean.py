@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.clean import clean_text
-from qa.clean_mirror import find_previews
+from qa.ingest.clean import clean_text
+from qa.ingest.clean_mirror import find_previews
 from qa.records import Cleaned
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.clean import clean_text
-from qa.formats import BLOCK_KINDS, extract, from_blocks
-from qa.formats.text import markdown_blocks
+from qa.ingest.clean import clean_text
+from qa.ingest.formats import BLOCK_KINDS, extract, from_blocks
+from qa.ingest.formats.text import markdown_blocks
 from qa.records import Cleaned
 
 from .conftest import BLOG, CORPUS, WIKI

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.clean import clean_text
-from qa.clean_rules import is_bibliographic
+from qa.ingest.clean import clean_text
+from qa.ingest.clean_rules import is_bibliographic
 
 from .conftest import SHARED_DATA
 

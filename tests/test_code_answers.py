@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from qa import ask
-from qa.answer import verify
+from qa.answering.answer import verify
+from qa.app.export import conversation_markdown, quote_with_citation
+from qa.app.ui import quote_html
+from qa.app.ui_docs import document_html, document_rows, example_questions
 from qa.cli import render_text
-from qa.export import conversation_markdown, quote_with_citation
-from qa.ui import quote_html
-from qa.ui_docs import document_html, document_rows, example_questions
 
 from .conftest import ROOT, index_of
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.conflicts import dates, facts, find_conflict, question_kind
+from qa.answering.conflicts import dates, facts, find_conflict, question_kind
 from qa.records import Quote
 
 

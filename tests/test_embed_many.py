@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa import Config, build_index, load_index
-from qa.embed_many import MAX_ROWS, MIN_FILL, embed_many, plan
 from qa.errors import BuildCancelled
+from qa.indexing.embed_many import MAX_ROWS, MIN_FILL, embed_many, plan
 
 from .conftest import CORPUS
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import pytest
 
 from qa.errors import QAError
-from qa.evaluate import calibrate, calibration_figures, check_disjoint, evaluate, roc_auc
+from qa.training.evaluate import calibrate, calibration_figures, check_disjoint, evaluate, roc_auc
 
 from .conftest import squad_path
 
 # A little below what the shipped configuration reaches; every fitted part of it was fitted on training
-# articles only (qa/verifier_model/README.md), so these are figures on unseen questions.
+# articles only (qa/answering/verifier_model/README.md), so these are figures on unseen questions.
 FLOORS = {
     "recall@1": 0.87,
     "recall@5": 0.98,

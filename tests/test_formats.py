@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.build import prepare_document
-from qa.clean import clean_text
-from qa.formats import SUPPORTED, from_paragraphs
-from qa.formats.pdf import pdf_date
-from qa.load import RawDocument, load_corpus, load_document
+from qa.indexing.build import prepare_document
+from qa.ingest.clean import clean_text
+from qa.ingest.formats import SUPPORTED, from_paragraphs
+from qa.ingest.formats.pdf import pdf_date
+from qa.ingest.load import RawDocument, load_corpus, load_document
 
 from .test_clean import check_invariants
 from .test_load import make_pdf, write
@@ -84,14 +84,15 @@ def load(path: Path) -> RawDocument:
 
 
 def skip_reason(folder: Path, caplog: pytest.LogCaptureFixture) -> str:
-    with caplog.at_level(logging.WARNING, logger="qa.load"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.load"):
         docs, skipped = load_corpus(folder, max_bytes=10**7)
     assert docs == [] and len(skipped) == 1 and skipped[0].reason in caplog.text
     return skipped[0].reason
 
 
 def test_supported_types_have_one_home() -> None:
-    from qa import load, uploads
+    from qa.app import uploads
+    from qa.ingest import load
 
     assert set(SUPPORTED) >= {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".epub"}
     assert load.SUPPORTED is SUPPORTED and uploads.UPLOAD_TYPES is SUPPORTED
@@ -207,7 +208,7 @@ def test_pdf_metadata(tmp_path: Path) -> None:
 
 def test_pdf_readers_agree(tmp_path: Path) -> None:
     """PDFium (the reader) and pypdf (its fallback) give the same page texts, blank pages included."""
-    from qa.formats.pdf import _pdfium_pages, _pypdf_pages
+    from qa.ingest.formats.pdf import _pdfium_pages, _pypdf_pages
 
     data = make_pdf(tmp_path / "ok.pdf", ["First page.", "", "Third page."], title="T").read_bytes()
     assert _pdfium_pages(data)[0] == _pypdf_pages(data)[0] == ["First page.", "", "Third page."]
@@ -257,7 +258,7 @@ def test_io_error_text_never_leaks_a_traceback(tmp_path: Path, caplog: pytest.Lo
 
 def test_docx_and_epub_bytes_in_memory_round_trip(tmp_path: Path) -> None:
     """The readers work from bytes (as uploads arrive), not from a path."""
-    from qa.formats import extract
+    from qa.ingest.formats import extract
 
     data = make_docx(tmp_path / "a.docx", [("Normal", "In memory.")]).read_bytes()
     assert extract("docx", io.BytesIO(data).getvalue()).text == "In memory."

@@ -92,7 +92,7 @@ def test_other_sentence_splits_are_not_reused(mixed, embedder):
     """A document whose text is unchanged but whose sentences were split otherwise is embedded again."""
     from dataclasses import replace
 
-    from qa.build import _reuse_or_chunk
+    from qa.indexing.build import _reuse_or_chunk
 
     config, index = mixed
     same = index.documents["mills.txt"]

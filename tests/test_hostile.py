@@ -35,9 +35,9 @@ from qa import (
     build_index,
     load_index,
 )
-from qa.chunk import chunk_document, split_sentences
-from qa.clean import clean_text
-from qa.index import live_folder
+from qa.indexing.index import live_folder
+from qa.ingest.chunk import chunk_document, split_sentences
+from qa.ingest.clean import clean_text
 
 from .conftest import ROOT, start_app, stop_app
 
@@ -317,7 +317,7 @@ def _upload(tmp_path: Path, name: str, data: bytes) -> Path:
     ("a\nb\x1b.txt", "a-b-.txt"), (".bashrc.md", "bashrc.md"),
 ])
 def test_upload_names_stay_inside_the_corpus(tmp_path, name, stored):
-    from qa.uploads import add_uploads
+    from qa.app.uploads import add_uploads
 
     config = Config(corpus_dir=tmp_path / "corpus")
     added, refused = add_uploads([_upload(tmp_path, name, b"Some text.")], config, names=[name])
@@ -337,7 +337,7 @@ def test_upload_names_stay_inside_the_corpus(tmp_path, name, stored):
 ])
 def test_uploads_are_checked_on_arrival(tmp_path, name, data, message):
     """Why 5: uploads that the build would skip, or that are over the size limit, are refused."""
-    from qa.uploads import add_uploads
+    from qa.app.uploads import add_uploads
 
     config = Config(corpus_dir=tmp_path / "corpus", max_file_bytes=1000)
     added, refused = add_uploads([_upload(tmp_path, name, data)], config, names=[name])
@@ -347,8 +347,8 @@ def test_uploads_are_checked_on_arrival(tmp_path, name, data, message):
 
 def test_upload_count_and_corpus_size_are_bounded(tmp_path):
     """Why 5: no more than max_upload_files at once, and no more than max_corpus_bytes in all."""
+    from qa.app.uploads import add_uploads
     from qa.errors import CorpusError
-    from qa.uploads import add_uploads
 
     config = Config(corpus_dir=tmp_path / "corpus", max_upload_files=3, max_corpus_bytes=60)
     many = [tmp_path / f"{i}.txt" for i in range(4)]
@@ -578,7 +578,7 @@ def _tiny(tmp_path: Path, name: str = "index") -> Config:
 
 def test_stale_check_hashes_only_what_changed(tmp_path):
     """Why 6: the stale-corpus note compares sizes and times, and re-checks at most once per interval."""
-    from qa.stale import corpus_changes
+    from qa.indexing.stale import corpus_changes
 
     config = _tiny(tmp_path)
     path = config.corpus_dir / "a.txt"
@@ -595,7 +595,7 @@ def test_stale_check_hashes_only_what_changed(tmp_path):
 def test_only_the_live_index_stays_in_memory(tmp_path):
     """Why 6: a rebuilt index replaces the old one in memory instead of joining a cache of eight, and
     nothing answering a question (per-index statistics, features) keeps the old one alive."""
-    from qa.index import Index
+    from qa.indexing.index import Index
 
     config = _tiny(tmp_path)
     old = weakref.ref(load_index(config.index_dir, config))
@@ -616,15 +616,15 @@ def test_only_the_live_index_stays_in_memory(tmp_path):
 
 def test_unreadable_is_a_qa_error():
     """Why 7: Unreadable belongs to the QAError family."""
-    from qa.load import Unreadable
+    from qa.ingest.load import Unreadable
 
     assert issubclass(Unreadable, QAError)
 
 
 def test_calibration_and_chunk_fitting_errors_are_qa_errors():
     """Why 7: calibrate and chunk fitting raise clear QAErrors, not bare ValueErrors."""
-    from qa.chunk import _fit
-    from qa.evaluate import calibrate
+    from qa.ingest.chunk import _fit
+    from qa.training.evaluate import calibrate
 
     with pytest.raises(QAError, match="Calibration needs answerable questions"):
         calibrate([{"support": 0.1, "answerable": False}])

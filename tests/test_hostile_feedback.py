@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa import Config, QAError, feedback
+from qa import Config, QAError
+from qa.app import feedback
 
 from .conftest import ROOT, index_of
 from .hostile_files import run_measured

@@ -15,9 +15,9 @@ import pytest
 
 from qa import Config
 from qa.errors import Unreadable
-from qa.formats import extract
-from qa.load import load_document
-from qa.sandbox import Limits, Worker
+from qa.ingest.formats import extract
+from qa.ingest.load import load_document
+from qa.ingest.sandbox import Limits, Worker
 
 from . import hostile_files as hf
 from .conftest import ROOT
@@ -199,7 +199,7 @@ def test_cancel_ends_a_long_read_within_seconds():
 _UPLOAD = """import json, resource, sys
 from pathlib import Path
 from qa import Config
-from qa.uploads import add_uploads
+from qa.app.uploads import add_uploads
 base = Path(sys.argv[1])
 config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
 added, refused = add_uploads([base / "bomb.pdf", base / "fine.txt"], config)
@@ -224,7 +224,7 @@ def test_upload_check_runs_in_the_worker(tmp_path):
 
 
 def test_the_worker_returns_what_the_reader_returns(worker, tmp_path):
-    from qa.formats import extract
+    from qa.ingest.formats import extract
 
     page = (b"<html><head><title>T</title><link rel=canonical href='https://example.org/p'></head><body>"
             b"<h1>Heading</h1><p>First paragraph here.</p><p>Second paragraph.</p></body></html>")

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pytest
 
-from qa.guard import CLOSED, closed
+from qa.app.guard import CLOSED, closed
 
 from .conftest import index_of, start_app, stop_app
 

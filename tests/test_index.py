@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from qa import Config, IndexMismatchError, IndexMissingError, QAError, build_index, load_index
-from qa.index import chunking_params, live_folder
+from qa.indexing.index import chunking_params, live_folder
 
 from .conftest import BLOG, ROOT, WIKI
 
@@ -235,7 +235,7 @@ def test_cli_build_docs_and_doc(tmp_path):
 def test_building_and_answering_need_neither_scikit_learn_nor_pysbd(tmp_path):
     """What `pip install -e .` leaves out (scikit-learn: training; pysbd: an alternative splitter) is never
     imported on the way from a corpus to an answer: a process where both are unimportable builds and answers."""
-    from qa.embed import embedder_for
+    from qa.indexing.embed import embedder_for
 
     embedder_for(Config()).encode(["ready"])  # the ONNX export, as scripts/setup.sh makes it before first use
     config = Config(corpus_dir=_corpus(tmp_path, DOCS), index_dir=tmp_path / "index")

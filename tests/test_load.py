@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from qa.config import DEFAULT_CORPUS
 from qa.errors import CorpusError
-from qa.load import RawDocument, Skipped, Unreadable, iter_corpus_files, load_corpus, load_document
+from qa.ingest.load import RawDocument, Skipped, Unreadable, iter_corpus_files, load_corpus, load_document
 
 HTML = b"""<!doctype html><html><head><meta charset="utf-8"><title> The
  Page </title><style>.x { color: red }</style><script>var hidden = 1;</script></head>
@@ -50,7 +50,7 @@ def load_one(folder: Path, name: str, data: bytes | str, **kw: int) -> RawDocume
 
 
 def skip_reason(folder: Path, caplog: pytest.LogCaptureFixture) -> str:
-    with caplog.at_level(logging.WARNING, logger="qa.load"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.load"):
         docs, skipped = load_corpus(folder, max_bytes=10_000)
     assert docs == [] and len(skipped) == 1
     assert skipped[0].source in caplog.text and skipped[0].reason in caplog.text
@@ -88,7 +88,7 @@ def test_html_visible_text_with_block_structure(tmp_path: Path) -> None:
 def test_html_fallback_keeps_article_header_and_pre_lines() -> None:
     from bs4 import BeautifulSoup
 
-    from qa.formats.html import visible_blocks
+    from qa.ingest.formats.html import visible_blocks
 
     html = "<article><header><h1>Headline</h1></header><pre>x = 1\n  y = 2</pre>A<br>B</article>"
     assert visible_blocks(BeautifulSoup(html, "html.parser")) == [
@@ -164,7 +164,7 @@ def test_bad_sidecar_keeps_document_with_defaults(tmp_path: Path, caplog: pytest
                                                   sidecar: str) -> None:
     write(tmp_path, "page.html.meta.json", sidecar)
     write(tmp_path, "page.html", "<title>From HTML</title><p>Body.</p>")
-    with caplog.at_level(logging.WARNING, logger="qa.load"):
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.load"):
         docs, skipped = load_corpus(tmp_path)
     assert skipped == [] and (docs[0].title, docs[0].kind, docs[0].text) == ("From HTML", "web page", "Body.")
     assert "page.html.meta.json" in caplog.text

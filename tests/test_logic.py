@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from qa import ask
-from qa.quotes import rank
+from qa.answering.quotes import rank
 
 from .conftest import index_of
 
@@ -64,8 +64,8 @@ def _fake_index_of(base, docs: dict[str, str]):
     """A real index of ``docs`` built and loaded with the fake embedder (restored afterwards, even on failure)."""
     mp = pytest.MonkeyPatch()
     fake = FakeEmbedder()
-    mp.setattr("qa.build.embedder_for", lambda config: fake)
-    mp.setattr("qa.index.embedder_for", lambda config: fake)
+    mp.setattr("qa.indexing.build.embedder_for", lambda config: fake)
+    mp.setattr("qa.indexing.index.embedder_for", lambda config: fake)
     try:
         yield index_of(base, docs)
     finally:
@@ -147,7 +147,7 @@ def _sentence_id(index, text: str) -> int:
 
 
 def test_sentences_and_chunks_are_embedded_with_their_heading(sectioned_index):
-    from qa.chunk import in_context
+    from qa.ingest.chunk import in_context
 
     doc = sectioned_index.documents["coast.txt"]
     i = _sentence_id(sectioned_index, "Eleven boats were lost in it.")
@@ -159,7 +159,7 @@ def test_sentences_and_chunks_are_embedded_with_their_heading(sectioned_index):
 
 
 def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_it(sectioned_index):
-    from qa.features import stats, unit_info
+    from qa.answering.features import stats, unit_info
 
     st = stats(sectioned_index)
     last = unit_info(st, sectioned_index, (_sentence_id(sectioned_index, "Eleven boats were lost in it."),))
@@ -198,7 +198,7 @@ def test_a_bare_date_line_is_never_quoted(tmp_path):
     docs = {"news.txt": "Harbour news\n\nDecember 7, 2022\n\n"
                         "The harbour was dredged in December 1910 by the port authority. Its pier is 300 metres long."}
     with _fake_index_of(tmp_path, docs) as index:
-        from qa.features import stats
+        from qa.answering.features import stats
 
         doc = index.documents["news.txt"]
         dateline = next(i for i, (_, s, e) in enumerate(index.sentences) if doc.text[s:e] == "December 7, 2022")

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from qa import Config, QAError, ask, build_index, load_index
-from qa.evaluate import evaluate
-from qa.store import parse_target
+from qa.indexing.store import parse_target
+from qa.training.evaluate import evaluate
 
 from .conftest import BLOG, CORPUS, WIKI, squad_path, stop_app
 

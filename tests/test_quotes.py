@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from qa import Config
-from qa.quotes import rank, select
+from qa.answering.quotes import rank, select
 
 from .conftest import index_of
 
@@ -102,7 +102,7 @@ def test_deterministic(small_index):
 
 
 def test_feature_rows_are_named_and_match_the_weights(small_index):
-    from qa.features import SUPPORT_FEATURES, UNIT_FEATURES
+    from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
 
     config = Config()
     assert len(config.quote_weights) == len(UNIT_FEATURES)
@@ -140,7 +140,7 @@ def test_confidence_is_a_probability_and_reranking_keeps_scores_sorted(small_ind
 
 
 def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_index, monkeypatch):
-    from qa import features
+    from qa.answering import features
 
     question = "When did the Battle of Lake Khasan take place?"
     st = features.stats(default_index)

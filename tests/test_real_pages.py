@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import prepare_document
-from qa.load import load_document
+from qa.indexing.build import prepare_document
+from qa.ingest.load import load_document
 from qa.records import Document
 
 from .integrity import measure, page_text, reference

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa import Config, IndexMismatchError, ask, build_index, load_index, vectors
-from qa import build as build_module
-from qa.embed import embedder_for
+from qa import Config, IndexMismatchError, ask, build_index, load_index
+from qa.indexing import build as build_module
+from qa.indexing import vectors
+from qa.indexing.embed import embedder_for
 
 from .conftest import BLOG, CORPUS, WIKI
 
@@ -117,7 +118,7 @@ def test_ann_is_chosen_by_size_with_measured_recall(tmp_path):
 
 
 def test_index_above_the_threshold_uses_ivf_and_reports_it(tmp_path):
-    from qa.index import write_index
+    from qa.indexing.index import write_index
 
     x = _clustered(3000)
     config = _small_config(tmp_path)

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from qa import IndexMismatchError, load_index
-from qa.index import _swap_pointer, live_folder, prune
+from qa.indexing.index import _swap_pointer, live_folder, prune
 
 from .conftest import index_of
 

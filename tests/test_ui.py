@@ -11,9 +11,11 @@ import threading
 
 import pytest
 
-from qa import Config, build_index, export, feedback, followup, ui
+from qa import Config, build_index
+from qa.answering import followup
+from qa.app import export, feedback, ui
+from qa.app.removal import remove_from_corpus
 from qa.errors import BuildCancelled, CorpusError, QAError
-from qa.removal import remove_from_corpus
 
 from .conftest import CORPUS, ROOT
 
@@ -181,7 +183,7 @@ def test_the_browser_conversation_key_outlives_a_restart(tmp_path):
 
 
 def test_a_background_rebuild_reports_and_refuses_a_second_start(tmp_path, default_config):
-    from qa.rebuild import Rebuild
+    from qa.app.rebuild import Rebuild
 
     shutil.copytree(default_config.index_dir, tmp_path / "index")
     corpus = tmp_path / "corpus"

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from qa import Config, QAError
+from qa.answering.verifier import MODEL_DIR, Calibration, candidate_text, load_verifier
 from qa.config import bundled_model_path
-from qa.verifier import MODEL_DIR, Calibration, candidate_text, load_verifier
-from qa.verifier_data import Candidate, Mined
-from qa.verifier_train import TrainSettings, export_onnx, train_model, training_pairs, write_meta
+from qa.training.verifier_data import Candidate, Mined
+from qa.training.verifier_train import TrainSettings, export_onnx, train_model, training_pairs, write_meta
 
 
 def test_shipped_files_match_the_model_card():
@@ -39,9 +39,9 @@ def test_the_shipped_config_holds_what_training_fitted():
 
 
 def test_the_support_floor_leaves_one_percent_of_answerable_questions_below_it():
-    from qa.features import SUPPORT_FEATURES
-    from qa.verifier_data import Unit
-    from qa.verifier_train import support_floor
+    from qa.answering.features import SUPPORT_FEATURES
+    from qa.training.verifier_data import Unit
+    from qa.training.verifier_train import support_floor
 
     first = np.eye(len(SUPPORT_FEATURES))[0]  # support weights that read the first support feature only
 
@@ -104,7 +104,7 @@ def test_a_tiny_training_run_exports_a_loadable_model(tmp_path):
 
 
 def test_a_unit_out_of_the_verifiers_reach_is_not_scored():
-    from qa.verifier import reachable
+    from qa.answering.verifier import reachable
 
     scores = np.array([5.0, 4.2, 3.9, 1.0])
     assert reachable(scores, 4, 1.0) == 2  # 4.2 > 5.0 - 1.0; 3.9 is not
@@ -118,8 +118,8 @@ def test_skipping_unreachable_units_changes_no_answer(default_index):
     a question far from the documents abstains without asking the verifier."""
     import dataclasses
 
-    from qa.evaluate import OFF_TOPIC
-    from qa.quotes import rank
+    from qa.answering.quotes import rank
+    from qa.training.evaluate import OFF_TOPIC
 
     questions = [q["question"] for q in json.loads(
         (Path(__file__).parent / "data" / "natural_questions.json").read_text(encoding="utf-8"))]
@@ -166,7 +166,7 @@ def test_skipping_unreachable_units_changes_no_answer(default_index):
 def test_a_verifier_the_calibration_gives_no_say_is_not_asked(default_index, monkeypatch):
     """The shipped calibration gives the verifier no weight (held-out data decided); it is then never run,
     and the confidence is the calibrated probability of the support alone."""
-    from qa.quotes import rank
+    from qa.answering.quotes import rank
 
     verifier = load_verifier(default_index.config.verifier_dir)
     cal = verifier.calibration
@@ -181,7 +181,7 @@ def test_a_verifier_the_calibration_gives_no_say_is_not_asked(default_index, mon
 
 
 def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
-    from qa.verifier_train import Ranked, fit_calibration
+    from qa.training.verifier_train import Ranked, fit_calibration
 
     rng = np.random.default_rng(0)
     held, logits = [], []
@@ -195,7 +195,7 @@ def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
 
 
 def test_recalibrating_needs_a_trained_model(tmp_path):
-    from qa.verifier_train import previous_training
+    from qa.training.verifier_train import previous_training
 
     with pytest.raises(QAError, match="train-verifier --out"):
         previous_training(tmp_path)
@@ -206,8 +206,8 @@ def test_recalibrating_needs_a_trained_model(tmp_path):
 def _mined_article(article: str, n: int, *, unanswerable: int = 0) -> list[Mined]:
     """Questions whose answer-bearing unit has the larger first feature (a ranker can learn it), and
     whose support is higher when answerable."""
-    from qa.features import SUPPORT_FEATURES
-    from qa.verifier_data import Unit
+    from qa.answering.features import SUPPORT_FEATURES
+    from qa.training.verifier_data import Unit
 
     out = []
     for i in range(n + unanswerable):
@@ -221,7 +221,7 @@ def _mined_article(article: str, n: int, *, unanswerable: int = 0) -> list[Mined
 
 
 def test_cross_validation_scores_every_answerable_question_once():
-    from qa.verifier_train import cross_validate
+    from qa.training.verifier_train import cross_validate
 
     articles = ["a", "b", "c", "d"]
     mined = [m for n, a in enumerate(articles) for m in _mined_article(a, 10 + n, unanswerable=5)]
@@ -232,7 +232,7 @@ def test_cross_validation_scores_every_answerable_question_once():
 
 
 def test_cross_validation_refuses_more_folds_than_articles():
-    from qa.verifier_train import cross_validate
+    from qa.training.verifier_train import cross_validate
 
     with pytest.raises(QAError, match="2 to 3 folds"):
         cross_validate(_mined_article("a", 3), ["a", "b", "c"], 4)
@@ -292,7 +292,7 @@ def test_the_cli_refuses_more_folds_than_articles_before_mining(tmp_path):
 
 def test_training_without_scikit_learn_says_how_to_install_it(monkeypatch):
     """scikit-learn is in the [train] extra, not the base install: fitting without it is a clear QAError."""
-    from qa.verifier_train import fit_ranker, logistic_regression
+    from qa.training.verifier_train import fit_ranker, logistic_regression
 
     monkeypatch.setitem(sys.modules, "sklearn", None)  # as if not installed
     monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)

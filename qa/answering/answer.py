@@ -1,0 +1,140 @@
+"""Composing the answer: validated question → selected spans → verified, cited quotes (or an abstention)."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..config import Config
+from ..errors import VerificationError
+from ..indexing.index import Index, load_index
+from ..records import Answer, Document, Quote
+from . import validate
+from .conflicts import find_conflict
+from .quotes import Span, select
+
+
+def clean_question(question: str, *, max_chars: int) -> str:
+    """The question with control characters removed and whitespace folded; QuestionError if unusable."""
+    return validate.question(question, max_chars=max_chars)
+
+
+def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
+        sources: Iterable[str] | str | None = None, config: Config | None = None) -> Answer:
+    """Answer ``question`` with up to ``k`` verbatim quotes from the indexed documents.
+
+    ``index`` is an index folder (default: the project's ``index/``), loaded once and cached, or a
+    loaded Index; ``config`` (default: the index's) sets how questions are answered. ``sources``
+    restricts the answer to those documents (one name, or a list of names; ``None`` or ``[]``: all
+    documents). Bad input raises QuestionError or DocumentNotFoundError. When nothing in the documents
+    supports an answer, the Answer is abstained and carries the nearest passages as ``related``.
+    ``confidence`` is the calibrated probability that the first quote answers the question (qa.answering.verifier).
+
+    >>> ask("Who painted the Mona Lisa?").abstained  # doctest: +SKIP
+    True
+    """
+    k = validate.k(k, high=(config or Config()).max_quotes)
+    idx = index if isinstance(index, Index) else load_index(index, config)
+    config = config or idx.config
+    text = validate.question(question, max_chars=config.max_question_chars)
+    wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
+    selection = select(idx, text, k=max(k, config.quote_candidates), sources=wanted, config=config)
+    if selection.abstain:
+        related = [s for s in selection.related if not _heading(idx, s)][:k]
+        return Answer(text, True, related=tuple(_quote(idx, s) for s in related),
+                      confidence=round(selection.confidence, 4))
+    candidates = [_quote(idx, s) for s in selection.spans if not _heading(idx, s)]
+    quotes = _diverse(candidates, k, config.diversity_margin)
+    close, wider = _comparable(candidates, quotes, config)
+    conflict = find_conflict(text, close, wider)
+    if conflict:
+        quotes = _including(quotes, conflict.quotes, k)
+    for q in quotes:
+        verify(q, idx)
+    return Answer(text, False, tuple(quotes), conflict=conflict is not None,
+                  conflict_note=conflict.note if conflict else None, confidence=round(selection.confidence, 4))
+
+
+
+def _heading(idx: Index, span: Span) -> bool:
+    return idx.documents[span.source].is_heading(span.start, span.end)
+
+
+def _diverse(candidates: list[Quote], k: int, margin: float) -> list[Quote]:
+    """The best ``k`` quotes, making room for another source's best quote when it scores within ``margin``.
+
+    Users must see every side the documents take, not only the side that scores a little higher.
+    """
+    chosen = candidates[:k]
+    if not chosen:
+        return chosen
+    shown = {q.source for q in chosen}
+    for q in candidates[k:]:
+        if q.source not in shown and q.score >= chosen[0].score - margin and len(chosen) > 1:
+            chosen = _including(chosen[:-1], (q,), k)
+            shown.add(q.source)
+    return chosen
+
+
+def _comparable(candidates: list[Quote], shown: list[Quote], config: Config) -> tuple[list[Quote], list[Quote]]:
+    """Quotes worth comparing for a conflict, from the sources shown or nearly as good as the top quote:
+    those close to the top quote's score, and all of those sources' candidates."""
+    if not candidates:
+        return [], []
+    top = candidates[0].score
+    sources = {q.source for q in shown} | {q.source for q in candidates if q.score >= top - config.diversity_margin}
+    wider = [q for q in candidates if q.source in sources]
+    return [q for q in wider if q.score >= top - config.conflict_margin], wider
+
+
+def _including(quotes: list[Quote], required: tuple[Quote, ...], k: int) -> list[Quote]:
+    """``required`` plus the best others, at most ``max(k, len(required))``, best first."""
+    keep = list(required) + [q for q in quotes if q not in required]
+    keep = keep[: max(k, len(required))]
+    return sorted(keep, key=lambda q: -q.score)
+
+
+def _quote(idx: Index, span: Span) -> Quote:
+    doc = idx.documents[span.source]
+    end, code_start = doc.with_code(span.start, span.end)
+    c_start, c_end = _context(doc, span.start, end)
+    where = doc.location(span.start)
+    return Quote(
+        text=doc.text[span.start:end], source=doc.source, title=doc.title,
+        section=doc.section_at(span.start), kind=doc.kind, start=span.start, end=end,
+        score=round(float(span.score), 4), context=doc.text[c_start:c_end], context_start=c_start,
+        doc_sha256=doc.sha256, line=where["line"], page=where["page"], url=doc.url, date=doc.date,
+        paragraph=where["paragraph"], block="code" if code_start is not None else doc.block_kind(span.start, end),
+        code_start=code_start,
+    )
+
+
+def _context(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The quote plus the sentence before and after it, within the same section."""
+    starts = [s for s, _ in doc.sentences]
+    ends = [e for _, e in doc.sentences]
+    i = max((n for n, s in enumerate(starts) if s <= start), default=0)
+    j = min((n for n, e in enumerate(ends) if e >= end), default=len(ends) - 1)
+    lo, hi = starts[max(i - 1, 0)], ends[min(j + 1, len(ends) - 1)]
+    section = next((s for s in doc.sections if s.start <= start < s.end), None)
+    if section:
+        lo, hi = max(lo, section.start), min(hi, section.end)
+    return min(lo, start), max(hi, end)
+
+
+def verify(quote: Quote, index: Index | Path | str | None = None) -> None:
+    """Re-check a quote against the stored document: same document text, span equal to the quote.
+
+    Raises VerificationError saying what does not match.
+    """
+    idx = index if isinstance(index, Index) else load_index(index)
+    doc = idx.document(quote.source)
+    if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != doc.sha256:
+        raise VerificationError(f"The stored text of {doc.source} is damaged. Run `python -m qa build --full`.")
+    if quote.doc_sha256 != doc.sha256:
+        raise VerificationError(f"{doc.source} changed since this quote was made. Ask again.")
+    if doc.text[quote.start:quote.end] != quote.text:
+        raise VerificationError(f"The quote does not match {doc.source}[{quote.start}:{quote.end}].")
+    inner = quote.start - quote.context_start
+    if quote.context[inner:inner + len(quote.text)] != quote.text:
+        raise VerificationError(f"The quote's context does not contain it at {quote.context_start}.")

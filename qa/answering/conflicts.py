@@ -1,0 +1,179 @@
+"""Spotting disagreement: quotes from different sources that give different dates, numbers or durations."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..indexing.lexical import tokenize
+from ..ingest.chunk import split_sentences
+from ..records import Quote
+
+Kind = Literal["duration", "date", "number"]
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
+    "a": 1, "an": 1, "a full": 1, "an entire": 1, "a whole": 1, "a single": 1,
+}
+_UNIT_YEARS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "decade": 10.0, "century": 100.0}
+_NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
+# "for a full decade", "five years"; not "a decade-long dispute" nor "four months later" (a relative time).
+_DURATION = re.compile(_NUM + r"\s+(day|week|month|year|decade|centur(?:y|ie))s?\b(?!-)"
+                       r"(?!\s+(?:later|earlier|after|before|ago|afterwards|prior)\b)", re.I)
+_MONTHS = ("january february march april may june july august september october november december").split()
+_M = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r")"
+_DATE = re.compile(rf"\b(\d{{1,2}}) {_M},? (\d{{4}})\b|\b{_M} (\d{{1,2}}),? (\d{{4}})\b")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\w,]*\d)")
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: Kind
+    value: float
+    text: str  # as written in the quote
+
+
+@dataclass(frozen=True)
+class Conflict:
+    note: str
+    quotes: tuple[Quote, ...]  # the quotes that state the differing facts, one per source
+
+
+def question_kind(question: str) -> Kind | None:
+    """Which kind of fact the question asks for, if any."""
+    q = question.lower()
+    if re.search(r"\bhow long\b|\bfor how many (years|months|days)\b|\bduration\b", q):
+        return "duration"
+    if re.search(r"\bwhen\b|\bwhat (year|date|day|month)\b|\bwhich year\b|\bin what year\b", q):
+        return "date"
+    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage)\b", q):
+        return "number"
+    return None
+
+
+def facts(text: str, kind: Kind) -> list[Fact]:
+    """The facts of ``kind`` stated in ``text``.
+
+    >>> [f.value for f in facts("It would remain in effect for a full decade.", "duration")]
+    [10.0]
+    """
+    if kind == "duration":
+        return [Fact("duration", _amount(m.group(1)) * _UNIT_YEARS[_unit(m.group(2))], m.group(0))
+                for m in _DURATION.finditer(text)]
+    if kind == "date":
+        return [Fact("date", float(m.group(1)), m.group(1)) for m in _YEAR.finditer(text)]
+    years = {m.group(1) for m in _YEAR.finditer(text)}
+    return [Fact("number", float(m.group(1).replace(",", "")), m.group(1))
+            for m in _NUMBER.finditer(text) if m.group(1) not in years]
+
+
+def stated_facts(text: str, kind: Kind, terms: frozenset[str]) -> list[Fact]:
+    """The facts of ``kind`` in those sentences of ``text`` that name something the question names.
+
+    A quote of two sentences may give a year for another event in one sentence and name the
+    question's subject only in the other ("Later in 1941, Japan considered ... This was said to be
+    largely due to the Battle of Khalkhin Gol."): that year is not the source's answer. ``terms``
+    are the question's stemmed content terms; with none, every sentence counts.
+    """
+    if not terms:
+        return facts(text, kind)
+    found = []
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        if terms & set(tokenize([sentence])[0]):
+            found += facts(sentence, kind)
+    return found
+
+
+def dates(text: str) -> list[tuple[dt.date, str]]:
+    """Full calendar dates written in ``text`` ("13 April 1941", "April 13, 1946")."""
+    found = []
+    for m in _DATE.finditer(text):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        try:
+            found.append((dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)), m.group(0)))
+        except ValueError:
+            continue
+    return found
+
+
+def _amount(word: str) -> float:
+    word = " ".join(word.lower().split())
+    return float(word) if word[0].isdigit() else float(_WORD_NUMBERS[word])
+
+
+def _unit(word: str) -> str:
+    word = word.lower()
+    return "century" if word.startswith("centur") else word
+
+
+def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = ()) -> Conflict | None:
+    """Whether the best-supported quotes of different sources state different facts for ``question``.
+
+    ``quotes`` are the close candidates, best first. A source that gives no explicit duration there
+    but two or more full dates in its ``quotes`` or ``wider`` candidates is taken to state the time
+    between its earliest and latest date.
+    """
+    kind = question_kind(question)
+    if kind is None:
+        return None
+    terms = frozenset(tokenize([question])[0]) - _ASKING
+    stated: dict[str, tuple[list[Fact], list[Quote]]] = {}
+    for source in dict.fromkeys(q.source for q in quotes):
+        found = _source_facts([q for q in quotes if q.source == source],
+                              [q for q in [*quotes, *wider] if q.source == source], kind, terms)
+        if found[0]:
+            stated[source] = found
+    if len(stated) < 2:
+        return None
+    (fa, qa_), (fb, qb) = list(stated.values())[:2]
+    if _agree(fa, fb, kind):
+        return None
+    note = (f"The sources differ on {_LABEL[kind]}: {_say(fa)} in “{qa_[0].title}” ({qa_[0].kind}) "
+            f"vs {_say(fb)} in “{qb[0].title}” ({qb[0].kind}).")
+    return Conflict(note, tuple(dict.fromkeys([*qa_, *qb])))
+
+
+# Words that ask rather than name what is asked about (bm25s keeps them as terms).
+_ASKING = frozenset({"", "when", "where", "who", "whom", "whose", "what", "which", "why", "how", "long", "mani",
+                     "much"})
+_LABEL = {"duration": "how long", "date": "the date", "number": "the number"}
+
+
+def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind,
+                  terms: frozenset[str]) -> tuple[list[Fact], list[Quote]]:
+    """The facts one source states and the quote stating them (its best quote that states any).
+
+    Dates and numbers are pooled over all the source's close quotes, so that a source is only said to
+    disagree when none of what it states matches the other source.
+    """
+    stating = [q for q in quotes if stated_facts(q.text, kind, terms)]
+    if stating:
+        pool = stating if kind != "duration" else stating[:1]
+        return [f for q in pool for f in stated_facts(q.text, kind, terms)], [stating[0]]
+    if kind != "duration":
+        return [], []
+    written = [(d, text, q) for q in dict.fromkeys(wider) for d, text in dates(q.text)]
+    if len(written) < 2:
+        return [], []
+    first, last = min(written, key=lambda w: w[0]), max(written, key=lambda w: w[0])
+    years = (last[0] - first[0]).days / 365.25
+    if years <= 0:
+        return [], []
+    fact = Fact("duration", years, f"{first[1]} … {last[1]} (about {years:.0f} years)")
+    return [fact], list(dict.fromkeys([first[2], last[2]]))
+
+
+def _agree(a: list[Fact], b: list[Fact], kind: Kind) -> bool:
+    if kind == "duration":
+        x, y = max(f.value for f in a), max(f.value for f in b)
+        return max(x, y) <= 1.5 * min(x, y)
+    return bool({f.value for f in a} & {f.value for f in b})
+
+
+def _say(found: list[Fact]) -> str:
+    return ", ".join(f"“{f.text}”" for f in found[:3])

@@ -1,0 +1,427 @@
+"""Features of candidate quotes: how well a sentence (or two adjacent ones) answers a question.
+
+Everything here is general: term statistics come from the indexed sentences, and the cues describe
+kinds of questions (when, how many, who, where), never particular questions or documents. The
+weights that combine the features live in :class:`qa.config.Config`.
+"""
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from itertools import pairwise
+
+import numpy as np
+
+from ..indexing.index import Index, SentenceScores
+from ..indexing.lexical import query_terms, tokenize
+from ..ingest.clean_rules import is_date_line
+
+#: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
+UNIT_FEATURES = (
+    "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
+    "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
+    "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
+)
+#: Order of the columns of :func:`support_features`; ``Config.support_weights`` follows it.
+SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
+                    "question_negated", "bm25")
+
+# Words that say what kind of answer is wanted, not what it is about.
+_QUESTION_WORDS = frozenset(tokenize([(
+    "what which who whom whose when where why how does do did is are was were be been kind type name many much"
+)])[0])
+# A sentence opening with one of these leans on the one before it.
+_I = re.IGNORECASE
+ANAPHORA = re.compile(
+    r"^(this|these|that|those|such|it|its|they|their|them|he|his|she|her|the latter|the former|both|there|"
+    r"here|thus|hence|therefore|however|also|in turn|in this|in that|as a result|for example|for instance|"
+    r"similarly|again|indeed|then)\b", _I)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# A time: a year, a century, a month (with its day, if any), or a time told relative to another one
+# ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd Division" is a name.
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + _MONTHS + r")\b|"
+                   r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
+                   r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
+_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+                 "hundred|thousand|million|billion")
+_NUMBER = re.compile(r"\d|\b(one|several|many|few|dozen|" + _NUMBER_WORDS + r")\b", _I)
+_NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + _NUMBER_WORDS + r")\b", _I)
+_NAME = re.compile(r"\b[A-Z][\w'-]+")
+_NEGATION = re.compile(r"\b(not|never|no|cannot|none|neither|nor|without|least|fewest)\b|n't\b", _I)
+# (kind of question, how to recognise it, what an answering sentence holds; None: a name not asked about)
+_TYPES = (
+    ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
+                          r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
+    ("date", re.compile(r"\bwhen\b|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
+     _DATE),
+    ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
+    ("place", re.compile(r"\bwhere\b|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
+)
+
+
+#: Units whose question-independent facts are kept per index (the cache starts again when full).
+UNIT_CACHE = 50_000
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Per-index term statistics over sentences, and the sentence/chunk maps quotes need."""
+
+    terms: tuple[tuple[str, ...], ...]  # stemmed terms of each sentence
+    df: dict[str, int]
+    avg_len: float
+    doc_sentences: dict[str, tuple[int, ...]]  # source -> its sentence ids, in order
+    position: tuple[int, ...]  # sentence id -> its position within its document
+    chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
+    sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
+    headings: frozenset[int]  # ids of the sentences that are section headings, not prose
+    # ids of the sentences that are nothing but a date (a dateline, a timestamp): they state nothing, so
+    # they are never quoted ("December 7, 2022" is no answer to when Pearl Harbor was attacked)
+    datelines: frozenset[int] = frozenset()
+    # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
+    # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
+    scope_chunks: tuple[tuple[int, ...], ...] = ()
+    # Kept on first use (starts again when it holds UNIT_CACHE entries): per unit, what does not depend
+    # on the question.
+    units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def idf(self, term: str) -> float:
+        n = len(self.terms)
+        return math.log((n + 1) / (self.df.get(term, 0) + 0.5))
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What the features need of a unit that does not depend on the question (kept per index)."""
+
+    terms: frozenset[str]
+    near: frozenset[str]  # its terms and its neighbour sentences'
+    neighbours: tuple[int, ...]
+    text: str
+    counts: Counter
+    length: int  # term tokens
+    bigrams: frozenset[frozenset[str]]
+    anaphoric: bool
+    cues: frozenset[str]  # the kinds of question whose answer cue the text holds ("number", "date")
+    name_stems: tuple[str, ...]
+    heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
+    scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
+
+
+def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
+    """The question-independent facts of ``unit``, computed on first use and kept."""
+    info = st.units.get(unit)
+    if info is None:
+        terms = frozenset(w for i in unit for w in st.terms[i])
+        neighbours = tuple(_neighbours(st, index, unit))
+        text = unit_text(index, unit)
+        info = UnitInfo(
+            terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
+            Counter(w for i in unit for w in st.terms[i]), sum(len(st.terms[i]) for i in unit),
+            frozenset(frozenset(p) for i in unit for p in pairwise(st.terms[i])),
+            is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
+            _name_stems(text), *_scope(st, index, unit, terms))
+        if len(st.units) >= UNIT_CACHE:
+            st.units.clear()
+        st.units[unit] = info
+    return info
+
+
+def stats(index: Index) -> Stats:
+    """Statistics of ``index``, computed on first use and kept as long as that loaded index lives."""
+    st = _STATS.get(index)
+    if st is None:
+        st = _STATS[index] = _compute_stats(index)
+    return st
+
+
+# Loaded index -> its statistics. Weak keys: an index dropped after a rebuild takes its statistics with it
+# (Stats holds nothing that refers back to the index).
+_STATS: weakref.WeakKeyDictionary[Index, Stats] = weakref.WeakKeyDictionary()
+
+
+def _compute_stats(index: Index) -> Stats:
+    texts = [index.documents[s].text[a:b] for s, a, b in index.sentences]
+    terms = tuple(tuple(t) for t in tokenize(texts)) if texts else ()
+    df = Counter(w for t in terms for w in set(t))
+    doc_sentences: dict[str, list[int]] = {}
+    position = []
+    for i, (source, _, _) in enumerate(index.sentences):
+        position.append(len(doc_sentences.setdefault(source, [])))
+        doc_sentences[source].append(i)
+    chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
+    headings = frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b))
+    datelines = frozenset(i for i, text in enumerate(texts) if is_date_line(text.strip()))
+    return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
+                 {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
+                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings))
+
+
+def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
+                  ) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(dict.fromkeys(sentence_chunks[i] + tuple(c for j in before_in_section(index, headings, i, 1)
+                                                                for c in sentence_chunks[j])))
+                 for i in range(len(index.sentences)))
+
+
+def before_in_section(index: Index, headings: frozenset[int], sentence: int, most: int) -> list[int]:
+    """Up to ``most`` sentence ids just before ``sentence``, nearest first, in its section and not headings
+    (a document's sentence ids are consecutive)."""
+    source, start, _ = index.sentences[sentence]
+    doc = index.documents[source]
+    section = doc.section_at(start)
+    found: list[int] = []
+    j = sentence - 1
+    while len(found) < most and j >= 0 and index.sentences[j][0] == source and j not in headings \
+            and doc.section_at(index.sentences[j][1]) == section:
+        found.append(j)
+        j -= 1
+    return found
+
+
+def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
+                ) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+    per_chunk: list[tuple[int, ...]] = []
+    per_sentence: list[list[int]] = [[] for _ in index.sentences]
+    for chunk in index.chunks:
+        ids = tuple(i for i in doc_sentences.get(chunk.source, ())
+                    if chunk.start <= index.sentences[i][1] < chunk.end)
+        per_chunk.append(ids)
+        for i in ids:
+            per_sentence[i].append(chunk.id)
+    return tuple(per_chunk), tuple(tuple(c) for c in per_sentence)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the features need to know about a question."""
+
+    text: str
+    terms: tuple[str, ...]  # content terms, in order (question words removed)
+    weights: dict[str, float]  # term -> idf
+    kind: str  # number, date, person, place or other
+    negated: bool
+    numbers: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values()) or 1.0
+
+    @cached_property
+    def bigrams(self) -> frozenset[frozenset[str]]:
+        """Its unordered pairs of adjacent content terms."""
+        return frozenset(frozenset(p) for p in pairwise(self.terms) if p[0] != p[1])
+
+
+def analyse_question(text: str, st: Stats) -> Question:
+    terms = tuple(t for t in query_terms(text) if t and t not in _QUESTION_WORDS)
+    kind = next((name for name, pattern, _ in _TYPES if pattern.search(text)), "other")
+    names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
+    numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
+    return Question(text, terms, {t: st.idf(t) for t in terms}, kind, bool(_NEGATION.search(text)),
+                    numbers, names)
+
+
+def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
+    """IDF-weighted share of the question's content terms found in ``terms``."""
+    return sum(w for t, w in q.weights.items() if t in terms) / q.total
+
+
+def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
+    """Whether the unit holds what the kind of question asks for: a number, a date, a new name."""
+    for name, _, cue in _TYPES:
+        if name == q.kind:
+            return float(name in info.cues) if cue is not None else float(new_names > 0)
+    return 0.0
+
+
+@lru_cache(maxsize=65_536)
+def _name_stems(text: str) -> tuple[str, ...]:
+    """The stems of ``text``'s capitalised words (not the opening one): computed once per corpus unit."""
+    words = [m.group(0) for m in _NAME.finditer(text) if m.start() > 0]
+    return tuple(tokenize([" ".join(words)])[0]) if words else ()
+
+
+def bm25(q: Question, st: Stats, info: UnitInfo, *, k1: float = 1.2, b: float = 0.75) -> float:
+    """BM25 of a unit against the question's content terms, with the index's sentence statistics."""
+    tf, length = info.counts, info.length
+    norm = k1 * (1 - b + b * length / st.avg_len)
+    return sum(w * tf[t] * (k1 + 1) / (tf[t] + norm) for t, w in q.weights.items() if t in tf)
+
+
+def bigram_share(wanted: frozenset[frozenset[str]], info: UnitInfo) -> float:
+    """The share of the question's pairs of adjacent terms that the unit holds too."""
+    return len(wanted & info.bigrams) / len(wanted) if wanted else 0.0
+
+
+def is_anaphoric(text: str) -> bool:
+    return bool(ANAPHORA.match(text))
+
+
+def negation_in(text: str) -> bool:
+    return bool(_NEGATION.search(text))
+
+
+@dataclass(frozen=True)
+class Context:
+    """Scores a question already has, which the unit features combine."""
+
+    sentence_dense: SentenceScores  # sentence id -> cosine with the question
+    chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
+    chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
+    chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by sentence_dense_of
+    best_chunks: dict[int, int] = field(default_factory=dict)  # sentence id -> best_chunk, filled by it
+
+    def sentence_dense_of(self, st: Stats, chunk: int) -> tuple[float, float]:
+        """The best cosine among the chunk's sentences and the mean of its best two (0.0, 0.0 if none)."""
+        found = self.chunk_best.get(chunk)
+        if found is None:
+            scores = sorted((float(self.sentence_dense[i]) for i in st.chunk_sentences[chunk]), reverse=True)[:2]
+            found = (scores[0], sum(scores) / len(scores)) if scores else (0.0, 0.0)
+            self.chunk_best[chunk] = found
+        return found
+
+
+def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, ...]], ctx: Context
+                  ) -> list[dict[str, float]]:
+    """One row per unit (one sentence id, or two adjacent ones), keyed by the names of :data:`UNIT_FEATURES`."""
+    q_terms = set(q.terms)
+    infos = [unit_info(st, index, u) for u in units]
+    dense = np.array([_unit_dense(index, u, ctx) for u in units])
+    lexical = np.array([bm25(q, st, info) for info in infos])
+    best_lexical = lexical.max() or 1.0
+    dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
+    rows = []
+    for n, unit in enumerate(units):
+        row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - dense.max()),
+               "bm25": float(lexical[n] / best_lexical)}
+        row.update(_unit_row(q, q_terms, st, unit, infos[n], ctx))
+        row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]),
+                   passage_top2=_chunk_top2(st, ctx, unit))
+        row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
+                   coverage_scope=coverage(q, infos[n].scope))
+        row["type_scope"] = row["type_match"] * row["coverage_scope"]
+        rows.append(row)
+    return rows
+
+
+def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
+    """Named feature rows as an array whose columns follow ``names`` (the one place rows become arrays)."""
+    return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(len(rows), len(names))
+
+
+def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: tuple[int, ...], info: UnitInfo,
+              ctx: Context) -> dict[str, float]:
+    terms, neighbours = info.terms, info.neighbours
+    chunk = best_chunk(st, ctx, unit)
+    names = sum(1 for s in info.name_stems if s and s not in q_terms)
+    new = terms - q_terms
+    return {
+        "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
+        "passage_bm25": float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
+        "coverage": coverage(q, terms), "coverage_near": coverage(q, info.near),
+        "new_terms": math.log1p(len(new)), "type_match": type_match(q, info, names),
+        "neighbour_dense": float(max((ctx.sentence_dense[i] for i in neighbours), default=0.0)),
+        "length": math.log1p(len(terms)), "new_names": math.log1p(names),
+        "pair": float(len(unit) == 2), "anaphoric": float(info.anaphoric),
+        "bigrams": bigram_share(q.bigrams, info),
+        "passage_best": ctx.sentence_dense_of(st, chunk)[0] if chunk >= 0 else 0.0,
+    }
+
+
+def unit_text(index: Index, unit: tuple[int, ...]) -> str:
+    source, start, _ = index.sentences[unit[0]]
+    return index.documents[source].text[start:index.sentences[unit[-1]][2]]
+
+
+def best_chunk(st: Stats, ctx: Context, unit: tuple[int, ...]) -> int:
+    """The retrieved chunk holding the unit's first sentence, or the one before it in its section, that
+    matches the question best (-1: none)."""
+    found = ctx.best_chunks.get(unit[0])
+    if found is None:
+        chunks = st.scope_chunks[unit[0]]
+        found = max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
+        ctx.best_chunks[unit[0]] = found
+    return found
+
+
+def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
+    if len(unit) == 1:
+        return ctx.sentence_dense[unit[0]]
+    # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
+    # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
+    vectors = index.sentence_vectors
+    norm = float(np.linalg.norm(vectors[unit[0]] + vectors[unit[1]])) or 1.0
+    return sum(ctx.sentence_dense[i] for i in unit) / norm
+
+
+#: Sentences before a unit, within its section, whose terms count as the unit's scope.
+SCOPE_BEFORE = 2
+
+
+def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
+           ) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of the unit's heading path (or its document's title), and those plus the terms of the
+    unit and of up to :data:`SCOPE_BEFORE` sentences before it in the same section.
+
+    A sentence often answers about what its section or the sentence before it names ("37 soldiers were
+    killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
+    see that subject without quoting it.
+    """
+    source, start, _ = index.sentences[unit[0]]
+    doc = index.documents[source]
+    heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
+    before = before_in_section(index, st.headings, unit[0], SCOPE_BEFORE)
+    return heading, terms.union(heading, *(st.terms[i] for i in before))
+
+
+@lru_cache(maxsize=4096)
+def _heading_terms(title: str) -> tuple[str, ...]:
+    return tuple(tokenize([title])[0])
+
+
+def _neighbours(st: Stats, index: Index, unit: tuple[int, ...]) -> list[int]:
+    source = index.sentences[unit[0]][0]
+    ids = st.doc_sentences[source]
+    first, last = st.position[unit[0]], st.position[unit[-1]]
+    return [ids[p] for p in (first - 1, last + 1) if 0 <= p < len(ids)]
+
+
+def _chunk_top2(st: Stats, ctx: Context, unit: tuple[int, ...]) -> float:
+    chunk = best_chunk(st, ctx, unit)
+    return ctx.sentence_dense_of(st, chunk)[1] if chunk >= 0 else 0.0
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1 / (1 + rank), rank 0 being the largest value (ties keep their order)."""
+    ranks = np.empty(len(values))
+    ranks[np.argsort(-values, kind="stable")] = np.arange(len(values))
+    return 1.0 / (1.0 + ranks)
+
+
+def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...], ctx: Context,
+                     score: float, row: dict[str, float]) -> dict[str, float]:
+    """The :data:`SUPPORT_FEATURES` of the best unit (``row``: its unit features), by name.
+
+    Besides how well the unit is grounded: whether the question is negated at all, and whether the
+    best unit is also the lexically strongest candidate (its ``bm25`` relative to the best).
+    """
+    chunk = best_chunk(st, ctx, unit)
+    passage = index.chunks[chunk].text if chunk >= 0 else unit_text(index, unit)
+    lowered = passage.lower()
+    return {
+        "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
+        "passage_best": max((float(ctx.sentence_dense[i]) for i in st.chunk_sentences[chunk]), default=0.0)
+        if chunk >= 0 else float(ctx.sentence_dense[unit[0]]),
+        "negated": float(q.negated and not negation_in(unit_text(index, unit))),
+        "numbers_missing": float(sum(1 for n in q.numbers if n not in lowered)),
+        "names_missing": float(sum(1 for n in q.names if n not in passage)),
+        "score": score,
+        "question_negated": float(q.negated),
+        "bm25": row["bm25"],
+    }

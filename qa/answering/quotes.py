@@ -1,0 +1,254 @@
+"""Choosing quotes: rank candidate sentences (or two adjacent ones) and decide whether to abstain.
+
+A quote is always one whole sentence of a document, or two adjacent sentences when one leans on the
+other ("This hypothesis is called ..."), so every quote is a verbatim, checkable span.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import Config
+from ..indexing.index import Index, SentenceScores
+from .features import (
+    SUPPORT_FEATURES,
+    UNIT_FEATURES,
+    Context,
+    Question,
+    Stats,
+    analyse_question,
+    as_matrix,
+    best_chunk,
+    is_anaphoric,
+    stats,
+    support_features,
+    unit_features,
+    unit_text,
+)
+from .retrieve import Passage, chunk_dense, retrieve
+from .verifier import NO_LOGIT, rerank
+
+#: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
+NO_SUPPORT = -100.0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A ranked quote: ``documents[source].text[start:end]``, one or two whole sentences."""
+
+    source: str
+    start: int
+    end: int
+    score: float
+    chunk_id: int
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What :func:`select` chose: quotes best first, the confidence in the top one, and the verdict."""
+
+    spans: tuple[Span, ...]
+    confidence: float
+    abstain: bool
+    related: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every candidate unit of a question, best first, with what :func:`select` and evaluation need."""
+
+    question: Question
+    units: tuple[tuple[int, ...], ...]  # sentence ids, best first
+    scores: np.ndarray
+    features: tuple[dict[str, float], ...]  # rows follow ``units``, keyed by qa.answering.features.UNIT_FEATURES
+    passages: tuple[Passage, ...]
+    support: float  # how well the ranker's best unit is grounded (the far-from-corpus guard)
+    support_row: dict[str, float]
+    spans: tuple[Span, ...]  # non-overlapping units as spans, best first
+    confidence: float = 0.0  # calibrated probability that the top unit answers the question
+    verifier_logit: float = NO_LOGIT  # the verifier's logit for the top unit
+    context: Context | None = None  # the scores the features were computed from
+
+    def abstains(self, config: Config) -> bool:
+        """No candidate, a question far from the corpus, or a top quote the verifier doubts."""
+        return not self.spans or self.support < config.support_floor or self.confidence < config.abstain_threshold
+
+
+def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
+           config: Config | None = None) -> Selection:
+    """Up to ``k`` non-overlapping quotes for ``question``, or an abstention with related quotes.
+
+    >>> sel = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
+    >>> sel.abstain, len(sel.spans) <= 3
+    (False, True)
+    """
+    config = config or index.config
+    ranking = rank(index, question, sources=sources, config=config, limit=k)
+    top = ranking.spans[:k]
+    if ranking.abstains(config):
+        return Selection((), ranking.confidence, True, top)
+    return Selection(top, ranking.confidence, False, ())
+
+
+def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, config: Config | None = None,
+         limit: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
+    """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
+
+    The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
+    and gives the calibrated confidence (qa.answering.verifier.rerank says when it is not asked). ``limit``
+    (default ``config.quote_candidates``) bounds ``spans``; ``qvec`` is the question's embedding when
+    the caller has already computed it (in a batch).
+    """
+    config = config or index.config
+    st = stats(index)
+    q = analyse_question(question, st)
+    qvec = index.embed([question])[0] if qvec is None else qvec
+    lexical = np.asarray(index.bm25_scores(question), dtype=np.float64)  # scored once per question
+    passages = tuple(retrieve(index, question, qvec, sources=sources, lexical=lexical, config=config))
+    sentence_dense = index.sentence_scores(qvec)
+    units = candidate_units(index, st, passages, sentence_dense, sources, config)
+    if not units:
+        return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
+    ctx = _context(index, st, qvec, passages, sentence_dense, units, lexical)
+    rows = unit_features(q, st, index, units, ctx)
+    scores = as_matrix(rows, UNIT_FEATURES) @ np.asarray(config.quote_weights)
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    support_row = support_features(q, st, index, units[best], ctx, float(scores[best]), rows[best])
+    support = float(np.dot(config.support_weights, [support_row[n] for n in SUPPORT_FEATURES]) + config.support_bias)
+    ranked = [units[i] for i in order]
+    verdict = rerank(index, config, question, ranked, scores[order], support)
+    units_out = tuple(ranked[i] for i in verdict.order)
+    spans = _spans(index, st, ctx, units_out, verdict.scores, max(limit or 0, config.quote_candidates), config)
+    return Ranking(q, units_out, verdict.scores, tuple(rows[order[i]] for i in verdict.order), passages, support,
+                   support_row, spans, verdict.confidence, verdict.top_logit, ctx)
+
+
+def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict[str, float]) -> dict[str, float]:
+    """The support features ``unit`` would have as the best unit of ``ranking`` (for fitting weights
+    offline; its ``score`` is left at 0)."""
+    assert ranking.context is not None, "a ranking with units has a context"
+    return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
+
+
+def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: SentenceScores,
+                    sources: frozenset[str] | None, config: Config) -> list[tuple[int, ...]]:
+    """Sentences of the best passages and the sentences nearest the question, as quote units.
+
+    A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
+    followed by one that leans on it comes both alone and with it. Headings and bare date lines are
+    never units.
+    """
+    picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
+    picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
+    def quotable(i: int) -> bool:
+        return i not in st.headings and i not in st.datelines
+
+    units: set[tuple[int, ...]] = set()
+    for i in filter(quotable, picked):
+        ids = st.doc_sentences[index.sentences[i][0]]
+        pos = st.position[i]
+        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and quotable(ids[pos - 1]):
+            units.add((ids[pos - 1], i))
+        else:
+            units.add((i,))
+        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))) and quotable(ids[pos + 1]):
+            units.add((i, ids[pos + 1]))
+    return sorted(units)
+
+
+def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],
+             sentence_dense: SentenceScores, units: list[tuple[int, ...]], lexical: np.ndarray) -> Context:
+    chunk_dense_of = {p.chunk_id: p.dense for p in passages}
+    for unit in units:
+        for c in st.scope_chunks[unit[0]]:
+            if c not in chunk_dense_of:
+                chunk_dense_of[c] = chunk_dense(index, qvec, c)
+    best = float(lexical.max()) if len(lexical) else 0.0
+    return Context(sentence_dense, chunk_dense_of, lexical / best if best > 0 else lexical)
+
+
+def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...], ...], scores: np.ndarray,
+           limit: int, config: Config) -> tuple[Span, ...]:
+    """Greedy non-overlapping units, each slot taking the best score after a penalty for repeating a source.
+
+    A unit from a source already shown loses ``config.quote_source_penalty``, so later slots reach other
+    passages when they score nearly as well; a span's score is the one it was chosen with, so spans stay
+    in descending order. A pair that extends a chosen single sentence (and scores above the last slot's
+    unit) widens that quote instead of being lost to the overlap.
+    """
+    penalty = config.quote_source_penalty
+    chosen: list[tuple[tuple[int, ...], float]] = []
+    used: set[int] = set()
+    shown: set[str] = set()
+    taken = np.zeros(len(ranked), dtype=bool)
+    while len(chosen) < limit:
+        best, best_score = -1, -np.inf
+        for n, unit in enumerate(ranked):
+            if taken[n] or used.intersection(unit):
+                continue
+            score = float(scores[n]) - (penalty if index.sentences[unit[0]][0] in shown else 0.0)
+            if score > best_score:
+                best, best_score = n, score
+            if float(scores[n]) <= best_score:
+                break  # scores are sorted: nothing further can beat it
+        if best < 0:
+            break
+        taken[best] = True
+        unit = ranked[best]
+        if not chosen and config.neighbour_margin > 0:
+            unit = _with_neighbour(st, index, unit, ranked, scores, config.neighbour_margin)
+        used.update(unit)
+        shown.add(index.sentences[unit[0]][0])
+        chosen.append((unit, best_score))
+    chosen = _widen(chosen, ranked, scores, used)
+    spans = []
+    for unit, score in chosen:
+        source, start, _ = index.sentences[unit[0]]
+        spans.append(Span(source, start, index.sentences[unit[-1]][2], score, best_chunk(st, ctx, unit)))
+    return tuple(spans)
+
+
+def _with_neighbour(st: Stats, index: Index, unit: tuple[int, ...], ranked: tuple[tuple[int, ...], ...],
+                    scores: np.ndarray, margin: float) -> tuple[int, ...]:
+    """The top unit and the sentence beside it, when that sentence (in the same paragraph) scores within
+    ``margin`` of it: the ranker cannot tell which of the two answers, so both are shown."""
+    if len(unit) != 1:
+        return unit
+    top = float(scores[ranked.index(unit)])
+    source = index.sentences[unit[0]][0]
+    ids, pos = st.doc_sentences[source], st.position[unit[0]]
+    doc = index.documents[source]
+    for n, other in enumerate(ranked):
+        if float(scores[n]) < top - margin:
+            break
+        if len(other) != 1 or other == unit:
+            continue
+        p = st.position[other[0]] if index.sentences[other[0]][0] == source else -9
+        if abs(p - pos) == 1 and other[0] not in st.headings:
+            pair = tuple(sorted((unit[0], ids[p])))
+            if "\n" not in doc.text[index.sentences[pair[0]][2]:index.sentences[pair[1]][1]]:
+                return pair
+    return unit
+
+
+def _widen(chosen: list[tuple[tuple[int, ...], float]], ranked: tuple[tuple[int, ...], ...],
+           scores: np.ndarray, used: set[int]) -> list[tuple[tuple[int, ...], float]]:
+    """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
+    if not chosen:
+        return chosen
+    floor = min((float(scores[ranked.index(u)]) for u, _ in chosen if u in ranked), default=-np.inf)
+    out = []
+    for unit, score in chosen:
+        if len(unit) == 1:
+            for n, other in enumerate(ranked):
+                if float(scores[n]) < floor:
+                    break
+                extra = set(other) - set(unit)
+                if len(other) == 2 and unit[0] in other and not extra & used:
+                    used.update(extra)
+                    unit = other
+                    break
+        out.append((unit, score))
+    return out

@@ -1,0 +1,412 @@
+"""Build the index: load → clean → split → chunk → embed → write, re-embedding only what changed."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import Config
+from ..errors import BuildCancelled, CorpusError, IndexMissingError, QAError
+from ..ingest.chunk import chunk_document, in_context, split_sentences
+from ..ingest.clean import CLEANER_VERSION, clean_text
+from ..ingest.formats import CITES, SUPPORTED
+from ..ingest.load import RawDocument, Skipped, load_corpus
+from ..ingest.sandbox import Limits
+from ..records import Chunk, Document
+from ..terminal import printable
+from .build_progress import BuildProgress
+from .embed import Embedder, embedder_for, vector_family
+from .embed_many import embed_many
+from .index import (
+    FORMAT_VERSION,
+    Index,
+    check_compatible,
+    chunking_params,
+    load_index,
+    prune,
+    read_manifest,
+    verified_manifest,
+    write_index,
+)
+from .stale import file_stamp
+from .store import parse_target
+
+log = logging.getLogger(__name__)
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the CLI summary and the UI."""
+
+    index_dir: Path
+    documents: int
+    chunks: int
+    reembedded: tuple[str, ...]
+    reused: tuple[str, ...]
+    removed: tuple[str, ...]
+    skipped: tuple[Skipped, ...]
+    seconds: float
+    written: bool = True
+    notes: tuple[str, ...] = field(default=())
+    removals: tuple[tuple[str, int], ...] = field(default=())  # (source, passages the cleaner removed)
+    #: Distinct texts sent to the model (chunks and sentences of the re-embedded documents).
+    embedded: int = 0
+
+    def summary(self) -> str:
+        lines = [
+            f"Index: {self.index_dir}" + ("" if self.written else " (unchanged, nothing written)"),
+            f"Documents: {self.documents}   chunks: {self.chunks}",
+            f"Re-embedded: {len(self.reembedded)}   reused: {len(self.reused)}   removed: {len(self.removed)}",
+        ]
+        lines += [f"  re-embedded {printable(s)}" for s in self.reembedded]
+        lines += [f"  removed {printable(s)}" for s in self.removed]
+        lines.append(f"Skipped files: {len(self.skipped)}")
+        lines += [f"  {printable(s.source)}: {printable(s.reason)}" for s in self.skipped]
+        if self.removals:
+            lines.append(f"Removed by cleaning: {sum(n for _, n in self.removals)} passages from "
+                         f"{len(self.removals)} plain-text captures (see `python -m qa doc SOURCE --removals`)")
+            lines += [f"  {printable(s)}: {n}" for s, n in self.removals]
+        lines += [printable(n) for n in self.notes]
+        if self.embedded:
+            lines.append(f"Texts embedded: {self.embedded} for {self.chunks} chunks")
+        lines.append(f"Time: {self.seconds:.2f} s")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    document: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray | None  # None until embedded
+    sentence_vectors: np.ndarray | None
+
+
+def build_index(config: Config | None = None, *, full: bool = False, progress: bool = False,
+                on_progress: Progress | None = None, cancel: threading.Event | None = None) -> BuildReport:
+    """Build or update the index of ``config.corpus_dir`` in ``config.index_dir``.
+
+    Only documents whose cleaned text changed are re-embedded (``full=True`` re-embeds everything);
+    the result is the same as a full rebuild. The new index replaces the old one atomically.
+    When ``cancel`` is set (or on Ctrl-C) the build stops at the next file or batch and raises
+    BuildCancelled; the previous index stays live and nothing half-written is left behind.
+    """
+    config = config or Config()
+    started = time.perf_counter()
+    report = on_progress or (lambda fraction, message: None)
+    with _build_lock(config.index_dir):
+        prune(config.index_dir)  # leftovers of builds that were killed
+        tell = BuildProgress(report, terminal=progress)
+        try:
+            return _build(config, full, tell, _stopper(cancel), started)
+        except (KeyboardInterrupt, BuildCancelled):
+            prune(config.index_dir)  # a build folder or pointer written only in part
+            raise BuildCancelled(
+                f"The build was cancelled; the index in {config.index_dir} is unchanged. "
+                "Run `python -m qa build` again to finish it."
+            ) from None
+        finally:
+            tell.close()
+
+
+def _stopper(cancel: threading.Event | None) -> Callable[[], None]:
+    def stop() -> None:
+        if cancel is not None and cancel.is_set():
+            raise BuildCancelled("cancelled")
+    return stop
+
+
+def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], None],
+           started: float) -> BuildReport:
+    """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
+    report = tell.report
+    report(0.0, "Reading documents")
+    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
+                                limits=Limits.from_config(config))
+    report(0.02, "Loading the embedding model")
+    embedder = embedder_for(config)
+    if not full and _unchanged(config, embedder, raws, skipped):
+        return BuildReport(config.index_dir, len(raws), _live_chunks(config), (), tuple(r.source for r in raws),
+                           (), tuple(skipped), time.perf_counter() - started, written=False)
+    previous, notes = (None, []) if full else _previous(config, embedder)
+    documents, more_skipped = _clean_all(raws, stop, previous, tell)
+    skipped = [*skipped, *more_skipped]
+    if not documents:
+        raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
+    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, tell)
+    removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
+    changed = tuple(p.document.source for p in prepared if p.vectors is None)
+    if previous and not changed and not removed and _same_documents(previous, documents):
+        return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
+                           tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
+    tell.close()
+    prepared, embedded = _embed_missing(prepared, embedder, config, tell, stop)
+    tell.close()
+    stop()
+    report(0.95, "Writing the index")
+    stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
+    keys = {r.source: clean_key(r) for r in raws}
+    chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
+                    previous.manifest if previous else None)
+    prune(config.index_dir)
+    report(1.0, "Done")
+    return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
+                       tuple(skipped), time.perf_counter() - started, notes=tuple(notes), embedded=embedded,
+                       removals=tuple((d.source, len(d.removals)) for d in documents if d.removals))
+
+
+def store_target(config: Config) -> dict[str, Any]:
+    """Where the build puts its vectors and BM25: ``config.store``, else where the live index has them."""
+    if config.store:
+        return parse_target(config.store)
+    try:
+        live = read_manifest(config.index_dir).get("store") or {}
+    except QAError:
+        live = {}
+    return {k: v for k, v in live.items() if k in ("kind", "uri")} or {"kind": "faiss"}
+
+
+@contextmanager
+def _build_lock(root: Path) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise QAError(f"Another build is already running on {root}. Wait for it to finish.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
+    message = f"No documents to index in {corpus}. Add {', '.join(SUPPORTED)} files there, or pass --corpus DIR."
+    if skipped:
+        message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
+    return message
+
+
+def clean_key(raw: RawDocument) -> str:
+    """What a cleaned document depends on: the file's bytes and extracted text, its metadata, the cleaner."""
+    meta = {f.name: getattr(raw, f.name) for f in fields(raw) if f.name not in ("text", "path")}
+    meta["text_sha256"] = hashlib.sha256(raw.text.encode("utf-8", "surrogatepass")).hexdigest()  # reader changes
+    return hashlib.sha256(json.dumps([meta, _cleaner_fingerprint()], sort_keys=True, default=str).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _cleaner_fingerprint() -> str:
+    """CLEANER_VERSION plus a digest of the cleaning and sentence-splitting code, so a change re-cleans."""
+    from ..ingest import chunk, clean, clean_mirror, clean_rules
+
+    h = hashlib.sha256(CLEANER_VERSION.encode())
+    for module in (clean, clean_mirror, clean_rules, chunk):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skipped: list[Skipped]) -> bool:
+    """True when the live index was built from exactly these files with these settings (manifest only)."""
+    try:
+        manifest = verified_manifest(config.index_dir)
+        check_compatible(manifest, config, embedder)
+    except QAError:
+        return False
+    if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
+        return False
+    indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
+    wanted = {r.source: clean_key(r) for r in raws}
+    return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
+
+
+def _live_chunks(config: Config) -> int:
+    return sum(int(m.get("chunks", 0)) for m in read_manifest(config.index_dir)["documents"].values())
+
+
+def _clean_all(raws: list[RawDocument], stop: Callable[[], None] = lambda: None, previous: Index | None = None,
+               tell: BuildProgress | None = None) -> tuple[list[Document], list[Skipped]]:
+    """Clean every file, except those whose clean key matches the previous index (their document is reused)."""
+    documents, skipped = [], []
+    keys = {s: m.get("clean_key") for s, m in previous.manifest["documents"].items()} if previous else {}
+    for n, raw in enumerate(raws):
+        stop()
+        if tell:
+            tell.file_read(n, len(raws), raw.source)
+        if keys.get(raw.source) == clean_key(raw) and raw.source in previous.documents:  # type: ignore[union-attr]
+            documents.append(previous.documents[raw.source])  # type: ignore[union-attr]
+            continue
+        document = prepare_document(raw)
+        if document.text.strip():
+            documents.append(document)
+        else:
+            log.warning("Skipping %s: no text left after cleaning", raw.source)
+            skipped.append(Skipped(raw.source, "no text left after cleaning"))
+    return documents, skipped
+
+
+def prepare_document(raw: RawDocument) -> Document:
+    """Clean a loaded file into the canonical, citable document."""
+    cleaned = clean_text(raw.text, fmt=raw.format, headings=raw.headings, blocks=raw.blocks)
+    # Line numbers only where a line of the file means something; other formats cite pages or paragraphs.
+    cites = CITES.get(raw.format, "line")
+    line_starts = (0, *(i + 1 for i, ch in enumerate(raw.text) if ch == "\n")) if cites == "line" else ()
+    return Document(
+        source=raw.source, title=raw.title, kind=raw.kind, format=raw.format, text=cleaned.text,
+        sha256=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(), raw_sha256=raw.raw_sha256,
+        publisher=raw.publisher, date=raw.date, sections=cleaned.sections,
+        sentences=tuple(split_sentences(cleaned.text, blocks=cleaned.blocks)), segments=cleaned.segments,
+        raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
+        raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
+        blocks=cleaned.blocks, removals=cleaned.removals,
+    )
+
+
+def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[str]]:
+    """The live index if it can be reused, else None and a note saying why everything is re-embedded."""
+    try:
+        manifest = read_manifest(config.index_dir)
+        check_compatible(manifest, config, embedder)
+        if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
+            return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
+        return load_index(config.index_dir, config), []
+    except IndexMissingError:
+        return None, []
+    except QAError as e:
+        return None, [f"Note: previous index not reused ({e})"]
+
+
+def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
+                    embedder: Embedder, stop: Callable[[], None] = lambda: None,
+                    tell: BuildProgress | None = None) -> tuple[list[_Prepared], list[str]]:
+    prepared, reused = [], []
+    old = _old_parts(previous) if previous else {}
+    for n, doc in enumerate(documents):
+        stop()
+        if tell:
+            tell.chunked(n, len(documents), doc.source)
+        parts = old.get(doc.source)
+        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
+        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
+            prepared.append(replace(parts, document=doc))
+            reused.append(doc.source)
+        else:
+            try:
+                chunks = chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
+                                        max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens,
+                                        fits_model=embedder.fits, stop=stop)
+            except CorpusError as e:
+                raise CorpusError(f"{doc.source}: {e}") from e
+            prepared.append(_Prepared(doc, chunks, None, None))
+    return prepared, reused
+
+
+def _old_parts(index: Index) -> dict[str, _Prepared]:
+    vectors = index.chunk_vectors
+    by_chunk: dict[str, list[int]] = {}
+    for c in index.chunks:
+        by_chunk.setdefault(c.source, []).append(c.id)
+    by_sentence: dict[str, list[int]] = {}
+    for i, (source, _, _) in enumerate(index.sentences):
+        by_sentence.setdefault(source, []).append(i)
+    return {
+        source: _Prepared(doc, [index.chunks[i] for i in by_chunk.get(source, [])],
+                          np.asarray(vectors[by_chunk.get(source, [])]),
+                          np.asarray(index.sentence_vectors[by_sentence.get(source, [])]))
+        for source, doc in index.documents.items()
+    }
+
+
+def _same_documents(previous: Index, documents: list[Document]) -> bool:
+    return {d.source: d for d in documents} == previous.documents
+
+
+def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
+                   stop: Callable[[], None] = lambda: None) -> tuple[list[_Prepared], int]:
+    todo = [p for p in prepared if p.vectors is None]
+    if config.sentence_vectors != "alone":
+        return _embed_late(prepared, embedder, config, tell, stop)
+    texts = [in_context(c.text, c.section) for p in todo for c in p.chunks]
+    texts += [in_context(p.document.text[s:e], p.document.section_at(s)) for p in todo for s, e in p.document.sentences]
+    vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
+                         progress=tell.embedded, stop=stop)
+    out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
+    for p in prepared:
+        if p.vectors is not None:
+            out.append(p)
+            continue
+        n, m = len(p.chunks), len(p.document.sentences)
+        out.append(replace(p, vectors=vectors[chunk_at:chunk_at + n], sentence_vectors=vectors[sent_at:sent_at + m]))
+        chunk_at, sent_at = chunk_at + n, sent_at + m
+    return out, len(set(texts))
+
+
+def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
+                stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
+    """Sentence vectors pooled from their chunk's pass (see qa.indexing.late); progress told in chunk tokens."""
+    from .late import chunk_and_sentence_vectors
+
+    todo = [p for p in prepared if p.vectors is None]
+    sizes = {p.document.source: sum(embedder.token_lengths([in_context(c.text, c.section) for c in p.chunks]))
+             for p in todo}
+    total, all_chunks, done, chunks = sum(sizes.values()), sum(len(p.chunks) for p in todo), 0, 0
+    out, embedded = [], 0
+    for p in prepared:
+        stop()
+        if p.vectors is not None:
+            out.append(p)
+            continue
+        alone = None
+        if config.sentence_vectors == "mixed":
+            texts = [in_context(p.document.text[s:e], p.document.section_at(s)) for s, e in p.document.sentences]
+            alone = embed_many(embedder, texts) if texts else None
+            embedded += len(set(texts))
+        vectors, sentence_vectors = chunk_and_sentence_vectors(embedder, p.document, p.chunks,
+                                                               config.sentence_vectors, alone)
+        embedded += len(p.chunks)
+        done, chunks = done + sizes[p.document.source], chunks + len(p.chunks)
+        tell.embedded(done, total, chunks, all_chunks)
+        out.append(replace(p, vectors=vectors, sentence_vectors=sentence_vectors))
+    return out, embedded
+
+
+def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
+           skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None) -> int:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    chunks: list[Chunk] = []
+    for p in prepared:
+        chunks += [replace(c, id=len(chunks) + i) for i, c in enumerate(p.chunks)]
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "built_at": now,
+        "model_id": embedder.model_id,
+        "model_path": embedder.path,
+        "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
+                      **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {})},
+        "chunking": chunking_params(config),
+        "corpus_dir": str(config.corpus_dir.resolve()),
+        "skipped": {s.source: s.reason for s in skipped},
+        "documents": {
+            p.document.source: {"sha256": p.document.sha256, "raw_sha256": p.document.raw_sha256,
+                                "clean_key": keys.get(p.document.source),
+                                "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
+                                "indexed_at": stamps.get(p.document.source) or now,
+                                **file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
+            for p in prepared
+        },
+    }
+    vectors = np.concatenate([p.vectors for p in prepared if p.vectors is not None])
+    sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
+    write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
+                store=store_target(config), previous=previous)
+    return len(chunks)

@@ -1,0 +1,146 @@
+"""Embedding many texts at once: each distinct text once, longest first, in batches sized by tokens.
+
+A batch costs what its padded tensor holds: rows × its longest text. Sorting every text of a build by
+length once (instead of inside each small call) lets each batch hold texts of nearly one length, so
+little of the work is padding; batches are then cut by a token budget rather than a row count, so a
+batch of short sentences has many rows and a batch of full chunks few. Repeated texts (headings,
+fragments such as "Flags¶: re.") are embedded once. The vectors come back in the callers' order.
+
+With ``workers`` > 1 the batches run on a pool of spawned processes, each with its own copy of the
+model; the plan is the same either way, so the vectors are too.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import QAError
+from .embed import Embedder, load_embedder
+
+#: Padded tokens a batch holds at most (measured: see docs/performance.md, "Batches").
+BATCH_TOKENS = 1024
+#: Rows a batch holds at most, whatever their length.
+MAX_ROWS = 256
+#: A batch ends before a text shorter than this share of its longest, so padding stays under ~1/3.
+MIN_FILL = 0.75
+
+#: Called with (tokens done, tokens in all, texts done, texts in all) after each batch.
+Progress = Callable[[int, int, int, int], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The distinct texts, longest first, where each input text lies among them, and the batches."""
+
+    distinct: tuple[str, ...]
+    where: np.ndarray  # for each input text, its row in ``distinct``
+    batches: tuple[tuple[int, int], ...]  # [start, end) rows of ``distinct``
+    lengths: tuple[int, ...]  # model tokens of each distinct text
+
+    def padded(self, batch: tuple[int, int]) -> int:
+        """Tokens the batch's tensor holds: its rows times its longest (first) text."""
+        return (batch[1] - batch[0]) * self.lengths[batch[0]]
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(self.padded(b) for b in self.batches)
+
+
+def plan(texts: list[str], lengths: Callable[[list[str]], list[int]], *, batch_tokens: int = BATCH_TOKENS,
+         max_rows: int = MAX_ROWS) -> Plan:
+    """Deduplicate ``texts``, sort them by model length (longest first) and cut batches of ``batch_tokens``.
+
+    >>> p = plan(["a b", "a", "a b", "a b c"], lambda ts: [len(t.split()) for t in ts], batch_tokens=4)
+    >>> p.distinct, p.where.tolist(), p.batches
+    (('a b c', 'a b', 'a'), [1, 2, 1, 0], ((0, 1), (1, 3)))
+    """
+    unique = list(dict.fromkeys(texts))
+    sizes = lengths(unique)
+    order = sorted(range(len(unique)), key=lambda i: (-sizes[i], i))
+    rank = np.empty(len(unique), dtype=np.int64)
+    rank[order] = np.arange(len(unique))
+    row_of = {t: int(rank[i]) for i, t in enumerate(unique)}
+    distinct = tuple(unique[i] for i in order)
+    ordered = tuple(sizes[i] for i in order)
+    return Plan(distinct, np.array([row_of[t] for t in texts], dtype=np.int64),
+                _cut(ordered, batch_tokens, max_rows), ordered)
+
+
+def _cut(lengths: tuple[int, ...], batch_tokens: int, max_rows: int) -> tuple[tuple[int, int], ...]:
+    """Batches over lengths sorted longest first: within the token budget, and ending where padding would grow."""
+    batches, start = [], 0
+    while start < len(lengths):
+        width = max(1, lengths[start])
+        end = min(len(lengths), start + max(1, min(max_rows, batch_tokens // width)))
+        shortest = max(1, int(width * MIN_FILL))
+        end = next((i for i in range(start + 1, end) if lengths[i] < shortest), end)
+        batches.append((start, end))
+        start = end
+    return tuple(batches)
+
+
+def embed_many(embedder: Embedder, texts: list[str], *, workers: int = 1, batch_tokens: int = BATCH_TOKENS,
+               progress: Progress | None = None, stop: Callable[[], None] | None = None) -> np.ndarray:
+    """L2-normalised vectors of ``texts`` in their order, each distinct text embedded once.
+
+    ``stop`` is called before each batch and may raise to cancel; ``progress`` hears after each batch.
+    """
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    p = plan(texts, embedder.token_lengths, batch_tokens=batch_tokens)
+    counts = np.bincount(p.where, minlength=len(p.distinct))
+    out = np.empty((len(p.distinct), embedder.dim), dtype=np.float32)
+    tokens = texts_done = 0
+    for (start, end), vectors in _run(embedder, p, workers, stop):
+        out[start:end] = vectors
+        tokens += p.padded((start, end))
+        texts_done += int(counts[start:end].sum())
+        if progress:
+            progress(tokens, p.total_tokens, texts_done, len(texts))
+    return out[p.where]
+
+
+def _run(embedder: Embedder, p: Plan, workers: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
+    if workers <= 1 or len(p.batches) < 2:
+        for start, end in p.batches:
+            if stop:
+                stop()
+            yield (start, end), embedder.encode(list(p.distinct[start:end]), batch_size=end - start)
+        return
+    yield from _run_pool(embedder, p, workers, stop)
+
+
+def _run_pool(embedder: Embedder, p: Plan, workers: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
+    args = (embedder.path, embedder.backend, embedder.threads, embedder.cache_dir)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        # A few batches ahead of each worker keeps them busy without queueing the whole corpus.
+        pending: list[tuple[tuple[int, int], Future[np.ndarray]]] = []
+        queue = iter(p.batches)
+        for batch in queue:
+            pending.append((batch, pool.submit(_encode, args, list(p.distinct[batch[0]:batch[1]]))))
+            if len(pending) >= 3 * workers:
+                break
+        while pending:
+            if stop:
+                stop()
+            batch, future = pending.pop(0)
+            yield batch, future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(_encode, args, list(p.distinct[nxt[0]:nxt[1]]))))
+    except BrokenProcessPool as e:
+        raise QAError(f"An embedding worker process died ({e}); it may have run out of memory. "
+                      "Build again with fewer workers (--workers 1).") from e
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _encode(args: tuple[str, str, int, str], texts: list[str]) -> np.ndarray:
+    """One batch in a worker process (the embedder loads once per process, then is cached)."""
+    return load_embedder(*args).encode(texts, batch_size=len(texts))

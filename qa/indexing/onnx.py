@@ -1,0 +1,130 @@
+"""ONNX Runtime inference for the embedding model: an offline export into a cache folder, and sessions.
+
+The bundled model ships as safetensors only, so its transformer is exported once, locally, with
+``torch.onnx`` into ``<cache>/onnx/<model id>/model.onnx`` (and, for ``onnx-int8``, dynamically
+quantised with onnxruntime's own quantiser into ``model-int8.onnx``). Later runs load the file; nothing
+is fetched from anywhere. Sessions run with ``threads`` intra-op threads (1 by default: on a busy
+machine one thread is much faster than two fighting over the cores).
+"""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import QAError
+
+if TYPE_CHECKING:
+    import onnxruntime
+
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qa"
+
+
+def export_path(model_path: str, model_id: str, cache_dir: Path, *, int8: bool = False) -> Path:
+    """The ONNX file for a model, exporting (and quantising) it first when it is not in the cache yet."""
+    folder = cache_dir / "onnx" / model_id
+    fp32 = folder / "model.onnx"
+    if not fp32.is_file():
+        _export(model_path, fp32)
+    if not int8:
+        return fp32
+    quantised = folder / "model-int8.onnx"
+    if not quantised.is_file():
+        _quantise(fp32, quantised)
+    return quantised
+
+
+def _export(model_path: str, target: Path) -> None:
+    try:
+        import torch
+        from transformers import AutoModel
+    except ImportError as e:
+        raise QAError(f"Exporting the model to ONNX needs torch and transformers ({e}). "
+                      "Reinstall qa (bash scripts/setup.sh), or use embed_backend='torch'.") from e
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, model: torch.nn.Module):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    model = _Hidden(AutoModel.from_pretrained(model_path).eval())
+    ids = torch.ones(2, 8, dtype=torch.long)
+    axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes about shape-dependent branches of the model
+            torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
+                              input_names=list(INPUTS), output_names=["last_hidden_state"],
+                              dynamic_axes=axes, opset_version=17, dynamo=False)
+        os.replace(tmp, target)
+    except Exception as e:  # the exporter raises many kinds
+        tmp.unlink(missing_ok=True)
+        raise QAError(f"Could not export {model_path} to ONNX ({e}). Use embed_backend='torch' instead.") from e
+
+
+def _quantise(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=8)
+def session(path: str, threads: int) -> onnxruntime.InferenceSession:
+    """An onnxruntime CPU session with ``threads`` intra-op threads (cached per file and setting)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def pooling(model_path: str) -> str:
+    """How the sentence-transformers model pools token vectors: ``mean`` or ``cls``."""
+    folder = Path(model_path)
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "mean"
+    for module in modules:
+        if str(module.get("type", "")).endswith("Pooling"):
+            cfg = json.loads((folder / module["path"] / "config.json").read_text(encoding="utf-8"))
+            if cfg.get("pooling_mode_mean_tokens"):
+                return "mean"
+            if cfg.get("pooling_mode_cls_token"):
+                return "cls"
+            raise QAError(f"The model in {model_path} pools in a way the ONNX backend does not reproduce. "
+                          "Use embed_backend='torch'.")
+    return "mean"
+
+
+def pool(hidden: np.ndarray, mask: np.ndarray, how: str) -> np.ndarray:
+    """Pooled, L2-normalised float32 vectors from token vectors (batch, tokens, dim) and their mask."""
+    if how == "cls":
+        vectors = hidden[:, 0, :]
+    else:
+        weights = mask[..., None].astype(np.float32)
+        vectors = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)

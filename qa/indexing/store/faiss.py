@@ -1,0 +1,66 @@
+"""The embedded store: FAISS structures chosen by size (:mod:`qa.indexing.vectors`) and bm25s, in the index folder."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import vectors as search
+from ..lexical import Lexical
+from ..vectors import FLAT_BELOW, Ann
+
+FILES = ("vectors.faiss", "sentences.faiss", "bm25")
+
+
+class FaissStore:
+    """Chunk and sentence search structures plus BM25, searched in this process."""
+
+    kind = "faiss"
+
+    def __init__(self, chunk_index: Any, sentence_index: Any, lexical: Lexical, ann: dict[str, Ann],
+                 source_chunks: dict[str, np.ndarray], source_sentences: dict[str, np.ndarray]):
+        self.chunk_index = chunk_index
+        self.sentence_index = sentence_index
+        self.lexical = lexical
+        self.ann = ann
+        self.source_chunks = source_chunks
+        self.source_sentences = source_sentences
+
+    def dense_search(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None) -> list[tuple[int, float]]:
+        return search.search(self.chunk_index, self.ann["chunks"], qvec, k, ids_of(self.source_chunks, sources))
+
+    def sentence_search(self, qvec: np.ndarray, k: int, sources: frozenset[str] | None) -> list[int]:
+        ids = ids_of(self.source_sentences, sources)
+        return [i for i, _ in search.search(self.sentence_index, self.ann["sentences"], qvec, k, ids)]
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        return self.lexical.scores(query)
+
+
+def write(folder: Path, texts: list[str], vectors: np.ndarray, sentence_vectors: np.ndarray, *,
+          flat_below: int = FLAT_BELOW) -> dict[str, Any]:
+    """Write the search structures and BM25 into ``folder``; returns the manifest's ``ann`` entry."""
+    ann = {}
+    for part, rows, stem in (("chunks", vectors, "vectors"), ("sentences", sentence_vectors, "sentences")):
+        structure, spec = search.build(rows, flat_below=flat_below)
+        search.save(folder / f"{stem}.faiss", structure)
+        ann[part] = spec.to_dict()
+    Lexical.fit(texts).save(folder / "bm25")
+    return ann
+
+
+def open_store(folder: Path, manifest: dict[str, Any], source_chunks: dict[str, np.ndarray],
+               source_sentences: dict[str, np.ndarray]) -> FaissStore:
+    ann = manifest.get("ann") or {}
+    specs = {part: Ann(**ann[part]) if part in ann else Ann("flat") for part in ("chunks", "sentences")}
+    return FaissStore(search.load(folder / "vectors.faiss"), search.load(folder / "sentences.faiss"),
+                      Lexical.load(folder / "bm25"), specs, source_chunks, source_sentences)
+
+
+def ids_of(by_source: dict[str, np.ndarray], sources: frozenset[str] | None) -> np.ndarray | None:
+    """Sorted ids of ``sources`` (None: no filter)."""
+    if sources is None:
+        return None
+    parts = [by_source[s] for s in sorted(sources) if s in by_source]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)

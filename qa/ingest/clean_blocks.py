@@ -1,0 +1,98 @@
+"""Cleaning a structured document (web page, Markdown, Word, EPUB, PDF): whitespace only, nothing removed.
+
+The reader has already found the page's content and its blocks; the capture rules of ``qa.ingest.clean`` (site
+chrome, glued citations, wiki markup) are for plain-text captures and never run here. A code block is
+copied as it is, every line break and indentation kept; any other block becomes one line with single
+spaces. Headings and terms (definition terms, API signatures) open sections, so the description under
+a signature is searched and cited under it.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+
+from ..records import Cleaned
+from . import clean_rules as rules
+from .clean import Mapped, _assemble, _join, _lines, _Para
+
+_BLANK_LINES = re.compile(r"\n[ \t\f\v\r]*\n\s*")
+_HEADS = ("heading", "term")
+_QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
+# Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "<url>".
+_MD_LINK = re.compile(r"(!?\[)([^\[\]\n]*)(\]\([^()\s]*(?:\s+\"[^\"]*\")?\))")
+_MD_BOLD = re.compile(r"(?<![\w*])(\*\*)(?=\S)([^*\n]*?\S)(\*\*)(?![\w*])")
+
+
+def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
+                 headings: Collection[int] | None, *, fmt: str = "html") -> Cleaned:
+    """Clean ``raw`` block by block; without ``blocks``, paragraphs (split at blank lines) are the blocks.
+
+    In Markdown, the ``>`` marks that open a quoted block's lines are markup, not text.
+
+    >>> c = clean_blocks("Intro\\n\\nRun  it:\\n\\n  x = 1\\n\\n  y = 2", [(0, 5, "heading"), (7, 15, "text"),
+    ...                  (17, 33, "code")], None)
+    >>> c.text, c.blocks
+    ('Intro\\n\\nRun it:\\n\\n  x = 1\\n\\n  y = 2', ((0, 5, 'heading'), (7, 14, 'text'), (16, 32, 'code')))
+    """
+    if blocks is None:
+        marked = frozenset(headings or ())
+        blocks = [(s, e, "heading" if s in marked else "text") for s, e in _paragraphs(raw)]
+    by_shape = headings is None
+    lead = _QUOTE_MARKS if fmt == "md" else None
+    paras = [p for start, end, kind in blocks if (p := _block(raw, start, end, kind, by_shape, lead)) is not None]
+    return _assemble(paras)
+
+
+def _paragraphs(raw: str) -> list[tuple[int, int]]:
+    """Spans of the runs of non-blank lines."""
+    spans, start = [], 0
+    for gap in _BLANK_LINES.finditer(raw):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    spans.append((start, len(raw)))
+    return [(s, e) for s, e in spans if raw[s:e].strip()]
+
+
+def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.Pattern[str] | None) -> _Para | None:
+    if kind == "code":
+        text = _code(raw, start, end)
+    else:
+        lines = [(s + start, e + start) for s, e in _lines(raw[start:end])]
+        if lead is not None:
+            lines = [(lead.match(raw, s, e).end(), e) for s, e in lines]  # type: ignore[union-attr]
+        parts = [(Mapped.copy(raw, s, e), False) for s, e in lines]
+        if lead is not None:  # Markdown
+            parts = [(p.edit(_markup_edits(p.text)), False) for p, _ in parts]
+        parts = [(p.edit(rules.whitespace_edits(p.text)).strip(), False) for p, _ in parts]
+        text = _join([part for part in parts if part[0].text], frozenset())
+    if not text.text.strip():
+        return None
+    shaped = by_shape and kind == "text" and "\n" not in raw[start:end].strip() and rules.is_heading(text.text)
+    return _Para(text, kind in _HEADS or shaped, kind)
+
+
+def _code(raw: str, start: int, end: int) -> Mapped:
+    """A code block's lines as they are: only trailing spaces and the blank lines around it go."""
+    lines = [(s + start, e + start) for s, e in _lines(raw[start:end])]
+    lines = [(s, s + len(raw[s:e].rstrip())) for s, e in lines]
+    while lines and lines[0][0] == lines[0][1]:
+        lines.pop(0)
+    while lines and lines[-1][0] == lines[-1][1]:
+        lines.pop()
+    pieces: list[tuple[int, str]] = []
+    for n, (s, e) in enumerate(lines):
+        if n:
+            gap = lines[n - 1][1]
+            pieces.append((gap, "\n") if raw[gap:gap + 1] == "\n" else (-1, "\n"))
+        pieces.extend(Mapped.copy(raw, s, e).pieces)
+    return Mapped(tuple(pieces))
+
+
+def _markup_edits(line: str) -> list[tuple[int, int, str]]:
+    """Remove Markdown's link and bold markup, keeping the words: ``[the docs](x.md)`` -> ``the docs``."""
+    edits = []
+    for pattern in (_MD_LINK, _MD_BOLD):
+        for m in pattern.finditer(line):
+            if m.group(2).strip():
+                edits += [(m.start(1), m.end(1), ""), (m.start(3), m.end(3), "")]
+    return edits
