@@ -428,9 +428,9 @@ def test_chat_handler_refuses_a_lone_surrogate_before_rewriting_it(hostile):
     """Why 3: the web UI's chat shows the QuestionError's message, not a bare "Error"."""
     pytest.importorskip("gradio")
     sys.path.insert(0, str(ROOT))
-    import app
+    from qa.app.handlers import Handlers
 
-    shown = app.Handlers(hostile[0]).respond("and then \ud800?", 3, [], [])
+    shown = Handlers(hostile[0]).respond("and then \ud800?", 3, [], [])
     assert "not valid Unicode text (a lone surrogate U+D800 at position 9)" in shown[-1]
 
 

@@ -20,12 +20,12 @@ QUESTION = "When did the bridge open?"
 
 @pytest.fixture(scope="module")
 def handlers(tmp_path_factory):
-    import app
+    from qa.app.handlers import Handlers
 
     base = tmp_path_factory.mktemp("feedback")
     index = index_of(base, {"bridge.txt": "The bridge opened in 1932. It is made of iron.",
                             "mill.txt": "The mill was built in 1901. It burned down in 1950."})
-    return app.Handlers(index.config)
+    return Handlers(index.config)
 
 
 def _asked(h) -> list[dict]:

@@ -173,7 +173,7 @@ def test_a_build_cancelled_part_way_leaves_the_live_index(tmp_path, default_conf
 
 
 def test_the_browser_conversation_key_outlives_a_restart(tmp_path):
-    from app import browser_key
+    from qa.app.keys import browser_key
 
     config = Config(index_dir=tmp_path / "index")
     assert browser_key(config, read_only=True) is None  # read-only writes nothing

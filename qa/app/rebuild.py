@@ -1,12 +1,13 @@
 """A rebuild running in the background: its progress, an estimate of the time left, and a way to cancel it.
 
-The web app starts one with :meth:`Rebuild.start`, polls :meth:`Rebuild.snapshot` to draw progress,
+The web app starts one with :meth:`Rebuild.start`, follows :meth:`Rebuild.follow` to draw progress,
 and :meth:`Rebuild.cancel` stops it at the next file or batch; the old index keeps serving throughout.
 """
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..config import Config
@@ -62,6 +63,15 @@ class Rebuild:
 
     def snapshot(self) -> Snapshot:
         return self._state
+
+    def follow(self, every: float = 0.4) -> Iterator[Snapshot]:
+        """The running build's snapshots, one each ``every`` seconds, ending with the one that is done."""
+        state = self.snapshot()
+        while not state.done:
+            yield state
+            time.sleep(every)
+            state = self.snapshot()
+        yield state
 
     def wait(self, timeout: float | None = None) -> Snapshot:
         if self._thread:
