@@ -115,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train-verifier", help="train the answer verifier (mines, trains, exports, calibrates)")
     t.add_argument("--data", nargs="+", metavar="FILE",
                    help="SQuAD-2.0-format training files (default: the two training files in ../shared/data)")
-    t.add_argument("--out", metavar="DIR", help="model folder to write (default: qa/answering/verifier_model)")
+    t.add_argument("--out", metavar="DIR",
+                   help="folder to write the model, its scoring file and card to (default: models/verifier)")
     t.add_argument("--work", metavar="DIR", help="keep the mined examples and checkpoints here (reused when present)")
     t.add_argument("--layers", type=int, default=3, help="MiniLM layers kept (default 3 of 6)")
     t.add_argument("--epochs", type=int, default=1)
@@ -334,8 +335,8 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
 
 
 def _train_verifier(args: argparse.Namespace, config: Config) -> int:
-    from .answering.verifier import MODEL_DIR
-    from .training.verifier_train import DEFAULT_DATA, TrainSettings, logistic_regression, train
+    from .training.settings import TrainSettings
+    from .training.verifier_train import DEFAULT_DATA, DEFAULT_OUT, logistic_regression, train
 
     logistic_regression()  # without scikit-learn, say how to install it now, not after mining
     data = [Path(f) for f in args.data] if args.data else [Path("../shared/data") / n for n in DEFAULT_DATA]
@@ -346,7 +347,9 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
     if args.cross_validate is not None:
-        from .training.verifier_train import article_order, check_folds, cross_validate, mine
+        from .training.crossval import check_folds, cross_validate
+        from .training.settings import article_order
+        from .training.verifier_train import mine
 
         articles = article_order(data)
         check_folds(args.cross_validate, articles)
@@ -355,7 +358,7 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
             work.mkdir(parents=True, exist_ok=True)
             _print_json(cross_validate(mine(data, work, settings, config), articles, args.cross_validate))
         return 0
-    card = train(data, Path(args.out) if args.out else MODEL_DIR, settings,
+    card = train(data, Path(args.out) if args.out else DEFAULT_OUT, settings,
                  work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate)
     _print_json(card)
     return 0

