@@ -78,27 +78,17 @@ class Config:
     # (0 turns this off; 1.5 was chosen on held-out training articles: quote_hit@1 0.854 -> 0.867 for 1.4 more
     # words a quote).
     neighbour_margin: float = 1.5
-    # Fitted by `python -m qa train-verifier` on the training articles only (pairwise logistic
-    # regression, see qa.training.verifier_train.fit_ranker); the model card records them.
-    quote_weights: tuple[float, ...] = (
-        2.3381, 2.3382, 0.053, 4.3953, 0.7343, -2.7526, 1.7566, 0.5817, 2.957, -0.1778, -0.1659, 0.2707, -0.029,
-        -0.5846, 0.8985, 1.7842, 1.0769, 0.7962, -1.077, 4.3919, 2.7196, -1.2284,
-    )
-    # Support: support_weights . qa.answering.features.SUPPORT_FEATURES + support_bias, a logistic regression of
-    # answerable vs unanswerable on the training articles (qa.training.verifier_train.fit_support). It feeds the
-    # confidence and, below support_floor, marks a question far from every document.
-    support_weights: tuple[float, ...] = (4.4367, -0.9459, -1.7992, -1.3473, -0.6918, 0.0889, -1.3482, -0.4623)
-    support_bias: float = -0.7971
-    # The answer verifier (qa.answering.verifier): its calibration gives `confidence`, the calibrated probability that
-    # the top quote answers the question, and says how much the model re-scores the ranker's best
-    # `verifier_pairs` units and counts in the confidence (the shipped calibration: not at all). A question is
-    # abstained from when confidence < abstain_threshold (calibrated on held-out articles to answer 90% of
-    # their answerable questions; see qa/answering/verifier_model/README.md), or when support < support_floor: the
-    # guard for questions far from every document.
-    verifier_dir: Path | None = None  # None: the model shipped in qa/answering/verifier_model
+    # Every fitted number (the ranker's and the support's weights keyed by feature name, the support floor,
+    # the calibration and its abstention threshold) lives in one scoring file, verifier.json in
+    # verifier_dir, written by `python -m qa train-verifier` (qa.answering.scoring reads it). Its calibration
+    # gives `confidence`, the calibrated probability that the top quote answers the question, and says how
+    # much the verifier model re-scores the ranker's best `verifier_pairs` units (the shipped one: not at
+    # all). A question is abstained from when confidence < the threshold, or when its support is below the
+    # floor: the guard for questions far from every document. abstain_threshold, when set, overrides the
+    # file's threshold (a corpus recalibrated with `qa eval --calibrate`).
+    verifier_dir: Path | None = None  # None: the scoring shipped in qa/answering/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.275622
-    support_floor: float = -0.7004  # below it lie 1% of the answerable training questions (fitted with them)
+    abstain_threshold: float | None = None
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.
     quote_candidates: int = 10

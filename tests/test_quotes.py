@@ -103,10 +103,11 @@ def test_deterministic(small_index):
 
 def test_feature_rows_are_named_and_match_the_weights(small_index):
     from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
+    from qa.answering.scoring import scoring_for
 
-    config = Config()
-    assert len(config.quote_weights) == len(UNIT_FEATURES)
-    assert len(config.support_weights) == len(SUPPORT_FEATURES)
+    scoring = scoring_for(Config())
+    assert len(scoring.quote_weights) == len(UNIT_FEATURES)
+    assert len(scoring.support_weights) == len(SUPPORT_FEATURES)
     ranking = rank(small_index, "When was the Harbour Lighthouse built?")
     assert all(list(row) == list(UNIT_FEATURES) or set(row) == set(UNIT_FEATURES) for row in ranking.features)
     assert set(ranking.support_row) == set(SUPPORT_FEATURES)

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from qa import Config, QAError
-from qa.answering.verifier import MODEL_DIR, Calibration, candidate_text, load_calibration, load_verifier
+from qa.answering.scoring import MODEL_DIR, Calibration, load_calibration
+from qa.answering.verifier import candidate_text, load_verifier
 from qa.config import bundled_model_path
 from qa.training.card import write_meta
 from qa.training.crossencoder import export_onnx, train_model, training_pairs
@@ -30,14 +31,40 @@ def test_only_the_scoring_file_ships_and_matches_its_card():
     assert sorted(p.name for p in MODEL_DIR.iterdir()) == ["README.md", "verifier.json"]
 
 
-def test_the_shipped_config_holds_what_training_fitted():
+def test_every_fitted_number_has_one_home():
+    """The scoring file holds the ranker's and the support's weights by feature name, the floor, the calibration
+    and its threshold; Config copies none of them."""
+    from dataclasses import fields
+
+    from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
+    from qa.answering.scoring import scoring_for
+
     meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
-    config = Config()
-    assert config.abstain_threshold == pytest.approx(meta["calibration"]["threshold"], abs=1e-4)
-    assert config.quote_weights == pytest.approx(meta["quote_weights"], abs=1e-4)
-    assert config.support_weights == pytest.approx(meta["support_weights"], abs=1e-4)
-    assert config.support_bias == pytest.approx(meta["support_bias"], abs=1e-4)
-    assert config.support_floor == pytest.approx(meta["support_floor"], abs=1e-4)
+    assert list(meta["quote_weights"]) == list(UNIT_FEATURES)
+    assert list(meta["support_weights"]) == list(SUPPORT_FEATURES)
+    scoring = scoring_for(Config())
+    assert scoring.quote_weights == tuple(meta["quote_weights"][n] for n in UNIT_FEATURES)
+    assert scoring.threshold == meta["calibration"]["threshold"] == scoring.calibration.threshold
+    assert scoring.support_floor == meta["support_floor"]
+    names = {f.name for f in fields(Config)}
+    assert not names & {"quote_weights", "support_weights", "support_bias", "support_floor"}
+    assert scoring_for(Config(abstain_threshold=0.5)).threshold == 0.5  # a corpus's recalibrated threshold
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m["quote_weights"].pop("dense"), "features missing \\['dense'\\]"),
+    (lambda m: m["support_weights"].update(made_up=1.0), "features unknown \\['made_up'\\]"),
+    (lambda m: m.pop("support_floor"), "support_floor"),
+])
+def test_a_scoring_file_for_other_features_is_refused(tmp_path, change, message):
+    from qa.answering.scoring import scoring_for
+
+    meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
+    change(meta)
+    (tmp_path / "verifier.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(QAError, match=message) as caught:
+        scoring_for(Config(verifier_dir=tmp_path))
+    assert "train-verifier" in str(caught.value)
 
 
 def test_the_support_floor_leaves_one_percent_of_answerable_questions_below_it():
@@ -104,12 +131,13 @@ def tiny_model(tmp_path_factory) -> Path:
 
 
 def _with_calibration(model: Path, folder: Path, calibration: Calibration) -> Path:
-    """``model``'s files in ``folder`` with ``calibration`` in its scoring file."""
+    """``model``'s files in ``folder`` with the shipped scoring file, its calibration replaced by ``calibration``."""
     import dataclasses
     import shutil
 
     shutil.copytree(model, folder)
-    meta = json.loads((folder / "verifier.json").read_text(encoding="utf-8"))
+    meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
+    meta["max_length"] = json.loads((model / "verifier.json").read_text(encoding="utf-8"))["max_length"]
     meta["calibration"] = dataclasses.asdict(calibration)
     (folder / "verifier.json").write_text(json.dumps(meta), encoding="utf-8")
     return folder
@@ -141,6 +169,7 @@ def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model,
     import dataclasses
 
     from qa.answering.quotes import rank
+    from qa.answering.scoring import scoring_for
     from qa.answering.verifier import unit_candidate
     from qa.training.evaluate import OFF_TOPIC
 
@@ -148,6 +177,7 @@ def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model,
         (Path(__file__).parent / "data" / "natural_questions.json").read_text(encoding="utf-8"))]
     config = default_index.config
     shipped = load_calibration(config.verifier_dir)
+    floor = scoring_for(config).support_floor
     unbounded = dataclasses.replace(shipped, rank_weight=1.0, a=0.5, logit_low=-float("inf"),
                                     logit_high=float("inf"))  # a verifier that has a say (the gate's case)
     full_config = config.with_(verifier_dir=_with_calibration(tiny_model, tmp_path / "full", unbounded))
@@ -168,7 +198,7 @@ def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model,
         fast = rank(default_index, question, config=fast_config)
         full = rank(default_index, question, config=full_config)
         assert fast.units == full.units, question
-        if fast.support < config.support_floor:  # far: abstains, the verifier not asked
+        if fast.support < floor:  # far: abstains, the verifier not asked
             assert fast.abstains(config) and full.abstains(config)
             continue
         # units below the top keep the lowest verified logit, which only scoring them could lower
@@ -180,7 +210,7 @@ def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model,
     for question in OFF_TOPIC:
         fast = rank(default_index, question, config=fast_config)
         full = rank(default_index, question, config=full_config)
-        if fast.support >= config.support_floor:
+        if fast.support >= floor:
             continue
         far += 1
         assert fast.abstains(config) and full.abstains(config)

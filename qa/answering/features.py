@@ -20,13 +20,13 @@ from ..indexing.index import Index, SentenceScores
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 
-#: Order of the columns of :func:`unit_features`; ``Config.quote_weights`` follows it.
+#: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
 )
-#: Order of the columns of :func:`support_features`; ``Config.support_weights`` follows it.
+#: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
 

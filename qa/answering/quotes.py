@@ -12,7 +12,6 @@ import numpy as np
 from ..config import Config
 from ..indexing.index import Index, SentenceScores
 from .features import (
-    SUPPORT_FEATURES,
     UNIT_FEATURES,
     Context,
     Question,
@@ -27,6 +26,7 @@ from .features import (
     unit_text,
 )
 from .retrieve import Passage, chunk_dense, retrieve
+from .scoring import scoring_for
 from .verifier import NO_LOGIT, rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -72,7 +72,8 @@ class Ranking:
 
     def abstains(self, config: Config) -> bool:
         """No candidate, a question far from the corpus, or a top quote the verifier doubts."""
-        return not self.spans or self.support < config.support_floor or self.confidence < config.abstain_threshold
+        scoring = scoring_for(config)
+        return not self.spans or self.support < scoring.support_floor or self.confidence < scoring.threshold
 
 
 def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
@@ -112,11 +113,12 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
     ctx = _context(index, st, qvec, passages, sentence_dense, units, lexical)
     rows = unit_features(q, st, index, units, ctx)
-    scores = as_matrix(rows, UNIT_FEATURES) @ np.asarray(config.quote_weights)
+    scoring = scoring_for(config)
+    scores = as_matrix(rows, UNIT_FEATURES) @ np.asarray(scoring.quote_weights)
     order = np.argsort(-scores, kind="stable")
     best = int(order[0])
     support_row = support_features(q, st, index, units[best], ctx, float(scores[best]), rows[best])
-    support = float(np.dot(config.support_weights, [support_row[n] for n in SUPPORT_FEATURES]) + config.support_bias)
+    support = scoring.support(support_row)
     ranked = [units[i] for i in order]
     verdict = rerank(index, config, question, ranked, scores[order], support)
     units_out = tuple(ranked[i] for i in verdict.order)

@@ -25,10 +25,10 @@ import numpy as np
 from ..config import Config
 from ..errors import QAError
 from ..indexing.index import Index
+from .scoring import MODEL_DIR, SCORING_FILE, Calibration, scoring_for
 
-MODEL_DIR = Path(__file__).resolve().parent / "verifier_model"
 ONNX_FILE = "model.onnx"
-META_FILE = "verifier.json"
+META_FILE = SCORING_FILE
 NO_LOGIT = -100.0  # the top logit of a verdict the verifier was not asked for
 
 
@@ -57,41 +57,6 @@ def unit_candidate(index: Index, unit: tuple[int, ...]) -> str:
         inside = section is None or doc.section_at(s) == section
         previous = doc.text[s:e] if inside and not doc.is_heading(s, e) else None
     return candidate_text(doc.text[start:end], section or doc.title, previous)
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """How verifier logits become scores and probabilities (fitted on held-out articles).
-
-    ``rank_weight`` mixes the verifier logit into the ranker's score of each re-ranked unit; the
-    confidence is ``sigmoid(a * top_logit + b * support + c)`` (Platt scaling over two inputs).
-    ``logit_low`` and ``logit_high`` bound the logits seen on the held-out articles: a unit the ranker
-    puts ``rank_weight * logit_span`` or more below the top one cannot overtake it.
-    """
-
-    rank_weight: float
-    a: float
-    b: float
-    c: float
-    threshold: float  # abstain when the confidence is below it
-    logit_low: float = -float("inf")  # unknown: every re-ranked unit is scored
-    logit_high: float = float("inf")
-
-    @property
-    def has_say(self) -> bool:
-        """Whether the verifier's logit moves either the order or the confidence (held-out data decides)."""
-        return self.rank_weight != 0 or self.a != 0
-
-    @property
-    def logit_span(self) -> float:
-        return self.logit_high - self.logit_low
-
-    def probability(self, top_logit: float, support: float) -> float:
-        return float(1.0 / (1.0 + np.exp(-(self.a * top_logit + self.b * support + self.c))))
-
-    def highest(self, support: float) -> float:
-        """The highest probability any logit within the held-out bounds gives with ``support``."""
-        return max(self.probability(self.logit_low, support), self.probability(self.logit_high, support))
 
 
 class Verifier:
@@ -136,20 +101,6 @@ class Verifier:
         with self._lock:  # the first call also makes the session
             out = self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         return np.asarray(out, dtype=np.float64).reshape(len(candidates))
-
-
-def load_calibration(folder: Path | str | None = None) -> Calibration:
-    """The calibration in ``folder``'s scoring file (default: the one shipped), read once; no model is loaded."""
-    return _calibration_at(str(folder) if folder else "")
-
-
-@lru_cache(maxsize=8)
-def _calibration_at(folder: str) -> Calibration:
-    path = (Path(folder) if folder else MODEL_DIR).resolve()
-    if not (path / META_FILE).is_file():
-        raise QAError(f"No scoring file {META_FILE} in {path}. Train one with "
-                      f"`python -m qa train-verifier --out {path}`.")
-    return Calibration(**json.loads((path / META_FILE).read_text(encoding="utf-8"))["calibration"])
 
 
 def load_verifier(folder: Path | str | None = None) -> Verifier:
@@ -206,7 +157,7 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
     the top's logit rather than a lower one). The top unit always is scored, since the confidence needs
     its logit.
 
-    A question whose best unit is far from every document (``support < config.support_floor``) abstains
+    A question whose best unit is far from every document (``support`` below the scoring's ``support_floor``) abstains
     whatever the verifier would say, so it is not asked: its confidence is the highest that any logit
     within the held-out bounds would give.
 
@@ -217,8 +168,9 @@ def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, 
     pairs = min(config.verifier_pairs, len(ranked))
     if pairs <= 0:
         return Verdict(tuple(range(len(ranked))), scores, 0.0, 0.0)
-    cal = load_calibration(config.verifier_dir)
-    if support < config.support_floor and np.isfinite(cal.logit_span):
+    scoring = scoring_for(config)
+    cal = scoring.calibration
+    if support < scoring.support_floor and np.isfinite(cal.logit_span):
         # far from every document: it abstains whatever the verifier says, so the verifier is not asked
         return Verdict(tuple(range(len(ranked))), scores, cal.highest(support), NO_LOGIT)
     if not cal.has_say:

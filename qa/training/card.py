@@ -95,8 +95,8 @@ calibration gives it a say.
 
 Seed {seed}; settings `{settings}`; training took {seconds} s on this machine's shared 2-core CPU (one
 thread). The command runs the same recipe end to end: mine, refit the ranker and the support (it prints
-the weights, the support and its floor to put in `qa.Config`), train, export, calibrate. Mining ranks
-with `qa.Config`'s weights of the day, so a rerun after the ranker changes mines slightly different hard
+the weights, the support and its floor into the scoring file), train, export, calibrate. Mining ranks
+with the shipped scoring of the day, so a rerun after the ranker changes mines slightly different hard
 negatives. Refitting on them moves the weights within about 0.1 and the threshold within about 0.006, and
 refitting again comes back near where it started: the refits hover, they do not drift. On the evaluation
 file one such rerun, with no change to the ranker's features, moved quote_hit@1 from 0.843 to 0.833 and quote_hit@3

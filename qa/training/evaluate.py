@@ -16,9 +16,9 @@ paragraph with them is refused. The shipped verifier, its calibration and its th
 training articles only (see ``qa/answering/verifier_model/README.md``), so the figures on the evaluation file
 measure questions no fitted part has seen.
 
-How the ranker's weights were chosen: ``Config.quote_weights`` is a pairwise logistic regression
+How the ranker's weights were chosen: ``quote_weights`` in the scoring file is a pairwise logistic regression
 (answer-bearing unit minus other unit of the same question, L2, C=0.1) over the features of
-:mod:`qa.answering.features`; ``Config.support_weights`` a logistic regression of answerable vs unanswerable on
+:mod:`qa.answering.features`; ``support_weights`` a logistic regression of answerable vs unanswerable on
 the support features. Both are fitted by ``python -m qa train-verifier`` on the training articles; the
 verifier's re-ranking mix, the calibration and the threshold on held-out training articles.
 
@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from ..answering.quotes import Ranking, rank
+from ..answering.scoring import scoring_for
 from ..config import Config
 from ..errors import QAError
 from ..indexing.build import build_index
@@ -97,7 +98,7 @@ def evaluate(squad_path: Path | str, *, config: Config | None = None, report_pat
     """
     check_disjoint(squad_path, train or [])
     records, config, off_topic = run(squad_path, config=config, workdir=workdir)
-    figures = summarise(records, config.abstain_threshold)
+    figures = summarise(records, scoring_for(config).threshold)
     figures["off_topic_abstained"] = float(np.mean(off_topic))
     if calibrate_rate is not None:
         threshold = calibrate(records, answered=calibrate_rate)
@@ -161,7 +162,7 @@ def ask_item(index: Index, item: Item) -> dict[str, Any]:
         "article": item.article, "gold_source": item.source, "quotes": quotes,
         "sources": [s.source for s in ranking.spans[:3]], "support": ranking.support,
         "confidence": ranking.confidence, "verifier_logit": ranking.verifier_logit,
-        "far": ranking.support < index.config.support_floor, "hit@1": bool(hits[:1] and hits[0]),
+        "far": ranking.support < scoring_for(index.config).support_floor, "hit@1": bool(hits[:1] and hits[0]),
         "hit@3": any(hits), "document_rank": _document_rank(index, ranking, item.source),
         "abstained": ranking.abstains(index.config), "seconds": seconds,
         "quote_words": len(quotes[0].split()) if quotes else 0, "_ranking": ranking,

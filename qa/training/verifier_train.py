@@ -212,6 +212,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     when the ranker's features change. Returns the model card's data."""
     import tempfile
 
+    from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES
     from ..answering.verifier import Verifier
     from ..config import Config, bundled_model_path
 
@@ -242,8 +243,9 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
             "training_pairs": trained["training_pairs"] if trained else len(rows), "held_out": figures,
             "seconds": trained["seconds"] if trained else seconds,
             "recalibrated_seconds": seconds if trained else None,
-            "quote_weights": [round(float(w), 4) for w in weights],
-            "support_weights": [round(float(w), 4) for w in support_weights], "support_bias": round(support_bias, 4),
+            "quote_weights": {n: round(float(w), 4) for n, w in zip(UNIT_FEATURES, weights)},
+            "support_weights": {n: round(float(w), 4) for n, w in zip(SUPPORT_FEATURES, support_weights)},
+            "support_bias": round(support_bias, 4),
             "support_floor": round(floor, 4)}
     write_meta(out, s, cal, card)
     write_card(out, s, card, cal)
