@@ -209,8 +209,7 @@ def make_quote(category: str, text: str, rng: random.Random, vocab: list[str]) -
 
 
 def verify_categories(idx: Any, per_category: int, seed: int = 0) -> dict[str, Any]:
-    from qa import QuoteTooShortError
-    from qa.answering import verify_text
+    from qa import QuoteTooShortError, verify_text
 
     rng = random.Random(seed)
     sources = sorted(idx.documents)
@@ -352,8 +351,7 @@ def synthetic_index(folder: Path, n_chunks: int, data: Path, per_doc: int = 10, 
 
 
 def scale_part(folder: Path, n_chunks: int, quotes: int, data: Path) -> dict[str, Any]:
-    from qa import Config, load_index
-    from qa.answering import verify_text
+    from qa import Config, load_index, verify_text
 
     t = time.perf_counter()
     if (folder / "CURRENT").is_file():  # --scale-index kept from an earlier run

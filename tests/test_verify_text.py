@@ -8,8 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from qa import DocumentNotFoundError, QuestionError, QuoteTooShortError
-from qa.answering import verify_text
+from qa import DocumentNotFoundError, QuestionError, QuoteTooShortError, verify_text
 from qa.answering.textfold import differences, fold
 
 from .conftest import BLOG, WIKI
