@@ -109,6 +109,21 @@ class Config:
     #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
     #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.indexing.late and docs/performance.md.
     sentence_vectors: str = "alone"
+    # The web app: turns of a conversation kept (older ones drop off), and the confidence words shown from
+    # an answer's confidence (the first whose floor it reaches; "low" below them all).
+    max_turns: int = 20
+    confidence_levels: tuple[tuple[float, str], ...] = ((0.75, "high"), (0.45, "medium"))
+    # Quote features (qa.answering.features): units whose question-independent facts are kept per index
+    # (the cache starts again when full), sentences before a unit within its section that count as its
+    # scope, and BM25's k1 and b for a unit's own score.
+    unit_cache: int = 50_000
+    scope_before: int = 2
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    # Vector search (qa.indexing.vectors): below flat_below vectors a search is exact; above, an IVF index
+    # probes enough lists to reach ann_recall_target recall@10, measured at build.
+    flat_below: int = 20_000
+    ann_recall_target: float = 0.95
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -140,15 +140,15 @@ def test_confidence_is_a_probability_and_reranking_keeps_scores_sorted(small_ind
     assert off.confidence == 0.0  # no verifier, no confidence
 
 
-def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_index, monkeypatch):
+def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_index):
+    from qa import load_index
     from qa.answering import features
 
     question = "When did the Battle of Lake Khasan take place?"
-    st = features.stats(default_index)
     warm = rank(default_index, question)
-    monkeypatch.setattr(features, "UNIT_CACHE", 5)
-    st.units.clear()
-    cold = rank(default_index, question)
+    small = load_index(default_index.config.index_dir, default_index.config.with_(unit_cache=5))
+    st = features.stats(small)
+    cold = rank(small, question)
     assert 0 < len(st.units) <= 5
     assert cold.units == warm.units
     np.testing.assert_array_equal(cold.scores, warm.scores)

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from ..config import Config
 from ..indexing.index import Index, SentenceScores
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
@@ -63,10 +64,6 @@ _TYPES = (
 )
 
 
-#: Units whose question-independent facts are kept per index (the cache starts again when full).
-UNIT_CACHE = 50_000
-
-
 @dataclass(frozen=True)
 class Stats:
     """Per-index term statistics over sentences, and the sentence/chunk maps quotes need."""
@@ -85,7 +82,7 @@ class Stats:
     # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
-    # Kept on first use (starts again when it holds UNIT_CACHE entries): per unit, what does not depend
+    # Kept on first use (starts again when it holds Config.unit_cache entries): per unit, what does not depend
     # on the question.
     units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -125,7 +122,7 @@ def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
             frozenset(frozenset(p) for i in unit for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), *_scope(st, index, unit, terms))
-        if len(st.units) >= UNIT_CACHE:
+        if len(st.units) >= index.config.unit_cache:
             st.units.clear()
         st.units[unit] = info
     return info
@@ -247,7 +244,7 @@ def _name_stems(text: str) -> tuple[str, ...]:
     return tuple(tokenize([" ".join(words)])[0]) if words else ()
 
 
-def bm25(q: Question, st: Stats, info: UnitInfo, *, k1: float = 1.2, b: float = 0.75) -> float:
+def bm25(q: Question, st: Stats, info: UnitInfo, *, k1: float = Config.bm25_k1, b: float = Config.bm25_b) -> float:
     """BM25 of a unit against the question's content terms, with the index's sentence statistics."""
     tf, length = info.counts, info.length
     norm = k1 * (1 - b + b * length / st.avg_len)
@@ -360,14 +357,10 @@ def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
     return sum(ctx.sentence_dense[i] for i in unit) / norm
 
 
-#: Sentences before a unit, within its section, whose terms count as the unit's scope.
-SCOPE_BEFORE = 2
-
-
 def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
            ) -> tuple[frozenset[str], frozenset[str]]:
     """The terms of the unit's heading path (or its document's title), and those plus the terms of the
-    unit and of up to :data:`SCOPE_BEFORE` sentences before it in the same section.
+    unit and of up to ``Config.scope_before`` sentences before it in the same section.
 
     A sentence often answers about what its section or the sentence before it names ("37 soldiers were
     killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
@@ -376,7 +369,7 @@ def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
     source, start, _ = index.sentences[unit[0]]
     doc = index.documents[source]
     heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
-    before = before_in_section(index, st.headings, unit[0], SCOPE_BEFORE)
+    before = before_in_section(index, st.headings, unit[0], index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
 
 

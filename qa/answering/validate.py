@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 
 from ..errors import QuestionError
 
-K_RANGE = (1, 20)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -59,9 +58,10 @@ def _check_unicode(text: str, what: str) -> None:
     )
 
 
-def k(value: object, *, high: int = K_RANGE[1]) -> int:
-    """The number of quotes: a whole number from 1 to ``high`` (a float such as 3.0 from a slider is accepted)."""
-    low = K_RANGE[0]
+def k(value: object, *, high: int) -> int:
+    """The number of quotes: a whole number from 1 to ``high`` (``Config.max_quotes`` for answers; a float
+    such as 3.0 from a slider is accepted)."""
+    low = 1
     whole = isinstance(value, numbers.Integral) or (isinstance(value, float) and value.is_integer())
     if isinstance(value, bool) or not whole:
         raise QuestionError(f"k must be a whole number between {low} and {high} (got {value!r}).")

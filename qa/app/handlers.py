@@ -26,7 +26,6 @@ from .removal import remove_from_corpus
 from .ui_verify import verification_html
 
 log = logging.getLogger(__name__)
-MAX_TURNS = 20
 
 
 class Handlers:
@@ -60,7 +59,7 @@ class Handlers:
 
     def respond(self, question: str, k: float, sources: list[str], history: list[dict[str, Any]]) -> tuple:
         """Answer a question as a new turn. An error is shown under the input, which stays usable."""
-        history = kept_turns(history)
+        history = kept_turns(history, self.config.max_turns)
         try:  # validated before the follow-up rewriting, which tokenizes the question too
             question = validate.question(question or "", max_chars=self.config.max_question_chars)
             idx = self.index()
@@ -72,12 +71,12 @@ class Handlers:
             log.exception("answering %r failed", question)
             return gr.skip(), gr.skip(), gr.skip(), ui.error_html(f"Something went wrong ({e}). Try again.")
         turn = {**turn, "answer": answer.to_dict()}
-        history = [*history, {**turn, "id": self.answered.remember(turn)}][-MAX_TURNS:]
+        history = [*history, {**turn, "id": self.answered.remember(turn)}][-self.config.max_turns:]
         return self.conversation(history), history, "", ""
 
     def landing(self, history: list[dict[str, Any]], request: gr.Request) -> tuple:
         """On page load: the kept conversation, and the question of a ``?q=`` address asked unless just asked."""
-        history = kept_turns(history)
+        history = kept_turns(history, self.config.max_turns)
         q = " ".join(((request.query_params.get("q") if request else None) or "").split())
         if q and not (history and history[-1]["question"] == q):
             shown, kept, _, error = self.respond(q, 3, [], history)
@@ -98,7 +97,7 @@ class Handlers:
 
     def record_feedback(self, history: list[dict[str, Any]], evt: gr.EventData) -> tuple:
         """Thumbs up/down on turn ``evt.turn``: one line appended to the feedback file (never when read-only)."""
-        history = kept_turns(history)
+        history = kept_turns(history, self.config.max_turns)
         turn_at = getattr(evt, "turn", -1)
         if self.read_only or not isinstance(turn_at, int) or not 0 <= turn_at < len(history):
             return gr.skip(), gr.skip(), gr.skip()
@@ -210,9 +209,9 @@ class Handlers:
                 gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()))
 
 
-def kept_turns(history: Any) -> list[dict[str, Any]]:
+def kept_turns(history: Any, max_turns: int) -> list[dict[str, Any]]:
     """The conversation the browser sent back, as far as it has the shape of one: it comes from the
     client, so it is shown back to that client only, and feedback never trusts it (see Handlers.answered)."""
     turns = history if isinstance(history, list) else []
-    return [t for t in turns[-MAX_TURNS:] if isinstance(t, dict) and isinstance(t.get("question"), str)
+    return [t for t in turns[-max_turns:] if isinstance(t, dict) and isinstance(t.get("question"), str)
             and isinstance(t.get("answer"), dict)]

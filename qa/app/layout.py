@@ -105,7 +105,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
                     verify_button = gr.Button("Check", variant="primary", scale=1, elem_id="qa-verify")
                 verify_result = gr.HTML("", elem_id="qa-verify-result")
             with gr.Tab("Settings", id="settings"):
-                k = gr.Slider(1, 10, value=3, step=1, label="Number of quotes")
+                k = gr.Slider(1, h.config.max_quotes, value=3, step=1, label="Number of quotes")
                 sources = gr.CheckboxGroup(choices=choices, label="Only these documents (none ticked: all)")
         gr.api(h.ask_json, api_name="ask")
         gr.on([claimed.submit, verify_button.click], h.check_quote, [claimed, verify_source], verify_result,

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..answering.conflicts import dates, facts, question_kind
+from ..config import Config
 from ..ingest.load import web_url
 from .export import conversation_markdown, quote_parts, quote_with_citation
 from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
@@ -33,12 +34,12 @@ from .ui_docs import (  # noqa: F401  (the documents view and landing view are p
 
 #: Confidence words from the answer's ``confidence`` (the probability that the top quote answers the
 #: question): the lowest probability for each word, highest first. Below the last: "low".
-CONFIDENCE_LEVELS = ((0.75, "high"), (0.45, "medium"))
 
 
-def confidence_label(confidence: float, *, conflict: bool = False) -> str:
+def confidence_label(confidence: float, *, conflict: bool = False,
+                     levels: tuple[tuple[float, str], ...] = Config.confidence_levels) -> str:
     """The word for ``confidence``; never "high" when the sources disagree."""
-    label = next((word for floor, word in CONFIDENCE_LEVELS if confidence >= floor), "low")
+    label = next((word for floor, word in levels if confidence >= floor), "low")
     return "medium" if conflict and label == "high" else label
 
 

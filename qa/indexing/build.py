@@ -408,5 +408,5 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     vectors = np.concatenate([p.vectors for p in prepared if p.vectors is not None])
     sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
     write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
-                store=store_target(config), previous=previous)
+                store=store_target(config), previous=previous, flat_below=config.flat_below)
     return len(chunks)

@@ -20,10 +20,12 @@ from typing import Any, cast
 import faiss
 import numpy as np
 
+from ..config import Config
+
 #: Below this many vectors exact flat search is used: it is exact, needs no training, and at this size
 #: a query costs under ~1 ms here (benchmarks/bench_scale.py measures the crossing point).
-FLAT_BELOW = 20_000
-RECALL_TARGET = 0.95
+FLAT_BELOW = Config.flat_below
+RECALL_TARGET = Config.ann_recall_target
 RECALL_SAMPLE = 200
 
 # One question is one small search: FAISS's OpenMP threads only fight over the cores (0.24 ms with one
