@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
@@ -124,6 +125,10 @@ class Config:
     # probes enough lists to reach ann_recall_target recall@10, measured at build.
     flat_below: int = 20_000
     ann_recall_target: float = 0.95
+    #: An embedder object used instead of loading the model (the methods of qa.indexing.embed.Embedder:
+    #: encode, count_tokens, token_lengths, fits, and model_id, backend, dim, window); hashable, since a
+    #: Config is. For tests with a deterministic fake and for engines outside this package; None: the model.
+    embedder: Any = None
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

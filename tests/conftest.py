@@ -5,6 +5,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -67,14 +68,15 @@ def squad_path() -> Path:
 
 # ---------------------------------------------------------------- the web app (tests/test_app.py, test_browser.py)
 
-def index_of(base: Path, docs: dict[str, str]):
-    """A real index of ``docs`` (file name -> text), its corpus and index folders under ``base``."""
+def index_of(base: Path, docs: dict[str, str], **settings: Any):
+    """A real index of ``docs`` (file name -> text), its corpus and index folders under ``base``; ``settings``
+    are Config fields (such as ``embedder``)."""
     from qa import Config, build_index, load_index
 
     (base / "corpus").mkdir()
     for name, text in docs.items():
         (base / "corpus" / name).write_text(text + "\n", encoding="utf-8")
-    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index", **settings)
     build_index(config)
     return load_index(config.index_dir, config)
 

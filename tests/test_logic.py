@@ -1,7 +1,8 @@
 """Ranking and answering logic with a deterministic fake embedder, through the real build, index and ask.
 
 The fake embeds a text as the normalised sum of fixed random vectors of its lower-cased words, so
-texts that share words are close. No model is loaded for embedding; the verifier is the shipped one.
+texts that share words are close. It is given through ``Config.embedder``, so no model is loaded for
+embedding; the scoring is the shipped one.
 """
 from __future__ import annotations
 
@@ -61,15 +62,8 @@ class FakeEmbedder:
 
 @contextmanager
 def _fake_index_of(base, docs: dict[str, str]):
-    """A real index of ``docs`` built and loaded with the fake embedder (restored afterwards, even on failure)."""
-    mp = pytest.MonkeyPatch()
-    fake = FakeEmbedder()
-    mp.setattr("qa.indexing.build.embedder_for", lambda config: fake)
-    mp.setattr("qa.indexing.index.embedder_for", lambda config: fake)
-    try:
-        yield index_of(base, docs)
-    finally:
-        mp.undo()
+    """A real index of ``docs`` built and loaded with the fake embedder, given through ``Config.embedder``."""
+    yield index_of(base, docs, embedder=FakeEmbedder())
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,10 @@ def load_embedder(path: str, backend: str = "onnx", threads: int = 1, cache_dir:
 
 
 def embedder_for(config: Config) -> Embedder:
-    """The embedder ``config`` asks for: its model folder, backend, threads and ONNX cache."""
+    """The embedder ``config`` asks for: ``config.embedder`` when set, else its model folder, backend,
+    threads and ONNX cache."""
+    if config.embedder is not None:
+        return config.embedder  # type: ignore[no-any-return]
     return load_embedder(config.model_path(), config.embed_backend, config.embed_threads,
                          str(config.cache_dir) if config.cache_dir else "")
 
