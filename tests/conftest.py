@@ -143,3 +143,27 @@ def live_app(tmp_path_factory):
     process, url, log_path = start_app(base)
     yield SimpleNamespace(url=url, base=base, corpus=base / "corpus", index=base / "index", log=log_path)
     stop_app(process)
+
+
+# ---------------------------------------------------------------- hostile input (tests/test_hostile_*.py)
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    """A corpus of hostile files, indexed through the CLI; the build's stdout is kept."""
+    from qa import Config
+
+    from .hostile_corpus import _hostile_corpus, _run
+
+    base = tmp_path_factory.mktemp("hostile")
+    _hostile_corpus(base)
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    out = _run("build", "--corpus", str(config.corpus_dir), "--index", str(config.index_dir))
+    assert out.returncode == 0, out.stderr.decode(errors="replace")
+    return config, out
+
+
+@pytest.fixture(scope="session")
+def hostile_index(hostile):
+    from qa import load_index
+
+    return load_index(hostile[0].index_dir, hostile[0])
