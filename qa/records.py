@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -215,3 +215,12 @@ class Answer:
             "quotes": [q.to_dict() for q in self.quotes],
             "related": [q.to_dict() for q in self.related],
         }
+
+
+class SentenceSpan(NamedTuple):
+    """One sentence of the index: its document and its offsets in that document's cleaned text. Sentence
+    ids are positions in ``Index.sentences``; a quote unit is a tuple of one or two adjacent ids."""
+
+    source: str
+    start: int
+    end: int

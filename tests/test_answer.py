@@ -110,6 +110,26 @@ def test_verify_rejects_altered_quotes(default_index):
         verify(dataclasses.replace(quote, start=quote.start + 1), default_index)
 
 
+def test_each_quoted_document_is_hashed_once_per_answer(default_index, monkeypatch):
+    import hashlib
+
+    from qa.answering import answer as answer_module
+
+    hashed: list[int] = []
+
+    class Counting:
+        @staticmethod
+        def sha256(data: bytes):
+            hashed.append(len(data))
+            return hashlib.sha256(data)
+
+    monkeypatch.setattr(answer_module, "hashlib", Counting)
+    answer = ask("When did the Battle of Lake Khasan take place?", k=5, index=default_index)
+    sources = {q.source for q in answer.quotes}
+    assert len(answer.quotes) > len(sources)  # several quotes from one document
+    assert len(hashed) == len(sources)
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True)
 

@@ -116,7 +116,7 @@ def test_sentences_and_chunks_are_embedded_with_their_heading(sectioned_index):
 
     doc = sectioned_index.documents["coast.txt"]
     i = _sentence_id(sectioned_index, "Eleven boats were lost in it.")
-    assert doc.section_at(sectioned_index.sentences[i][1]) == "Storm of 1953"
+    assert doc.section_at(sectioned_index.sentences[i].start) == "Storm of 1953"
     wanted = FakeEmbedder().encode([in_context("Eleven boats were lost in it.", "Storm of 1953")])[0]
     assert np.allclose(sectioned_index.sentence_vectors[i], wanted, atol=1e-6)
     plain = FakeEmbedder().encode(["Eleven boats were lost in it."])[0]

@@ -83,7 +83,7 @@ def test_milvus_index_answers_with_the_same_quotes_as_faiss(milvus_config, defau
     for source in (BLOG, WIKI):
         hits = idx.dense_search(qvec, 5, frozenset({source}))
         assert hits and all(idx.chunks[c].source == source for c, _ in hits)
-        assert all(idx.sentences[i][0] == source for i in idx.nearest_sentences(qvec, 5, frozenset({source})))
+        assert all(idx.sentences[i].source == source for i in idx.nearest_sentences(qvec, 5, frozenset({source})))
     answer = ask("Who won the Battle of Khalkhin Gol?", index=idx, sources=[WIKI])
     assert all(q.source == WIKI for q in answer.quotes + answer.related)
 

@@ -69,7 +69,7 @@ def test_sources_filter_is_applied_inside_the_search(default_index):
         exact = sorted(allowed, key=lambda c: -float(default_index.chunk_vectors[c] @ qvec))[:5]
         assert [c for c, _ in hits] == exact
         sentences = default_index.nearest_sentences(qvec, 4, frozenset({source}))
-        assert sentences and all(default_index.sentences[i][0] == source for i in sentences)
+        assert sentences and all(default_index.sentences[i].source == source for i in sentences)
     assert default_index.dense_search(qvec, 5, frozenset()) == []
 
 

@@ -49,8 +49,10 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     conflict = find_conflict(text, close, wider)
     if conflict:
         quotes = _including(quotes, conflict.quotes, k)
+    for source in dict.fromkeys(q.source for q in quotes):  # each document's text hashed once per answer
+        _check_text(idx.document(source))
     for q in quotes:
-        verify(q, idx)
+        _check_quote(q, idx.document(q.source))
     return Answer(text, False, tuple(quotes), conflict=conflict is not None,
                   conflict_note=conflict.note if conflict else None, confidence=round(selection.confidence, 4))
 
@@ -129,8 +131,18 @@ def verify(quote: Quote, index: Index | Path | str | None = None) -> None:
     """
     idx = index if isinstance(index, Index) else load_index(index)
     doc = idx.document(quote.source)
+    _check_text(doc)
+    _check_quote(quote, doc)
+
+
+def _check_text(doc: Document) -> None:
+    """The stored text still hashes to the document's recorded sha256."""
     if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != doc.sha256:
         raise VerificationError(f"The stored text of {doc.source} is damaged. Run `python -m qa build --full`.")
+
+
+def _check_quote(quote: Quote, doc: Document) -> None:
+    """The quote was made from this text of ``doc`` and equals its span, inside its context."""
     if quote.doc_sha256 != doc.sha256:
         raise VerificationError(f"{doc.source} changed since this quote was made. Ask again.")
     if doc.text[quote.start:quote.end] != quote.text:

@@ -173,8 +173,8 @@ def before_in_section(index: Index, headings: frozenset[int], sentence: int, mos
     section = doc.section_at(start)
     found: list[int] = []
     j = sentence - 1
-    while len(found) < most and j >= 0 and index.sentences[j][0] == source and j not in headings \
-            and doc.section_at(index.sentences[j][1]) == section:
+    while len(found) < most and j >= 0 and index.sentences[j].source == source and j not in headings \
+            and doc.section_at(index.sentences[j].start) == section:
         found.append(j)
         j -= 1
     return found
@@ -186,7 +186,7 @@ def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
     per_sentence: list[list[int]] = [[] for _ in index.sentences]
     for chunk in index.chunks:
         ids = tuple(i for i in doc_sentences.get(chunk.source, ())
-                    if chunk.start <= index.sentences[i][1] < chunk.end)
+                    if chunk.start <= index.sentences[i].start < chunk.end)
         per_chunk.append(ids)
         for i in ids:
             per_sentence[i].append(chunk.id)
@@ -379,7 +379,7 @@ def _heading_terms(title: str) -> tuple[str, ...]:
 
 
 def _neighbours(st: Stats, index: Index, unit: tuple[int, ...]) -> list[int]:
-    source = index.sentences[unit[0]][0]
+    source = index.sentences[unit[0]].source
     ids = st.doc_sentences[source]
     first, last = st.position[unit[0]], st.position[unit[-1]]
     return [ids[p] for p in (first - 1, last + 1) if 0 <= p < len(ids)]

@@ -149,7 +149,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
 
     units: set[tuple[int, ...]] = set()
     for i in filter(quotable, picked):
-        ids = st.doc_sentences[index.sentences[i][0]]
+        ids = st.doc_sentences[index.sentences[i].source]
         pos = st.position[i]
         if pos > 0 and is_anaphoric(unit_text(index, (i,))) and quotable(ids[pos - 1]):
             units.add((ids[pos - 1], i))
@@ -219,7 +219,7 @@ def _with_neighbour(st: Stats, index: Index, unit: tuple[int, ...], ranked: tupl
     if len(unit) != 1:
         return unit
     top = float(scores[ranked.index(unit)])
-    source = index.sentences[unit[0]][0]
+    source = index.sentences[unit[0]].source
     ids, pos = st.doc_sentences[source], st.position[unit[0]]
     doc = index.documents[source]
     for n, other in enumerate(ranked):

@@ -48,7 +48,7 @@ def unit_candidate(index: Index, unit: tuple[int, ...]) -> str:
     """:func:`candidate_text` for a unit of sentence ids of ``index``."""
     source, start, _ = index.sentences[unit[0]]
     doc = index.documents[source]
-    end = index.sentences[unit[-1]][2]
+    end = index.sentences[unit[-1]].end
     before = [(s, e) for s, e in doc.sentences if e <= start]
     section = doc.section_at(start)
     previous = None

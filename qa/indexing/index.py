@@ -29,7 +29,7 @@ import numpy as np
 from ..config import Config
 from ..errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
 from ..ingest.chunk import EMBED_CONTEXT
-from ..records import Chunk, Document, Section
+from ..records import Chunk, Document, Section, SentenceSpan
 from . import vectors as search
 from .embed import Embedder, embedder_for, vector_family
 from .store import Store
@@ -55,8 +55,8 @@ class Index:
         self.sentence_vectors = sentence_vectors
         self.embedder = embedder
         self.config = config
-        self.sentences: list[tuple[str, int, int]] = [
-            (d.source, s, e) for d in documents.values() for s, e in d.sentences
+        self.sentences: list[SentenceSpan] = [
+            SentenceSpan(d.source, s, e) for d in documents.values() for s, e in d.sentences
         ]
         self.source_chunks = _id_ranges(c.source for c in chunks)
         self.source_sentences = _id_ranges(source for source, _, _ in self.sentences)
