@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="also report the abstention threshold that answers RATE (e.g. 0.92) of answerable questions")
     e.add_argument("--train", nargs="+", metavar="FILE",
                    help="the SQuAD files the verifier was trained on; refused if they share a question with FILE")
+    e.add_argument("--index", help="with a .jsonl question file: the index to score it on, with the shipped "
+                                   "calibration and the index's own (default: index/)")
     e.set_defaults(run=_eval)
 
     t = sub.add_parser("train-verifier", help="train the answer verifier (mines, trains, exports, calibrates)")
@@ -151,7 +153,44 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--read-only", action="store_true",
                    help="never write: a missing index is an error instead of being built")
     m.set_defaults(run=_mcp)
+
+    c = sub.add_parser("calibrate", help="fit the confidence and abstention threshold to one index's own questions",
+                       description="Fit the confidence mapping and the abstention threshold for one index, on a "
+                                   "question file and/or its feedback file, and write them beside the index "
+                                   "(index/calibration.json). A question file is JSON Lines: "
+                                   '{"question": ..., "expect": "text a right quote holds"} or '
+                                   '{"question": ..., "unanswerable": true}, one a line; 20 or more, about a '
+                                   "third unanswerable. The fit is used while the indexed documents stay the same.")
+    c.add_argument("--questions", metavar="PATH", help="question file (JSON Lines)")
+    c.add_argument("--feedback", metavar="PATH",
+                   help="feedback file (default, when no --questions: data/feedback.jsonl beside the index folder)")
+    c.add_argument("--index", help="index folder (default: index/)")
+    c.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    c.add_argument("--status", action="store_true", help="only say which calibration the index uses")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=_calibrate)
     return p
+
+
+def _calibrate(args: argparse.Namespace, config: Config) -> int:
+    from . import calibration
+    from .calibrate import calibrate, format_fit
+    from .index import load_index
+
+    if args.status:
+        state = calibration.status(load_index(config.index_dir, config), config).to_dict()
+        if args.json:
+            _print_json(state)
+        else:
+            print(printable(state["message"]))
+        return 0
+    fit, path = calibrate(config, questions=Path(args.questions) if args.questions else None,
+                          feedback=Path(args.feedback) if args.feedback else None, write=not args.dry_run)
+    if args.json:
+        _print_json({**fit.to_dict(), "path": str(path) if path else None})
+    else:
+        print(format_fit(fit, path))
+    return 0
 
 
 def _positive(text: str) -> int:
@@ -315,6 +354,8 @@ def _short(text: str, n: int = 160) -> str:
 def _eval(args: argparse.Namespace, config: Config) -> int:
     from .evaluate import evaluate
 
+    if args.file.endswith(".jsonl"):
+        return _eval_questions(args, config)
     if args.calibrate is not None and not 0 < args.calibrate <= 1:
         raise QAError(f"--calibrate takes a rate above 0 and at most 1, such as 0.92 (got {args.calibrate}).")
     if not Path(args.file).is_file():
@@ -330,6 +371,24 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
     else:
         for key, value in result.items():
             print(f"{key:>18}: {printable(value)}")
+    return 0
+
+
+def _eval_questions(args: argparse.Namespace, config: Config) -> int:
+    """A question file on an existing index: figures with the shipped calibration and the index's own."""
+    from .calibrate import evaluate_questions
+
+    result = evaluate_questions(config, Path(args.file))
+    if args.report:
+        Path(args.report).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in result["questions"]),
+                                     encoding="utf-8")
+    if args.json:
+        _print_json({k: v for k, v in result.items() if k != "questions"})
+        return 0
+    print(printable(result["calibration"]["message"]))
+    print(f"{'':>26}  {'shipped':>9}  {'own':>9}")
+    for key, before in result["before"].items():
+        print(f"{key:>26}: {before:>9}  {result['after'][key]:>9}")
     return 0
 
 

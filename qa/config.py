@@ -119,6 +119,9 @@ class Config:
     #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
     #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.late and docs/performance.md.
     sentence_vectors: str = "alone"
+    #: Use the index's own calibration (index/calibration.json, written by `python -m qa calibrate`) when it
+    #: holds for the indexed documents; False always uses the shipped confidence mapping and threshold.
+    own_calibration: bool = True
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
