@@ -32,6 +32,7 @@ from qa import (
     QAError,
     ask,
     build_index,
+    calibration,
     feedback,
     followup,
     load_index,
@@ -274,7 +275,12 @@ class Handlers:
         idx = self.index()
         choices = ui.source_choices(idx.documents)
         return (ui.document_rows(idx.documents, idx.manifest), gr.Dropdown(choices=choices),
-                gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()))
+                gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()) + _calibration(idx))
+
+
+def _calibration(idx: Index) -> str:
+    """The landing line saying when answers use the index's own calibration (qa.calibration)."""
+    return ui.calibration_note(calibration.status(idx).to_dict())
 
 
 def kept_turns(history: Any) -> list[dict[str, Any]]:
@@ -290,7 +296,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
     choices = ui.source_choices(idx.documents)
     with gr.Blocks(title="Ask the documents", analytics_enabled=False) as demo:
         gr.HTML(THEME_PICKER, js_on_load=web("theme.js"), elem_id="qa-header")
-        blurb = gr.HTML(ui.corpus_blurb(idx.documents.values()))
+        blurb = gr.HTML(ui.corpus_blurb(idx.documents.values()) + _calibration(idx))
         history = gr.BrowserState([], storage_key="qa-conversation",
                                   secret=browser_key(h.config, read_only=h.read_only))
         undo_state = gr.State([])
