@@ -75,6 +75,8 @@ def _question_row(line: str, where: str) -> dict[str, Any]:
     except json.JSONDecodeError as e:
         raise QAError(f"{where} is not JSON ({e.msg}). Each line holds one object such as "
                       '{"question": "...", "expect": "..."}.') from e
+    except RecursionError as e:
+        raise QAError(f"{where} is nested too deeply to read. Each line holds one flat object.") from e
     if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
         raise QAError(f'{where}: each line needs a "question" string.')
     expected = row.get("expected", row.get("expect"))

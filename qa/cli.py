@@ -1,4 +1,5 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier`` (mirrors the API)."""
+"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier | calibrate`` (mirrors
+the API)."""
 from __future__ import annotations
 
 import argparse
