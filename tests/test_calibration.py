@@ -200,3 +200,15 @@ def test_the_web_app_and_health_say_when_the_own_fit_is_used(calibrated, tmp_pat
         assert health["calibration"]["examples"] == len(NATURAL) + len(UNANSWERABLE)
     finally:
         stop_app(process)
+
+
+def test_the_mcp_document_list_says_which_calibration_answers_use(calibrated, default_config):
+    from qa.mcp_server import make_server
+
+    from .test_mcp import call
+
+    config, _, _ = calibrated
+    own = call(make_server(config), "list_documents", {}).structured_content["calibration"]
+    assert own["kind"] == "own" and own["threshold"] > 0
+    shipped = call(make_server(default_config), "list_documents", {}).structured_content["calibration"]
+    assert shipped["kind"] == "shipped" and "qa calibrate" in shipped["message"]
