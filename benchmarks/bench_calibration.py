@@ -32,7 +32,7 @@ from qa.calibrate import calibrate, evaluate_questions  # noqa: E402
 
 QUESTIONS = ROOT / "benchmarks" / "realdocs"
 SHOWN = ("hit@1", "unanswerable abstained", "answerable abstained", "right answers abstained",
-         "wrong first quotes answered")
+         "wrong first quotes answered", "Brier score")
 
 
 def thumbs(config: Config, questions: Path) -> dict[str, int]:
@@ -67,7 +67,8 @@ def run_set(name: str, work: Path, tmp: Path) -> dict[str, Any]:
             fit, _ = calibrate(config)
         result = evaluate_questions(config, scored)
         out[how] = {**result["after"], "threshold": round(fit.threshold, 4), "inputs": list(fit.inputs),
-                    "fit": {k: v for k, v in (fit.data or {}).items() if k != "inputs_tried"}}
+                    "fit": {k: v for k, v in (fit.data or {}).items() if k != "inputs_tried"},
+                    "per_question": result["questions"]}
     return out
 
 

@@ -68,8 +68,8 @@ def evaluate_questions(config: Config, questions: Path) -> dict[str, Any]:
     after = [calibration.applied(index, e.ranking, config.with_(own_calibration=True)) for e in examples]
     return {
         "calibration": own.to_dict(),
-        "before": _summary(examples, [e.abstained for e in examples]),
-        "after": _summary(examples, [r.abstains(config) for r in after]),
+        "before": _summary(examples, [e.abstained for e in examples], [e.confidence for e in examples]),
+        "after": _summary(examples, [r.abstains(config) for r in after], [r.confidence for r in after]),
         "questions": [{"question": e.question, "answerable": e.answerable, "right": e.right,
                        "confidence_before": round(e.confidence, 4), "abstained_before": e.abstained,
                        "confidence_after": round(r.confidence, 4), "abstained_after": r.abstains(config)}
@@ -77,15 +77,20 @@ def evaluate_questions(config: Config, questions: Path) -> dict[str, Any]:
     }
 
 
-def _summary(examples: Sequence[calibration_data.Example], abstained: Sequence[bool]) -> dict[str, Any]:
+def _summary(examples: Sequence[calibration_data.Example], abstained: Sequence[bool],
+             confidence: Sequence[float]) -> dict[str, Any]:
+    """Abstention figures, and the Brier score of the confidence as the probability that the first quote
+    answers (lower is better)."""
     f = calibration_fit.figures(examples, abstained)
+    brier = sum((p - bool(e.right)) ** 2 for e, p in zip(examples, confidence)) / max(len(examples), 1)
     missed = [(e, a) for e, a in zip(examples, abstained) if e.answerable and not e.right]
     return {"hit@1": f"{f['right']}/{f['answerable']}",
             "hit@1 answered": f"{f['right_answered']}/{f['answerable']}",
             "unanswerable abstained": f"{f['unanswerable_abstained']}/{f['unanswerable']}",
             "answerable abstained": f"{f['answerable_abstained']}/{f['answerable']}",
             "right answers abstained": f"{f['right'] - f['right_answered']}/{f['right']}",
-            "wrong first quotes answered": f"{sum(not a for _, a in missed)}/{len(missed)}"}
+            "wrong first quotes answered": f"{sum(not a for _, a in missed)}/{len(missed)}",
+            "Brier score": f"{brier:.3f}"}
 
 
 def format_fit(fit: calibration.OwnFit, path: Path | None) -> str:
