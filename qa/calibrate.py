@@ -25,7 +25,6 @@ def calibrate(config: Config, *, questions: Path | None = None, feedback: Path |
     Raises QAError when there is nothing to learn from or too little (the calibration in use is kept).
     """
     index = load_index(config.index_dir, config)
-    path = calibration.fit_path(config.index_dir)
     if questions is None and feedback is None:
         from .feedback import feedback_path
 
@@ -33,7 +32,7 @@ def calibrate(config: Config, *, questions: Path | None = None, feedback: Path |
         if not feedback.is_file():
             raise QAError(
                 f"Nothing to calibrate on: no --questions file was given and there is no feedback at {feedback} yet. "
-                f"The {'own' if path.is_file() else 'shipped'} calibration stays in use. Give a question file "
+                "The calibration in use stays (see `python -m qa calibrate --status`). Give a question file "
                 "(--questions), or collect thumbs up/down in the web app first.")
     examples: list[calibration_data.Example] = []
     sources, skipped = [], Counter[str]()

@@ -4,7 +4,7 @@ The shipped confidence is fitted on SQuAD articles; on another kind of document 
 reference) the same probability means something else, and the shipped threshold answers too much or
 too little. ``python -m qa calibrate`` (:mod:`qa.calibration_fit`) refits, for one index, a logistic
 mapping from the per-answer inputs that answering already computes (:func:`inputs`: the shipped
-confidence as a logit, the support and its named features) to the probability that the first quote
+confidence as a logit, and the support) to the probability that the first quote
 answers, and the threshold below which the answer is an abstention. It is written beside the index::
 
     index/calibration.json   {"format": "qa-calibration", "format_version": 1, "inputs": [...],
@@ -31,11 +31,14 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .config import Config
 from .errors import QAError
 from .index import Index
+
+if TYPE_CHECKING:
+    from .quotes import Ranking
 
 FILE = "calibration.json"
 FORMAT = "qa-calibration"
@@ -97,12 +100,11 @@ def fit_path(index_dir: Path | str) -> Path:
     return Path(index_dir) / FILE
 
 
-def inputs(confidence: float, support: float, support_row: Mapping[str, float]) -> dict[str, float]:
-    """The named per-answer inputs a fit may use: the shipped confidence as a logit, the support, and each
-    named support feature (``support.<name>``) as answering computed them."""
+def inputs(confidence: float, support: float) -> dict[str, float]:
+    """The named per-answer inputs a fit may use, as answering computed them: the shipped confidence as a
+    logit (whatever goes into it), and the support (how well the best quote is grounded)."""
     p = min(1 - _EDGE, max(_EDGE, confidence))
-    return {"confidence_logit": math.log(p / (1 - p)), "support": support,
-            **{f"support.{k}": float(v) for k, v in support_row.items()}}
+    return {"confidence_logit": math.log(p / (1 - p)), "support": support}
 
 
 def documents_sha256(index: Index) -> str:
@@ -209,7 +211,7 @@ def _status(index: Index, config: Config, root: Path) -> Status:
                          f"{'' if n is None else f'{n} '}questions (fitted {fit.fitted_at}).", fit)
 
 
-def applied(index: Index, ranking: Any, config: Config) -> Any:
+def applied(index: Index, ranking: Ranking, config: Config) -> Ranking:
     """``ranking`` with the index's own confidence and threshold, when it has a calibration that holds
     (``config.own_calibration`` turns this off); otherwise ``ranking`` unchanged."""
     if not getattr(config, "own_calibration", True) or not ranking.spans:
@@ -217,7 +219,7 @@ def applied(index: Index, ranking: Any, config: Config) -> Any:
     own = status(index, config)
     if own.kind != "own" or own.fit is None:
         return ranking
-    values = inputs(ranking.confidence, ranking.support, ranking.support_row)
+    values = inputs(ranking.confidence, ranking.support)
     if any(name not in values for name in own.fit.inputs):
         return ranking  # an input answering no longer computes: base_sha256 normally catches this first
     return replace(ranking, confidence=own.fit.probability(values), threshold=own.fit.threshold)

@@ -45,7 +45,7 @@ class Example:
     abstained: bool  # with the shipped threshold
     right: bool | None  # the first quote answers (None: unknown)
     answerable: bool | None  # the documents answer the question (None: unknown)
-    ranking: Ranking | None = None
+    ranking: Ranking
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:
@@ -115,7 +115,7 @@ def from_questions(index: Index, config: Config, rows: list[dict[str, Any]]) -> 
 
 def _example(question: str, ranking: Ranking, config: Config, right: bool | None,
              answerable: bool | None) -> Example:
-    values = calibration.inputs(ranking.confidence, ranking.support, ranking.support_row)
+    values = calibration.inputs(ranking.confidence, ranking.support)
     return Example(question, values, ranking.confidence, ranking.abstains(config), right, answerable, ranking)
 
 

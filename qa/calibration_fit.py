@@ -46,8 +46,7 @@ class Choice:
 
 def input_sets(names: Sequence[str]) -> list[tuple[str, ...]]:
     """The input sets tried: the shipped confidence alone, and with the support beside it (the inputs of the
-    shipped Platt mapping). The support's own named features are not tried: on the real documentation sets,
-    a fit over them won its folds and then lost right answers on other questions of the same documents."""
+    shipped Platt mapping)."""
     return [("confidence_logit",), ("confidence_logit", "support")] if "support" in names else [("confidence_logit",)]
 
 

@@ -69,7 +69,7 @@ def test_answers_use_the_own_fit_and_can_turn_it_off(calibrated):
     shipped = config.with_(own_calibration=False)
     for question in [NATURAL[0]["question"], UNANSWERABLE[0], NATURAL[5]["question"]]:
         ranking = rank(idx, question, config=shipped)
-        p = fit.probability(calibration.inputs(ranking.confidence, ranking.support, ranking.support_row))
+        p = fit.probability(calibration.inputs(ranking.confidence, ranking.support))
         own, before = ask(question, index=idx, config=config), ask(question, index=idx, config=shipped)
         assert own.confidence == round(p, 4)
         assert own.abstained == (p < fit.threshold or ranking.support < config.support_floor)
@@ -164,9 +164,28 @@ def test_missing_inputs_give_clear_errors(calibrated, tmp_path, capsys):
     code, out = run(capsys, "calibrate", "--index", str(tmp_path / "no-index"))
     assert code == 2 and "No index" in out, out
     code, out = run(capsys, "calibrate", "--index", str(config.index_dir))  # no feedback file beside it yet
-    assert code == 2 and "Nothing to calibrate on" in out and "own calibration stays in use" in out
+    assert code == 2 and "Nothing to calibrate on" in out and "calibration in use stays" in out
     with pytest.raises(QAError, match="at least 20"):
         calibration_fit.check_enough([])
+
+
+def test_other_answering_settings_make_the_fit_stale(calibrated):
+    config, _, _ = calibrated
+    idx = load_index(config.index_dir, config)
+    assert calibration.status(idx, config.with_(workers=3)).kind == "own"  # not an answering setting
+    state = calibration.status(idx, config.with_(abstain_threshold=0.5))
+    assert state.kind == "stale" and "no longer computes" in state.message
+
+
+def test_cli_status_and_eval_of_a_question_file(calibrated, tmp_path, capsys):
+    config, fit, _ = calibrated
+    code, out = run(capsys, "calibrate", "--status", "--index", str(config.index_dir))
+    assert code == 0 and "calibrated on this index's own" in out
+    code, out = run(capsys, "eval", str(question_file(tmp_path / "q.jsonl")), "--index", str(config.index_dir))
+    assert code == 0 and "shipped" in out and "own" in out and "unanswerable abstained" in out
+    code, out = run(capsys, "calibrate", "--questions", str(tmp_path / "q.jsonl"), "--index", str(config.index_dir),
+                    "--dry-run")
+    assert code == 0 and "Not written" in out and calibration.read(config.index_dir) == fit
 
 
 def test_a_damaged_fit_is_reported_and_not_used(default_config, tmp_path):
