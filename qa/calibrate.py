@@ -18,7 +18,7 @@ from .index import load_index
 
 
 def calibrate(config: Config, *, questions: Path | None = None, feedback: Path | None = None,
-              write: bool = True) -> tuple[calibration.OwnFit, Path | None]:
+              write: bool = True, keep: float | None = None) -> tuple[calibration.OwnFit, Path | None]:
     """Fit the index's own calibration on a question file and/or its feedback file, and (``write``) save it
     beside the index. With neither given, the feedback file beside the index is used if there is one.
 
@@ -47,7 +47,7 @@ def calibrate(config: Config, *, questions: Path | None = None, feedback: Path |
             raise QAError(f"No usable feedback in {feedback} ({_counts(skipped)}). The calibration in use is kept.")
     fit = calibration_fit.fit(examples, documents_sha256=calibration.documents_sha256(index),
                               base_sha256=calibration.base_sha256(config.with_(own_calibration=False)),
-                              build=index.folder.name, source=" + ".join(sources))
+                              build=index.folder.name, source=" + ".join(sources), keep=keep)
     if skipped:
         fit = replace(fit, data={**(fit.data or {}), "feedback_set_aside": dict(skipped)})
     return fit, calibration.save(fit, config.index_dir) if write else None
@@ -100,7 +100,7 @@ def format_fit(fit: calibration.OwnFit, path: Path | None) -> str:
              f"from {d.get('source')}" + (f"; {d.get('set_aside')} set aside" if d.get("set_aside") else ""),
              f"Inputs: {', '.join(fit.inputs)}; prior strength {d.get('strength')}",
              f"Cross-validated log loss: {d.get('cv_log_loss')} (shipped mapping: {d.get('cv_log_loss_shipped')})",
-             f"Threshold: {fit.threshold:.4f}",
+             f"Threshold: {fit.threshold:.4f} ({d.get('threshold_rule')})",
              "                     shipped   own (cross-validated)"]
     for key, label in (("right_answered", "right answers kept"), ("not_right_answered", "others let through"),
                        ("unanswerable_abstained", "unanswerable abstained"),

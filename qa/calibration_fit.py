@@ -63,8 +63,12 @@ def check_enough(examples: Sequence[Example]) -> None:
 
 
 def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str, build: str = "",
-        source: str = "") -> calibration.OwnFit:
-    """The own calibration for ``examples`` (those with a known ``right``), with its cross-validated report."""
+        source: str = "", keep: float | None = None) -> calibration.OwnFit:
+    """The own calibration for ``examples`` (those with a known ``right``), with its cross-validated report.
+
+    ``keep`` (a share such as 0.9) sets the threshold instead to the highest that still answers that share
+    of the right answers (out of fold): fewer lost answers, more wrong ones let through.
+    """
     labelled = [e for e in examples if e.right is not None]
     check_enough(labelled)
     y = np.array([e.right for e in labelled], dtype=float)
@@ -73,7 +77,7 @@ def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str,
                for s in STRENGTHS]
     best = one_standard_error(choices)
     oof = _out_of_fold(labelled, y, folds, best.inputs, best.strength)
-    threshold = youden_threshold(oof, y)
+    threshold = youden_threshold(oof, y) if keep is None else keeping_threshold(oof, y, keep)
     weights, bias = logistic_map(_matrix(labelled, best.inputs), y, _prior(best.inputs), best.strength)
     shipped = np.array([e.confidence for e in labelled])
     report = {
@@ -81,6 +85,7 @@ def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str,
         "set_aside": len(examples) - len(labelled),
         "inputs_tried": [list(s) for s in input_sets(list(labelled[0].values))],
         "strength": best.strength, "cv_log_loss": round(best.log_loss, 4),
+        "threshold_rule": "youden" if keep is None else f"keep {keep:g} of right answers",
         "cv_log_loss_shipped": round(_log_loss(shipped, y), 4),
         "before": figures(labelled, [e.abstained for e in labelled]),
         "after_cross_validated": figures(labelled, list(oof < threshold)),
@@ -149,6 +154,21 @@ def one_standard_error(choices: Sequence[Choice]) -> Choice:
     lowest = min(choices, key=lambda c: c.log_loss)
     near = [c for c in choices if c.log_loss <= lowest.log_loss + lowest.standard_error]
     return min(near, key=lambda c: (len(c.inputs), -c.strength))
+
+
+def keeping_threshold(p: np.ndarray, y: np.ndarray, keep: float) -> float:
+    """The highest cut that answers at least ``keep`` of the right answers, midway below the lowest one kept.
+
+    >>> p, y = np.array([0.1, 0.2, 0.6, 0.7, 0.8]), np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    >>> keeping_threshold(p, y, 0.6), keeping_threshold(p, y, 1.0)
+    (0.65, 0.15)
+    """
+    if not 0 < keep <= 1:
+        raise QAError(f"--keep takes a share above 0 and at most 1, such as 0.9 (got {keep}).")
+    right = np.sort(p[y == 1])[::-1]
+    lowest = right[max(0, int(np.ceil(keep * len(right))) - 1)]
+    below = p[p < lowest]
+    return round(float((lowest + below.max()) / 2 if len(below) else lowest - 1e-6), 6)
 
 
 def _folds(y: np.ndarray) -> np.ndarray:

@@ -166,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--feedback", metavar="PATH",
                    help="feedback file (default, when no --questions: data/feedback.jsonl beside the index folder)")
     c.add_argument("--index", help="index folder (default: index/)")
+    c.add_argument("--keep", type=float, metavar="SHARE",
+                   help="set the threshold to answer this share of the right answers (e.g. 0.9) instead of "
+                        "balancing right answers kept against wrong ones let through")
     c.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
     c.add_argument("--status", action="store_true", help="only say which calibration the index uses")
     c.add_argument("--json", action="store_true")
@@ -186,7 +189,8 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
             print(printable(state["message"]))
         return 0
     fit, path = calibrate(config, questions=Path(args.questions) if args.questions else None,
-                          feedback=Path(args.feedback) if args.feedback else None, write=not args.dry_run)
+                          feedback=Path(args.feedback) if args.feedback else None, write=not args.dry_run,
+                          keep=args.keep)
     if args.json:
         _print_json({**fit.to_dict(), "path": str(path) if path else None})
     else:

@@ -231,3 +231,14 @@ def test_the_mcp_document_list_says_which_calibration_answers_use(calibrated, de
     assert own["kind"] == "own" and own["threshold"] > 0
     shipped = call(make_server(default_config), "list_documents", {}).structured_content["calibration"]
     assert shipped["kind"] == "shipped" and "qa calibrate" in shipped["message"]
+
+
+def test_keep_sets_the_threshold_to_answer_that_share_of_right_answers(calibrated, tmp_path):
+    config, fit, path = calibrated
+    before = path.read_bytes()
+    kept, written = calibrate(config, questions=question_file(tmp_path / "q.jsonl"), keep=1.0, write=False)
+    cv = (kept.data or {})["after_cross_validated"]
+    assert written is None and cv["right_answered"] == cv["right"] and kept.threshold <= fit.threshold
+    assert path.read_bytes() == before
+    with pytest.raises(QAError, match="--keep takes a share"):
+        calibrate(config, questions=tmp_path / "q.jsonl", keep=1.5, write=False)
