@@ -304,6 +304,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
     answer = ask(args.question, k=args.k, index=config.index_dir, sources=args.sources, config=config)
     _warn_if_stale(config)
+    _warn_if_calibration_stale(config)
     if args.json:
         _print_json(answer.to_dict())
         return 0
@@ -319,6 +320,15 @@ def _warn_if_stale(config: Config) -> None:
         shown = printable("; ".join(changes[:5]) + (" …" if len(changes) > 5 else ""))
         print(f"note: {printable(config.corpus_dir)} changed since the index was built ({shown}). "
               "Run `python -m qa build` to update it.", file=sys.stderr)
+
+
+def _warn_if_calibration_stale(config: Config) -> None:
+    from . import calibration
+    from .index import load_index
+
+    state = calibration.status(load_index(config.index_dir, config), config)
+    if state.kind == "stale":
+        print(f"note: {printable(state.message)}", file=sys.stderr)
 
 
 def render_text(answer: dict[str, Any]) -> str:

@@ -92,7 +92,7 @@ def test_eval_reports_shipped_and_own(calibrated, tmp_path):
         assert (shipped.abstained, shipped.confidence) == (r["abstained_before"], r["confidence_before"])
 
 
-def test_a_rebuild_that_changes_the_documents_makes_the_fit_stale(default_config, tmp_path):
+def test_a_rebuild_that_changes_the_documents_makes_the_fit_stale(default_config, tmp_path, capsys):
     config = copy_of(default_config, tmp_path)
     fit, _ = calibrate(config, questions=question_file(tmp_path / "q.jsonl"))
     build_index(config)  # nothing changed: the fit holds
@@ -106,6 +106,8 @@ def test_a_rebuild_that_changes_the_documents_makes_the_fit_stale(default_config
     shipped = config.with_(own_calibration=False)
     assert ask(question, index=idx, config=config) == ask(question, index=idx, config=shipped)
     assert calibration.read(config.index_dir) == fit  # kept, not used, until calibrated again
+    assert main(["ask", question, "--index", str(config.index_dir)]) == 0
+    assert "calibration" in capsys.readouterr().err and "out of date" in state.message
 
 
 def test_feedback_from_the_apps_recorder_calibrates(default_config, tmp_path):
