@@ -1,4 +1,5 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier`` (mirrors the API)."""
+"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier | calibrate`` (mirrors
+the API)."""
 from __future__ import annotations
 
 import argparse
@@ -110,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="also report the abstention threshold that answers RATE (e.g. 0.92) of answerable questions")
     e.add_argument("--train", nargs="+", metavar="FILE",
                    help="the SQuAD files the verifier was trained on; refused if they share a question with FILE")
+    e.add_argument("--index", help="with a .jsonl question file: the index to score it on, with the shipped "
+                                   "calibration and the index's own (default: index/)")
     e.set_defaults(run=_eval)
 
     t = sub.add_parser("train-verifier", help="train the answer verifier (mines, trains, exports, calibrates)")
@@ -152,7 +155,48 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--read-only", action="store_true",
                    help="never write: a missing index is an error instead of being built")
     m.set_defaults(run=_mcp)
+
+    c = sub.add_parser("calibrate", help="fit the confidence and abstention threshold to one index's own questions",
+                       description="Fit the confidence mapping and the abstention threshold for one index, on a "
+                                   "question file and/or its feedback file, and write them beside the index "
+                                   "(index/calibration.json). A question file is JSON Lines: "
+                                   '{"question": ..., "expect": "text a right quote holds"} or '
+                                   '{"question": ..., "unanswerable": true}, one a line; 20 or more, about a '
+                                   "third unanswerable. The fit is used while the indexed documents stay the same.")
+    c.add_argument("--questions", metavar="PATH", help="question file (JSON Lines)")
+    c.add_argument("--feedback", metavar="PATH",
+                   help="feedback file (default, when no --questions: data/feedback.jsonl beside the index folder)")
+    c.add_argument("--index", help="index folder (default: index/)")
+    c.add_argument("--keep", type=float, metavar="SHARE",
+                   help="set the threshold to answer this share of the right answers (e.g. 0.9) instead of "
+                        "balancing right answers kept against wrong ones let through")
+    c.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    c.add_argument("--status", action="store_true", help="only say which calibration the index uses")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=_calibrate)
     return p
+
+
+def _calibrate(args: argparse.Namespace, config: Config) -> int:
+    from .calibrating import calibration
+    from .calibrating.calibrate import calibrate, format_fit
+    from .index import load_index
+
+    if args.status:
+        state = calibration.status(load_index(config.index_dir, config), config).to_dict()
+        if args.json:
+            _print_json(state)
+        else:
+            print(printable(state["message"]))
+        return 0
+    fit, path = calibrate(config, questions=Path(args.questions) if args.questions else None,
+                          feedback=Path(args.feedback) if args.feedback else None, write=not args.dry_run,
+                          keep=args.keep)
+    if args.json:
+        _print_json({**fit.to_dict(), "path": str(path) if path else None})
+    else:
+        print(format_fit(fit, path))
+    return 0
 
 
 def _positive(text: str) -> int:
@@ -261,6 +305,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
     answer = ask(args.question, k=args.k, index=config.index_dir, sources=args.sources, config=config)
     _warn_if_stale(config)
+    _warn_if_calibration_stale(config)
     if args.json:
         _print_json(answer.to_dict())
         return 0
@@ -276,6 +321,15 @@ def _warn_if_stale(config: Config) -> None:
         shown = printable("; ".join(changes[:5]) + (" …" if len(changes) > 5 else ""))
         print(f"note: {printable(config.corpus_dir)} changed since the index was built ({shown}). "
               "Run `python -m qa build` to update it.", file=sys.stderr)
+
+
+def _warn_if_calibration_stale(config: Config) -> None:
+    from .calibrating import calibration
+    from .index import load_index
+
+    state = calibration.status(load_index(config.index_dir, config), config)
+    if state.kind == "stale":
+        print(f"note: {printable(state.message)}", file=sys.stderr)
 
 
 def render_text(answer: dict[str, Any]) -> str:
@@ -316,6 +370,8 @@ def _short(text: str, n: int = 160) -> str:
 def _eval(args: argparse.Namespace, config: Config) -> int:
     from .training.evaluate import evaluate
 
+    if args.file.endswith(".jsonl"):
+        return _eval_questions(args, config)
     if args.calibrate is not None and not 0 < args.calibrate <= 1:
         raise QAError(f"--calibrate takes a rate above 0 and at most 1, such as 0.92 (got {args.calibrate}).")
     if not Path(args.file).is_file():
@@ -331,6 +387,24 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
     else:
         for key, value in result.items():
             print(f"{key:>18}: {printable(value)}")
+    return 0
+
+
+def _eval_questions(args: argparse.Namespace, config: Config) -> int:
+    """A question file on an existing index: figures with the shipped calibration and the index's own."""
+    from .calibrating.calibrate import evaluate_questions
+
+    result = evaluate_questions(config, Path(args.file))
+    if args.report:
+        Path(args.report).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in result["questions"]),
+                                     encoding="utf-8")
+    if args.json:
+        _print_json({k: v for k, v in result.items() if k != "questions"})
+        return 0
+    print(printable(result["calibration"]["message"]))
+    print(f"{'':>26}  {'shipped':>9}  {'own':>9}")
+    for key, before in result["before"].items():
+        print(f"{key:>26}: {before:>9}  {result['after'][key]:>9}")
     return 0
 
 

@@ -129,6 +129,9 @@ class Config:
     #: encode, count_tokens, token_lengths, fits, and model_id, backend, dim, window); hashable, since a
     #: Config is. For tests with a deterministic fake and for engines outside this package; None: the model.
     embedder: Any = None
+    #: Use the index's own calibration (index/calibration.json, written by `python -m qa calibrate`) when it
+    #: holds for the indexed documents; False always uses the shipped confidence mapping and threshold.
+    own_calibration: bool = True
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

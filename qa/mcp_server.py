@@ -77,7 +77,7 @@ def make_server(config: Config) -> MCPServer:
     @server.tool(annotations=READS, description=(
         "List the indexed documents: source (the name other tools take), title, kind, date, chunks."))
     def list_documents() -> dict[str, Any]:
-        return _run(lambda: {"documents": access.documents(index())})
+        return _run(lambda: {"documents": access.documents(index()), "calibration": access.calibration_of(index())})
 
     @server.tool(annotations=READS, description=(
         "Check that text is really a quote from the documents before presenting it as one. `verified`: "

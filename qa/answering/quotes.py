@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..calibrating import calibration
 from ..config import Config
 from ..indexing.index import Index, SentenceScores
 from .features import (
@@ -69,11 +70,13 @@ class Ranking:
     confidence: float = 0.0  # calibrated probability that the top unit answers the question
     verifier_logit: float = NO_LOGIT  # the verifier's logit for the top unit
     context: Context | None = None  # the scores the features were computed from
+    threshold: float | None = None  # the index's own abstention threshold (qa.calibration); None: the config's
 
     def abstains(self, config: Config) -> bool:
         """No candidate, a question far from the corpus, or a top quote the verifier doubts."""
         scoring = scoring_for(config)
-        return not self.spans or self.support < scoring.support_floor or self.confidence < scoring.threshold
+        threshold = scoring.threshold if self.threshold is None else self.threshold
+        return not self.spans or self.support < scoring.support_floor or self.confidence < threshold
 
 
 def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
@@ -85,7 +88,7 @@ def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] |
     (False, True)
     """
     config = config or index.config
-    ranking = rank(index, question, sources=sources, config=config, limit=k)
+    ranking = calibration.applied(index, rank(index, question, sources=sources, config=config, limit=k), config)
     top = ranking.spans[:k]
     if ranking.abstains(config):
         return Selection((), ranking.confidence, True, top)

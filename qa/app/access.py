@@ -12,6 +12,7 @@ from ..answering import lookup, validate
 from ..answering.answer import ask as ask_answer
 from ..answering.retrieve import retrieve
 from ..answering.verify_text import citation, verify_text
+from ..calibrating import calibration
 from ..errors import QuestionError
 from ..indexing.index import Index
 
@@ -77,4 +78,10 @@ def verify(index: Index, text: str, sources: Any = None) -> dict[str, Any]:
 
 def health(index: Index) -> dict[str, Any]:
     return {"status": "ok", "documents": len(index.documents), "chunks": len(index.chunks),
-            "build": index.folder.name, "model": index.manifest.get("model_id")}
+            "build": index.folder.name, "model": index.manifest.get("model_id"),
+            "calibration": calibration_of(index)}
+
+
+def calibration_of(index: Index) -> dict[str, Any]:
+    """Which calibration answers use: the index's own, or the shipped one (and why), as in `qa calibrate --status`."""
+    return calibration.status(index).to_dict()

@@ -15,6 +15,7 @@ import gradio as gr
 from ..answering import followup, validate
 from ..answering.answer import ask
 from ..answering.verify_text import verify_text
+from ..calibrating import calibration
 from ..config import Config
 from ..errors import QAError
 from ..indexing.index import Index, load_index
@@ -206,7 +207,7 @@ class Handlers:
         idx = self.index()
         choices = ui.source_choices(idx.documents)
         return (ui.document_rows(idx.documents, idx.manifest), gr.Dropdown(choices=choices),
-                gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()))
+                gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()) + calibration_line(idx))
 
 
 def kept_turns(history: Any, max_turns: int) -> list[dict[str, Any]]:
@@ -215,3 +216,8 @@ def kept_turns(history: Any, max_turns: int) -> list[dict[str, Any]]:
     turns = history if isinstance(history, list) else []
     return [t for t in turns[-max_turns:] if isinstance(t, dict) and isinstance(t.get("question"), str)
             and isinstance(t.get("answer"), dict)]
+
+
+def calibration_line(idx: Index) -> str:
+    """The landing line saying when answers use the index's own calibration (qa.calibrating.calibration)."""
+    return ui.calibration_note(calibration.status(idx).to_dict())

@@ -43,6 +43,19 @@ def confidence_label(confidence: float, *, conflict: bool = False,
     return "medium" if conflict and label == "high" else label
 
 
+def calibration_note(state: Mapping[str, Any]) -> str:
+    """A line under the landing blurb when the index has its own calibration (or a stale one); nothing for
+    the shipped one. ``state`` is :meth:`qa.calibration.Status.to_dict`."""
+    if state.get("kind") == "own":
+        n = state.get("examples")
+        return (f'<p class="qa-calibration" data-calibration="own">Confidence and abstention are calibrated on this '
+                f'collection\'s own {"" if n is None else f"{int(n)} "}questions '
+                f'(fitted {esc(str(state.get("fitted_at") or "")[:10])}).</p>')
+    if state.get("kind") == "stale":
+        return f'<p class="qa-calibration" data-calibration="stale">{esc(state.get("message") or "")}</p>'
+    return ""
+
+
 def span_link(source: str, start: int, end: int, sha: str | None = None) -> str:
     """The URL fragment that opens ``source`` at ``[start:end]``: ``#source=…&start=…&end=…``."""
     params: dict[str, Any] = {"source": source, "start": int(start), "end": int(end)}
