@@ -80,7 +80,8 @@ def table(results: list[dict[str, Any]]) -> str:
     for r in results:
         for key in SHOWN:
             lines.append(f"| {r['set']} | {key} | {r['shipped'][key]} | {r['questions'][key]} | {r['feedback'][key]} |")
-        lines.append(f"| {r['set']} | threshold | {scoring_for(Config()).threshold:.4f} | {r['questions']['threshold']} "
+        shipped = scoring_for(Config()).threshold
+        lines.append(f"| {r['set']} | threshold | {shipped:.4f} | {r['questions']['threshold']} "
                      f"| {r['feedback']['threshold']} |")
     return "\n".join(lines)
 
