@@ -127,6 +127,10 @@ def _parser() -> argparse.ArgumentParser:
                         "support FOLDS times, each time on every FOLDS-th training article; writes no model")
     t.add_argument("--recalibrate", action="store_true",
                    help="keep the model in --out and refit only the ranker's weights, the support and the calibration")
+    t.add_argument("--fit-confidence", type=int, metavar="FOLDS",
+                   help="fit the confidence (qa.doubt) on inputs from rankers refitted FOLDS times without each "
+                        "question's article; writes confidence.json (weights, threshold, 'high' floor for qa.Config) "
+                        "into --out")
     t.set_defaults(run=_train_verifier)
     f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
     f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
@@ -345,6 +349,13 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     logging.getLogger("qa").setLevel(logging.INFO)
     settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
+    if args.fit_confidence is not None:
+        from .doubt_train import fit_confidence_of, write_fit
+
+        fit = fit_confidence_of(data, args.fit_confidence, settings, config, work=args.work)
+        _print_json(fit)
+        print(f"written to {write_fit(fit, Path(args.out) if args.out else MODEL_DIR)}", file=sys.stderr)
+        return 0
     if args.cross_validate is not None:
         from .verifier_train import article_order, check_folds, cross_validate, mine
 

@@ -97,7 +97,7 @@ class Config:
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.275622
+    abstain_threshold: float = 0.2023
     support_floor: float = -0.7004  # below it lie 1% of the answerable training questions (fitted with them)
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.
@@ -119,6 +119,13 @@ class Config:
     #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
     #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.late and docs/performance.md.
     sentence_vectors: str = "alone"
+    # The confidence (qa.doubt): sigmoid(confidence_weights . qa.doubt.CONFIDENCE_INPUTS + confidence_bias),
+    # fitted on held-out training articles by `python -m qa train-verifier --fit-confidence 6` (qa.doubt_train,
+    # which also gives abstain_threshold); empty weights: the verifier's calibration of the support alone.
+    # high_confidence: the lowest confidence called "high", where held-out accuracy is >= 0.9 (1.0: none is).
+    confidence_weights: tuple[float, ...] = (0.8086, 0.3854, -0.2538, 0.0)
+    confidence_bias: float = -2.3269
+    high_confidence: float = 1.0
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import doubt
 from .config import Config
 from .features import (
     SUPPORT_FEATURES,
@@ -121,8 +122,21 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     verdict = rerank(index, config, question, ranked, scores[order], support)
     units_out = tuple(ranked[i] for i in verdict.order)
     spans = _spans(index, st, ctx, units_out, verdict.scores, max(limit or 0, config.quote_candidates), config)
-    return Ranking(q, units_out, verdict.scores, tuple(rows[order[i]] for i in verdict.order), passages, support,
-                   support_row, spans, verdict.confidence, verdict.top_logit, ctx)
+    rows_out = tuple(rows[order[i]] for i in verdict.order)
+    confidence = _confidence(index, st, config, question, units_out, verdict.scores, support, verdict.confidence)
+    return Ranking(q, units_out, verdict.scores, rows_out, passages, support,
+                   support_row, spans, confidence, verdict.top_logit, ctx)
+
+
+def _confidence(index: Index, st: Stats, config: Config, question: str, units: tuple[tuple[int, ...], ...],
+                scores: np.ndarray, support: float, calibrated: float) -> float:
+    """qa.doubt's confidence of the top unit (the verifier's calibration where no weights are configured)."""
+    if not config.confidence_weights:
+        return calibrated
+    top = set(units[0])
+    inputs = doubt.inputs_of(question, [unit_text(index, units[0])], scores.tolist(),
+                             lambda n: bool(top.intersection(units[n])), support, st.df.__contains__)
+    return doubt.confidence(inputs, config.confidence_weights, config.confidence_bias)
 
 
 def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict[str, float]) -> dict[str, float]:

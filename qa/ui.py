@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from .config import Config
 from .conflicts import dates, facts, question_kind
 from .export import conversation_markdown, quote_parts, quote_with_citation
 from .load import web_url
@@ -33,7 +34,7 @@ from .ui_docs import (  # noqa: F401  (the documents view and landing view are p
 
 #: Confidence words from the answer's ``confidence`` (the probability that the top quote answers the
 #: question): the lowest probability for each word, highest first. Below the last: "low".
-CONFIDENCE_LEVELS = ((0.75, "high"), (0.45, "medium"))
+CONFIDENCE_LEVELS = ((Config.high_confidence, "high"), (0.45, "medium"))
 
 
 def confidence_label(confidence: float, *, conflict: bool = False) -> str:

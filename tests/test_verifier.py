@@ -30,8 +30,12 @@ def test_shipped_files_match_the_model_card():
 
 def test_the_shipped_config_holds_what_training_fitted():
     meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
+    fit = json.loads((MODEL_DIR / "confidence.json").read_text(encoding="utf-8"))  # qa.doubt_train
     config = Config()
-    assert config.abstain_threshold == pytest.approx(meta["calibration"]["threshold"], abs=1e-4)
+    assert config.abstain_threshold == pytest.approx(fit["abstain_threshold"], abs=1e-4)
+    assert config.confidence_weights == pytest.approx(fit["confidence_weights"], abs=1e-4)
+    assert config.confidence_bias == pytest.approx(fit["confidence_bias"], abs=1e-4)
+    assert config.high_confidence == pytest.approx(fit["high_confidence"], abs=1e-4)
     assert config.quote_weights == pytest.approx(meta["quote_weights"], abs=1e-4)
     assert config.support_weights == pytest.approx(meta["support_weights"], abs=1e-4)
     assert config.support_bias == pytest.approx(meta["support_bias"], abs=1e-4)
@@ -165,7 +169,8 @@ def test_skipping_unreachable_units_changes_no_answer(default_index):
 
 def test_a_verifier_the_calibration_gives_no_say_is_not_asked(default_index, monkeypatch):
     """The shipped calibration gives the verifier no weight (held-out data decided); it is then never run,
-    and the confidence is the calibrated probability of the support alone."""
+    and the confidence is qa.doubt's (the calibrated probability of the support alone where the
+    configuration has no confidence weights)."""
     from qa.quotes import rank
 
     verifier = load_verifier(default_index.config.verifier_dir)
@@ -176,8 +181,9 @@ def test_a_verifier_the_calibration_gives_no_say_is_not_asked(default_index, mon
     ranking = rank(default_index, "When was the neutrality pact signed?")
     question, config = "When was the neutrality pact signed?", default_index.config.with_(verifier_pairs=0)
     plain = rank(default_index, question, config=config)
-    assert ranking.units == plain.units
-    assert ranking.confidence == pytest.approx(cal.probability(0.0, ranking.support))
+    assert ranking.units == plain.units and ranking.confidence == pytest.approx(plain.confidence)
+    bare = rank(default_index, question, config=default_index.config.with_(confidence_weights=()))
+    assert bare.confidence == pytest.approx(cal.probability(0.0, bare.support))
 
 
 def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
