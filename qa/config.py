@@ -126,6 +126,9 @@ class Config:
     confidence_weights: tuple[float, ...] = (0.8086, 0.3854, -0.2538, 0.0)
     confidence_bias: float = -2.3269
     high_confidence: float = 1.0
+    # A candidate sentence that does not offer the kind of answer asked for (qa.asked) is also a candidate
+    # together with the next sentence of its paragraph, when that one does (qa.quotes.following_units).
+    follow_sentence: bool = True
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

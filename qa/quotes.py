@@ -109,6 +109,8 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     passages = tuple(retrieve(index, question, qvec, sources=sources, lexical=lexical, config=config))
     sentence_dense = index.sentence_scores(qvec)
     units = candidate_units(index, st, passages, sentence_dense, sources, config)
+    if config.follow_sentence:
+        units = sorted(set(units) | set(following_units(index, st, question, units)))
     if not units:
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
     ctx = _context(index, st, qvec, passages, sentence_dense, units, lexical)
@@ -144,6 +146,28 @@ def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict
     offline; its ``score`` is left at 0)."""
     assert ranking.context is not None, "a ranking with units has a context"
     return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
+
+
+def following_units(index: Index, st: Stats, question: str, units: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Single sentences paired with the next one of their paragraph when only that one offers the kind of
+    answer the question asks for ("... the Tauran incident ..." then "The result was a Mongolian rout, with
+    56 soldiers being killed"): the pair names the subject and holds the answer."""
+    from .asked import offers
+
+    pairs = []
+    for unit in units:
+        if len(unit) != 1:
+            continue
+        source = index.sentences[unit[0]][0]
+        ids, pos = st.doc_sentences[source], st.position[unit[0]]
+        if pos + 1 >= len(ids) or ids[pos + 1] in st.headings or ids[pos + 1] in st.datelines:
+            continue
+        nxt = ids[pos + 1]
+        if "\n" in index.documents[source].text[index.sentences[unit[0]][2]:index.sentences[nxt][1]]:
+            continue  # another paragraph
+        if offers(question, unit_text(index, (nxt,))) and offers(question, unit_text(index, unit)) is False:
+            pairs.append((unit[0], nxt))
+    return pairs
 
 
 def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: SentenceScores,
