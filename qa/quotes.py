@@ -154,7 +154,7 @@ def following_units(index: Index, st: Stats, question: str, units: list[tuple[in
     56 soldiers being killed"): the pair names the subject and holds the answer."""
     from .asked import offers
 
-    pairs = []
+    pairs: list[tuple[int, ...]] = []
     for unit in units:
         if len(unit) != 1:
             continue
