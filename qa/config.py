@@ -97,7 +97,7 @@ class Config:
     # guard for questions far from every document.
     verifier_dir: Path | None = None  # None: the model shipped in qa/verifier_model
     verifier_pairs: int = 2
-    abstain_threshold: float = 0.2023
+    abstain_threshold: float = 0.2209
     support_floor: float = -0.7004  # below it lie 1% of the answerable training questions (fitted with them)
     # Quotes: how many ranked spans answering considers (more than it shows, for diversity and
     # conflicts), and the bounds of k.
@@ -123,8 +123,8 @@ class Config:
     # fitted on held-out training articles by `python -m qa train-verifier --fit-confidence 6` (qa.doubt_train,
     # which also gives abstain_threshold); empty weights: the verifier's calibration of the support alone.
     # high_confidence: the lowest confidence called "high", where held-out accuracy is >= 0.9 (1.0: none is).
-    confidence_weights: tuple[float, ...] = (0.8086, 0.3854, -0.2538, 0.0)
-    confidence_bias: float = -2.3269
+    confidence_weights: tuple[float, ...] = (0.7936, 0.3452, -0.2204, 0.0)
+    confidence_bias: float = -2.2089
     high_confidence: float = 1.0
     # A candidate sentence that does not offer the kind of answer asked for (qa.asked) is also a candidate
     # together with the next sentence of its paragraph, when that one does (qa.quotes.following_units).

@@ -15,12 +15,12 @@ FLOORS = {
     "recall@5": 0.98,
     "quote_hit@1": 0.845,  # 0.843 -> 0.853 with the sentence that follows (Config.follow_sentence)
     "quote_hit@3": 0.95,
-    "abstain_auc": 0.66,  # 0.722 -> 0.675 when the confidence took in the margin (qa.doubt): see docs/confidence.md
+    "abstain_auc": 0.67,  # 0.722 -> 0.680 when the confidence took in the margin (qa.doubt): see docs/confidence.md
     "answered_rate": 0.87,
-    "abstain_accuracy": 0.32,  # 0.429 -> 0.327, the same change
+    "abstain_accuracy": 0.33,  # 0.429 -> 0.342, the same change
 }
 # A little above what it reaches: calibration of `confidence` (lower is better).
-CEILINGS = {"brier": 0.23, "ece": 0.06}  # ece 0.039 -> 0.053, the same change
+CEILINGS = {"brier": 0.23, "ece": 0.05}
 
 
 @pytest.fixture(scope="module")
