@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -434,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ensure_index(config)
         demo = make_demo(Handlers(config, read_only=args.read_only))
+        from qa.paraphrase import wordnet
+
+        threading.Thread(target=wordnet, daemon=True).start()  # WordNet takes seconds: not on the first question
     except QAError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
