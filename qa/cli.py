@@ -131,6 +131,10 @@ def _parser() -> argparse.ArgumentParser:
                         "support FOLDS times, each time on every FOLDS-th training article; writes no model")
     t.add_argument("--recalibrate", action="store_true",
                    help="keep the model in --out and refit only the ranker's weights, the support and the calibration")
+    t.add_argument("--fit-confidence", type=int, metavar="FOLDS",
+                   help="fit the confidence (qa.answering.doubt) on inputs from rankers refitted FOLDS times "
+                        "without each question's article; adds it (weights, threshold, 'high' floor) to the "
+                        "scoring file in --out (default: the shipped one)")
     t.set_defaults(run=_train_verifier)
     f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
     f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
@@ -180,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
 def _calibrate(args: argparse.Namespace, config: Config) -> int:
     from .calibrating import calibration
     from .calibrating.calibrate import calibrate, format_fit
-    from .index import load_index
+    from .indexing.index import load_index
 
     if args.status:
         state = calibration.status(load_index(config.index_dir, config), config).to_dict()
@@ -325,7 +329,7 @@ def _warn_if_stale(config: Config) -> None:
 
 def _warn_if_calibration_stale(config: Config) -> None:
     from .calibrating import calibration
-    from .index import load_index
+    from .indexing.index import load_index
 
     state = calibration.status(load_index(config.index_dir, config), config)
     if state.kind == "stale":
@@ -420,6 +424,14 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     logging.getLogger("qa").setLevel(logging.INFO)
     settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
+    if args.fit_confidence is not None:
+        from .answering.scoring import MODEL_DIR
+        from .training.doubt_train import fit_confidence_of, write_fit
+
+        fit = fit_confidence_of(data, args.fit_confidence, settings, config, work=args.work)
+        _print_json(fit)
+        print(f"written to {write_fit(fit, Path(args.out) if args.out else MODEL_DIR)}", file=sys.stderr)
+        return 0
     if args.cross_validate is not None:
         from .training.crossval import check_folds, cross_validate
         from .training.settings import article_order

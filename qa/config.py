@@ -132,6 +132,13 @@ class Config:
     #: Use the index's own calibration (index/calibration.json, written by `python -m qa calibrate`) when it
     #: holds for the indexed documents; False always uses the shipped confidence mapping and threshold.
     own_calibration: bool = True
+    # A candidate sentence that does not offer the kind of answer asked for (qa.answering.asked) is also a
+    # candidate together with the next sentence of its paragraph, when that one does
+    # (qa.answering.quotes.following_units).
+    follow_sentence: bool = True
+    #: The confidence: the fitted mapping of the scoring file's "confidence" inputs (qa.answering.doubt); False
+    #: uses the verifier's calibration of the support alone, with its threshold.
+    fitted_confidence: bool = True
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

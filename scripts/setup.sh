@@ -54,3 +54,12 @@ if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /u
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
     -o Dpkg::Options::="--path-include=/usr/share/doc/*" python3-doc postgresql-doc git-doc >/dev/null
 fi
+
+# WordNet 3.0 for paraphrase (qa/answering/paraphrase.py): Debian's wordnet-base; without it qa answers without paraphrase.
+if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null; then
+  echo "== Installing WordNet (wordnet-base)"
+  SUDO=""
+  [ "$(id -u)" != 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wordnet-base >/dev/null; } \
+    || echo "note: wordnet-base could not be installed; qa works without paraphrase"
+fi

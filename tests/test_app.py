@@ -172,7 +172,8 @@ def test_answer_shows_citations_context_and_confidence():
                            "confidence": 0.9, "quotes": [quote("It ended."), quote("It began.")], "related": []})
     assert html.count("<blockquote>") == 2 and "[1] T" in html and "[2] T" in html
     assert html.count('class="qa-preview"') == 2 and "Before <mark>It ended.</mark> after." in html
-    assert 'href="#source=evil%3Cx%3E.txt&amp;start=10&amp;end=19&amp;sha=0"' in html and "Confidence: high" in html
+    word = ui.confidence_label(0.9)  # "high" only where held-out accuracy reached 0.9 (the fit's confidence.high)
+    assert 'href="#source=evil%3Cx%3E.txt&amp;start=10&amp;end=19&amp;sha=0"' in html and f"Confidence: {word}" in html
 
 
 def test_abstention_labels_related_passages_as_not_an_answer():

@@ -89,3 +89,40 @@ def test_a_year_in_a_sentence_about_something_else_is_not_the_sources_answer():
         quote("The Battle of the Fords took place in 1809.", "w"),
     ])
     assert found is not None and "1802" in found.note and "1809" in found.note
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("How long did the truce last?", ("duration",)),
+    ("What settled the dispute?", ("duration", "date")),
+    ("Did the pact keep the peace?", ("duration", "date")),
+    ("Why did the talks fail?", ("duration", "date")),
+    ("Who signed the pact?", ()),
+    ("Where was the pact signed?", ()),
+])
+def test_questions_that_ask_for_no_number_or_date_are_compared_too(question, kinds):
+    from qa.answering.conflicts import kinds_compared
+
+    assert kinds_compared(question) == kinds
+
+
+def test_sources_that_date_what_settled_a_dispute_differently_disagree():
+    found = find_conflict("What settled the dispute?", [
+        quote("An agreement signed in 1941 ended the dispute between them.", "b"),
+        quote("The victory in 1939 resolved the dispute and restored the border.", "w"),
+    ])
+    assert found is not None and "1941" in found.note and "1939" in found.note
+    assert {q.source for q in found.quotes} == {"b", "w"}
+
+
+def test_sources_that_agree_in_other_words_are_never_flagged():
+    assert find_conflict("What settled the dispute?", [
+        quote("An agreement of 1939 ended the dispute.", "b"),
+        quote("The dispute was resolved by a victory in 1939.", "w"),
+    ]) is None
+    assert find_conflict("Did the pact keep the peace?", [
+        quote("The pact kept the peace for five years.", "b"),
+        quote("For 5 years the pact held the peace.", "w"),
+    ]) is None
+    assert find_conflict("Who signed the pact?", [  # a person asked for: their dates are not the answer
+        quote("Molotov signed the pact in 1941.", "b"), quote("Matsuoka signed the pact in 1932.", "w"),
+    ]) is None

@@ -60,10 +60,10 @@ def test_ranking_is_deterministic_and_spans_are_sentences(fake_index):
 
 
 def test_without_verifier_the_ranker_order_stands(fake_index):
-    config = fake_index.config.with_(verifier_pairs=0)
+    config = fake_index.config.with_(verifier_pairs=0, fitted_confidence=False)
     ranking = rank(fake_index, "When was the harbour dredged?", config=config)
     assert list(ranking.scores) == sorted(ranking.scores, reverse=True)
-    assert ranking.confidence == 0.0
+    assert ranking.confidence == 0.0  # neither a verifier nor a fitted confidence (qa.answering.doubt)
 
 
 def test_reranking_only_reorders_the_verified_units(fake_index):
@@ -141,8 +141,9 @@ def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_i
 
 def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(sectioned_index):
     question = "How many boats did the storm of 1953 sink?"
-    alone = rank(sectioned_index, question, config=sectioned_index.config.with_(neighbour_margin=0.0))
-    wide = rank(sectioned_index, question, config=sectioned_index.config.with_(neighbour_margin=100.0))
+    config = sectioned_index.config.with_(follow_sentence=False)  # a pair of its own would hide the widening
+    alone = rank(sectioned_index, question, config=config.with_(neighbour_margin=0.0))
+    wide = rank(sectioned_index, question, config=config.with_(neighbour_margin=100.0))
     doc = sectioned_index.documents["coast.txt"]
     top, widened = alone.spans[0], wide.spans[0]
     assert widened.start <= top.start and widened.end >= top.end and (widened.start, widened.end) != (top.start,
@@ -154,7 +155,7 @@ def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(section
     assert len(inside) == 2 and doc.section_at(widened.start) == doc.section_at(widened.end - 1)
     # the other quotes never repeat what the widened one shows
     assert all(s.end <= widened.start or s.start >= widened.end for s in wide.spans[1:])
-    answer = ask(question, index=sectioned_index, config=sectioned_index.config.with_(neighbour_margin=100.0))
+    answer = ask(question, index=sectioned_index, config=config.with_(neighbour_margin=100.0))
     for q in answer.quotes + answer.related:
         assert doc.text[q.start:q.end] == q.text
 

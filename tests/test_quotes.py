@@ -137,7 +137,10 @@ def test_confidence_is_a_probability_and_reranking_keeps_scores_sorted(small_ind
         assert 0.0 <= ranking.confidence <= 1.0
         assert list(ranking.scores) == sorted(ranking.scores, reverse=True)
     off = rank(small_index, "How tall is the lighthouse?", config=small_index.config.with_(verifier_pairs=0))
-    assert off.confidence == 0.0  # no verifier, no confidence
+    on = rank(small_index, "How tall is the lighthouse?")
+    assert off.confidence == pytest.approx(on.confidence)  # a verifier with no say changes nothing
+    bare = small_index.config.with_(verifier_pairs=0, fitted_confidence=False)
+    assert rank(small_index, "How tall is the lighthouse?", config=bare).confidence == 0.0  # no verifier, no fit
 
 
 def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_index):

@@ -33,11 +33,21 @@ def answer(quotes: list[dict], **changes) -> dict:
 
 
 @pytest.mark.parametrize(("p", "conflict", "word"), [
-    (0.95, False, "high"), (0.75, False, "high"), (0.6, False, "medium"), (0.2, False, "low"),
-    (0.95, True, "medium"), (0.3, True, "low"),
+    (0.6, False, "medium"), (0.2, False, "low"), (0.95, True, "medium"), (0.3, True, "low"),
 ])
 def test_confidence_words_come_from_the_probability_and_never_say_high_on_a_conflict(p, conflict, word):
     assert ui.confidence_label(p, conflict=conflict) == word
+
+
+def test_high_starts_where_held_out_accuracy_reaches_0_9():
+    """The "high" floor is fitted (qa.training.doubt_train.high_floor, the scoring file's confidence.high); at
+    1.0 no band earned "high"."""
+    from qa import Config
+    from qa.answering.scoring import scoring_for
+
+    floor = max(scoring_for(Config()).high, Config().confidence_levels[0][0])
+    assert ui.confidence_label(floor) == "high" and ui.confidence_label(floor, conflict=True) == "medium"
+    assert ui.confidence_label(floor - 0.01) == "medium"
 
 
 def test_citation_links_to_the_span_and_the_original_page_safely():

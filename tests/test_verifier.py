@@ -33,9 +33,11 @@ def test_only_the_scoring_file_ships_and_matches_its_card():
 
 def test_every_fitted_number_has_one_home():
     """The scoring file holds the ranker's and the support's weights by feature name, the floor, the calibration
-    and its threshold; Config copies none of them."""
+    and its threshold, and the confidence's weights by input name with its threshold and "high" floor; Config
+    copies none of them."""
     from dataclasses import fields
 
+    from qa.answering.doubt import CONFIDENCE_INPUTS
     from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
     from qa.answering.scoring import scoring_for
 
@@ -44,10 +46,17 @@ def test_every_fitted_number_has_one_home():
     assert list(meta["support_weights"]) == list(SUPPORT_FEATURES)
     scoring = scoring_for(Config())
     assert scoring.quote_weights == tuple(meta["quote_weights"][n] for n in UNIT_FEATURES)
-    assert scoring.threshold == meta["calibration"]["threshold"] == scoring.calibration.threshold
+    assert list(meta["confidence"]["weights"]) == list(CONFIDENCE_INPUTS)
+    assert scoring.confidence is not None
+    assert scoring.confidence.weights == tuple(meta["confidence"]["weights"][n] for n in CONFIDENCE_INPUTS)
+    assert scoring.threshold == meta["confidence"]["threshold"] == scoring.confidence.threshold
+    assert scoring.high == meta["confidence"]["high"]
+    unfitted = scoring_for(Config(fitted_confidence=False))
+    assert unfitted.threshold == meta["calibration"]["threshold"] == scoring.calibration.threshold
     assert scoring.support_floor == meta["support_floor"]
     names = {f.name for f in fields(Config)}
-    assert not names & {"quote_weights", "support_weights", "support_bias", "support_floor"}
+    assert not names & {"quote_weights", "support_weights", "support_bias", "support_floor", "confidence_weights",
+                        "confidence_bias", "high_confidence"}
     assert scoring_for(Config(abstain_threshold=0.5)).threshold == 0.5  # a corpus's recalibrated threshold
 
 
@@ -203,7 +212,8 @@ def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model,
             continue
         # units below the top keep the lowest verified logit, which only scoring them could lower
         assert fast.scores[0] == pytest.approx(full.scores[0], abs=0.05)
-        assert fast.confidence == pytest.approx(full.confidence, abs=0.02)
+        # the confidence takes in the margin over the best rival, whose score moves as much as the top one's
+        assert fast.confidence == pytest.approx(full.confidence, abs=0.05)
         base = rank(default_index, question, config=config.with_(verifier_pairs=0))
         skipped += base.scores[0] - base.scores[1] >= gated.rank_weight * gated.logit_span
     far = 0
@@ -234,8 +244,9 @@ def test_a_verifier_the_calibration_gives_no_say_is_never_loaded(default_index, 
     question = "When was the neutrality pact signed?"
     ranking = rank(default_index, question, config=default_index.config.with_(verifier_dir=scoring_only))
     plain = rank(default_index, question, config=default_index.config.with_(verifier_pairs=0))
-    assert ranking.units == plain.units
-    assert ranking.confidence == pytest.approx(cal.probability(0.0, ranking.support))
+    assert ranking.units == plain.units and ranking.confidence == pytest.approx(plain.confidence)
+    bare = rank(default_index, question, config=default_index.config.with_(fitted_confidence=False))
+    assert bare.confidence == pytest.approx(cal.probability(0.0, bare.support))
     with pytest.raises(QAError, match="train-verifier"):
         load_verifier(scoring_only)  # the model was not there to load
 

@@ -10,6 +10,7 @@ from typing import Literal
 from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
+from .asked import asked_kind
 
 Kind = Literal["duration", "date", "number"]
 
@@ -53,6 +54,17 @@ def question_kind(question: str) -> Kind | None:
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage)\b", q):
         return "number"
     return None
+
+
+def kinds_compared(question: str) -> tuple[Kind, ...]:
+    """The kinds of fact compared across sources for ``question``, in order: the one it asks for, or, for a
+    question that asks for none of them ("What settled the dispute?", "Did the pact keep the peace?"), a
+    duration and then a date stated about what it names. A question asking for a person, a side or a place
+    is not compared by its dates (two sources may date different events around the same person)."""
+    kind = question_kind(question)
+    if kind is not None:
+        return (kind,)
+    return _FALLBACK.get(asked_kind(question), ())
 
 
 def facts(text: str, kind: Kind) -> list[Fact]:
@@ -118,9 +130,15 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     but two or more full dates in its ``quotes`` or ``wider`` candidates is taken to state the time
     between its earliest and latest date.
     """
-    kind = question_kind(question)
-    if kind is None:
-        return None
+    for kind in kinds_compared(question):
+        compared = _compare(question, quotes, wider, kind)
+        if compared is not None:  # the sources state facts of this kind: they agree or they do not
+            return compared if isinstance(compared, Conflict) else None
+    return None
+
+
+def _compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote], kind: Kind) -> Conflict | bool | None:
+    """A Conflict, False when two sources state facts of ``kind`` that agree, None when fewer than two do."""
     terms = frozenset(tokenize([question])[0]) - _ASKING
     stated: dict[str, tuple[list[Fact], list[Quote]]] = {}
     for source in dict.fromkeys(q.source for q in quotes):
@@ -132,7 +150,7 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
         return None
     (fa, qa_), (fb, qb) = list(stated.values())[:2]
     if _agree(fa, fb, kind):
-        return None
+        return False
     note = (f"The sources differ on {_LABEL[kind]}: {_say(fa)} in “{qa_[0].title}” ({qa_[0].kind}) "
             f"vs {_say(fb)} in “{qb[0].title}” ({qb[0].kind}).")
     return Conflict(note, tuple(dict.fromkeys([*qa_, *qb])))
@@ -142,6 +160,10 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
 _ASKING = frozenset({"", "when", "where", "who", "whom", "whose", "what", "which", "why", "how", "long", "mani",
                      "much"})
 _LABEL = {"duration": "how long", "date": "the date", "number": "the number"}
+_FALLBACK: dict[str, tuple[Kind, ...]] = {
+    "time": ("date",), "duration": ("duration",), "count": ("number",), "quantity": ("number",),
+    "other": ("duration", "date"), "reason": ("duration", "date"), "manner": ("duration", "date"),
+}
 
 
 def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind,

@@ -57,8 +57,17 @@ def retrieval_query(question: str, previous: str | None, *, known: Callable[[str
 
 
 def known_to(index: Any) -> Callable[[str], bool]:
-    """Whether a word occurs in an index's documents (after BM25's stemming)."""
-    return lambda word: bool(index.bm25_scores(word).any())
+    """Whether a word occurs in an index's documents (after BM25's stemming), itself or as one of its
+    WordNet relatives (qa.answering.paraphrase: "ceasefire" is known to documents that say "cease-fire")."""
+    from .paraphrase import relatives
+
+    def known(word: str) -> bool:
+        if index.bm25_scores(word).any():
+            return True
+        near = relatives(word)
+        return bool(near) and bool(index.bm25_scores(" ".join(sorted(near))).any())
+
+    return known
 
 
 def anchor_of(turns: Sequence[Mapping[str, Any]]) -> str | None:

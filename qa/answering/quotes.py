@@ -12,6 +12,7 @@ import numpy as np
 from ..calibrating import calibration
 from ..config import Config
 from ..indexing.index import Index, SentenceScores
+from . import doubt
 from .features import (
     UNIT_FEATURES,
     Context,
@@ -27,7 +28,7 @@ from .features import (
     unit_text,
 )
 from .retrieve import Passage, chunk_dense, retrieve
-from .scoring import scoring_for
+from .scoring import Scoring, scoring_for
 from .verifier import NO_LOGIT, rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -112,6 +113,8 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     passages = tuple(retrieve(index, question, qvec, sources=sources, lexical=lexical, config=config))
     sentence_dense = index.sentence_scores(qvec)
     units = candidate_units(index, st, passages, sentence_dense, sources, config)
+    if config.follow_sentence:
+        units = sorted(set(units) | set(following_units(index, st, question, units)))
     if not units:
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
     ctx = _context(index, st, qvec, passages, sentence_dense, units, lexical)
@@ -126,8 +129,22 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     verdict = rerank(index, config, question, ranked, scores[order], support)
     units_out = tuple(ranked[i] for i in verdict.order)
     spans = _spans(index, st, ctx, units_out, verdict.scores, max(limit or 0, config.quote_candidates), config)
-    return Ranking(q, units_out, verdict.scores, tuple(rows[order[i]] for i in verdict.order), passages, support,
-                   support_row, spans, verdict.confidence, verdict.top_logit, ctx)
+    rows_out = tuple(rows[order[i]] for i in verdict.order)
+    confidence = _confidence(index, st, scoring, question, units_out, verdict.scores, support, verdict.confidence)
+    return Ranking(q, units_out, verdict.scores, rows_out, passages, support,
+                   support_row, spans, confidence, verdict.top_logit, ctx)
+
+
+def _confidence(index: Index, st: Stats, scoring: Scoring, question: str, units: tuple[tuple[int, ...], ...],
+                scores: np.ndarray, support: float, calibrated: float) -> float:
+    """qa.answering.doubt's confidence of the top unit (the verifier's calibration where none is fitted)."""
+    fit = scoring.confidence
+    if fit is None:
+        return calibrated
+    top = set(units[0])
+    inputs = doubt.inputs_of(question, [unit_text(index, units[0])], scores.tolist(),
+                             lambda n: bool(top.intersection(units[n])), support, st.df.__contains__)
+    return doubt.confidence(inputs, fit.weights, fit.bias)
 
 
 def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict[str, float]) -> dict[str, float]:
@@ -135,6 +152,28 @@ def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict
     offline; its ``score`` is left at 0)."""
     assert ranking.context is not None, "a ranking with units has a context"
     return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
+
+
+def following_units(index: Index, st: Stats, question: str, units: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """Single sentences paired with the next one of their paragraph when only that one offers the kind of
+    answer the question asks for ("... the Tauran incident ..." then "The result was a Mongolian rout, with
+    56 soldiers being killed"): the pair names the subject and holds the answer."""
+    from .asked import offers
+
+    pairs: list[tuple[int, ...]] = []
+    for unit in units:
+        if len(unit) != 1:
+            continue
+        source = index.sentences[unit[0]][0]
+        ids, pos = st.doc_sentences[source], st.position[unit[0]]
+        if pos + 1 >= len(ids) or ids[pos + 1] in st.headings or ids[pos + 1] in st.datelines:
+            continue
+        nxt = ids[pos + 1]
+        if "\n" in index.documents[source].text[index.sentences[unit[0]][2]:index.sentences[nxt][1]]:
+            continue  # another paragraph
+        if offers(question, unit_text(index, (nxt,))) and offers(question, unit_text(index, unit)) is False:
+            pairs.append((unit[0], nxt))
+    return pairs
 
 
 def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: SentenceScores,

@@ -2,14 +2,16 @@
 
 ``python -m qa train-verifier`` writes it: the ranker's weights and the support's weights keyed by feature
 name (so a file never applies a weight to the wrong feature), the support's bias and floor, and the
-calibration with its abstention threshold. ``Config`` holds none of them; ``Config.verifier_dir`` says
+calibration with its abstention threshold, and the confidence's weights keyed by input name with its own
+threshold and "high" floor (qa.answering.doubt, fitted by ``--fit-confidence``). ``Config`` holds none of
+them; ``Config.verifier_dir`` says
 which file is read, and ``Config.abstain_threshold``, when set, overrides the threshold for a corpus
 recalibrated with ``qa eval --calibrate``.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import numpy as np
 
 from ..config import Config
 from ..errors import QAError
+from .doubt import CONFIDENCE_INPUTS
 from .features import SUPPORT_FEATURES, UNIT_FEATURES
 
 MODEL_DIR = Path(__file__).resolve().parent / "verifier_model"
@@ -59,6 +62,17 @@ class Calibration:
 
 
 @dataclass(frozen=True)
+class Confidence:
+    """The fitted confidence: ``sigmoid(weights . inputs + bias)`` over qa.answering.doubt.CONFIDENCE_INPUTS,
+    the abstention threshold fitted with it, and the lowest confidence called "high" (1.0: none is)."""
+
+    weights: tuple[float, ...]  # follows CONFIDENCE_INPUTS
+    bias: float
+    threshold: float
+    high: float
+
+
+@dataclass(frozen=True)
 class Scoring:
     """Everything fitted that answering reads; weights in the order of the feature names."""
 
@@ -68,14 +82,17 @@ class Scoring:
     support_floor: float  # below it a question is far from every document
     calibration: Calibration
     threshold: float  # abstain when the confidence is below it
+    confidence: Confidence | None = None  # None: the calibration's confidence of the support alone
+    high: float = 0.0  # the lowest confidence that may be called "high"
 
     def support(self, row: dict[str, float]) -> float:
         return float(np.dot(self.support_weights, [row[n] for n in SUPPORT_FEATURES]) + self.support_bias)
 
 
 def scoring_for(config: Config) -> Scoring:
-    """The scoring ``config`` answers with: its folder's file, with ``abstain_threshold`` when set."""
-    return _scoring(str(config.verifier_dir or ""), config.abstain_threshold)
+    """The scoring ``config`` answers with: its folder's file (without its fitted confidence when
+    ``fitted_confidence`` is off), with ``abstain_threshold`` when set."""
+    return _scoring(str(config.verifier_dir or ""), config.abstain_threshold, config.fitted_confidence)
 
 
 def load_calibration(folder: Path | str | None = None) -> Calibration:
@@ -84,12 +101,13 @@ def load_calibration(folder: Path | str | None = None) -> Calibration:
 
 
 @lru_cache(maxsize=16)
-def _scoring(folder: str, threshold: float | None) -> Scoring:
+def _scoring(folder: str, threshold: float | None, fitted_confidence: bool = True) -> Scoring:
     read = _read(folder)
-    if threshold is None:
-        return read
-    return Scoring(read.quote_weights, read.support_weights, read.support_bias, read.support_floor,
-                   read.calibration, threshold)
+    confidence = read.confidence if fitted_confidence else None
+    if confidence is None:
+        threshold = read.calibration.threshold if threshold is None else threshold
+        return replace(read, threshold=threshold, confidence=None, high=0.0)
+    return replace(read, threshold=confidence.threshold if threshold is None else threshold, high=confidence.high)
 
 
 @lru_cache(maxsize=8)
@@ -100,10 +118,14 @@ def _read(folder: str) -> Scoring:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
         calibration = Calibration(**meta["calibration"])
+        fit = meta.get("confidence")
+        confidence = None if fit is None else Confidence(
+            _by_name(fit["weights"], CONFIDENCE_INPUTS, path), float(fit["bias"]), float(fit["threshold"]),
+            float(fit["high"]))
         return Scoring(_by_name(meta["quote_weights"], UNIT_FEATURES, path),
                        _by_name(meta["support_weights"], SUPPORT_FEATURES, path),
                        float(meta["support_bias"]), float(meta["support_floor"]), calibration,
-                       calibration.threshold)
+                       calibration.threshold, confidence)
     except (ValueError, KeyError, TypeError) as e:
         raise QAError(f"The scoring file {path} is not one this version reads ({e}). Train it again with "
                       f"`python -m qa train-verifier --out {path.parent}`.") from e

@@ -6,6 +6,7 @@ entry into the package.
 from __future__ import annotations
 
 import sys
+import threading
 
 from starlette.middleware import Middleware
 
@@ -34,6 +35,9 @@ def launch(config: Config, *, host: str, port: int, auth: tuple[str, str] | None
     """Serve the app for ``config``'s corpus and index until stopped; QAError when the index cannot be had."""
     ensure_index(config)
     demo = make_demo(Handlers(config, read_only=read_only))
+    from ..answering.paraphrase import wordnet
+
+    threading.Thread(target=wordnet, daemon=True).start()  # WordNet takes seconds: not on the first question
     throttle = LoginThrottle() if auth else None
     guard = Middleware(Guard, read_only=read_only, throttle=throttle, max_body=config.max_request_bytes)
     api = Middleware(ApiRoutes, api=make_api(config), auth=auth, throttle=throttle)

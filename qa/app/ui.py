@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..answering.conflicts import dates, facts, question_kind
+from ..answering.scoring import scoring_for
 from ..config import Config
 from ..ingest.load import web_url
 from .export import conversation_markdown, quote_parts, quote_with_citation
@@ -38,9 +39,11 @@ from .ui_docs import (  # noqa: F401  (the documents view and landing view are p
 
 def confidence_label(confidence: float, *, conflict: bool = False,
                      levels: tuple[tuple[float, str], ...] = Config.confidence_levels) -> str:
-    """The word for ``confidence``; never "high" when the sources disagree."""
+    """The word for ``confidence``; never "high" when the sources disagree, nor below the fitted floor of
+    "high" (the scoring file's: where held-out accuracy reaches 0.9)."""
     label = next((word for floor, word in levels if confidence >= floor), "low")
-    return "medium" if conflict and label == "high" else label
+    high_floor = scoring_for(Config()).high
+    return "medium" if label == "high" and (conflict or confidence < high_floor) else label
 
 
 def calibration_note(state: Mapping[str, Any]) -> str:

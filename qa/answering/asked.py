@@ -1,0 +1,177 @@
+"""The kind of answer a question asks for, and the kinds a sentence offers.
+
+A question asks for a person, a group or side, a place, a time, a duration, a count, a quantity, a
+reason or a manner (or none of these: "other"). A sentence offers the kinds its words can answer: names,
+numbers with what they count or measure, time expressions, causal and instrumental links. Whether the
+top quote offers what is asked is one of the inputs the confidence is fitted on (qa.answering.doubt); how much it
+counts is learnt from data, never set per question.
+
+>>> asked_kind("how many soldiers died at lake khasan")
+'count'
+>>> sorted(offered_kinds("The result was a Mongolian rout, with 56 soldiers being killed."))
+['count', 'group']
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+Kind = Literal["person", "group", "place", "time", "duration", "count", "quantity", "reason", "manner", "other"]
+KINDS: tuple[Kind, ...] = ("person", "group", "place", "time", "duration", "count", "quantity", "reason",
+                           "manner", "other")
+
+_I = re.IGNORECASE
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
+                "million", "millions", "billion", "dozen", "dozens", "several")
+_TIME_UNITS = r"(?:second|minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
+_NUM = r"(?:\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r"|a|an|a few|a full|an entire)"
+
+# Question patterns, tried in this order: the first that matches names the kind asked.
+_ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("duration", re.compile(r"\bhow long\b|\bfor how many\b|\bhow many (?:" + _TIME_UNITS + r")\b|\bduration\b", _I)),
+    ("count", re.compile(r"\bhow many\b|\bwhat (?:number|total) of\b|\bnumber of\b", _I)),
+    ("quantity", re.compile(r"\bhow (?:much|big|large|far|heavy|old|high|wide|deep|tall|fast)\b|"
+                            r"\bwhat (?:percentage|amount|size|proportion|share|distance|area)\b", _I)),
+    ("time", re.compile(r"\bwhen\b|\b(?:what|which|in what) (?:year|date|day|month|time|century|decade|period)\b|"
+                        r"\bsince when\b", _I)),
+    ("reason", re.compile(r"\bwhy\b|\bwhat (?:caused|causes|led to|started|prompted|triggered|made)\b|"
+                          r"\bfor what reason\b|\breason\b|\bcause of\b", _I)),
+    ("place", re.compile(r"\bwhere\b|\b(?:what|which|in what) (?:country|countries|city|cities|region|place|area|"
+                         r"state|island|river|lake|town|village|territory|province|location)\b", _I)),
+    ("group", re.compile(r"\b(?:what|which) (?:side|country|nation|army|armies|division|unit|group|party|team|"
+                         r"forces?|troops|regiment|organi[sz]ation|company|people)\b|"
+                         r"\bwho (?:won|lost|defeated|beat|fought|attacked|invaded|controlled)\b", _I)),
+    ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:what|which) (?:person|leader|general|commander|"
+                          r"officer|king|emperor|president|ruler|man|woman)\b", _I)),
+    ("manner", re.compile(r"\bhow (?:did|does|do|was|were|is|are|can|could|would|will|has|have|had)\b|"
+                          r"\bin what way\b|\bby what means\b", _I)),
+)
+
+# What a sentence offers.
+_YEAR = r"\b(?:1\d{3}|20\d{2})s?\b"
+_TIME = re.compile(_YEAR + r"|\b(?:" + "|".join(MONTHS) + r")\b|\bcentur(?:y|ies)\b|"
+                   r"\b(?:next|following|previous|same) (?:day|week|month|year|morning|night)\b|"
+                   r"\b(?:days?|weeks?|months?|years?|hours?) (?:later|earlier|after|before)\b|"
+                   r"\b(?:today|yesterday|tomorrow|nowadays)\b", _I)
+_DURATION = re.compile(r"\b" + _NUM + r"[ -]" + _TIME_UNITS + r"\b|\bfor (?:a|an|the|" + _NUM + r") \w+|"
+                       r"\bfrom\s+\S+\s+(?:to|until|till)\b|\b(?:until|lasted|lasting|throughout|since)\b|"
+                       r"\d\s*[–-]\s*\d|\bdecades?\b|\bcenturies\b", _I)
+# A number that counts: not a year, not the day of a date ("15 September", "August 10").
+_DAY = r"(?:" + "|".join(MONTHS) + r")"
+_COUNT = re.compile(r"(?<![\d,.])(?!(?:1\d{3}|20\d{2})s?\b)\d[\d,]*(?:\.\d+)?\b(?!\s*(?:%|percent)\b)|"
+                    r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b|\bno (?:casualties|losses|one)\b", _I)
+_MONTH_NEAR = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s*$|^\s*(?:" + "|".join(MONTHS) + r")\b", _I)
+_QUANTITY = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent|km|kilomet(?:er|re)s?|met(?:er|re)s?|miles?|tons?|"
+                       r"tonnes?|kg|pounds?|dollars?|feet|foot|inches|acres?|hectares?)\b|[$£€¥]\s*\d|"
+                       r"\b(?:over|about|nearly|almost|around|some|approximately|more than|less than|fewer than)\s+"
+                       r"\d", _I)
+_REASON = re.compile(r"\b(?:because|due to|owing to|as a result|result(?:ed|s)? (?:in|from)|caus(?:e|ed|es|ing)|"
+                     r"led to|lead to|leading to|so that|in order to|for fear|since|thanks to|reason|"
+                     r"motivat\w+|prompt(?:ed|ing)|trigger(?:ed|ing)|blamed|belief|believ\w+|intend\w*|"
+                     r"aim(?:ed)? (?:to|at)|in response to)\b", _I)
+_MANNER = re.compile(r"\bby (?:\w+ing|means of|way of)\b|\b(?:through|via|using|with the help of|in the form of|"
+                     r"diplomatically|peacefully|by force|successfully)\b|\b\w{4,}ly\b", _I)
+# Capitalised words that head the name of a thing, not of a person.
+_NOT_PERSON = frozenset((
+    "Union Army Armies War Wars Battle Battles Pact Division Incident River Lake Island Islands Empire Republic Party "
+    "Congress Treaty Sea Navy Force Forces Group Government Railway Harbor Harbour Day Asia Europe America Africa "
+    "States Kingdom University Church Company Station Street Park Museum Building Bridge Mountain Mountains "
+    "Province County City Court Council Parliament Assembly Ministry Department Office Corps Legion Front "
+    "Committee Agency Institute Association League Movement Dynasty Revolution Act Law Prize Award Festival "
+    "Championship Cup Games Olympics Series Album Film Show Theatre Theater Hall House Palace Temple Square Ocean "
+    "Gulf Bay Valley Desert Plain Plains Peninsula Canal Airport Hospital School College Academy Society Bank "
+    "Council Agreement Conference Declaration Charter Constitution Regiment Brigade Battalion Fleet Air Federation "
+    "Japanese Soviet Soviets Chinese Mongolian Russian German Germans British French American Americans"
+).split())
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,3}\b")
+_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|King|Queen|Emperor|Tsar|President|General|Lieutenant|Colonel|Captain|"
+                     r"Marshal|Admiral|Prince|Princess|Pope|Saint|Lord|Lady|Chairman|Minister|Premier)\b|"
+                     r"\b(?:led|commanded|founded|written|directed|signed|ruled) by\b", 0)
+_GROUP = re.compile(r"\b[A-Z][a-z]+(?:ese|ian|ians|ans|an|ish|ic|i|s)\b|\b(?:forces|army|armies|troops|side|"
+                    r"division|regiment|government|party|people|soldiers)\b", 0)
+_PLACE = re.compile(r"\b(?:in|at|near|from|to|into|across|north of|south of|east of|west of|inside|outside) "
+                    r"(?:the )?[A-Z][\w'-]+|\b(?:river|lake|island|city|town|village|border|region|province|"
+                    r"country|mountain|sea|coast|territory|area)\b", _I)
+_OFFERS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("time", _TIME), ("duration", _DURATION), ("count", _COUNT), ("quantity", _QUANTITY), ("reason", _REASON),
+    ("manner", _MANNER), ("person", _PERSON), ("group", _GROUP), ("place", _PLACE),
+)
+
+
+@lru_cache(maxsize=4096)
+def asked_kind(question: str) -> Kind:
+    """The kind of answer ``question`` asks for ("other" when it names none)."""
+    return next((kind for kind, pattern in _ASKS if pattern.search(question)), "other")
+
+
+@lru_cache(maxsize=65_536)
+def offered_kinds(text: str) -> frozenset[Kind]:
+    """The kinds of answer ``text`` can give. Capitalised words count only after the first word, so that a
+    sentence's opening word is not taken for a name."""
+    body = text[len(text.split(" ", 1)[0]):] if " " in text else ""
+    found = {kind for kind, pattern in _OFFERS if kind not in ("person", "group", "count") and pattern.search(text)}
+    if any(not _is_day(text, m) for m in _COUNT.finditer(text)):
+        found.add("count")
+    found.update(kind for kind, pattern in _OFFERS if kind in ("person", "group") and pattern.search(body))
+    if any(not _NOT_PERSON.intersection(m.group(0).replace("-", " ").split()) for m in _NAME_RUN.finditer(body)):
+        found.add("person")
+    if "time" in found:
+        found.add("duration") if _DURATION.search(text) else None
+    return frozenset(found)
+
+
+def _is_day(text: str, m: re.Match[str]) -> bool:
+    """Whether a number is the day of a date ("15 September", "August 10")."""
+    return m.group(0)[0].isdigit() and bool(_MONTH_NEAR.search(text[max(0, m.start() - 12):m.start()])
+                                            or _MONTH_NEAR.search(text[m.end():m.end() + 12]))
+
+
+def offers(question: str, text: str) -> bool | None:
+    """Whether ``text`` offers the kind ``question`` asks for; None when the question asks for no kind.
+
+    A person may be answered by a group ("who won" → "the Soviets") and a count by a quantity, so
+    those count as offered too.
+    """
+    kind = asked_kind(question)
+    if kind == "other":
+        return None
+    if kind in ("count", "quantity"):
+        return counts_asked(question, text)
+    offered = offered_kinds(text)
+    return kind in offered or bool(offered & _ALSO.get(kind, frozenset()))
+
+
+# A side may be named by a person ("Stalin's forces"), and a duration told by two times.
+_ALSO: dict[str, frozenset[Kind]] = {"group": frozenset({"person"}), "duration": frozenset({"time"})}
+#: Words either side of a number that say what it counts.
+COUNT_WINDOW = 4
+
+
+def counts_asked(question: str, text: str) -> bool:
+    """Whether ``text`` holds a number with one of the question's words (or a WordNet relative of one)
+    within :data:`COUNT_WINDOW` words of it: "56 soldiers being killed" counts what "how many soldiers died"
+    asks; "three principal engagements" does not."""
+    from ..indexing.lexical import tokenize
+    from .doubt import content_words
+    from .paraphrase import relatives
+
+    wanted = {stem for _, stem in content_words(question)}
+    for word, _ in content_words(question):
+        wanted |= relatives(word)
+    for m in _COUNT.finditer(text):
+        if _is_day(text, m):
+            continue
+        before = text[:m.start()].split()[-COUNT_WINDOW:]
+        after = text[m.end():].split()[:COUNT_WINDOW]
+        near = tokenize([" ".join(before + after)])[0]
+        if wanted.intersection(near) or any(wanted.intersection(relatives(w)) for w in _words(after)):
+            return True
+    return False
+
+
+def _words(tokens: list[str]) -> list[str]:
+    return [w for t in tokens for w in re.findall(r"[a-z]+", t.lower()) if len(w) > 2]

@@ -1,0 +1,108 @@
+"""The confidence: one logistic function of a few named inputs, fitted on held-out articles.
+
+    confidence = sigmoid(sum(weight[name] * inputs[name] for name in CONFIDENCE_INPUTS) + bias)
+
+The inputs describe the top quote and the question:
+
+- ``support``: how well the ranker's best unit is grounded (qa.answering.features.SUPPORT_FEATURES, fitted weights);
+- ``margin``: how far the top unit scores above the best unit that does not overlap it (capped);
+- ``kind_missing``: 1 when the question asks for a kind of answer (a person, a count, a time...) that the
+  top unit does not offer (qa.answering.asked);
+- ``unknown_terms``: the share of the question's content words that occur nowhere in the indexed
+  documents, neither as written (after stemming) nor as a WordNet relative (qa.answering.paraphrase).
+
+``kind_missing`` and ``unknown_terms`` may only lower the confidence: a fit that gives either a positive
+weight leaves it out (weight 0). On SQuAD's training articles ``unknown_terms`` is left out that way (their
+unanswerable questions reuse the paragraph's words), so it is there for fits on other documents.
+
+The weights and bias live in the scoring file's "confidence" (qa.answering.scoring, fitted by
+``python -m qa train-verifier --fit-confidence``); a per-index calibration (qa.calibrating) refits the mapping
+of the confidence it gives.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+
+from ..indexing.lexical import tokenize
+from .asked import offers
+from .paraphrase import question_words, relatives
+
+CONFIDENCE_INPUTS = ("support", "margin", "kind_missing", "unknown_terms")
+#: Inputs that may only lower the confidence.
+DOUBTS = ("kind_missing", "unknown_terms")
+#: The margin of a top unit with no rival, and the most any margin counts.
+MARGIN_CAP = 4.0
+# Words that ask rather than name what is asked about (stemmed as BM25 stems them).
+_ASKING = frozenset(t for ts in tokenize(["what which who whom whose when where why how does do did is are was "
+                                          "were be been kind type name many much long"]) for t in ts)
+
+
+def confidence(inputs: Mapping[str, float], weights: Sequence[float], bias: float) -> float:
+    """The probability that the top quote answers the question.
+
+    >>> round(confidence({"support": 1.0, "margin": 0.0, "kind_missing": 0.0, "unknown_terms": 0.0},
+    ...                  (1.0, 0.0, 0.0, 0.0), 0.0), 3)
+    0.731
+    """
+    z = bias + sum(w * float(inputs[name]) for name, w in zip(CONFIDENCE_INPUTS, weights))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def margin(scores: Sequence[float], overlaps: Callable[[int], bool]) -> float:
+    """The top score minus the best score of a unit that does not overlap the top one (``overlaps(n)``
+    says whether unit ``n`` shares a sentence with unit 0), capped at :data:`MARGIN_CAP`.
+
+    >>> margin([5.0, 4.8, 3.0], lambda n: n == 1)
+    2.0
+    """
+    rival = next((float(s) for n, s in enumerate(scores) if n and not overlaps(n)), None)
+    return MARGIN_CAP if rival is None else min(MARGIN_CAP, float(scores[0]) - rival)
+
+
+def kind_missing(question: str, text: str) -> float:
+    """1.0 when ``question`` asks for a kind of answer that ``text`` does not offer, else 0.0."""
+    return 1.0 if offers(question, text) is False else 0.0
+
+
+def content_words(question: str) -> list[tuple[str, str]]:
+    """(word, stem) for each word of ``question`` that names something (stopwords and question words out)."""
+    words = question_words(question)
+    stems = tokenize(words) if words else []
+    return [(w, s[0]) for w, s in zip(words, stems) if s and s[0] and s[0] not in _ASKING]
+
+
+def is_known(word: str, stem: str, vocabulary: Callable[[str], bool]) -> bool:
+    """Whether ``word`` occurs in the documents: as written, as a WordNet relative, or (a compound such as
+    "ceasefire" for "cease-fire") as two known parts."""
+    if vocabulary(stem):
+        return True
+    if any(vocabulary(r) for r in relatives(word)):
+        return True
+    return any(_whole(word[:i], vocabulary) and _whole(word[i:], vocabulary) for i in range(3, len(word) - 2))
+
+
+def _whole(part: str, vocabulary: Callable[[str], bool]) -> bool:
+    stems = tokenize([part])[0]
+    return len(stems) == 1 and vocabulary(stems[0])
+
+
+def unknown_terms(question: str, vocabulary: Callable[[str], bool]) -> float:
+    """The share of the question's content words unknown to the documents (0.0 when it has none)."""
+    words = content_words(question)
+    if not words:
+        return 0.0
+    return sum(not is_known(w, s, vocabulary) for w, s in words) / len(words)
+
+
+def inputs_of(question: str, texts: Sequence[str], scores: Sequence[float], overlaps: Callable[[int], bool],
+              support: float, vocabulary: Callable[[str], bool]) -> dict[str, float]:
+    """The :data:`CONFIDENCE_INPUTS` of a ranking: ``texts`` and ``scores`` of its units best first (only the
+    first text is read), ``overlaps(n)`` whether unit ``n`` shares a sentence with the first,
+    ``vocabulary(stem)`` whether a stemmed term occurs in the documents."""
+    return {
+        "support": support,
+        "margin": margin(scores, overlaps),
+        "kind_missing": kind_missing(question, texts[0]),
+        "unknown_terms": unknown_terms(question, vocabulary),
+    }
