@@ -4,10 +4,7 @@ Only the embedded text changes; quotes, sections and citations stay the document
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from .chunk import in_context
-from .records import Chunk, Document
+from .records import Document
 
 #: Words of a page's title kept in front of a section's heading.
 TITLE_WORDS = 8
@@ -39,22 +36,3 @@ def embed_heading(doc: Document, section: str | None) -> str | None:
     if not title or section.startswith(title):
         return section
     return f"{title}{PATH_SEP}{section}"
-
-
-def lexical_texts(documents: dict[str, Document], chunks: Sequence[Chunk]) -> list[str]:
-    """The text BM25 indexes for each chunk: in a structured page, the chunk under its heading path.
-
-    A question names what a section is about ("the HEADER option of COPY", "git gc"), which a page
-    says in its title and headings more often than in the sentences under them. Plain text is indexed
-    as it is, as before.
-
-    >>> from qa.records import Chunk, Document
-    >>> page = Document("copy.html", "COPY", "document", "html", "x", "", "", blocks=((0, 1, "text"),))
-    >>> lexical_texts({"copy.html": page}, [Chunk(0, "copy.html", 0, 5, "Specifies ...", "HEADER", 3)])
-    ['COPY › HEADER: Specifies ...']
-    """
-    out = []
-    for c in chunks:
-        doc = documents.get(c.source)
-        out.append(in_context(c.text, embed_heading(doc, c.section)) if doc is not None and doc.blocks else c.text)
-    return out

@@ -176,10 +176,7 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
         entry = milvus.write(store, _collection_name(root), by_source, chunks, vectors, sentence_vectors, previous)
         manifest = {**manifest, "store": entry}
     else:
-        from .embed_context import lexical_texts
-
-        texts = lexical_texts({d.source: d for d in documents}, chunks)
-        ann = faiss_store.write(tmp, texts, vectors, sentence_vectors, flat_below=flat_below)
+        ann = faiss_store.write(tmp, [c.text for c in chunks], vectors, sentence_vectors, flat_below=flat_below)
         manifest = {**manifest, "store": {"kind": "faiss"}, "ann": ann}
     manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": _checksums(tmp)}
     data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")

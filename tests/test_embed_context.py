@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from qa.chunk import in_context
-from qa.embed_context import embed_heading, lexical_texts
+from qa.embed_context import embed_heading
 from qa.records import Document
 
 from .test_logic import FakeEmbedder, _fake_index_of
@@ -59,14 +59,3 @@ def test_an_html_page_is_embedded_under_its_title_and_plain_text_is_not(tmp_path
         assert not np.allclose(index.sentence_vectors[k], alone, atol=1e-3)  # the title was embedded with it
         for chunk in index.chunks:  # quotes and chunks keep the document's own text
             assert index.documents[chunk.source].text[chunk.start:chunk.end] == chunk.text
-
-
-def test_bm25_finds_a_structured_chunk_by_its_title_and_heading(tmp_path_factory):
-    with _fake_index_of(tmp_path_factory.mktemp("bm25"), {"git-mv.html": PAGE, "coast.txt": PLAIN}) as index:
-        page = index.documents["git-mv.html"]
-        skip = next(c for c in index.chunks if c.source == page.source and "Skip move" in c.text)
-        assert "mv" not in skip.text
-        scores = index.bm25_scores("mv")
-        assert scores[skip.id] > 0  # matched through its page title and section heading only
-        storm = next(c for c in index.chunks if c.source == "coast.txt")
-        assert lexical_texts(index.documents, [storm]) == [storm.text]  # plain text: as it is

@@ -154,7 +154,7 @@ def write(target: dict[str, Any], name: str, documents: dict[str, Document], chu
             for part in ("chunks", "sentences"):
                 client.delete(f"{name}_{part}", filter=_source_filter(stale[i:i + 500]))
         chunk_keys, sentence_keys = keys(documents, chunks)
-        _insert_chunks(client, name, chunks, chunk_keys, vectors, fresh, documents)
+        _insert_chunks(client, name, chunks, chunk_keys, vectors, fresh)
         _insert_sentences(client, name, documents, sentence_keys, sentence_vectors, fresh)
         for part in ("chunks", "sentences"):
             client.load_collection(f"{name}_{part}")
@@ -175,11 +175,9 @@ def _previous_documents(client: Any, target: dict[str, Any], name: str,
 
 
 def _insert_chunks(client: Any, name: str, chunks: list[Chunk], chunk_keys: np.ndarray, vectors: np.ndarray,
-                   fresh: set[str], documents: dict[str, Document] | None = None) -> None:
-    from ..embed_context import lexical_texts
-
+                   fresh: set[str]) -> None:
     todo = [c for c in chunks if c.source in fresh]
-    terms = tokenize(lexical_texts(documents or {}, todo))
+    terms = tokenize([c.text for c in todo])
     rows = [{"pk": int(chunk_keys[c.id]), "source": c.source, "vector": vectors[c.id].tolist(),
              "terms": " ".join(t for t in ts if t) or "_"} for c, ts in zip(todo, terms)]
     for i in range(0, len(rows), _BATCH):
