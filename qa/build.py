@@ -18,10 +18,10 @@ import numpy as np
 
 from .build_progress import BuildProgress
 from .chunk import chunk_document, in_context, split_sentences
-from .embed_context import embed_heading
 from .clean import CLEANER_VERSION, clean_text
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
+from .embed_context import embed_heading
 from .embed_many import embed_many
 from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
 from .formats import CITES, SUPPORTED

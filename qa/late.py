@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .chunk import in_context
-from .embed_context import embed_heading
 from .embed import Embedder
+from .embed_context import embed_heading
 from .records import Chunk, Document
 
 MODES = ("alone", "late", "mixed")
