@@ -82,7 +82,13 @@ Run it (about 45 minutes on 2 shared cores, builds one at a time; `--sets` picks
     .venv/bin/python benchmarks/bench_realdocs.py --markdown docs/realdocs.md --json results.json --label "WHAT"
 
 `--work DIR --reuse` keeps the corpora and indexes in DIR, so a second run with the same `qa` code only asks.
-Per-question results of the baseline: `benchmarks/realdocs/results/baseline.json`.
+Per-question results of each run since the baseline: `benchmarks/realdocs/results/*.json`.
+
+Why a question misses: `.venv/bin/python benchmarks/realdocs/misses.py --work DIR` reads the indexes of a `--work`
+folder and classes each answerable question whose first quote misses as *abstained*, *ranking* (a candidate
+quote unit, or the 2nd or 3rd quote, holds the expected substring), *boundary* (a candidate overlaps it but
+none holds it whole) or *recall* (no candidate comes near it). `--reuse-any-code` (with `--reuse`) asks on
+indexes built by an earlier `qa`, for changes that only touch answering.
 
 Each run below is labelled with the code it measured; a run with a new `--label` is added, one with the
 same label replaces its section.

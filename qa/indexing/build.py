@@ -27,6 +27,7 @@ from ..records import Chunk, Document
 from ..terminal import printable
 from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
+from .embed_context import embed_heading
 from .embed_many import embed_many
 from .index import (
     FORMAT_VERSION,
@@ -336,8 +337,9 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     todo = [p for p in prepared if p.vectors is None]
     if config.sentence_vectors != "alone":
         return _embed_late(prepared, embedder, config, tell, stop)
-    texts = [in_context(c.text, c.section) for p in todo for c in p.chunks]
-    texts += [in_context(p.document.text[s:e], p.document.section_at(s)) for p in todo for s, e in p.document.sentences]
+    texts = [in_context(c.text, embed_heading(p.document, c.section)) for p in todo for c in p.chunks]
+    texts += [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
+              for p in todo for s, e in p.document.sentences]
     vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
                          progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
@@ -357,7 +359,8 @@ def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, t
     from .late import chunk_and_sentence_vectors
 
     todo = [p for p in prepared if p.vectors is None]
-    sizes = {p.document.source: sum(embedder.token_lengths([in_context(c.text, c.section) for c in p.chunks]))
+    sizes = {p.document.source: sum(embedder.token_lengths([in_context(c.text, embed_heading(p.document, c.section))
+                                                            for c in p.chunks]))
              for p in todo}
     total, all_chunks, done, chunks = sum(sizes.values()), sum(len(p.chunks) for p in todo), 0, 0
     out, embedded = [], 0
@@ -368,7 +371,8 @@ def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, t
             continue
         alone = None
         if config.sentence_vectors == "mixed":
-            texts = [in_context(p.document.text[s:e], p.document.section_at(s)) for s, e in p.document.sentences]
+            texts = [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
+                     for s, e in p.document.sentences]
             alone = embed_many(embedder, texts) if texts else None
             embedded += len(set(texts))
         vectors, sentence_vectors = chunk_and_sentence_vectors(embedder, p.document, p.chunks,

@@ -16,6 +16,7 @@ import numpy as np
 from ..ingest.chunk import in_context
 from ..records import Chunk, Document
 from .embed import Embedder
+from .embed_context import embed_heading
 
 MODES = ("alone", "late", "mixed")
 
@@ -27,7 +28,7 @@ def chunk_and_sentence_vectors(embedder: Embedder, document: Document, chunks: S
     ``alone`` holds the sentences' own vectors where already embedded (``mixed``, and sentences no
     chunk holds whole).
     """
-    texts = [in_context(c.text, c.section) for c in chunks]
+    texts = [in_context(c.text, embed_heading(document, c.section)) for c in chunks]
     states = embedder.token_states(texts)
     chunk_vectors = np.stack([_unit(h.mean(axis=0)) for h, _ in states]) if states else np.zeros((0, embedder.dim))
     sentences = list(document.sentences)
@@ -61,7 +62,8 @@ def _pool(chunks: Sequence[Chunk], texts: list[str], states: list[tuple[np.ndarr
 
 def _alone(embedder: Embedder, document: Document, rows: Sequence[int] | range) -> np.ndarray:
     sentences = list(document.sentences)
-    texts = [in_context(document.text[s:e], document.section_at(s)) for s, e in (sentences[i] for i in rows)]
+    texts = [in_context(document.text[s:e], embed_heading(document, document.section_at(s)))
+             for s, e in (sentences[i] for i in rows)]
     out = np.zeros((len(sentences), embedder.dim), dtype=np.float32)
     if texts:
         out[list(rows)] = embedder.encode(texts, batch_size=32)

@@ -157,7 +157,7 @@ def chunk_document(
 
 
 #: How chunks and sentences are embedded; part of the index's chunking parameters, so a change rebuilds.
-EMBED_CONTEXT = "section-heading"
+EMBED_CONTEXT = "title-section-heading"
 #: Words of a heading kept in front of the text it introduces.
 HEADING_WORDS = 16
 
