@@ -87,8 +87,14 @@ def main() -> int:
     parser.add_argument("--index", help="an index of the default corpus (default: one built in a temporary folder)")
     parser.add_argument("--json", help="write the figures and the per-question rows here")
     parser.add_argument("--show", action="store_true", help="print each question's outcome")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="answer with this Config field changed (a Python literal), e.g. fitted_confidence=False")
     args = parser.parse_args()
+    import ast
+
     from qa import Config, ask, build_index, load_index
+
+    changes = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
 
     tmp = None
     if args.index:
@@ -100,7 +106,8 @@ def main() -> int:
         build_index(config)
         index = load_index(config.index_dir, config)
     questions = load_set()
-    figures = score(questions, [ask(q["question"], index=index) for q in questions])
+    answering = index.config.with_(**changes)
+    figures = score(questions, [ask(q["question"], index=index, config=answering) for q in questions])
     if tmp:
         shutil.rmtree(tmp)
     if args.show:
