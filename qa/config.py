@@ -119,6 +119,9 @@ class Config:
     #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
     #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.late and docs/performance.md.
     sentence_vectors: str = "alone"
+    #: How chunk vectors are made: "own" (each chunk embedded by itself, besides its sentences) or "pooled"
+    #: (the token-weighted mean of their sentences' vectors, so each token is embedded once); see qa.pooled.
+    chunk_vectors: str = "own"
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -97,6 +97,8 @@ def session(path: str, threads: int) -> onnxruntime.InferenceSession:
     options.intra_op_num_threads = max(1, threads)
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    if threads > 1:  # threads that spin while they wait take the cores from the others on a busy machine
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
