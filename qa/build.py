@@ -21,7 +21,7 @@ from .chunk import chunk_document, in_context, split_sentences
 from .clean import CLEANER_VERSION, clean_text
 from .config import Config
 from .embed import Embedder, embedder_for, vector_family
-from .embed_many import embed_many
+from .embed_many import document_embedder, embed_many
 from .errors import BuildCancelled, CorpusError, IndexMissingError, QAError
 from .formats import CITES, SUPPORTED
 from .index import (
@@ -157,7 +157,8 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
-    prepared, embedded = _embed_missing(prepared, embedder, config, tell, stop)
+    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder), config,
+                                        tell, stop)
     tell.close()
     stop()
     report(0.95, "Writing the index")
@@ -255,8 +256,11 @@ def _nothing_changed(config: Config, started: float) -> BuildReport | None:
 
 
 def _same_modes(manifest: dict[str, Any], config: Config) -> bool:
-    return (manifest.get("embedding", {}).get("sentences", "alone") == config.sentence_vectors
-            and _chunk_mode(manifest) == _chunk_mode_wanted(config))
+    embedding = manifest.get("embedding", {})
+    documents = document_embedder(embedder_for(config), config.document_encoder).backend
+    return (embedding.get("sentences", "alone") == config.sentence_vectors
+            and _chunk_mode(manifest) == _chunk_mode_wanted(config)
+            and embedding.get("documents", embedding.get("backend")) == documents)
 
 
 def _live_chunks(config: Config) -> int:
@@ -308,9 +312,9 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
         check_compatible(manifest, config, embedder)
         if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
             return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
-        if _chunk_mode(manifest) != _chunk_mode_wanted(config):
-            return None, ["Note: previous index not reused (its chunk vectors were made another way; "
-                          "everything is embedded again, once)"]
+        if not _same_modes(manifest, config):
+            return None, ["Note: previous index not reused (its chunk vectors or document encoder differ "
+                          "from this configuration's; everything is embedded again, once)"]
         return load_index(config.index_dir, config), []
     except IndexMissingError:
         return None, []
@@ -441,7 +445,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "model_path": embedder.path,
         "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
                       **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {}),
-                      "chunks": _chunk_mode_wanted(config)},
+                      "chunks": _chunk_mode_wanted(config),
+                      "documents": document_embedder(embedder, config.document_encoder).backend},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},

@@ -122,6 +122,9 @@ class Config:
     #: How chunk vectors are made: "own" (each chunk embedded by itself, besides its sentences) or "pooled"
     #: (the token-weighted mean of their sentences' vectors, so each token is embedded once); see qa.pooled.
     chunk_vectors: str = "own"
+    #: What a build embeds documents with: "int8" (the per-channel int8 model, with the fp32 ONNX
+    #: backend; questions stay fp32) or "fp32" (the backend itself); see docs/performance.md.
+    document_encoder: str = "int8"
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ def corpus(tmp_path):
 
 
 def test_chunk_vectors_are_the_token_weighted_mean_of_their_sentences(tmp_path, corpus, embedder):
-    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_vectors="pooled")
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_vectors="pooled", document_encoder="fp32")
     report = build_index(config)
     index = load_index(config.index_dir, config)
     assert index.manifest["embedding"]["chunks"] == "pooled"
@@ -63,7 +63,7 @@ def test_an_index_with_chunks_embedded_alone_is_embedded_again_with_a_note(tmp_p
     assert index.manifest["embedding"]["chunks"] == "own" and first.embedded > len(index.sentences)
     again = build_index(own.with_(chunk_vectors="pooled"))
     assert again.written and len(again.reembedded) == first.documents
-    assert any("chunk vectors were made another way" in n for n in again.notes)
+    assert any("chunk vectors or document encoder differ" in n for n in again.notes)
 
 
 def test_a_build_with_nothing_changed_reads_no_file(tmp_path, corpus, monkeypatch):
@@ -109,3 +109,26 @@ def test_any_change_on_disk_is_seen(tmp_path, corpus, change):
         assert index.documents[path.name].title == "A new title"
     if change == "removed":
         assert report.removed == (path.name,)
+
+
+def test_documents_are_embedded_by_the_per_channel_int8_model_and_searched_in_fp32(tmp_path, corpus, embedder):
+    from dataclasses import replace
+
+    from qa import ask
+
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", document_encoder="int8")
+    build_index(config)
+    index = load_index(config.index_dir, config)
+    assert index.manifest["embedding"]["backend"] == "onnx"
+    assert index.manifest["embedding"]["documents"] == "onnx-int8-channel"
+    document = next(iter(index.documents.values()))
+    texts = sentence_texts(document)[:40]
+    int8 = np.concatenate([replace(embedder, backend="onnx-int8-channel").encode([t]) for t in texts])
+    stored = np.asarray(index.sentence_vectors[:len(texts)])
+    assert np.abs(stored - int8).max() < 1e-5
+    cosines = (int8 * embedder.encode(texts)).sum(axis=1)
+    assert cosines.min() > 0.9 and np.median(cosines) > 0.98  # near the fp32 vectors, not equal to them
+    answer = ask("When did the Battle of Lake Khasan take place?", index=index)
+    assert answer.quotes and "1938" in " ".join(q.text for q in answer.quotes)
+    again = build_index(config.with_(document_encoder="fp32"))
+    assert again.written and len(again.reembedded) == len(index.documents)
