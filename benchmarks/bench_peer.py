@@ -60,7 +60,7 @@ opened = qa.onnx.session
 qa.onnx.session = lambda path, threads: Timed(opened(path, threads))
 config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
 if len(sys.argv) > 4:
-    config = config.with_(embed_threads=int(sys.argv[4]))
+    config = config.with_(build_threads=int(sys.argv[4]))
 r = build_index(config, full=sys.argv[3] == 'full')
 print(json.dumps({'seconds': time.perf_counter() - t, 'build_seconds': r.seconds, 'chunks': r.chunks,
                   'texts': getattr(r, 'embedded', -1), 'encoder_seconds': encoder[0]}))
@@ -153,7 +153,7 @@ def qa_build(tree: Path, corpus: Path, index: Path, mode: str, *threads: str) ->
     return result
 
 
-def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 1) -> dict:
+def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> dict:
     from qa.config import bundled_model_path
 
     model = bundled_model_path()
@@ -168,7 +168,7 @@ def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 1) -> di
             "peer": lambda i: measured([str(peer), str(ROOT / "benchmarks" / "_peer_llamaindex.py"), str(texts),
                                         model], base),
         }
-        if threads > 1:  # the peer runs on torch's default threads (one per core): qa the same way
+        if threads:  # qa again with another thread count than its default (one per core, as torch's)
             systems["qa_threads"] = lambda i: qa_build(ROOT, pages, base / f"qat{i}", "full", str(threads))
         runs: dict[str, list[dict[str, float]]] = {k: [] for k in (*systems, "nothing_changed", "one_page_changed")}
         names = list(systems)
@@ -212,19 +212,19 @@ def summary(runs: dict[str, list[dict[str, float]]]) -> dict:
     return out
 
 
-def write(f: dict, rounds: int, baseline: str, threads: int = 1) -> None:
+def write(f: dict, rounds: int, baseline: str, threads: int = 0) -> None:
     r = f["ratios"]
     row = "| {} | {:.1f} s | {:.0f} | {:.0f} MiB |"
     extra = []
     if "qa_threads" in f:
-        extra = [row.format(f"qa, {threads} ONNX threads", f["qa_threads"]["wall"], f["qa_threads"]["texts"],
+        extra = [row.format(f"qa, build_threads={threads}", f["qa_threads"]["wall"], f["qa_threads"]["texts"],
                             f["qa_threads"]["rss_mib"])]
-        more = [f"- qa with {threads} ONNX threads (as many as the peer's torch uses): "
+        more = [f"- qa with build_threads={threads}: "
                 f"**{r['qa_threads_vs_peer_wall']:.2f}×** the peer, **{r['qa_threads_vs_baseline_wall']:.2f}×** "
                 f"qa at {baseline}."]
     else:
         more = []
-    shares = ", ".join(f"{k.replace('_threads', f' ({threads} threads)')} {v:.0%}"
+    shares = ", ".join(f"{k.replace('_threads', f' (build_threads={threads})')} {v:.0%}"
                        for k, v in f.get("encoder_share", {}).items())
     lines = [
         MARK[0],
@@ -251,7 +251,7 @@ def write(f: dict, rounds: int, baseline: str, threads: int = 1) -> None:
         f"as whole processes {f['nothing_changed']['wall']:.1f} s and {f['one_page_changed']['wall']:.1f} s.",
         "",
         "Command: `.venv/bin/python benchmarks/bench_build.py --peer --rounds "
-        f"{rounds} --baseline {baseline}{f' --threads {threads}' if threads > 1 else ''} --write-docs`.",
+        f"{rounds} --baseline {baseline}{f' --threads {threads}' if threads else ''} --write-docs`.",
         MARK[1],
     ]
     doc = ROOT / "docs" / "performance.md"

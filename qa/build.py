@@ -157,8 +157,9 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
-    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder), config,
-                                        tell, stop)
+    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder,
+                                                                      config.build_threads, config.workers),
+                                        config, tell, stop)
     tell.close()
     stop()
     report(0.95, "Writing the index")

@@ -125,6 +125,9 @@ class Config:
     #: What a build embeds documents with: "int8" (the per-channel int8 model, with the fp32 ONNX
     #: backend; questions stay fp32) or "fp32" (the backend itself); see docs/performance.md.
     document_encoder: str = "int8"
+    #: Intra-op threads a build embeds documents on (per worker); None: the machine's cores shared among the
+    #: workers. Questions keep `embed_threads`. Waiting threads do not spin, so a busy machine loses little.
+    build_threads: int | None = None
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

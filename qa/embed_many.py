@@ -12,6 +12,7 @@ model; the plan is the same either way, so the vectors are too.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -84,12 +85,24 @@ def _cut(lengths: tuple[int, ...], batch_tokens: int, max_rows: int) -> tuple[tu
     return tuple(batches)
 
 
-def document_embedder(embedder: Embedder, encoder: str) -> Embedder:
+def document_embedder(embedder: Embedder, encoder: str, threads: int | None = None, workers: int = 1) -> Embedder:
     """The embedder a build sends documents to: with ``encoder`` "int8" and the fp32 ONNX backend, the
-    per-channel int8 model (about twice as fast; questions stay fp32, see docs/performance.md)."""
+    per-channel int8 model (about twice as fast; questions stay fp32, see docs/performance.md).
+
+    ``threads`` intra-op threads per process; None shares this machine's cores among the ``workers``.
+    """
     if encoder == "int8" and embedder.backend == "onnx":
-        return replace(embedder, backend="onnx-int8-channel")
-    return embedder
+        embedder = replace(embedder, backend="onnx-int8-channel")
+    if embedder.backend == "torch":
+        return embedder
+    return replace(embedder, threads=threads or max(1, _cores() // max(1, workers)))
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def embed_many(embedder: Embedder, texts: list[str], *, workers: int = 1, batch_tokens: int = BATCH_TOKENS,
