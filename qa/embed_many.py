@@ -93,7 +93,7 @@ def document_embedder(embedder: Embedder, encoder: str, threads: int | None = No
     """
     if encoder == "int8" and embedder.backend == "onnx":
         embedder = replace(embedder, backend="onnx-int8-channel")
-    if embedder.backend == "torch":
+    if not embedder.backend.startswith("onnx"):  # torch sets its threads once per process
         return embedder
     return replace(embedder, threads=threads or max(1, _cores() // max(1, workers)))
 
