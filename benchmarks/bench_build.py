@@ -85,11 +85,12 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--baseline", default="c2dea78")
     p.add_argument("--write-docs", action="store_true", help="write the peer figures into docs/performance.md")
+    p.add_argument("--threads", type=int, default=0, help="also build qa with build_threads=N (peer run)")
     args = p.parse_args()
     if args.peer:
         from bench_peer import run
 
-        run(rounds=args.rounds, baseline=args.baseline, write_docs=args.write_docs)
+        run(rounds=args.rounds, baseline=args.baseline, write_docs=args.write_docs, threads=args.threads)
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

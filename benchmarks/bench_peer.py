@@ -43,9 +43,27 @@ import json, sys, time
 from pathlib import Path
 t = time.perf_counter()
 from qa import Config, build_index
-r = build_index(Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2])), full=sys.argv[3] == 'full')
+import qa.onnx
+encoder = [0.0]
+class Timed:  # the bare encoder: time inside onnxruntime's run, in this same build
+    def __init__(self, session):
+        self.session = session
+    def __getattr__(self, name):
+        return getattr(self.session, name)
+    def run(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self.session.run(*args, **kwargs)
+        finally:
+            encoder[0] += time.perf_counter() - started
+opened = qa.onnx.session
+qa.onnx.session = lambda path, threads: Timed(opened(path, threads))
+config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
+if len(sys.argv) > 4:
+    config = config.with_(build_threads=int(sys.argv[4]))
+r = build_index(config, full=sys.argv[3] == 'full')
 print(json.dumps({'seconds': time.perf_counter() - t, 'build_seconds': r.seconds, 'chunks': r.chunks,
-                  'texts': getattr(r, 'embedded', -1)}))
+                  'texts': getattr(r, 'embedded', -1), 'encoder_seconds': encoder[0]}))
 """
 # An older qa does not report what it embedded: every chunk and every sentence (counted after, untimed).
 COUNT_CODE = """
@@ -125,9 +143,9 @@ def measured(cmd: list[str], cwd: Path) -> dict[str, float]:
     return {**result, "wall": wall, "rss_mib": int(rss.group(1)) / 1024 if rss else float("nan")}
 
 
-def qa_build(tree: Path, corpus: Path, index: Path, mode: str) -> dict[str, float]:
+def qa_build(tree: Path, corpus: Path, index: Path, mode: str, *threads: str) -> dict[str, float]:
     python = str(ROOT / ".venv" / "bin" / "python")
-    result = measured([python, "-c", QA_CODE, str(corpus), str(index), mode], tree)
+    result = measured([python, "-c", QA_CODE, str(corpus), str(index), mode, *threads], tree)
     if result["texts"] < 0:
         count = subprocess.run([python, "-c", COUNT_CODE, str(index)], cwd=tree, capture_output=True, text=True,
                                check=True)
@@ -135,7 +153,7 @@ def qa_build(tree: Path, corpus: Path, index: Path, mode: str) -> dict[str, floa
     return result
 
 
-def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:
+def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> dict:
     from qa.config import bundled_model_path
 
     model = bundled_model_path()
@@ -150,10 +168,12 @@ def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:
             "peer": lambda i: measured([str(peer), str(ROOT / "benchmarks" / "_peer_llamaindex.py"), str(texts),
                                         model], base),
         }
+        if threads:  # qa again with another thread count than its default (one per core, as torch's)
+            systems["qa_threads"] = lambda i: qa_build(ROOT, pages, base / f"qat{i}", "full", str(threads))
         runs: dict[str, list[dict[str, float]]] = {k: [] for k in (*systems, "nothing_changed", "one_page_changed")}
         names = list(systems)
         for i in range(rounds):
-            for name in names[i % 3:] + names[:i % 3]:
+            for name in names[i % len(names):] + names[:i % len(names)]:
                 runs[name].append(systems[name](i))
                 print(f"round {i + 1} {name}: {json.dumps(runs[name][-1])}", flush=True)
             runs["nothing_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
@@ -167,7 +187,7 @@ def run(*, rounds: int, baseline: str, write_docs: bool) -> dict:
             print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
                   f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
             if write_docs:  # after every round, so a run cut short still leaves its medians so far
-                write(summary(runs), i + 1, baseline)
+                write(summary(runs), i + 1, baseline, threads)
     figures = summary(runs)
     print(json.dumps(figures, indent=2))
     return figures
@@ -183,13 +203,29 @@ def summary(runs: dict[str, list[dict[str, float]]]) -> dict:
         "nothing_changed_vs_full": out["nothing_changed"]["build_seconds"] / qa["build_seconds"],
         "one_page_vs_full": out["one_page_changed"]["build_seconds"] / qa["build_seconds"],
     }
+    if "qa_threads" in out:
+        out["ratios"]["qa_threads_vs_peer_wall"] = out["qa_threads"]["wall"] / peer["wall"]
+        out["ratios"]["qa_threads_vs_baseline_wall"] = out["qa_threads"]["wall"] / old["wall"]
     out["texts_per_chunk"] = {"qa": qa["texts"] / qa["chunks"], "baseline": old["texts"] / old["chunks"]}
+    out["encoder_share"] = {k: out[k]["encoder_seconds"] / out[k]["seconds"] for k in ("qa", "baseline", "qa_threads")
+                            if k in out and out[k].get("encoder_seconds")}
     return out
 
 
-def write(f: dict, rounds: int, baseline: str) -> None:
+def write(f: dict, rounds: int, baseline: str, threads: int = 0) -> None:
     r = f["ratios"]
     row = "| {} | {:.1f} s | {:.0f} | {:.0f} MiB |"
+    extra = []
+    if "qa_threads" in f:
+        extra = [row.format(f"qa, build_threads={threads}", f["qa_threads"]["wall"], f["qa_threads"]["texts"],
+                            f["qa_threads"]["rss_mib"])]
+        more = [f"- qa with build_threads={threads}: "
+                f"**{r['qa_threads_vs_peer_wall']:.2f}×** the peer, **{r['qa_threads_vs_baseline_wall']:.2f}×** "
+                f"qa at {baseline}."]
+    else:
+        more = []
+    shares = ", ".join(f"{k.replace('_threads', f' (build_threads={threads})')} {v:.0%}"
+                       for k, v in f.get("encoder_share", {}).items())
     lines = [
         MARK[0],
         f"20 pages of python3-doc (benchmarks/bench_peer.py `PAGES`), medians of {rounds} interleaved rounds, "
@@ -200,9 +236,13 @@ def write(f: dict, rounds: int, baseline: str) -> None:
         row.format("qa (this tree)", f["qa"]["wall"], f["qa"]["texts"], f["qa"]["rss_mib"]),
         row.format(f"qa at {baseline}", f["baseline"]["wall"], f["baseline"]["texts"], f["baseline"]["rss_mib"]),
         row.format("LlamaIndex ingestion", f["peer"]["wall"], f["peer"]["texts"], f["peer"]["rss_mib"]),
+        *extra,
         "",
         f"- qa / LlamaIndex: **{r['qa_vs_peer_wall']:.2f}×** wall time, {r['qa_vs_peer_rss']:.2f}× peak RSS.",
         f"- qa / qa at {baseline}: **{r['qa_vs_baseline_wall']:.2f}×** wall time.",
+        *more,
+        f"- Share of each build's wall time (in its process) spent inside the bare encoder "
+        f"(onnxruntime's run, timed in the same build): {shares}.",
         f"- Texts embedded per chunk: {f['texts_per_chunk']['qa']:.2f} (at {baseline}: "
         f"{f['texts_per_chunk']['baseline']:.2f}); qa's chunks: {f['qa']['chunks']:.0f}.",
         f"- Incremental (build time inside the process, against the full build's {f['qa']['build_seconds']:.1f} s): "
@@ -211,7 +251,7 @@ def write(f: dict, rounds: int, baseline: str) -> None:
         f"as whole processes {f['nothing_changed']['wall']:.1f} s and {f['one_page_changed']['wall']:.1f} s.",
         "",
         "Command: `.venv/bin/python benchmarks/bench_build.py --peer --rounds "
-        f"{rounds} --baseline {baseline} --write-docs`.",
+        f"{rounds} --baseline {baseline}{f' --threads {threads}' if threads else ''} --write-docs`.",
         MARK[1],
     ]
     doc = ROOT / "docs" / "performance.md"

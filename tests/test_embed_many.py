@@ -96,7 +96,7 @@ def test_cli_refuses_a_worker_count_below_one(capsys):
 
 def test_late_chunked_sentence_vectors_come_from_one_pass_per_chunk(tmp_path):
     corpus = _copy_corpus(tmp_path)
-    alone = Config(corpus_dir=corpus, index_dir=tmp_path / "alone")
+    alone = Config(corpus_dir=corpus, index_dir=tmp_path / "alone", chunk_vectors="own", document_encoder="fp32")
     late = alone.with_(index_dir=tmp_path / "late", sentence_vectors="late")
     a_report, l_report = build_index(alone), build_index(late)
     assert l_report.embedded == l_report.chunks < a_report.embedded  # one text per chunk

@@ -48,7 +48,8 @@ def test_manifest_records_backend_and_int8_does_not_mix(tmp_path):
     config = _small_config(tmp_path, embed_backend="onnx-int8")
     build_index(config)
     manifest = load_index(config.index_dir, config).manifest
-    assert manifest["embedding"] == {"backend": "onnx-int8", "family": "int8"}
+    assert manifest["embedding"] == {"backend": "onnx-int8", "family": "int8", "chunks": config.chunk_vectors,
+                                     "documents": "onnx-int8"}
     with pytest.raises(IndexMismatchError, match="onnx-int8 embedding backend"):
         load_index(config.index_dir, config.with_(embed_backend="onnx"))
 

@@ -28,7 +28,7 @@ from ..terminal import printable
 from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
 from .embed_context import embed_heading
-from .embed_many import embed_many
+from .embed_many import document_embedder, embed_many
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -42,6 +42,8 @@ from .index import (
 )
 from .stale import file_stamp
 from .store import parse_target
+from .unchanged import nothing_to_do, read_key, steady
+from .unchanged import stamps as read_stamps
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -133,6 +135,10 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report = tell.report
     report(0.0, "Reading documents")
+    quick = None if full else _nothing_changed(config, started)
+    if quick is not None:
+        return quick
+    before = read_stamps(config.corpus_dir)[0] if config.corpus_dir.is_dir() else {}
     raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
                                 limits=Limits.from_config(config))
     report(0.02, "Loading the embedding model")
@@ -152,14 +158,16 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
-    prepared, embedded = _embed_missing(prepared, embedder, config, tell, stop)
+    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder,
+                                                                      config.build_threads, config.workers),
+                                        config, tell, stop)
     tell.close()
     stop()
     report(0.95, "Writing the index")
     stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
     keys = {r.source: clean_key(r) for r in raws}
     chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
-                    previous.manifest if previous else None)
+                    previous.manifest if previous else None, before=before)
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
@@ -226,9 +234,35 @@ def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skip
         return False
     if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
         return False
+    if not _same_modes(manifest, config):
+        return False
     indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
     wanted = {r.source: clean_key(r) for r in raws}
     return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
+
+
+def _nothing_changed(config: Config, started: float) -> BuildReport | None:
+    """The report of a build with nothing to do, told from file sizes and times alone (see qa.indexing.unchanged);
+    None when the files must be read to tell."""
+    try:
+        manifest = verified_manifest(config.index_dir)
+        check_compatible(manifest, config, embedder_for(config))
+    except QAError:
+        return None
+    skipped = nothing_to_do(config, manifest) if _same_modes(manifest, config) else None
+    if skipped is None:
+        return None
+    sources = tuple(manifest["documents"])
+    return BuildReport(config.index_dir, len(sources), _live_chunks(config), (), sources, (), tuple(skipped),
+                       time.perf_counter() - started, written=False)
+
+
+def _same_modes(manifest: dict[str, Any], config: Config) -> bool:
+    embedding = manifest.get("embedding", {})
+    documents = document_embedder(embedder_for(config), config.document_encoder).backend
+    return (embedding.get("sentences", "alone") == config.sentence_vectors
+            and _chunk_mode(manifest) == _chunk_mode_wanted(config)
+            and embedding.get("documents", embedding.get("backend")) == documents)
 
 
 def _live_chunks(config: Config) -> int:
@@ -280,6 +314,9 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
         check_compatible(manifest, config, embedder)
         if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
             return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
+        if not _same_modes(manifest, config):
+            return None, ["Note: previous index not reused (its chunk vectors or document encoder differ "
+                          "from this configuration's; everything is embedded again, once)"]
         return load_index(config.index_dir, config), []
     except IndexMissingError:
         return None, []
@@ -328,6 +365,16 @@ def _old_parts(index: Index) -> dict[str, _Prepared]:
     }
 
 
+def _chunk_mode(manifest: dict[str, Any]) -> str:
+    """How the index's chunk vectors were made (indexes without the field embedded each chunk itself)."""
+    return str(manifest.get("embedding", {}).get("chunks", "own"))
+
+
+def _chunk_mode_wanted(config: Config) -> str:
+    # Late-chunked sentence vectors come from each chunk's own pass, so their chunks are embedded.
+    return config.chunk_vectors if config.sentence_vectors == "alone" else "own"
+
+
 def _same_documents(previous: Index, documents: list[Document]) -> bool:
     return {d.source: d for d in documents} == previous.documents
 
@@ -337,6 +384,11 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     todo = [p for p in prepared if p.vectors is None]
     if config.sentence_vectors != "alone":
         return _embed_late(prepared, embedder, config, tell, stop)
+    if config.chunk_vectors == "pooled":
+        from .pooled import embed_pooled
+
+        return embed_pooled(prepared, embedder, workers=config.workers, batch_tokens=config.embed_batch_tokens,
+                            progress=tell.embedded, stop=stop)
     texts = [in_context(c.text, embed_heading(p.document, c.section)) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
               for p in todo for s, e in p.document.sentences]
@@ -385,7 +437,8 @@ def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, t
 
 
 def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
-           skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None) -> int:
+           skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None, *,
+           before: dict[str, list[int]] | None = None) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     chunks: list[Chunk] = []
     for p in prepared:
@@ -396,10 +449,15 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "model_id": embedder.model_id,
         "model_path": embedder.path,
         "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
-                      **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {})},
+                      **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {}),
+                      "chunks": _chunk_mode_wanted(config),
+                      "documents": document_embedder(embedder, config.document_encoder).backend},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},
+        # What lets a build with nothing to do tell so without reading any file (qa.indexing.unchanged).
+        "read_key": read_key(config),
+        "read_stamps": steady(before or {}, config.corpus_dir),
         "documents": {
             p.document.source: {"sha256": p.document.sha256, "raw_sha256": p.document.raw_sha256,
                                 "clean_key": keys.get(p.document.source),
