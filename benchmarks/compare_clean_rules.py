@@ -5,7 +5,7 @@
 (a) whitespace and control characters: ``trafilatura.utils.sanitize`` against our ``whitespace_edits``,
     line by line on the default corpus and the SQuAD dev paragraphs, plus made-up edge cases;
 (b) blog chrome and wiki-mirror noise: the captures' blocks as an HTML page through trafilatura's
-    extractor, scored with the noise strings and sentences that tests/test_clean.py checks.
+    extractor, scored with the noise strings and sentences that tests/ingest/test_clean.py checks.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from trafilatura.utils import sanitize  # noqa: E402
 
 from qa.ingest import clean_rules as rules  # noqa: E402
 from qa.ingest.clean import Mapped, clean_text  # noqa: E402
-from tests.test_clean import BLOG, BLOG_GONE, BLOG_SENTENCES, WIKI, WIKI_GONE, WIKI_SENTENCES, read  # noqa: E402
+from tests.ingest.test_clean import BLOG, BLOG_GONE, BLOG_SENTENCES, WIKI, WIKI_GONE, WIKI_SENTENCES, read  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"
 EDGE_CASES = ["write &nbsp; for a space", "a\u200bb\u00adc \t d\x07e", "  lead and trail  ", "x\u00a0y", "a\u2028b"]

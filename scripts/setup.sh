@@ -43,7 +43,7 @@ if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# Real documentation pages for the integrity tests (tests/test_real_pages.py): Sphinx, DocBook, AsciiDoc.
+# Real documentation pages for the integrity tests (tests/ingest/test_real_pages.py): Sphinx, DocBook, AsciiDoc.
 if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /usr/share/doc/git-doc ] \
     || ! ls -d /usr/share/doc/postgresql-doc-*/html >/dev/null 2>&1; }; then
   echo "== Installing python3-doc, postgresql-doc and git-doc for the integrity tests"

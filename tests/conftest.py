@@ -66,7 +66,7 @@ def squad_path() -> Path:
     return path
 
 
-# ---------------------------------------------------------------- the web app (tests/test_app.py, test_browser.py)
+# ---------------------------------------------------------------- the web app (tests/app/test_app.py, test_browser.py)
 
 def index_of(base: Path, docs: dict[str, str], **settings: Any):
     """A real index of ``docs`` (file name -> text), its corpus and index folders under ``base``; ``settings``
@@ -145,7 +145,7 @@ def live_app(tmp_path_factory):
     stop_app(process)
 
 
-# ---------------------------------------------------------------- hostile input (tests/test_hostile_*.py)
+# ---------------------------------------------------------------- hostile input (tests/**/test_hostile_*.py)
 
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory):

@@ -1,6 +1,6 @@
 """Integrity of a cleaned web page against the page itself, as an independent extractor (lxml) sees it.
 
-Used by tests/test_real_pages.py and benchmarks/bench_html_integrity.py. The reference is the text of
+Used by tests/ingest/test_real_pages.py and benchmarks/bench_html_integrity.py. The reference is the text of
 the page's main element (``<main>``, ``role="main"``, ``<article>``, Sphinx's ``div.body``, else the
 body) with scripts, navigation and permalink marks removed: what a reader of the page sees as its body.
 """

@@ -1,0 +1,175 @@
+"""The confidence's inputs and function (qa.answering.doubt), asked and offered kinds (qa.answering.asked),
+WordNet paraphrase (qa.answering.paraphrase), and the sentence that follows
+(qa.answering.quotes.following_units), on made-up text and the real index."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import Config, ask
+from qa.answering.asked import asked_kind, counts_asked, offered_kinds, offers
+from qa.answering.doubt import CONFIDENCE_INPUTS, MARGIN_CAP, confidence, inputs_of, margin, unknown_terms
+from qa.answering.paraphrase import relatives, wordnet
+from qa.answering.scoring import scoring_for
+from qa.indexing.lexical import tokenize
+from qa.training.doubt_train import Row, expected_calibration_error, fit_weights, high_floor, reliability
+
+needs_wordnet = pytest.mark.skipif(wordnet() is None, reason="WordNet (Debian's wordnet-base) is not installed")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("who commanded the soviets at khalkhin gol", "person"),
+    ("which side won at khalkhin gol", "group"),
+    ("where is khalkhin gol", "place"),
+    ("what year was the battle", "time"),
+    ("how long was the pact supposed to last", "duration"),
+    ("how many soldiers died", "count"),
+    ("how big was the japanese force", "quantity"),
+    ("why were there so many border violations", "reason"),
+    ("how did the battle end", "manner"),
+    ("what settled the dispute", "other"),
+])
+def test_the_kind_a_question_asks_for(question, kind):
+    assert asked_kind(question) == kind
+
+
+def test_the_kinds_a_sentence_offers():
+    assert offered_kinds("The result was a Mongolian rout, with 56 soldiers being killed.") >= {"count", "group"}
+    assert "count" not in offered_kinds("The sides agreed to a cease-fire on 15 September 1939.")  # a day, a year
+    assert "time" in offered_kinds("The two sides agreed to a cease-fire on 15 September 1939.")
+    assert "person" in offered_kinds("In 1936, Lieutenant-Colonel Sugimoto Yasuo formed a detachment.")
+    assert "person" not in offered_kinds("The talks between the Soviet Union and Japan failed.")
+    assert "reason" in offered_kinds("The attack failed due to the arrival of Japanese troops.")
+
+
+@needs_wordnet
+def test_a_count_must_count_what_is_asked_about():
+    assert counts_asked("how many people died at tauran", "The result was a rout, with 56 soldiers being killed.")
+    assert not counts_asked("how many soldiers died at khalkhin gol", "There were three principal engagements.")
+    assert offers("who commanded the army", "The army withdrew to the river.") is False
+    assert offers("what settled the dispute", "Anything at all.") is None
+
+
+def test_confidence_is_one_logistic_function_of_the_named_inputs():
+    inputs = dict.fromkeys(CONFIDENCE_INPUTS, 0.0)
+    assert confidence(inputs, (0.0,) * len(CONFIDENCE_INPUTS), 0.0) == pytest.approx(0.5)
+    fit = scoring_for(Config()).confidence
+    assert fit is not None
+    weights = fit.weights
+    assert len(weights) == len(CONFIDENCE_INPUTS)
+    low = confidence({**inputs, "margin": 0.0, "support": 1.0}, weights, fit.bias)
+    high = confidence({**inputs, "margin": MARGIN_CAP, "support": 1.0}, weights, fit.bias)
+    doubted = confidence({**inputs, "margin": MARGIN_CAP, "support": 1.0, "kind_missing": 1.0}, weights,
+                         fit.bias)
+    assert low < high and doubted <= high
+
+
+def test_the_margin_is_taken_over_the_best_unit_that_does_not_overlap_the_top():
+    assert margin([5.0, 4.9, 3.0], lambda n: n == 1) == pytest.approx(2.0)
+    assert margin([5.0], lambda n: False) == MARGIN_CAP
+    assert margin([9.0, 1.0], lambda n: False) == MARGIN_CAP
+
+
+def test_unknown_terms_count_words_absent_after_stemming():
+    vocabulary = set(tokenize(["The Soviet Union and Japan agreed to a cease-fire on 15 September."])[0])
+    assert unknown_terms("When did the Soviet Union agree?", vocabulary.__contains__) == 0.0
+    assert unknown_terms("When was the xlsx export?", vocabulary.__contains__) == 1.0
+    assert unknown_terms("what", vocabulary.__contains__) == 0.0  # no content word at all
+
+
+@needs_wordnet
+def test_paraphrase_and_compounds_make_a_word_known():
+    vocabulary = set(tokenize(["The two sides agreed to a cease-fire. 37 soldiers were killed."])[0])
+    assert "die" in relatives("killed")
+    assert unknown_terms("when was the ceasefire", vocabulary.__contains__) == 0.0  # cease + fire
+    assert unknown_terms("when was the truce", vocabulary.__contains__) == 0.0  # truce ~ cease-fire
+    assert relatives("xlsx") == frozenset() and relatives("") == frozenset()
+
+
+def _rows(n: int, seed: int = 3) -> list[Row]:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        right = bool(rng.random() < 0.5)
+        inputs = {"support": rng.normal(1.0 if right else 0.0, 1.0), "margin": rng.normal(2.0 if right else 1.0, 1.0),
+                  "kind_missing": float(rng.random() < (0.05 if right else 0.3)),
+                  "unknown_terms": float(rng.random() < (0.3 if right else 0.1))}  # backwards on purpose
+        rows.append(Row(inputs, right, True, f"a{i % 5}"))
+    return rows
+
+
+def test_the_fit_keeps_doubts_from_raising_the_confidence():
+    weights, _ = fit_weights(_rows(600))
+    named = dict(zip(CONFIDENCE_INPUTS, weights))
+    assert named["support"] > 0 and named["margin"] > 0 and named["kind_missing"] < 0
+    assert named["unknown_terms"] == 0.0  # it rose with right answers here: left out, not trusted
+
+
+def test_calibration_figures():
+    p = np.array([0.95] * 60 + [0.2] * 40)
+    y = np.array([1.0] * 57 + [0.0] * 3 + [0.0] * 32 + [1.0] * 8)
+    assert expected_calibration_error(p, y) == pytest.approx(0.0)
+    assert high_floor(p, y) == pytest.approx(0.5)  # 0.5 up: all 60 at 0.95, 57 right
+    assert high_floor(p, np.zeros(100)) == 1.0
+    assert [b["questions"] for b in reliability(p, y)] == [40, 60]
+
+
+def test_the_pipeline_s_confidence_is_qa_doubt_s(default_index):
+    """The confidence ask reports is the configured function of the inputs the ranking had."""
+    from qa.answering.features import stats, unit_text
+    from qa.answering.quotes import rank
+
+    question = "How many Soviet soldiers died at Kanchazu island?"
+    ranking = rank(default_index, question)
+    top = set(ranking.units[0])
+    inputs = inputs_of(question, [unit_text(default_index, ranking.units[0])], ranking.scores.tolist(),
+                       lambda n: bool(top.intersection(ranking.units[n])), ranking.support,
+                       stats(default_index).df.__contains__)
+    config = default_index.config
+    assert ranking.confidence == pytest.approx(confidence(inputs, *_fit(config)))
+    assert ask(question, index=default_index).confidence == pytest.approx(ranking.confidence, abs=1e-4)
+
+
+@needs_wordnet
+def test_the_sentence_that_follows_joins_the_one_naming_the_subject(tmp_path):
+    """"How many died" is answered by the sentence after the one that names the battle, in its paragraph."""
+    from qa.answering.features import stats, unit_text
+    from qa.answering.quotes import following_units
+
+    from ..conftest import index_of
+
+    index = index_of(tmp_path, {"fords.txt": (
+        "The Battle of the Fords was fought in the valley of the Tarn. The result was a rout, with 300 soldiers "
+        "being killed and many more wounded. Farmers later returned to the valley.\n\nThe Siege of the Mill was "
+        "fought near the Tarn as well.\n\nIn the end 40 soldiers were killed there.")})
+    st = stats(index)
+    starts = {unit_text(index, (i,))[:14]: i for i in range(len(index.sentences))}
+    battle, siege = starts["The Battle of "], starts["The Siege of t"]
+    pairs = following_units(index, st, "how many soldiers died at the battle of the fords", [(battle,)])
+    assert pairs == [(battle, battle + 1)] and "300 soldiers" in unit_text(index, pairs[0])
+    assert following_units(index, st, "what happened at the battle of the fords", [(battle,)]) == []  # no kind
+    assert following_units(index, st, "how many soldiers died at the siege of the mill", [(siege,)]) == []
+
+
+def test_the_natural2_set_is_well_formed(default_index):
+    """The second natural-question set (reported on by benchmarks/bench_natural2.py, never tuned to)."""
+    rows = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "natural2.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    kinds = [r["kind"] for r in rows]
+    assert len(rows) >= 40 and kinds.count("unanswerable") == 10 and kinds.count("disagree") == 5
+    texts = {name: " ".join(d.text.split()) for name, d in default_index.documents.items()}
+    for r in rows:
+        assert all(any(e in t for t in texts.values()) for e in r["expected"]), r
+        assert (r["kind"] == "unanswerable") == (not r["expected"]), r
+        if r["kind"] == "disagree":  # each side is stated by a different source
+            sides = [{n for n, t in texts.items() if any(e in t for e in side)} for side in r["sides"]]
+            assert len(sides) == 2 and all(len(s) == 1 for s in sides) and sides[0] != sides[1], r
+
+
+def _fit(config):
+    fit = scoring_for(config).confidence
+    assert fit is not None
+    return fit.weights, fit.bias

@@ -1,0 +1,1 @@
+"""Tests of qa.calibrating: fitting, saving and applying the confidence calibration (`qa calibrate`)."""

@@ -1,0 +1,1 @@
+"""Tests of qa.indexing: embedding, the stores, BM25, build, save, load, swap and staleness."""

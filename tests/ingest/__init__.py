@@ -1,0 +1,1 @@
+"""Tests of qa.ingest: discovery, format readers, cleaning and chunking."""

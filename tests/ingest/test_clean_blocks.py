@@ -1,0 +1,183 @@
+"""Cleaning by format: the capture rules run on plain text only and record every removal; structured
+documents (web pages, Markdown, Word, EPUB, PDF) keep their words, their blocks and their code."""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.ingest.clean import clean_text
+from qa.ingest.formats import BLOCK_KINDS, extract, from_blocks
+from qa.ingest.formats.text import markdown_blocks
+from qa.records import Cleaned
+
+from ..conftest import BLOG, CORPUS, WIKI
+from .test_clean import check_sections
+
+
+def check_blocks(raw: str, cleaned: Cleaned) -> None:
+    """Runs copy raw text; blocks tile the text; code keeps its lines; other blocks are one spaced line."""
+    text = cleaned.text
+    for c, r, n in cleaned.segments:
+        assert raw[r:r + n] == text[c:c + n]
+    at = 0
+    for start, end, kind in cleaned.blocks:
+        assert kind in BLOCK_KINDS and start == at and end > start
+        block = text[start:end]
+        assert block == block.strip() or (kind == "code" and block == block.rstrip())
+        if kind != "code":
+            assert "\n" not in block and "  " not in block
+        at = end + 2
+    assert at == len(text) + 2 or not cleaned.blocks
+    check_sections(cleaned)
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+# Text the plain-text capture rules would cut: a "glued citation", wiki-style quotes, a copyright line.
+DAMAGEABLE = ["Use open(filename, newline='') as f.Coox, p. 109 is not a citation here.",
+              "If newline is '' or '\\n', no translation takes place.",
+              "level=logging.DEBUG is the lowest.Smith and Jones, p. 4",
+              "Copyright 2024, Some Site"]
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "epub", "pdf"])
+def test_capture_rules_never_touch_structured_text(fmt: str) -> None:
+    found = from_blocks([(t, "text") for t in DAMAGEABLE])
+    cleaned = clean_text(found.text, fmt=fmt, headings=found.headings, blocks=found.blocks if fmt == "html" else None)
+    assert cleaned.text.split("\n\n") == DAMAGEABLE and cleaned.removals == ()
+    plain = clean_text(found.text, fmt="txt")
+    assert plain.text != found.text and plain.removals  # the same text as a capture is cut, and says so
+
+
+@pytest.mark.parametrize("name", [WIKI, BLOG])
+def test_every_capture_removal_is_recorded_where_it_was(name: str) -> None:
+    raw = (CORPUS / name).read_text(encoding="utf-8")
+    cleaned = clean_text(raw)
+    assert cleaned.removals
+    for r in cleaned.removals:
+        assert r.text and r.rule
+        assert raw[r.start:r.start + len(r.text[:20])] == r.text[:20], r
+    # Every word of the file is either in the cleaned text or in a removal (whitespace aside).
+    kept = len("".join(cleaned.text.split())) + sum(len("".join(r.text.split())) for r in cleaned.removals)
+    assert kept >= 0.99 * len("".join(raw.split()))
+
+
+def test_html_blocks_keep_code_tables_terms_and_drop_permalinks() -> None:
+    page = b"""<html><head><title>T</title><meta name="date" content="2020-05-06"></head><body>
+    <div class="sphinxsidebar"><a href="x">Show Source</a></div>
+    <div role="main"><h1>Guide<a class="headerlink" href="#g">\xc2\xb6</a></h1>
+    <p>On Windows, run:</p><div class="highlight"><pre>py -m venv .venv
+    <span>  .venv\\Scripts\\activate</span>
+
+output line</pre></div>
+    <table><tr><th>JSON</th><th>Python</th></tr><tr><td>object</td><td>dict</td></tr></table>
+    <dl class="py function"><dt id="f">f<span>(</span><em>x</em>, <em>y=''</em><span>)</span>
+    <a class="headerlink">\xc2\xb6</a></dt>
+    <dd><p>Return -1 if x is not found.</p>
+      <dl class="py method"><dt>g()</dt><dd><p>Inner method.</p></dd></dl></dd></dl>
+    <p>Printed 2010-02-01 in the example.</p></div><footer>Copyright</footer></body></html>"""
+    found = extract("html", page)
+    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
+    check_blocks(found.text, cleaned)
+    blocks = [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks]
+    assert blocks == [
+        ("Guide", "heading"), ("On Windows, run:", "text"),
+        ("py -m venv .venv\n      .venv\\Scripts\\activate\n\noutput line", "code"),
+        ("JSON | Python", "table row"), ("object | dict", "table row"),
+        ("f(x, y='')", "term"), ("Return -1 if x is not found.", "text"),
+        ("g()", "term"), ("Inner method.", "text"), ("Printed 2010-02-01 in the example.", "text")]
+    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "g()"]
+    assert (found.title, found.date) == ("Guide", "2020-05-06")
+
+
+def test_html_date_only_from_metadata() -> None:
+    page = (b"<html><body><main><h1>Log</h1><p>Started 2005-03-23 12:00.</p><pre>2010-02-01 ok</pre></main>"
+            b"</body></html>")
+    assert extract("html", page).date is None
+    dated = page.replace(b"<main>", b"<main><header><time datetime='2021-07-08'>8 July</time></header>")
+    assert extract("html", dated).date == "2021-07-08"
+
+
+def test_markdown_links_and_bold_show_their_words_only() -> None:
+    raw = "Read [the guide](guide.md) **first**; see ![the logo](l.png).\n\n```\n[kept](as code)\n```"
+    cleaned = clean_text(raw, fmt="md")
+    assert cleaned.text == "Read the guide first; see the logo.\n\n[kept](as code)"
+    check_blocks(raw, cleaned)
+
+
+def test_markdown_blocks_keep_code_and_drop_markup_marks() -> None:
+    raw = ("# Setup\n\nInstall it:\n\n```sh\npip install qa\n\n  qa build\n```\n\n- first *item*\n- second\n\n"
+           "> quoted\n> text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code\n")
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks] == [
+        ("Setup", "heading"), ("Install it:", "text"), ("pip install qa\n\n  qa build", "code"),
+        ("first *item*", "list item"), ("second", "list item"), ("quoted text", "text"),
+        ("| a | b |", "table row"), ("| 1 | 2 |", "table row"), ("    indented code", "code")]
+    assert markdown_blocks(raw) == extract("md", raw.encode()).blocks
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=60),
+                          st.sampled_from(BLOCK_KINDS)), max_size=12))
+def test_any_blocks_keep_the_invariants(blocks: list[tuple[str, str]]) -> None:
+    found = from_blocks(blocks)
+    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
+    check_blocks(found.text, cleaned)
+    assert cleaned.removals == ()
+    assert _visible(found.text) == _visible(cleaned.text)  # only whitespace and invisible characters change
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(st.sampled_from("#*->|` \n\tab1.:"), max_size=120))
+def test_any_markdown_keeps_the_invariants(raw: str) -> None:
+    check_blocks(raw, clean_text(raw, fmt="md"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_read_as_markdown_keeps_the_invariants(raw: str) -> None:
+    check_blocks(raw, clean_text(raw, fmt="md"))
+
+
+MKDOCS = b"""<html><head><title>Install - Tool docs</title></head><body>
+<header class="md-header"><nav>Tool docs <a href="/">Home</a></nav></header>
+<div class="md-sidebar md-sidebar--primary"><nav class="md-nav"><a href="a">Getting started</a></nav></div>
+<main class="md-main"><div class="md-content"><article class="md-content__inner md-typeset">
+<h1 id="install">Install<a class="headerlink" href="#install" title="Permanent link">&para;</a></h1>
+<p>Install the tool with pip:</p><div class="highlight"><pre><span></span><code>pip install tool
+</code></pre></div>
+<div class="admonition note"><p class="admonition-title">Note</p><p>It needs Python 3.10.</p></div>
+</article></div></main><footer class="md-footer">Made with Material</footer></body></html>"""
+
+DOCUSAURUS = b"""<html><head><title>Config | Tool</title><meta property="og:site_name" content="Tool"></head><body>
+<nav class="navbar">Tool Docs Blog</nav><div class="main-wrapper"><aside class="theme-doc-sidebar-container">
+<a href="/docs/a">Intro</a></aside><main><div class="row"><div class="col"><article>
+<div class="theme-doc-markdown markdown"><header><h1>Config</h1></header>
+<h2 class="anchor" id="file">The file<a href="#file" class="hash-link" aria-label="Direct link">\xe2\x80\x8b</a></h2>
+<p>Put settings in <code>tool.toml</code>.</p><ul><li>one setting a line</li></ul></div>
+<nav class="pagination-nav"><a href="/next">Next</a></nav></article></div>
+<div class="col col--3"><div class="tableOfContents">The file</div></div></div></main></div>
+<footer class="footer">Copyright 2024</footer></body></html>"""
+
+HANDMADE = b"""<html><head><title>Notes</title></head><body><div id="menu"><a href="/">home</a></div>
+<h1>Notes</h1><h2>Backups <a href="#backups">#</a></h2><p>Run the backup nightly.</p>
+<pre>  rsync -a src/ dst/</pre></body></html>"""
+
+
+@pytest.mark.parametrize(("page", "blocks"), [
+    (MKDOCS, [("Install", "heading"), ("Install the tool with pip:", "text"), ("pip install tool", "code"),
+              ("Note: It needs Python 3.10.", "text")]),
+    (DOCUSAURUS, [("Config", "heading"), ("The file", "heading"), ("Put settings in tool.toml.", "text"),
+                  ("one setting a line", "list item")]),
+    (HANDMADE, [("Notes", "heading"), ("Backups", "heading"), ("Run the backup nightly.", "text"),
+                ("  rsync -a src/ dst/", "code")]),
+])
+def test_main_content_of_other_generators(page: bytes, blocks: list[tuple[str, str]]) -> None:
+    found = extract("html", page)
+    assert [(found.text[s:e], kind) for s, e, kind in found.blocks or ()] == blocks

@@ -1,0 +1,1 @@
+"""Tests of qa.training: the verifier's training, its shipped scoring file, and the evaluation floors."""
