@@ -1,5 +1,9 @@
-"""Command line: ``python -m qa build | docs | doc | ask | eval | feedback | train-verifier | calibrate`` (mirrors
-the API)."""
+"""Command line: ``python -m qa build | docs | doc | ask | verify | eval | feedback | train-verifier | calibrate |
+mcp`` (mirrors the API).
+
+Commands use the public API (``qa.ask``, ``qa.build_index``, ``qa.load_index``, ``qa.verify_text``) where it
+covers them, and otherwise one seam, ``qa.commands``, whose modules are named after the stage they reach.
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +12,6 @@ import logging
 import os
 import signal
 import sys
-import tempfile
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -16,10 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .app.export import fenced, quote_parts
-from .config import Config
-from .errors import BuildCancelled, QAError
-from .indexing.embed import BACKENDS
+from . import Config, IndexMissingError, QAError, ask, build_index, load_index, verify_text
+from .commands import app, calibrating, indexing, training
+from .errors import BuildCancelled
 from .terminal import printable
 
 
@@ -74,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--index", help="index folder (default: index/)")
     b.add_argument("--model", help="local sentence-transformers model folder")
     b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
-    b.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
+    b.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
     b.add_argument("--workers", type=_positive, help="processes that embed, each with its own model (default 1)")
     b.set_defaults(run=_build)
@@ -96,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("-k", type=int, default=3, help="number of quotes (default 3)")
     a.add_argument("--index")
     a.add_argument("--model")
-    a.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
+    a.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
     a.add_argument("--source", action="append", dest="sources", help="restrict to this document (repeatable)")
     a.add_argument("--json", action="store_true")
     a.set_defaults(run=_ask)
@@ -104,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="evaluate on a SQuAD-2.0-format file")
     e.add_argument("file", metavar="FILE")
     e.add_argument("--store", help="store for the evaluation index: faiss (default), milvus://HOST:PORT or a .db file")
-    e.add_argument("--backend", choices=BACKENDS, help="embedding backend (default: onnx)")
+    e.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",
@@ -182,24 +184,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _calibrate(args: argparse.Namespace, config: Config) -> int:
-    from .calibrating import calibration
-    from .calibrating.calibrate import calibrate, format_fit
-    from .indexing.index import load_index
-
     if args.status:
-        state = calibration.status(load_index(config.index_dir, config), config).to_dict()
+        state = calibrating.status(load_index(config.index_dir, config), config).to_dict()
         if args.json:
             _print_json(state)
         else:
             print(printable(state["message"]))
         return 0
-    fit, path = calibrate(config, questions=Path(args.questions) if args.questions else None,
+    fit, path = calibrating.calibrate(config, questions=Path(args.questions) if args.questions else None,
                           feedback=Path(args.feedback) if args.feedback else None, write=not args.dry_run,
                           keep=args.keep)
     if args.json:
         _print_json({**fit.to_dict(), "path": str(path) if path else None})
     else:
-        print(format_fit(fit, path))
+        print(calibrating.format_fit(fit, path))
     return 0
 
 
@@ -214,8 +212,6 @@ def _positive(text: str) -> int:
 
 
 def _build(args: argparse.Namespace, config: Config) -> int:
-    from .indexing.build import build_index
-
     print(f"Building the index of {config.corpus_dir} in {config.index_dir} ...", file=sys.stderr)
     cancel = threading.Event()
     with _ctrl_c_sets(cancel):
@@ -244,8 +240,6 @@ def _ctrl_c_sets(cancel: threading.Event) -> Iterator[None]:
 
 
 def _docs(args: argparse.Namespace, config: Config) -> int:
-    from .indexing.index import load_index
-
     manifest = load_index(config.index_dir, config).manifest  # checked as `ask` checks it
     _warn_if_stale(config)
     rows = [{"source": s, **{k: v for k, v in m.items() if k != "raw_sha256"}}
@@ -275,8 +269,6 @@ def _index_line(manifest: dict[str, Any]) -> str:
 
 
 def _doc(args: argparse.Namespace, config: Config) -> int:
-    from .indexing.index import load_index
-
     doc = load_index(config.index_dir, config).document(args.source)
     if args.json:
         _print_json({
@@ -305,8 +297,6 @@ def removals_text(doc: Any) -> str:
 
 
 def _ask(args: argparse.Namespace, config: Config) -> int:
-    from .answering.answer import ask
-
     answer = ask(args.question, k=args.k, index=config.index_dir, sources=args.sources, config=config)
     _warn_if_stale(config)
     _warn_if_calibration_stale(config)
@@ -318,9 +308,7 @@ def _ask(args: argparse.Namespace, config: Config) -> int:
 
 
 def _warn_if_stale(config: Config) -> None:
-    from .indexing.stale import corpus_changes
-
-    changes = corpus_changes(config)
+    changes = indexing.corpus_changes(config)
     if changes:
         shown = printable("; ".join(changes[:5]) + (" …" if len(changes) > 5 else ""))
         print(f"note: {printable(config.corpus_dir)} changed since the index was built ({shown}). "
@@ -328,10 +316,7 @@ def _warn_if_stale(config: Config) -> None:
 
 
 def _warn_if_calibration_stale(config: Config) -> None:
-    from .calibrating import calibration
-    from .indexing.index import load_index
-
-    state = calibration.status(load_index(config.index_dir, config), config)
+    state = calibrating.status(load_index(config.index_dir, config), config)
     if state.kind == "stale":
         print(f"note: {printable(state.message)}", file=sys.stderr)
 
@@ -348,10 +333,10 @@ def render_text(answer: dict[str, Any]) -> str:
     if answer["conflict"]:
         lines += [f"Conflict — {printable(answer['conflict_note'])}", ""]
     for n, q in enumerate(answer["quotes"], 1):
-        prose, code = quote_parts(q)
+        prose, code = app.quote_parts(q)
         text = textwrap.fill(f"“{prose}”", width=100, initial_indent="> ", subsequent_indent="> ") if prose else ""
         lines += [printable(text, multiline=True)] if prose else []
-        lines += [printable(f"> {line}".rstrip(), multiline=True) for line in fenced(code)] if code else []
+        lines += [printable(f"> {line}".rstrip(), multiline=True) for line in app.fenced(code)] if code else []
         lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
                             f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
                             f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
@@ -372,8 +357,6 @@ def _short(text: str, n: int = 160) -> str:
 
 
 def _eval(args: argparse.Namespace, config: Config) -> int:
-    from .training.evaluate import evaluate
-
     if args.file.endswith(".jsonl"):
         return _eval_questions(args, config)
     if args.calibrate is not None and not 0 < args.calibrate <= 1:
@@ -384,7 +367,7 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
     for f in train:
         if not f.is_file():
             raise QAError(f"No training file at {f}. Pass the SQuAD files the verifier was trained on.")
-    result = evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None,
+    result = training.evaluate(Path(args.file), config=config, report_path=Path(args.report) if args.report else None,
                       calibrate_rate=args.calibrate, train=train)
     if args.json:
         _print_json(result)
@@ -396,9 +379,7 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
 
 def _eval_questions(args: argparse.Namespace, config: Config) -> int:
     """A question file on an existing index: figures with the shipped calibration and the index's own."""
-    from .calibrating.calibrate import evaluate_questions
-
-    result = evaluate_questions(config, Path(args.file))
+    result = calibrating.evaluate_questions(config, Path(args.file))
     if args.report:
         Path(args.report).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in result["questions"]),
                                      encoding="utf-8")
@@ -413,52 +394,36 @@ def _eval_questions(args: argparse.Namespace, config: Config) -> int:
 
 
 def _train_verifier(args: argparse.Namespace, config: Config) -> int:
-    from .training.settings import TrainSettings
-    from .training.verifier_train import DEFAULT_DATA, DEFAULT_OUT, logistic_regression, train
-
-    logistic_regression()  # without scikit-learn, say how to install it now, not after mining
-    data = [Path(f) for f in args.data] if args.data else [Path("../shared/data") / n for n in DEFAULT_DATA]
+    training.require_training()  # without scikit-learn, say how to install it now, not after mining
+    data = [Path(f) for f in args.data] if args.data else training.default_data()
     missing = [str(f) for f in data if not f.is_file()]
     if missing:
         raise QAError(f"No training file at {', '.join(missing)}. Pass SQuAD-2.0-format files with --data.")
     logging.getLogger("qa").setLevel(logging.INFO)
-    settings = TrainSettings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
+    settings = training.settings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
     if args.fit_confidence is not None:
-        from .answering.scoring import MODEL_DIR
-        from .training.doubt_train import fit_confidence_of, write_fit
-
-        fit = fit_confidence_of(data, args.fit_confidence, settings, config, work=args.work)
+        fit = training.fit_confidence(data, args.fit_confidence, settings, work=args.work, config=config)
         _print_json(fit)
-        print(f"written to {write_fit(fit, Path(args.out) if args.out else MODEL_DIR)}", file=sys.stderr)
+        print(f"written to {training.write_confidence(fit, Path(args.out) if args.out else None)}", file=sys.stderr)
         return 0
     if args.cross_validate is not None:
-        from .training.crossval import check_folds, cross_validate
-        from .training.settings import article_order
-        from .training.verifier_train import mine
-
-        articles = article_order(data)
-        check_folds(args.cross_validate, articles)
-        with tempfile.TemporaryDirectory(prefix="qa-verifier-") as tmp:  # the mined examples, unless --work
-            work = Path(args.work) if args.work else Path(tmp)
-            work.mkdir(parents=True, exist_ok=True)
-            _print_json(cross_validate(mine(data, work, settings, config), articles, args.cross_validate))
+        _print_json(training.cross_validate(data, args.cross_validate, settings,
+                                            work=Path(args.work) if args.work else None, config=config))
         return 0
-    card = train(data, Path(args.out) if args.out else DEFAULT_OUT, settings,
+    card = training.train(data, Path(args.out) if args.out else None, settings,
                  work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate)
     _print_json(card)
     return 0
 
 
 def _feedback(args: argparse.Namespace, config: Config) -> int:
-    from .app import feedback
-
-    path = Path(args.file) if args.file else feedback.feedback_path(config)
-    summary = feedback.summarise_file(path)
+    path = Path(args.file) if args.file else app.feedback_path(config)
+    summary = app.summarise_file(path)
     if args.json:
         _print_json(summary)
     else:  # notes and questions were typed by web users
-        print(printable(feedback.format_summary(summary, path), multiline=True))
+        print(printable(app.format_summary(summary, path), multiline=True))
     return 0
 
 
@@ -468,8 +433,6 @@ def _print_json(obj: Any) -> None:
 
 def _verify(args: argparse.Namespace, config: Config) -> int:
     """Exit status 0 when verified, 1 when repaired, 3 when unverified (2 is an error)."""
-    from .answering.verify_text import verify_text
-
     text = sys.stdin.read() if args.text == "-" else args.text
     result = verify_text(text, args.sources, index=config.index_dir, config=config)
     if args.json:
@@ -500,8 +463,7 @@ def render_verification(v: dict[str, Any]) -> str:
 
 
 def _mcp(args: argparse.Namespace, config: Config) -> int:
-    from .indexing.index import load_index
-    from .mcp_server import serve
+    from .mcp_server import serve  # the MCP server, an entry point beside the CLI; it loads the mcp SDK
 
     auth = None
     if args.auth:
@@ -514,13 +476,9 @@ def _mcp(args: argparse.Namespace, config: Config) -> int:
     if args.read_only:
         load_index(config.index_dir, config)
     else:
-        from .errors import IndexMissingError
-
         try:
             load_index(config.index_dir, config)
         except IndexMissingError:
-            from .indexing.build import build_index
-
             print(f"No index in {config.index_dir}; building it from {config.corpus_dir} ...", file=sys.stderr)
             print(printable(build_index(config).summary(), multiline=True), file=sys.stderr)
     if args.http:

@@ -1,0 +1,90 @@
+"""The training stage's part in the CLI: ``qa train-verifier`` (train, recalibrate, cross-validate, fit the
+confidence) and ``qa eval`` on a SQuAD-format file.
+
+Each function imports the training code only when it runs, so the CLI starts, and answers, without the
+``[train]`` extra.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..config import Config
+
+if TYPE_CHECKING:
+    from ..training.settings import TrainSettings
+
+SHARED_DATA = Path("../shared/data")  # where the default training files are looked for
+
+
+def require_training() -> None:
+    """Without scikit-learn, a QAError that says how to install it: before any file is read or mined."""
+    from ..training.verifier_train import logistic_regression
+
+    logistic_regression()
+
+
+def default_data() -> list[Path]:
+    """The two SQuAD files the shipped verifier was trained on."""
+    from ..training.verifier_train import DEFAULT_DATA
+
+    return [SHARED_DATA / name for name in DEFAULT_DATA]
+
+
+def settings(*, layers: int, epochs: int, max_pairs: int, lr: float, seed: int) -> TrainSettings:
+    """The training recipe's settings; the rest keep their defaults."""
+    from ..training.settings import TrainSettings
+
+    return TrainSettings(layers=layers, epochs=epochs, max_pairs=max_pairs, lr=lr, seed=seed)
+
+
+def train(data: list[Path], out: Path | None, s: TrainSettings, *, work: Path | None, config: Config,
+          recalibrate: bool) -> dict[str, Any]:
+    """Train (or, with ``recalibrate``, refit around the model in ``out``) and write to ``out`` (default
+    models/verifier); the model card's data."""
+    from ..training.verifier_train import DEFAULT_OUT
+    from ..training.verifier_train import train as run
+
+    return run(data, out or DEFAULT_OUT, s, work=work, config=config, recalibrate=recalibrate)
+
+
+def cross_validate(data: list[Path], folds: int, s: TrainSettings, *, work: Path | None,
+                   config: Config) -> dict[str, Any]:
+    """Mine ``data`` (in ``work``, reused when present; else a temporary folder) and score the refitted ranker
+    and support ``folds`` times by article; writes no model."""
+    from ..training.crossval import check_folds
+    from ..training.crossval import cross_validate as run
+    from ..training.settings import article_order
+    from ..training.verifier_train import mine
+
+    articles = article_order(data)
+    check_folds(folds, articles)
+    with tempfile.TemporaryDirectory(prefix="qa-verifier-") as tmp:
+        folder = work or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        return run(mine(data, folder, s, config), articles, folds)
+
+
+def fit_confidence(data: list[Path], folds: int, s: TrainSettings, *, work: str | None,
+                   config: Config) -> dict[str, Any]:
+    """The confidence fitted on inputs from rankers refitted ``folds`` times without each question's article."""
+    from ..training.doubt_train import fit_confidence_of
+
+    return fit_confidence_of(data, folds, s, config, work=work)
+
+
+def write_confidence(fit: dict[str, Any], out: Path | None) -> Path:
+    """Add ``fit`` to the scoring file in ``out`` (default: the shipped one); the file's path."""
+    from ..answering.scoring import MODEL_DIR
+    from ..training.doubt_train import write_fit
+
+    return write_fit(fit, out or MODEL_DIR)
+
+
+def evaluate(file: Path, *, config: Config, report_path: Path | None, calibrate_rate: float | None,
+             train: list[Path]) -> dict[str, Any]:
+    """Build a temporary index of a SQuAD-format file's paragraphs, ask every question; the figures."""
+    from ..training.evaluate import evaluate as run
+
+    return run(file, config=config, report_path=report_path, calibrate_rate=calibrate_rate, train=train)
