@@ -198,7 +198,8 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
     return cal, figures
 
 
-DEFAULT_DATA = ("squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
+# SelQA first: the last ``holdout`` articles, which calibration is fitted on, stay SQuAD's.
+DEFAULT_DATA = ("selqa/selqa-ass-dev.json", "squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
 DEFAULT_OUT = Path("models") / "verifier"  # outside the package: only the scoring file ships
 
 
