@@ -381,7 +381,7 @@ def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
 def section_lead(st: Stats, index: Index, sentence: int) -> bool:
     """Whether ``sentence`` is the first prose sentence of a titled section (a document without headings
     has none: its paragraphs are not sections)."""
-    source, start, end = index.sentences[sentence]
+    source, start, _ = index.sentences[sentence]
     doc = index.documents[source]
     return (sentence not in st.headings and doc.section_at(start) is not None
             and not before_in_section(index, st.headings, sentence, 1))

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .evaluate import Item
 
-
 _SAFE = re.compile(r"\W+")
 
 
