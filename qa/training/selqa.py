@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .evaluate import Item
 
+SELQA_PREFIX = "selqa:"  # of a SelQA question's article name, which keeps it apart from SQuAD's
 _SAFE = re.compile(r"\W+")
 
 
@@ -38,6 +39,6 @@ def load_selqa(path: Path | str) -> tuple[dict[str, str], list[Item]]:
     names = {article: f"{a:03d}_{_SAFE.sub('_', article).strip('_')}.md" for a, article in enumerate(sections)}
     docs = {names[article]: _markdown(article, secs) for article, secs in sections.items()}
     items = [Item(row["question"], tuple(row["candidates"][i].strip() for i in row["answers"]),
-                  names[row["article"]], f"selqa:{row['article']}", bool(row["answers"]))
+                  names[row["article"]], SELQA_PREFIX + row["article"], bool(row["answers"]))
              for row in rows if row["candidates"] == sections[row["article"]][row["section"]]]
     return docs, items

@@ -259,6 +259,7 @@ def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
     import tempfile
 
     from .evaluate import build_squad_index
+    from .selqa import SELQA_PREFIX
     from .verifier_data import load_training, mine_index, read_mined
 
     mined_file = work / "mined.jsonl"
@@ -267,5 +268,8 @@ def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
         docs, items = load_training(data)
         with tempfile.TemporaryDirectory(dir=work, prefix="qa-mine-") as tmp:
             index = build_squad_index(docs, Path(tmp), config)
-            mine_index(index, seeded_share(items, s), mined_file, s.depth)
+            # SelQA's questions are shared apart, so that adding them leaves SQuAD's mined share as it was
+            selqa = [i for i in items if i.article.startswith(SELQA_PREFIX)]
+            squad = [i for i in items if not i.article.startswith(SELQA_PREFIX)]
+            mine_index(index, seeded_share(selqa, s) + seeded_share(squad, s), mined_file, s.depth)
     return read_mined(mined_file)
