@@ -2,8 +2,8 @@
 
 For each answerable question of a set (indexes of a ``bench_realdocs.py --work`` folder): the ranked
 position of the first candidate unit that holds the expected substring, whether it leads its section
-(``section_lead``), and the share of section leads among the ranker's first 10 candidates. A feature
-separates answers only where the answers lead more often than the candidates around them do.
+(the first prose sentence under a heading), and the share of section leads among the ranker's first 10
+candidates. A feature separates answers only where the answers lead more often than the candidates around them do.
 
     .venv/bin/python benchmarks/realdocs/leads.py --work DIR [--sets git,npm]
 """
@@ -18,9 +18,17 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from qa import load_index  # noqa: E402
-from qa.answering.features import unit_text  # noqa: E402
+from qa.answering.features import before_in_section, stats, unit_text  # noqa: E402
 from qa.answering.quotes import rank  # noqa: E402
 from realdocs.integrity import collapse  # noqa: E402
+
+
+def leads(idx, unit: tuple[int, ...]) -> bool:
+    """Whether ``unit`` opens a titled section: no prose sentence before it under the same heading."""
+    st = stats(idx)
+    source, start, _ = idx.sentences[unit[0]]
+    return (unit[0] not in st.headings and idx.documents[source].section_at(start) is not None
+            and not before_in_section(idx, st.headings, unit[0], 1))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,13 +46,13 @@ def main(argv: list[str] | None = None) -> None:
             if "expect" not in row:
                 continue
             ranking = rank(idx, row["question"])
-            leads = [f["section_lead"] for f in ranking.features[:10]]
-            top_share.append(sum(leads) / len(leads) if leads else 0.0)
+            first = [leads(idx, u) for u in ranking.units[:10]]
+            top_share.append(sum(first) / len(first) if first else 0.0)
             at = next((n for n, u in enumerate(ranking.units) if collapse(row["expect"]) in collapse(
                 unit_text(idx, u))), None)
             if at is not None:
                 found += 1
-                gold_leads += int(ranking.features[at]["section_lead"])
+                gold_leads += int(leads(idx, ranking.units[at]))
                 top1 += int(at == 0)
         answerable = len(top_share)
         print(f"{name}: answerable {answerable}, answer among candidates {found} (first {top1}), "
