@@ -139,25 +139,6 @@ def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_i
     assert row["coverage_scope"] >= row["coverage_heading"] > row["coverage"]
 
 
-def test_only_the_first_sentence_under_a_heading_leads_its_section(sectioned_index, fake_index):
-    from qa.answering.features import stats, unit_info
-
-    st = stats(sectioned_index)
-    lead = {text: unit_info(st, sectioned_index, (_sentence_id(sectioned_index, text),)).lead for text in (
-        "The harbour was dredged in 1910 by the port authority.", "Its main pier is 300 metres long.",
-        "A great storm struck the coast in February.", "Eleven boats were lost in it.")}
-    assert lead == {"The harbour was dredged in 1910 by the port authority.": True,
-                    "Its main pier is 300 metres long.": False,
-                    "A great storm struck the coast in February.": True, "Eleven boats were lost in it.": False}
-    ranking = rank(sectioned_index, "When did a great storm strike the coast?")
-    row = ranking.features[ranking.units.index(
-        (_sentence_id(sectioned_index, "A great storm struck the coast in February."),))]
-    assert row["section_lead"] == 1.0 and 0.0 < row["lead_heading"] <= row["coverage_heading"]
-    # a document without headings has no sections to lead: its first sentence is not one
-    plain = rank(fake_index, "When was the harbour dredged?")
-    assert all(r["section_lead"] == 0.0 and r["lead_heading"] == 0.0 for r in plain.features)
-
-
 def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(sectioned_index):
     question = "How many boats did the storm of 1953 sink?"
     config = sectioned_index.config.with_(follow_sentence=False)  # a pair of its own would hide the widening

@@ -26,7 +26,6 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "section_lead", "lead_heading",
 )
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
@@ -108,9 +107,6 @@ class UnitInfo:
     name_stems: tuple[str, ...]
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
-    # whether it opens its section (no prose before it under the same heading): in documentation the line
-    # under a heading, an API signature or an option is most often what that heading is about
-    lead: bool = False
 
 
 def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
@@ -125,7 +121,7 @@ def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
             Counter(w for i in unit for w in st.terms[i]), sum(len(st.terms[i]) for i in unit),
             frozenset(frozenset(p) for i in unit for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms), section_lead(st, index, unit[0]))
+            _name_stems(text), *_scope(st, index, unit, terms))
         if len(st.units) >= index.config.unit_cache:
             st.units.clear()
         st.units[unit] = info
@@ -307,7 +303,6 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, .
         row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
                    coverage_scope=coverage(q, infos[n].scope))
         row["type_scope"] = row["type_match"] * row["coverage_scope"]
-        row.update(section_lead=float(infos[n].lead), lead_heading=float(infos[n].lead) * coverage(q, infos[n].heading))
         rows.append(row)
     return rows
 
@@ -376,15 +371,6 @@ def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
     heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
     before = before_in_section(index, st.headings, unit[0], index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
-
-
-def section_lead(st: Stats, index: Index, sentence: int) -> bool:
-    """Whether ``sentence`` is the first prose sentence of a titled section (a document without headings
-    has none: its paragraphs are not sections)."""
-    source, start, _ = index.sentences[sentence]
-    doc = index.documents[source]
-    return (sentence not in st.headings and doc.section_at(start) is not None
-            and not before_in_section(index, st.headings, sentence, 1))
 
 
 @lru_cache(maxsize=4096)

@@ -25,7 +25,6 @@ from ..answering.verifier import unit_candidate
 from ..config import Config
 from ..indexing.index import Index
 from .evaluate import Item, contains_answer, load_squad
-from .selqa import is_selqa, load_selqa
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def load_training(paths: list[Path]) -> tuple[dict[str, str], list[Item]]:
     docs: dict[str, str] = {}
     items: list[Item] = []
     for n, path in enumerate(paths):
-        file_docs, file_items = load_selqa(path) if is_selqa(Path(path)) else load_squad(path)
+        file_docs, file_items = load_squad(path)
         docs.update({f"f{n}_{name}": text for name, text in file_docs.items()})
         items += [Item(i.question, i.answers, f"f{n}_{i.source}", i.article, i.answerable) for i in file_items]
     return docs, items

@@ -198,8 +198,7 @@ def fit_calibration(held: list[Ranked], logits: list[np.ndarray], *, answered: f
     return cal, figures
 
 
-# SelQA first: the last ``holdout`` articles, which calibration is fitted on, stay SQuAD's.
-DEFAULT_DATA = ("selqa/selqa-ass-dev.json", "squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
+DEFAULT_DATA = ("squad-v2-train-10articles.json", "squad-v2-dev-8articles-train.json")
 DEFAULT_OUT = Path("models") / "verifier"  # outside the package: only the scoring file ships
 
 
@@ -259,7 +258,6 @@ def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
     import tempfile
 
     from .evaluate import build_squad_index
-    from .selqa import SELQA_PREFIX
     from .verifier_data import load_training, mine_index, read_mined
 
     mined_file = work / "mined.jsonl"
@@ -268,8 +266,5 @@ def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
         docs, items = load_training(data)
         with tempfile.TemporaryDirectory(dir=work, prefix="qa-mine-") as tmp:
             index = build_squad_index(docs, Path(tmp), config)
-            # SelQA's questions are shared apart, so that adding them leaves SQuAD's mined share as it was
-            selqa = [i for i in items if i.article.startswith(SELQA_PREFIX)]
-            squad = [i for i in items if not i.article.startswith(SELQA_PREFIX)]
-            mine_index(index, seeded_share(selqa, s) + seeded_share(squad, s), mined_file, s.depth)
+            mine_index(index, seeded_share(items, s), mined_file, s.depth)
     return read_mined(mined_file)
