@@ -38,7 +38,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     config = config or idx.config
     text = validate.question(question, max_chars=config.max_question_chars)
     wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
-    selection = select(idx, text, k=max(k, config.quote_candidates), sources=wanted, config=config)
+    selection = select(idx, text, k=k, sources=wanted, config=config)  # more than k, to choose k from
     if selection.abstain:
         related = [s for s in selection.related if not _heading(idx, s)][:k]
         return Answer(text, True, related=tuple(_quote(idx, s) for s in related),

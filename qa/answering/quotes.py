@@ -83,27 +83,33 @@ class Ranking:
 
 def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
            config: Config | None = None) -> Selection:
-    """Up to ``k`` non-overlapping quotes for ``question``, or an abstention with related quotes.
+    """The non-overlapping quotes to choose ``k`` from (the best :func:`pool` of them), or an abstention
+    with them as related quotes. Answering shows at most ``k``.
 
     >>> sel = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
-    >>> sel.abstain, len(sel.spans) <= 3
+    >>> sel.abstain, len(sel.spans) <= pool(3, load_index().config)
     (False, True)
     """
     config = config or index.config
-    ranking = calibration.applied(index, rank(index, question, sources=sources, config=config, limit=k), config)
-    top = ranking.spans[:k]
+    ranking = calibration.applied(index, rank(index, question, sources=sources, config=config, k=k), config)
     if ranking.abstains(config):
-        return Selection((), ranking.confidence, True, top)
-    return Selection(top, ranking.confidence, False, ())
+        return Selection((), ranking.confidence, True, ranking.spans)
+    return Selection(ranking.spans, ranking.confidence, False, ())
+
+
+def pool(k: int | None, config: Config) -> int:
+    """How many ranked quotes answering weighs to show ``k`` of them: at least ``config.quote_candidates``,
+    so that another source's quote or a conflicting one can take a place (the one place this is decided)."""
+    return max(k or 0, config.quote_candidates)
 
 
 def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, config: Config | None = None,
-         limit: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
+         k: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
     """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
 
     The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
-    and gives the calibrated confidence (qa.answering.verifier.rerank says when it is not asked). ``limit``
-    (default ``config.quote_candidates``) bounds ``spans``; ``qvec`` is the question's embedding when
+    and gives the calibrated confidence (qa.answering.verifier.rerank says when it is not asked). ``spans``
+    holds the :func:`pool` for showing ``k`` quotes; ``qvec`` is the question's embedding when
     the caller has already computed it (in a batch).
     """
     config = config or index.config
@@ -129,7 +135,7 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     ranked = [units[i] for i in order]
     verdict = rerank(index, config, question, ranked, scores[order], support)
     units_out = tuple(ranked[i] for i in verdict.order)
-    spans = _spans(index, st, ctx, units_out, verdict.scores, max(limit or 0, config.quote_candidates), config)
+    spans = _spans(index, st, ctx, units_out, verdict.scores, pool(k, config), config)
     rows_out = tuple(rows[order[i]] for i in verdict.order)
     confidence = _confidence(index, st, scoring, question, units_out, verdict.scores, support, verdict.confidence)
     return Ranking(q, units_out, verdict.scores, rows_out, passages, support,

@@ -68,12 +68,13 @@ def test_spans_are_one_or_two_whole_sentences(small_index, question, _):
 
 @pytest.mark.parametrize("question,_", QUESTIONS)
 def test_spans_never_overlap_and_are_ranked(small_index, question, _):
-    spans = select(small_index, question, k=5).spans
+    config = small_index.config.with_(quote_candidates=5)
+    spans = select(small_index, question, config=config).spans
     for i, a in enumerate(spans):
         for b in spans[i + 1:]:
             assert a.source != b.source or a.end <= b.start or b.end <= a.start
     assert [s.score for s in spans] == sorted((s.score for s in spans), reverse=True)
-    assert len(spans) <= 5
+    assert len(spans) <= 5 and len(select(small_index, question, k=12, config=config).spans) <= 12
 
 
 def test_sources_filter(small_index):
@@ -127,7 +128,7 @@ def test_config_passed_to_select_is_used(small_index):
     assert not select(small_index, q).abstain
     assert select(small_index, q, config=small_index.config.with_(abstain_threshold=1.01)).abstain
     few = select(small_index, q, k=1, config=small_index.config.with_(quote_candidates=1))
-    assert len(rank(small_index, q, config=small_index.config.with_(quote_candidates=1), limit=1).spans) == 1
+    assert len(rank(small_index, q, config=small_index.config.with_(quote_candidates=1), k=1).spans) == 1
     assert len(few.spans) == 1
 
 
