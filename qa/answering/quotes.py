@@ -48,16 +48,6 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Selection:
-    """What :func:`select` chose: quotes best first, the confidence in the top one, and the verdict."""
-
-    spans: tuple[Span, ...]
-    confidence: float
-    abstain: bool
-    related: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
 class Ranking:
     """Every candidate unit of a question, best first, with what :func:`select` and evaluation need."""
 
@@ -82,19 +72,17 @@ class Ranking:
 
 
 def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
-           config: Config | None = None) -> Selection:
-    """The non-overlapping quotes to choose ``k`` from (the best :func:`pool` of them), or an abstention
-    with them as related quotes. Answering shows at most ``k``.
+           config: Config | None = None) -> Ranking:
+    """The ranking answering reads: :func:`rank` with the index's own calibration applied. Its ``spans`` are
+    the non-overlapping quotes to choose ``k`` from (the best :func:`pool` of them): the answer when it does
+    not abstain (``Ranking.abstains``), the related passages when it does. Answering shows at most ``k``.
 
-    >>> sel = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
-    >>> sel.abstain, len(sel.spans) <= pool(3, load_index().config)
+    >>> ranking = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
+    >>> ranking.abstains(load_index().config), len(ranking.spans) <= pool(3, load_index().config)
     (False, True)
     """
     config = config or index.config
-    ranking = calibration.applied(index, rank(index, question, sources=sources, config=config, k=k), config)
-    if ranking.abstains(config):
-        return Selection((), ranking.confidence, True, ranking.spans)
-    return Selection(ranking.spans, ranking.confidence, False, ())
+    return calibration.applied(index, rank(index, question, sources=sources, config=config, k=k), config)
 
 
 def pool(k: int | None, config: Config) -> int:
