@@ -51,7 +51,7 @@ def make_server(config: Config) -> MCPServer:
         "is true, the documents do not answer: say so, and do not answer from memory (`related` holds nearby "
         "passages, which are not an answer). If `conflict` is true, the documents disagree: show both sides."))
     def ask(question: Annotated[str, Field(description="The question, in a sentence or two.")],
-            k: Annotated[int, Field(description="How many quotes, 1 to 20.")] = 3,
+            k: Annotated[int, Field(description=f"How many quotes, 1 to {Config.max_quotes}.")] = 3,
             sources: Sources = None) -> dict[str, Any]:
         return _run(lambda: access.ask(index(), question, k, sources))
 

@@ -219,8 +219,41 @@ class Answer:
 
 class SentenceSpan(NamedTuple):
     """One sentence of the index: its document and its offsets in that document's cleaned text. Sentence
-    ids are positions in ``Index.sentences``; a quote unit is a tuple of one or two adjacent ids."""
+    ids are positions in ``Index.sentences``; a quote :class:`Unit` is one or two adjacent ids."""
 
     source: str
     start: int
     end: int
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Unit:
+    """A candidate quote: one sentence id of the index, or two adjacent ones, in document order.
+
+    Units compare and sort as their tuples of ids do, so ``(3,) < (3, 4) < (4,)``.
+
+    >>> Unit.of(3, 4).first, Unit.of(3, 4).last, Unit.of(3).is_pair
+    (3, 4, False)
+    """
+
+    ids: tuple[int, ...]
+
+    @classmethod
+    def of(cls, *ids: int) -> Unit:
+        return cls(ids)
+
+    @property
+    def first(self) -> int:
+        return self.ids[0]
+
+    @property
+    def last(self) -> int:
+        return self.ids[-1]
+
+    @property
+    def is_pair(self) -> bool:
+        return len(self.ids) == 2
+
+    def overlaps(self, other: Unit) -> bool:
+        """Whether the two units share a sentence."""
+        return not set(self.ids).isdisjoint(other.ids)

@@ -20,15 +20,16 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from qa import load_index  # noqa: E402
 from qa.answering.features import before_in_section, stats, unit_text  # noqa: E402
 from qa.answering.quotes import rank  # noqa: E402
+from qa.records import Unit  # noqa: E402
 from realdocs.integrity import collapse  # noqa: E402
 
 
-def leads(idx, unit: tuple[int, ...]) -> bool:
+def leads(idx, unit: Unit) -> bool:
     """Whether ``unit`` opens a titled section: no prose sentence before it under the same heading."""
     st = stats(idx)
-    source, start, _ = idx.sentences[unit[0]]
-    return (unit[0] not in st.headings and idx.documents[source].section_at(start) is not None
-            and not before_in_section(idx, st.headings, unit[0], 1))
+    source, start, _ = idx.sentences[unit.first]
+    return (unit.first not in st.headings and idx.documents[source].section_at(start) is not None
+            and not before_in_section(idx, st.headings, unit.first, 1))
 
 
 def main(argv: list[str] | None = None) -> None:

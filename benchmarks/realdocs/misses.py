@@ -52,7 +52,7 @@ def classify(idx: Index, question: str, expect: str) -> dict[str, Any]:
 
     holds = next((n for n, u in enumerate(ranking.units) if collapse(expect) in collapse(unit_text(idx, u))), None)
     near = next((n for n, u in enumerate(ranking.units)
-                 if overlaps(idx.sentences[u[0]][0], idx.sentences[u[0]][1], idx.sentences[u[-1]][2])), None)
+                 if overlaps(*idx.sentences[u.first][:2], idx.sentences[u.last].end)), None)
     passage = next((n for n, p in enumerate(ranking.passages)
                     if overlaps(idx.chunks[p.chunk_id].source, idx.chunks[p.chunk_id].start,
                                 idx.chunks[p.chunk_id].end)), None)

@@ -38,12 +38,12 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     config = config or idx.config
     text = validate.question(question, max_chars=config.max_question_chars)
     wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
-    selection = select(idx, text, k=max(k, config.quote_candidates), sources=wanted, config=config)
-    if selection.abstain:
-        related = [s for s in selection.related if not _heading(idx, s)][:k]
-        return Answer(text, True, related=tuple(_quote(idx, s) for s in related),
-                      confidence=round(selection.confidence, 4))
-    candidates = [_quote(idx, s) for s in selection.spans if not _heading(idx, s)]
+    ranking = select(idx, text, k=k, sources=wanted, config=config)  # more than k spans, to choose k from
+    spans = [s for s in ranking.spans if not _heading(idx, s)]
+    confidence = round(ranking.confidence, 4)
+    if ranking.abstains(config):
+        return Answer(text, True, related=tuple(_quote(idx, s) for s in spans[:k]), confidence=confidence)
+    candidates = [_quote(idx, s) for s in spans]
     quotes = _diverse(candidates, k, config.diversity_margin)
     close, wider = _comparable(candidates, quotes, config)
     conflict = find_conflict(text, close, wider)
@@ -54,7 +54,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     for q in quotes:
         _check_quote(q, idx.document(q.source))
     return Answer(text, False, tuple(quotes), conflict=conflict is not None,
-                  conflict_note=conflict.note if conflict else None, confidence=round(selection.confidence, 4))
+                  conflict_note=conflict.note if conflict else None, confidence=confidence)
 
 
 

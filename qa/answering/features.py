@@ -20,6 +20,7 @@ from ..config import Config
 from ..indexing.index import Index, SentenceScores
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
+from ..records import Unit
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
@@ -84,7 +85,7 @@ class Stats:
     scope_chunks: tuple[tuple[int, ...], ...] = ()
     # Kept on first use (starts again when it holds Config.unit_cache entries): per unit, what does not depend
     # on the question.
-    units: dict[tuple[int, ...], UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    units: dict[Unit, UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -109,17 +110,17 @@ class UnitInfo:
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
 
 
-def unit_info(st: Stats, index: Index, unit: tuple[int, ...]) -> UnitInfo:
+def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
     """The question-independent facts of ``unit``, computed on first use and kept."""
     info = st.units.get(unit)
     if info is None:
-        terms = frozenset(w for i in unit for w in st.terms[i])
+        terms = frozenset(w for i in unit.ids for w in st.terms[i])
         neighbours = tuple(_neighbours(st, index, unit))
         text = unit_text(index, unit)
         info = UnitInfo(
             terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
-            Counter(w for i in unit for w in st.terms[i]), sum(len(st.terms[i]) for i in unit),
-            frozenset(frozenset(p) for i in unit for p in pairwise(st.terms[i])),
+            Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
+            frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), *_scope(st, index, unit, terms))
         if len(st.units) >= index.config.unit_cache:
@@ -284,7 +285,7 @@ class Context:
         return found
 
 
-def unit_features(q: Question, st: Stats, index: Index, units: list[tuple[int, ...]], ctx: Context
+def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], ctx: Context
                   ) -> list[dict[str, float]]:
     """One row per unit (one sentence id, or two adjacent ones), keyed by the names of :data:`UNIT_FEATURES`."""
     q_terms = set(q.terms)
@@ -312,7 +313,7 @@ def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarra
     return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(len(rows), len(names))
 
 
-def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: tuple[int, ...], info: UnitInfo,
+def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: Unit, info: UnitInfo,
               ctx: Context) -> dict[str, float]:
     terms, neighbours = info.terms, info.neighbours
     chunk = best_chunk(st, ctx, unit)
@@ -325,39 +326,40 @@ def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: tuple[int, ...], 
         "new_terms": math.log1p(len(new)), "type_match": type_match(q, info, names),
         "neighbour_dense": float(max((ctx.sentence_dense[i] for i in neighbours), default=0.0)),
         "length": math.log1p(len(terms)), "new_names": math.log1p(names),
-        "pair": float(len(unit) == 2), "anaphoric": float(info.anaphoric),
+        "pair": float(unit.is_pair), "anaphoric": float(info.anaphoric),
         "bigrams": bigram_share(q.bigrams, info),
         "passage_best": ctx.sentence_dense_of(st, chunk)[0] if chunk >= 0 else 0.0,
     }
 
 
-def unit_text(index: Index, unit: tuple[int, ...]) -> str:
-    source, start, _ = index.sentences[unit[0]]
-    return index.documents[source].text[start:index.sentences[unit[-1]][2]]
+def unit_text(index: Index, unit: Unit) -> str:
+    """The unit's text: its document's text from its first sentence's start to its last one's end."""
+    source, start, _ = index.sentences[unit.first]
+    return index.documents[source].text[start:index.sentences[unit.last].end]
 
 
-def best_chunk(st: Stats, ctx: Context, unit: tuple[int, ...]) -> int:
+def best_chunk(st: Stats, ctx: Context, unit: Unit) -> int:
     """The retrieved chunk holding the unit's first sentence, or the one before it in its section, that
     matches the question best (-1: none)."""
-    found = ctx.best_chunks.get(unit[0])
+    found = ctx.best_chunks.get(unit.first)
     if found is None:
-        chunks = st.scope_chunks[unit[0]]
+        chunks = st.scope_chunks[unit.first]
         found = max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
-        ctx.best_chunks[unit[0]] = found
+        ctx.best_chunks[unit.first] = found
     return found
 
 
-def _unit_dense(index: Index, unit: tuple[int, ...], ctx: Context) -> float:
-    if len(unit) == 1:
-        return ctx.sentence_dense[unit[0]]
+def _unit_dense(index: Index, unit: Unit, ctx: Context) -> float:
+    if not unit.is_pair:
+        return ctx.sentence_dense[unit.first]
     # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
     # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
     vectors = index.sentence_vectors
-    norm = float(np.linalg.norm(vectors[unit[0]] + vectors[unit[1]])) or 1.0
-    return sum(ctx.sentence_dense[i] for i in unit) / norm
+    norm = float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
+    return sum(ctx.sentence_dense[i] for i in unit.ids) / norm
 
 
-def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
+def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]
            ) -> tuple[frozenset[str], frozenset[str]]:
     """The terms of the unit's heading path (or its document's title), and those plus the terms of the
     unit and of up to ``Config.scope_before`` sentences before it in the same section.
@@ -366,10 +368,10 @@ def _scope(st: Stats, index: Index, unit: tuple[int, ...], terms: frozenset[str]
     killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
     see that subject without quoting it.
     """
-    source, start, _ = index.sentences[unit[0]]
+    source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
-    before = before_in_section(index, st.headings, unit[0], index.config.scope_before)
+    before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
 
 
@@ -378,14 +380,14 @@ def _heading_terms(title: str) -> tuple[str, ...]:
     return tuple(tokenize([title])[0])
 
 
-def _neighbours(st: Stats, index: Index, unit: tuple[int, ...]) -> list[int]:
-    source = index.sentences[unit[0]].source
+def _neighbours(st: Stats, index: Index, unit: Unit) -> list[int]:
+    source = index.sentences[unit.first].source
     ids = st.doc_sentences[source]
-    first, last = st.position[unit[0]], st.position[unit[-1]]
+    first, last = st.position[unit.first], st.position[unit.last]
     return [ids[p] for p in (first - 1, last + 1) if 0 <= p < len(ids)]
 
 
-def _chunk_top2(st: Stats, ctx: Context, unit: tuple[int, ...]) -> float:
+def _chunk_top2(st: Stats, ctx: Context, unit: Unit) -> float:
     chunk = best_chunk(st, ctx, unit)
     return ctx.sentence_dense_of(st, chunk)[1] if chunk >= 0 else 0.0
 
@@ -397,7 +399,7 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + ranks)
 
 
-def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...], ctx: Context,
+def support_features(q: Question, st: Stats, index: Index, unit: Unit, ctx: Context,
                      score: float, row: dict[str, float]) -> dict[str, float]:
     """The :data:`SUPPORT_FEATURES` of the best unit (``row``: its unit features), by name.
 
@@ -410,7 +412,7 @@ def support_features(q: Question, st: Stats, index: Index, unit: tuple[int, ...]
     return {
         "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
         "passage_best": max((float(ctx.sentence_dense[i]) for i in st.chunk_sentences[chunk]), default=0.0)
-        if chunk >= 0 else float(ctx.sentence_dense[unit[0]]),
+        if chunk >= 0 else float(ctx.sentence_dense[unit.first]),
         "negated": float(q.negated and not negation_in(unit_text(index, unit))),
         "numbers_missing": float(sum(1 for n in q.numbers if n not in lowered)),
         "names_missing": float(sum(1 for n in q.names if n not in passage)),

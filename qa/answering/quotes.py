@@ -12,6 +12,7 @@ import numpy as np
 from ..calibrating import calibration
 from ..config import Config
 from ..indexing.index import Index, SentenceScores
+from ..records import Unit
 from . import doubt
 from .features import (
     UNIT_FEATURES,
@@ -47,21 +48,11 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Selection:
-    """What :func:`select` chose: quotes best first, the confidence in the top one, and the verdict."""
-
-    spans: tuple[Span, ...]
-    confidence: float
-    abstain: bool
-    related: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
 class Ranking:
     """Every candidate unit of a question, best first, with what :func:`select` and evaluation need."""
 
     question: Question
-    units: tuple[tuple[int, ...], ...]  # sentence ids, best first
+    units: tuple[Unit, ...]  # best first
     scores: np.ndarray
     features: tuple[dict[str, float], ...]  # rows follow ``units``, keyed by qa.answering.features.UNIT_FEATURES
     passages: tuple[Passage, ...]
@@ -81,28 +72,32 @@ class Ranking:
 
 
 def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
-           config: Config | None = None) -> Selection:
-    """Up to ``k`` non-overlapping quotes for ``question``, or an abstention with related quotes.
+           config: Config | None = None) -> Ranking:
+    """The ranking answering reads: :func:`rank` with the index's own calibration applied. Its ``spans`` are
+    the non-overlapping quotes to choose ``k`` from (the best :func:`pool` of them): the answer when it does
+    not abstain (``Ranking.abstains``), the related passages when it does. Answering shows at most ``k``.
 
-    >>> sel = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
-    >>> sel.abstain, len(sel.spans) <= 3
+    >>> ranking = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
+    >>> ranking.abstains(load_index().config), len(ranking.spans) <= pool(3, load_index().config)
     (False, True)
     """
     config = config or index.config
-    ranking = calibration.applied(index, rank(index, question, sources=sources, config=config, limit=k), config)
-    top = ranking.spans[:k]
-    if ranking.abstains(config):
-        return Selection((), ranking.confidence, True, top)
-    return Selection(top, ranking.confidence, False, ())
+    return calibration.applied(index, rank(index, question, sources=sources, config=config, k=k), config)
+
+
+def pool(k: int | None, config: Config) -> int:
+    """How many ranked quotes answering weighs to show ``k`` of them: at least ``config.quote_candidates``,
+    so that another source's quote or a conflicting one can take a place (the one place this is decided)."""
+    return max(k or 0, config.quote_candidates)
 
 
 def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, config: Config | None = None,
-         limit: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
+         k: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
     """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
 
     The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
-    and gives the calibrated confidence (qa.answering.verifier.rerank says when it is not asked). ``limit``
-    (default ``config.quote_candidates``) bounds ``spans``; ``qvec`` is the question's embedding when
+    and gives the calibrated confidence (qa.answering.verifier.rerank says when it is not asked). ``spans``
+    holds the :func:`pool` for showing ``k`` quotes; ``qvec`` is the question's embedding when
     the caller has already computed it (in a batch).
     """
     config = config or index.config
@@ -128,56 +123,56 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     ranked = [units[i] for i in order]
     verdict = rerank(index, config, question, ranked, scores[order], support)
     units_out = tuple(ranked[i] for i in verdict.order)
-    spans = _spans(index, st, ctx, units_out, verdict.scores, max(limit or 0, config.quote_candidates), config)
+    spans = _spans(index, st, ctx, units_out, verdict.scores, pool(k, config), config)
     rows_out = tuple(rows[order[i]] for i in verdict.order)
     confidence = _confidence(index, st, scoring, question, units_out, verdict.scores, support, verdict.confidence)
     return Ranking(q, units_out, verdict.scores, rows_out, passages, support,
                    support_row, spans, confidence, verdict.top_logit, ctx)
 
 
-def _confidence(index: Index, st: Stats, scoring: Scoring, question: str, units: tuple[tuple[int, ...], ...],
+def _confidence(index: Index, st: Stats, scoring: Scoring, question: str, units: tuple[Unit, ...],
                 scores: np.ndarray, support: float, calibrated: float) -> float:
     """qa.answering.doubt's confidence of the top unit (the verifier's calibration where none is fitted)."""
     fit = scoring.confidence
     if fit is None:
         return calibrated
-    top = set(units[0])
-    inputs = doubt.inputs_of(question, [unit_text(index, units[0])], scores.tolist(),
-                             lambda n: bool(top.intersection(units[n])), support, st.df.__contains__)
+    top = units[0]
+    inputs = doubt.inputs_of(question, [unit_text(index, top)], scores.tolist(),
+                             lambda n: top.overlaps(units[n]), support, st.df.__contains__)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 
 
-def support_for(index: Index, ranking: Ranking, unit: tuple[int, ...], row: dict[str, float]) -> dict[str, float]:
+def support_for(index: Index, ranking: Ranking, unit: Unit, row: dict[str, float]) -> dict[str, float]:
     """The support features ``unit`` would have as the best unit of ``ranking`` (for fitting weights
     offline; its ``score`` is left at 0)."""
     assert ranking.context is not None, "a ranking with units has a context"
     return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
 
 
-def following_units(index: Index, st: Stats, question: str, units: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+def following_units(index: Index, st: Stats, question: str, units: list[Unit]) -> list[Unit]:
     """Single sentences paired with the next one of their paragraph when only that one offers the kind of
     answer the question asks for ("... the Tauran incident ..." then "The result was a Mongolian rout, with
     56 soldiers being killed"): the pair names the subject and holds the answer."""
     from .asked import offers
 
-    pairs: list[tuple[int, ...]] = []
+    pairs: list[Unit] = []
     for unit in units:
-        if len(unit) != 1:
+        if unit.is_pair:
             continue
-        source = index.sentences[unit[0]][0]
-        ids, pos = st.doc_sentences[source], st.position[unit[0]]
+        source = index.sentences[unit.first].source
+        ids, pos = st.doc_sentences[source], st.position[unit.first]
         if pos + 1 >= len(ids) or ids[pos + 1] in st.headings or ids[pos + 1] in st.datelines:
             continue
         nxt = ids[pos + 1]
-        if "\n" in index.documents[source].text[index.sentences[unit[0]][2]:index.sentences[nxt][1]]:
+        if "\n" in index.documents[source].text[index.sentences[unit.first].end:index.sentences[nxt].start]:
             continue  # another paragraph
-        if offers(question, unit_text(index, (nxt,))) and offers(question, unit_text(index, unit)) is False:
-            pairs.append((unit[0], nxt))
+        if offers(question, unit_text(index, Unit.of(nxt))) and offers(question, unit_text(index, unit)) is False:
+            pairs.append(Unit.of(unit.first, nxt))
     return pairs
 
 
 def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: SentenceScores,
-                    sources: frozenset[str] | None, config: Config) -> list[tuple[int, ...]]:
+                    sources: frozenset[str] | None, config: Config) -> list[Unit]:
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
@@ -189,31 +184,31 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     def quotable(i: int) -> bool:
         return i not in st.headings and i not in st.datelines
 
-    units: set[tuple[int, ...]] = set()
+    units: set[Unit] = set()
     for i in filter(quotable, picked):
         ids = st.doc_sentences[index.sentences[i].source]
         pos = st.position[i]
-        if pos > 0 and is_anaphoric(unit_text(index, (i,))) and quotable(ids[pos - 1]):
-            units.add((ids[pos - 1], i))
+        if pos > 0 and is_anaphoric(unit_text(index, Unit.of(i))) and quotable(ids[pos - 1]):
+            units.add(Unit.of(ids[pos - 1], i))
         else:
-            units.add((i,))
-        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, (ids[pos + 1],))) and quotable(ids[pos + 1]):
-            units.add((i, ids[pos + 1]))
+            units.add(Unit.of(i))
+        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, Unit.of(ids[pos + 1]))) and quotable(ids[pos + 1]):
+            units.add(Unit.of(i, ids[pos + 1]))
     return sorted(units)
 
 
 def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],
-             sentence_dense: SentenceScores, units: list[tuple[int, ...]], lexical: np.ndarray) -> Context:
+             sentence_dense: SentenceScores, units: list[Unit], lexical: np.ndarray) -> Context:
     chunk_dense_of = {p.chunk_id: p.dense for p in passages}
     for unit in units:
-        for c in st.scope_chunks[unit[0]]:
+        for c in st.scope_chunks[unit.first]:
             if c not in chunk_dense_of:
                 chunk_dense_of[c] = chunk_dense(index, qvec, c)
     best = float(lexical.max()) if len(lexical) else 0.0
     return Context(sentence_dense, chunk_dense_of, lexical / best if best > 0 else lexical)
 
 
-def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...], ...], scores: np.ndarray,
+def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[Unit, ...], scores: np.ndarray,
            limit: int, config: Config) -> tuple[Span, ...]:
     """Greedy non-overlapping units, each slot taking the best score after a penalty for repeating a source.
 
@@ -223,16 +218,16 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...],
     unit) widens that quote instead of being lost to the overlap.
     """
     penalty = config.quote_source_penalty
-    chosen: list[tuple[tuple[int, ...], float]] = []
+    chosen: list[tuple[Unit, float]] = []
     used: set[int] = set()
     shown: set[str] = set()
     taken = np.zeros(len(ranked), dtype=bool)
     while len(chosen) < limit:
         best, best_score = -1, -np.inf
         for n, unit in enumerate(ranked):
-            if taken[n] or used.intersection(unit):
+            if taken[n] or not used.isdisjoint(unit.ids):
                 continue
-            score = float(scores[n]) - (penalty if index.sentences[unit[0]][0] in shown else 0.0)
+            score = float(scores[n]) - (penalty if index.sentences[unit.first].source in shown else 0.0)
             if score > best_score:
                 best, best_score = n, score
             if float(scores[n]) <= best_score:
@@ -243,54 +238,54 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[tuple[int, ...],
         unit = ranked[best]
         if not chosen and config.neighbour_margin > 0:
             unit = _with_neighbour(st, index, unit, ranked, scores, config.neighbour_margin)
-        used.update(unit)
-        shown.add(index.sentences[unit[0]][0])
+        used.update(unit.ids)
+        shown.add(index.sentences[unit.first].source)
         chosen.append((unit, best_score))
     chosen = _widen(chosen, ranked, scores, used)
     spans = []
     for unit, score in chosen:
-        source, start, _ = index.sentences[unit[0]]
-        spans.append(Span(source, start, index.sentences[unit[-1]][2], score, best_chunk(st, ctx, unit)))
+        source, start, _ = index.sentences[unit.first]
+        spans.append(Span(source, start, index.sentences[unit.last].end, score, best_chunk(st, ctx, unit)))
     return tuple(spans)
 
 
-def _with_neighbour(st: Stats, index: Index, unit: tuple[int, ...], ranked: tuple[tuple[int, ...], ...],
-                    scores: np.ndarray, margin: float) -> tuple[int, ...]:
+def _with_neighbour(st: Stats, index: Index, unit: Unit, ranked: tuple[Unit, ...],
+                    scores: np.ndarray, margin: float) -> Unit:
     """The top unit and the sentence beside it, when that sentence (in the same paragraph) scores within
     ``margin`` of it: the ranker cannot tell which of the two answers, so both are shown."""
-    if len(unit) != 1:
+    if unit.is_pair:
         return unit
     top = float(scores[ranked.index(unit)])
-    source = index.sentences[unit[0]].source
-    ids, pos = st.doc_sentences[source], st.position[unit[0]]
+    source = index.sentences[unit.first].source
+    ids, pos = st.doc_sentences[source], st.position[unit.first]
     doc = index.documents[source]
     for n, other in enumerate(ranked):
         if float(scores[n]) < top - margin:
             break
-        if len(other) != 1 or other == unit:
+        if other.is_pair or other == unit:
             continue
-        p = st.position[other[0]] if index.sentences[other[0]][0] == source else -9
-        if abs(p - pos) == 1 and other[0] not in st.headings:
-            pair = tuple(sorted((unit[0], ids[p])))
-            if "\n" not in doc.text[index.sentences[pair[0]][2]:index.sentences[pair[1]][1]]:
+        p = st.position[other.first] if index.sentences[other.first].source == source else -9
+        if abs(p - pos) == 1 and other.first not in st.headings:
+            pair = Unit.of(*sorted((unit.first, ids[p])))
+            if "\n" not in doc.text[index.sentences[pair.first].end:index.sentences[pair.last].start]:
                 return pair
     return unit
 
 
-def _widen(chosen: list[tuple[tuple[int, ...], float]], ranked: tuple[tuple[int, ...], ...],
-           scores: np.ndarray, used: set[int]) -> list[tuple[tuple[int, ...], float]]:
+def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...],
+           scores: np.ndarray, used: set[int]) -> list[tuple[Unit, float]]:
     """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
     if not chosen:
         return chosen
     floor = min((float(scores[ranked.index(u)]) for u, _ in chosen if u in ranked), default=-np.inf)
     out = []
     for unit, score in chosen:
-        if len(unit) == 1:
+        if not unit.is_pair:
             for n, other in enumerate(ranked):
                 if float(scores[n]) < floor:
                     break
-                extra = set(other) - set(unit)
-                if len(other) == 2 and unit[0] in other and not extra & used:
+                extra = set(other.ids) - set(unit.ids)
+                if other.is_pair and unit.first in other.ids and not extra & used:
                     used.update(extra)
                     unit = other
                     break

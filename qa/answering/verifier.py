@@ -25,6 +25,7 @@ import numpy as np
 from ..config import Config
 from ..errors import QAError
 from ..indexing.index import Index
+from ..records import Unit
 from .scoring import MODEL_DIR, SCORING_FILE, Calibration, scoring_for
 
 ONNX_FILE = "model.onnx"
@@ -44,11 +45,11 @@ def candidate_text(unit: str, where: str | None, previous: str | None) -> str:
     return f"{unit} [context: {' | '.join(parts)}]" if parts else unit
 
 
-def unit_candidate(index: Index, unit: tuple[int, ...]) -> str:
-    """:func:`candidate_text` for a unit of sentence ids of ``index``."""
-    source, start, _ = index.sentences[unit[0]]
+def unit_candidate(index: Index, unit: Unit) -> str:
+    """:func:`candidate_text` for a unit of ``index``."""
+    source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
-    end = index.sentences[unit[-1]].end
+    end = index.sentences[unit.last].end
     before = [(s, e) for s, e in doc.sentences if e <= start]
     section = doc.section_at(start)
     previous = None
@@ -143,7 +144,7 @@ class Verdict:
     top_logit: float
 
 
-def rerank(index: Index, config: Config, question: str, ranked: list[tuple[int, ...]], scores: np.ndarray,
+def rerank(index: Index, config: Config, question: str, ranked: list[Unit], scores: np.ndarray,
            support: float) -> Verdict:
     """Re-score the ranker's best ``config.verifier_pairs`` units with the verifier.
 

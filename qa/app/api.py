@@ -63,7 +63,7 @@ def make_api(config: Config) -> FastAPI:
 
     @api.get(f"{PREFIX}/ask", summary="Answer a question with verbatim, cited quotes")
     def ask(q: Annotated[str, Query(description="The question")],
-            k: Annotated[int, Query(description="Quotes, 1 to 20")] = 3,
+            k: Annotated[int, Query(description=f"Quotes, 1 to {Config.max_quotes}")] = 3,
             source: Annotated[list[str] | None, Query(description="Only this document (repeatable)")] = None,
             ) -> dict[str, Any]:
         return access.ask(index(), q, k, source)

@@ -93,7 +93,7 @@ def _question_row(line: str, where: str) -> dict[str, Any]:
 def answered(index: Index, config: Config, question: str) -> tuple[Ranking, str | None]:
     """The shipped answer to ``question``: its ranking and its first quote's text (None when it has none)."""
     shipped = config.with_(own_calibration=False)
-    ranking = rank(index, question, config=shipped, limit=1)
+    ranking = rank(index, question, config=shipped, k=1)
     if not ranking.spans:
         return ranking, None
     span = ranking.spans[0]

@@ -250,7 +250,7 @@ def _document_rank(index: Index, ranking: Ranking, gold: str) -> int | None:
     """Rank of ``gold`` among distinct documents, in the order of the ranked quotes, then passages."""
     order: list[str] = []
     for unit in ranking.units:
-        source = index.sentences[unit[0]].source
+        source = index.sentences[unit.first].source
         if source not in order:
             order.append(source)
     for p in ranking.passages:

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES, stats
-from ..answering.quotes import rank, support_for
+from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES, stats, unit_text
+from ..answering.quotes import Ranking, rank, support_for
 from ..answering.verifier import unit_candidate
 from ..config import Config
 from ..indexing.index import Index
+from ..records import Unit
 from .evaluate import Item, contains_answer, load_squad
 
 
@@ -36,7 +37,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Unit:
+class MinedUnit:
     """A ranked unit with everything needed to re-rank offline with other weights."""
 
     text: str
@@ -52,7 +53,7 @@ class Mined:
     answerable: bool
     support: float
     candidates: tuple[Candidate, ...]
-    units: tuple[Unit, ...] = ()  # every ranked unit, in the ranker's order
+    units: tuple[MinedUnit, ...] = ()  # every ranked unit, in the ranker's order
 
 
 def load_training(paths: list[Path]) -> tuple[dict[str, str], list[Item]]:
@@ -79,32 +80,28 @@ def mine_index(index: Index, items: list[Item], out: Path, depth: int) -> int:
 def mine_question(index: Index, item: Item, depth: int, config: Config, qvec: np.ndarray) -> Mined:
     ranking = rank(index, item.question, config=config, qvec=qvec)
     answers = item.answers if item.answerable else ()
-    seen: set[tuple[int, ...]] = set()
+    seen: set[Unit] = set()
     candidates = []
     for n, unit in enumerate(ranking.units[:depth]):
         seen.add(unit)
         candidates.append(_candidate(index, unit, answers, float(ranking.scores[n]), n))
     for i in stats(index).doc_sentences.get(item.source, ()):
-        if (i,) not in seen and not index.documents[item.source].is_heading(*index.sentences[i][1:]):
-            candidates.append(_candidate(index, (i,), answers, 0.0, -1))
+        if Unit.of(i) not in seen and not index.documents[item.source].is_heading(*index.sentences[i][1:]):
+            candidates.append(_candidate(index, Unit.of(i), answers, 0.0, -1))
     units = tuple(_unit(index, ranking, n, answers) for n in range(len(ranking.units)))
     return Mined(item.question, item.article, item.answerable, ranking.support, tuple(candidates), units)
 
 
-def _unit(index: Index, ranking, n: int, answers: tuple[str, ...]) -> Unit:
+def _unit(index: Index, ranking: Ranking, n: int, answers: tuple[str, ...]) -> MinedUnit:
     unit = ranking.units[n]
-    source, start, _ = index.sentences[unit[0]]
-    text = index.documents[source].text[start:index.sentences[unit[-1]][2]]
     row = ranking.features[n]
     support = support_for(index, ranking, unit, row)
-    return Unit(unit_candidate(index, unit), int(contains_answer(text, answers)),
+    return MinedUnit(unit_candidate(index, unit), int(contains_answer(unit_text(index, unit), answers)),
                 tuple(round(row[f], 5) for f in UNIT_FEATURES), tuple(round(support[f], 5) for f in SUPPORT_FEATURES))
 
 
-def _candidate(index: Index, unit: tuple[int, ...], answers: tuple[str, ...], score: float,
-               position: int) -> Candidate:
-    source, start, _ = index.sentences[unit[0]]
-    text = index.documents[source].text[start:index.sentences[unit[-1]][2]]
+def _candidate(index: Index, unit: Unit, answers: tuple[str, ...], score: float, position: int) -> Candidate:
+    text = unit_text(index, unit)
     return Candidate(unit_candidate(index, unit), int(contains_answer(text, answers)), score, position)
 
 
@@ -114,7 +111,7 @@ def read_mined(path: Path) -> list[Mined]:
         for line in f:
             d = json.loads(line)
             d["candidates"] = tuple(Candidate(**c) for c in d["candidates"])
-            d["units"] = tuple(Unit(u["text"], u["label"], tuple(u["features"]), tuple(u["support"]))
+            d["units"] = tuple(MinedUnit(u["text"], u["label"], tuple(u["features"]), tuple(u["support"]))
                                for u in d.get("units", ()))
             rows.append(Mined(**d))
     return rows

@@ -124,9 +124,9 @@ def test_the_pipeline_s_confidence_is_qa_doubt_s(default_index):
 
     question = "How many Soviet soldiers died at Kanchazu island?"
     ranking = rank(default_index, question)
-    top = set(ranking.units[0])
+    top = set(ranking.units[0].ids)
     inputs = inputs_of(question, [unit_text(default_index, ranking.units[0])], ranking.scores.tolist(),
-                       lambda n: bool(top.intersection(ranking.units[n])), ranking.support,
+                       lambda n: bool(top.intersection(ranking.units[n].ids)), ranking.support,
                        stats(default_index).df.__contains__)
     config = default_index.config
     assert ranking.confidence == pytest.approx(confidence(inputs, *_fit(config)))
@@ -138,6 +138,7 @@ def test_the_sentence_that_follows_joins_the_one_naming_the_subject(tmp_path):
     """"How many died" is answered by the sentence after the one that names the battle, in its paragraph."""
     from qa.answering.features import stats, unit_text
     from qa.answering.quotes import following_units
+    from qa.records import Unit
 
     from ..conftest import index_of
 
@@ -146,12 +147,12 @@ def test_the_sentence_that_follows_joins_the_one_naming_the_subject(tmp_path):
         "being killed and many more wounded. Farmers later returned to the valley.\n\nThe Siege of the Mill was "
         "fought near the Tarn as well.\n\nIn the end 40 soldiers were killed there.")})
     st = stats(index)
-    starts = {unit_text(index, (i,))[:14]: i for i in range(len(index.sentences))}
+    starts = {unit_text(index, Unit.of(i))[:14]: i for i in range(len(index.sentences))}
     battle, siege = starts["The Battle of "], starts["The Siege of t"]
-    pairs = following_units(index, st, "how many soldiers died at the battle of the fords", [(battle,)])
-    assert pairs == [(battle, battle + 1)] and "300 soldiers" in unit_text(index, pairs[0])
-    assert following_units(index, st, "what happened at the battle of the fords", [(battle,)]) == []  # no kind
-    assert following_units(index, st, "how many soldiers died at the siege of the mill", [(siege,)]) == []
+    pairs = following_units(index, st, "how many soldiers died at the battle of the fords", [Unit.of(battle)])
+    assert pairs == [Unit.of(battle, battle + 1)] and "300 soldiers" in unit_text(index, pairs[0])
+    assert following_units(index, st, "what happened at the battle of the fords", [Unit.of(battle)]) == []
+    assert following_units(index, st, "how many soldiers died at the siege of the mill", [Unit.of(siege)]) == []
 
 
 def test_the_natural2_set_is_well_formed(default_index):

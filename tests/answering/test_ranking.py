@@ -13,6 +13,7 @@ import pytest
 
 from qa import ask
 from qa.answering.quotes import rank
+from qa.records import Unit
 
 from ..conftest import index_of
 from ..fakes import FakeEmbedder
@@ -127,15 +128,15 @@ def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_i
     from qa.answering.features import stats, unit_info
 
     st = stats(sectioned_index)
-    last = unit_info(st, sectioned_index, (_sentence_id(sectioned_index, "Eleven boats were lost in it."),))
+    last = unit_info(st, sectioned_index, Unit.of(_sentence_id(sectioned_index, "Eleven boats were lost in it.")))
     assert {"storm", "1953"} <= last.heading and not last.heading & last.terms
     assert {"storm", "wave", "coast"} <= last.scope  # the two sentences before it, in its section
     opening = _sentence_id(sectioned_index, "A great storm struck the coast in February.")
-    first = unit_info(st, sectioned_index, (opening,))
+    first = unit_info(st, sectioned_index, Unit.of(opening))
     assert not first.scope & {"harbour", "pier"}  # never across a section boundary
     ranking = rank(sectioned_index, "How many boats did the storm of 1953 sink?")
     row = ranking.features[ranking.units.index(
-        (_sentence_id(sectioned_index, "Eleven boats were lost in it."),))]
+        Unit.of(_sentence_id(sectioned_index, "Eleven boats were lost in it.")))]
     assert row["coverage_scope"] >= row["coverage_heading"] > row["coverage"]
 
 
@@ -170,5 +171,5 @@ def test_a_bare_date_line_is_never_quoted(tmp_path):
         dateline = next(i for i, (_, s, e) in enumerate(index.sentences) if doc.text[s:e] == "December 7, 2022")
         assert stats(index).datelines == {dateline}
         ranking = rank(index, "When was it, December 7, 2022?")  # the date line is the nearest sentence
-        assert ranking.units and all(dateline not in unit for unit in ranking.units)
+        assert ranking.units and all(dateline not in unit.ids for unit in ranking.units)
         assert "dredged" in doc.text[ranking.spans[0].start:ranking.spans[0].end]

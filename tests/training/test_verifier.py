@@ -78,13 +78,13 @@ def test_a_scoring_file_for_other_features_is_refused(tmp_path, change, message)
 
 def test_the_support_floor_leaves_one_percent_of_answerable_questions_below_it():
     from qa.answering.features import SUPPORT_FEATURES
-    from qa.training.verifier_data import Unit
+    from qa.training.verifier_data import MinedUnit
     from qa.training.verifier_train import support_floor
 
     first = np.eye(len(SUPPORT_FEATURES))[0]  # support weights that read the first support feature only
 
     def mined(n: int, answerable: bool) -> Mined:  # one unit whose support is n
-        return Mined(f"q{n}", "a", answerable, 0.0, (), (Unit("t", 1, (1.0,), tuple(n * first)),))
+        return Mined(f"q{n}", "a", answerable, 0.0, (), (MinedUnit("t", 1, (1.0,), tuple(n * first)),))
 
     questions = [mined(n, True) for n in range(1, 201)] + [mined(-1000, False)]  # unanswerable: not counted
     floor = support_floor(questions, np.ones(1), first, 0.0)
@@ -282,15 +282,15 @@ def _mined_article(article: str, n: int, *, unanswerable: int = 0) -> list[Mined
     """Questions whose answer-bearing unit has the larger first feature (a ranker can learn it), and
     whose support is higher when answerable."""
     from qa.answering.features import SUPPORT_FEATURES
-    from qa.training.verifier_data import Unit
+    from qa.training.verifier_data import MinedUnit
 
     out = []
     for i in range(n + unanswerable):
         answerable = i < n
         support = tuple([1.0 + 0.1 * (i % 5) if answerable else -1.0 - 0.1 * (i % 5)]
                         + [0.0] * (len(SUPPORT_FEATURES) - 1))
-        units = (Unit("wrong", 0, (0.2 + 0.01 * (i % 7), 1.0), support),
-                 Unit("right", int(answerable), (0.9 - 0.01 * (i % 3), 1.0), support))
+        units = (MinedUnit("wrong", 0, (0.2 + 0.01 * (i % 7), 1.0), support),
+                 MinedUnit("right", int(answerable), (0.9 - 0.01 * (i % 3), 1.0), support))
         out.append(Mined(f"{article} {i}", article, answerable, 0.0, (), units))
     return out
 
