@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import shutil
 from pathlib import Path
 
 from qa import Config, ask, build_index, load_index
+from qa.training.evaluate import load_squad
 
 ROOT = Path(__file__).resolve().parent.parent
 SQUAD = ROOT.parent / "shared" / "data" / "squad-v2-dev-5articles.json"
@@ -32,20 +32,6 @@ README_QUESTIONS = (
 def default_questions() -> list[str]:
     natural = json.loads((ROOT / "tests" / "data" / "natural_questions.json").read_text(encoding="utf-8"))
     return [q["question"] for q in natural] + list(README_QUESTIONS)
-
-
-def squad_docs() -> tuple[dict[str, str], list[str]]:
-    """Document name → paragraph, and every question, as ``qa eval`` reads the file."""
-    data = json.loads(SQUAD.read_text(encoding="utf-8"))
-    docs: dict[str, str] = {}
-    questions: list[str] = []
-    for a, article in enumerate(data["data"]):
-        title = re.sub(r"\W+", "_", article["title"]).strip("_")
-        for p, para in enumerate(article["paragraphs"]):
-            name = f"{a:02d}_{title}_{p:03d}.txt"
-            docs[name] = para["context"]
-            questions += [qa["question"] for qa in para["qas"]]
-    return docs, questions
 
 
 def index_over(folder: Path, docs: dict[str, str] | None, rebuild: bool) -> Config:
@@ -73,7 +59,8 @@ def main() -> None:
     p.add_argument("--rebuild", action="store_true", help="build both indexes afresh")
     args = p.parse_args()
     work = Path(args.work)
-    docs, squad_questions = squad_docs()
+    docs, items = load_squad(SQUAD)  # the documents and questions exactly as `qa eval` reads them
+    squad_questions = [item.question for item in items]
     sets = [("default", index_over(work / "default", None, args.rebuild), default_questions()),
             ("squad", index_over(work / "squad", docs, args.rebuild), squad_questions)]
     lines = []
