@@ -214,7 +214,7 @@ def _status(index: Index, config: Config, root: Path) -> Status:
 def applied(index: Index, ranking: Ranking, config: Config) -> Ranking:
     """``ranking`` with the index's own confidence and threshold, when it has a calibration that holds
     (``config.own_calibration`` turns this off); otherwise ``ranking`` unchanged."""
-    if not getattr(config, "own_calibration", True) or not ranking.spans:
+    if not config.own_calibration or not ranking.spans:
         return ranking
     own = status(index, config)
     if own.kind != "own" or own.fit is None:
