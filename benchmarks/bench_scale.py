@@ -277,6 +277,7 @@ def ask_times(index, questions: list[str], stages: bool = False) -> dict:
 
 def stage_times(index, questions: list[str]) -> dict:
     from qa.answering.features import stats
+    from qa.answering.question_scores import score_question
     from qa.answering.retrieve import retrieve
 
     st = stats(index)
@@ -295,7 +296,7 @@ def stage_times(index, questions: list[str]) -> dict:
         dense.append(t2 - t1)
         bm25.append(t3 - t2)
         sentences.append(t4 - t3)
-    retrieve(index, questions[0], index.embed([questions[0]])[0])
+    retrieve(index, score_question(index, questions[0]))
     del st
     return {k: 1000 * statistics.median(v) for k, v in
             (("embed", embed), ("dense", dense), ("bm25", bm25), ("sentences", sentences))}

@@ -2,7 +2,8 @@
 
 Everything here is general: term statistics come from the indexed sentences, and the cues describe
 kinds of questions (when, how many, who, where), never particular questions or documents. The
-weights that combine the features live in :class:`qa.config.Config`.
+weights that combine the features live in the scoring file (:mod:`qa.answering.scoring`). The question's
+own scores come from :class:`qa.answering.question_scores.QuestionScores`.
 """
 from __future__ import annotations
 
@@ -10,17 +11,18 @@ import math
 import re
 import weakref
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
 
 from ..config import Config
-from ..indexing.index import Index, SentenceScores
+from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 from ..records import Unit
+from .question_scores import QuestionScores
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
@@ -83,9 +85,6 @@ class Stats:
     # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
-    # Kept on first use (starts again when it holds Config.unit_cache entries): per unit, what does not depend
-    # on the question.
-    units: dict[Unit, UnitInfo] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -111,8 +110,9 @@ class UnitInfo:
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
-    """The question-independent facts of ``unit``, computed on first use and kept."""
-    info = st.units.get(unit)
+    """The question-independent facts of ``unit``, computed on first use and kept (see :func:`unit_infos`)."""
+    kept = unit_infos(index)
+    info = kept.get(unit)
     if info is None:
         terms = frozenset(w for i in unit.ids for w in st.terms[i])
         neighbours = tuple(_neighbours(st, index, unit))
@@ -123,10 +123,19 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), *_scope(st, index, unit, terms))
-        if len(st.units) >= index.config.unit_cache:
-            st.units.clear()
-        st.units[unit] = info
+        if len(kept) >= index.config.unit_cache:
+            kept.clear()
+        kept[unit] = info
     return info
+
+
+def unit_infos(index: Index) -> dict[Unit, UnitInfo]:
+    """The cache of :func:`unit_info` for ``index``: the one mutable state of this module, bounded (it starts
+    again when it holds ``Config.unit_cache`` units) and kept as long as that loaded index lives."""
+    kept = _UNIT_INFOS.get(index)
+    if kept is None:
+        kept = _UNIT_INFOS[index] = {}
+    return kept
 
 
 def stats(index: Index) -> Stats:
@@ -140,6 +149,8 @@ def stats(index: Index) -> Stats:
 # Loaded index -> its statistics. Weak keys: an index dropped after a rebuild takes its statistics with it
 # (Stats holds nothing that refers back to the index).
 _STATS: weakref.WeakKeyDictionary[Index, Stats] = weakref.WeakKeyDictionary()
+# Loaded index -> its units' question-independent facts (unit_infos), likewise.
+_UNIT_INFOS: weakref.WeakKeyDictionary[Index, dict[Unit, UnitInfo]] = weakref.WeakKeyDictionary()
 
 
 def _compute_stats(index: Index) -> Stats:
@@ -205,15 +216,11 @@ class Question:
     negated: bool
     numbers: tuple[str, ...]
     names: tuple[str, ...]
+    bigrams: frozenset[frozenset[str]]  # unordered pairs of adjacent content terms
 
     @property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
-
-    @cached_property
-    def bigrams(self) -> frozenset[frozenset[str]]:
-        """Its unordered pairs of adjacent content terms."""
-        return frozenset(frozenset(p) for p in pairwise(self.terms) if p[0] != p[1])
 
 
 def analyse_question(text: str, st: Stats) -> Question:
@@ -221,8 +228,9 @@ def analyse_question(text: str, st: Stats) -> Question:
     kind = next((name for name, pattern, _ in _TYPES if pattern.search(text)), "other")
     names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
+    bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, bool(_NEGATION.search(text)),
-                    numbers, names)
+                    numbers, names, bigrams)
 
 
 def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
@@ -265,32 +273,14 @@ def negation_in(text: str) -> bool:
     return bool(_NEGATION.search(text))
 
 
-@dataclass(frozen=True)
-class Context:
-    """Scores a question already has, which the unit features combine."""
-
-    sentence_dense: SentenceScores  # sentence id -> cosine with the question
-    chunk_dense: dict[int, float]  # chunk id -> cosine with the question, for the chunks units lie in
-    chunk_bm25: np.ndarray  # chunk id -> BM25, divided by the best chunk's
-    chunk_best: dict[int, tuple[float, float]] = field(default_factory=dict)  # filled by sentence_dense_of
-    best_chunks: dict[int, int] = field(default_factory=dict)  # sentence id -> best_chunk, filled by it
-
-    def sentence_dense_of(self, st: Stats, chunk: int) -> tuple[float, float]:
-        """The best cosine among the chunk's sentences and the mean of its best two (0.0, 0.0 if none)."""
-        found = self.chunk_best.get(chunk)
-        if found is None:
-            scores = sorted((float(self.sentence_dense[i]) for i in st.chunk_sentences[chunk]), reverse=True)[:2]
-            found = (scores[0], sum(scores) / len(scores)) if scores else (0.0, 0.0)
-            self.chunk_best[chunk] = found
-        return found
-
-
-def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], ctx: Context
+def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], scores: QuestionScores
                   ) -> list[dict[str, float]]:
     """One row per unit (one sentence id, or two adjacent ones), keyed by the names of :data:`UNIT_FEATURES`."""
     q_terms = set(q.terms)
     infos = [unit_info(st, index, u) for u in units]
-    dense = np.array([_unit_dense(index, u, ctx) for u in units])
+    chunks = [best_chunk(st, scores, u) for u in units]
+    in_chunk = {c: _chunk_sentences_dense(st, scores, c) for c in set(chunks)}  # once per chunk
+    dense = np.array([_unit_dense(index, u, scores) for u in units])
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
@@ -298,9 +288,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], ctx: 
     for n, unit in enumerate(units):
         row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - dense.max()),
                "bm25": float(lexical[n] / best_lexical)}
-        row.update(_unit_row(q, q_terms, st, unit, infos[n], ctx))
-        row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]),
-                   passage_top2=_chunk_top2(st, ctx, unit))
+        passage_best, passage_top2 = in_chunk[chunks[n]]
+        row.update(_unit_row(q, q_terms, unit, infos[n], scores, chunks[n], passage_best))
+        row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]), passage_top2=passage_top2)
         row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
                    coverage_scope=coverage(q, infos[n].scope))
         row["type_scope"] = row["type_match"] * row["coverage_scope"]
@@ -313,22 +303,21 @@ def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarra
     return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(len(rows), len(names))
 
 
-def _unit_row(q: Question, q_terms: set[str], st: Stats, unit: Unit, info: UnitInfo,
-              ctx: Context) -> dict[str, float]:
+def _unit_row(q: Question, q_terms: set[str], unit: Unit, info: UnitInfo, scores: QuestionScores,
+              chunk: int, passage_best: float) -> dict[str, float]:
     terms, neighbours = info.terms, info.neighbours
-    chunk = best_chunk(st, ctx, unit)
     names = sum(1 for s in info.name_stems if s and s not in q_terms)
     new = terms - q_terms
     return {
-        "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
-        "passage_bm25": float(ctx.chunk_bm25[chunk]) if chunk >= 0 else 0.0,
+        "passage_dense": scores.chunks.get(chunk, 0.0),
+        "passage_bm25": scores.bm25_share(chunk) if chunk >= 0 else 0.0,
         "coverage": coverage(q, terms), "coverage_near": coverage(q, info.near),
         "new_terms": math.log1p(len(new)), "type_match": type_match(q, info, names),
-        "neighbour_dense": float(max((ctx.sentence_dense[i] for i in neighbours), default=0.0)),
+        "neighbour_dense": float(max((scores.sentences[i] for i in neighbours), default=0.0)),
         "length": math.log1p(len(terms)), "new_names": math.log1p(names),
         "pair": float(unit.is_pair), "anaphoric": float(info.anaphoric),
         "bigrams": bigram_share(q.bigrams, info),
-        "passage_best": ctx.sentence_dense_of(st, chunk)[0] if chunk >= 0 else 0.0,
+        "passage_best": passage_best,
     }
 
 
@@ -338,25 +327,29 @@ def unit_text(index: Index, unit: Unit) -> str:
     return index.documents[source].text[start:index.sentences[unit.last].end]
 
 
-def best_chunk(st: Stats, ctx: Context, unit: Unit) -> int:
-    """The retrieved chunk holding the unit's first sentence, or the one before it in its section, that
-    matches the question best (-1: none)."""
-    found = ctx.best_chunks.get(unit.first)
-    if found is None:
-        chunks = st.scope_chunks[unit.first]
-        found = max(chunks, key=lambda c: (ctx.chunk_dense.get(c, -1.0), -c)) if chunks else -1
-        ctx.best_chunks[unit.first] = found
-    return found
+def best_chunk(st: Stats, scores: QuestionScores, unit: Unit) -> int:
+    """The chunk holding the unit's first sentence, or the one before it in its section, that matches the
+    question best (-1: none)."""
+    chunks = st.scope_chunks[unit.first]
+    return max(chunks, key=lambda c: (scores.chunks.get(c, -1.0), -c)) if chunks else -1
 
 
-def _unit_dense(index: Index, unit: Unit, ctx: Context) -> float:
+def _chunk_sentences_dense(st: Stats, scores: QuestionScores, chunk: int) -> tuple[float, float]:
+    """The best cosine among the chunk's sentences and the mean of its best two (0.0, 0.0 if none)."""
+    if chunk < 0:
+        return 0.0, 0.0
+    best = sorted((float(scores.sentences[i]) for i in st.chunk_sentences[chunk]), reverse=True)[:2]
+    return (best[0], sum(best) / len(best)) if best else (0.0, 0.0)
+
+
+def _unit_dense(index: Index, unit: Unit, scores: QuestionScores) -> float:
     if not unit.is_pair:
-        return ctx.sentence_dense[unit.first]
+        return scores.sentences[unit.first]
     # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
     # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
     vectors = index.sentence_vectors
     norm = float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
-    return sum(ctx.sentence_dense[i] for i in unit.ids) / norm
+    return sum(scores.sentences[i] for i in unit.ids) / norm
 
 
 def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]
@@ -387,11 +380,6 @@ def _neighbours(st: Stats, index: Index, unit: Unit) -> list[int]:
     return [ids[p] for p in (first - 1, last + 1) if 0 <= p < len(ids)]
 
 
-def _chunk_top2(st: Stats, ctx: Context, unit: Unit) -> float:
-    chunk = best_chunk(st, ctx, unit)
-    return ctx.sentence_dense_of(st, chunk)[1] if chunk >= 0 else 0.0
-
-
 def _ranks(values: np.ndarray) -> np.ndarray:
     """1 / (1 + rank), rank 0 being the largest value (ties keep their order)."""
     ranks = np.empty(len(values))
@@ -399,20 +387,20 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + ranks)
 
 
-def support_features(q: Question, st: Stats, index: Index, unit: Unit, ctx: Context,
+def support_features(q: Question, st: Stats, index: Index, unit: Unit, scores: QuestionScores,
                      score: float, row: dict[str, float]) -> dict[str, float]:
     """The :data:`SUPPORT_FEATURES` of the best unit (``row``: its unit features), by name.
 
     Besides how well the unit is grounded: whether the question is negated at all, and whether the
     best unit is also the lexically strongest candidate (its ``bm25`` relative to the best).
     """
-    chunk = best_chunk(st, ctx, unit)
+    chunk = best_chunk(st, scores, unit)
     passage = index.chunks[chunk].text if chunk >= 0 else unit_text(index, unit)
     lowered = passage.lower()
     return {
-        "passage_dense": ctx.chunk_dense.get(chunk, 0.0),
-        "passage_best": max((float(ctx.sentence_dense[i]) for i in st.chunk_sentences[chunk]), default=0.0)
-        if chunk >= 0 else float(ctx.sentence_dense[unit.first]),
+        "passage_dense": scores.chunks.get(chunk, 0.0),
+        "passage_best": max((float(scores.sentences[i]) for i in st.chunk_sentences[chunk]), default=0.0)
+        if chunk >= 0 else float(scores.sentences[unit.first]),
         "negated": float(q.negated and not negation_in(unit_text(index, unit))),
         "numbers_missing": float(sum(1 for n in q.numbers if n not in lowered)),
         "names_missing": float(sum(1 for n in q.names if n not in passage)),

@@ -5,19 +5,17 @@ other ("This hypothesis is called ..."), so every quote is a verbatim, checkable
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
 
 from ..calibrating import calibration
 from ..config import Config
-from ..indexing.index import Index, SentenceScores
+from ..indexing.index import Index
 from ..records import Unit
 from . import doubt
 from .features import (
     UNIT_FEATURES,
-    Context,
-    Question,
     Stats,
     analyse_question,
     as_matrix,
@@ -28,47 +26,14 @@ from .features import (
     unit_features,
     unit_text,
 )
+from .question_scores import QuestionScores, score_question
+from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
-from .verifier import NO_LOGIT, rerank
+from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
 NO_SUPPORT = -100.0
-
-
-@dataclass(frozen=True)
-class Span:
-    """A ranked quote: ``documents[source].text[start:end]``, one or two whole sentences."""
-
-    source: str
-    start: int
-    end: int
-    score: float
-    chunk_id: int
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Every candidate unit of a question, best first, with what :func:`select` and evaluation need."""
-
-    question: Question
-    units: tuple[Unit, ...]  # best first
-    scores: np.ndarray
-    features: tuple[dict[str, float], ...]  # rows follow ``units``, keyed by qa.answering.features.UNIT_FEATURES
-    passages: tuple[Passage, ...]
-    support: float  # how well the ranker's best unit is grounded (the far-from-corpus guard)
-    support_row: dict[str, float]
-    spans: tuple[Span, ...]  # non-overlapping units as spans, best first
-    confidence: float = 0.0  # calibrated probability that the top unit answers the question
-    verifier_logit: float = NO_LOGIT  # the verifier's logit for the top unit
-    context: Context | None = None  # the scores the features were computed from
-    threshold: float | None = None  # the index's own abstention threshold (qa.calibration); None: the config's
-
-    def abstains(self, config: Config) -> bool:
-        """No candidate, a question far from the corpus, or a top quote the verifier doubts."""
-        scoring = scoring_for(config)
-        threshold = scoring.threshold if self.threshold is None else self.threshold
-        return not self.spans or self.support < scoring.support_floor or self.confidence < threshold
 
 
 def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] | None = None,
@@ -95,39 +60,36 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
          k: int | None = None, qvec: np.ndarray | None = None) -> Ranking:
     """Score every candidate unit for ``question``; ``spans`` keeps the best that do not overlap.
 
-    The linear ranker orders every candidate; the verifier then re-scores its best ``config.verifier_pairs``
-    and gives the calibrated confidence (qa.answering.verifier.rerank says when it is not asked). ``spans``
-    holds the :func:`pool` for showing ``k`` quotes; ``qvec`` is the question's embedding when
-    the caller has already computed it (in a batch).
+    The question is scored once (:func:`qa.answering.question_scores.score_question`), and retrieval, the
+    candidates and their features read those scores. The linear ranker orders every candidate; the verifier
+    then re-scores its best ``config.verifier_pairs`` and gives the calibrated confidence
+    (qa.answering.verifier.rerank says when it is not asked). ``spans`` holds the :func:`pool` for showing
+    ``k`` quotes; ``qvec`` is the question's embedding when the caller has already computed it (in a batch).
     """
     config = config or index.config
     st = stats(index)
     q = analyse_question(question, st)
-    qvec = index.embed([question])[0] if qvec is None else qvec
-    lexical = np.asarray(index.bm25_scores(question), dtype=np.float64)  # scored once per question
-    passages = tuple(retrieve(index, question, qvec, sources=sources, lexical=lexical, config=config))
-    sentence_dense = index.sentence_scores(qvec)
-    units = candidate_units(index, st, passages, sentence_dense, sources, config)
+    scored = score_question(index, question, qvec)
+    passages = tuple(retrieve(index, scored, sources=sources, config=config))
+    units = candidate_units(index, st, passages, scored, sources, config)
     if config.follow_sentence:
         units = sorted(set(units) | set(following_units(index, st, question, units)))
     if not units:
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
-    ctx = _context(index, st, qvec, passages, sentence_dense, units, lexical)
-    rows = unit_features(q, st, index, units, ctx)
+    scored = _with_chunk_cosines(index, st, scored, passages, units)
+    rows = unit_features(q, st, index, units, scored)
     scoring = scoring_for(config)
     scores = as_matrix(rows, UNIT_FEATURES) @ np.asarray(scoring.quote_weights)
     order = np.argsort(-scores, kind="stable")
     best = int(order[0])
-    support_row = support_features(q, st, index, units[best], ctx, float(scores[best]), rows[best])
-    support = scoring.support(support_row)
-    ranked = [units[i] for i in order]
-    verdict = rerank(index, config, question, ranked, scores[order], support)
-    units_out = tuple(ranked[i] for i in verdict.order)
-    spans = _spans(index, st, ctx, units_out, verdict.scores, pool(k, config), config)
-    rows_out = tuple(rows[order[i]] for i in verdict.order)
-    confidence = _confidence(index, st, scoring, question, units_out, verdict.scores, support, verdict.confidence)
-    return Ranking(q, units_out, verdict.scores, rows_out, passages, support,
-                   support_row, spans, confidence, verdict.top_logit, ctx)
+    support_row = support_features(q, st, index, units[best], scored, float(scores[best]), rows[best])
+    ranking = rerank(index, config, Ranking(
+        q, tuple(units[i] for i in order), scores[order], tuple(rows[i] for i in order), passages,
+        scoring.support(support_row), support_row, (), question_scores=scored))
+    spans = _spans(index, st, scored, ranking.units, ranking.scores, pool(k, config), config)
+    confidence = _confidence(index, st, scoring, question, ranking.units, ranking.scores, ranking.support,
+                             ranking.confidence)
+    return replace(ranking, spans=spans, confidence=confidence)
 
 
 def _confidence(index: Index, st: Stats, scoring: Scoring, question: str, units: tuple[Unit, ...],
@@ -145,8 +107,8 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, question: str, units:
 def support_for(index: Index, ranking: Ranking, unit: Unit, row: dict[str, float]) -> dict[str, float]:
     """The support features ``unit`` would have as the best unit of ``ranking`` (for fitting weights
     offline; its ``score`` is left at 0)."""
-    assert ranking.context is not None, "a ranking with units has a context"
-    return support_features(ranking.question, stats(index), index, unit, ranking.context, 0.0, row)
+    assert ranking.question_scores is not None, "a ranking with units has its question's scores"
+    return support_features(ranking.question, stats(index), index, unit, ranking.question_scores, 0.0, row)
 
 
 def following_units(index: Index, st: Stats, question: str, units: list[Unit]) -> list[Unit]:
@@ -171,7 +133,7 @@ def following_units(index: Index, st: Stats, question: str, units: list[Unit]) -
     return pairs
 
 
-def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sentence_dense: SentenceScores,
+def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scored: QuestionScores,
                     sources: frozenset[str] | None, config: Config) -> list[Unit]:
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
@@ -180,7 +142,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     never units.
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
-    picked.update(index.nearest_sentences(sentence_dense.query, config.quote_sentences, sources))
+    picked.update(index.nearest_sentences(scored.vector, config.quote_sentences, sources))
     def quotable(i: int) -> bool:
         return i not in st.headings and i not in st.datelines
 
@@ -197,18 +159,19 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], sent
     return sorted(units)
 
 
-def _context(index: Index, st: Stats, qvec: np.ndarray, passages: tuple[Passage, ...],
-             sentence_dense: SentenceScores, units: list[Unit], lexical: np.ndarray) -> Context:
-    chunk_dense_of = {p.chunk_id: p.dense for p in passages}
+def _with_chunk_cosines(index: Index, st: Stats, scored: QuestionScores, passages: tuple[Passage, ...],
+                        units: list[Unit]) -> QuestionScores:
+    """``scored`` with the cosines of the retrieved chunks (as retrieval found them) and of the chunks the
+    ``units`` lie in (see :func:`qa.answering.features.best_chunk`)."""
+    cosines = {p.chunk_id: p.dense for p in passages}
     for unit in units:
         for c in st.scope_chunks[unit.first]:
-            if c not in chunk_dense_of:
-                chunk_dense_of[c] = chunk_dense(index, qvec, c)
-    best = float(lexical.max()) if len(lexical) else 0.0
-    return Context(sentence_dense, chunk_dense_of, lexical / best if best > 0 else lexical)
+            if c not in cosines:
+                cosines[c] = chunk_dense(index, scored.vector, c)
+    return scored.with_chunks(cosines)
 
 
-def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[Unit, ...], scores: np.ndarray,
+def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, ...], scores: np.ndarray,
            limit: int, config: Config) -> tuple[Span, ...]:
     """Greedy non-overlapping units, each slot taking the best score after a penalty for repeating a source.
 
@@ -245,7 +208,7 @@ def _spans(index: Index, st: Stats, ctx: Context, ranked: tuple[Unit, ...], scor
     spans = []
     for unit, score in chosen:
         source, start, _ = index.sentences[unit.first]
-        spans.append(Span(source, start, index.sentences[unit.last].end, score, best_chunk(st, ctx, unit)))
+        spans.append(Span(source, start, index.sentences[unit.last].end, score, best_chunk(st, scored, unit)))
     return tuple(spans)
 
 

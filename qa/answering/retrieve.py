@@ -8,6 +8,7 @@ import numpy as np
 from ..config import Config
 from ..indexing.index import Index
 from ..indexing.vectors import top_k
+from .question_scores import QuestionScores
 
 
 @dataclass(frozen=True)
@@ -20,28 +21,26 @@ class Passage:
     bm25: float  # BM25 score
 
 
-def retrieve(index: Index, question: str, qvec: np.ndarray, *, k: int | None = None,
-             sources: frozenset[str] | None = None, lexical: np.ndarray | None = None,
-             config: Config | None = None) -> list[Passage]:
-    """The ``k`` best chunks (default ``config.candidates``), best first, optionally within ``sources``.
+def retrieve(index: Index, scores: QuestionScores, *, k: int | None = None,
+             sources: frozenset[str] | None = None, config: Config | None = None) -> list[Passage]:
+    """The ``k`` best chunks (default ``config.candidates``) for the scored question, best first,
+    optionally within ``sources``.
 
     Each of the dense and BM25 rankings contributes ``1 / (rrf_k + rank)``, rank counted from 1, for
-    the chunks in its top ``config.candidates``. ``lexical``: the question's BM25 scores when the caller
-    already has them; ``config`` (default: the index's) sets the depths.
+    the chunks in its top ``config.candidates``. ``config`` (default: the index's) sets the depths.
     """
     config = config or index.config
     depth = max(config.candidates, k or 0)
-    dense = index.dense_search(qvec, depth, sources)
-    lexical_scores = index.bm25_scores(question) if lexical is None else lexical
-    lexical_ranking = _lexical_ranking(index, lexical_scores, depth, sources)
+    dense = index.dense_search(scores.vector, depth, sources)
+    lexical_ranking = _lexical_ranking(index, scores.bm25, depth, sources)
     fused: dict[int, float] = {}
     for ranking in (dense, lexical_ranking):
         for rank, (cid, _) in enumerate(ranking, start=1):
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (config.rrf_k + rank)
     dense_of = dict(dense)
     order = sorted(fused, key=lambda c: (-fused[c], c))[: (k or config.candidates)]
-    return [Passage(c, fused[c], dense_of[c] if c in dense_of else chunk_dense(index, qvec, c),
-                    float(lexical_scores[c])) for c in order]
+    return [Passage(c, fused[c], dense_of[c] if c in dense_of else chunk_dense(index, scores.vector, c),
+                    float(scores.bm25[c])) for c in order]
 
 
 def chunk_dense(index: Index, qvec: np.ndarray, chunk_id: int) -> float:

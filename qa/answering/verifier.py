@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -26,11 +26,11 @@ from ..config import Config
 from ..errors import QAError
 from ..indexing.index import Index
 from ..records import Unit
+from .ranking import NO_LOGIT, Ranking
 from .scoring import MODEL_DIR, SCORING_FILE, Calibration, scoring_for
 
 ONNX_FILE = "model.onnx"
 META_FILE = SCORING_FILE
-NO_LOGIT = -100.0  # the top logit of a verdict the verifier was not asked for
 
 
 def candidate_text(unit: str, where: str | None, previous: str | None) -> str:
@@ -134,23 +134,13 @@ def reachable(scores: np.ndarray, pairs: int, reach: float) -> int:
     return max(1, int(np.sum(scores[:pairs] > scores[0] - reach)))
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """The re-ranked order (positions into the ranker's order), the new scores, and the confidence."""
-
-    order: tuple[int, ...]
-    scores: np.ndarray
-    confidence: float
-    top_logit: float
-
-
-def rerank(index: Index, config: Config, question: str, ranked: list[Unit], scores: np.ndarray,
-           support: float) -> Verdict:
-    """Re-score the ranker's best ``config.verifier_pairs`` units with the verifier.
+def rerank(index: Index, config: Config, ranking: Ranking) -> Ranking:
+    """``ranking`` (in the ranker's order) with the verifier's say: its best ``config.verifier_pairs`` units
+    re-scored, ``confidence`` the calibrated probability for the unit that ends up first, ``verifier_logit``
+    that unit's logit.
 
     A verified unit scores ``ranker score + rank_weight * logit``; the others are given the lowest
-    verified logit, so none of them outranks a verified unit. The confidence is the calibrated
-    probability for the unit that ends up first.
+    verified logit, so none of them outranks a verified unit.
 
     Units the ranker puts so far below the top one that no logit within the verifier's span could lift
     them past it are not scored: they cannot change the top quote or the confidence (with two pairs, the
@@ -166,23 +156,26 @@ def rerank(index: Index, config: Config, question: str, ranked: list[Unit], scor
     articles it helped neither the order nor the confidence) is not asked either; the confidence is then
     the calibrated probability of the support alone.
     """
-    pairs = min(config.verifier_pairs, len(ranked))
+    units, scores, support = ranking.units, ranking.scores, ranking.support
+    pairs = min(config.verifier_pairs, len(units))
     if pairs <= 0:
-        return Verdict(tuple(range(len(ranked))), scores, 0.0, 0.0)
+        return replace(ranking, confidence=0.0, verifier_logit=0.0)
     scoring = scoring_for(config)
     cal = scoring.calibration
     if support < scoring.support_floor and np.isfinite(cal.logit_span):
         # far from every document: it abstains whatever the verifier says, so the verifier is not asked
-        return Verdict(tuple(range(len(ranked))), scores, cal.highest(support), NO_LOGIT)
+        return replace(ranking, confidence=cal.highest(support), verifier_logit=NO_LOGIT)
     if not cal.has_say:
         # a model whose logit the calibration gave no weight (see fit_calibration) is not asked at all
-        return Verdict(tuple(range(len(ranked))), scores, cal.probability(0.0, support), NO_LOGIT)
+        return replace(ranking, confidence=cal.probability(0.0, support), verifier_logit=NO_LOGIT)
     pairs = reachable(scores, pairs, cal.rank_weight * cal.logit_span)
     verifier = load_verifier(config.verifier_dir)  # only a model the calibration gives a say is loaded
-    logits = verifier.logits(question, [unit_candidate(index, u) for u in ranked[:pairs]])
+    logits = verifier.logits(ranking.question.text, [unit_candidate(index, u) for u in units[:pairs]])
     floor = float(logits.min())
-    full = np.concatenate([logits, np.full(len(ranked) - pairs, floor)])
+    full = np.concatenate([logits, np.full(len(units) - pairs, floor)])
     new = np.asarray(scores, dtype=np.float64) + cal.rank_weight * full
     order = np.argsort(-new, kind="stable")
     top = float(full[order[0]])
-    return Verdict(tuple(int(i) for i in order), new[order], cal.probability(top, support), top)
+    return replace(ranking, units=tuple(units[i] for i in order), scores=new[order],
+                   features=tuple(ranking.features[i] for i in order),
+                   confidence=cal.probability(top, support), verifier_logit=top)

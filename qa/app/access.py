@@ -10,6 +10,7 @@ from typing import Any
 
 from ..answering import lookup, validate
 from ..answering.answer import ask as ask_answer
+from ..answering.question_scores import score_question
 from ..answering.retrieve import retrieve
 from ..answering.verify_text import citation, verify_text
 from ..calibrating import calibration
@@ -32,7 +33,7 @@ def search(index: Index, query: str, k: int = 5, sources: Any = None) -> dict[st
     k = validate.k(k, high=MAX_SEARCH_K)
     text = validate.question(query, max_chars=index.config.max_question_chars)
     wanted = lookup.sources(index, sources)
-    passages = retrieve(index, text, index.embed([text])[0], k=k, sources=wanted)
+    passages = retrieve(index, score_question(index, text), k=k, sources=wanted)
     out = []
     for p in passages:
         chunk = index.chunks[p.chunk_id]

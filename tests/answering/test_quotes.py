@@ -115,12 +115,14 @@ def test_feature_rows_are_named_and_match_the_weights(small_index):
     assert len(ranking.features) == len(ranking.units)
 
 
-def test_bm25_is_scored_once_per_question(small_index, monkeypatch):
+def test_a_question_is_embedded_and_bm25_scored_once(small_index, monkeypatch):
     calls = []
-    original = small_index.bm25_scores
-    monkeypatch.setattr(small_index, "bm25_scores", lambda q: calls.append(q) or original(q))
-    rank(small_index, "How tall is the lighthouse?")
-    assert calls == ["How tall is the lighthouse?"]
+    bm25, embed = small_index.bm25_scores, small_index.embed
+    monkeypatch.setattr(small_index, "bm25_scores", lambda q: calls.append(("bm25", q)) or bm25(q))
+    monkeypatch.setattr(small_index, "embed", lambda texts: calls.append(("embed", *texts)) or embed(texts))
+    ranking = rank(small_index, "How tall is the lighthouse?")
+    assert calls == [("embed", "How tall is the lighthouse?"), ("bm25", "How tall is the lighthouse?")]
+    assert ranking.question_scores is not None and ranking.question_scores.text == "How tall is the lighthouse?"
 
 
 def test_config_passed_to_select_is_used(small_index):
@@ -152,9 +154,8 @@ def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_
     question = "When did the Battle of Lake Khasan take place?"
     warm = rank(default_index, question)
     small = load_index(default_index.config.index_dir, default_index.config.with_(unit_cache=5))
-    st = features.stats(small)
     cold = rank(small, question)
-    assert 0 < len(st.units) <= 5
+    assert 0 < len(features.unit_infos(small)) <= 5
     assert cold.units == warm.units
     np.testing.assert_array_equal(cold.scores, warm.scores)
     assert cold.features == warm.features
