@@ -13,7 +13,6 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 . .venv/bin/activate
-python -m pip install -q --upgrade pip
 
 stamp=.venv/.qa-installed
 extras=""
@@ -24,22 +23,28 @@ for done_stamp in "$stamp$extras" "$stamp[test]"; do
 done
 if [ $installed = 0 ]; then
   echo "== Installing torch (CPU build) and qa$extras"
+  python -m pip install -q --upgrade pip
   # torch first, pinned: an unpinned torch would pull gigabytes of CUDA packages.
   python -m pip install -q "torch==2.13.0"
   python -m pip install -q -e ".$extras"
   touch "$stamp$extras"
+  # The ONNX export of the embedding model, made once into the cache (~/.cache/qa) so that the first
+  # question does not wait for it.
+  python -c "from qa.config import Config; from qa.indexing.embed import embedder_for; embedder_for(Config()).encode(['ready'])" \
+    2>/dev/null || echo "note: ONNX export failed; qa will try again on first use (or set embed_backend='torch')"
 fi
 
-# The ONNX export of the embedding model, made once into the cache (~/.cache/qa) so that the first
-# question does not wait for it.
-python -c "from qa.config import Config; from qa.indexing.embed import embedder_for; embedder_for(Config()).encode(['ready'])" \
-  2>/dev/null || echo "note: ONNX export failed; qa will try again on first use (or set embed_backend='torch')"
+# Debian packages: apt-get update runs once, only when one of them is missing.
+SUDO=""
+[ "$(id -u)" != 0 ] && SUDO="sudo"
+apt_updated=0
+apt_update() {
+  if [ $apt_updated = 0 ]; then $SUDO apt-get update -qq && apt_updated=1; fi
+}
 
 if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
   echo "== Installing Chromium for the browser tests"
-  SUDO=""
-  [ "$(id -u)" != 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
+  apt_update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
@@ -47,9 +52,7 @@ fi
 if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /usr/share/doc/git-doc ] \
     || ! ls -d /usr/share/doc/postgresql-doc-*/html >/dev/null 2>&1; }; then
   echo "== Installing python3-doc, postgresql-doc and git-doc for the integrity tests"
-  SUDO=""
-  [ "$(id -u)" != 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
+  apt_update
   # Slim images tell dpkg to skip /usr/share/doc: include it for these packages (reinstalled if skipped before).
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
     -o Dpkg::Options::="--path-include=/usr/share/doc/*" python3-doc postgresql-doc git-doc >/dev/null
@@ -58,8 +61,6 @@ fi
 # WordNet 3.0 for paraphrase (qa/answering/paraphrase.py): Debian's wordnet-base; without it qa answers without paraphrase.
 if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null; then
   echo "== Installing WordNet (wordnet-base)"
-  SUDO=""
-  [ "$(id -u)" != 0 ] && SUDO="sudo"
-  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wordnet-base >/dev/null; } \
+  { apt_update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wordnet-base >/dev/null; } \
     || echo "note: wordnet-base could not be installed; qa works without paraphrase"
 fi
