@@ -145,6 +145,15 @@ def live_app(tmp_path_factory):
     stop_app(process)
 
 
+@pytest.fixture(scope="session")
+def locked_live_app(live_app):
+    """The URL of a second app.py on ``live_app``'s corpus and index, run with ``--read-only --auth
+    reader:s3cret``; shared by the web app's and the HTTP API's tests of auth and read-only."""
+    process, url, _ = start_app(live_app.base, "--read-only", "--auth", "reader:s3cret", timeout=180)
+    yield url
+    stop_app(process)
+
+
 # ---------------------------------------------------------------- hostile input (tests/**/test_hostile_*.py)
 
 @pytest.fixture(scope="session")

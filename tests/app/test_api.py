@@ -7,7 +7,7 @@ import pytest
 
 from qa import ask, load_index
 
-from ..conftest import BLOG, WIKI, start_app, stop_app
+from ..conftest import BLOG, WIKI
 
 QUESTION = "When was the Battle of Lake Khasan?"
 
@@ -116,11 +116,9 @@ def test_openapi_description_and_unknown_routes(api):
 # ---------------------------------------------------------------- auth and read-only
 
 @pytest.fixture(scope="module")
-def locked(live_app):
-    process, url, _ = start_app(live_app.base, "--read-only", "--auth", "reader:s3cret", timeout=180)
-    with httpx.Client(base_url=url.rstrip("/"), timeout=120) as client:
+def locked(locked_live_app):
+    with httpx.Client(base_url=locked_live_app.rstrip("/"), timeout=120) as client:
         yield client
-    stop_app(process)
 
 
 def test_auth_asks_for_credentials(locked):

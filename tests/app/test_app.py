@@ -16,7 +16,7 @@ from qa.answering import followup
 from qa.app import ui, uploads
 from qa.errors import CorpusError
 
-from ..conftest import BLOG, ROOT, WIKI, start_app, stop_app
+from ..conftest import BLOG, ROOT, WIKI
 
 gradio_client = pytest.importorskip("gradio_client")
 from gradio_client.exceptions import AppError  # noqa: E402
@@ -124,19 +124,16 @@ def test_binds_localhost_only(live_app):
     assert "0.0.0.0" not in live_app.log.read_text()
 
 
-def test_read_only_with_auth(live_app):
-    process, url, _ = start_app(live_app.base, "--read-only", "--auth", "reader:s3cret", timeout=180)
-    try:
-        with pytest.raises(ValueError, match=r"[Ll]ogin|auth|credentials"):
-            gradio_client.Client(url, verbose=False)  # no credentials
-        client = gradio_client.Client(url, auth=("reader", "s3cret"), verbose=False)
-        assert not client.predict("When was the Battle of Lake Khasan?", api_name="/ask")["abstained"]
-        config = json.dumps(client.config)
-        for part in ("qa-upload", "qa-rebuild", "qa-cancel", "qa-remove", "qa-confirm-remove"):
-            assert part not in config, part
-        assert '"feedback"' not in json.dumps(client.config["dependencies"])  # no thumbs, nothing written
-    finally:
-        stop_app(process)
+def test_read_only_with_auth(locked_live_app):
+    url = locked_live_app
+    with pytest.raises(ValueError, match=r"[Ll]ogin|auth|credentials"):
+        gradio_client.Client(url, verbose=False)  # no credentials
+    client = gradio_client.Client(url, auth=("reader", "s3cret"), verbose=False)
+    assert not client.predict("When was the Battle of Lake Khasan?", api_name="/ask")["abstained"]
+    config = json.dumps(client.config)
+    for part in ("qa-upload", "qa-rebuild", "qa-cancel", "qa-remove", "qa-confirm-remove"):
+        assert part not in config, part
+    assert '"feedback"' not in json.dumps(client.config["dependencies"])  # no thumbs, nothing written
 
 
 def test_upload_and_rebuild_are_there_when_not_read_only(client):

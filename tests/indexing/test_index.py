@@ -213,23 +213,25 @@ def test_killed_build_leaves_previous_index_loadable(tmp_path):
     assert not (config.index_dir / ".tmp-build-crashed").exists()
 
 
-def test_cli_build_docs_and_doc(tmp_path):
+def test_cli_build_docs_and_doc(tmp_path, capsys):
+    """`python -m qa build` in its own process; `docs` and `doc` through the same CLI entry point in this one."""
+    from qa.cli import main
+
     config = Config(corpus_dir=_corpus(tmp_path, DOCS), index_dir=tmp_path / "index")
     out = subprocess.run([sys.executable, "-m", "qa", "build", "--corpus", str(config.corpus_dir),
                           "--index", str(config.index_dir)], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "Documents: 3" in out.stdout and "Re-embedded: 3" in out.stdout and "Time:" in out.stdout
-    docs = json.loads(subprocess.run([sys.executable, "-m", "qa", "docs", "--index", str(config.index_dir),
-                                      "--json"], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert main(["docs", "--index", str(config.index_dir), "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)
     assert {d["source"] for d in docs} == set(DOCS)
     assert all({"source", "title", "kind", "chunks"} <= set(d) for d in docs)
-    doc = json.loads(subprocess.run([sys.executable, "-m", "qa", "doc", "notes/beta.md", "--index",
-                                     str(config.index_dir), "--json"], cwd=ROOT, capture_output=True, text=True,
-                                    check=True).stdout)
+    assert main(["doc", "notes/beta.md", "--index", str(config.index_dir), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
     assert {"source", "title", "kind", "text", "sections"} <= set(doc)
     assert "Its harbour froze every winter until 1950." in doc["text"]
-    bad = subprocess.run([sys.executable, "-m", "qa", "doc", "nope.txt", "--index", str(config.index_dir)],
-                         cwd=ROOT, capture_output=True, text=True)
-    assert bad.returncode == 2 and "python -m qa docs" in bad.stderr and "Traceback" not in bad.stderr
+    assert main(["doc", "nope.txt", "--index", str(config.index_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "python -m qa docs" in err and "Traceback" not in err
 
 
 def test_building_and_answering_need_neither_scikit_learn_nor_pysbd(tmp_path):
