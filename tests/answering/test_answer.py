@@ -134,7 +134,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "qa", *args], cwd=ROOT, capture_output=True, text=True)
 
 
-def test_cli_ask_json_contract(default_config):
+def test_cli_ask_json_contract(default_config, capsys):
+    from qa.cli import main
+
     index = str(default_config.index_dir)
     out = _cli("ask", "When did the Battle of Lake Khasan take place?", "--json", "--index", index, "-k", "2")
     assert out.returncode == 0, out.stderr
@@ -145,13 +147,17 @@ def test_cli_ask_json_contract(default_config):
         assert {"text": str, "source": str, "title": str, "start": int, "end": int, "score": float,
                 "context": str}.items() <= {k: type(v) for k, v in q.items()}.items()
         assert q["section"] is None or isinstance(q["section"], str)
-        doc = json.loads(_cli("doc", q["source"], "--json", "--index", index).stdout)
+        assert main(["doc", q["source"], "--json", "--index", index]) == 0  # the CLI's doc, in-process
+        doc = json.loads(capsys.readouterr().out)
         assert doc["text"][q["start"]:q["end"]] == q["text"]
 
 
-def test_cli_ask_readable_and_errors(default_config):
+def test_cli_ask_readable_and_errors(default_config, capsys):
+    from qa.cli import main
+
     index = str(default_config.index_dir)
     out = _cli("ask", "Who painted the Mona Lisa?", "--index", index)
     assert out.returncode == 0 and "do not answer" in out.stdout
-    bad = _cli("ask", "   ", "--index", index)
-    assert bad.returncode == 2 and "empty" in bad.stderr and "Traceback" not in bad.stderr
+    assert main(["ask", "   ", "--index", index]) == 2  # the same CLI, in-process
+    err = capsys.readouterr().err
+    assert "empty" in err and "Traceback" not in err
