@@ -131,15 +131,17 @@ def stop_app(process) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    """The real app.py in a subprocess, on a copy of the default corpus and an index it builds on first start.
+def live_app(tmp_path_factory, default_config):
+    """The real app.py in a subprocess, on a copy of the default corpus and of the session's index of it (an
+    app that finds no index builds one on start: tests/app/test_browser_links.py).
 
     Shared by the whole session: tests that add documents to it (the browser tests) run last.
     """
     from types import SimpleNamespace
 
     base = tmp_path_factory.mktemp("app")
-    shutil.copytree(CORPUS, base / "corpus")
+    shutil.copytree(default_config.corpus_dir, base / "corpus")
+    shutil.copytree(default_config.index_dir, base / "index")
     process, url, log_path = start_app(base)
     yield SimpleNamespace(url=url, base=base, corpus=base / "corpus", index=base / "index", log=log_path)
     stop_app(process)
