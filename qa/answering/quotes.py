@@ -16,6 +16,7 @@ from ..records import Unit
 from . import doubt
 from .features import (
     UNIT_FEATURES,
+    Question,
     Stats,
     analyse_question,
     as_matrix,
@@ -77,30 +78,33 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     if not units:
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
     scored = _with_chunk_cosines(index, st, scored, passages, units)
+    ranking = rerank(index, config, _by_ranker(index, st, q, scored, passages, units, config))
+    spans = _spans(index, st, scored, ranking.units, ranking.scores, pool(k, config), config)
+    return replace(ranking, spans=spans, confidence=_confidence(index, st, scoring_for(config), ranking))
+
+
+def _by_ranker(index: Index, st: Stats, q: Question, scored: QuestionScores, passages: tuple[Passage, ...],
+               units: list[Unit], config: Config) -> Ranking:
+    """Every unit scored by the linear ranker, best first, with the support of the best one: the ranking
+    the verifier then has its say on (its spans are chosen after that)."""
     rows = unit_features(q, st, index, units, scored)
     scoring = scoring_for(config)
     scores = as_matrix(rows, UNIT_FEATURES) @ np.asarray(scoring.quote_weights)
     order = np.argsort(-scores, kind="stable")
     best = int(order[0])
     support_row = support_features(q, st, index, units[best], scored, float(scores[best]), rows[best])
-    ranking = rerank(index, config, Ranking(
-        q, tuple(units[i] for i in order), scores[order], tuple(rows[i] for i in order), passages,
-        scoring.support(support_row), support_row, (), question_scores=scored))
-    spans = _spans(index, st, scored, ranking.units, ranking.scores, pool(k, config), config)
-    confidence = _confidence(index, st, scoring, question, ranking.units, ranking.scores, ranking.support,
-                             ranking.confidence)
-    return replace(ranking, spans=spans, confidence=confidence)
+    return Ranking(q, tuple(units[i] for i in order), scores[order], tuple(rows[i] for i in order), passages,
+                   scoring.support(support_row), support_row, (), question_scores=scored)
 
 
-def _confidence(index: Index, st: Stats, scoring: Scoring, question: str, units: tuple[Unit, ...],
-                scores: np.ndarray, support: float, calibrated: float) -> float:
+def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> float:
     """qa.answering.doubt's confidence of the top unit (the verifier's calibration where none is fitted)."""
     fit = scoring.confidence
     if fit is None:
-        return calibrated
-    top = units[0]
-    inputs = doubt.inputs_of(question, [unit_text(index, top)], scores.tolist(),
-                             lambda n: top.overlaps(units[n]), support, st.df.__contains__)
+        return ranking.confidence
+    units, top = ranking.units, ranking.units[0]
+    inputs = doubt.inputs_of(ranking.question.text, [unit_text(index, top)], ranking.scores.tolist(),
+                             lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 
 
