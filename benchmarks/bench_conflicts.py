@@ -70,12 +70,19 @@ def main() -> int:
         "ask_ms_p50_without": round(1000 * statistics.median(times["off"]), 2),
         "ask_ms_p50_with": round(1000 * statistics.median(times["on"]), 2),
         "ask_ms_p95_with": round(1000 * sorted(times["on"])[int(0.95 * (len(rows) - 1))], 2),
+        "read_ms_p50_without": _median_ms(times["off"], rows), "read_ms_p50_with": _median_ms(times["on"], rows),
     }
     print(json.dumps(figures, indent=2))
     if args.json:
         flagged = [r for r in rows if r["on"] or r["off"]]
         Path(args.json).write_text(json.dumps({**figures, "flagged": flagged}, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def _median_ms(times: list[float], rows: list[dict]) -> float | None:
+    """The median time of the answered questions the recogniser reads."""
+    read = [t for t, r in zip(times, rows) if r["meaning"] and r["answered"]]
+    return round(1000 * statistics.median(read), 2) if read else None
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ _GENERIC_WORDS = (
     "west northern southern eastern western great new united national royal first second third division regiment "
     "corps battle incident war pact treaty archipelago language outer inner upper lower capital")
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|de|von|van)\s+)?[A-Z][\w'’-]*)*")
+_LOCATIVE = re.compile(r"\b(?:in|at|near|from)\s+$")
+_NAMES = frozenset({"PERSON", "ORG", "NORP"})
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)\s*$")
 
 
@@ -92,9 +94,11 @@ def capitalised(text: str) -> tuple[Name, ...]:
 
 
 def of_kind(text: str, kind: Kind) -> tuple[Name, ...]:
-    """The names in ``text`` that can answer a question asking for ``kind``."""
+    """The names in ``text`` that can answer a question asking for ``kind``; for a place, also a name of
+    another label right after "in", "at", "near" or "from" (the small model takes some towns for firms)."""
     labels = LABELS.get(kind, frozenset())
-    return tuple(n for n in names(text) if n.label in labels)
+    return tuple(n for n in names(text) if n.label in labels
+                 or (kind == "place" and n.label in _NAMES and _LOCATIVE.search(text[:n.start])))
 
 
 def same_name(a: str, b: str) -> bool:

@@ -66,7 +66,7 @@ def compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = ()
     if kind in NAMED:
         return _compare_names(question, kind, quotes, wider)
     if asks_yes_no(question):
-        return _compare_polarity(question, quotes)
+        return _compare_polarity(question, [*quotes, *wider])
     return None
 
 
@@ -127,7 +127,7 @@ def _named_in(name: Name, asked: list[str]) -> bool:
 
 
 def _sort(name: Name, kind: Kind) -> str:
-    return _SORTS.get(name.label, "any") if kind == "place" and name.label != "NAME" else "any"
+    return _SORTS.get(name.label, "political") if kind == "place" and name.label != "NAME" else "any"
 
 
 def _say(found: Sequence[Name]) -> str:
@@ -149,14 +149,16 @@ class _About:
 
 
 def _compare_polarity(question: str, quotes: Sequence[Quote]) -> tuple[str, tuple[Quote, ...]] | bool | None:
+    """``quotes``: the close candidates and then the wider ones; a source's stance is the first it takes."""
     from .doubt import content_words
     own = frozenset(s for _, s in content_words(question))
     if not own:
         return None
+    about = _About(question)
     best: dict[str, Stance] = {}
     for q in quotes:
         if q.source not in best:
-            stance = _stance(q, own)
+            stance = _stance(q, own, about)
             if stance is not None:
                 best[q.source] = stance
     if len(best) < 2:
@@ -170,15 +172,14 @@ def _compare_polarity(question: str, quotes: Sequence[Quote]) -> tuple[str, tupl
     return False
 
 
-def _stance(quote: Quote, own: frozenset[str]) -> Stance | None:
-    """Whether ``quote``'s first sentence holding enough of the question's terms negates any of them."""
-    need = min(2, len(own))
+def _stance(quote: Quote, own: frozenset[str], about: _About) -> Stance | None:
+    """Whether ``quote``'s first sentence about the question negates any of the question's terms."""
     for start, end in split_sentences(quote.text):
         sentence = quote.text[start:end]
         words = _WORD.findall(sentence)
         stems = [t[0] if t else "" for t in tokenize(words)] if words else []
         stated = own.intersection(stems)
-        if len(stated) < need:
+        if not stated or not about(sentence):
             continue
         negated = {s for i, s in enumerate(stems) if s in own
                    and _NEGATION.search(" ".join(words[max(0, i - NEGATION_WINDOW):i]))}
