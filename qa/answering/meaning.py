@@ -27,7 +27,7 @@ from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
 from .asked import Kind, asked_kind
-from .entities import Name, capitalised, name_keys, names, of_kind, same_name
+from .entities import Name, capitalised, name_keys, of_kind, same_name
 from .paraphrase import relatives
 
 #: The kinds of question whose answers are names.
@@ -115,10 +115,10 @@ def _all_names(source: str, kind: Kind, quotes: Sequence[Quote], wider: Sequence
 
 
 def _question_names(question: str) -> list[str]:
-    """What the question names: its recognised names, capitalised runs and content words (a question
-    typed in lower case has no recognised names)."""
+    """What the question names: its capitalised runs and its words one by one (a question typed in lower
+    case has no capitals; the recogniser is not run on it, to save its time)."""
     words = [w for w in _WORD.findall(question) if len(w) > 2]
-    return [n.text for n in names(question)] + [n.text for n in capitalised(question)] + words
+    return [n.text for n in capitalised(question)] + words
 
 
 def _named_in(name: Name, asked: list[str]) -> bool:
@@ -136,16 +136,21 @@ def _say(found: Sequence[Name]) -> str:
 
 class _About:
     """Whether a sentence is about what a question asks: it holds at least half of the question's content
-    words (at least two, or all where it has fewer), each as written or as a WordNet relative."""
+    words (at least two, or all where it has fewer), each as written or as a WordNet relative, one at
+    least as written."""
 
     def __init__(self, question: str) -> None:
         from .doubt import content_words
-        self.words = [frozenset({s}) | relatives(w) for w, s in dict.fromkeys(content_words(question))]
+        self.words = list(dict.fromkeys(content_words(question)))
         self.need = max(min(2, len(self.words)), (len(self.words) + 1) // 2)
 
     def __call__(self, sentence: str) -> bool:
         stems = set(tokenize([sentence])[0])
-        return bool(self.words) and sum(bool(w & stems) for w in self.words) >= self.need
+        missing = [w for w, s in self.words if s not in stems]
+        held = len(self.words) - len(missing)
+        if not held:
+            return False  # relatives are looked up only for a sentence that holds a word as written
+        return held >= self.need or held + sum(bool(relatives(w) & stems) for w in missing) >= self.need
 
 
 def _compare_polarity(question: str, quotes: Sequence[Quote]) -> tuple[str, tuple[Quote, ...]] | bool | None:
