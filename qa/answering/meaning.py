@@ -70,6 +70,20 @@ def compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = ()
     return None
 
 
+def said(question: str, text: str) -> list[str]:
+    """The names ``text`` gives as the answer to ``question`` when it asks for a person, a side or a place
+    (what a source's column says on a conflict); empty for other questions.
+
+    >>> said("Which side won the battle of the Fords?", "Japan won the battle of the Fords.")  # doctest: +SKIP
+    ['Japan']
+    """
+    kind = asked_kind(question)
+    if kind not in NAMED:
+        return []
+    asked = _question_names(question)
+    return list(dict.fromkeys(n.text for n in _answer_names(text, kind, _About(question)) if not _named_in(n, asked)))
+
+
 def asks_yes_no(question: str) -> bool:
     """Whether ``question`` is answered yes or no ("Did the pact hold?")."""
     return bool(_YES_NO.search(question))

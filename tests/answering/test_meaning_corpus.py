@@ -53,3 +53,13 @@ def test_sources_that_differ_in_meaning_are_flagged_with_both_sides(two_chronicl
     for q in answer.quotes:
         assert two_chronicles.documents[q.source].text[q.start:q.end] == q.text
     assert not ask(question, index=two_chronicles, config=two_chronicles.config.with_(meaning_conflicts=False)).conflict
+
+
+def test_each_sources_column_says_the_name_it_gives(two_chronicles):
+    from qa.app import ui
+
+    answer = ask("Which side won the Battle of the Fords?", index=two_chronicles)
+    html = ui.answer_html(answer.to_dict())
+    assert html.count('<h3 class="qa-side-head">') == 2
+    assert "says The Duchy of Vesk" in html and "says The Kingdom of Arland" in html
+    assert '<mark class="qa-diff">The Duchy of Vesk</mark>' in html
