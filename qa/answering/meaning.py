@@ -9,7 +9,8 @@ Dates, numbers and durations are compared in qa.answering.conflicts; this module
   in the other's compared quotes, with names matched across their spellings ("the Soviets" ~ "the Soviet
   Union" ~ "USSR", qa.answering.entities). A place is only compared with a place of the same sort (a
   country with a country, a river or a region with another), so that "in Mongolia" and "near the Halha
-  River" are not taken for a disagreement.
+  River" are not taken for a disagreement. Two sources that both name both sides also disagree when they
+  swap who did what the question asks ("the Soviets defeated Japan" against "Japan defeated the Soviets").
 - A yes-or-no question ("Did the pact keep the peace?"): each source's best sentence that holds at least
   two of the question's terms (or all, when it has fewer) either negates one of them ("did not keep") or
   not. Two sources disagree when one negates a term the other states plainly.
@@ -107,15 +108,17 @@ def _compare_names(question: str, kind: Kind, quotes: Sequence[Quote], wider: Se
         return None  # the two answers are names of different sorts: not comparable
     swapped = _swapped_roles(question, a, b)
     if swapped:
-        return (f"The sources differ on {_SAY[kind]}: {_say(swapped[0])} in “{a.quote.title}” ({a.quote.kind}) vs "
-                f"{_say(swapped[1])} in “{b.quote.title}” ({b.quote.kind})."), (a.quote, b.quote)
+        return _note(kind, _say(swapped[0]), a.quote, _say(swapped[1]), b.quote), (a.quote, b.quote)
     said_a, said_b = _all_names(a.quote.source, kind, quotes, wider), _all_names(b.quote.source, kind, quotes, wider)
     if any(same_name(x.text, y.text) for x in a.values for y in said_b) or \
             any(same_name(x.text, y.text) for x in b.values for y in said_a):
         return False
-    note = (f"The sources differ on {_SAY[kind]}: {a.said} in “{a.quote.title}” ({a.quote.kind}) vs "
-            f"{b.said} in “{b.quote.title}” ({b.quote.kind}).")
-    return note, (a.quote, b.quote)
+    return _note(kind, a.said, a.quote, b.said, b.quote), (a.quote, b.quote)
+
+
+def _note(kind: Kind, said_a: str, a: Quote, said_b: str, b: Quote) -> str:
+    return (f"The sources differ on {_SAY[kind]}: {said_a} in “{a.title}” ({a.kind}) vs "
+            f"{said_b} in “{b.title}” ({b.kind}).")
 
 
 def _swapped_roles(question: str, a: Stance, b: Stance) -> tuple[tuple[Name, ...], tuple[Name, ...]] | None:
