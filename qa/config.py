@@ -98,6 +98,9 @@ class Config:
     # diversity_margin of the top quote; quotes within conflict_margin are compared for conflicts.
     diversity_margin: float = 1.5
     conflict_margin: float = 3.0
+    # Conflicts in meaning too: a different person, side or place, or one source denying what another
+    # affirms (qa.answering.meaning; names from spaCy's recogniser, loaded on the first question needing it).
+    meaning_conflicts: bool = True
     # Questions.
     max_question_chars: int = 2_000
     # Longest sentence or code piece, in characters: a longer one is cut at line breaks or clause ends,

@@ -46,7 +46,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     candidates = [_quote(idx, s) for s in spans]
     quotes = _diverse(candidates, k, config.diversity_margin)
     close, wider = _comparable(candidates, quotes, config)
-    conflict = find_conflict(text, close, wider)
+    conflict = find_conflict(text, close, wider, meaning=config.meaning_conflicts)
     if conflict:
         quotes = _including(quotes, conflict.quotes, k)
     for source in dict.fromkeys(q.source for q in quotes):  # each document's text hashed once per answer

@@ -1,4 +1,5 @@
-"""Spotting disagreement: quotes from different sources that give different dates, numbers or durations."""
+"""Spotting disagreement: quotes from different sources that give different dates, numbers or durations
+(and, through qa.answering.meaning, a different person, side or place, or one denying what another affirms)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -123,18 +124,24 @@ def _unit(word: str) -> str:
     return "century" if word.startswith("centur") else word
 
 
-def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = ()) -> Conflict | None:
+def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = (), *,
+                  meaning: bool = True) -> Conflict | None:
     """Whether the best-supported quotes of different sources state different facts for ``question``.
 
     ``quotes`` are the close candidates, best first. A source that gives no explicit duration there
     but two or more full dates in its ``quotes`` or ``wider`` candidates is taken to state the time
-    between its earliest and latest date.
+    between its earliest and latest date. ``meaning`` compares names and negation too (qa.answering.meaning)
+    where no date or number settles the question.
     """
     for kind in kinds_compared(question):
         compared = _compare(question, quotes, wider, kind)
         if compared is not None:  # the sources state facts of this kind: they agree or they do not
             return compared if isinstance(compared, Conflict) else None
-    return None
+    if not meaning:
+        return None
+    from .meaning import compare  # names and negation, where no date or number settles it
+    differs = compare(question, quotes, wider)
+    return Conflict(*differs) if isinstance(differs, tuple) else None
 
 
 def _compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote], kind: Kind) -> Conflict | bool | None:

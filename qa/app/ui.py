@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..answering.conflicts import dates, facts, question_kind
+from ..answering.meaning import said
 from ..answering.scoring import scoring_for
 from ..config import Config
 from ..ingest.load import web_url
@@ -144,16 +145,17 @@ def answer_html(answer: Mapping[str, Any], *, turn: int = 0) -> str:
     columns: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     for n, q in quotes:
         columns.setdefault(q["source"], []).append((n, q))
-    sides = "".join(_side_html(side, kind, turn) for side in columns.values())
+    sides = "".join(_side_html(side, kind, turn, answer["question"]) for side in columns.values())
     return (f'<div class="qa-answer qa-conflict"><p class="qa-conflict-note"><strong>Sources disagree.</strong> '
             f'{esc(answer["conflict_note"] or "")}</p><div class="qa-sides">{sides}</div>'
             f"{confidence_html(answer)}</div>")
 
 
-def _side_html(side: list[tuple[int, Mapping[str, Any]]], kind: str | None, turn: int) -> str:
+def _side_html(side: list[tuple[int, Mapping[str, Any]]], kind: str | None, turn: int, question: str = "") -> str:
     """One source's column of a conflict: a header naming the source and what it says, then its quotes."""
     first = side[0][1]
-    stated = [[f.text for f in facts(q["text"], kind)] if kind else [] for _, q in side]  # type: ignore[arg-type]
+    stated = [[f.text for f in facts(q["text"], kind)] if kind else said(question, q["text"])  # type: ignore[arg-type]
+              for _, q in side]
     if kind == "duration" and not any(stated):  # a source that states no duration, only when it began and ended
         stated = [[text for _, text in dates(q["text"])] for _, q in side]
     values = list(dict.fromkeys(v for vs in stated for v in vs))
