@@ -203,13 +203,15 @@ DEFAULT_OUT = Path("models") / "verifier"  # outside the package: only the scori
 
 
 def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None,
-          recalibrate: bool = False) -> dict:
+          recalibrate: bool = False, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict:
     """The whole recipe, writing the shipped files to ``out``. ``work`` (default: a temporary folder)
     keeps the mined examples (reused when present), the torch checkpoint and the fp32 ONNX export.
 
     With ``recalibrate``, the model already in ``out`` is kept (with the settings it was trained with)
     and only what surrounds it is refitted: the ranker's weights, the support and the calibration, for
-    when the ranker's features change. Returns the model card's data."""
+    when the ranker's features change. ``docs`` (``QUESTIONS=INDEX``, :mod:`qa.training.docs_data`) adds
+    questions over documentation, each counted ``docs_weight`` times, to what the ranker, the support and
+    its floor are fitted on. Returns the model card's data."""
     import tempfile
 
     from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES
@@ -227,8 +229,9 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     started = time.time()
     mined = mine(data, work, s, config)
     trainset, held = split_articles(mined, s.holdout, article_order(data))
-    weights, support_weights, support_bias = fit_scoring(trainset)
-    floor = support_floor(trainset, weights, support_weights, support_bias)
+    fitted = trainset + docs_mined(docs, work, s, docs_weight)
+    weights, support_weights, support_bias = fit_scoring(fitted)
+    floor = support_floor(fitted, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
     rows = training_pairs(trainset, s, random.Random(s.seed))
     log.info("%d training questions -> %d pairs (%d positive); %d held-out questions", len(trainset), len(rows),
@@ -239,7 +242,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
         write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.0}, {})
     cal, figures = fit_calibration(ranked, held_out_logits(Verifier(out), ranked, config.verifier_pairs))
     seconds = round(time.time() - started)
-    card = {"data": [p.name for p in data], "held_out_articles": sorted({m.article for m in held}),
+    card = {"data": [p.name for p in data], **docs_card(docs, docs_weight), "held_out_articles": sorted({m.article for m in held}),
             "training_pairs": trained["training_pairs"] if trained else len(rows), "held_out": figures,
             "seconds": trained["seconds"] if trained else seconds,
             "recalibrated_seconds": seconds if trained else None,
@@ -251,6 +254,20 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     write_card(out, s, card, cal)
     log.info("calibration %s; held-out figures %s", cal, figures)
     return card
+
+
+def docs_mined(docs: tuple[str, ...], work: Path, s: TrainSettings, weight: int) -> list:
+    """The documentation questions of ``docs`` mined (in ``work``), each ``weight`` times; none without ``docs``."""
+    from .docs_data import mine_docs, weighted
+
+    return weighted(mine_docs(list(docs), work, s.depth), weight) if docs else []
+
+
+def docs_card(docs: tuple[str, ...], weight: int) -> dict:
+    """What the card says of the documentation questions (nothing when there are none)."""
+    from .docs_data import parse_spec
+
+    return {"docs": [parse_spec(d)[0].name for d in docs], "docs_weight": weight} if docs else {}
 
 
 def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
