@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
                         "without each question's article; adds it (weights, threshold, 'high' floor) to the "
                         "scoring file in --out (default: the shipped one)")
     t.add_argument("--docs", nargs="+", metavar="QUESTIONS=INDEX", default=[],
-                   help="also fit the ranker, the support and the confidence on questions over documentation: a "
+                   help="also fit the ranker on questions over documentation: a "
                         "JSON Lines file of {question, expect, source} (or unanswerable) and the built index of "
                         "its documents (qa.training.docs_data)")
     t.add_argument("--docs-weight", type=int, default=DOCS_WEIGHT, metavar="N",

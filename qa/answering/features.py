@@ -27,7 +27,6 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "section_lead",
 )
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
@@ -109,7 +108,6 @@ class UnitInfo:
     name_stems: tuple[str, ...]
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
-    lead: bool = False  # the first prose sentence under a heading (see opens_section)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -124,7 +122,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms), opens_section(st, index, unit))
+            _name_stems(text), *_scope(st, index, unit, terms))
         if len(st.units) >= index.config.unit_cache:
             st.units.clear()
         st.units[unit] = info
@@ -306,7 +304,6 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], ctx: 
         row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
                    coverage_scope=coverage(q, infos[n].scope))
         row["type_scope"] = row["type_match"] * row["coverage_scope"]
-        row["section_lead"] = float(infos[n].lead)
         rows.append(row)
     return rows
 
@@ -376,18 +373,6 @@ def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]
     heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
     before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
-
-
-def opens_section(st: Stats, index: Index, unit: Unit) -> bool:
-    """Whether ``unit`` is the first prose sentence under a heading.
-
-    In a manual the answer is most often there: the description under an API signature, an option or a
-    "Description" heading. A document without headings (a SQuAD paragraph) has no section to open, so
-    its weight is learnt from documentation questions (qa.training.docs_data).
-    """
-    source, start, _ = index.sentences[unit.first]
-    return (unit.first not in st.headings and index.documents[source].section_at(start) is not None
-            and not before_in_section(index, st.headings, unit.first, 1))
 
 
 @lru_cache(maxsize=4096)

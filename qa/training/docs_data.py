@@ -13,8 +13,9 @@ to what the ranker and the support are fitted on. A question file is JSON Lines,
 Each question is asked of the built index of its documentation, as users ask it, and kept with the
 features of every unit the pipeline ranked (:class:`qa.training.verifier_data.Mined`), labelled by
 whether the unit holds ``expect``. The questions come in as an article of their own (``docs:<file
-stem>``), never one of those held out for calibration, and only the ranker, the support and the
-confidence are fitted on them: the cross-encoder's training pairs stay SQuAD's.
+stem>``), never one of those held out for calibration, and only the ranker is fitted on them: the
+support, its floor and the confidence keep SQuAD's answerable and unanswerable questions (the few
+unanswerable documentation questions are off-topic ones), and the cross-encoder's training pairs stay SQuAD's.
 """
 from __future__ import annotations
 

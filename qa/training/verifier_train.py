@@ -101,11 +101,19 @@ def support_row(unit, score: float) -> np.ndarray:
 
 
 def fit_scoring(mined: list) -> tuple[np.ndarray, np.ndarray, float]:
-    """The ranker's weights (on the answerable questions) and the support's weights and bias (on all), as
-    training ships them and cross-validation measures them."""
+    """The ranker's weights (on the answerable questions) and the support's weights and bias (on all but the
+    documentation questions), as training ships them and cross-validation measures them.
+
+    Documentation questions (qa.training.docs_data) teach the ranker only: their few unanswerable ones are
+    off-topic, so the support would learn a base rate of answerable questions no user asks."""
     weights = fit_ranker([m for m in mined if m.answerable])
-    support_weights, support_bias = fit_support(mined, weights)
+    support_weights, support_bias = fit_support([m for m in mined if not is_docs(m)], weights)
     return weights, support_weights, support_bias
+
+
+def is_docs(m) -> bool:
+    """Whether a mined question is a documentation question (``train-verifier --docs``)."""
+    return m.article.startswith("docs:")
 
 
 def support_floor(mined: list, weights: np.ndarray, support_weights: np.ndarray, support_bias: float,
@@ -210,8 +218,8 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     With ``recalibrate``, the model already in ``out`` is kept (with the settings it was trained with)
     and only what surrounds it is refitted: the ranker's weights, the support and the calibration, for
     when the ranker's features change. ``docs`` (``QUESTIONS=INDEX``, :mod:`qa.training.docs_data`) adds
-    questions over documentation, each counted ``docs_weight`` times, to what the ranker, the support and
-    its floor are fitted on. Returns the model card's data."""
+    questions over documentation, each counted ``docs_weight`` times, to what the ranker is fitted on.
+    Returns the model card's data."""
     import tempfile
 
     from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES
@@ -231,7 +239,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     trainset, held = split_articles(mined, s.holdout, article_order(data))
     fitted = trainset + docs_mined(docs, work, s, docs_weight)
     weights, support_weights, support_bias = fit_scoring(fitted)
-    floor = support_floor(fitted, weights, support_weights, support_bias)
+    floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
     rows = training_pairs(trainset, s, random.Random(s.seed))
     log.info("%d training questions -> %d pairs (%d positive); %d held-out questions", len(trainset), len(rows),
