@@ -250,7 +250,8 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
         write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.0}, {})
     cal, figures = fit_calibration(ranked, held_out_logits(Verifier(out), ranked, config.verifier_pairs))
     seconds = round(time.time() - started)
-    card = {"data": [p.name for p in data], **docs_card(docs, docs_weight), "held_out_articles": sorted({m.article for m in held}),
+    card = {"data": [p.name for p in data], **docs_card(docs, docs_weight),
+            "held_out_articles": sorted({m.article for m in held}),
             "training_pairs": trained["training_pairs"] if trained else len(rows), "held_out": figures,
             "seconds": trained["seconds"] if trained else seconds,
             "recalibrated_seconds": seconds if trained else None,

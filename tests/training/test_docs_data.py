@@ -112,3 +112,27 @@ def test_the_cli_refuses_a_docs_option_without_an_index(tmp_path):
                      "--docs", f"{path}={tmp_path / 'nowhere'}")
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "build the documentation's index first" in out.stderr
+
+
+def test_documentation_questions_teach_the_ranker_not_the_support():
+    """The support is fitted on SQuAD's questions alone; the ranker on both."""
+    import numpy as np
+
+    from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
+    from qa.training.verifier_data import Mined, MinedUnit
+    from qa.training.verifier_train import fit_ranker, fit_scoring, fit_support
+
+    rng = np.random.default_rng(3)
+
+    def question(article: str, answerable: bool) -> Mined:
+        units = tuple(MinedUnit(f"unit {n}", int(answerable and n == 0),
+                                tuple(rng.normal(size=len(UNIT_FEATURES)) + (n == 0 and answerable)),
+                                tuple(rng.normal(size=len(SUPPORT_FEATURES)))) for n in range(4))
+        return Mined("q", article, answerable, 0.0, (), units)
+
+    squad = [question(f"A{n % 3}", n % 4 != 0) for n in range(40)]
+    docs = [question("docs:set-train", n % 5 != 0) for n in range(20)]
+    weights, support_weights, support_bias = fit_scoring(squad + docs)
+    assert np.allclose(weights, fit_ranker([m for m in squad + docs if m.answerable]))
+    alone, bias = fit_support(squad, weights)
+    assert np.allclose(support_weights, alone) and bias == pytest.approx(support_bias)
