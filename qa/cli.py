@@ -24,6 +24,8 @@ from .commands import app, calibrating, indexing, training
 from .errors import BuildCancelled
 from .terminal import printable
 
+DOCS_WEIGHT = 1  # how many SQuAD questions a documentation question of train-verifier --docs counts as
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -137,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="fit the confidence (qa.answering.doubt) on inputs from rankers refitted FOLDS times "
                         "without each question's article; adds it (weights, threshold, 'high' floor) to the "
                         "scoring file in --out (default: the shipped one)")
+    t.add_argument("--docs", nargs="+", metavar="QUESTIONS=INDEX", default=[],
+                   help="also fit the ranker on questions over documentation: a "
+                        "JSON Lines file of {question, expect, source} (or unanswerable) and the built index of "
+                        "its documents (qa.training.docs_data)")
+    t.add_argument("--docs-weight", type=int, default=DOCS_WEIGHT, metavar="N",
+                   help=f"each --docs question counts N times (default {DOCS_WEIGHT})")
     t.set_defaults(run=_train_verifier)
     f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
     f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
@@ -399,20 +407,24 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     missing = [str(f) for f in data if not f.is_file()]
     if missing:
         raise QAError(f"No training file at {', '.join(missing)}. Pass SQuAD-2.0-format files with --data.")
+    training.check_docs(args.docs)
     logging.getLogger("qa").setLevel(logging.INFO)
     settings = training.settings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
     if args.fit_confidence is not None:
-        fit = training.fit_confidence(data, args.fit_confidence, settings, work=args.work, config=config)
+        fit = training.fit_confidence(data, args.fit_confidence, settings, work=args.work, config=config,
+                                      docs=tuple(args.docs), docs_weight=args.docs_weight)
         _print_json(fit)
         print(f"written to {training.write_confidence(fit, Path(args.out) if args.out else None)}", file=sys.stderr)
         return 0
     if args.cross_validate is not None:
         _print_json(training.cross_validate(data, args.cross_validate, settings,
-                                            work=Path(args.work) if args.work else None, config=config))
+                                            work=Path(args.work) if args.work else None, config=config,
+                                            docs=tuple(args.docs), docs_weight=args.docs_weight))
         return 0
     card = training.train(data, Path(args.out) if args.out else None, settings,
-                 work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate)
+                 work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate,
+                 docs=tuple(args.docs), docs_weight=args.docs_weight)
     _print_json(card)
     return 0
 

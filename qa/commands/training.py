@@ -32,6 +32,14 @@ def default_data() -> list[Path]:
     return [SHARED_DATA / name for name in DEFAULT_DATA]
 
 
+def check_docs(specs: list[str]) -> None:
+    """A QAError naming the first ``--docs QUESTIONS=INDEX`` whose file or index is missing, before any mining."""
+    from ..training.docs_data import parse_spec
+
+    for spec in specs:
+        parse_spec(spec)
+
+
 def settings(*, layers: int, epochs: int, max_pairs: int, lr: float, seed: int) -> TrainSettings:
     """The training recipe's settings; the rest keep their defaults."""
     from ..training.settings import TrainSettings
@@ -40,38 +48,39 @@ def settings(*, layers: int, epochs: int, max_pairs: int, lr: float, seed: int) 
 
 
 def train(data: list[Path], out: Path | None, s: TrainSettings, *, work: Path | None, config: Config,
-          recalibrate: bool) -> dict[str, Any]:
+          recalibrate: bool, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict[str, Any]:
     """Train (or, with ``recalibrate``, refit around the model in ``out``) and write to ``out`` (default
     models/verifier); the model card's data."""
     from ..training.verifier_train import DEFAULT_OUT
     from ..training.verifier_train import train as run
 
-    return run(data, out or DEFAULT_OUT, s, work=work, config=config, recalibrate=recalibrate)
+    return run(data, out or DEFAULT_OUT, s, work=work, config=config, recalibrate=recalibrate, docs=docs,
+               docs_weight=docs_weight)
 
 
 def cross_validate(data: list[Path], folds: int, s: TrainSettings, *, work: Path | None,
-                   config: Config) -> dict[str, Any]:
+                   config: Config, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict[str, Any]:
     """Mine ``data`` (in ``work``, reused when present; else a temporary folder) and score the refitted ranker
     and support ``folds`` times by article; writes no model."""
     from ..training.crossval import check_folds
     from ..training.crossval import cross_validate as run
     from ..training.settings import article_order
-    from ..training.verifier_train import mine
+    from ..training.verifier_train import docs_mined, mine
 
     articles = article_order(data)
     check_folds(folds, articles)
     with tempfile.TemporaryDirectory(prefix="qa-verifier-") as tmp:
         folder = work or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        return run(mine(data, folder, s, config), articles, folds)
+        return run(mine(data, folder, s, config) + docs_mined(docs, folder, s, docs_weight), articles, folds)
 
 
 def fit_confidence(data: list[Path], folds: int, s: TrainSettings, *, work: str | None,
-                   config: Config) -> dict[str, Any]:
+                   config: Config, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict[str, Any]:
     """The confidence fitted on inputs from rankers refitted ``folds`` times without each question's article."""
     from ..training.doubt_train import fit_confidence_of
 
-    return fit_confidence_of(data, folds, s, config, work=work)
+    return fit_confidence_of(data, folds, s, config, work=work, docs=docs, docs_weight=docs_weight)
 
 
 def write_confidence(fit: dict[str, Any], out: Path | None) -> Path:

@@ -191,20 +191,24 @@ def _short(f: dict) -> dict:
     return {k: f[k] for k in ("p_right_over_wrong", "abstain_auc", "ece", "unanswerable_abstained")}
 
 
-def fit_confidence_of(data: list[Path], folds: int, settings, config, *, work: str | None = None) -> dict:
-    """:func:`fit_confidence` on the questions mined from ``data`` (in ``work``, reused when present)."""
+def fit_confidence_of(data: list[Path], folds: int, settings, config, *, work: str | None = None,
+                      docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict:
+    """:func:`fit_confidence` on the questions mined from ``data`` (in ``work``, reused when present). The
+    documentation questions of ``docs`` are fitted on by every fold's ranker, as by the shipped one; being
+    no SQuAD article, they are never a fold's held-out questions."""
     import tempfile
 
     from .crossval import check_folds
     from .settings import article_order
-    from .verifier_train import mine
+    from .verifier_train import docs_mined, mine
 
     articles = article_order(data)
     check_folds(folds, articles)
     with tempfile.TemporaryDirectory(prefix="qa-confidence-") as tmp:
         folder = Path(work) if work else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        return fit_confidence(mine(data, folder, settings, config), articles, folds, vocabulary_of(data))
+        mined = mine(data, folder, settings, config) + docs_mined(docs, folder, settings, docs_weight)
+        return fit_confidence(mined, articles, folds, vocabulary_of(data))
 
 
 def write_fit(fit: dict, out: Path) -> Path:

@@ -101,11 +101,19 @@ def support_row(unit, score: float) -> np.ndarray:
 
 
 def fit_scoring(mined: list) -> tuple[np.ndarray, np.ndarray, float]:
-    """The ranker's weights (on the answerable questions) and the support's weights and bias (on all), as
-    training ships them and cross-validation measures them."""
+    """The ranker's weights (on the answerable questions) and the support's weights and bias (on all but the
+    documentation questions), as training ships them and cross-validation measures them.
+
+    Documentation questions (qa.training.docs_data) teach the ranker only: their few unanswerable ones are
+    off-topic, so the support would learn a base rate of answerable questions no user asks."""
     weights = fit_ranker([m for m in mined if m.answerable])
-    support_weights, support_bias = fit_support(mined, weights)
+    support_weights, support_bias = fit_support([m for m in mined if not is_docs(m)], weights)
     return weights, support_weights, support_bias
+
+
+def is_docs(m) -> bool:
+    """Whether a mined question is a documentation question (``train-verifier --docs``)."""
+    return m.article.startswith("docs:")
 
 
 def support_floor(mined: list, weights: np.ndarray, support_weights: np.ndarray, support_bias: float,
@@ -203,13 +211,15 @@ DEFAULT_OUT = Path("models") / "verifier"  # outside the package: only the scori
 
 
 def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None,
-          recalibrate: bool = False) -> dict:
+          recalibrate: bool = False, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict:
     """The whole recipe, writing the shipped files to ``out``. ``work`` (default: a temporary folder)
     keeps the mined examples (reused when present), the torch checkpoint and the fp32 ONNX export.
 
     With ``recalibrate``, the model already in ``out`` is kept (with the settings it was trained with)
     and only what surrounds it is refitted: the ranker's weights, the support and the calibration, for
-    when the ranker's features change. Returns the model card's data."""
+    when the ranker's features change. ``docs`` (``QUESTIONS=INDEX``, :mod:`qa.training.docs_data`) adds
+    questions over documentation, each counted ``docs_weight`` times, to what the ranker is fitted on.
+    Returns the model card's data."""
     import tempfile
 
     from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES
@@ -227,7 +237,8 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     started = time.time()
     mined = mine(data, work, s, config)
     trainset, held = split_articles(mined, s.holdout, article_order(data))
-    weights, support_weights, support_bias = fit_scoring(trainset)
+    fitted = trainset + docs_mined(docs, work, s, docs_weight)
+    weights, support_weights, support_bias = fit_scoring(fitted)
     floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
     rows = training_pairs(trainset, s, random.Random(s.seed))
@@ -239,7 +250,8 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
         write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.0}, {})
     cal, figures = fit_calibration(ranked, held_out_logits(Verifier(out), ranked, config.verifier_pairs))
     seconds = round(time.time() - started)
-    card = {"data": [p.name for p in data], "held_out_articles": sorted({m.article for m in held}),
+    card = {"data": [p.name for p in data], **docs_card(docs, docs_weight),
+            "held_out_articles": sorted({m.article for m in held}),
             "training_pairs": trained["training_pairs"] if trained else len(rows), "held_out": figures,
             "seconds": trained["seconds"] if trained else seconds,
             "recalibrated_seconds": seconds if trained else None,
@@ -251,6 +263,20 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     write_card(out, s, card, cal)
     log.info("calibration %s; held-out figures %s", cal, figures)
     return card
+
+
+def docs_mined(docs: tuple[str, ...], work: Path, s: TrainSettings, weight: int) -> list:
+    """The documentation questions of ``docs`` mined (in ``work``), each ``weight`` times; none without ``docs``."""
+    from .docs_data import mine_docs, weighted
+
+    return weighted(mine_docs(list(docs), work, s.depth), weight) if docs else []
+
+
+def docs_card(docs: tuple[str, ...], weight: int) -> dict:
+    """What the card says of the documentation questions (nothing when there are none)."""
+    from .docs_data import parse_spec
+
+    return {"docs": [parse_spec(d)[0].name for d in docs], "docs_weight": weight} if docs else {}
 
 
 def mine(data: list[Path], work: Path, s: TrainSettings, config) -> list:
