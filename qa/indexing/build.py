@@ -42,8 +42,7 @@ from .index import (
 )
 from .stale import file_stamp
 from .store import parse_target
-from .unchanged import nothing_to_do, read_key, steady
-from .unchanged import stamps as read_stamps
+from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -138,16 +137,23 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     quick = None if full else _nothing_changed(config, started)
     if quick is not None:
         return quick
-    before = read_stamps(config.corpus_dir)[0] if config.corpus_dir.is_dir() else {}
-    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
-                                limits=Limits.from_config(config))
+    # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
+    plan = plan_reading(config, None if full else _reusable_manifest(config))
+    raws, skipped = _load(config, plan, stop)
     report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
-    if not full and _unchanged(config, embedder, raws, skipped):
-        return BuildReport(config.index_dir, len(raws), _live_chunks(config), (), tuple(r.source for r in raws),
+    keys = {**plan.kept, **{r.source: clean_key(r) for r in raws}}
+    if not full and _unchanged(config, embedder, keys, skipped):
+        return BuildReport(config.index_dir, len(keys), _live_chunks(config), (), tuple(sorted(keys)),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
     previous, notes = (None, []) if full else _previous(config, embedder)
+    if plan.kept and (previous is None or not set(plan.kept) <= set(previous.documents)):
+        plan = ReadPlan(plan.stamps)  # the live index cannot give those documents after all: read them too
+        raws, skipped = _load(config, plan, stop)
+        keys = {r.source: clean_key(r) for r in raws}
     documents, more_skipped = _clean_all(raws, stop, previous, tell)
+    documents = sorted([*documents, *(previous.documents[s] for s in plan.kept if previous)],
+                       key=lambda d: d.source)
     skipped = [*skipped, *more_skipped]
     if not documents:
         raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
@@ -165,9 +171,8 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     stop()
     report(0.95, "Writing the index")
     stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
-    keys = {r.source: clean_key(r) for r in raws}
     chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
-                    previous.manifest if previous else None, before=before)
+                    previous.manifest if previous else None, before=plan.stamps)
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
@@ -225,8 +230,16 @@ def _cleaner_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skipped: list[Skipped]) -> bool:
-    """True when the live index was built from exactly these files with these settings (manifest only)."""
+def _load(config: Config, plan: ReadPlan, stop: Callable[[], None]) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read the files ``plan`` does not keep; the skips it keeps are added to the files passed over."""
+    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
+                                limits=Limits.from_config(config), unread=plan.unread)
+    return raws, sorted([*skipped, *plan.kept_skipped], key=lambda s: s.source)
+
+
+def _unchanged(config: Config, embedder: Embedder, keys: dict[str, str], skipped: list[Skipped]) -> bool:
+    """True when the live index was built from files with exactly these clean keys, with these settings
+    (manifest only)."""
     try:
         manifest = verified_manifest(config.index_dir)
         check_compatible(manifest, config, embedder)
@@ -237,24 +250,29 @@ def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skip
     if not _same_modes(manifest, config):
         return False
     indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
-    wanted = {r.source: clean_key(r) for r in raws}
-    return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
+    return indexed == keys and set(manifest.get("skipped", {})) == {s.source for s in skipped}
 
 
 def _nothing_changed(config: Config, started: float) -> BuildReport | None:
     """The report of a build with nothing to do, told from file sizes and times alone (see qa.indexing.unchanged);
     None when the files must be read to tell."""
+    manifest = _reusable_manifest(config)
+    skipped = nothing_to_do(config, manifest) if manifest is not None else None
+    if skipped is None or manifest is None:
+        return None
+    sources = tuple(manifest["documents"])
+    return BuildReport(config.index_dir, len(sources), _live_chunks(config), (), sources, (), tuple(skipped),
+                       time.perf_counter() - started, written=False)
+
+
+def _reusable_manifest(config: Config) -> dict[str, Any] | None:
+    """The live index's manifest when its files check out and it was built as ``config`` builds, else None."""
     try:
         manifest = verified_manifest(config.index_dir)
         check_compatible(manifest, config, embedder_for(config))
     except QAError:
         return None
-    skipped = nothing_to_do(config, manifest) if _same_modes(manifest, config) else None
-    if skipped is None:
-        return None
-    sources = tuple(manifest["documents"])
-    return BuildReport(config.index_dir, len(sources), _live_chunks(config), (), sources, (), tuple(skipped),
-                       time.perf_counter() - started, written=False)
+    return manifest if _same_modes(manifest, config) else None
 
 
 def _same_modes(manifest: dict[str, Any], config: Config) -> bool:
@@ -463,7 +481,7 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
                                 "clean_key": keys.get(p.document.source),
                                 "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
                                 "indexed_at": stamps.get(p.document.source) or now,
-                                **file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
+                                **_file_stamp(config, p.document, previous)}
             for p in prepared
         },
     }
@@ -472,3 +490,12 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
                 store=store_target(config), previous=previous, flat_below=config.flat_below)
     return len(chunks)
+
+
+def _file_stamp(config: Config, document: Document, previous: dict[str, Any] | None) -> dict[str, int]:
+    """The stale-corpus check's stamp of a document's file: the recorded one while the file still stats so
+    (no read), else taken by hashing the file."""
+    path = config.corpus_dir / document.source
+    entry = (previous or {}).get("documents", {}).get(document.source) or {}
+    carried = carried_stamp(path, document.raw_sha256, entry)
+    return carried if carried is not None else file_stamp(path, document.raw_sha256)
