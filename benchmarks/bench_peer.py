@@ -43,7 +43,10 @@ import json, sys, time
 from pathlib import Path
 t = time.perf_counter()
 from qa import Config, build_index
-import qa.onnx
+try:
+    import qa.indexing.onnx as onnx_module
+except ImportError:  # an older tree, before the stage packages
+    import qa.onnx as onnx_module
 encoder = [0.0]
 class Timed:  # the bare encoder: time inside onnxruntime's run, in this same build
     def __init__(self, session):
@@ -56,8 +59,8 @@ class Timed:  # the bare encoder: time inside onnxruntime's run, in this same bu
             return self.session.run(*args, **kwargs)
         finally:
             encoder[0] += time.perf_counter() - started
-opened = qa.onnx.session
-qa.onnx.session = lambda path, threads: Timed(opened(path, threads))
+opened = onnx_module.session
+onnx_module.session = lambda path, threads: Timed(opened(path, threads))
 config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
 if len(sys.argv) > 4:
     config = config.with_(build_threads=int(sys.argv[4]))
@@ -176,19 +179,44 @@ def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> di
             for name in names[i % len(names):] + names[:i % len(names)]:
                 runs[name].append(systems[name](i))
                 print(f"round {i + 1} {name}: {json.dumps(runs[name][-1])}", flush=True)
-            runs["nothing_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
-            page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
-            original = page.read_text(encoding="utf-8")
-            body = original.index('role="main"')  # a change in the page's text, not in its navigation
-            end = original.index("</p>", body)
-            page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
-            runs["one_page_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
-            page.write_text(original, encoding="utf-8")
-            print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
-                  f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
+            incremental(runs, pages, base / f"qa{i}", i)
             if write_docs:  # after every round, so a run cut short still leaves its medians so far
                 write(summary(runs), i + 1, baseline, threads)
     figures = summary(runs)
+    print(json.dumps(figures, indent=2))
+    return figures
+
+
+def incremental(runs: dict[str, list[dict[str, float]]], pages: Path, index: Path, i: int) -> None:
+    """Two builds after the full build of ``index``: nothing changed, then one page changed (page ``i``)."""
+    runs["nothing_changed"].append(qa_build(ROOT, pages, index, "update"))
+    page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
+    original = page.read_text(encoding="utf-8")
+    body = original.index('role="main"')  # a change in the page's text, not in its navigation
+    end = original.index("</p>", body)
+    page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
+    runs["one_page_changed"].append(qa_build(ROOT, pages, index, "update"))
+    page.write_text(original, encoding="utf-8")
+    print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
+          f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
+
+
+def run_incremental(*, rounds: int) -> dict:
+    """qa alone: per round a full build, then nothing changed and one page changed; ratios to the full build."""
+    runs: dict[str, list[dict[str, float]]] = {"qa": [], "nothing_changed": [], "one_page_changed": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        pages, _ = corpora(base)
+        for i in range(rounds):
+            runs["qa"].append(qa_build(ROOT, pages, base / f"qa{i}", "full"))
+            print(f"round {i + 1} qa: {json.dumps(runs['qa'][-1])}", flush=True)
+            incremental(runs, pages, base / f"qa{i}", i)
+    med = statistics.median
+    full = med(r["build_seconds"] for r in runs["qa"])
+    figures = {k: med(r["build_seconds"] for r in runs[k]) for k in runs}
+    figures |= {f"{k}_vs_full": figures[k] / full for k in ("nothing_changed", "one_page_changed")}
+    figures |= {f"{k}_vs_full_per_round": [r["build_seconds"] / f["build_seconds"] for r, f in zip(runs[k], runs["qa"])]
+                for k in ("nothing_changed", "one_page_changed")}
     print(json.dumps(figures, indent=2))
     return figures
 

@@ -138,12 +138,16 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     if quick is not None:
         return quick
     # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
-    plan = plan_reading(config, None if full else _reusable_manifest(config))
+    live = None if full else _reusable_manifest(config)
+    plan = plan_reading(config, live)
     raws, skipped = _load(config, plan, stop)
     report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
     keys = {**plan.kept, **{r.source: clean_key(r) for r in raws}}
-    if not full and _unchanged(config, embedder, keys, skipped):
+    # Touched but unchanged files (or new reading code) are written with their new stamps, nothing re-embedded,
+    # so that the next build need not read them again.
+    fresh = live is not None and live.get("read_key") == read_key(config) and live.get("read_stamps") == plan.stamps
+    if fresh and _unchanged(config, embedder, keys, skipped):
         return BuildReport(config.index_dir, len(keys), _live_chunks(config), (), tuple(sorted(keys)),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
     previous, notes = (None, []) if full else _previous(config, embedder)
@@ -160,7 +164,7 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, tell)
     removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
     changed = tuple(p.document.source for p in prepared if p.vectors is None)
-    if previous and not changed and not removed and _same_documents(previous, documents):
+    if fresh and previous and not changed and not removed and _same_documents(previous, documents):
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
