@@ -29,6 +29,7 @@ from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
 from .embed_context import embed_heading
 from .embed_many import document_embedder, embed_many
+from .fragments import embedded_sentences
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -284,7 +285,8 @@ def _same_modes(manifest: dict[str, Any], config: Config) -> bool:
     documents = document_embedder(embedder_for(config), config.document_encoder).backend
     return (embedding.get("sentences", "alone") == config.sentence_vectors
             and _chunk_mode(manifest) == _chunk_mode_wanted(config)
-            and embedding.get("documents", embedding.get("backend")) == documents)
+            and embedding.get("documents", embedding.get("backend")) == documents
+            and embedding.get("fragments", "own") == _fragment_mode(config))
 
 
 def _live_chunks(config: Config) -> int:
@@ -337,8 +339,8 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
         if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
             return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
         if not _same_modes(manifest, config):
-            return None, ["Note: previous index not reused (its chunk vectors or document encoder differ "
-                          "from this configuration's; everything is embedded again, once)"]
+            return None, ["Note: previous index not reused (its chunk vectors, fragment vectors or document encoder "
+                          "differ from this configuration's; everything is embedded again, once)"]
         return load_index(config.index_dir, config), []
     except IndexMissingError:
         return None, []
@@ -397,6 +399,11 @@ def _chunk_mode_wanted(config: Config) -> str:
     return config.chunk_vectors if config.sentence_vectors == "alone" else "own"
 
 
+def _fragment_mode(config: Config) -> str:
+    # Fragments borrow a neighbour's vector only where each sentence is embedded alone, with its chunk's own.
+    return config.fragment_vectors if config.sentence_vectors == "alone" and config.chunk_vectors == "own" else "own"
+
+
 def _same_documents(previous: Index, documents: list[Document]) -> bool:
     return {d.source: d for d in documents} == previous.documents
 
@@ -413,7 +420,8 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
                             progress=tell.embedded, stop=stop)
     texts = [in_context(c.text, embed_heading(p.document, c.section)) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
-              for p in todo for s, e in p.document.sentences]
+              for p in todo for s, e in (p.document.sentences[i]
+                                         for i in embedded_sentences(p.document, _fragment_mode(config)))]
     vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
                          progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
@@ -473,7 +481,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
                       **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {}),
                       "chunks": _chunk_mode_wanted(config),
-                      "documents": document_embedder(embedder, config.document_encoder).backend},
+                      "documents": document_embedder(embedder, config.document_encoder).backend,
+                      **({"fragments": _fragment_mode(config)} if _fragment_mode(config) != "own" else {})},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},
