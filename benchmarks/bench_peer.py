@@ -187,36 +187,53 @@ def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> di
     return figures
 
 
-def incremental(runs: dict[str, list[dict[str, float]]], pages: Path, index: Path, i: int) -> None:
-    """Two builds after the full build of ``index``: nothing changed, then one page changed (page ``i``)."""
-    runs["nothing_changed"].append(qa_build(ROOT, pages, index, "update"))
+def incremental(runs: dict[str, list[dict[str, float]]], pages: Path, index: Path, i: int, *, tree: Path = ROOT,
+                prefix: str = "") -> None:
+    """Two builds after the full build of ``index``: nothing changed, then one page changed (page ``i``).
+
+    The page gets its text and modification time back afterwards, so that it is unchanged for the next build.
+    """
+    runs[prefix + "nothing_changed"].append(qa_build(tree, pages, index, "update"))
     page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
-    original = page.read_text(encoding="utf-8")
+    original, stat = page.read_text(encoding="utf-8"), page.stat()
     body = original.index('role="main"')  # a change in the page's text, not in its navigation
     end = original.index("</p>", body)
     page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
-    runs["one_page_changed"].append(qa_build(ROOT, pages, index, "update"))
+    runs[prefix + "one_page_changed"].append(qa_build(tree, pages, index, "update"))
     page.write_text(original, encoding="utf-8")
-    print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
-          f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    print(f"round {i + 1} {prefix}incremental: {json.dumps(runs[prefix + 'nothing_changed'][-1])} "
+          f"{json.dumps(runs[prefix + 'one_page_changed'][-1])}", flush=True)
 
 
-def run_incremental(*, rounds: int) -> dict:
-    """qa alone: per round a full build, then nothing changed and one page changed; ratios to the full build."""
-    runs: dict[str, list[dict[str, float]]] = {"qa": [], "nothing_changed": [], "one_page_changed": []}
+def run_incremental(*, rounds: int, against: str | None = None) -> dict:
+    """qa alone: per round a full build, then nothing changed and one page changed; ratios to the full build.
+
+    ``against``: the same two builds by the tree of that commit, on a copy of the same full build, in
+    alternating order (its nothing-changed build reads every file: the index was written under another
+    read key, so only its one-page figure compares).
+    """
+    keys = ("nothing_changed", "one_page_changed")
+    runs: dict[str, list[dict[str, float]]] = {"qa": [], **{p + k: [] for k in keys for p in ("", "against_")}}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         pages, _ = corpora(base)
+        old = baseline_tree(against, base) if against else None
         for i in range(rounds):
             runs["qa"].append(qa_build(ROOT, pages, base / f"qa{i}", "full"))
             print(f"round {i + 1} qa: {json.dumps(runs['qa'][-1])}", flush=True)
-            incremental(runs, pages, base / f"qa{i}", i)
+            sides = [(ROOT, base / f"qa{i}", "")]
+            if old is not None:
+                shutil.copytree(base / f"qa{i}", base / f"old{i}", symlinks=True)
+                sides.append((old, base / f"old{i}", "against_"))
+            for tree, index, prefix in sides if i % 2 == 0 else sides[::-1]:
+                incremental(runs, pages, index, i, tree=tree, prefix=prefix)
     med = statistics.median
-    full = med(r["build_seconds"] for r in runs["qa"])
-    figures = {k: med(r["build_seconds"] for r in runs[k]) for k in runs}
-    figures |= {f"{k}_vs_full": figures[k] / full for k in ("nothing_changed", "one_page_changed")}
-    figures |= {f"{k}_vs_full_per_round": [r["build_seconds"] / f["build_seconds"] for r, f in zip(runs[k], runs["qa"])]
-                for k in ("nothing_changed", "one_page_changed")}
+    figures: dict = {"full_build_seconds": med(r["build_seconds"] for r in runs["qa"])}
+    for k in (k for k in runs if k != "qa" and runs[k]):
+        ratios = [r["build_seconds"] / f["build_seconds"] for r, f in zip(runs[k], runs["qa"])]
+        figures[k] = {"build_seconds": med(r["build_seconds"] for r in runs[k]), "vs_full": med(ratios),
+                      "vs_full_per_round": ratios}
     print(json.dumps(figures, indent=2))
     return figures
 
