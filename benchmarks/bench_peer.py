@@ -43,10 +43,10 @@ import json, sys, time
 from pathlib import Path
 t = time.perf_counter()
 from qa import Config, build_index
-try:
-    import qa.indexing.onnx as onnx_module
-except ImportError:  # an older tree, before the stage packages
+try:  # an older tree first: there, an installed newer qa could answer for qa.indexing
     import qa.onnx as onnx_module
+except ImportError:  # a tree with the stage packages
+    import qa.indexing.onnx as onnx_module
 encoder = [0.0]
 class Timed:  # the bare encoder: time inside onnxruntime's run, in this same build
     def __init__(self, session):
