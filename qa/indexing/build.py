@@ -135,11 +135,11 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report = tell.report
     report(0.0, "Reading documents")
-    quick = None if full else _nothing_changed(config, started)
+    live = None if full else _reusable_manifest(config)
+    quick = None if live is None else _nothing_changed(config, live, started)
     if quick is not None:
         return quick
     # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
-    live = None if full else _reusable_manifest(config)
     plan = plan_reading(config, live)
     raws, skipped = _load(config, plan, stop)
     report(0.02, "Loading the embedding model")
@@ -258,12 +258,11 @@ def _unchanged(config: Config, embedder: Embedder, keys: dict[str, str], skipped
     return indexed == keys and set(manifest.get("skipped", {})) == {s.source for s in skipped}
 
 
-def _nothing_changed(config: Config, started: float) -> BuildReport | None:
+def _nothing_changed(config: Config, manifest: dict[str, Any], started: float) -> BuildReport | None:
     """The report of a build with nothing to do, told from file sizes and times alone (see qa.indexing.unchanged);
-    None when the files must be read to tell."""
-    manifest = _reusable_manifest(config)
-    skipped = nothing_to_do(config, manifest) if manifest is not None else None
-    if skipped is None or manifest is None:
+    None when the files must be read to tell. ``manifest``: the live one, reusable (see _reusable_manifest)."""
+    skipped = nothing_to_do(config, manifest)
+    if skipped is None:
         return None
     sources = tuple(manifest["documents"])
     return BuildReport(config.index_dir, len(sources), _live_chunks(config), (), sources, (), tuple(skipped),
