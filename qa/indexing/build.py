@@ -44,7 +44,6 @@ from .index import (
 from .stale import file_stamp
 from .store import parse_target
 from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady
-from .warm import warm_up
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -142,7 +141,6 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return quick
     # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
     plan = plan_reading(config, live)
-    warming = warm_up(_document_embedder(config))  # beside the reading, which runs in its own process
     raws, skipped = _load(config, plan, stop)
     report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
@@ -171,8 +169,9 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
-    warming.join()
-    prepared, embedded = _embed_missing(prepared, _document_embedder(config), config, tell, stop)
+    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder,
+                                                                      config.build_threads, config.workers),
+                                        config, tell, stop)
     tell.close()
     stop()
     report(0.95, "Writing the index")
@@ -268,10 +267,6 @@ def _nothing_changed(config: Config, manifest: dict[str, Any], started: float) -
     sources = tuple(manifest["documents"])
     return BuildReport(config.index_dir, len(sources), _live_chunks(config), (), sources, (), tuple(skipped),
                        time.perf_counter() - started, written=False)
-
-
-def _document_embedder(config: Config) -> Embedder:
-    return document_embedder(embedder_for(config), config.document_encoder, config.build_threads, config.workers)
 
 
 def _reusable_manifest(config: Config) -> dict[str, Any] | None:
