@@ -43,7 +43,10 @@ import json, sys, time
 from pathlib import Path
 t = time.perf_counter()
 from qa import Config, build_index
-import qa.onnx
+try:  # an older tree first: there, an installed newer qa could answer for qa.indexing
+    import qa.onnx as onnx_module
+except ImportError:  # a tree with the stage packages
+    import qa.indexing.onnx as onnx_module
 encoder = [0.0]
 class Timed:  # the bare encoder: time inside onnxruntime's run, in this same build
     def __init__(self, session):
@@ -56,8 +59,8 @@ class Timed:  # the bare encoder: time inside onnxruntime's run, in this same bu
             return self.session.run(*args, **kwargs)
         finally:
             encoder[0] += time.perf_counter() - started
-opened = qa.onnx.session
-qa.onnx.session = lambda path, threads: Timed(opened(path, threads))
+opened = onnx_module.session
+onnx_module.session = lambda path, threads: Timed(opened(path, threads))
 config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
 if len(sys.argv) > 4:
     config = config.with_(build_threads=int(sys.argv[4]))
@@ -176,19 +179,61 @@ def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> di
             for name in names[i % len(names):] + names[:i % len(names)]:
                 runs[name].append(systems[name](i))
                 print(f"round {i + 1} {name}: {json.dumps(runs[name][-1])}", flush=True)
-            runs["nothing_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
-            page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
-            original = page.read_text(encoding="utf-8")
-            body = original.index('role="main"')  # a change in the page's text, not in its navigation
-            end = original.index("</p>", body)
-            page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
-            runs["one_page_changed"].append(qa_build(ROOT, pages, base / f"qa{i}", "update"))
-            page.write_text(original, encoding="utf-8")
-            print(f"round {i + 1} incremental: {json.dumps(runs['nothing_changed'][-1])} "
-                  f"{json.dumps(runs['one_page_changed'][-1])}", flush=True)
+            incremental(runs, pages, base / f"qa{i}", i)
             if write_docs:  # after every round, so a run cut short still leaves its medians so far
                 write(summary(runs), i + 1, baseline, threads)
     figures = summary(runs)
+    print(json.dumps(figures, indent=2))
+    return figures
+
+
+def incremental(runs: dict[str, list[dict[str, float]]], pages: Path, index: Path, i: int, *, tree: Path = ROOT,
+                prefix: str = "") -> None:
+    """Two builds after the full build of ``index``: nothing changed, then one page changed (page ``i``).
+
+    The page gets its text and modification time back afterwards, so that it is unchanged for the next build.
+    """
+    runs[prefix + "nothing_changed"].append(qa_build(tree, pages, index, "update"))
+    page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
+    original, stat = page.read_text(encoding="utf-8"), page.stat()
+    body = original.index('role="main"')  # a change in the page's text, not in its navigation
+    end = original.index("</p>", body)
+    page.write_text(original[:end] + " This sentence was added." + original[end:], encoding="utf-8")
+    runs[prefix + "one_page_changed"].append(qa_build(tree, pages, index, "update"))
+    page.write_text(original, encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    print(f"round {i + 1} {prefix}incremental: {json.dumps(runs[prefix + 'nothing_changed'][-1])} "
+          f"{json.dumps(runs[prefix + 'one_page_changed'][-1])}", flush=True)
+
+
+def run_incremental(*, rounds: int, against: str | None = None) -> dict:
+    """qa alone: per round a full build, then nothing changed and one page changed; ratios to the full build.
+
+    ``against``: the same two builds by the tree of that commit, on a copy of the same full build, in
+    alternating order (its nothing-changed build reads every file: the index was written under another
+    read key, so only its one-page figure compares).
+    """
+    keys = ("nothing_changed", "one_page_changed")
+    runs: dict[str, list[dict[str, float]]] = {"qa": [], **{p + k: [] for k in keys for p in ("", "against_")}}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        pages, _ = corpora(base)
+        old = baseline_tree(against, base) if against else None
+        for i in range(rounds):
+            runs["qa"].append(qa_build(ROOT, pages, base / f"qa{i}", "full"))
+            print(f"round {i + 1} qa: {json.dumps(runs['qa'][-1])}", flush=True)
+            sides = [(ROOT, base / f"qa{i}", "")]
+            if old is not None:
+                shutil.copytree(base / f"qa{i}", base / f"old{i}", symlinks=True)
+                sides.append((old, base / f"old{i}", "against_"))
+            for tree, index, prefix in sides if i % 2 == 0 else sides[::-1]:
+                incremental(runs, pages, index, i, tree=tree, prefix=prefix)
+    med = statistics.median
+    figures: dict = {"full_build_seconds": med(r["build_seconds"] for r in runs["qa"])}
+    for k in (k for k in runs if k != "qa" and runs[k]):
+        ratios = [r["build_seconds"] / f["build_seconds"] for r, f in zip(runs[k], runs["qa"])]
+        figures[k] = {"build_seconds": med(r["build_seconds"] for r in runs[k]), "vs_full": med(ratios),
+                      "vs_full_per_round": ratios}
     print(json.dumps(figures, indent=2))
     return figures
 

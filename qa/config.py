@@ -152,6 +152,10 @@ class Config:
     #: Intra-op threads a build embeds documents on (per worker); None: the machine's cores shared among the
     #: workers. Questions keep `embed_threads`. Waiting threads do not spin, so a busy machine loses little.
     build_threads: int | None = None
+    #: Sentences of three words or fewer ("Default: false", "class logging.handlers."): "own" (each embedded
+    #: by itself) or "neighbour" (the vector of the nearest longer sentence after it, not embedded; applies
+    #: where sentences are embedded alone with chunks of their own); see qa.indexing.fragments.
+    fragment_vectors: str = "own"
 
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]

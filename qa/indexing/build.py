@@ -29,6 +29,7 @@ from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
 from .embed_context import embed_heading
 from .embed_many import document_embedder, embed_many
+from .fragments import embedded_sentences
 from .index import (
     FORMAT_VERSION,
     Index,
@@ -42,8 +43,7 @@ from .index import (
 )
 from .stale import file_stamp
 from .store import parse_target
-from .unchanged import nothing_to_do, read_key, steady
-from .unchanged import stamps as read_stamps
+from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
@@ -135,26 +135,37 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report = tell.report
     report(0.0, "Reading documents")
-    quick = None if full else _nothing_changed(config, started)
+    live = None if full else _reusable_manifest(config)
+    quick = None if live is None else _nothing_changed(config, live, started)
     if quick is not None:
         return quick
-    before = read_stamps(config.corpus_dir)[0] if config.corpus_dir.is_dir() else {}
-    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
-                                limits=Limits.from_config(config))
+    # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
+    plan = plan_reading(config, live)
+    raws, skipped = _load(config, plan, stop)
     report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
-    if not full and _unchanged(config, embedder, raws, skipped):
-        return BuildReport(config.index_dir, len(raws), _live_chunks(config), (), tuple(r.source for r in raws),
+    keys = {**plan.kept, **{r.source: clean_key(r) for r in raws}}
+    # Touched but unchanged files (or new reading code) are written with their new stamps, nothing re-embedded,
+    # so that the next build need not read them again.
+    fresh = live is not None and live.get("read_key") == read_key(config) and live.get("read_stamps") == plan.stamps
+    if fresh and _unchanged(config, embedder, keys, skipped):
+        return BuildReport(config.index_dir, len(keys), _live_chunks(config), (), tuple(sorted(keys)),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
     previous, notes = (None, []) if full else _previous(config, embedder)
+    if plan.kept and (previous is None or not set(plan.kept) <= set(previous.documents)):
+        plan = ReadPlan(plan.stamps)  # the live index cannot give those documents after all: read them too
+        raws, skipped = _load(config, plan, stop)
+        keys = {r.source: clean_key(r) for r in raws}
     documents, more_skipped = _clean_all(raws, stop, previous, tell)
+    documents = sorted([*documents, *(previous.documents[s] for s in plan.kept if previous)],
+                       key=lambda d: d.source)
     skipped = [*skipped, *more_skipped]
     if not documents:
         raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
     prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, tell)
     removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
     changed = tuple(p.document.source for p in prepared if p.vectors is None)
-    if previous and not changed and not removed and _same_documents(previous, documents):
+    if fresh and previous and not changed and not removed and _same_documents(previous, documents):
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
@@ -165,9 +176,8 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     stop()
     report(0.95, "Writing the index")
     stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
-    keys = {r.source: clean_key(r) for r in raws}
     chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
-                    previous.manifest if previous else None, before=before)
+                    previous.manifest if previous else None, before=plan.stamps)
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
@@ -225,8 +235,16 @@ def _cleaner_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skipped: list[Skipped]) -> bool:
-    """True when the live index was built from exactly these files with these settings (manifest only)."""
+def _load(config: Config, plan: ReadPlan, stop: Callable[[], None]) -> tuple[list[RawDocument], list[Skipped]]:
+    """Read the files ``plan`` does not keep; the skips it keeps are added to the files passed over."""
+    raws, skipped = load_corpus(config.corpus_dir, max_bytes=config.max_file_bytes, stop=stop,
+                                limits=Limits.from_config(config), unread=plan.unread)
+    return raws, sorted([*skipped, *plan.kept_skipped], key=lambda s: s.source)
+
+
+def _unchanged(config: Config, embedder: Embedder, keys: dict[str, str], skipped: list[Skipped]) -> bool:
+    """True when the live index was built from files with exactly these clean keys, with these settings
+    (manifest only)."""
     try:
         manifest = verified_manifest(config.index_dir)
         check_compatible(manifest, config, embedder)
@@ -237,19 +255,13 @@ def _unchanged(config: Config, embedder: Embedder, raws: list[RawDocument], skip
     if not _same_modes(manifest, config):
         return False
     indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
-    wanted = {r.source: clean_key(r) for r in raws}
-    return indexed == wanted and set(manifest.get("skipped", {})) == {s.source for s in skipped}
+    return indexed == keys and set(manifest.get("skipped", {})) == {s.source for s in skipped}
 
 
-def _nothing_changed(config: Config, started: float) -> BuildReport | None:
+def _nothing_changed(config: Config, manifest: dict[str, Any], started: float) -> BuildReport | None:
     """The report of a build with nothing to do, told from file sizes and times alone (see qa.indexing.unchanged);
-    None when the files must be read to tell."""
-    try:
-        manifest = verified_manifest(config.index_dir)
-        check_compatible(manifest, config, embedder_for(config))
-    except QAError:
-        return None
-    skipped = nothing_to_do(config, manifest) if _same_modes(manifest, config) else None
+    None when the files must be read to tell. ``manifest``: the live one, reusable (see _reusable_manifest)."""
+    skipped = nothing_to_do(config, manifest)
     if skipped is None:
         return None
     sources = tuple(manifest["documents"])
@@ -257,12 +269,23 @@ def _nothing_changed(config: Config, started: float) -> BuildReport | None:
                        time.perf_counter() - started, written=False)
 
 
+def _reusable_manifest(config: Config) -> dict[str, Any] | None:
+    """The live index's manifest when its files check out and it was built as ``config`` builds, else None."""
+    try:
+        manifest = verified_manifest(config.index_dir)
+        check_compatible(manifest, config, embedder_for(config))
+    except QAError:
+        return None
+    return manifest if _same_modes(manifest, config) else None
+
+
 def _same_modes(manifest: dict[str, Any], config: Config) -> bool:
     embedding = manifest.get("embedding", {})
     documents = document_embedder(embedder_for(config), config.document_encoder).backend
     return (embedding.get("sentences", "alone") == config.sentence_vectors
             and _chunk_mode(manifest) == _chunk_mode_wanted(config)
-            and embedding.get("documents", embedding.get("backend")) == documents)
+            and embedding.get("documents", embedding.get("backend")) == documents
+            and embedding.get("fragments", "own") == _fragment_mode(config))
 
 
 def _live_chunks(config: Config) -> int:
@@ -315,8 +338,8 @@ def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[st
         if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
             return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
         if not _same_modes(manifest, config):
-            return None, ["Note: previous index not reused (its chunk vectors or document encoder differ "
-                          "from this configuration's; everything is embedded again, once)"]
+            return None, ["Note: previous index not reused (its chunk vectors, fragment vectors or document encoder "
+                          "differ from this configuration's; everything is embedded again, once)"]
         return load_index(config.index_dir, config), []
     except IndexMissingError:
         return None, []
@@ -375,6 +398,11 @@ def _chunk_mode_wanted(config: Config) -> str:
     return config.chunk_vectors if config.sentence_vectors == "alone" else "own"
 
 
+def _fragment_mode(config: Config) -> str:
+    # Fragments borrow a neighbour's vector only where each sentence is embedded alone, with its chunk's own.
+    return config.fragment_vectors if config.sentence_vectors == "alone" and config.chunk_vectors == "own" else "own"
+
+
 def _same_documents(previous: Index, documents: list[Document]) -> bool:
     return {d.source: d for d in documents} == previous.documents
 
@@ -391,7 +419,8 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
                             progress=tell.embedded, stop=stop)
     texts = [in_context(c.text, embed_heading(p.document, c.section)) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
-              for p in todo for s, e in p.document.sentences]
+              for p in todo for s, e in (p.document.sentences[i]
+                                         for i in embedded_sentences(p.document, _fragment_mode(config)))]
     vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
                          progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
@@ -451,7 +480,8 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
                       **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {}),
                       "chunks": _chunk_mode_wanted(config),
-                      "documents": document_embedder(embedder, config.document_encoder).backend},
+                      "documents": document_embedder(embedder, config.document_encoder).backend,
+                      **({"fragments": _fragment_mode(config)} if _fragment_mode(config) != "own" else {})},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},
@@ -463,7 +493,7 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
                                 "clean_key": keys.get(p.document.source),
                                 "title": p.document.title, "kind": p.document.kind, "chunks": len(p.chunks),
                                 "indexed_at": stamps.get(p.document.source) or now,
-                                **file_stamp(config.corpus_dir / p.document.source, p.document.raw_sha256)}
+                                **_file_stamp(config, p.document, previous)}
             for p in prepared
         },
     }
@@ -472,3 +502,12 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
                 store=store_target(config), previous=previous, flat_below=config.flat_below)
     return len(chunks)
+
+
+def _file_stamp(config: Config, document: Document, previous: dict[str, Any] | None) -> dict[str, int]:
+    """The stale-corpus check's stamp of a document's file: the recorded one while the file still stats so
+    (no read), else taken by hashing the file."""
+    path = config.corpus_dir / document.source
+    entry = (previous or {}).get("documents", {}).get(document.source) or {}
+    carried = carried_stamp(path, document.raw_sha256, entry)
+    return carried if carried is not None else file_stamp(path, document.raw_sha256)

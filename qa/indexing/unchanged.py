@@ -4,13 +4,16 @@ A build records, for every corpus file it read, the file's size and modification
 metadata sidecar's), taken before the file was read and checked again when the index is written,
 plus a key of everything else that decides what reading gives: the reader, cleaner and splitter code
 and the reading limits. A later build whose files all stat the same, with the same key and settings,
-has nothing to do and reads no file. Any difference falls back to the full check, which reads every
-file and compares content hashes (a touched but unchanged file costs a read, never a re-embedding).
+has nothing to do and reads no file. Otherwise a build reads only the files whose stamp changed and the
+new ones (:func:`plan_reading`); the others keep their indexed documents unread. For a file it reads,
+content hashes decide (a touched but unchanged file costs a read, never a re-embedding); another key
+reads every file.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,3 +87,50 @@ def nothing_to_do(config: Config, manifest: dict[str, Any]) -> list[Skipped] | N
     if unread != {s.source for s in passed_over}:
         return None
     return [Skipped(s, r) for s, r in sorted(skipped.items())]
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """What a build must read, and what it takes unread from the live index."""
+
+    #: Every file a build would read, with its stamp taken now (before any reading).
+    stamps: dict[str, Stamp]
+    #: Indexed sources whose file (and sidecar) stats as recorded: their clean keys, as recorded.
+    kept: dict[str, str] = field(default_factory=dict)
+    #: Files recorded as not indexable (unreadable, no text left) that stat as recorded: the recorded reasons.
+    kept_skipped: tuple[Skipped, ...] = ()
+
+    @property
+    def unread(self) -> set[str]:
+        return set(self.kept) | {s.source for s in self.kept_skipped}
+
+
+def plan_reading(config: Config, manifest: dict[str, Any] | None) -> ReadPlan:
+    """Which files a build can take from ``manifest`` (the live index's) without reading them.
+
+    ``manifest`` must already be checked against the configuration, or be None (then every file is read).
+    A file is kept when its stamp is the one the manifest recorded, under the same read key.
+    """
+    corpus = Path(config.corpus_dir)
+    now = stamps(corpus)[0] if corpus.is_dir() else {}
+    recorded = (manifest or {}).get("read_stamps")
+    if not isinstance(recorded, dict) or manifest is None or manifest.get("read_key") != read_key(config):
+        return ReadPlan(now)
+    documents, skipped = manifest.get("documents", {}), manifest.get("skipped", {})
+    same = [s for s, v in now.items() if recorded.get(s) == v]
+    kept = {s: documents[s]["clean_key"] for s in same if s in documents and documents[s].get("clean_key")}
+    gone = tuple(Skipped(s, skipped[s]) for s in same if s in skipped and s not in documents)
+    return ReadPlan(now, kept, gone)
+
+
+def carried_stamp(path: Path, raw_sha256: str, entry: dict[str, Any]) -> dict[str, int] | None:
+    """The size and time an indexed file's manifest entry recorded, when the file still has them and the
+    same hash: the stale-corpus check's stamp, carried over without reading the file (None: read it)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    size, mtime = entry.get("size"), entry.get("mtime_ns")
+    if entry.get("raw_sha256") != raw_sha256 or (size, mtime) != (st.st_size, st.st_mtime_ns):
+        return None
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}

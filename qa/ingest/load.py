@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,12 +160,13 @@ def _add_file(found: dict[str, tuple[str, Path, bool]], skipped: list[Skipped], 
 
 
 def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable[[], None] | None = None,
-                limits: Limits | None = None) -> tuple[list[RawDocument], list[Skipped]]:
+                limits: Limits | None = None, unread: Collection[str] = ()) -> tuple[list[RawDocument], list[Skipped]]:
     """Load every supported file under ``corpus_dir``; unreadable ones are warned about and skipped.
 
     An existing folder with nothing loadable gives two empty lists: the caller decides if that is an error.
     ``stop`` is called before each file; it raises to cancel the load. Files are read in the worker
-    process for ``limits`` (default: those of ``Config()``).
+    process for ``limits`` (default: those of ``Config()``). Files whose source is in ``unread`` (what the
+    caller already holds) are neither read nor returned.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -177,6 +178,8 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
     for path in paths:
         if stop:
             stop()
+        if unread and path.relative_to(corpus_dir).as_posix() in unread:
+            continue
         try:
             docs.append(load_document(path, corpus_dir, max_bytes=max_bytes, worker=worker, stop=stop))
         except Unreadable as e:
