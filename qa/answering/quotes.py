@@ -104,7 +104,7 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> 
         return ranking.confidence
     units, top = ranking.units, ranking.units[0]
     inputs = doubt.inputs_of(ranking.question.text, [unit_text(index, top)], ranking.scores.tolist(),
-                             lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__)
+                             lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__, fit.weights)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 
 
