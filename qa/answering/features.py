@@ -12,7 +12,7 @@ import re
 import weakref
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -85,6 +85,7 @@ class Stats:
     # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
+    anaphoric: frozenset[int] = frozenset()  # ids of the sentences that lean on the one before (is_anaphoric)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -167,7 +168,8 @@ def _compute_stats(index: Index) -> Stats:
     datelines = frozenset(i for i, text in enumerate(texts) if is_date_line(text.strip()))
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings))
+                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
+                 frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)))
 
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
@@ -218,7 +220,7 @@ class Question:
     names: tuple[str, ...]
     bigrams: frozenset[frozenset[str]]  # unordered pairs of adjacent content terms
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
 
@@ -284,9 +286,10 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
+    top_dense = dense.max() if len(dense) else 0.0
     rows = []
     for n, unit in enumerate(units):
-        row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - dense.max()),
+        row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - top_dense),
                "bm25": float(lexical[n] / best_lexical)}
         passage_best, passage_top2 = in_chunk[chunks[n]]
         row.update(_unit_row(q, q_terms, unit, infos[n], scores, chunks[n], passage_best))

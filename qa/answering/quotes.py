@@ -21,7 +21,6 @@ from .features import (
     analyse_question,
     as_matrix,
     best_chunk,
-    is_anaphoric,
     stats,
     support_features,
     unit_features,
@@ -154,11 +153,11 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     for i in filter(quotable, picked):
         ids = st.doc_sentences[index.sentences[i].source]
         pos = st.position[i]
-        if pos > 0 and is_anaphoric(unit_text(index, Unit.of(i))) and quotable(ids[pos - 1]):
+        if pos > 0 and i in st.anaphoric and quotable(ids[pos - 1]):
             units.add(Unit.of(ids[pos - 1], i))
         else:
             units.add(Unit.of(i))
-        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, Unit.of(ids[pos + 1]))) and quotable(ids[pos + 1]):
+        if pos + 1 < len(ids) and ids[pos + 1] in st.anaphoric and quotable(ids[pos + 1]):
             units.add(Unit.of(i, ids[pos + 1]))
     return sorted(units)
 
