@@ -151,6 +151,7 @@ _ALSO: dict[str, frozenset[Kind]] = {"group": frozenset({"person"}), "duration":
 COUNT_WINDOW = 4
 
 
+@lru_cache(maxsize=4096)
 def counts_asked(question: str, text: str) -> bool:
     """Whether ``text`` holds a number with one of the question's words (or a WordNet relative of one)
     within :data:`COUNT_WINDOW` words of it: "56 soldiers being killed" counts what "how many soldiers died"

@@ -108,6 +108,7 @@ class UnitInfo:
     name_stems: tuple[str, ...]
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
+    norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -123,7 +124,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms))
+            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -282,7 +283,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     infos = [unit_info(st, index, u) for u in units]
     chunks = [best_chunk(st, scores, u) for u in units]
     in_chunk = {c: _chunk_sentences_dense(st, scores, c) for c in set(chunks)}  # once per chunk
-    dense = np.array([_unit_dense(index, u, scores) for u in units])
+    dense = np.array([_unit_dense(u, info, scores) for u, info in zip(units, infos)])
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
@@ -345,14 +346,20 @@ def _chunk_sentences_dense(st: Stats, scores: QuestionScores, chunk: int) -> tup
     return (best[0], sum(best) / len(best)) if best else (0.0, 0.0)
 
 
-def _unit_dense(index: Index, unit: Unit, scores: QuestionScores) -> float:
+def _unit_dense(unit: Unit, info: UnitInfo, scores: QuestionScores) -> float:
     if not unit.is_pair:
         return scores.sentences[unit.first]
     # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
     # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
+    return sum(scores.sentences[i] for i in unit.ids) / info.norm
+
+
+def _pair_norm(index: Index, unit: Unit) -> float:
+    """|a + b| of a pair's sentence vectors (1.0 for one sentence): the same for every question."""
+    if not unit.is_pair:
+        return 1.0
     vectors = index.sentence_vectors
-    norm = float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
-    return sum(scores.sentences[i] for i in unit.ids) / norm
+    return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
 
 
 def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]
