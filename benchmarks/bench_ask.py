@@ -58,9 +58,9 @@ def questions() -> list[str]:
 
 
 #: An untimed pause after each torch embedding. Torch's OpenMP threads keep spinning for a while after a
-#: call; on a machine of few cores whatever is timed next runs against them (``ask`` took about 5 ms more,
-#: and the bare embedding about 3 ms more when it was timed first; with OMP_WAIT_POLICY=PASSIVE or this
-#: pause neither is slowed, and the torch embedding itself is no slower).
+#: call; on a machine of few cores whatever is timed next runs against them (on 2 cores ``ask`` took about
+#: 5 ms more, and the bare embedding about 3 ms more when it was timed first instead; with
+#: OMP_WAIT_POLICY=PASSIVE or this pause neither is slowed, and the torch embedding itself gets faster).
 TORCH_SETTLE_S = 0.02
 
 

@@ -238,6 +238,8 @@ def analyse_question(text: str, st: Stats) -> Question:
 
 def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
     """IDF-weighted share of the question's content terms found in ``terms``."""
+    if q.weights.keys().isdisjoint(terms):
+        return 0.0  # most candidates of a question miss most of its terms: no loop for them
     return sum(w for t, w in q.weights.items() if t in terms) / q.total
 
 
@@ -286,15 +288,16 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     dense = np.array([_unit_dense(u, info, scores) for u, info in zip(units, infos)])
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
-    dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
-    top_dense = dense.max() if len(dense) else 0.0
+    # the arithmetic in the arrays' own types, then read as Python floats (cheaper than numpy scalars)
+    dense_rank, lexical_rank = _ranks(dense).tolist(), _ranks(lexical).tolist()
+    dense_of, lexical_of = dense.tolist(), (lexical / best_lexical).tolist()
+    dense_rel = (dense - dense.max()).tolist() if len(dense) else []
     rows = []
     for n, unit in enumerate(units):
-        row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - top_dense),
-               "bm25": float(lexical[n] / best_lexical)}
+        row = {"dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n]}
         passage_best, passage_top2 = in_chunk[chunks[n]]
         row.update(_unit_row(q, q_terms, unit, infos[n], scores, chunks[n], passage_best))
-        row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]), passage_top2=passage_top2)
+        row.update(dense_rank=dense_rank[n], bm25_rank=lexical_rank[n], passage_top2=passage_top2)
         row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
                    coverage_scope=coverage(q, infos[n].scope))
         row["type_scope"] = row["type_match"] * row["coverage_scope"]
