@@ -192,16 +192,17 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     chosen: list[tuple[Unit, float]] = []
     used: set[int] = set()
     shown: set[str] = set()
-    taken = np.zeros(len(ranked), dtype=bool)
+    taken = [False] * len(ranked)
+    values = scores.tolist()  # Python floats: read many times over
     while len(chosen) < limit:
         best, best_score = -1, -np.inf
         for n, unit in enumerate(ranked):
             if taken[n] or not used.isdisjoint(unit.ids):
                 continue
-            score = float(scores[n]) - (penalty if index.sentences[unit.first].source in shown else 0.0)
+            score = values[n] - (penalty if index.sentences[unit.first].source in shown else 0.0)
             if score > best_score:
                 best, best_score = n, score
-            if float(scores[n]) <= best_score:
+            if values[n] <= best_score:
                 break  # scores are sorted: nothing further can beat it
         if best < 0:
             break
