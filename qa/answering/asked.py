@@ -151,17 +151,15 @@ _ALSO: dict[str, frozenset[Kind]] = {"group": frozenset({"person"}), "duration":
 COUNT_WINDOW = 4
 
 
+@lru_cache(maxsize=4096)
 def counts_asked(question: str, text: str) -> bool:
     """Whether ``text`` holds a number with one of the question's words (or a WordNet relative of one)
     within :data:`COUNT_WINDOW` words of it: "56 soldiers being killed" counts what "how many soldiers died"
     asks; "three principal engagements" does not."""
     from ..indexing.lexical import tokenize
-    from .doubt import content_words
     from .paraphrase import relatives
 
-    wanted = {stem for _, stem in content_words(question)}
-    for word, _ in content_words(question):
-        wanted |= relatives(word)
+    wanted = _count_words(question)
     for m in _COUNT.finditer(text):
         if _is_day(text, m):
             continue
@@ -171,6 +169,17 @@ def counts_asked(question: str, text: str) -> bool:
         if wanted.intersection(near) or any(wanted.intersection(relatives(w)) for w in _words(after)):
             return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _count_words(question: str) -> frozenset[str]:
+    """The stems of ``question``'s content words and of their WordNet relatives (kept for the few recent
+    questions: :func:`counts_asked` reads them for every candidate sentence)."""
+    from .doubt import content_words
+    from .paraphrase import relatives
+
+    words = content_words(question)
+    return frozenset(stem for _, stem in words).union(*(relatives(word) for word, _ in words))
 
 
 def _words(tokens: list[str]) -> list[str]:

@@ -96,13 +96,20 @@ def unknown_terms(question: str, vocabulary: Callable[[str], bool]) -> float:
 
 
 def inputs_of(question: str, texts: Sequence[str], scores: Sequence[float], overlaps: Callable[[int], bool],
-              support: float, vocabulary: Callable[[str], bool]) -> dict[str, float]:
+              support: float, vocabulary: Callable[[str], bool],
+              weights: Sequence[float] | None = None) -> dict[str, float]:
     """The :data:`CONFIDENCE_INPUTS` of a ranking: ``texts`` and ``scores`` of its units best first (only the
     first text is read), ``overlaps(n)`` whether unit ``n`` shares a sentence with the first,
-    ``vocabulary(stem)`` whether a stemmed term occurs in the documents."""
+    ``vocabulary(stem)`` whether a stemmed term occurs in the documents.
+
+    With ``weights`` (in :data:`CONFIDENCE_INPUTS` order), a doubt whose weight is 0 is not computed and
+    reads 0.0: it cannot change the confidence, and ``unknown_terms`` may look up every question word in
+    WordNet.
+    """
+    used = dict(zip(CONFIDENCE_INPUTS, weights)) if weights is not None else {}
     return {
         "support": support,
         "margin": margin(scores, overlaps),
-        "kind_missing": kind_missing(question, texts[0]),
-        "unknown_terms": unknown_terms(question, vocabulary),
+        "kind_missing": kind_missing(question, texts[0]) if used.get("kind_missing", 1.0) else 0.0,
+        "unknown_terms": unknown_terms(question, vocabulary) if used.get("unknown_terms", 1.0) else 0.0,
     }

@@ -12,7 +12,7 @@ import re
 import weakref
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -85,6 +85,7 @@ class Stats:
     # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
+    anaphoric: frozenset[int] = frozenset()  # ids of the sentences that lean on the one before (is_anaphoric)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -107,6 +108,7 @@ class UnitInfo:
     name_stems: tuple[str, ...]
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
+    norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -122,7 +124,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms))
+            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -167,7 +169,8 @@ def _compute_stats(index: Index) -> Stats:
     datelines = frozenset(i for i, text in enumerate(texts) if is_date_line(text.strip()))
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings))
+                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
+                 frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)))
 
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
@@ -218,7 +221,7 @@ class Question:
     names: tuple[str, ...]
     bigrams: frozenset[frozenset[str]]  # unordered pairs of adjacent content terms
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weights.values()) or 1.0
 
@@ -235,6 +238,8 @@ def analyse_question(text: str, st: Stats) -> Question:
 
 def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
     """IDF-weighted share of the question's content terms found in ``terms``."""
+    if q.weights.keys().isdisjoint(terms):
+        return 0.0  # most candidates of a question miss most of its terms: no loop for them
     return sum(w for t, w in q.weights.items() if t in terms) / q.total
 
 
@@ -280,17 +285,19 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     infos = [unit_info(st, index, u) for u in units]
     chunks = [best_chunk(st, scores, u) for u in units]
     in_chunk = {c: _chunk_sentences_dense(st, scores, c) for c in set(chunks)}  # once per chunk
-    dense = np.array([_unit_dense(index, u, scores) for u in units])
+    dense = np.array([_unit_dense(u, info, scores) for u, info in zip(units, infos)])
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
-    dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
+    # the arithmetic in the arrays' own types, then read as Python floats (cheaper than numpy scalars)
+    dense_rank, lexical_rank = _ranks(dense).tolist(), _ranks(lexical).tolist()
+    dense_of, lexical_of = dense.tolist(), (lexical / best_lexical).tolist()
+    dense_rel = (dense - dense.max()).tolist() if len(dense) else []
     rows = []
     for n, unit in enumerate(units):
-        row = {"dense": float(dense[n]), "dense_rel": float(dense[n] - dense.max()),
-               "bm25": float(lexical[n] / best_lexical)}
+        row = {"dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n]}
         passage_best, passage_top2 = in_chunk[chunks[n]]
         row.update(_unit_row(q, q_terms, unit, infos[n], scores, chunks[n], passage_best))
-        row.update(dense_rank=float(dense_rank[n]), bm25_rank=float(lexical_rank[n]), passage_top2=passage_top2)
+        row.update(dense_rank=dense_rank[n], bm25_rank=lexical_rank[n], passage_top2=passage_top2)
         row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
                    coverage_scope=coverage(q, infos[n].scope))
         row["type_scope"] = row["type_match"] * row["coverage_scope"]
@@ -342,14 +349,20 @@ def _chunk_sentences_dense(st: Stats, scores: QuestionScores, chunk: int) -> tup
     return (best[0], sum(best) / len(best)) if best else (0.0, 0.0)
 
 
-def _unit_dense(index: Index, unit: Unit, scores: QuestionScores) -> float:
+def _unit_dense(unit: Unit, info: UnitInfo, scores: QuestionScores) -> float:
     if not unit.is_pair:
         return scores.sentences[unit.first]
     # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
     # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
+    return sum(scores.sentences[i] for i in unit.ids) / info.norm
+
+
+def _pair_norm(index: Index, unit: Unit) -> float:
+    """|a + b| of a pair's sentence vectors (1.0 for one sentence): the same for every question."""
+    if not unit.is_pair:
+        return 1.0
     vectors = index.sentence_vectors
-    norm = float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
-    return sum(scores.sentences[i] for i in unit.ids) / norm
+    return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
 
 
 def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]

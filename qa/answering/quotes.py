@@ -21,7 +21,6 @@ from .features import (
     analyse_question,
     as_matrix,
     best_chunk,
-    is_anaphoric,
     stats,
     support_features,
     unit_features,
@@ -74,7 +73,7 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     passages = tuple(retrieve(index, scored, sources=sources, config=config))
     units = candidate_units(index, st, passages, scored, sources, config)
     if config.follow_sentence:
-        units = sorted(set(units) | set(following_units(index, st, question, units)))
+        units = sorted(set(units) | set(following_units(index, st, question, units)), key=_in_order)
     if not units:
         return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
     scored = _with_chunk_cosines(index, st, scored, passages, units)
@@ -104,7 +103,7 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> 
         return ranking.confidence
     units, top = ranking.units, ranking.units[0]
     inputs = doubt.inputs_of(ranking.question.text, [unit_text(index, top)], ranking.scores.tolist(),
-                             lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__)
+                             lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__, fit.weights)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 
 
@@ -154,13 +153,18 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     for i in filter(quotable, picked):
         ids = st.doc_sentences[index.sentences[i].source]
         pos = st.position[i]
-        if pos > 0 and is_anaphoric(unit_text(index, Unit.of(i))) and quotable(ids[pos - 1]):
+        if pos > 0 and i in st.anaphoric and quotable(ids[pos - 1]):
             units.add(Unit.of(ids[pos - 1], i))
         else:
             units.add(Unit.of(i))
-        if pos + 1 < len(ids) and is_anaphoric(unit_text(index, Unit.of(ids[pos + 1]))) and quotable(ids[pos + 1]):
+        if pos + 1 < len(ids) and ids[pos + 1] in st.anaphoric and quotable(ids[pos + 1]):
             units.add(Unit.of(i, ids[pos + 1]))
-    return sorted(units)
+    return sorted(units, key=_in_order)
+
+
+def _in_order(unit: Unit) -> tuple[int, ...]:
+    """The order units sort in (their ids), read as plain tuples: far cheaper than the dataclass's ``<``."""
+    return unit.ids
 
 
 def _with_chunk_cosines(index: Index, st: Stats, scored: QuestionScores, passages: tuple[Passage, ...],
@@ -188,16 +192,17 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     chosen: list[tuple[Unit, float]] = []
     used: set[int] = set()
     shown: set[str] = set()
-    taken = np.zeros(len(ranked), dtype=bool)
+    taken = [False] * len(ranked)
+    values = scores.tolist()  # Python floats: read many times over
     while len(chosen) < limit:
         best, best_score = -1, -np.inf
         for n, unit in enumerate(ranked):
             if taken[n] or not used.isdisjoint(unit.ids):
                 continue
-            score = float(scores[n]) - (penalty if index.sentences[unit.first].source in shown else 0.0)
+            score = values[n] - (penalty if index.sentences[unit.first].source in shown else 0.0)
             if score > best_score:
                 best, best_score = n, score
-            if float(scores[n]) <= best_score:
+            if values[n] <= best_score:
                 break  # scores are sorted: nothing further can beat it
         if best < 0:
             break
@@ -244,7 +249,8 @@ def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...],
     """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
     if not chosen:
         return chosen
-    floor = min((float(scores[ranked.index(u)]) for u, _ in chosen if u in ranked), default=-np.inf)
+    rank_of = {u: n for n, u in enumerate(ranked)}  # ranked units are distinct
+    floor = min((float(scores[rank_of[u]]) for u, _ in chosen if u in rank_of), default=-np.inf)
     out = []
     for unit, score in chosen:
         if not unit.is_pair:

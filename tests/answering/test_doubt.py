@@ -174,3 +174,16 @@ def _fit(config):
     fit = scoring_for(config).confidence
     assert fit is not None
     return fit.weights, fit.bias
+
+
+def test_a_doubt_with_no_weight_is_not_computed_and_changes_nothing():
+    question, text = "How many soldiers died in the xlsx incident?", "56 soldiers were killed there."
+    known = set(tokenize([text])[0]).__contains__
+    args = (question, [text], [2.0, 1.0], lambda n: False, 0.5, known)
+    full = inputs_of(*args)
+    weights = (0.8, 0.3, -0.2, 0.0)  # follows CONFIDENCE_INPUTS: unknown_terms has no weight
+    skipped = inputs_of(*args, weights)
+    assert full["unknown_terms"] > 0 and skipped["unknown_terms"] == 0.0
+    assert {k: v for k, v in skipped.items() if k != "unknown_terms"} == \
+        {k: v for k, v in full.items() if k != "unknown_terms"}
+    assert confidence(skipped, weights, -1.0) == confidence(full, weights, -1.0)

@@ -3,6 +3,8 @@ a save → load round trip that scores alike."""
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.indexing.lexical import Lexical, query_terms, tokenize
 
@@ -40,3 +42,29 @@ def test_save_and_load_give_the_same_scores(tmp_path):
     loaded = Lexical.load(tmp_path / "bm25")
     for query in ("harbour boats", "mill river", "morning catch"):
         np.testing.assert_array_equal(loaded.scores(query), lexical.scores(query))
+
+
+def _bm25s_terms(texts: list[str]) -> list[list[str]]:
+    """The reference: bm25s's own tokenizer, set up as qa's tokenize describes."""
+    from bm25s.tokenization import Tokenizer
+
+    from qa.indexing.lexical import _stemmer
+
+    return Tokenizer(stopwords="en", stemmer=_stemmer()).tokenize(texts, return_as="string", show_progress=False)
+
+
+def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():
+    from pathlib import Path
+
+    lines = [line for f in sorted((Path(__file__).parents[2] / "corpus").iterdir()) if f.suffix in (".md", ".txt")
+             for line in f.read_text(encoding="utf-8").splitlines()]
+    odd = ["", "   ", "of the and", "Ünïcode naïve café_au_lait x2 a", "it's 1,200 km²; C++ — e.g. U.S.A.", "__ _a"]
+    texts = lines + odd
+    assert len(lines) > 100
+    assert tokenize(texts) == _bm25s_terms(texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(), max_size=5))
+def test_terms_equal_bm25s_tokenizer_on_any_text(texts):
+    assert tokenize(texts) == _bm25s_terms(texts)
