@@ -3,8 +3,6 @@ errors, what it exposes, read-only and auth modes, and the pure rendering helper
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -64,11 +62,12 @@ def test_ask_returns_cited_quotes_that_match_the_documents(client, app_index):
     assert any("Lake Khasan" in q["text"] for q in answer["quotes"])
 
 
-def test_ask_returns_what_the_cli_prints(client, live_app):
+def test_ask_returns_what_the_cli_prints(client, live_app, capsys):
+    from qa.cli import main
+
     question = "Who won the Battle of Khalkhin Gol?"
-    cli = subprocess.run([sys.executable, "-m", "qa", "ask", question, "--json", "--index", str(live_app.index)],
-                         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300)
-    assert client.predict(question, api_name="/ask") == json.loads(cli.stdout)
+    assert main(["ask", question, "--json", "--index", str(live_app.index)]) == 0  # the CLI, in-process
+    assert client.predict(question, api_name="/ask") == json.loads(capsys.readouterr().out)
 
 
 def test_ask_abstains_far_from_the_corpus(client, app_index):
