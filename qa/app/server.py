@@ -31,13 +31,22 @@ def ensure_index(config: Config) -> None:
 
 
 
+def warm_up(config: Config) -> None:
+    """Load what a first answer would otherwise wait seconds for: WordNet, and spaCy's recogniser when
+    conflicts in meaning are on (each is loaded once per process, so answers stay the same)."""
+    from ..answering.entities import pipeline
+    from ..answering.paraphrase import wordnet
+
+    wordnet()
+    if config.meaning_conflicts:
+        pipeline()
+
+
 def launch(config: Config, *, host: str, port: int, auth: tuple[str, str] | None, read_only: bool) -> None:
     """Serve the app for ``config``'s corpus and index until stopped; QAError when the index cannot be had."""
     ensure_index(config)
     demo = make_demo(Handlers(config, read_only=read_only))
-    from ..answering.paraphrase import wordnet
-
-    threading.Thread(target=wordnet, daemon=True).start()  # WordNet takes seconds: not on the first question
+    threading.Thread(target=warm_up, args=(config,), daemon=True).start()  # not on the first question
     throttle = LoginThrottle() if auth else None
     guard = Middleware(Guard, read_only=read_only, throttle=throttle, max_body=config.max_request_bytes)
     api = Middleware(ApiRoutes, api=make_api(config), auth=auth, throttle=throttle)
