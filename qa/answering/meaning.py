@@ -28,8 +28,9 @@ from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
 from .asked import Kind, asked_kind
+from .doubt import content_words
 from .entities import Name, capitalised, name_keys, of_kind, same_name
-from .paraphrase import relatives
+from .paraphrase import relatives, wordnet
 
 #: The kinds of question whose answers are names.
 NAMED: tuple[Kind, ...] = ("person", "group", "place")
@@ -137,8 +138,6 @@ def _swapped_roles(question: str, a: Stance, b: Stance) -> tuple[tuple[Name, ...
 def _predicate(question: str) -> frozenset[str]:
     """The stems of what the question asks was done ("won" → won, win): its content words outside its
     names and the noun its "which" or "what" asks about, with a verb's base form."""
-    from .doubt import content_words
-    from .paraphrase import wordnet
     named = {w.lower() for n in capitalised(question) for w in _WORD.findall(n.text)}
     asked = set(re.findall(r"\b(?:which|what|whose)\s+(\w+)", question.lower()))
     wn = wordnet()
@@ -214,7 +213,6 @@ class _About:
     least as written."""
 
     def __init__(self, question: str) -> None:
-        from .doubt import content_words
         self.words = list(dict.fromkeys(content_words(question)))
         self.need = max(min(2, len(self.words)), (len(self.words) + 1) // 2)
 
@@ -229,7 +227,6 @@ class _About:
 
 def _compare_polarity(question: str, quotes: Sequence[Quote]) -> tuple[str, tuple[Quote, ...]] | bool | None:
     """``quotes``: the close candidates and then the wider ones; a source's stance is the first it takes."""
-    from .doubt import content_words
     own = frozenset(s for _, s in content_words(question))
     if not own:
         return None
