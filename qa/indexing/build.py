@@ -148,7 +148,7 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     # Touched but unchanged files (or new reading code) are written with their new stamps, nothing re-embedded,
     # so that the next build need not read them again.
     fresh = live is not None and live.get("read_key") == read_key(config) and live.get("read_stamps") == plan.stamps
-    if fresh and _unchanged(config, embedder, keys, skipped):
+    if fresh and live is not None and _unchanged(live, keys, skipped):
         return BuildReport(config.index_dir, len(keys), _live_chunks(config), (), tuple(sorted(keys)),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
     previous, notes = (None, []) if full else _previous(config, embedder)
@@ -242,18 +242,9 @@ def _load(config: Config, plan: ReadPlan, stop: Callable[[], None]) -> tuple[lis
     return raws, sorted([*skipped, *plan.kept_skipped], key=lambda s: s.source)
 
 
-def _unchanged(config: Config, embedder: Embedder, keys: dict[str, str], skipped: list[Skipped]) -> bool:
-    """True when the live index was built from files with exactly these clean keys, with these settings
-    (manifest only)."""
-    try:
-        manifest = verified_manifest(config.index_dir)
-        check_compatible(manifest, config, embedder)
-    except QAError:
-        return False
-    if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
-        return False
-    if not _same_modes(manifest, config):
-        return False
+def _unchanged(manifest: dict[str, Any], keys: dict[str, str], skipped: list[Skipped]) -> bool:
+    """True when the live index (``manifest``, already found reusable by _reusable_manifest) was built from
+    files with exactly these clean keys and skipped the same files."""
     indexed = {s: m.get("clean_key") for s, m in manifest.get("documents", {}).items()}
     return indexed == keys and set(manifest.get("skipped", {})) == {s.source for s in skipped}
 
