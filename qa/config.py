@@ -110,9 +110,10 @@ class Config:
     # padded tokens one embedding batch holds (texts are sorted by length first, so padding stays small).
     workers: int = 1
     embed_batch_tokens: int = 1024
-    #: How sentence vectors are made: "alone" (each sentence embedded by itself), or measured alternatives
-    #: "late" (pooled from its chunk's pass) and "mixed" (both added); see qa.indexing.late and docs/performance.md.
-    sentence_vectors: str = "alone"
+    #: How sentence vectors are made: "late" (pooled from their chunk's pass, with its heading: one pass per
+    #: chunk) or "alone" (each sentence embedded by itself under its heading: about 2.3x the model tokens);
+    #: see qa.indexing.late and docs/performance.md.
+    sentence_vectors: str = "late"
     # The web app: turns of a conversation kept (older ones drop off), and the confidence words shown from
     # an answer's confidence (the first whose floor it reaches; "low" below them all).
     max_turns: int = 20

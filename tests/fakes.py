@@ -29,6 +29,12 @@ class FakeEmbedder:
             rows[n] /= np.linalg.norm(rows[n]) or 1.0
         return rows
 
+    def encode_spans(self, texts: list[str], spans) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each span entry's vector is the bag of its ranges' words (the fake has no token states to pool)."""
+        pooled = [self.encode([" ".join(text[lo:hi] for lo, hi in ranges) for ranges in entries]).reshape(-1, self.dim)
+                  for text, entries in zip(texts, spans)]
+        return self.encode(texts), pooled
+
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 2
 

@@ -41,6 +41,8 @@ from .index import (
     verified_manifest,
     write_index,
 )
+from .late import MODES as SENTENCE_MODES
+from .late import embed_late
 from .stale import file_stamp
 from .store import parse_target
 from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady
@@ -400,9 +402,12 @@ def _same_documents(previous: Index, documents: list[Document]) -> bool:
 
 def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
                    stop: Callable[[], None] = lambda: None) -> tuple[list[_Prepared], int]:
-    todo = [p for p in prepared if p.vectors is None]
-    if config.sentence_vectors != "alone":
+    if config.sentence_vectors not in SENTENCE_MODES:
+        raise QAError(f"Unknown sentence_vectors {config.sentence_vectors!r}; "
+                      f"choose one of {', '.join(SENTENCE_MODES)}.")
+    if config.sentence_vectors == "late":
         return _embed_late(prepared, embedder, config, tell, stop)
+    todo = [p for p in prepared if p.vectors is None]
     if config.chunk_vectors == "pooled":
         from .pooled import embed_pooled
 
@@ -427,32 +432,17 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 
 def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
                 stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
-    """Sentence vectors pooled from their chunk's pass (see qa.indexing.late); progress told in chunk tokens."""
-    from .late import chunk_and_sentence_vectors
-
+    """Sentence vectors pooled from their chunk's pass (see qa.indexing.late)."""
     todo = [p for p in prepared if p.vectors is None]
-    sizes = {p.document.source: sum(embedder.token_lengths([in_context(c.text, embed_heading(p.document, c.section))
-                                                            for c in p.chunks]))
-             for p in todo}
-    total, all_chunks, done, chunks = sum(sizes.values()), sum(len(p.chunks) for p in todo), 0, 0
-    out, embedded = [], 0
+    done, embedded = embed_late(embedder, [(p.document, p.chunks) for p in todo], workers=config.workers,
+                                batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
+    vectors = iter(done)
+    out = []
     for p in prepared:
-        stop()
-        if p.vectors is not None:
-            out.append(p)
-            continue
-        alone = None
-        if config.sentence_vectors == "mixed":
-            texts = [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
-                     for s, e in p.document.sentences]
-            alone = embed_many(embedder, texts) if texts else None
-            embedded += len(set(texts))
-        vectors, sentence_vectors = chunk_and_sentence_vectors(embedder, p.document, p.chunks,
-                                                               config.sentence_vectors, alone)
-        embedded += len(p.chunks)
-        done, chunks = done + sizes[p.document.source], chunks + len(p.chunks)
-        tell.embedded(done, total, chunks, all_chunks)
-        out.append(replace(p, vectors=vectors, sentence_vectors=sentence_vectors))
+        if p.vectors is None:
+            chunk_vectors, sentence_vectors = next(vectors)
+            p = replace(p, vectors=chunk_vectors, sentence_vectors=sentence_vectors)
+        out.append(p)
     return out, embedded
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 BACKENDS = ("onnx", "torch", "onnx-int8", "onnx-int8-channel")
+#: Spans of one text to pool: per vector wanted, its character ranges [start, end) in the text.
+Spans = Sequence[Sequence[tuple[int, int]]]
 
 
 def vector_family(backend: str) -> str:
@@ -93,11 +96,28 @@ class Embedder:
     def fits(self, text: str) -> bool:
         return self.count_tokens(text) <= self.window
 
-    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each text's token vectors (tokens, dim) and their character spans (tokens, 2), ONNX backends only."""
-        if self.backend == "torch":
-            raise QAError("Late-chunked sentence vectors need an ONNX backend; use embed_backend='onnx'.")
-        return _runner(self).token_states(texts)
+    def encode_spans(self, texts: list[str], spans: Sequence[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each text's vector (as ``encode`` gives it) and, from the same pass, one vector per entry of its
+        ``spans``: the normalised mean of the token vectors whose characters fall in that entry's ranges
+        (late chunking, see qa.indexing.late). An entry the text's window does not hold whole gets a row
+        of NaN. The texts run as one batch."""
+        if self.backend != "torch":
+            return _runner(self).encode_spans(texts, spans)
+        import torch
+
+        model = self.model
+        batch = model.tokenizer(texts, padding=True, truncation=True, max_length=self.window,
+                                return_offsets_mapping=True, return_tensors="pt")
+        offsets = batch.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            out = model(dict(batch))
+        hidden = out["token_embeddings"].float().numpy()
+        vectors = out["sentence_embedding"].float().numpy()
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        lengths = batch["attention_mask"].sum(dim=1).tolist()
+        return (np.ascontiguousarray(vectors, dtype=np.float32),
+                [_pool_spans(hidden[row, :n], offsets[row, :n], entries)
+                 for row, (n, entries) in enumerate(zip(lengths, spans))])
 
     def token_lengths(self, texts: list[str]) -> list[int]:
         """How many model tokens each text is embedded as (special tokens in, cut at the window)."""
@@ -186,19 +206,14 @@ class _OnnxRunner:
     def token_lengths(self, texts: list[str]) -> list[int]:
         return [len(e.ids) for e in self.tokenizer.encode_batch(texts, add_special_tokens=True)]
 
-    def token_states(self, texts: list[str], batch_tokens: int = 1024) -> list[tuple[np.ndarray, np.ndarray]]:
+    def encode_spans(self, texts: list[str], spans: Sequence[Spans]) -> tuple[np.ndarray, list[np.ndarray]]:
+        from . import onnx
+
         encodings = self.tokenizer.encode_batch(texts, add_special_tokens=True)
-        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
-        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0), np.zeros(0))] * len(texts)
-        at = 0
-        while at < len(order):
-            batch = order[at:at + max(1, batch_tokens // max(1, len(encodings[order[at]].ids)))]
-            hidden, _ = self._run([encodings[i] for i in batch])
-            for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                out[i] = (hidden[row, :n], np.array(encodings[i].offsets, dtype=np.int64).reshape(-1, 2))
-            at += len(batch)
-        return out
+        hidden, mask = self._run(encodings)
+        pooled = [_pool_spans(hidden[row, :len(e.ids)], np.array(e.offsets, dtype=np.int64).reshape(-1, 2), entries)
+                  for row, (e, entries) in enumerate(zip(encodings, spans))]
+        return onnx.pool(hidden, mask, self.pooling), pooled
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         from . import onnx
@@ -227,6 +242,25 @@ class _OnnxRunner:
         session = self.session
         wanted = {i.name for i in session.get_inputs()}
         return session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0], feeds["attention_mask"]
+
+
+def _pool_spans(hidden: np.ndarray, offsets: np.ndarray, entries: Spans) -> np.ndarray:
+    """One normalised mean of token vectors per entry (its ranges' tokens together); NaN where the text's
+    window holds no token of the entry's last range, or cuts it (the entry then needs a pass of its own)."""
+    out = np.full((len(entries), hidden.shape[1]), np.nan, dtype=np.float32)
+    real = offsets[:, 1] > offsets[:, 0]  # special tokens have empty spans
+    covered = int(offsets[real, 1].max()) if real.any() else 0
+    for k, ranges in enumerate(entries):
+        if not ranges or ranges[-1][1] > covered:
+            continue
+        inside = np.zeros(len(offsets), dtype=bool)
+        for lo, hi in ranges:
+            inside |= (offsets[:, 1] > lo) & (offsets[:, 0] < hi)
+        inside &= real
+        if inside.any():
+            v = hidden[inside].mean(axis=0)
+            out[k] = v / max(float(np.linalg.norm(v)), 1e-12)
+    return out
 
 
 @lru_cache(maxsize=8)

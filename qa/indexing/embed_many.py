@@ -7,13 +7,14 @@ batch of short sentences has many rows and a batch of full chunks few. Repeated 
 fragments such as "Flags¶: re.") are embedded once. The vectors come back in the callers' order.
 
 With ``workers`` > 1 the batches run on a pool of spawned processes, each with its own copy of the
-model; the plan is the same either way, so the vectors are too.
+model; the plan is the same either way, so the vectors are too. :func:`embed_spans` also pools spans of
+each text from the same pass (late chunking: qa.indexing.late).
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..errors import QAError
-from .embed import Embedder, load_embedder
+from .embed import Embedder, Spans, load_embedder
 
 #: Padded tokens a batch holds at most (measured: see docs/performance.md, "Batches").
 BATCH_TOKENS = 1024
@@ -111,43 +112,85 @@ def embed_many(embedder: Embedder, texts: list[str], *, workers: int = 1, batch_
 
     ``stop`` is called before each batch and may raise to cancel; ``progress`` hears after each batch.
     """
+    return _embed(embedder, texts, None, workers, batch_tokens, progress, stop)[0]
+
+
+def embed_spans(embedder: Embedder, texts: list[str], spans: Sequence[Spans], *, workers: int = 1,
+                batch_tokens: int = BATCH_TOKENS, progress: Progress | None = None,
+                stop: Callable[[], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """As :func:`embed_many`, and from the same pass each text's ``spans`` pooled (``Embedder.encode_spans``):
+    the texts' vectors in their order, and per text an array with a row per entry of its spans (NaN where
+    the text's window does not hold the entry). A repeated text runs once, with its spans together."""
+    return _embed(embedder, texts, spans, workers, batch_tokens, progress, stop)
+
+
+def _embed(embedder: Embedder, texts: list[str], spans: Sequence[Spans] | None, workers: int, batch_tokens: int,
+           progress: Progress | None, stop: Callable[[], None] | None) -> tuple[np.ndarray, list[np.ndarray]]:
     if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
+        return np.zeros((0, embedder.dim), dtype=np.float32), []
     # Dynamic int8 quantisation scales a batch's activations together, so a text's vector would depend on
     # the texts beside it: such a model gets one text a batch (as fast, measured: no padding at all).
     alone = embedder.backend.startswith("onnx-int8")
     p = plan(texts, embedder.token_lengths, batch_tokens=1 if alone else batch_tokens)
+    wanted = _spans_by_row(p, spans) if spans is not None else None
     counts = np.bincount(p.where, minlength=len(p.distinct))
     out = np.empty((len(p.distinct), embedder.dim), dtype=np.float32)
+    pooled: list[np.ndarray] = [np.zeros((0, embedder.dim), dtype=np.float32)] * len(p.distinct)
     tokens = texts_done = 0
-    for (start, end), vectors in _run(embedder, p, workers, stop):
+    for (start, end), (vectors, span_vectors) in _run(embedder, p, wanted, workers, stop):
         out[start:end] = vectors
+        if wanted is not None:
+            pooled[start:end] = span_vectors
         tokens += p.padded((start, end))
         texts_done += int(counts[start:end].sum())
         if progress:
             progress(tokens, p.total_tokens, texts_done, len(texts))
-    return out[p.where]
+    if wanted is None or spans is None:
+        return out[p.where], []
+    rows = [{entry: k for k, entry in enumerate(w)} for w in wanted]
+    return out[p.where], [pooled[r][[rows[r][_key(e)] for e in entries]] for r, entries in zip(p.where, spans)]
 
 
-def _run(embedder: Embedder, p: Plan, workers: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
+def _key(entry: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(lo), int(hi)) for lo, hi in entry)
+
+
+def _spans_by_row(p: Plan, spans: Sequence[Spans]) -> list[list[tuple[tuple[int, int], ...]]]:
+    """For each distinct text, the distinct span entries its callers want, in first-asked order."""
+    wanted: list[dict[tuple[tuple[int, int], ...], None]] = [{} for _ in p.distinct]
+    for row, entries in zip(p.where, spans):
+        for entry in entries:
+            wanted[row].setdefault(_key(entry), None)
+    return [list(w) for w in wanted]
+
+
+Batch = tuple[list[str], list | None]
+
+
+def _run(embedder: Embedder, p: Plan, wanted: list | None, workers: int,
+         stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
+    def job(batch: tuple[int, int]) -> Batch:
+        return list(p.distinct[batch[0]:batch[1]]), None if wanted is None else wanted[batch[0]:batch[1]]
+
     if workers <= 1 or len(p.batches) < 2:
-        for start, end in p.batches:
+        for batch in p.batches:
             if stop:
                 stop()
-            yield (start, end), embedder.encode(list(p.distinct[start:end]), batch_size=end - start)
+            yield batch, _encode(embedder, *job(batch))
         return
-    yield from _run_pool(embedder, p, workers, stop)
+    yield from _run_pool(embedder, p.batches, job, workers, stop)
 
 
-def _run_pool(embedder: Embedder, p: Plan, workers: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
+def _run_pool(embedder: Embedder, batches: tuple[tuple[int, int], ...], job: Callable[[tuple[int, int]], Batch],
+              workers: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
     args = (embedder.path, embedder.backend, embedder.threads, embedder.cache_dir)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         # A few batches ahead of each worker keeps them busy without queueing the whole corpus.
-        pending: list[tuple[tuple[int, int], Future[np.ndarray]]] = []
-        queue = iter(p.batches)
+        pending: list[tuple[tuple[int, int], Future[tuple[np.ndarray, list[np.ndarray]]]]] = []
+        queue = iter(batches)
         for batch in queue:
-            pending.append((batch, pool.submit(_encode, args, list(p.distinct[batch[0]:batch[1]]))))
+            pending.append((batch, pool.submit(_in_worker, args, *job(batch))))
             if len(pending) >= 3 * workers:
                 break
         while pending:
@@ -157,7 +200,7 @@ def _run_pool(embedder: Embedder, p: Plan, workers: int, stop: Callable[[], None
             yield batch, future.result()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(_encode, args, list(p.distinct[nxt[0]:nxt[1]]))))
+                pending.append((nxt, pool.submit(_in_worker, args, *job(nxt))))
     except BrokenProcessPool as e:
         raise QAError(f"An embedding worker process died ({e}); it may have run out of memory. "
                       "Build again with fewer workers (--workers 1).") from e
@@ -165,6 +208,14 @@ def _run_pool(embedder: Embedder, p: Plan, workers: int, stop: Callable[[], None
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _encode(args: tuple[str, str, int, str], texts: list[str]) -> np.ndarray:
+def _encode(embedder: Embedder, texts: list[str], spans: list | None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One batch: its vectors, and its spans' vectors when asked for."""
+    if spans is None:
+        return embedder.encode(texts, batch_size=len(texts)), []
+    return embedder.encode_spans(texts, spans)
+
+
+def _in_worker(args: tuple[str, str, int, str], texts: list[str], spans: list | None
+               ) -> tuple[np.ndarray, list[np.ndarray]]:
     """One batch in a worker process (the embedder loads once per process, then is cached)."""
-    return load_embedder(*args).encode(texts, batch_size=len(texts))
+    return _encode(load_embedder(*args), texts, spans)

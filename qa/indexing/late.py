@@ -1,15 +1,17 @@
 """Late-chunked sentence vectors: one encoder pass per chunk, each sentence pooled from its chunk's tokens.
 
 Günther et al. (2024), "Late Chunking": run the model once over a chunk (its heading in front, as the
-chunk is embedded anyway), then mean-pool the token states that fall inside each sentence. A sentence's
-vector then knows its neighbours ("the result" after the sentence that names the battle), and a build
-runs one pass per chunk instead of one per chunk and one per sentence. A sentence no chunk holds whole
-(one cut into several units) is embedded alone. ``mixed`` adds the sentence's own vector to the pooled
-one. Measured against sentences embedded alone in docs/performance.md ("Sentence vectors").
+chunk is embedded anyway), then mean-pool the token vectors that fall inside each sentence, together
+with its heading's, as a sentence embedded alone is read under its heading. A sentence's vector then
+knows its neighbours ("the result" after the sentence that names the battle), and a build runs one pass
+per chunk instead of one per chunk and one per sentence. The chunk's own vector is the mean of all its
+tokens, as when it is embedded alone, so chunk vectors are the same in either mode. A sentence that no
+chunk's window holds whole (one cut into several units, or past the model's window) is embedded alone.
+Measured against sentences embedded alone in docs/performance.md ("Sentence vectors").
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -17,58 +19,79 @@ from ..ingest.chunk import in_context
 from ..records import Chunk, Document
 from .embed import Embedder
 from .embed_context import embed_heading
+from .embed_many import BATCH_TOKENS, Progress, embed_many, embed_spans
 
-MODES = ("alone", "late", "mixed")
+MODES = ("alone", "late")
 
 
-def chunk_and_sentence_vectors(embedder: Embedder, document: Document, chunks: Sequence[Chunk], mode: str,
-                               alone: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Chunk vectors (mean of all tokens, as when embedded alone) and sentence vectors pooled from them.
+def chunk_texts(document: Document, chunks: Sequence[Chunk]) -> list[str]:
+    """The chunks as the model reads them: each under its heading (qa.ingest.chunk.in_context)."""
+    return [in_context(c.text, embed_heading(document, c.section)) for c in chunks]
 
-    ``alone`` holds the sentences' own vectors where already embedded (``mixed``, and sentences no
-    chunk holds whole).
+
+def sentence_spans(document: Document, chunks: Sequence[Chunk], texts: Sequence[str]
+                   ) -> tuple[list[list[tuple[tuple[int, int], ...]]], list[list[int]]]:
+    """Per chunk, the character ranges (in its embedded text) each sentence it carries is pooled from, and
+    which sentences those are: every sentence is carried by the first chunk that holds it whole.
+
+    >>> from qa.records import Chunk, Document
+    >>> doc = Document("a.txt", "a", "document", "txt", "One. Two. Three.", "", "",
+    ...                sentences=((0, 4), (5, 9), (10, 16)))
+    >>> chunks = [Chunk(0, "a.txt", 0, 9, "One. Two.", None, 3), Chunk(1, "a.txt", 5, 16, "Two. Three.", None, 3)]
+    >>> sentence_spans(doc, chunks, ["One. Two.", "Two. Three."])
+    ([[((0, 4),), ((5, 9),)], [((5, 11),)]], [[0, 1], [2]])
     """
-    texts = [in_context(c.text, embed_heading(document, c.section)) for c in chunks]
-    states = embedder.token_states(texts)
-    chunk_vectors = np.stack([_unit(h.mean(axis=0)) for h, _ in states]) if states else np.zeros((0, embedder.dim))
-    sentences = list(document.sentences)
-    out = np.zeros((len(sentences), embedder.dim), dtype=np.float32)
-    missing = []
-    for i, (s, e) in enumerate(sentences):
-        pooled = _pool(chunks, texts, states, s, e)
-        if pooled is None:
-            missing.append(i)
-        else:
-            out[i] = pooled
-    if mode == "mixed" or missing:
-        own = alone if alone is not None else _alone(embedder, document, range(len(sentences)) if mode == "mixed"
-                                                     else missing)
-        for i in (range(len(sentences)) if mode == "mixed" else missing):
-            out[i] = _unit(out[i] + own[i]) if mode == "mixed" and i not in missing else own[i]
-    return np.ascontiguousarray(chunk_vectors, dtype=np.float32), out
+    spans: list[list[tuple[tuple[int, int], ...]]] = [[] for _ in chunks]
+    carried: list[list[int]] = [[] for _ in chunks]
+    k = 0
+    for i, (s, e) in enumerate(document.sentences):
+        while k < len(chunks) and chunks[k].end < e:
+            k += 1
+        holder = next((j for j in range(k, len(chunks)) if chunks[j].start <= s and e <= chunks[j].end), None)
+        if holder is None:
+            continue
+        chunk, text = chunks[holder], texts[holder]
+        shift = len(text) - len(chunk.text) - chunk.start  # document offset -> offset in the embedded text
+        head = len(text) - len(chunk.text) - 2  # "heading: " in front (qa.ingest.chunk.in_context)
+        ranges = (((0, head),) if head > 0 else ()) + ((s + shift, e + shift),)
+        spans[holder].append(ranges)
+        carried[holder].append(i)
+    return spans, carried
 
 
-def _pool(chunks: Sequence[Chunk], texts: list[str], states: list[tuple[np.ndarray, np.ndarray]],
-          start: int, end: int) -> np.ndarray | None:
-    for c, text, (hidden, offsets) in zip(chunks, texts, states):
-        if c.start <= start and end <= c.end:
-            shift = len(text) - len(c.text) - c.start  # document offset -> offset in the embedded text
-            lo, hi = start + shift, end + shift
-            inside = (offsets[:, 1] > lo) & (offsets[:, 0] < hi) & (offsets[:, 1] > offsets[:, 0])
-            if inside.any():
-                return _unit(hidden[inside].mean(axis=0))
-    return None
+def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[Chunk]]], *, workers: int = 1,
+               batch_tokens: int = BATCH_TOKENS, progress: Progress | None = None,
+               stop: Callable[[], None] | None = None) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
+    """Each document's chunk vectors and sentence vectors, and how many texts went through the model."""
+    texts: list[str] = []
+    spans: list[list[tuple[tuple[int, int], ...]]] = []
+    owners: list[tuple[int, list[int]]] = []
+    for n, (document, chunks) in enumerate(documents):
+        embedded = chunk_texts(document, chunks)
+        chunk_spans, carried = sentence_spans(document, chunks, embedded)
+        texts += embedded
+        spans += chunk_spans
+        owners += [(n, rows) for rows in carried]
+    vectors, pooled = embed_spans(embedder, texts, spans, workers=workers, batch_tokens=batch_tokens,
+                                  progress=progress, stop=stop)
+    out = [(np.zeros((len(c), embedder.dim), dtype=np.float32),
+            np.full((len(d.sentences), embedder.dim), np.nan, dtype=np.float32)) for d, c in documents]
+    at = 0
+    for (n, rows), sentence_vectors in zip(owners, pooled):
+        if rows:
+            out[n][1][rows] = sentence_vectors
+    for n, (_, chunks) in enumerate(documents):
+        out[n][0][:] = vectors[at:at + len(chunks)]
+        at += len(chunks)
+    alone = [(n, i) for n, (_, sv) in enumerate(out) for i in np.flatnonzero(np.isnan(sv).any(axis=1))]
+    if alone:
+        own = embed_many(embedder, [_alone_text(documents[n][0], int(i)) for n, i in alone], workers=workers,
+                         batch_tokens=batch_tokens, stop=stop)
+        for (n, i), v in zip(alone, own):
+            out[n][1][i] = v
+    return out, len(set(texts)) + len({_alone_text(documents[n][0], int(i)) for n, i in alone})
 
 
-def _alone(embedder: Embedder, document: Document, rows: Sequence[int] | range) -> np.ndarray:
-    sentences = list(document.sentences)
-    texts = [in_context(document.text[s:e], embed_heading(document, document.section_at(s)))
-             for s, e in (sentences[i] for i in rows)]
-    out = np.zeros((len(sentences), embedder.dim), dtype=np.float32)
-    if texts:
-        out[list(rows)] = embedder.encode(texts, batch_size=32)
-    return out
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+def _alone_text(document: Document, i: int) -> str:
+    s, e = document.sentences[i]
+    return in_context(document.text[s:e], embed_heading(document, document.section_at(s)))

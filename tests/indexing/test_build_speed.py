@@ -24,7 +24,8 @@ def corpus(tmp_path):
 
 
 def test_chunk_vectors_are_the_token_weighted_mean_of_their_sentences(tmp_path, corpus, embedder):
-    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_vectors="pooled", document_encoder="fp32")
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_vectors="pooled", document_encoder="fp32",
+                    sentence_vectors="alone")  # pooled chunks are an option of sentences embedded alone
     report = build_index(config)
     index = load_index(config.index_dir, config)
     assert index.manifest["embedding"]["chunks"] == "pooled"
@@ -57,7 +58,7 @@ def test_pool_is_the_normalised_weighted_mean():
 
 
 def test_an_index_with_chunks_embedded_alone_is_embedded_again_with_a_note(tmp_path, corpus):
-    own = Config(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_vectors="own")
+    own = Config(corpus_dir=corpus, index_dir=tmp_path / "index", chunk_vectors="own", sentence_vectors="alone")
     first = build_index(own)
     index = load_index(own.index_dir, own)
     assert index.manifest["embedding"]["chunks"] == "own" and first.embedded > len(index.sentences)
@@ -116,7 +117,7 @@ def test_documents_are_embedded_by_the_per_channel_int8_model_and_searched_in_fp
 
     from qa import ask
 
-    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", document_encoder="int8")
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", document_encoder="int8", sentence_vectors="alone")
     build_index(config)
     index = load_index(config.index_dir, config)
     assert index.manifest["embedding"]["backend"] == "onnx"

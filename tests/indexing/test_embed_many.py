@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa import Config, build_index, load_index
-from qa.errors import BuildCancelled
+from qa.errors import BuildCancelled, QAError
 from qa.indexing.embed_many import MAX_ROWS, MIN_FILL, embed_many, plan
 
 from ..conftest import CORPUS
@@ -54,9 +54,10 @@ def _copy_corpus(tmp_path):
     return corpus
 
 
-def test_a_multi_process_build_equals_a_single_process_one(tmp_path):
+@pytest.mark.parametrize("sentences", ["late", "alone"])
+def test_a_multi_process_build_equals_a_single_process_one(tmp_path, sentences):
     corpus = _copy_corpus(tmp_path)
-    one = Config(corpus_dir=corpus, index_dir=tmp_path / "one", embed_batch_tokens=512)
+    one = Config(corpus_dir=corpus, index_dir=tmp_path / "one", embed_batch_tokens=512, sentence_vectors=sentences)
     two = one.with_(index_dir=tmp_path / "two", workers=2)
     notes: list[tuple[float, str]] = []
     build_index(one)
@@ -96,12 +97,15 @@ def test_cli_refuses_a_worker_count_below_one(capsys):
 
 def test_late_chunked_sentence_vectors_come_from_one_pass_per_chunk(tmp_path):
     corpus = _copy_corpus(tmp_path)
-    alone = Config(corpus_dir=corpus, index_dir=tmp_path / "alone", chunk_vectors="own", document_encoder="fp32")
-    late = alone.with_(index_dir=tmp_path / "late", sentence_vectors="late")
-    a_report, l_report = build_index(alone), build_index(late)
-    assert l_report.embedded == l_report.chunks < a_report.embedded  # one text per chunk
-    a, b = load_index(alone.index_dir, alone), load_index(late.index_dir, late)
+    late = Config(corpus_dir=corpus, index_dir=tmp_path / "late")
+    alone = late.with_(index_dir=tmp_path / "alone", sentence_vectors="alone")
+    assert late.sentence_vectors == "late"  # the default
+    l_report, a_report = build_index(late), build_index(alone)
+    b, a = load_index(late.index_dir, late), load_index(alone.index_dir, alone)
     assert a.chunks == b.chunks and a.sentences == b.sentences
+    # one pass per chunk; only a sentence that no chunk's window holds whole is embedded alone
+    assert l_report.chunks <= l_report.embedded < l_report.chunks + len(b.sentences) / 10
+    assert a_report.embedded > 3 * l_report.embedded
     assert np.abs(np.asarray(a.chunk_vectors) - np.asarray(b.chunk_vectors)).max() < 1e-5  # chunks as before
     sa, sb = np.asarray(a.sentence_vectors), np.asarray(b.sentence_vectors)
     assert np.allclose(np.linalg.norm(sb, axis=1), 1, atol=1e-4)
@@ -109,3 +113,9 @@ def test_late_chunked_sentence_vectors_come_from_one_pass_per_chunk(tmp_path):
     assert 0.6 < cosines.mean() < 0.99  # conditioned on the chunk: near the sentence's own, not equal to it
     again = build_index(late.with_(sentence_vectors="alone"))
     assert again.written and again.embedded == a_report.embedded  # another kind of vector: re-embedded
+
+
+def test_an_unknown_sentence_vector_mode_is_refused_with_the_choices(tmp_path):
+    corpus = _copy_corpus(tmp_path)
+    with pytest.raises(QAError, match="late, alone|alone, late"):
+        build_index(Config(corpus_dir=corpus, index_dir=tmp_path / "index", sentence_vectors="pooled"))

@@ -56,7 +56,8 @@ def test_each_fragment_takes_the_nearest_longer_sentence_after_it(words, want):
 def test_a_build_sends_no_fragment_and_gives_it_its_neighbours_vector(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "npm-access.md").write_text(PAGE, encoding="utf-8")
-    own = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "own", embedder=FakeEmbedder())
+    own = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "own", embedder=FakeEmbedder(),
+                 sentence_vectors="alone")  # fragments borrow a vector where sentences are embedded alone
     mine = own.with_(index_dir=tmp_path / "mine", fragment_vectors="neighbour")
     a, b = build_index(own), build_index(mine)
     assert b.embedded < a.embedded

@@ -44,12 +44,30 @@ def test_onnx_vectors_and_token_counts_match_torch(default_index):
     assert (onnx.window, onnx.dim) == (torch.window, torch.dim) == (256, 384)
 
 
+def test_late_chunked_vectors_match_between_backends(default_index):
+    from qa.indexing.late import chunk_texts, sentence_spans
+
+    onnx = embedder_for(Config())
+    torch = embedder_for(Config(embed_backend="torch"))
+    document = next(iter(default_index.documents.values()))
+    chunks = [c for c in default_index.chunks if c.source == document.source][:6]
+    texts = chunk_texts(document, chunks)
+    spans, carried = sentence_spans(document, chunks, texts)
+    assert sum(map(len, carried)) > len(chunks)  # several sentences pooled from each chunk's pass
+    by_onnx, pooled_onnx = onnx.encode_spans(texts, spans)
+    by_torch, pooled_torch = torch.encode_spans(texts, spans)
+    assert (by_onnx * by_torch).sum(axis=1).min() >= 0.9999
+    assert np.abs(by_onnx - onnx.encode(texts)).max() < 1e-5  # a chunk's vector is its own, as when embedded alone
+    a, b = np.concatenate(pooled_onnx), np.concatenate(pooled_torch)
+    assert not np.isnan(a).any() and (a * b).sum(axis=1).min() >= 0.9999
+
+
 def test_manifest_records_backend_and_int8_does_not_mix(tmp_path):
     config = _small_config(tmp_path, embed_backend="onnx-int8")
     build_index(config)
     manifest = load_index(config.index_dir, config).manifest
     assert manifest["embedding"] == {"backend": "onnx-int8", "family": "int8", "chunks": config.chunk_vectors,
-                                     "documents": "onnx-int8"}
+                                     "documents": "onnx-int8", "sentences": "late"}
     with pytest.raises(IndexMismatchError, match="onnx-int8 embedding backend"):
         load_index(config.index_dir, config.with_(embed_backend="onnx"))
 

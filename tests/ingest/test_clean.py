@@ -113,8 +113,11 @@ def check_invariants(raw: str, cleaned: Cleaned) -> None:
         covered.update(range(c, c + n))
         last_c, last_r = c + n, r + n
     assert all(text[i] in " \n" for i in range(len(text)) if i not in covered)
-    assert text == text.strip() and "  " not in text and "\n\n\n" not in text
-    assert all("\n" not in para for para in text.split("\n\n"))
+    # Whitespace is normalised outside code blocks; a code block keeps its line breaks and indentation.
+    code = {i for s, e, kind in cleaned.blocks if kind == "code" for i in range(s, e)}
+    prose = "".join("x" if i in code else ch for i, ch in enumerate(text))
+    assert prose == prose.strip() and "  " not in prose and "\n\n\n" not in prose
+    assert all("\n" not in para for para in prose.split("\n\n"))
     raws = [cleaned.to_raw(i) for i in range(len(text) + 1)]
     assert raws == sorted(raws) and all(0 <= r <= len(raw) for r in raws)
     check_sections(cleaned)

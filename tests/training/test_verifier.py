@@ -265,6 +265,26 @@ def test_a_logit_that_rises_with_wrong_quotes_gets_no_weight():
     assert cal["a"] == 0.0 and cal["b"] > 0
 
 
+def test_a_mix_gets_a_say_only_when_it_gains_a_point_of_hit_at_1():
+    from qa.training.verifier_train import MIN_GAIN, Ranked, fit_calibration
+
+    def held_out(helped: int) -> tuple[list, list]:
+        # 400 answerable questions; the gold unit is first for half, second for the rest, where the logit
+        # lifts it for ``helped`` of them
+        held, logits = [], []
+        for n in range(400):
+            first = n % 2 == 0
+            held.append(Ranked(f"q{n}", True, ("a", "b"), (1, 0) if first else (0, 1), np.array([1.0, 0.9]),
+                               1.0 + n % 3))
+            logits.append(np.array([1.0, -1.0]) if first else np.array([0.0, 1.0 if n < 2 * helped else -1.0]))
+        held += [Ranked(f"u{n}", False, ("a", "b"), (0, 0), np.array([1.0, 0.9]), -1.0 - n % 3) for n in range(50)]
+        logits += [np.array([0.0, -1.0])] * 50
+        return held, logits
+
+    assert fit_calibration(*held_out(2))[0]["rank_weight"] == 0.0  # 0.5 points: no say
+    assert fit_calibration(*held_out(int(400 * MIN_GAIN) + 8))[0]["rank_weight"] > 0  # 3 points: a say
+
+
 def test_recalibrating_needs_a_trained_model(tmp_path):
     from qa.training.card import previous_training
 
