@@ -18,7 +18,7 @@ import numpy as np
 
 from ..config import Config
 from ..errors import BuildCancelled, CorpusError, IndexMissingError, QAError
-from ..ingest.chunk import chunk_document, in_context, split_sentences
+from ..ingest.chunk import chunk_document, encoding, in_context, split_sentences
 from ..ingest.clean import CLEANER_VERSION, clean_text
 from ..ingest.formats import CITES, SUPPORTED
 from ..ingest.load import RawDocument, Skipped, load_corpus
@@ -143,7 +143,9 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return quick
     # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
     plan = plan_reading(config, live)
+    warm = _warm_up(config)
     raws, skipped = _load(config, plan, stop)
+    warm.join()
     report(0.02, "Loading the embedding model")
     embedder = embedder_for(config)
     keys = {**plan.kept, **{r.source: clean_key(r) for r in raws}}
@@ -185,6 +187,26 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
                        tuple(skipped), time.perf_counter() - started, notes=tuple(notes), embedded=embedded,
                        removals=tuple((d.source, len(d.removals)) for d in documents if d.removals))
+
+
+def _warm_up(config: Config) -> threading.Thread:
+    """Load the tokenizer's table and open the document encoder in a thread while the files are read.
+
+    Reading runs in a reader process that this one waits on, so the wait is free time; a build of one changed
+    page would otherwise pay both after it (about half its fixed cost). A failure here is met again, and
+    reported, where the build uses them.
+    """
+    def run() -> None:
+        try:
+            encoding()
+            if config.workers <= 1:  # with workers, each worker process opens its own
+                document_embedder(embedder_for(config), config.document_encoder, config.build_threads).open()
+        except Exception:  # the build's own steps raise it, with what to do
+            log.debug("warming up the build's encoder failed", exc_info=True)
+
+    thread = threading.Thread(target=run, name="qa-build-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def store_target(config: Config) -> dict[str, Any]:

@@ -119,6 +119,11 @@ class Embedder:
                 [_pool_spans(hidden[row, :n], offsets[row, :n], entries)
                  for row, (n, entries) in enumerate(zip(lengths, spans))])
 
+    def open(self) -> None:
+        """Load what the first batch would (the ONNX session and tokenizer); torch loads on first use."""
+        if self.backend != "torch":
+            _runner(self).session  # noqa: B018 - opened and cached on first access
+
     def token_lengths(self, texts: list[str]) -> list[int]:
         """How many model tokens each text is embedded as (special tokens in, cut at the window)."""
         if self.backend != "torch":

@@ -20,7 +20,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -162,8 +162,8 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     name = f"build-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = root / f".tmp-{name}"
     tmp.mkdir()
-    _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
-    _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in chunks))
+    _write_jsonl(tmp / "documents.jsonl", (_plain(d) for d in documents))
+    _write_jsonl(tmp / "chunks.jsonl", (_plain(c) for c in chunks))
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
     np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
@@ -191,6 +191,21 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
 def _collection_name(root: Path) -> str:
     """Milvus collection prefix of an index folder: stable per folder, so rebuilds update the same rows."""
     return "qa_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+
+
+def _plain(record: Any) -> Any:
+    """A record as JSON-ready values: ``dataclasses.asdict`` without its deep copy of every leaf, which
+    took most of an incremental build's writing (tuples of numbers stay tuples; JSON writes them as lists).
+
+    >>> from qa.records import Section
+    >>> _plain(Section("Intro", 0, 5))
+    {'title': 'Intro', 'start': 0, 'end': 5}
+    """
+    if is_dataclass(record) and not isinstance(record, type):
+        return {f.name: _plain(getattr(record, f.name)) for f in fields(record)}
+    if isinstance(record, (tuple, list)) and any(is_dataclass(x) for x in record):
+        return [_plain(x) for x in record]
+    return record
 
 
 def _write_jsonl(path: Path, rows: Any) -> None:

@@ -164,7 +164,8 @@ def test_a_build_cancelled_part_way_leaves_the_live_index(tmp_path, default_conf
     config = default_config.with_(corpus_dir=corpus, index_dir=tmp_path / "index")
     live = (config.index_dir / "CURRENT").read_text()
     # Distinct sentences enough for several chunks and several embedding batches.
-    (corpus / "extra.txt").write_text(" ".join(f"The Quimby Lighthouse was repainted in {1700 + i}." for i in range(300)))
+    (corpus / "extra.txt").write_text(" ".join(f"The Quimby Lighthouse was repainted in {1700 + i}."
+                                               for i in range(300)))
     seen, cancel = [], threading.Event()
 
     def cancel_when_embedding(fraction: float, message: str) -> None:
@@ -201,7 +202,8 @@ def test_a_background_rebuild_reports_and_refuses_a_second_start(tmp_path, defau
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     # Distinct sentences enough for several chunks and several embedding batches.
-    (corpus / "extra.txt").write_text(" ".join(f"The Quimby Lighthouse was repainted in {1700 + i}." for i in range(300)))
+    (corpus / "extra.txt").write_text(" ".join(f"The Quimby Lighthouse was repainted in {1700 + i}."
+                                               for i in range(300)))
     rebuild = Rebuild(default_config.with_(corpus_dir=corpus, index_dir=tmp_path / "index"))
     rebuild.start()
     with pytest.raises(QAError, match="already running"):
