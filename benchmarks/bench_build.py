@@ -78,6 +78,17 @@ def throughput(corpus: Path, runs: int) -> dict[str, float]:
             "ratio": statistics.median(ours) / statistics.median(bare)}
 
 
+def _field(item: str) -> tuple[str, object]:
+    """``FIELD=VALUE`` with the value as a Python literal, or else as the string it is."""
+    import ast
+
+    name, _, value = item.partition("=")
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=3)
@@ -89,7 +100,9 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--baseline", default="c2dea78")
     p.add_argument("--write-docs", action="store_true", help="write the peer figures into docs/performance.md")
-    p.add_argument("--threads", type=int, default=0, help="also build qa with build_threads=N (peer run)")
+    p.add_argument("--also", action="append", default=[], metavar="FIELD=VALUE",
+                   help="also build qa with this Config field changed (a Python literal; peer run), "
+                        "e.g. document_encoder='int8' or build_threads=1")
     args = p.parse_args()
     if args.incremental:
         from bench_peer import run_incremental
@@ -99,7 +112,8 @@ def main() -> None:
     if args.peer:
         from bench_peer import run
 
-        run(rounds=args.rounds, baseline=args.baseline, write_docs=args.write_docs, threads=args.threads)
+        run(rounds=args.rounds, baseline=args.baseline, write_docs=args.write_docs,
+            also=dict(_field(item) for item in args.also))
         return
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

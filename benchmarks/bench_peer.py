@@ -62,8 +62,8 @@ class Timed:  # the bare encoder: time inside onnxruntime's run, in this same bu
 opened = onnx_module.session
 onnx_module.session = lambda path, threads: Timed(opened(path, threads))
 config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
-if len(sys.argv) > 4:
-    config = config.with_(build_threads=int(sys.argv[4]))
+if len(sys.argv) > 4:  # a Config change for an extra row, as JSON
+    config = config.with_(**json.loads(sys.argv[4]))
 r = build_index(config, full=sys.argv[3] == 'full')
 print(json.dumps({'seconds': time.perf_counter() - t, 'build_seconds': r.seconds, 'chunks': r.chunks,
                   'texts': getattr(r, 'embedded', -1), 'encoder_seconds': encoder[0]}))
@@ -146,9 +146,9 @@ def measured(cmd: list[str], cwd: Path) -> dict[str, float]:
     return {**result, "wall": wall, "rss_mib": int(rss.group(1)) / 1024 if rss else float("nan")}
 
 
-def qa_build(tree: Path, corpus: Path, index: Path, mode: str, *threads: str) -> dict[str, float]:
+def qa_build(tree: Path, corpus: Path, index: Path, mode: str, *change: str) -> dict[str, float]:
     python = str(ROOT / ".venv" / "bin" / "python")
-    result = measured([python, "-c", QA_CODE, str(corpus), str(index), mode, *threads], tree)
+    result = measured([python, "-c", QA_CODE, str(corpus), str(index), mode, *change], tree)
     if result["texts"] < 0:
         count = subprocess.run([python, "-c", COUNT_CODE, str(index)], cwd=tree, capture_output=True, text=True,
                                check=True)
@@ -156,7 +156,7 @@ def qa_build(tree: Path, corpus: Path, index: Path, mode: str, *threads: str) ->
     return result
 
 
-def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> dict:
+def run(*, rounds: int, baseline: str, write_docs: bool, also: dict | None = None) -> dict:
     from qa.config import bundled_model_path
 
     model = bundled_model_path()
@@ -171,8 +171,8 @@ def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> di
             "peer": lambda i: measured([str(peer), str(ROOT / "benchmarks" / "_peer_llamaindex.py"), str(texts),
                                         model], base),
         }
-        if threads:  # qa again with another thread count than its default (one per core, as torch's)
-            systems["qa_threads"] = lambda i: qa_build(ROOT, pages, base / f"qat{i}", "full", str(threads))
+        if also:  # qa again with a Config change (another encoder, thread count, ...)
+            systems["qa_also"] = lambda i: qa_build(ROOT, pages, base / f"qaa{i}", "full", json.dumps(also))
         runs: dict[str, list[dict[str, float]]] = {k: [] for k in (*systems, "nothing_changed", "one_page_changed")}
         names = list(systems)
         for i in range(rounds):
@@ -181,7 +181,7 @@ def run(*, rounds: int, baseline: str, write_docs: bool, threads: int = 0) -> di
                 print(f"round {i + 1} {name}: {json.dumps(runs[name][-1])}", flush=True)
             incremental(runs, pages, base / f"qa{i}", i)
             if write_docs:  # after every round, so a run cut short still leaves its medians so far
-                write(summary(runs), i + 1, baseline, threads)
+                write(summary(runs), i + 1, baseline, also)
     figures = summary(runs)
     print(json.dumps(figures, indent=2))
     return figures
@@ -248,28 +248,27 @@ def summary(runs: dict[str, list[dict[str, float]]]) -> dict:
         "nothing_changed_vs_full": out["nothing_changed"]["build_seconds"] / qa["build_seconds"],
         "one_page_vs_full": out["one_page_changed"]["build_seconds"] / qa["build_seconds"],
     }
-    if "qa_threads" in out:
-        out["ratios"]["qa_threads_vs_peer_wall"] = out["qa_threads"]["wall"] / peer["wall"]
-        out["ratios"]["qa_threads_vs_baseline_wall"] = out["qa_threads"]["wall"] / old["wall"]
+    if "qa_also" in out:
+        out["ratios"]["qa_also_vs_peer_wall"] = out["qa_also"]["wall"] / peer["wall"]
+        out["ratios"]["qa_also_vs_baseline_wall"] = out["qa_also"]["wall"] / old["wall"]
+        out["ratios"]["qa_also_vs_peer_rss"] = out["qa_also"]["rss_mib"] / peer["rss_mib"]
     out["texts_per_chunk"] = {"qa": qa["texts"] / qa["chunks"], "baseline": old["texts"] / old["chunks"]}
-    out["encoder_share"] = {k: out[k]["encoder_seconds"] / out[k]["seconds"] for k in ("qa", "baseline", "qa_threads")
+    out["encoder_share"] = {k: out[k]["encoder_seconds"] / out[k]["seconds"] for k in ("qa", "baseline", "qa_also")
                             if k in out and out[k].get("encoder_seconds")}
     return out
 
 
-def write(f: dict, rounds: int, baseline: str, threads: int = 0) -> None:
+def write(f: dict, rounds: int, baseline: str, also: dict | None = None) -> None:
     r = f["ratios"]
     row = "| {} | {:.1f} s | {:.0f} | {:.0f} MiB |"
-    extra = []
-    if "qa_threads" in f:
-        extra = [row.format(f"qa, build_threads={threads}", f["qa_threads"]["wall"], f["qa_threads"]["texts"],
-                            f["qa_threads"]["rss_mib"])]
-        more = [f"- qa with build_threads={threads}: "
-                f"**{r['qa_threads_vs_peer_wall']:.2f}×** the peer, **{r['qa_threads_vs_baseline_wall']:.2f}×** "
-                f"qa at {baseline}."]
-    else:
-        more = []
-    shares = ", ".join(f"{k.replace('_threads', f' (build_threads={threads})')} {v:.0%}"
+    label = ", ".join(f"{k}={v}" for k, v in (also or {}).items())
+    extra = more = []
+    if "qa_also" in f:
+        extra = [row.format(f"qa, {label}", f["qa_also"]["wall"], f["qa_also"]["texts"], f["qa_also"]["rss_mib"])]
+        more = [f"- qa with {label}: **{r['qa_also_vs_peer_wall']:.2f}×** the peer "
+                f"({r['qa_also_vs_peer_rss']:.2f}× its peak RSS), "
+                f"**{r['qa_also_vs_baseline_wall']:.2f}×** qa at {baseline}."]
+    shares = ", ".join(f"{k.replace('qa_also', f'qa ({label})')} {v:.0%}"
                        for k, v in f.get("encoder_share", {}).items())
     lines = [
         MARK[0],
@@ -296,7 +295,7 @@ def write(f: dict, rounds: int, baseline: str, threads: int = 0) -> None:
         f"as whole processes {f['nothing_changed']['wall']:.1f} s and {f['one_page_changed']['wall']:.1f} s.",
         "",
         "Command: `.venv/bin/python benchmarks/bench_build.py --peer --rounds "
-        f"{rounds} --baseline {baseline}{f' --threads {threads}' if threads else ''} --write-docs`.",
+        f"{rounds} --baseline {baseline}{''.join(f' --also {k}={v}' for k, v in (also or {}).items())} --write-docs`.",
         MARK[1],
     ]
     doc = ROOT / "docs" / "performance.md"

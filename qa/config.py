@@ -150,8 +150,10 @@ class Config:
     #: model, with the fp32 ONNX backend; questions stay fp32): about twice as fast, SQuAD dev figures
     #: within 0.4 points, but it changes which quotes win on close calls; see docs/performance.md.
     document_encoder: str = "fp32"
-    #: Intra-op threads a build embeds documents on (per worker); None: the machine's cores shared among the
-    #: workers. Questions keep `embed_threads`. Waiting threads do not spin, so a busy machine loses little.
+    #: Threads a build embeds documents on; None: the machine's cores (shared among the workers). In one
+    #: process each thread runs whole batches on one ONNX intra-op thread (batches side by side keep the cores
+    #: busier than one batch's small operations; the vectors are the same); a worker process runs its batches
+    #: on its share of threads. Questions keep `embed_threads`.
     build_threads: int | None = None
     #: Sentences of three words or fewer ("Default: false", "class logging.handlers."): "own" (each embedded
     #: by itself) or "neighbour" (the vector of the nearest longer sentence after it, not embedded; applies

@@ -28,7 +28,7 @@ from ..terminal import printable
 from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
 from .embed_context import embed_heading
-from .embed_many import document_embedder, embed_many
+from .embed_many import build_threads, document_embedder, embed_many
 from .fragments import embedded_sentences
 from .index import (
     FORMAT_VERSION,
@@ -173,8 +173,7 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
-    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder,
-                                                                      config.build_threads, config.workers),
+    prepared, embedded = _embed_missing(prepared, document_embedder(embedder, config.document_encoder),
                                         config, tell, stop)
     tell.close()
     stop()
@@ -200,7 +199,7 @@ def _warm_up(config: Config) -> threading.Thread:
         try:
             encoding()
             if config.workers <= 1:  # with workers, each worker process opens its own
-                document_embedder(embedder_for(config), config.document_encoder, config.build_threads).open()
+                document_embedder(embedder_for(config), config.document_encoder).open()
         except Exception:  # the build's own steps raise it, with what to do
             log.debug("warming up the build's encoder failed", exc_info=True)
 
@@ -433,14 +432,14 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     if config.chunk_vectors == "pooled":
         from .pooled import embed_pooled
 
-        return embed_pooled(prepared, embedder, workers=config.workers, batch_tokens=config.embed_batch_tokens,
-                            progress=tell.embedded, stop=stop)
+        return embed_pooled(prepared, embedder, workers=config.workers, threads=_threads(config),
+                            batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
     texts = [in_context(c.text, embed_heading(p.document, c.section)) for p in todo for c in p.chunks]
     texts += [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
               for p in todo for s, e in (p.document.sentences[i]
                                          for i in embedded_sentences(p.document, _fragment_mode(config)))]
-    vectors = embed_many(embedder, texts, workers=config.workers, batch_tokens=config.embed_batch_tokens,
-                         progress=tell.embedded, stop=stop)
+    vectors = embed_many(embedder, texts, workers=config.workers, threads=_threads(config),
+                         batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
     for p in prepared:
         if p.vectors is not None:
@@ -452,11 +451,16 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
     return out, len(set(texts))
 
 
+def _threads(config: Config) -> int:
+    return build_threads(config.build_threads, config.workers)
+
+
 def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
                 stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
     """Sentence vectors pooled from their chunk's pass (see qa.indexing.late)."""
     todo = [p for p in prepared if p.vectors is None]
     done, embedded = embed_late(embedder, [(p.document, p.chunks) for p in todo], workers=config.workers,
+                                threads=_threads(config),
                                 batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
     vectors = iter(done)
     out = []

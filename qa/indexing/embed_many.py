@@ -12,10 +12,11 @@ each text from the same pass (late chunking: qa.indexing.late).
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
@@ -86,17 +87,21 @@ def _cut(lengths: tuple[int, ...], batch_tokens: int, max_rows: int) -> tuple[tu
     return tuple(batches)
 
 
-def document_embedder(embedder: Embedder, encoder: str, threads: int | None = None, workers: int = 1) -> Embedder:
+def document_embedder(embedder: Embedder, encoder: str) -> Embedder:
     """The embedder a build sends documents to: with ``encoder`` "int8" and the fp32 ONNX backend, the
-    per-channel int8 model (about twice as fast; questions stay fp32, see docs/performance.md).
-
-    ``threads`` intra-op threads per process; None shares this machine's cores among the ``workers``.
-    """
+    per-channel int8 model (about twice as fast; questions stay fp32, see docs/performance.md). An ONNX
+    embedder runs each batch on one intra-op thread: a build runs several batches at once instead
+    (:func:`build_threads`), which keeps both cores busy where one batch's small operations would not."""
     if encoder == "int8" and embedder.backend == "onnx":
         embedder = replace(embedder, backend="onnx-int8-channel")
     if not embedder.backend.startswith("onnx"):  # torch sets its threads once per process
         return embedder
-    return replace(embedder, threads=threads or max(1, _cores() // max(1, workers)))
+    return replace(embedder, threads=1)
+
+
+def build_threads(threads: int | None, workers: int = 1) -> int:
+    """Batches a build process embeds at once: ``threads``, or this machine's cores shared among the ``workers``."""
+    return threads or max(1, _cores() // max(1, workers))
 
 
 def _cores() -> int:
@@ -106,26 +111,30 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def embed_many(embedder: Embedder, texts: list[str], *, workers: int = 1, batch_tokens: int = BATCH_TOKENS,
-               progress: Progress | None = None, stop: Callable[[], None] | None = None) -> np.ndarray:
+def embed_many(embedder: Embedder, texts: list[str], *, workers: int = 1, threads: int = 1,
+               batch_tokens: int = BATCH_TOKENS, progress: Progress | None = None,
+               stop: Callable[[], None] | None = None) -> np.ndarray:
     """L2-normalised vectors of ``texts`` in their order, each distinct text embedded once.
 
+    ``workers`` processes, or else ``threads`` batches at once in this one (an ONNX session runs batches
+    side by side; each batch's rows are computed alone, so the vectors are the same either way).
     ``stop`` is called before each batch and may raise to cancel; ``progress`` hears after each batch.
     """
-    return _embed(embedder, texts, None, workers, batch_tokens, progress, stop)[0]
+    return _embed(embedder, texts, None, workers, threads, batch_tokens, progress, stop)[0]
 
 
-def embed_spans(embedder: Embedder, texts: list[str], spans: Sequence[Spans], *, workers: int = 1,
+def embed_spans(embedder: Embedder, texts: list[str], spans: Sequence[Spans], *, workers: int = 1, threads: int = 1,
                 batch_tokens: int = BATCH_TOKENS, progress: Progress | None = None,
                 stop: Callable[[], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """As :func:`embed_many`, and from the same pass each text's ``spans`` pooled (``Embedder.encode_spans``):
     the texts' vectors in their order, and per text an array with a row per entry of its spans (NaN where
     the text's window does not hold the entry). A repeated text runs once, with its spans together."""
-    return _embed(embedder, texts, spans, workers, batch_tokens, progress, stop)
+    return _embed(embedder, texts, spans, workers, threads, batch_tokens, progress, stop)
 
 
-def _embed(embedder: Embedder, texts: list[str], spans: Sequence[Spans] | None, workers: int, batch_tokens: int,
-           progress: Progress | None, stop: Callable[[], None] | None) -> tuple[np.ndarray, list[np.ndarray]]:
+def _embed(embedder: Embedder, texts: list[str], spans: Sequence[Spans] | None, workers: int, threads: int,
+           batch_tokens: int, progress: Progress | None, stop: Callable[[], None] | None
+           ) -> tuple[np.ndarray, list[np.ndarray]]:
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32), []
     # Dynamic int8 quantisation scales a batch's activations together, so a text's vector would depend on
@@ -137,7 +146,7 @@ def _embed(embedder: Embedder, texts: list[str], spans: Sequence[Spans] | None, 
     out = np.empty((len(p.distinct), embedder.dim), dtype=np.float32)
     pooled: list[np.ndarray] = [np.zeros((0, embedder.dim), dtype=np.float32)] * len(p.distinct)
     tokens = texts_done = 0
-    for (start, end), (vectors, span_vectors) in _run(embedder, p, wanted, workers, stop):
+    for (start, end), (vectors, span_vectors) in _run(embedder, p, wanted, workers, threads, stop):
         out[start:end] = vectors
         if wanted is not None:
             pooled[start:end] = span_vectors
@@ -167,45 +176,47 @@ def _spans_by_row(p: Plan, spans: Sequence[Spans]) -> list[list[tuple[tuple[int,
 Batch = tuple[list[str], list | None]
 
 
-def _run(embedder: Embedder, p: Plan, wanted: list | None, workers: int,
+def _run(embedder: Embedder, p: Plan, wanted: list | None, workers: int, threads: int,
          stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
     def job(batch: tuple[int, int]) -> Batch:
         return list(p.distinct[batch[0]:batch[1]]), None if wanted is None else wanted[batch[0]:batch[1]]
 
-    if workers <= 1 or len(p.batches) < 2:
+    if len(p.batches) < 2 or (workers <= 1 and (threads <= 1 or embedder.backend == "torch")):
         for batch in p.batches:
             if stop:
                 stop()
             yield batch, _encode(embedder, *job(batch))
         return
-    yield from _run_pool(embedder, p.batches, job, workers, stop)
-
-
-def _run_pool(embedder: Embedder, batches: tuple[tuple[int, int], ...], job: Callable[[tuple[int, int]], Batch],
-              workers: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
-    args = (embedder.path, embedder.backend, embedder.threads, embedder.cache_dir)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    if workers > 1:
+        # each worker runs its batches one at a time, on the threads it is given
+        args = (embedder.path, embedder.backend, max(threads, embedder.threads), embedder.cache_dir)
+        pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        submit = lambda batch: pool.submit(_in_worker, args, *job(batch))  # noqa: E731
+    else:  # torch runs its own threads; an ONNX session runs batches side by side
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="qa-embed")
+        submit = lambda batch: pool.submit(_encode, embedder, *job(batch))  # noqa: E731
     try:
-        # A few batches ahead of each worker keeps them busy without queueing the whole corpus.
-        pending: list[tuple[tuple[int, int], Future[tuple[np.ndarray, list[np.ndarray]]]]] = []
-        queue = iter(batches)
-        for batch in queue:
-            pending.append((batch, pool.submit(_in_worker, args, *job(batch))))
-            if len(pending) >= 3 * workers:
-                break
-        while pending:
-            if stop:
-                stop()
-            batch, future = pending.pop(0)
-            yield batch, future.result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.append((nxt, pool.submit(_in_worker, args, *job(nxt))))
+        yield from _in_order(p.batches, submit, 3 * max(workers, threads), stop)
     except BrokenProcessPool as e:
         raise QAError(f"An embedding worker process died ({e}); it may have run out of memory. "
                       "Build again with fewer workers (--workers 1).") from e
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(batches: tuple[tuple[int, int], ...], submit: Callable[[tuple[int, int]], Future],
+              ahead: int, stop: Callable[[], None] | None):  # type: ignore[no-untyped-def]
+    """Each batch's result in the plan's order, with ``ahead`` batches submitted before it is awaited."""
+    queue = iter(batches)
+    pending = [(batch, submit(batch)) for batch in itertools.islice(queue, ahead)]
+    while pending:
+        if stop:
+            stop()
+        batch, future = pending.pop(0)
+        yield batch, future.result()
+        nxt = next(queue, None)
+        if nxt is not None:
+            pending.append((nxt, submit(nxt)))
 
 
 def _encode(embedder: Embedder, texts: list[str], spans: list | None) -> tuple[np.ndarray, list[np.ndarray]]:

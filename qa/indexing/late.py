@@ -60,7 +60,7 @@ def sentence_spans(document: Document, chunks: Sequence[Chunk], texts: Sequence[
 
 
 def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[Chunk]]], *, workers: int = 1,
-               batch_tokens: int = BATCH_TOKENS, progress: Progress | None = None,
+               threads: int = 1, batch_tokens: int = BATCH_TOKENS, progress: Progress | None = None,
                stop: Callable[[], None] | None = None) -> tuple[list[tuple[np.ndarray, np.ndarray]], int]:
     """Each document's chunk vectors and sentence vectors, and how many texts went through the model."""
     texts: list[str] = []
@@ -72,8 +72,8 @@ def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[
         texts += embedded
         spans += chunk_spans
         owners += [(n, rows) for rows in carried]
-    vectors, pooled = embed_spans(embedder, texts, spans, workers=workers, batch_tokens=batch_tokens,
-                                  progress=progress, stop=stop)
+    vectors, pooled = embed_spans(embedder, texts, spans, workers=workers, threads=threads,
+                                  batch_tokens=batch_tokens, progress=progress, stop=stop)
     out = [(np.zeros((len(c), embedder.dim), dtype=np.float32),
             np.full((len(d.sentences), embedder.dim), np.nan, dtype=np.float32)) for d, c in documents]
     at = 0
@@ -86,7 +86,7 @@ def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[
     alone = [(n, i) for n, (_, sv) in enumerate(out) for i in np.flatnonzero(np.isnan(sv).any(axis=1))]
     if alone:
         own = embed_many(embedder, [_alone_text(documents[n][0], int(i)) for n, i in alone], workers=workers,
-                         batch_tokens=batch_tokens, stop=stop)
+                         threads=threads, batch_tokens=batch_tokens, stop=stop)
         for (n, i), v in zip(alone, own):
             out[n][1][i] = v
     return out, len(set(texts)) + len({_alone_text(documents[n][0], int(i)) for n, i in alone})

@@ -65,7 +65,8 @@ def sentence_texts(document: Document) -> list[str]:
             for s, e in document.sentences]
 
 
-def embed_pooled(prepared: Sequence[Any], embedder: Embedder, *, workers: int = 1, batch_tokens: int = 1024,
+def embed_pooled(prepared: Sequence[Any], embedder: Embedder, *, workers: int = 1, threads: int = 1,
+                 batch_tokens: int = 1024,
                  progress: Callable[[int, int, int, int], None] | None = None,
                  stop: Callable[[], None] | None = None) -> tuple[list[Any], int]:
     """Fill in the chunk and sentence vectors of every prepared document that has none.
@@ -80,7 +81,7 @@ def embed_pooled(prepared: Sequence[Any], embedder: Embedder, *, workers: int = 
     cut = [in_context(c.text, embed_heading(p.document, c.section))
            for p, r in zip(todo, rows) for c, s in zip(p.chunks, r) if s is None]
     texts = [t for ts in sentences for t in ts]
-    vectors = embed_many(embedder, texts + cut, workers=workers, batch_tokens=batch_tokens,
+    vectors = embed_many(embedder, texts + cut, workers=workers, threads=threads, batch_tokens=batch_tokens,
                          progress=progress, stop=stop)
     weights = np.asarray(embedder.token_lengths(texts), dtype=np.float32) if texts else np.zeros(0, np.float32)
     filled, at, own = {}, 0, iter(vectors[len(texts):])

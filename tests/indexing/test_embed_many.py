@@ -46,6 +46,8 @@ def test_vectors_equal_the_models_one_text_at_a_time(embedder):
     tokens, total, done, all_texts = seen[-1]
     assert tokens == total and done == all_texts == len(texts)
     assert [s[0] for s in seen] == sorted(s[0] for s in seen)  # progress only goes forward
+    # batches run side by side on threads give the same vectors, in the same order
+    assert np.array_equal(embed_many(embedder, texts, batch_tokens=64, threads=3), vectors)
 
 
 def _copy_corpus(tmp_path):
