@@ -47,18 +47,25 @@ try:  # an older tree first: there, an installed newer qa could answer for qa.in
     import qa.onnx as onnx_module
 except ImportError:  # a tree with the stage packages
     import qa.indexing.onnx as onnx_module
-encoder = [0.0]
-class Timed:  # the bare encoder: time inside onnxruntime's run, in this same build
+import threading
+encoder, active, lock = [0.0, 0.0], [0], threading.Lock()
+class Timed:  # the bare encoder: wall time while at least one onnxruntime run is going, in this same build
     def __init__(self, session):
         self.session = session
     def __getattr__(self, name):
         return getattr(self.session, name)
     def run(self, *args, **kwargs):
-        started = time.perf_counter()
+        with lock:
+            active[0] += 1
+            if active[0] == 1:
+                encoder[1] = time.perf_counter()
         try:
             return self.session.run(*args, **kwargs)
         finally:
-            encoder[0] += time.perf_counter() - started
+            with lock:
+                active[0] -= 1
+                if active[0] == 0:
+                    encoder[0] += time.perf_counter() - encoder[1]
 opened = onnx_module.session
 onnx_module.session = lambda path, threads: Timed(opened(path, threads))
 config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
