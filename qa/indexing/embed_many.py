@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -187,14 +188,19 @@ def _run(embedder: Embedder, p: Plan, wanted: list | None, workers: int, threads
                 stop()
             yield batch, _encode(embedder, *job(batch))
         return
-    if workers > 1:
-        # each worker runs its batches one at a time, on the threads it is given
-        args = (embedder.path, embedder.backend, max(threads, embedder.threads), embedder.cache_dir)
-        pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-        submit = lambda batch: pool.submit(_in_worker, args, *job(batch))  # noqa: E731
-    else:  # torch runs its own threads; an ONNX session runs batches side by side
+    pool: Executor
+    task: tuple[Callable[..., Any], Any]
+    if workers > 1:  # each worker runs its batches one at a time, on the threads it is given
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        task = _in_worker, (embedder.path, embedder.backend, max(threads, embedder.threads), embedder.cache_dir)
+    else:  # one ONNX session runs batches side by side
         pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="qa-embed")
-        submit = lambda batch: pool.submit(_encode, embedder, *job(batch))  # noqa: E731
+        task = _encode, embedder
+
+    def submit(batch: tuple[int, int]) -> Future:
+        texts, spans = job(batch)
+        return pool.submit(task[0], task[1], texts, spans)
+
     try:
         yield from _in_order(p.batches, submit, 3 * max(workers, threads), stop)
     except BrokenProcessPool as e:
