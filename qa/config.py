@@ -143,12 +143,13 @@ class Config:
     #: The confidence: the fitted mapping of the scoring file's "confidence" inputs (qa.answering.doubt); False
     #: uses the verifier's calibration of the support alone, with its threshold.
     fitted_confidence: bool = True
-    #: How chunk vectors are made: "own" (each chunk embedded by itself, besides its sentences) or "pooled"
-    #: (the token-weighted mean of their sentences' vectors, so each token is embedded once); see qa.indexing.pooled.
+    #: How chunk vectors are made where sentences are embedded alone: "own" (each chunk embedded by itself,
+    #: besides its sentences) or "pooled" (the token-weighted mean of their sentences' vectors, so each token
+    #: is embedded once); see qa.indexing.pooled.
     chunk_vectors: str = "own"
     #: What a build embeds documents with: "fp32" (the backend itself) or "int8" (the per-channel int8
-    #: model, with the fp32 ONNX backend; questions stay fp32): about twice as fast, SQuAD dev figures
-    #: within 0.4 points, but it changes which quotes win on close calls; see docs/performance.md.
+    #: model, with the fp32 ONNX backend; questions stay fp32): a build in 0.55 of the time, but 0.7 points
+    #: lower SQuAD dev quote_hit@1 with a scoring refitted on its vectors; see docs/performance.md.
     document_encoder: str = "fp32"
     #: Threads a build embeds documents on; None: the machine's cores (shared among the workers). In one
     #: process each thread runs whole batches on one ONNX intra-op thread (batches side by side keep the cores
