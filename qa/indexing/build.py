@@ -18,7 +18,7 @@ import numpy as np
 
 from ..config import Config
 from ..errors import BuildCancelled, CorpusError, IndexMissingError, QAError
-from ..ingest.chunk import chunk_document, encoding, in_context, split_sentences
+from ..ingest.chunk import chunk_document, encoding, split_sentences
 from ..ingest.clean import CLEANER_VERSION, clean_text
 from ..ingest.formats import CITES, SUPPORTED
 from ..ingest.load import RawDocument, Skipped, load_corpus
@@ -27,7 +27,7 @@ from ..records import Chunk, Document
 from ..terminal import printable
 from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
-from .embed_context import embed_heading
+from .embed_context import chunk_text, sentence_text
 from .embed_many import build_threads, document_embedder, embed_many
 from .fragments import embedded_sentences
 from .index import (
@@ -434,10 +434,9 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
 
         return embed_pooled(prepared, embedder, workers=config.workers, threads=_threads(config),
                             batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
-    texts = [in_context(c.text, embed_heading(p.document, c.section)) for p in todo for c in p.chunks]
-    texts += [in_context(p.document.text[s:e], embed_heading(p.document, p.document.section_at(s)))
-              for p in todo for s, e in (p.document.sentences[i]
-                                         for i in embedded_sentences(p.document, _fragment_mode(config)))]
+    texts = [chunk_text(p.document, c) for p in todo for c in p.chunks]
+    texts += [sentence_text(p.document, i) for p in todo
+              for i in embedded_sentences(p.document, _fragment_mode(config))]
     vectors = embed_many(embedder, texts, workers=config.workers, threads=_threads(config),
                          batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)

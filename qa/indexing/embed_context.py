@@ -4,7 +4,8 @@ Only the embedded text changes; quotes, sections and citations stay the document
 """
 from __future__ import annotations
 
-from ..records import Document
+from ..ingest.chunk import in_context
+from ..records import Chunk, Document
 
 #: Words of a page's title kept in front of a section's heading.
 TITLE_WORDS = 8
@@ -36,3 +37,14 @@ def embed_heading(doc: Document, section: str | None) -> str | None:
     if not title or section.startswith(title):
         return section
     return f"{title}{PATH_SEP}{section}"
+
+
+def chunk_text(doc: Document, chunk: Chunk) -> str:
+    """What the model reads for ``chunk`` of ``doc``: the chunk under its heading path."""
+    return in_context(chunk.text, embed_heading(doc, chunk.section))
+
+
+def sentence_text(doc: Document, i: int) -> str:
+    """What the model reads for sentence ``i`` of ``doc`` embedded alone: the sentence under its heading path."""
+    s, e = doc.sentences[i]
+    return in_context(doc.text[s:e], embed_heading(doc, doc.section_at(s)))

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..ingest.chunk import in_context
+from ..ingest.chunk import CONTEXT_SEP
 from ..records import Chunk, Document
 from .embed import Embedder
-from .embed_context import embed_heading
+from .embed_context import chunk_text, sentence_text
 from .embed_many import BATCH_TOKENS, Progress, embed_many, embed_spans
 
 MODES = ("alone", "late")
@@ -26,7 +26,7 @@ MODES = ("alone", "late")
 
 def chunk_texts(document: Document, chunks: Sequence[Chunk]) -> list[str]:
     """The chunks as the model reads them: each under its heading (qa.ingest.chunk.in_context)."""
-    return [in_context(c.text, embed_heading(document, c.section)) for c in chunks]
+    return [chunk_text(document, c) for c in chunks]
 
 
 def sentence_spans(document: Document, chunks: Sequence[Chunk], texts: Sequence[str]
@@ -52,7 +52,7 @@ def sentence_spans(document: Document, chunks: Sequence[Chunk], texts: Sequence[
             continue
         chunk, text = chunks[holder], texts[holder]
         shift = len(text) - len(chunk.text) - chunk.start  # document offset -> offset in the embedded text
-        head = len(text) - len(chunk.text) - 2  # "heading: " in front (qa.ingest.chunk.in_context)
+        head = len(text) - len(chunk.text) - len(CONTEXT_SEP)  # the heading in front, without the separator
         ranges = (((0, head),) if head > 0 else ()) + ((s + shift, e + shift),)
         spans[holder].append(ranges)
         carried[holder].append(i)
@@ -83,15 +83,11 @@ def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[
     for n, (_, chunks) in enumerate(documents):
         out[n][0][:] = vectors[at:at + len(chunks)]
         at += len(chunks)
-    alone = [(n, i) for n, (_, sv) in enumerate(out) for i in np.flatnonzero(np.isnan(sv).any(axis=1))]
+    alone = [(n, int(i)) for n, (_, sv) in enumerate(out) for i in np.flatnonzero(np.isnan(sv).any(axis=1))]
+    alone_texts = [sentence_text(documents[n][0], i) for n, i in alone]
     if alone:
-        own = embed_many(embedder, [_alone_text(documents[n][0], int(i)) for n, i in alone], workers=workers,
-                         threads=threads, batch_tokens=batch_tokens, stop=stop)
+        own = embed_many(embedder, alone_texts, workers=workers, threads=threads, batch_tokens=batch_tokens,
+                         stop=stop)
         for (n, i), v in zip(alone, own):
             out[n][1][i] = v
-    return out, len(set(texts)) + len({_alone_text(documents[n][0], int(i)) for n, i in alone})
-
-
-def _alone_text(document: Document, i: int) -> str:
-    s, e = document.sentences[i]
-    return in_context(document.text[s:e], embed_heading(document, document.section_at(s)))
+    return out, len(set(texts)) + len(set(alone_texts))

@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..ingest.chunk import in_context
 from ..records import Chunk, Document
 from .embed import Embedder
-from .embed_context import embed_heading
+from .embed_context import chunk_text, sentence_text
 from .embed_many import embed_many
 
 #: How chunk vectors are made: "pooled" from the chunk's sentences (one pass over every token), or
@@ -61,8 +60,7 @@ def pool(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def sentence_texts(document: Document) -> list[str]:
     """What the model reads for each sentence of ``document`` (its heading in front)."""
-    return [in_context(document.text[s:e], embed_heading(document, document.section_at(s)))
-            for s, e in document.sentences]
+    return [sentence_text(document, i) for i in range(len(document.sentences))]
 
 
 def embed_pooled(prepared: Sequence[Any], embedder: Embedder, *, workers: int = 1, threads: int = 1,
@@ -78,8 +76,7 @@ def embed_pooled(prepared: Sequence[Any], embedder: Embedder, *, workers: int = 
     todo = [p for p in prepared if p.vectors is None]
     rows = [[sentence_rows(p.document, c) for c in p.chunks] for p in todo]
     sentences = [sentence_texts(p.document) for p in todo]
-    cut = [in_context(c.text, embed_heading(p.document, c.section))
-           for p, r in zip(todo, rows) for c, s in zip(p.chunks, r) if s is None]
+    cut = [chunk_text(p.document, c) for p, r in zip(todo, rows) for c, s in zip(p.chunks, r) if s is None]
     texts = [t for ts in sentences for t in ts]
     vectors = embed_many(embedder, texts + cut, workers=workers, threads=threads, batch_tokens=batch_tokens,
                          progress=progress, stop=stop)

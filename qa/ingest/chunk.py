@@ -160,6 +160,8 @@ def chunk_document(
 EMBED_CONTEXT = "title-section-heading"
 #: Words of a heading kept in front of the text it introduces.
 HEADING_WORDS = 16
+#: Between a heading and the text it introduces, in the text the model reads.
+CONTEXT_SEP = ": "
 
 
 def in_context(text: str, heading: str | None) -> str:
@@ -178,7 +180,7 @@ def in_context(text: str, heading: str | None) -> str:
     'They won.'
     """
     words = (heading or "").split()
-    return f"{' '.join(words[:HEADING_WORDS])}: {text}" if words else text
+    return f"{' '.join(words[:HEADING_WORDS])}{CONTEXT_SEP}{text}" if words else text
 
 
 def _token_counter() -> Callable[[str], int]:
