@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config.with_(embed_backend=args.backend)
     if getattr(args, "workers", None):
         config = config.with_(workers=args.workers)
+    if getattr(args, "document_encoder", None):
+        config = config.with_(document_encoder=args.document_encoder)
     try:
         return int(args.run(args, config) or 0)
     except BuildCancelled as e:
@@ -80,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
     b.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
+    b.add_argument("--document-encoder", choices=("fp32", "int8"),
+                   help="model a build embeds documents with: int8 builds in about 0.6 of the time, questions stay "
+                        "fp32 (default: fp32)")
     b.add_argument("--workers", type=_positive, help="processes that embed, each with its own model (default 1)")
     b.set_defaults(run=_build)
 
@@ -109,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", metavar="FILE")
     e.add_argument("--store", help="store for the evaluation index: faiss (default), milvus://HOST:PORT or a .db file")
     e.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
+    e.add_argument("--document-encoder", choices=("fp32", "int8"),
+                   help="model a build embeds documents with: int8 builds in about 0.6 of the time, questions stay "
+                        "fp32 (default: fp32)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",

@@ -148,8 +148,9 @@ class Config:
     #: is embedded once); see qa.indexing.pooled.
     chunk_vectors: str = "own"
     #: What a build embeds documents with: "fp32" (the backend itself) or "int8" (the per-channel int8
-    #: model, with the fp32 ONNX backend; questions stay fp32): a build in 0.55 of the time, but 0.7 points
-    #: lower SQuAD dev quote_hit@1 with a scoring refitted on its vectors; see docs/performance.md.
+    #: model, the first feed-forward projections kept fp32, with the fp32 ONNX backend; questions stay fp32):
+    #: a build in 0.62 of the time, but 0.7 points lower SQuAD dev quote_hit@1 with a scoring refitted on its
+    #: vectors (the 3,976 cross-validated training questions: +0.3); see docs/performance.md.
     document_encoder: str = "fp32"
     #: Threads a build embeds documents on; None: the machine's cores (shared among the workers). In one
     #: process each thread runs whole batches on one ONNX intra-op thread (batches side by side keep the cores

@@ -133,3 +133,37 @@ def test_documents_are_embedded_by_the_per_channel_int8_model_and_searched_in_fp
     assert answer.quotes and "1938" in " ".join(q.text for q in answer.quotes)
     again = build_index(config.with_(document_encoder="fp32"))
     assert again.written and len(again.reembedded) == len(index.documents)
+
+
+def test_the_per_channel_int8_model_keeps_the_first_feed_forward_projections_in_fp32(embedder):
+    from pathlib import Path
+
+    import onnx
+
+    from qa.indexing.onnx import FP32_PROJECTIONS, default_cache_dir, export_path, kept_in_fp32
+
+    cache = Path(embedder.cache_dir) if embedder.cache_dir else default_cache_dir()
+    model = export_path(embedder.path, embedder.model_id, cache, int8=True, per_channel=True)
+    kept = kept_in_fp32(model.with_name("model.onnx"))
+    assert len(kept) == FP32_PROJECTIONS and all("/output/dense/" in name for name in kept)
+    graph = onnx.load(str(model), load_external_data=False).graph
+    assert set(kept) <= {node.name for node in graph.node if node.op_type == "MatMul"}  # left in fp32
+    quantised = [node for node in graph.node if node.op_type in ("MatMulInteger", "DynamicQuantizeMatMul")]
+    assert len(quantised) == 6 * 6 - FP32_PROJECTIONS  # every other weight matrix of the 6 layers is int8
+
+
+def test_the_command_line_builds_with_the_int8_document_encoder(tmp_path, capsys):
+    from qa.cli import main
+
+    small = tmp_path / "small"
+    small.mkdir()
+    first = sorted(CORPUS.iterdir())[0]
+    shutil.copy(first, small / first.name)
+    args = ["build", "--corpus", str(small), "--index", str(tmp_path / "index"), "--document-encoder"]
+    assert main([*args, "int8"]) == 0
+    index = load_index(tmp_path / "index", Config(corpus_dir=small, index_dir=tmp_path / "index"))
+    assert index.manifest["embedding"]["documents"] == "onnx-int8-channel"
+    with pytest.raises(SystemExit) as refused:
+        main([*args, "fp16"])
+    assert refused.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
