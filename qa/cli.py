@@ -151,6 +151,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="also fit the ranker on questions over documentation: a "
                         "JSON Lines file of {question, expect, source} (or unanswerable) and the built index of "
                         "its documents (qa.training.docs_data)")
+    t.add_argument("--fit-docs-weights", action="store_true",
+                   help="only fit the ranker weights SQuAD cannot teach (qa.training.docs_fit) on the --docs "
+                        "questions; adds them to the scoring file in --out (default: the shipped one)")
     t.add_argument("--docs-weight", type=int, default=DOCS_WEIGHT, metavar="N",
                    help=f"each --docs question counts N times (default {DOCS_WEIGHT})")
     t.set_defaults(run=_train_verifier)
@@ -419,6 +422,13 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     logging.getLogger("qa").setLevel(logging.INFO)
     settings = training.settings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
                              seed=args.seed)
+    if args.fit_docs_weights:
+        fit = training.fit_docs_weights(tuple(args.docs), settings, work=args.work,
+                                        out=Path(args.out) if args.out else None)
+        _print_json(fit)
+        print(f"written to {training.write_docs_weights(fit, Path(args.out) if args.out else None, args.docs)}",
+              file=sys.stderr)
+        return 0
     if args.fit_confidence is not None:
         fit = training.fit_confidence(data, args.fit_confidence, settings, work=args.work, config=config,
                                       docs=tuple(args.docs), docs_weight=args.docs_weight)

@@ -102,6 +102,21 @@ _OFFERS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )
 
 
+# A question asking how to do something ("How do I ...?", "How can you ...?", "How to ...?"). In documentation
+# its answer is often a command or a code example rather than a sentence (qa.answering.features: code_procedure).
+_PROCEDURE = re.compile(r"^\W*how\s+(?:do|does|can|could|should|would|may|might)\s+(?:i|you|we|one)\b|"
+                        r"^\W*how\s+to\b", _I)
+
+
+def asks_procedure(question: str) -> bool:
+    """Whether ``question`` asks how to do something.
+
+    >>> asks_procedure("How do I delete a tag?"), asks_procedure("How did the war end?")
+    (True, False)
+    """
+    return bool(_PROCEDURE.search(question))
+
+
 @lru_cache(maxsize=4096)
 def asked_kind(question: str) -> Kind:
     """The kind of answer ``question`` asks for ("other" when it names none)."""

@@ -21,7 +21,8 @@ from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
-from ..records import Unit
+from ..records import Unit, block_at
+from .asked import asks_procedure
 from .question_scores import QuestionScores
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
@@ -29,6 +30,7 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
+    "code_procedure",
 )
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
@@ -109,6 +111,7 @@ class UnitInfo:
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
     norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
+    code: bool = False  # it starts in a code block
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -124,7 +127,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit))
+            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit), _in_code(index, unit))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -220,6 +223,7 @@ class Question:
     numbers: tuple[str, ...]
     names: tuple[str, ...]
     bigrams: frozenset[frozenset[str]]  # unordered pairs of adjacent content terms
+    procedure: bool = False  # it asks how to do something (qa.answering.asked.asks_procedure)
 
     @cached_property
     def total(self) -> float:
@@ -233,7 +237,7 @@ def analyse_question(text: str, st: Stats) -> Question:
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, bool(_NEGATION.search(text)),
-                    numbers, names, bigrams)
+                    numbers, names, bigrams, asks_procedure(text))
 
 
 def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
@@ -301,6 +305,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
         row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
                    coverage_scope=coverage(q, infos[n].scope))
         row["type_scope"] = row["type_match"] * row["coverage_scope"]
+        # a command or code example offered to a how-to question: SQuAD's prose never has one, so its weight
+        # is fitted on documentation questions (qa.training.docs_fit)
+        row["code_procedure"] = float(q.procedure and infos[n].code)
         rows.append(row)
     return rows
 
@@ -363,6 +370,13 @@ def _pair_norm(index: Index, unit: Unit) -> float:
         return 1.0
     vectors = index.sentence_vectors
     return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
+
+
+def _in_code(index: Index, unit: Unit) -> bool:
+    """Whether ``unit`` starts in a code block of its document (plain text has none)."""
+    source, start, _ = index.sentences[unit.first]
+    block = block_at(index.documents[source].blocks, start)
+    return block is not None and block[2] == "code"
 
 
 def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]

@@ -6,6 +6,7 @@ Each function imports the training code only when it runs, so the CLI starts, an
 """
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,29 @@ def fit_confidence(data: list[Path], folds: int, s: TrainSettings, *, work: str 
     from ..training.doubt_train import fit_confidence_of
 
     return fit_confidence_of(data, folds, s, config, work=work, docs=docs, docs_weight=docs_weight)
+
+
+def fit_docs_weights(docs: tuple[str, ...], s: TrainSettings, *, work: str | None, out: Path | None
+                     ) -> dict[str, Any]:
+    """The ranker weights SQuAD cannot teach, fitted on the documentation questions of ``docs`` around the
+    other weights of the scoring file in ``out`` (default: the shipped one)."""
+    from ..answering.scoring import MODEL_DIR, SCORING_FILE
+    from ..training.docs_fit import fit_docs_only
+    from ..training.verifier_train import docs_mined
+
+    weights = json.loads(((out or MODEL_DIR) / SCORING_FILE).read_text(encoding="utf-8"))["quote_weights"]
+    with tempfile.TemporaryDirectory(prefix="qa-docs-fit-") as tmp:
+        folder = Path(work) if work else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        return fit_docs_only(docs_mined(docs, folder, s, 1), weights)
+
+
+def write_docs_weights(fit: dict[str, Any], out: Path | None, docs: list[str]) -> Path:
+    """Add ``fit``'s weights to the scoring file in ``out`` (default: the shipped one); the file's path."""
+    from ..answering.scoring import MODEL_DIR
+    from ..training.docs_fit import write_docs_fit
+
+    return write_docs_fit(fit, out or MODEL_DIR, docs)
 
 
 def write_confidence(fit: dict[str, Any], out: Path | None) -> Path:

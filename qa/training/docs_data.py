@@ -9,7 +9,9 @@ to what the ranker and the support are fitted on. A question file is JSON Lines,
      "source": "commands/npm-ls.md"}
     {"question": "How do I deploy a Node.js app to Heroku?", "unanswerable": true}
 
-``expect`` is the exact text (whitespace aside) a right quote holds, ``source`` the document it is in.
+``expect`` is the exact text (whitespace aside) a right quote holds, ``source`` the document it is in;
+``also`` (optional) lists other texts a right quote may hold instead (a command or a code example that
+answers a how-to question as well as the sentence ``expect`` names).
 Each question is asked of the built index of its documentation, as users ask it, and kept with the
 features of every unit the pipeline ranked (:class:`qa.training.verifier_data.Mined`), labelled by
 whether the unit holds ``expect``. The questions come in as an article of their own (``docs:<file
@@ -55,7 +57,11 @@ def read_questions(path: Path) -> list[Item]:
             raise QAError(f"{path}, line {n}: {row.get('question')!r} has neither 'expect' nor 'unanswerable'.")
         # No source for mining: every sentence of a manual page as a candidate is the cross-encoder's kind of
         # example, and the ranker learns from the ranked units alone.
-        items.append(Item(row["question"], (row["expect"],) if answerable else (), "", article, answerable))
+        also = row.get("also", [])
+        if not isinstance(also, list) or not all(isinstance(a, str) and a.strip() for a in also):
+            raise QAError(f"{path}, line {n}: 'also' must be a list of expected texts.")
+        answers = (row["expect"], *also) if answerable else ()
+        items.append(Item(row["question"], answers, "", article, answerable))
     return items
 
 

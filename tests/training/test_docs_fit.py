@@ -1,0 +1,115 @@
+"""Ranker weights SQuAD cannot teach: the how-to feature on a real index, and its fit on documentation questions."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from qa import Config, QAError, build_index, load_index
+from qa.answering.asked import asks_procedure
+from qa.answering.features import UNIT_FEATURES, unit_text
+from qa.answering.quotes import rank
+from qa.answering.scoring import MODEL_DIR, SCORING_FILE
+from qa.training.docs_data import read_questions
+from qa.training.docs_fit import GRID, fit_docs_only, hits_at_1
+from qa.training.verifier_data import Mined, MinedUnit
+from tests.training.test_verifier import _train_cli
+
+MANUAL = """# mytool manual
+
+## Installing
+
+mytool comes as a package for every system, and the installer checks your Python version first.
+
+```
+pip install mytool
+```
+
+The installer also writes a default configuration file.
+"""
+
+
+@pytest.fixture(scope="module")
+def code_index(tmp_path_factory):
+    base = tmp_path_factory.mktemp("code-manual")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "mytool.md").write_text(MANUAL, encoding="utf-8")
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    build_index(config)
+    return load_index(config.index_dir, config)
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("How do I install mytool?", True), ("how can you remove it", True), ("How to install mytool?", True),
+    ("How did the installer fail?", False), ("How many files does it write?", False), ("What is mytool?", False),
+])
+def test_how_to_questions_are_told_apart(question, asks):
+    assert asks_procedure(question) is asks
+
+
+def test_a_code_block_offered_to_a_how_to_question_is_marked(code_index):
+    ranking = rank(code_index, "How do I install mytool?")
+    marked = [unit_text(code_index, u) for u, row in zip(ranking.units, ranking.features) if row["code_procedure"]]
+    assert marked and all("pip install mytool" in text for text in marked)
+    other = rank(code_index, "What does the installer write?")
+    assert not any(row["code_procedure"] for row in other.features)
+
+
+def _unit(label: int, score: float, code: bool) -> MinedUnit:
+    features = [0.0] * len(UNIT_FEATURES)
+    features[UNIT_FEATURES.index("dense")] = score
+    features[UNIT_FEATURES.index("code_procedure")] = float(code)
+    return MinedUnit("unit", label, tuple(features), ())
+
+
+def _mined(*units: MinedUnit, answerable: bool = True) -> Mined:
+    return Mined("How do I install it?", "docs:manual", answerable, 0.0, (), units)
+
+
+def test_the_fit_takes_the_smallest_value_that_puts_most_right_units_first():
+    weights = {n: 0.0 for n in UNIT_FEATURES} | {"dense": 1.0}
+    mined = [
+        _mined(_unit(0, 1.0, False), _unit(1, 0.4, True)),  # the code answers: needs more than 0.6
+        _mined(_unit(0, 1.0, False), _unit(1, 0.1, True)),  # needs more than 0.9
+        _mined(_unit(1, 1.0, False), _unit(0, -1.5, True)),  # the sentence answers: lost above 2.5
+        _mined(_unit(0, 1.0, True), answerable=False),  # unanswerable: not counted
+    ]
+    fit = fit_docs_only(mined, weights)
+    assert fit["weights"] == {"code_procedure": 1.0} and fit["questions"] == 3
+    curve = fit["hit@1_by_value"]["code_procedure"]
+    assert curve["0.0"] == 1 and curve["1.0"] == 3 and curve[str(GRID[-1])] == 2
+    assert hits_at_1(mined, np.array([weights[n] for n in UNIT_FEATURES])) == 1
+    with pytest.raises(QAError, match="--docs"):
+        fit_docs_only([], weights)
+
+
+def test_other_answers_are_read_and_a_bad_list_is_named(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"question": "How do I install mytool?", "expect": "the installer",
+                                "also": ["pip install mytool"]}) + "\n", encoding="utf-8")
+    assert read_questions(path)[0].answers == ("the installer", "pip install mytool")
+    path.write_text(json.dumps({"question": "How?", "expect": "x", "also": "pip"}) + "\n", encoding="utf-8")
+    with pytest.raises(QAError, match="'also' must be a list"):
+        read_questions(path)
+
+
+def test_the_cli_fits_the_weight_into_the_scoring_file_it_is_given(code_index, tmp_path):
+    out = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, out)
+    questions = tmp_path / "manual-train.jsonl"
+    questions.write_text(json.dumps({"question": "How do I install mytool?", "expect": "pip install mytool",
+                                     "source": "mytool.md"}) + "\n", encoding="utf-8")
+    run = _train_cli("--fit-docs-weights", "--out", str(out), "--work", str(tmp_path / "work"),
+                     "--docs", f"{questions}={code_index.config.index_dir}")
+    assert run.returncode == 0, run.stderr
+    printed = json.loads(run.stdout)
+    written = json.loads((out / SCORING_FILE).read_text(encoding="utf-8"))
+    assert written["quote_weights"]["code_procedure"] == printed["weights"]["code_procedure"]
+    assert written["docs_fit"]["docs"] == ["manual-train.jsonl"] and printed["questions"] == 1
+    shipped = json.loads((MODEL_DIR / SCORING_FILE).read_text(encoding="utf-8"))
+    assert {n: w for n, w in written["quote_weights"].items() if n != "code_procedure"} == \
+        {n: w for n, w in shipped["quote_weights"].items() if n != "code_procedure"}
+    refused = _train_cli("--fit-docs-weights", "--out", str(out), "--work", str(tmp_path / "work2"))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr and "--docs" in refused.stderr
