@@ -59,6 +59,15 @@ exact substring a correct quote holds (`expect`; checked against the page text b
 on-topic questions the set does not answer (`unanswerable`; `probe` lists terms looked up in the pages
 while writing them; where one occurs, the page was read to confirm that it does not answer).
 
+Training questions, never scored: `benchmarks/realdocs/<set>-train.jsonl` (59–66 answerable and 5–6
+unanswerable per set, none of them a scored question) for fitting the ranker on documentation with
+`python -m qa train-verifier --docs <set>-train.jsonl=DIR/<set>/index ...`; what that refit does is in
+`docs/experiments.md`. Where a training how-to question's answer is also a command or a code example on
+the page, its `also` lists that code: the code blocks that a boost for code would put first
+(`code_procedure` up to 4) were read, and the 33 that answer their question were added (the other 35 were
+left wrong). The `code_procedure` weight is fitted on these questions alone (`python -m qa train-verifier
+--fit-docs-weights`, `qa/answering/verifier_model/README.md`).
+
 How the figures are computed:
 
 - **hit@1 / hit@3**: the first quote / one of the first three quotes contains `expect` (whitespace collapsed).
