@@ -63,8 +63,8 @@ Training questions, never scored: `benchmarks/realdocs/<set>-train.jsonl` (59–
 unanswerable per set, none of them a scored question) for fitting the ranker on documentation with
 `python -m qa train-verifier --docs <set>-train.jsonl=DIR/<set>/index ...`; what that refit does is in
 `docs/experiments.md`. Where a training how-to question's answer is also a command or a code example on
-the page, its `also` lists that code: the code blocks that a boost for code would put first
-(`code_procedure` up to 4) were read, and the 33 that answer their question were added (the other 35 were
+the page, its `also` lists that code: the units with code that a boost for code would put first
+(`code_procedure` up to 4) were read, and the 46 that answer their question were added (the others were
 left wrong). The `code_procedure` weight is fitted on these questions alone (`python -m qa train-verifier
 --fit-docs-weights`, `qa/answering/verifier_model/README.md`).
 

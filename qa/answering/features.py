@@ -21,7 +21,7 @@ from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
-from ..records import Unit, block_at
+from ..records import Unit
 from .asked import asks_procedure
 from .question_scores import QuestionScores
 
@@ -111,7 +111,7 @@ class UnitInfo:
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
     norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
-    code: bool = False  # it starts in a code block
+    code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -127,7 +127,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit), _in_code(index, unit))
+            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit), _offers_code(index, unit))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -372,11 +372,18 @@ def _pair_norm(index: Index, unit: Unit) -> float:
     return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
 
 
-def _in_code(index: Index, unit: Unit) -> bool:
-    """Whether ``unit`` starts in a code block of its document (plain text has none)."""
+def _offers_code(index: Index, unit: Unit) -> bool:
+    """Whether ``unit`` is quoted with code: it starts in a code block, or it ends in ":" right before one and
+    its quote takes that block in (plain text has none)."""
     source, start, _ = index.sentences[unit.first]
-    block = block_at(index.documents[source].blocks, start)
-    return block is not None and block[2] == "code"
+    return index.documents[source].with_code(start, index.sentences[unit.last].end)[1] is not None
+
+
+def quoted_text(index: Index, unit: Unit) -> str:
+    """The text a quote of ``unit`` shows: the unit's, and the code block it brings, if any."""
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    return doc.text[start:doc.with_code(start, index.sentences[unit.last].end)[0]]
 
 
 def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES, stats, unit_text
+from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES, quoted_text, stats, unit_text
 from ..answering.quotes import Ranking, rank, support_for
 from ..answering.verifier import unit_candidate
 from ..config import Config
@@ -96,7 +96,7 @@ def _unit(index: Index, ranking: Ranking, n: int, answers: tuple[str, ...]) -> M
     unit = ranking.units[n]
     row = ranking.features[n]
     support = support_for(index, ranking, unit, row)
-    return MinedUnit(unit_candidate(index, unit), int(contains_answer(unit_text(index, unit), answers)),
+    return MinedUnit(unit_candidate(index, unit), int(contains_answer(quoted_text(index, unit), answers)),
                 tuple(round(row[f], 5) for f in UNIT_FEATURES), tuple(round(support[f], 5) for f in SUPPORT_FEATURES))
 
 
