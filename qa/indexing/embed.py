@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,9 +28,8 @@ if TYPE_CHECKING:
 
     from ..config import Config
 
-# Nothing may be fetched from a model hub at run time.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Nothing may be fetched from a model hub at run time: the package sets HF_HUB_OFFLINE and
+# TRANSFORMERS_OFFLINE when it is imported (qa/__init__.py), before any of these libraries loads.
 
 BACKENDS = ("onnx", "torch", "onnx-int8", "onnx-int8-channel")
 #: Spans of one text to pool: per vector wanted, its character ranges [start, end) in the text.
