@@ -32,6 +32,9 @@ UNIT_FEATURES = (
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
     "code_procedure",
 )
+#: Features that are 0 on every SQuAD question (its paragraphs hold no code): SQuAD fits leave their weights
+#: at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
+DOCS_ONLY = ("code_procedure",)
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")

@@ -20,7 +20,7 @@ import numpy as np
 from ..config import Config
 from ..errors import QAError
 from .doubt import CONFIDENCE_INPUTS
-from .features import SUPPORT_FEATURES, UNIT_FEATURES
+from .features import DOCS_ONLY, SUPPORT_FEATURES, UNIT_FEATURES
 
 MODEL_DIR = Path(__file__).resolve().parent / "verifier_model"
 SCORING_FILE = "verifier.json"
@@ -122,7 +122,9 @@ def _read(folder: str) -> Scoring:
         confidence = None if fit is None else Confidence(
             _by_name(fit["weights"], CONFIDENCE_INPUTS, path), float(fit["bias"]), float(fit["threshold"]),
             float(fit["high"]))
-        return Scoring(_by_name(meta["quote_weights"], UNIT_FEATURES, path),
+        # a file written before a documentation-only weight existed has what a fit on SQuAD gives it: 0
+        quote_weights = {**dict.fromkeys(DOCS_ONLY, 0.0), **meta["quote_weights"]}
+        return Scoring(_by_name(quote_weights, UNIT_FEATURES, path),
                        _by_name(meta["support_weights"], SUPPORT_FEATURES, path),
                        float(meta["support_bias"]), float(meta["support_floor"]), calibration,
                        calibration.threshold, confidence)

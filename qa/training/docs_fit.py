@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..answering.features import UNIT_FEATURES
+from ..answering.features import DOCS_ONLY, UNIT_FEATURES
 from ..errors import QAError
 
-DOCS_ONLY = ("code_procedure",)
 GRID = tuple(float(v) for v in np.round(np.arange(0.0, 4.01, 0.25), 2))
 
 

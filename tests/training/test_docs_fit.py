@@ -113,3 +113,22 @@ def test_the_cli_fits_the_weight_into_the_scoring_file_it_is_given(code_index, t
         {n: w for n, w in shipped["quote_weights"].items() if n != "code_procedure"}
     refused = _train_cli("--fit-docs-weights", "--out", str(out), "--work", str(tmp_path / "work2"))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr and "--docs" in refused.stderr
+
+
+def test_a_scoring_file_from_before_a_documentation_weight_reads_it_as_0_and_unknown_ones_are_refused(tmp_path):
+    from qa.answering.scoring import scoring_for
+
+    meta = json.loads((MODEL_DIR / SCORING_FILE).read_text(encoding="utf-8"))
+    del meta["quote_weights"]["code_procedure"]
+    (tmp_path / SCORING_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    scoring = scoring_for(Config(verifier_dir=tmp_path))
+    assert scoring.quote_weights[UNIT_FEATURES.index("code_procedure")] == 0.0
+    shipped = scoring_for(Config())
+    assert [w for n, w in zip(UNIT_FEATURES, scoring.quote_weights) if n != "code_procedure"] == \
+        [w for n, w in zip(UNIT_FEATURES, shipped.quote_weights) if n != "code_procedure"]
+    meta["quote_weights"]["no_such_feature"] = 1.0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / SCORING_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(QAError, match="no_such_feature"):
+        scoring_for(Config(verifier_dir=other))
