@@ -18,40 +18,31 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qa.answering.doubt import CONFIDENCE_INPUTS, kind_missing, unknown_terms
+from qa.answering.doubt import CONFIDENCE_INPUTS
 from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
 from qa.commands import training
 from qa.config import Config
 from qa.training import doubt_train as dt
 from qa.training.settings import article_order
-from qa.training.verifier_train import fit_scoring, mine, rerank_offline
+from qa.training.verifier_train import mine
 
 FOLDS = 6
+
+
+def top_unit_features(m, weights: np.ndarray) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The ranker and support features of the unit ``weights`` put first, named ``u_`` and ``s_``."""
+    scores = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights)) @ weights
+    top = m.units[int(np.argsort(-scores, kind="stable")[0])]
+    return {**{f"u_{n}": float(v) for n, v in zip(UNIT_FEATURES, top.features)},
+            **{f"s_{n}": float(v) for n, v in zip(SUPPORT_FEATURES, top.support) if n != "score"}}
 
 
 def rows_with_features(work: Path) -> tuple[list[dt.Row], list[str]]:
     data = training.default_data()
     settings = training.settings(layers=3, epochs=1, max_pairs=4000, lr=4e-5, seed=13)
-    mined = mine(data, work, settings, Config())
     articles = article_order(data)
-    known = dt.vocabulary_of(data).__contains__
-    rows = []
-    for k in range(FOLDS):
-        held = set(articles[k::FOLDS])
-        weights, support_weights, support_bias = fit_scoring([m for m in mined if m.article not in held])
-        for m in mined:
-            if m.article not in held or not m.units:
-                continue
-            scores = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights)) @ weights
-            top = m.units[int(np.argsort(-scores, kind="stable")[0])]
-            ranked = rerank_offline(m, weights, support_weights, support_bias)
-            texts = [dt._plain(t) for t in ranked.texts]
-            inputs = {"support": ranked.support, "margin": dt._margin(ranked.scores, texts),
-                      "kind_missing": kind_missing(m.question, texts[0]),
-                      "unknown_terms": unknown_terms(m.question, known)}
-            inputs.update({f"u_{n}": float(v) for n, v in zip(UNIT_FEATURES, top.features)})
-            inputs.update({f"s_{n}": float(v) for n, v in zip(SUPPORT_FEATURES, top.support) if n != "score"})
-            rows.append(dt.Row(inputs, bool(m.answerable and ranked.labels[0]), m.answerable, m.article))
+    rows = dt.out_of_fold_rows(mine(data, work, settings, Config()), articles, FOLDS, dt.vocabulary_of(data),
+                               extra=top_unit_features)
     mixed = {r.article for r in rows if not r.answerable}  # as the shipped fit: articles with both kinds
     return [r for r in rows if r.article in mixed], [a for a in articles if a in mixed]
 

@@ -82,9 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
     b.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")
-    b.add_argument("--document-encoder", choices=("fp32", "int8"),
-                   help="model a build embeds documents with: int8 builds in about 0.6 of the time, questions stay "
-                        "fp32 (default: fp32)")
+    _document_encoder_option(b)
     b.add_argument("--workers", type=_positive, help="processes that embed, each with its own model (default 1)")
     b.set_defaults(run=_build)
 
@@ -114,9 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", metavar="FILE")
     e.add_argument("--store", help="store for the evaluation index: faiss (default), milvus://HOST:PORT or a .db file")
     e.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
-    e.add_argument("--document-encoder", choices=("fp32", "int8"),
-                   help="model a build embeds documents with: int8 builds in about 0.6 of the time, questions stay "
-                        "fp32 (default: fp32)")
+    _document_encoder_option(e)
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", metavar="PATH", help="write a per-question JSONL report")
     e.add_argument("--calibrate", type=float, metavar="RATE",
@@ -218,6 +214,12 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
     else:
         print(calibrating.format_fit(fit, path))
     return 0
+
+
+def _document_encoder_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--document-encoder", choices=("fp32", "int8"),
+                        help="model a build embeds documents with: int8 builds in about 0.6 of the time, questions "
+                             "stay fp32 (default: fp32)")
 
 
 def _positive(text: str) -> int:

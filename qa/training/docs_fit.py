@@ -24,12 +24,9 @@ GRID = tuple(float(v) for v in np.round(np.arange(0.0, 4.01, 0.25), 2))
 
 def hits_at_1(mined: list, weights: np.ndarray) -> int:
     """Answerable mined questions whose best unit under ``weights`` holds an answer."""
-    hits = 0
-    for m in mined:
-        if m.answerable and m.units:
-            scores = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights)) @ weights
-            hits += m.units[int(np.argmax(scores))].label
-    return hits
+    from .verifier_train import rerank_offline
+
+    return sum(rerank_offline(m, weights).labels[0] for m in mined if m.answerable and m.units)
 
 
 def fit_docs_only(mined: list, weights: dict[str, float]) -> dict:

@@ -14,8 +14,10 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,8 +51,10 @@ def _overlap(a: str, b: str) -> bool:
     return a in b or b in a or a[:40] in b or a[-40:] in b
 
 
-def out_of_fold_rows(mined: list, articles: list[str], folds: int, vocabulary: frozenset[str]) -> list[Row]:
-    """Each question's confidence inputs, its top unit chosen by a ranker fitted without its article."""
+def out_of_fold_rows(mined: list, articles: list[str], folds: int, vocabulary: frozenset[str],
+                     extra: Callable[[Any, np.ndarray], dict[str, float]] | None = None) -> list[Row]:
+    """Each question's confidence inputs, its top unit chosen by a ranker fitted without its article.
+    ``extra(mined question, ranker weights)`` adds inputs to measure beside them (benchmarks)."""
     from .verifier_train import fit_scoring, rerank_offline
 
     known = vocabulary.__contains__
@@ -69,6 +73,8 @@ def out_of_fold_rows(mined: list, articles: list[str], folds: int, vocabulary: f
                 "kind_missing": kind_missing(m.question, texts[0]),
                 "unknown_terms": unknown_terms(m.question, known),
             }
+            if extra is not None:
+                inputs.update(extra(m, weights))
             rows.append(Row(inputs, bool(m.answerable and ranked.labels[0]), m.answerable, m.article))
     return rows
 
