@@ -2,8 +2,10 @@
 
 The reference is BeautifulSoup (lxml) over the page's body as a browser shows it: Sphinx's
 ``div[role=main]``, DocBook's and AsciiDoc's body without their navigation and footer, and for Markdown the
-HTML that markdown-it-py renders. From it: headings (h1-h6), API signatures (Sphinx ``dt.sig``),
-code blocks (``pre``) and the words of the body. Each is looked for in qa's cleaned text.
+HTML that markdown-it-py renders (a YAML front matter shown as a site shows it: its title as the page's
+heading where the body has none, and its description; PyYAML reads it). From it: headings (h1-h6), API
+signatures (Sphinx ``dt.sig``), code blocks (``pre``) and the words of the body. Each is looked for in qa's
+cleaned text.
 """
 from __future__ import annotations
 
@@ -53,12 +55,24 @@ def _main_element(path: Path, fmt: str) -> Tag:
     raw = path.read_text(encoding="utf-8", errors="replace")
     if fmt == "markdown":
         from markdown_it import MarkdownIt
-        raw = MarkdownIt("commonmark").enable("table").render(raw)
+        raw = MarkdownIt("commonmark").enable("table").render(_front_matter_shown(raw))
     with warnings.catch_warnings():  # DocBook pages are XHTML; read them as a browser does
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(raw, "lxml")
     main = soup.select_one("div[role=main], div.body") if fmt == "sphinx" else None
     return main or soup.body or soup
+
+
+def _front_matter_shown(raw: str) -> str:
+    import yaml
+
+    match = re.match(r"---\n(.*?)\n---\n", raw, re.DOTALL)
+    if not match:
+        return raw
+    meta, body = yaml.safe_load(match.group(1)) or {}, raw[match.end():]
+    shown = [f"# {meta['title']}"] if meta.get("title") and not re.search(r"^ {0,3}# ", body, re.MULTILINE) else []
+    shown += [str(meta["description"])] if meta.get("description") else []
+    return "\n\n".join([*shown, body])
 
 
 def _mark_blocks(main: Tag) -> None:

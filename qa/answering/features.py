@@ -22,7 +22,7 @@ from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 from ..records import Unit
-from .asked import asks_procedure
+from .asked import asks_definition, asks_procedure
 from .question_scores import QuestionScores
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
@@ -30,11 +30,11 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "code_procedure",
+    "code_procedure", "lead_definition",
 )
-#: Features that are 0 on every SQuAD question (its paragraphs hold no code): SQuAD fits leave their weights
-#: at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
-DOCS_ONLY = ("code_procedure",)
+#: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
+#: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
+DOCS_ONLY = ("code_procedure", "lead_definition")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
@@ -115,6 +115,7 @@ class UnitInfo:
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
     norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
     code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
+    lead: bool = False  # it is the first prose sentence under a heading of a structured page (_opens_section)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -130,7 +131,8 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit), _offers_code(index, unit))
+            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit), _offers_code(index, unit),
+            _opens_section(st, index, unit))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -227,6 +229,7 @@ class Question:
     names: tuple[str, ...]
     bigrams: frozenset[frozenset[str]]  # unordered pairs of adjacent content terms
     procedure: bool = False  # it asks how to do something (qa.answering.asked.asks_procedure)
+    definition: bool = False  # it asks what something is or does (qa.answering.asked.asks_definition)
 
     @cached_property
     def total(self) -> float:
@@ -240,7 +243,7 @@ def analyse_question(text: str, st: Stats) -> Question:
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, bool(_NEGATION.search(text)),
-                    numbers, names, bigrams, asks_procedure(text))
+                    numbers, names, bigrams, asks_procedure(text), asks_definition(text))
 
 
 def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
@@ -311,6 +314,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
         # a command or code example offered to a how-to question: SQuAD's prose never has one, so its weight
         # is fitted on documentation questions (qa.training.docs_fit)
         row["code_procedure"] = float(q.procedure and infos[n].code)
+        # what a thing is or does, and the sentence that opens its section in a structured page: documentation
+        # says it there first (SQuAD's paragraphs have no headings, so this too is fitted on documentation)
+        row["lead_definition"] = float(q.definition and infos[n].lead)
         rows.append(row)
     return rows
 
@@ -380,6 +386,18 @@ def _offers_code(index: Index, unit: Unit) -> bool:
     its quote takes that block in (plain text has none)."""
     source, start, _ = index.sentences[unit.first]
     return index.documents[source].with_code(start, index.sentences[unit.last].end)[1] is not None
+
+
+def _opens_section(st: Stats, index: Index, unit: Unit) -> bool:
+    """Whether ``unit`` starts with the first sentence under a heading of a structured page, not in code
+    (plain text has no blocks, and its headings are guessed from a line's shape)."""
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    if not doc.blocks or unit.first in st.headings or doc.section_at(start) is None \
+            or doc.block_kind(start, start) == "code":
+        return False
+    position = st.position[unit.first]
+    return position > 0 and st.doc_sentences[source][position - 1] in st.headings
 
 
 def quoted_text(index: Index, unit: Unit) -> str:

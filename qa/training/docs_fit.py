@@ -33,7 +33,7 @@ def fit_docs_only(mined: list, weights: dict[str, float]) -> dict:
     """The fitted value of each :data:`DOCS_ONLY` weight, with hit@1 on ``mined`` along the grid."""
     if not any(m.answerable for m in mined):
         raise QAError("No answerable documentation question to fit on: pass --docs QUESTIONS=INDEX.")
-    current = dict(weights)
+    current = {**dict.fromkeys(DOCS_ONLY, 0.0), **weights}  # a scoring file older than a feature lacks it
     curves = {}
     for name in DOCS_ONLY:
         curve = []

@@ -76,6 +76,30 @@ def test_markdown_title_from_first_heading(tmp_path: Path) -> None:
     assert (doc.format, doc.title, doc.text) == ("md", "The *Real* Title", text)
 
 
+def test_markdown_front_matter_is_metadata_and_its_title_and_description_head_the_page(tmp_path: Path) -> None:
+    from qa.ingest.clean import clean_text
+
+    def cleaned(name: str, text: str):
+        doc = load_one(tmp_path, name, text)
+        return doc, clean_text(doc.text, fmt=doc.format, headings=doc.headings, blocks=doc.blocks)
+
+    text = ('---\ntitle: npm-pack\nsection: 1\ndescription: "Create a tarball from a package"\n'
+            'date: 2024-03-05\nauthor: The npm team\ntags:\n  - cli\n---\n\n### Synopsis\n\n```bash\nnpm pack\n```\n\n'
+            '### Description\n\nFor anything that\'s installable.\n')
+    doc, clean = cleaned("npm-pack.md", text)
+    assert (doc.title, doc.date, doc.author) == ("npm-pack", "2024-03-05", "The npm team")
+    assert clean.text.split("\n\n") == ["npm-pack", "Create a tarball from a package", "Synopsis", "npm pack",
+                                         "Description", "For anything that's installable."]
+    assert [s.title for s in clean.sections] == ["npm-pack › Create a tarball from a package › Synopsis",
+                                                 "Description"]
+    # a body with its own "#" heading keeps it as the page's first heading; the front matter's title is metadata
+    own, clean = cleaned("own.md", "---\ntitle: Short\n---\n# The Guide\n\nBody text.\n")
+    assert (own.title, clean.text) == ("Short", "The Guide\n\nBody text.")
+    # a rule and a paragraph that only look like a front matter stay text
+    ruled, clean = cleaned("ruled.md", "---\nNot metadata, a sentence.\n---\n\nMore text.\n")
+    assert clean.text == "Not metadata, a sentence.\n\nMore text." and ruled.title == "Ruled"
+
+
 def test_html_visible_text_with_block_structure(tmp_path: Path) -> None:
     doc = load_one(tmp_path, "page.HTM", HTML)
     assert (doc.format, doc.title, doc.kind) == ("html", "Main heading", "web page")

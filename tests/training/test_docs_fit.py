@@ -1,4 +1,5 @@
-"""Ranker weights SQuAD cannot teach: the how-to feature on a real index, and its fit on documentation questions."""
+"""Ranker weights SQuAD cannot teach: the how-to and section-lead features on a real index, and their fit on
+documentation questions."""
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import numpy as np
 import pytest
 
 from qa import Config, QAError, build_index, load_index
-from qa.answering.asked import asks_procedure
-from qa.answering.features import UNIT_FEATURES, unit_text
+from qa.answering.asked import asks_definition, asks_procedure
+from qa.answering.features import DOCS_ONLY, UNIT_FEATURES, unit_text
 from qa.answering.quotes import rank
 from qa.answering.scoring import MODEL_DIR, SCORING_FILE
 from qa.training.docs_data import read_questions
@@ -18,6 +19,8 @@ from qa.training.verifier_data import Mined, MinedUnit
 from tests.training.test_verifier import _train_cli
 
 MANUAL = """# mytool manual
+
+mytool keeps a folder of notes in step with a remote copy.
 
 ## Installing
 
@@ -57,6 +60,33 @@ def test_a_code_block_offered_to_a_how_to_question_is_marked(code_index):
     assert not any(row["code_procedure"] for row in other.features)
 
 
+@pytest.mark.parametrize("question, asks", [
+    ("What is mytool?", True), ("What are reflogs?", True), ("what's a gitignore file", True),
+    ("What does git gc do?", True), ("What does the -k option mean?", True),
+    ("What is the range of the integer type?", False), ("What is the difference between a and b?", False),
+    ("What did the treaty end?", False), ("How do I install mytool?", False),
+    ("What does mytool write to disk?", False),
+])
+def test_questions_about_what_a_thing_is_or_does_are_told_apart(question, asks):
+    assert asks_definition(question) is asks
+
+
+def test_the_sentence_opening_a_section_is_marked_for_a_question_about_what_a_thing_is(code_index, tmp_path):
+    ranking = rank(code_index, "What is mytool?")
+    marked = [unit_text(code_index, u) for u, row in zip(ranking.units, ranking.features) if row["lead_definition"]]
+    assert "mytool keeps a folder of notes in step with a remote copy." in marked
+    assert not any("installer also writes" in text or "pip install" in text for text in marked)
+    other = rank(code_index, "How do I install mytool?")
+    assert not any(row["lead_definition"] for row in other.features)
+    # plain text has no blocks: its headings are guessed, and nothing there is a section's lead
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "mytool.txt").write_text(MANUAL.replace("#", "").replace("```", ""), encoding="utf-8")
+    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    build_index(config)
+    plain = rank(load_index(config.index_dir, config), "What is mytool?")
+    assert plain.units and not any(row["lead_definition"] for row in plain.features)
+
+
 def _unit(label: int, score: float, code: bool) -> MinedUnit:
     features = [0.0] * len(UNIT_FEATURES)
     features[UNIT_FEATURES.index("dense")] = score
@@ -77,7 +107,7 @@ def test_the_fit_takes_the_smallest_value_that_puts_most_right_units_first():
         _mined(_unit(0, 1.0, True), answerable=False),  # unanswerable: not counted
     ]
     fit = fit_docs_only(mined, weights)
-    assert fit["weights"] == {"code_procedure": 1.0} and fit["questions"] == 3
+    assert fit["weights"] == {"code_procedure": 1.0, "lead_definition": 0.0} and fit["questions"] == 3
     curve = fit["hit@1_by_value"]["code_procedure"]
     assert curve["0.0"] == 1 and curve["1.0"] == 3 and curve[str(GRID[-1])] == 2
     assert hits_at_1(mined, np.array([weights[n] for n in UNIT_FEATURES])) == 1
@@ -109,8 +139,8 @@ def test_the_cli_fits_the_weight_into_the_scoring_file_it_is_given(code_index, t
     assert written["quote_weights"]["code_procedure"] == printed["weights"]["code_procedure"]
     assert written["docs_fit"]["docs"] == ["manual-train.jsonl"] and printed["questions"] == 1
     shipped = json.loads((MODEL_DIR / SCORING_FILE).read_text(encoding="utf-8"))
-    assert {n: w for n, w in written["quote_weights"].items() if n != "code_procedure"} == \
-        {n: w for n, w in shipped["quote_weights"].items() if n != "code_procedure"}
+    assert {n: w for n, w in written["quote_weights"].items() if n not in DOCS_ONLY} == \
+        {n: w for n, w in shipped["quote_weights"].items() if n not in DOCS_ONLY}
     refused = _train_cli("--fit-docs-weights", "--out", str(out), "--work", str(tmp_path / "work2"))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr and "--docs" in refused.stderr
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from . import Extracted, Unreadable
 
@@ -36,10 +37,68 @@ def read_text(data: bytes) -> Extracted:
 
 
 def read_markdown(data: bytes) -> Extracted:
-    """The file verbatim, with its blocks (see :func:`markdown_blocks`); the title is its first ``#`` heading."""
+    """The file verbatim, with its blocks (see :func:`markdown_blocks`).
+
+    The title is the YAML front matter's ``title``, else the first ``#`` heading; the front matter's
+    ``author`` and ``date`` (YYYY-MM-DD) are the page's too. Of the front matter, only the title (where the
+    body has no ``#`` heading) and the description are text, as headings of the page.
+    Headings are the ones the file marks, never a short line guessed to be one.
+    """
     text = decode_text(data)
-    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text, re.MULTILINE)
-    return Extracted(text, heading.group(1) if heading else None, blocks=markdown_blocks(text))
+    front = front_matter(text)
+    heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", text[front.end:], re.MULTILINE)
+    title = front.value(text, "title") or (heading.group(1) if heading else None)
+    date = re.match(r"\d{4}-\d{2}-\d{2}", front.value(text, "date") or "")
+    blocks = markdown_blocks(text)
+    return Extracted(text, title, author=front.value(text, "author"), date=date.group(0) if date else None,
+                     headings=tuple(s for s, _, kind in blocks if kind == "heading"), blocks=blocks)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Where a Markdown file's YAML front matter ends (0: it has none), and the span of each one-line value."""
+
+    end: int = 0
+    values: tuple[tuple[str, int, int], ...] = ()
+
+    def value(self, text: str, key: str) -> str | None:
+        return next((text[s:e] for k, s, e in self.values if k == key), None)
+
+    def span(self, key: str) -> tuple[int, int] | None:
+        return next(((s, e) for k, s, e in self.values if k == key), None)
+
+
+_FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FRONT_VALUE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]+"
+                          r"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s'\"|>#][^\n#]*?))[ \t]*\r?$", re.MULTILINE)
+_FRONT_LINE = re.compile(r"[ \t]*(?:#.*)?$|[A-Za-z_][\w-]*[ \t]*:|[ \t]+\S|-[ \t]")  # YAML's shapes
+_FRONT_MAX = 16_384  # a front matter is a few lines of metadata; a longer "---" run is the text's own
+
+
+def front_matter(text: str) -> FrontMatter:
+    """The YAML front matter that opens ``text`` (Jekyll, Hugo, Docusaurus, MkDocs): its end and plain values.
+
+    >>> t = "---\\ntitle: npm-pack\\ndescription: \\"Create a tarball\\"\\ntags: [a]\\n---\\n\\n## Synopsis"
+    >>> f = front_matter(t)
+    >>> f.value(t, "title"), f.value(t, "description"), t[f.end:]
+    ('npm-pack', 'Create a tarball', '\\n\\n## Synopsis')
+    >>> front_matter("---\\n\\nA rule, then text.").end
+    0
+    """
+    opening = _FRONT_OPEN.match(text)
+    if not opening:
+        return FrontMatter()
+    closing = _FRONT_CLOSE.search(text, opening.end(), min(len(text), _FRONT_MAX))
+    lines = text[opening.end():closing.start()].splitlines() if closing else []
+    if not closing or not any(line.strip() for line in lines) or not all(_FRONT_LINE.match(ln) for ln in lines):
+        return FrontMatter()
+    values = []
+    for m in _FRONT_VALUE.finditer(text, opening.end(), closing.start()):
+        group = next(g for g in (2, 3, 4) if m.group(g) is not None)
+        if m.group(group).strip():
+            values.append((m.group(1).lower(), m.start(group), m.end(group)))
+    return FrontMatter(closing.end(), tuple(values))
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -78,7 +137,17 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             blocks.append((start, end, kind))
 
     blocks: list[tuple[int, int, str]] = []
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    front = front_matter(text)
+    body = text
+    if front.end:  # its lines parse as nothing (line numbers kept); what a site shows of it is the title
+        # (where the body has no "#" heading of its own) and the description as its subtitle: both head the page
+        body = "\n" * len(_LINE_BREAK.findall(text, 0, front.end)) + text[front.end:]
+        title, description = front.span("title"), front.span("description")
+        if title and not re.search(r"^[ \t]{0,3}#[ \t]", text[front.end:], re.MULTILINE):
+            blocks.append((*title, "heading"))
+        if description:
+            blocks.append((*description, "heading"))
+    tokens = MarkdownIt("commonmark").enable("table").parse(body)
     items = 0
     for n, token in enumerate(tokens):
         items += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
