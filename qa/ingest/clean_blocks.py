@@ -21,6 +21,9 @@ _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
 # Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "<url>".
 _MD_LINK = re.compile(r"(!?\[)([^\[\]\n]*)(\]\([^()\s]*(?:\s+\"[^\"]*\")?\))")
 _MD_BOLD = re.compile(r"(?<![\w*])(\*\*)(?=\S)([^*\n]*?\S)(\*\*)(?![\w*])")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]*?[^\s*])(\*)(?![\w*])|"
+                          r"(?<![\w_])(_)(?=[^\s_])([^_\n]*?[^\s_])(_)(?![\w_])")
+_MD_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)(\1)(?!`)")  # CommonMark: closed by as many backticks
 
 
 def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
@@ -74,6 +77,12 @@ def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.P
 def _code(raw: str, start: int, end: int) -> Mapped:
     """A code block's lines as they are: only trailing spaces and the blank lines around it go."""
     lines = [(s + start, e + start) for s, e in _lines(raw[start:end])]
+    # a block that starts inside its first line (Markdown code in a list item) is indented that far: the
+    # same indentation is taken off its other lines, as far as they have it
+    column = start - (raw.rfind("\n", 0, start) + 1)
+    if column and not raw[start - column:start].strip(" "):
+        lines = lines[:1] + [(s + len(raw[s:min(e, s + column)]) - len(raw[s:min(e, s + column)].lstrip(" ")), e)
+                             for s, e in lines[1:]]
     lines = [(s, s + len(raw[s:e].rstrip())) for s, e in lines]
     while lines and lines[0][0] == lines[0][1]:
         lines.pop(0)
@@ -89,10 +98,18 @@ def _code(raw: str, start: int, end: int) -> Mapped:
 
 
 def _markup_edits(line: str) -> list[tuple[int, int, str]]:
-    """Remove Markdown's link and bold markup, keeping the words: ``[the docs](x.md)`` -> ``the docs``."""
+    """Remove Markdown's link, bold, emphasis and code-span markup, keeping the words: ``[the docs](x.md)`` -> ``the
+    docs``, ```npm link``` -> ``npm link`` (a site shows a code span in a monospace font, without its marks).
+    Inside a code span, what looks like a link or bold is the code's own text."""
     edits = []
-    for pattern in (_MD_LINK, _MD_BOLD):
+    spans = [m for m in _MD_CODE_SPAN.finditer(line) if m.group(2).strip()]
+    for m in spans:
+        edits += [(m.start(1), m.end(1), ""), (m.start(3), m.end(3), "")]
+    for pattern in (_MD_LINK, _MD_BOLD, _MD_EMPHASIS):
         for m in pattern.finditer(line):
-            if m.group(2).strip():
-                edits += [(m.start(1), m.end(1), ""), (m.start(3), m.end(3), "")]
+            if any(c.start() <= m.start() and m.end() <= c.end() for c in spans):
+                continue
+            first = 1 if m.group(1) is not None else 4  # _MD_EMPHASIS: "*...*" or "_..._"
+            if m.group(first + 1).strip():
+                edits += [(m.start(first), m.end(first), ""), (m.start(first + 2), m.end(first + 2), "")]
     return edits

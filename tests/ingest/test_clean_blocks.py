@@ -117,9 +117,19 @@ def test_markdown_blocks_keep_code_and_drop_markup_marks() -> None:
     check_blocks(raw, cleaned)
     assert [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks] == [
         ("Setup", "heading"), ("Install it:", "text"), ("pip install qa\n\n  qa build", "code"),
-        ("first *item*", "list item"), ("second", "list item"), ("quoted text", "text"),
-        ("| a | b |", "table row"), ("| 1 | 2 |", "table row"), ("    indented code", "code")]
+        ("first item", "list item"), ("second", "list item"), ("quoted text", "text"),
+        ("| a | b |", "table row"), ("| 1 | 2 |", "table row"), ("indented code", "code")]
     assert markdown_blocks(raw) == extract("md", raw.encode()).blocks
+
+
+def test_markdown_code_in_a_list_item_loses_the_item_indentation_and_keeps_its_own() -> None:
+    raw = ("1. Compare two versions of `abbrev`:\n\n    ```bash\n    npm diff --diff=a@1 \\\n      --diff=a@2\n"
+           "    ```\n\n2. Or run ``npm `view` ``, [the `docs`](d.md), `**not bold**`, *so* _very_ snake_case *.js.\n")
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text.split("\n\n") == [
+        "Compare two versions of abbrev:", "npm diff --diff=a@1 \\\n  --diff=a@2",
+        "Or run npm `view` , the docs, **not bold**, so very snake_case *.js."]
 
 
 @settings(max_examples=100, deadline=None)

@@ -108,6 +108,17 @@ _MARKERS = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))?
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
 
 
+def _indent(text: str, line_start: int, content: str) -> re.Pattern[str] | None:
+    """The indentation that is not the code's own on a code block's first line: a list item's, the four
+    spaces of an indented block. ``qa.ingest.clean_blocks`` takes as many off each line of the block."""
+    first = content.split("\n", 1)[0]
+    line = text[line_start:line_start + len(first) + 64].split("\n", 1)[0].rstrip("\r")
+    cut = len(line) - len(first)
+    if not first.strip() or cut <= 0 or not line.endswith(first) or line[:cut].strip(" "):
+        return None
+    return re.compile(" " * cut)
+
+
 def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` spans of a Markdown text's blocks, parsed by markdown-it (CommonMark and tables).
 
@@ -159,10 +170,9 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             span(inline[0], inline[1], "heading", _ATX if token.markup.startswith("#") else _MARKERS)
         elif token.type == "paragraph_open":
             span(first, last, "list item" if items else "text", _MARKERS)
-        elif token.type == "fence":
-            span(first + 1, first + 1 + token.content.count("\n"), "code")
-        elif token.type == "code_block":
-            span(first, last, "code")
+        elif token.type in ("fence", "code_block"):
+            top = first + 1 if token.type == "fence" else first
+            span(top, top + token.content.count("\n"), "code", _indent(text, starts[top], token.content))
         elif token.type == "tr_open":
             span(first, last, "table row", _QUOTE_MARKS)
         elif token.type == "html_block":
