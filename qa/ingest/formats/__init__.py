@@ -20,12 +20,13 @@ __all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreada
            "extract", "from_blocks", "from_paragraphs"]
 
 #: File suffix (lower case) -> format name.
-FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
-           ".docx": "docx", ".epub": "epub"}
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
+           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub"}
 SUPPORTED = tuple(FORMATS)
 #: What a quote's location names in the original file, per format.
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
-    "txt": "line", "md": "line", "html": "paragraph", "pdf": "page", "docx": "paragraph", "epub": "paragraph",
+    "txt": "line", "md": "line", "rst": "paragraph", "html": "paragraph", "pdf": "page", "docx": "paragraph",
+    "epub": "paragraph",
 }
 #: What a block of a structured document is. A "term" is a definition term or an API signature: like a
 #: heading, it opens the section of the description under it.
@@ -215,7 +216,7 @@ _CAPPED = ("pdf", "docx", "epub")
 
 def _readers() -> dict[str, Callable[..., Extracted]]:
     """Format -> reader: ``reader(data)``, and ``reader(data, max_chars=...)`` for the formats in ``_CAPPED``."""
-    from . import docx, epub, html, pdf, text  # the heavy libraries load only when a file needs them
+    from . import docx, epub, html, pdf, rst, text  # the heavy libraries load only when a file needs them
 
-    return {"txt": text.read_text, "md": text.read_markdown, "html": html.read_html, "pdf": pdf.read_pdf,
-            "docx": docx.read_docx, "epub": epub.read_epub}
+    return {"txt": text.read_text, "md": text.read_markdown, "rst": rst.read_rst, "html": html.read_html,
+            "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub}

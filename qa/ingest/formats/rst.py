@@ -1,0 +1,238 @@
+"""reStructuredText (Sphinx sources, README.rst): docutils renders the page, and the web-page reader reads its blocks.
+
+Nothing but the file is read: docutils' ``include``, ``raw`` and file options are off, and no configuration
+file is consulted. Sphinx's markup that plain docutils lacks keeps its Sphinx meaning where that is text:
+
+- a role (``:func:`len```, ``:ref:`the guide <guide>```) shows what Sphinx shows: its title, or its target
+  as code (``len``), never the role's markup;
+- ``code-block``, ``doctest`` and their kind are code; ``versionadded`` and its kind are the sentence Sphinx
+  writes ("Added in version 3.2: ..."); ``seealso`` is a note; a Python object (``.. function:: f(x)``) is
+  an API signature with its description under it;
+- navigation (``toctree``, ``index``) and what would need other files (``literalinclude``, the ``auto...``
+  directives of autodoc) are not text.
+
+Any other directive docutils does not know is shown as the file writes it, as code, so nothing goes
+silently. The page's title is its document title.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Extracted
+from .html import read_html
+from .text import decode_text
+
+#: Roles whose text Sphinx shows as code (Python and C objects, options, files, keys...).
+_CODE_ROLES = frozenset(
+    "func meth class mod attr exc data const obj type option envvar file samp kbd program command "
+    "macro member var enum enumerator struct union expr texpr".split())
+#: Directives that are navigation or other files' text, not this page's: nothing of them is shown.
+_NOT_TEXT = frozenset(
+    "toctree index highlight tabularcolumns currentmodule module sectionauthor moduleauthor codeauthor "
+    "literalinclude autosummary testsetup testcleanup automodule autoclass autofunction automethod "
+    "autoattribute autodata autoexception autoproperty autodecorator autoclasstree".split())
+#: Directives whose body is code.
+_CODE_DIRECTIVES = ("code-block", "sourcecode", "code-tab", "doctest", "testcode", "testoutput", "productionlist")
+#: Version notes, worded as Sphinx words them.
+_VERSIONS = {"versionadded": "Added in version", "versionchanged": "Changed in version",
+             "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
+#: Directives that describe a Python (or other) object: a signature, then its description.
+_OBJECTS = ("function", "class", "method", "staticmethod", "classmethod", "attribute", "data", "exception",
+            "decorator", "decoratormethod", "property", "describe", "object", "option", "envvar")
+#: Directives whose content is ordinary text of the page.
+_CONTENT = ("glossary", "only", "centered", "hlist", "rst-class", "todo", "tab", "tabs", "group-tab", "card", "grid",
+            "grid-item-card", "dropdown", "ifconfig")
+_ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+
+
+def read_rst(data: bytes) -> Extracted:
+    """The page as docutils renders it, read into blocks like any web page."""
+    text = decode_text(data)
+    found = read_html(_render(text).encode("utf-8"))
+    return found
+
+
+def _render(text: str) -> str:
+    from docutils.core import publish_string
+    from docutils.parsers.rst import Parser
+
+    _register()
+    settings = {
+        "file_insertion_enabled": False, "raw_enabled": False, "_disable_config": True,
+        "report_level": 3, "halt_level": 5, "warning_stream": False, "traceback": True,
+        "input_encoding": "unicode", "output_encoding": "unicode", "embed_stylesheet": False,
+        "stylesheet_path": "", "syntax_highlight": "none", "math_output": "latex", "doctitle_xform": True,
+    }
+    html = publish_string(text, parser=Parser(inliner=_inliner()), writer="html5",
+                          settings_overrides=settings)
+    return _shown_as_written(str(html))
+
+
+def _shown_as_written(html: str) -> str:
+    """docutils reports what it cannot read (an unknown directive, a broken table) in a message holding the
+    source as written: the source stays, as code, and the report goes. Its notes are ``aside`` elements,
+    which a web page's reader takes for a site's sidebar: they become blocks of the page."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for message in soup.select("div.system-message, aside.system-message"):
+        source = message.find("pre")
+        if source is not None:
+            message.replace_with(source)
+        else:
+            message.decompose()
+    for link in soup.select("a.problematic"):  # a reference to such a report: its text as written
+        link.replace_with(link.get_text())
+    for aside in soup.find_all("aside"):  # notes, topics, sidebars: the page's own text, not a site's chrome
+        aside.name = "div"
+    return str(soup)
+
+
+def _shown(text: str) -> str:
+    """What Sphinx shows of a role's text: the title of ``title <target>``, else the target without its
+    ``~`` (last part only) or ``!`` marks."""
+    match = _ROLE_TARGET.match(text)
+    if match and match.group(1):
+        return match.group(1)
+    target = match.group(2) if match else text
+    if target.startswith("~"):
+        return target[1:].rsplit(".", 1)[-1]
+    return target.lstrip("!")
+
+
+def _inliner() -> Any:
+    """docutils' inliner, reading the roles it does not know as Sphinx shows them."""
+    import types
+
+    from docutils import nodes
+    from docutils.parsers.rst import roles, states
+
+    inliner = states.Inliner()
+    known = inliner.interpreted
+
+    def interpreted(self: Any, rawsource: str, text: str, role: str, lineno: int) -> Any:
+        if roles.role(role, self.language, lineno, self.reporter)[0] is not None:
+            return known(rawsource, text, role, lineno)
+        shown = nodes.unescape(_shown(text))
+        code = role.split(":")[-1] in _CODE_ROLES
+        return [nodes.literal(rawsource, shown) if code else nodes.inline(rawsource, shown)], []
+
+    inliner.interpreted = types.MethodType(interpreted, inliner)
+    return inliner
+
+
+_REGISTERED: list[bool] = []
+
+
+def _register() -> None:
+    """Sphinx's directives, registered with docutils once per process."""
+    if _REGISTERED:
+        return
+    from docutils import nodes
+    from docutils.parsers.rst import Directive, directives
+    from docutils.parsers.rst.directives.body import CodeBlock
+
+    class Nothing(Directive):  # type: ignore[misc]
+        has_content = True
+        optional_arguments = 10
+        final_argument_whitespace = True
+        option_spec = _AnyOptions()
+
+        def run(self) -> list:
+            return []
+
+    class Code(CodeBlock):  # type: ignore[misc]
+        optional_arguments = 1
+        option_spec = _AnyOptions()
+
+        def run(self) -> list:
+            given: dict[str, Any] = getattr(self, "options", {})
+            kept = {k: v for k, v in given.items() if k in ("class", "name")}
+            language: list[str] = []  # no highlighting: the code as written
+            self.options, self.arguments = kept, language
+            return super().run()  # type: ignore[no-any-return]
+
+    class Content(Directive):  # type: ignore[misc]
+        has_content = True
+        optional_arguments = 10
+        final_argument_whitespace = True
+        option_spec = _AnyOptions()
+
+        def run(self) -> list:
+            box = nodes.container()
+            self.state.nested_parse(self.content, self.content_offset, box)
+            return [box]
+
+    class Version(Directive):  # type: ignore[misc]
+        has_content = True
+        required_arguments = 1
+        optional_arguments = 1
+        final_argument_whitespace = True
+
+        def run(self) -> list:
+            words = f"{_VERSIONS[self.name]} {self.arguments[0]}"
+            lines = ([self.arguments[1]] if len(self.arguments) > 1 else []) + list(self.content)
+            lead = f"{words}: " if lines else f"{words}."
+            box = nodes.container()
+            self.state.nested_parse(self.content.__class__([lead + " ".join(ln.strip() for ln in lines)]),
+                                    self.content_offset, box)
+            return [box]
+
+    class SeeAlso(Directive):  # type: ignore[misc]
+        has_content = True
+        optional_arguments = 1
+        final_argument_whitespace = True
+
+        def run(self) -> list:
+            note = nodes.admonition(classes=["seealso"])
+            note += nodes.title(text="See also")
+            if self.arguments:
+                words, messages = self.state.inline_text(self.arguments[0], self.lineno)
+                note += nodes.paragraph("", "", *words)
+                note += messages
+            self.state.nested_parse(self.content, self.content_offset, note)
+            return [note]
+
+    class Described(Directive):  # type: ignore[misc]
+        has_content = True
+        required_arguments = 1
+        final_argument_whitespace = True
+        option_spec = _AnyOptions()
+
+        def run(self) -> list:
+            item = nodes.definition_list_item()
+            for signature in self.arguments[0].split("\n"):
+                if signature.strip():
+                    item += nodes.term(text=signature.strip())
+            body = nodes.definition()
+            self.state.nested_parse(self.content, self.content_offset, body)
+            item += body
+            return [nodes.definition_list("", item)]
+
+    for name in _NOT_TEXT:
+        directives.register_directive(name, Nothing)
+    for name in _CODE_DIRECTIVES:
+        directives.register_directive(name, Code)
+    for name in _CONTENT:
+        directives.register_directive(name, Content)
+    for name in _VERSIONS:
+        directives.register_directive(name, Version)
+    directives.register_directive("seealso", SeeAlso)
+    for name in _OBJECTS:
+        for domain in ("", "py:", "c:", "cpp:", "js:", "std:"):
+            directives.register_directive(domain + name, Described)
+    _REGISTERED.append(True)
+
+
+class _AnyOptions(dict):  # type: ignore[type-arg]
+    """An option spec that accepts every option (Sphinx's options of a directive read as no text)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:  # docutils reads options only where a directive has some
+        return True
+
+    def __getitem__(self, key: str) -> Any:
+        return lambda value: value
