@@ -45,7 +45,11 @@ _MAX_DEPTH = 1000  # marking blocks costs time quadratic in the nesting depth
 
 def read_html(data: bytes) -> Extracted:
     """A web page as blocks of its main element, and the metadata its markup declares."""
-    soup = parse(_decode(data))
+    return read_soup(parse(_decode(data)))
+
+
+def read_soup(soup: BeautifulSoup) -> Extracted:
+    """:func:`read_html` of a page already parsed (by :func:`parse`)."""
     meta = page_metadata(soup)
     main = main_element(soup)
     titled = _titled(main) or _titled(soup)

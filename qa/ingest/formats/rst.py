@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from . import Extracted
-from .html import read_html
+from .html import parse, read_soup
 from .text import decode_text
 
 #: Roles whose text Sphinx shows as code (Python and C objects, options, files, keys...).
@@ -48,12 +48,10 @@ _ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 
 def read_rst(data: bytes) -> Extracted:
     """The page as docutils renders it, read into blocks like any web page."""
-    text = decode_text(data)
-    found = read_html(_render(text).encode("utf-8"))
-    return found
+    return read_soup(_render(decode_text(data)))
 
 
-def _render(text: str) -> str:
+def _render(text: str) -> Any:
     from docutils.core import publish_string
     from docutils.parsers.rst import Parser
 
@@ -69,13 +67,11 @@ def _render(text: str) -> str:
     return _shown_as_written(str(html))
 
 
-def _shown_as_written(html: str) -> str:
+def _shown_as_written(html: str) -> Any:
     """docutils reports what it cannot read (an unknown directive, a broken table) in a message holding the
     source as written: the source stays, as code, and the report goes. Its notes are ``aside`` elements,
     which a web page's reader takes for a site's sidebar: they become blocks of the page."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "lxml")
+    soup = parse(html)
     for message in soup.select("div.system-message, aside.system-message"):
         source = message.find("pre")
         if source is not None:
@@ -86,7 +82,7 @@ def _shown_as_written(html: str) -> str:
         link.replace_with(link.get_text())
     for aside in soup.find_all("aside"):  # notes, topics, sidebars: the page's own text, not a site's chrome
         aside.name = "div"
-    return str(soup)
+    return soup
 
 
 def _shown(text: str) -> str:
