@@ -50,6 +50,10 @@ def write_md(path: Path, paras: list[tuple[str, bool]]) -> None:
     path.write_text("\n\n".join(f"## {t}" if h else t for t, h in paras), encoding="utf-8")
 
 
+def write_rst(path: Path, paras: list[tuple[str, bool]]) -> None:
+    path.write_text("\n\n".join(f"{t}\n{'=' * len(t)}" if h else t for t, h in paras), encoding="utf-8")
+
+
 def write_html(path: Path, paras: list[tuple[str, bool]]) -> None:
     from html import escape
 
@@ -110,7 +114,8 @@ def write_epub(path: Path, paras: list[tuple[str, bool]]) -> None:
 
 
 WRITERS: dict[str, Callable[[Path, list[tuple[str, bool]]], None]] = {
-    "txt": write_txt, "md": write_md, "html": write_html, "pdf": write_pdf, "docx": write_docx, "epub": write_epub,
+    "txt": write_txt, "md": write_md, "rst": write_rst, "html": write_html, "pdf": write_pdf, "docx": write_docx,
+    "epub": write_epub,
 }
 
 
