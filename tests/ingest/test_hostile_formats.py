@@ -146,7 +146,9 @@ def test_sidecar_url_must_be_http(tmp_path, caplog):
 
 HOSTILE = {
     "bomb.pdf": (lambda: hf.pdf_bomb(3 << 30), "needed more than 0.8 GB of memory"),
-    "repeated.pdf": (lambda: hf.pdf_repeated(500 << 20, 12), "needed more than 0.8 GB of memory"),
+    # its pages are read until the memory limit, or the time limit on a busy machine: either is its limit
+    "repeated.pdf": (lambda: hf.pdf_repeated(500 << 20, 12), ("needed more than 0.8 GB of memory",
+                                                              "needed more than 30 s to read")),
     "bomb.docx": (lambda: hf.docx_bomb(30_000_000), "expands to"),
     "span.docx": (hf.docx_grid_span, None),
     "spine.epub": (lambda: hf.epub_spine_repeat(20_000), None),
@@ -173,7 +175,9 @@ def test_build_of_hostile_files_stays_bounded(tmp_path):
     report = (out + err).decode()
     for name, (_, reason) in HOSTILE.items():
         if reason:
-            assert any(name in line and reason in line for line in report.splitlines()), (name, report[-3000:])
+            reasons = (reason,) if isinstance(reason, str) else reason
+            assert any(name in line and any(r in line for r in reasons) for line in report.splitlines()), \
+                (name, [line for line in report.splitlines() if name in line] or report[-3000:])
     manifest = json.loads(next((tmp_path / "index").glob("build-*/manifest.json")).read_text())
     assert {"fine.txt", "span.docx", "spine.epub"} <= set(manifest["documents"])
 
