@@ -1,9 +1,10 @@
 """Integrity of cleaned text, measured against an independent reading of each page.
 
 The reference is BeautifulSoup (lxml) over the page's body as a browser shows it: Sphinx's
-``div[role=main]``, DocBook's and AsciiDoc's body without their navigation and footer, and for Markdown the
+``div[role=main]``, DocBook's and AsciiDoc's body without their navigation and footer, for Markdown the
 HTML that markdown-it-py renders (a YAML front matter shown as a site shows it: its title as the page's
-heading where the body has none, and its description; PyYAML reads it). From it: headings (h1-h6), API
+heading where the body has none, and its description; PyYAML reads it), and for reStructuredText the HTML
+docutils renders (Sphinx's roles as Sphinx shows them). From it: headings (h1-h6), API
 signatures (Sphinx ``dt.sig``), code blocks (``pre``) and the words of the body. Each is looked for in qa's
 cleaned text.
 """
@@ -56,11 +57,25 @@ def _main_element(path: Path, fmt: str) -> Tag:
     if fmt == "markdown":
         from markdown_it import MarkdownIt
         raw = MarkdownIt("commonmark").enable("table").render(_front_matter_shown(raw))
+    elif fmt == "rst":
+        raw = _docutils_html(raw)
     with warnings.catch_warnings():  # DocBook pages are XHTML; read them as a browser does
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(raw, "lxml")
     main = soup.select_one("div[role=main], div.body") if fmt == "sphinx" else None
     return main or soup.body or soup
+
+
+def _docutils_html(raw: str) -> str:
+    """The page as docutils alone renders it (no files read, no reports shown). A Sphinx role docutils does not
+    know, which it shows as written (":func:`fetch`"), reads as Sphinx documents it: "fetch", or the title of
+    "title <target>"; a Sphinx directive it does not know is left out, as its report is."""
+    from docutils.core import publish_parts
+
+    parts = publish_parts(raw, writer="html5", settings_overrides={
+        "report_level": 5, "file_insertion_enabled": False, "raw_enabled": False, "_disable_config": True})
+    body = re.sub(r":[\w:.-]+:`([^`<]*?)\s*(?:<[^`>]*>)?`", lambda m: m.group(1), parts["html_body"])
+    return f"<html><body>{body}</body></html>"
 
 
 def _front_matter_shown(raw: str) -> str:

@@ -6,12 +6,15 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
 - ``postgres``: DocBook HTML of Debian's ``postgresql-doc-15``, ``apt-get install postgresql-doc-15``;
 - ``git``: AsciiDoc HTML of Debian's ``git-doc`` (2.39), ``apt-get install git-doc``;
 - ``npm``: npm's own Markdown documentation (``docs/content`` of the npm 11.19.1 package), fetched with
-  ``npm pack npm@11.19.1`` (the npm registry) into a temporary folder.
+  ``npm pack npm@11.19.1`` (the npm registry) into a temporary folder;
+- ``flask``: Flask's reStructuredText sources (``docs/`` of the flask 3.1.3 source distribution, every page),
+  fetched with ``pip download --no-binary :all: --no-deps flask==3.1.3`` (the Python package registry).
 """
 from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ PYTHON_HTML = Path("/usr/share/doc/python3-doc/html")
 POSTGRES_HTML = Path("/usr/share/doc/postgresql-doc-15/html")
 GIT_HTML = Path("/usr/share/doc/git-doc")
 NPM_VERSION = "11.19.1"
+FLASK_VERSION = "3.1.3"
 
 _PY_TUTORIAL = ("appendix appetite classes controlflow datastructures errors floatingpoint index inputoutput "
                 "interactive interpreter introduction modules stdlib stdlib2 venv whatnow")
@@ -85,7 +89,7 @@ class DocSet:
 
     name: str
     title: str
-    format: str  # "sphinx", "docbook", "asciidoc" or "markdown"
+    format: str  # "sphinx", "docbook", "asciidoc", "markdown" or "rst"
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
 
@@ -103,6 +107,21 @@ class DocSet:
         return root
 
 
+_FLASK = ("api appcontext async-await blueprints changes cli config contributing debugging deploying/apache-httpd "
+          "deploying/asgi deploying/eventlet deploying/gevent deploying/gunicorn deploying/index deploying/mod_wsgi "
+          "deploying/nginx deploying/proxy_fix deploying/uwsgi deploying/waitress design errorhandling extensiondev "
+          "extensions gevent index installation license lifecycle logging patterns/appdispatch patterns/appfactories "
+          "patterns/caching patterns/celery patterns/deferredcallbacks patterns/favicon patterns/fileuploads "
+          "patterns/flashing patterns/index patterns/javascript patterns/jquery patterns/lazyloading "
+          "patterns/methodoverrides patterns/mongoengine patterns/packages patterns/requestchecksum "
+          "patterns/singlepageapplications patterns/sqlalchemy patterns/sqlite3 patterns/streaming "
+          "patterns/subclassing patterns/templateinheritance patterns/urlprocessors patterns/viewdecorators "
+          "patterns/wtforms quickstart reqcontext server shell signals templating testing tutorial/blog "
+          "tutorial/database tutorial/deploy tutorial/factory tutorial/index tutorial/install tutorial/layout "
+          "tutorial/next tutorial/static tutorial/templates tutorial/tests tutorial/views views web-security")
+FLASK_ALL = tuple(f"{n}.rst" for n in _FLASK.split())
+
+
 def _root(docset: DocSet, download: Path) -> Path:
     if docset.format == "sphinx":
         return PYTHON_HTML
@@ -110,7 +129,28 @@ def _root(docset: DocSet, download: Path) -> Path:
         return POSTGRES_HTML
     if docset.format == "asciidoc":
         return GIT_HTML
+    if docset.format == "rst":
+        return flask_docs(download)
     return npm_docs(download)
+
+
+def flask_docs(download: Path) -> Path:
+    """``docs`` of the pinned flask source distribution, unpacked under ``download`` (fetched once)."""
+    docs = download / f"flask-{FLASK_VERSION}" / "docs"
+    if docs.is_dir():
+        return docs
+    download.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=download) as tmp:
+        try:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
+                            "--dest", tmp, f"flask=={FLASK_VERSION}"], check=True, capture_output=True, text=True,
+                           timeout=300)
+        except (OSError, subprocess.SubprocessError) as e:
+            raise SystemExit(f"flask: could not fetch flask=={FLASK_VERSION} with `pip download` ({e}). "
+                             "Make the Python package registry reachable.") from e
+        with tarfile.open(Path(tmp) / f"flask-{FLASK_VERSION}.tar.gz") as tar:
+            tar.extractall(download, filter="data")
+    return docs
 
 
 def npm_docs(download: Path) -> Path:
@@ -143,4 +183,6 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
                       "apt-get install git-doc"),
         "npm": DocSet("npm", f"npm {NPM_VERSION} documentation (Markdown, docs/content of the npm package)",
                       "markdown", NPM_ALL, f"npm (Node.js) and the npm registry: npm pack npm@{NPM_VERSION}"),
+        "flask": DocSet("flask", f"Flask {FLASK_VERSION} documentation sources (reStructuredText, the sdist's docs/)",
+                        "rst", FLASK_ALL, f"the Python package registry: pip download flask=={FLASK_VERSION}"),
     }
