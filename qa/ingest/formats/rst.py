@@ -17,11 +17,14 @@ silently. The page's title is its document title.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import Extracted
 from .html import parse, read_soup
 from .text import decode_text
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 #: Roles whose text Sphinx shows as code (Python and C objects, options, files, keys...).
 _CODE_ROLES = frozenset(
@@ -51,7 +54,7 @@ def read_rst(data: bytes) -> Extracted:
     return read_soup(_render(decode_text(data)))
 
 
-def _render(text: str) -> Any:
+def _render(text: str) -> BeautifulSoup:
     from docutils.core import publish_string
     from docutils.parsers.rst import Parser
 
@@ -67,7 +70,7 @@ def _render(text: str) -> Any:
     return _shown_as_written(str(html))
 
 
-def _shown_as_written(html: str) -> Any:
+def _shown_as_written(html: str) -> BeautifulSoup:
     """docutils reports what it cannot read (an unknown directive, a broken table) in a message holding the
     source as written: the source stays, as code, and the report goes. Its notes are ``aside`` elements,
     which a web page's reader takes for a site's sidebar: they become blocks of the page."""
