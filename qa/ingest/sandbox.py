@@ -154,22 +154,11 @@ class Worker:
         self._reap(proc)
 
     def _reap(self, proc: subprocess.Popen[bytes]) -> int:
-        """Wait for the process; its exit status (negative: the signal that ended it). Reaped here, its peak
-        memory is the kernel's final figure: a reader that dies between two looks at it (a native library
-        aborting on an allocation the memory limit refused) is still seen to have run out of memory."""
+        """Wait for the process; its exit status (negative: the signal that ended it)."""
         for stream in (proc.stdin, proc.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
-        if proc.returncode is None:
-            try:
-                _, status, usage = os.wait4(proc.pid, 0)
-            except ChildProcessError:  # already reaped
-                pass
-            else:
-                proc.returncode = os.waitstatus_to_exitcode(status)
-                rss = usage.ru_maxrss * 1024  # kilobytes on Linux
-                self._last_rss, self.peak_rss = max(self._last_rss, rss), max(self.peak_rss, rss)
         proc.wait()
         if self._proc is proc:
             self._proc = None
