@@ -146,6 +146,10 @@ class Worker:
         if status < 0 and self._last_rss > self.limits.memory_bytes // 2:
             return f"{self.limits.too_big()}; the reader stopped with {signal.Signals(-status).name}"
         name = signal.Signals(-status).name if status < 0 else f"exit status {status}"
+        if status == -signal.SIGABRT:  # how a native library dies on an allocation the memory limit refused
+            return (f"the reader stopped on this file ({name}), as a library does when it needs more than "
+                    f"{self.limits.memory_bytes / 1e9:.1f} GB of memory (raise Config.reader_memory_bytes to read "
+                    "it) or meets a damaged file")
         return f"the reader crashed on this file ({name}); it may be damaged"
 
     def _stop(self, proc: subprocess.Popen[bytes]) -> None:
