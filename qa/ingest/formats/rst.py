@@ -17,6 +17,7 @@ silently. The page's title is its document title.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from . import Extracted
@@ -121,23 +122,22 @@ def _inliner() -> Any:
     return inliner
 
 
-_REGISTERED: list[bool] = []
-
-
+@cache
 def _register() -> None:
     """Sphinx's directives, registered with docutils once per process."""
-    if _REGISTERED:
-        return
     from docutils import nodes
     from docutils.parsers.rst import Directive, directives
     from docutils.parsers.rst.directives.body import CodeBlock
 
-    class Nothing(Directive):  # type: ignore[misc]
+    class Lenient(Directive):  # type: ignore[misc]
+        """Any arguments, content and options (what Sphinx's options mean is no text of the page)."""
+
         has_content = True
         optional_arguments = 10
         final_argument_whitespace = True
         option_spec = _AnyOptions()
 
+    class Nothing(Lenient):
         def run(self) -> list:
             return []
 
@@ -152,12 +152,7 @@ def _register() -> None:
             self.options, self.arguments = kept, language
             return super().run()  # type: ignore[no-any-return]
 
-    class Content(Directive):  # type: ignore[misc]
-        has_content = True
-        optional_arguments = 10
-        final_argument_whitespace = True
-        option_spec = _AnyOptions()
-
+    class Content(Lenient):
         def run(self) -> list:
             box = nodes.container()
             self.state.nested_parse(self.content, self.content_offset, box)
@@ -221,7 +216,6 @@ def _register() -> None:
     for name in _OBJECTS:
         for domain in ("", "py:", "c:", "cpp:", "js:", "std:"):
             directives.register_directive(domain + name, Described)
-    _REGISTERED.append(True)
 
 
 class _AnyOptions(dict):  # type: ignore[type-arg]

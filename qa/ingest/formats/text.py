@@ -112,7 +112,8 @@ def _indent(text: str, line_start: int, content: str) -> re.Pattern[str] | None:
     """The indentation that is not the code's own on a code block's first line: a list item's, the four
     spaces of an indented block. ``qa.ingest.clean_blocks`` takes as many off each line of the block."""
     first = content.split("\n", 1)[0]
-    line = text[line_start:line_start + len(first) + 64].split("\n", 1)[0].rstrip("\r")
+    end = _LINE_BREAK.search(text, line_start)
+    line = text[line_start:end.start() if end else len(text)]
     cut = len(line) - len(first)
     if not first.strip() or cut <= 0 or not line.endswith(first) or line[:cut].strip(" "):
         return None
