@@ -31,7 +31,9 @@ def page(live_app):
 
 
 def check(page, text: str):
-    page.get_by_label("Text claimed to be a quote from the documents").fill(text)
+    field = page.get_by_label("Text claimed to be a quote from the documents")
+    expect(field).to_be_visible(timeout=60_000)  # a loaded machine may take longer than fill's 30 s to show the tab
+    field.fill(text)
     page.locator("#qa-verify").click()
     return page.locator("#qa-verify-result")
 
