@@ -21,6 +21,7 @@ from typing import Any
 
 from . import Config, IndexMissingError, QAError, ask, build_index, load_index, verify_text
 from .commands import app, calibrating, indexing, training
+from .config import DOCUMENT_ENCODERS
 from .errors import BuildCancelled
 from .terminal import printable
 
@@ -217,9 +218,10 @@ def _calibrate(args: argparse.Namespace, config: Config) -> int:
 
 
 def _document_encoder_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--document-encoder", choices=("fp32", "int8"),
-                        help="model a build embeds documents with: int8 builds in about 0.6 of the time, questions "
-                             "stay fp32 (default: fp32)")
+    parser.add_argument("--document-encoder", choices=DOCUMENT_ENCODERS,
+                        help="how a build embeds documents: bf16 (OpenVINO's bfloat16 arithmetic, on CPUs with "
+                             "AMX or AVX-512 BF16), fp32, int8 (a quantised model, vectors less near); questions "
+                             "stay fp32 (default: auto, bf16 where this machine can)")
 
 
 def _positive(text: str) -> int:

@@ -11,6 +11,8 @@ DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DEFAULT_INDEX = PROJECT_ROOT / "index"
 #: The one environment variable: a local sentence-transformers model folder to use instead of the bundled one.
 MODEL_ENV = "QA_MODEL"
+#: What ``Config.document_encoder`` may say (qa.indexing.embed_many.document_embedder).
+DOCUMENT_ENCODERS = ("auto", "fp32", "bf16", "int8")
 
 
 def bundled_model_path() -> str:
@@ -147,11 +149,12 @@ class Config:
     #: besides its sentences) or "pooled" (the token-weighted mean of their sentences' vectors, so each token
     #: is embedded once); see qa.indexing.pooled.
     chunk_vectors: str = "own"
-    #: What a build embeds documents with: "fp32" (the backend itself) or "int8" (the per-channel int8
-    #: model, the first feed-forward projections kept fp32, with the fp32 ONNX backend; questions stay fp32):
-    #: a build in 0.62 of the time, but 0.7 points lower SQuAD dev quote_hit@1 with a scoring refitted on its
-    #: vectors (the 3,976 cross-validated training questions: +0.3); see docs/performance.md.
-    document_encoder: str = "fp32"
+    #: What a build embeds documents with (questions stay fp32): "bf16" (the fp32 model run by OpenVINO in
+    #: bfloat16, on CPUs with AMX or AVX-512 BF16: vectors within a cosine of 0.99996 of fp32 ones, about three
+    #: times as fast), "fp32", "int8" (the per-channel int8 model, the first feed-forward projections kept
+    #: fp32: about twice as fast, 0.7 points lower SQuAD dev quote_hit@1 refitted), or "auto": bf16 where
+    #: this machine can, else fp32. See docs/performance.md.
+    document_encoder: str = "auto"
     #: Threads a build embeds documents on; None: the machine's cores (shared among the workers). In one
     #: process each thread runs whole batches on one ONNX intra-op thread (batches side by side keep the cores
     #: busier than one batch's small operations; the vectors are the same); a worker process runs its batches

@@ -136,6 +136,7 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
            started: float) -> BuildReport:
     """The build steps; ``stop()`` raises BuildCancelled once cancellation is asked for."""
     report = tell.report
+    document_embedder(embedder_for(config), config.document_encoder)  # an encoder this machine lacks: say so first
     report(0.0, "Reading documents")
     live = None if full else _reusable_manifest(config)
     quick = None if live is None else _nothing_changed(config, live, started)
