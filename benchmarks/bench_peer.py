@@ -49,25 +49,33 @@ except ImportError:  # a tree with the stage packages
     import qa.indexing.onnx as onnx_module
 import threading
 encoder, active, lock = [0.0, 0.0], [0], threading.Lock()
-class Timed:  # the bare encoder: wall time while at least one onnxruntime run is going, in this same build
-    def __init__(self, session):
-        self.session = session
-    def __getattr__(self, name):
-        return getattr(self.session, name)
-    def run(self, *args, **kwargs):
+def timed(call):  # the bare encoder: wall time while at least one model run is going, in this same build
+    def run(*args, **kwargs):
         with lock:
             active[0] += 1
             if active[0] == 1:
                 encoder[1] = time.perf_counter()
         try:
-            return self.session.run(*args, **kwargs)
+            return call(*args, **kwargs)
         finally:
             with lock:
                 active[0] -= 1
                 if active[0] == 0:
                     encoder[0] += time.perf_counter() - encoder[1]
+    return run
+class Timed:  # an onnxruntime session whose runs are timed
+    def __init__(self, session):
+        self.session = session
+        self.run = timed(session.run)
+    def __getattr__(self, name):
+        return getattr(self.session, name)
 opened = onnx_module.session
 onnx_module.session = lambda path, threads: Timed(opened(path, threads))
+try:  # a tree that embeds documents in bfloat16 through OpenVINO
+    import qa.indexing.openvino as openvino_module
+    openvino_module.infer = timed(openvino_module.infer)
+except ImportError:
+    pass
 config = Config(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
 if len(sys.argv) > 4:  # a Config change for an extra row, as JSON
     config = config.with_(**json.loads(sys.argv[4]))
@@ -293,7 +301,7 @@ def write(f: dict, rounds: int, baseline: str, also: dict | None = None) -> None
         f"- qa / qa at {baseline}: **{r['qa_vs_baseline_wall']:.2f}×** wall time.",
         *more,
         f"- Share of each build's wall time (in its process) spent inside the bare encoder "
-        f"(onnxruntime's run, timed in the same build): {shares}.",
+        f"(onnxruntime's or OpenVINO's run, timed in the same build): {shares}.",
         f"- Texts embedded per chunk: {f['texts_per_chunk']['qa']:.2f} (at {baseline}: "
         f"{f['texts_per_chunk']['baseline']:.2f}); qa's chunks: {f['qa']['chunks']:.0f}.",
         f"- Incremental (build time inside the process, against the full build's {f['qa']['build_seconds']:.1f} s): "

@@ -58,9 +58,10 @@ class Plan:
 
 
 def plan(texts: list[str], lengths: Callable[[list[str]], list[int]], *, batch_tokens: int = BATCH_TOKENS,
-         max_rows: int = MAX_ROWS, min_fill: float = MIN_FILL) -> Plan:
+         max_rows: int = MAX_ROWS, widths: Callable[[int], int] | None = None) -> Plan:
     """Deduplicate ``texts``, sort them by model length (longest first) and cut batches of ``batch_tokens``,
-    each ending before a text shorter than ``min_fill`` of its longest (1.0: one length a batch).
+    each ending before a text shorter than ``MIN_FILL`` of its longest, or, with ``widths`` (the width a
+    text of a length is padded to), before a text of another width.
 
     >>> p = plan(["a b", "a", "a b", "a b c"], lambda ts: [len(t.split()) for t in ts], batch_tokens=4)
     >>> p.distinct, p.where.tolist(), p.batches
@@ -75,17 +76,22 @@ def plan(texts: list[str], lengths: Callable[[list[str]], list[int]], *, batch_t
     distinct = tuple(unique[i] for i in order)
     ordered = tuple(sizes[i] for i in order)
     return Plan(distinct, np.array([row_of[t] for t in texts], dtype=np.int64),
-                _cut(ordered, batch_tokens, max_rows, min_fill), ordered)
+                _cut(ordered, batch_tokens, max_rows, widths), ordered)
 
 
-def _cut(lengths: tuple[int, ...], batch_tokens: int, max_rows: int, min_fill: float) -> tuple[tuple[int, int], ...]:
-    """Batches over lengths sorted longest first: within the token budget, and ending where padding would grow."""
+def _cut(lengths: tuple[int, ...], batch_tokens: int, max_rows: int,
+         widths: Callable[[int], int] | None) -> tuple[tuple[int, int], ...]:
+    """Batches over lengths sorted longest first: within the token budget, and ending where padding would grow
+    (or, with ``widths``, where the padded width changes)."""
     batches, start = [], 0
     while start < len(lengths):
-        width = max(1, lengths[start])
+        width = max(1, lengths[start] if widths is None else widths(lengths[start]))
         end = min(len(lengths), start + max(1, min(max_rows, batch_tokens // width)))
-        shortest = max(1, int(width * min_fill))
-        end = next((i for i in range(start + 1, end) if lengths[i] < shortest), end)
+        if widths is None:
+            shortest = max(1, int(width * MIN_FILL))
+            end = next((i for i in range(start + 1, end) if lengths[i] < shortest), end)
+        else:
+            end = next((i for i in range(start + 1, end) if widths(lengths[i]) != width), end)
         batches.append((start, end))
         start = end
     return tuple(batches)
@@ -154,9 +160,9 @@ def _embed(embedder: Embedder, texts: list[str], spans: Sequence[Spans] | None, 
     # Dynamic int8 quantisation scales a batch's activations together, so a text's vector would depend on
     # the texts beside it: such a model gets one text a batch (as fast, measured: no padding at all).
     alone = embedder.backend.startswith("onnx-int8")
-    # In bfloat16, padding moves a vector (qa.indexing.openvino): batches hold texts of one length.
+    # In bfloat16 a text runs at a width fixed by its length (qa.indexing.openvino): a batch holds one width.
     p = plan(texts, embedder.token_lengths, batch_tokens=1 if alone else batch_tokens,
-             min_fill=1.0 if embedder.backend == "openvino-bf16" else MIN_FILL)
+             widths=openvino.width if embedder.backend == "openvino-bf16" else None)
     wanted = _spans_by_row(p, spans) if spans is not None else None
     counts = np.bincount(p.where, minlength=len(p.distinct))
     out = np.empty((len(p.distinct), embedder.dim), dtype=np.float32)

@@ -88,3 +88,24 @@ def test_without_bf16_auto_is_fp32_and_bf16_is_refused_with_the_reason(tmp_path,
     assert not (tmp_path / "index" / "manifest.json").exists() and "Reading" not in err  # refused before reading
     with pytest.raises(QAError, match="auto, fp32, bf16, int8"):
         document_embedder(embedder, "fp16")
+
+
+@needs_bf16
+def test_fresh_processes_embedding_on_two_threads_at_once_never_hang():
+    """OpenVINO's Python binding sets itself up on a model's first run; two threads doing that at once could
+    deadlock (about one fresh process in six did). Each process here embeds on two threads from the start."""
+    import subprocess
+    import sys
+
+    script = (
+        "from qa import Config\n"
+        "from qa.indexing.embed import embedder_for\n"
+        "from qa.indexing.embed_many import document_embedder, embed_many\n"
+        "texts = [f'Sentence {i} is about ' + 'the os module ' * (i % 9) for i in range(40)]\n"
+        "bf16 = document_embedder(embedder_for(Config()), 'bf16')\n"
+        "print(embed_many(bf16, texts, threads=2, batch_tokens=128).shape)\n"
+    )
+    for _ in range(6):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.strip() == "(40, 384)"
