@@ -3,7 +3,7 @@ peer run against a LlamaIndex ingestion and an older qa on real documentation.
 
     .venv/bin/python benchmarks/bench_build.py [--runs 3] [--squad ../shared/data/squad-v2-dev-5articles.json]
     .venv/bin/python benchmarks/bench_build.py --peer [--rounds 3] [--baseline c2dea78] [--write-docs]
-    .venv/bin/python benchmarks/bench_build.py --incremental [--rounds 3] [--against 6e53fc6]
+    .venv/bin/python benchmarks/bench_build.py --incremental [--rounds 3] [--against 6e53fc6] [--python-set all]
 
 Each build runs in a fresh process (model load included), so figures are what a user waits for.
 Throughput is compared with a bare ``SentenceTransformer.encode`` over the same texts in the same run.
@@ -97,6 +97,8 @@ def main() -> None:
     p.add_argument("--incremental", action="store_true",
                    help="only qa's builds of the peer run's pages: full, nothing changed, one page changed")
     p.add_argument("--against", help="with --incremental: also time the tree of this commit's incremental builds")
+    p.add_argument("--python-set", choices=("default", "all"),
+                   help="with --incremental: build bench_realdocs.py's python3-doc set (69 or 106 pages) instead")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--baseline", default="c2dea78")
     p.add_argument("--write-docs", action="store_true", help="write the peer figures into docs/performance.md")
@@ -107,7 +109,7 @@ def main() -> None:
     if args.incremental:
         from bench_peer import run_incremental
 
-        run_incremental(rounds=args.rounds, against=args.against)
+        run_incremental(rounds=args.rounds, against=args.against, python_set=args.python_set)
         return
     if args.peer:
         from bench_peer import run

@@ -203,13 +203,15 @@ def run(*, rounds: int, baseline: str, write_docs: bool, also: dict | None = Non
 
 
 def incremental(runs: dict[str, list[dict[str, float]]], pages: Path, index: Path, i: int, *, tree: Path = ROOT,
-                prefix: str = "") -> None:
-    """Two builds after the full build of ``index``: nothing changed, then one page changed (page ``i``).
+                prefix: str = "", nested: bool = False) -> None:
+    """Two builds after the full build of ``index``: nothing changed, then one page changed (page ``i`` of
+    PAGES; ``nested``: the pages keep their folders, as a documentation set's corpus does).
 
     The page gets its text and modification time back afterwards, so that it is unchanged for the next build.
     """
     runs[prefix + "nothing_changed"].append(qa_build(tree, pages, index, "update"))
-    page = pages / f"{PAGES[i % len(PAGES)].replace('/', '_')}.html"
+    name = PAGES[i % len(PAGES)]
+    page = pages / f"{name if nested else name.replace('/', '_')}.html"
     original, stat = page.read_text(encoding="utf-8"), page.stat()
     body = original.index('role="main"')  # a change in the page's text, not in its navigation
     end = original.index("</p>", body)
@@ -221,18 +223,26 @@ def incremental(runs: dict[str, list[dict[str, float]]], pages: Path, index: Pat
           f"{json.dumps(runs[prefix + 'one_page_changed'][-1])}", flush=True)
 
 
-def run_incremental(*, rounds: int, against: str | None = None) -> dict:
+def run_incremental(*, rounds: int, against: str | None = None, python_set: str | None = None) -> dict:
     """qa alone: per round a full build, then nothing changed and one page changed; ratios to the full build.
 
     ``against``: the same two builds by the tree of that commit, on a copy of the same full build, in
     alternating order (its nothing-changed build reads every file: the index was written under another
-    read key, so only its one-page figure compares).
+    read key, so only its one-page figure compares). ``python_set`` ("default" or "all"): the python3-doc
+    set of benchmarks/bench_realdocs.py (69 or 106 pages) instead of the 20 pages; the same pages change.
     """
     keys = ("nothing_changed", "one_page_changed")
     runs: dict[str, list[dict[str, float]]] = {"qa": [], **{p + k: [] for k in keys for p in ("", "against_")}}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        pages, _ = corpora(base)
+        if python_set:
+            from realdocs.sets import docsets
+
+            pages = base / "pages"
+            docsets(python_set)["python"].assemble(pages, base / "download")
+            print(f"{sum(1 for _ in pages.rglob('*.html'))} pages of the python set ({python_set})", flush=True)
+        else:
+            pages, _ = corpora(base)
         old = baseline_tree(against, base) if against else None
         for i in range(rounds):
             runs["qa"].append(qa_build(ROOT, pages, base / f"qa{i}", "full"))
@@ -242,7 +252,7 @@ def run_incremental(*, rounds: int, against: str | None = None) -> dict:
                 shutil.copytree(base / f"qa{i}", base / f"old{i}", symlinks=True)
                 sides.append((old, base / f"old{i}", "against_"))
             for tree, index, prefix in sides if i % 2 == 0 else sides[::-1]:
-                incremental(runs, pages, index, i, tree=tree, prefix=prefix)
+                incremental(runs, pages, index, i, tree=tree, prefix=prefix, nested=bool(python_set))
     med = statistics.median
     figures: dict = {"full_build_seconds": med(r["build_seconds"] for r in runs["qa"])}
     for k in (k for k in runs if k != "qa" and runs[k]):
