@@ -261,9 +261,7 @@ class _OpenVinoRunner(_OnnxRunner):
     def __init__(self, embedder: Embedder):
         from . import openvino
 
-        reason = openvino.unavailable()
-        if reason:  # before any work, so the message is this one
-            raise QAError(f"Documents cannot be embedded in bfloat16: {reason}. Build with --document-encoder fp32.")
+        openvino.require()  # before any work, so the message is this one
         super().__init__(embedder)
 
     def open(self) -> None:

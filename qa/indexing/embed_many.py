@@ -110,9 +110,7 @@ def document_embedder(embedder: Embedder, encoder: str) -> Embedder:
         if encoder == "int8":
             embedder = replace(embedder, backend="onnx-int8-channel")
         elif encoder == "bf16" or (encoder == "auto" and not openvino.unavailable()):
-            if openvino.unavailable():
-                raise QAError(f"Documents cannot be embedded in bfloat16: {openvino.unavailable()}. "
-                              "Build with --document-encoder fp32 (or auto).")
+            openvino.require()
             embedder = replace(embedder, backend="openvino-bf16")
     if not embedder.backend.startswith("onnx"):  # torch sets its threads once per process
         return embedder

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 #: The most batches one compiled model runs at once (one stream, one thread each).
 MAX_STREAMS = 16
+NO_BF16 = "this CPU does not compute in bfloat16 natively (no AMX or AVX-512 BF16)"
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +51,12 @@ def unavailable() -> str:
     return "" if "BF16" in capabilities else NO_BF16
 
 
-NO_BF16 = "this CPU does not compute in bfloat16 natively (no AMX or AVX-512 BF16)"
+def require() -> None:
+    """Raise QAError saying why, where bfloat16 documents cannot run here."""
+    reason = unavailable()
+    if reason:
+        raise QAError(f"Documents cannot be embedded in bfloat16: {reason}. "
+                      "Build with --document-encoder fp32 (or auto, which takes bf16 only where it runs).")
 
 
 def _cpu_flags() -> set[str] | None:
@@ -77,26 +83,23 @@ def streams() -> int:
 _compiling = threading.Lock()
 
 
-def compiled(path: str, streams: int) -> openvino.CompiledModel:
-    """The ONNX file compiled for the CPU in bfloat16, with ``streams`` streams of one thread each, and run
+def compiled(path: str, count: int) -> openvino.CompiledModel:
+    """The ONNX file compiled for the CPU in bfloat16, with ``count`` streams of one thread each, and run
     once. The first run sets up OpenVINO's Python binding, which two threads doing it at once can deadlock
     on (one waits for a C++ static the other builds, holding the interpreter's lock the other needs); so
     it happens here, under a lock, before threads share the model. The compiled model is cached in an
     ``openvino`` folder beside the file (0.1 s to load against 0.5 s to compile); a cache OpenVINO cannot
     use is passed over."""
     with _compiling:
-        return _compiled(path, streams)
+        return _compiled(path, count)
 
 
 @lru_cache(maxsize=4)
-def _compiled(path: str, streams: int) -> openvino.CompiledModel:
-    reason = unavailable()
-    if reason:
-        raise QAError(f"Documents cannot be embedded in bfloat16: {reason}. "
-                      "Build with --document-encoder fp32.")
+def _compiled(path: str, count: int) -> openvino.CompiledModel:
+    require()
     import openvino
 
-    settings = {"INFERENCE_PRECISION_HINT": "bf16", "NUM_STREAMS": streams, "INFERENCE_NUM_THREADS": streams}
+    settings = {"INFERENCE_PRECISION_HINT": "bf16", "NUM_STREAMS": count, "INFERENCE_NUM_THREADS": count}
     core = openvino.Core()
     try:
         model = core.compile_model(path, "CPU", {**settings, "CACHE_DIR": str(Path(path).parent / "openvino")})
@@ -114,14 +117,14 @@ def _compiled(path: str, streams: int) -> openvino.CompiledModel:
                       "or build with --document-encoder fp32.") from e
 
 
-_requests = threading.local()
-
-
 def width(tokens: int) -> int:
     """The padded width a text of ``tokens`` tokens runs at: a multiple of 8 up to 64, of 16 above (20 widths
     up to 256, about 5% padding on full chunks)."""
     step = 8 if tokens <= 64 else 16
     return -(-max(1, tokens) // step) * step
+
+
+_requests = threading.local()
 
 
 def infer(model: openvino.CompiledModel, feeds: dict[str, np.ndarray], lengths: list[int]) -> np.ndarray:
