@@ -265,14 +265,17 @@ class _OpenVinoRunner(_OnnxRunner):
         super().__init__(embedder)
 
     def open(self) -> None:
-        from . import openvino
-
-        openvino.compiled(str(self.model_file), openvino.streams())
+        self._model()
 
     def _infer(self, feeds: dict[str, np.ndarray], lengths: list[int]) -> np.ndarray:
         from . import openvino
 
-        return openvino.infer(openvino.compiled(str(self.model_file), openvino.streams()), feeds, lengths)
+        return openvino.infer(self._model(), feeds, lengths)
+
+    def _model(self) -> Any:
+        from . import openvino
+
+        return openvino.compiled(str(self.model_file), openvino.streams())
 
 
 def _pool_spans(hidden: np.ndarray, offsets: np.ndarray, entries: Spans) -> np.ndarray:

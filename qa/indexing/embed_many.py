@@ -119,10 +119,11 @@ def document_embedder(embedder: Embedder, encoder: str) -> Embedder:
 
 def build_threads(threads: int | None, workers: int = 1) -> int:
     """Batches a build process embeds at once: ``threads``, or this machine's cores shared among the ``workers``."""
-    return threads or max(1, _cores() // max(1, workers))
+    return threads or max(1, cores() // max(1, workers))
 
 
-def _cores() -> int:
+def cores() -> int:
+    """The cores this process may use."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

@@ -15,7 +15,6 @@ buffers, and 256 widths took the process to 890 MB against about 400 MB for 20 (
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -73,11 +72,9 @@ def _cpu_flags() -> set[str] | None:
 
 def streams() -> int:
     """Batches run at once: one per core this process may use."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_STREAMS, cores))
+    from .embed_many import cores
+
+    return max(1, min(MAX_STREAMS, cores()))
 
 
 _compiling = threading.Lock()
@@ -131,8 +128,7 @@ def infer(model: openvino.CompiledModel, feeds: dict[str, np.ndarray], lengths: 
     """The token vectors (rows, tokens, dim) of a padded batch, each row run at its own :func:`width`;
     positions past a row's length are not meaningful (the attention mask says which are). Each calling
     thread has its own request, so threads run batches side by side on the model's streams."""
-    requests: dict[int, Any] = getattr(_requests, "by_model", None) or {}
-    _requests.by_model = requests
+    requests: dict[int, Any] = _requests.__dict__.setdefault("by_model", {})
     request = requests.get(id(model))
     if request is None:
         request = requests[id(model)] = model.create_infer_request()
