@@ -165,6 +165,17 @@ class Config:
     #: where sentences are embedded alone with chunks of their own); see qa.indexing.fragments.
     fragment_vectors: str = "own"
 
+    def __post_init__(self) -> None:
+        """Folders given as strings (``Config(corpus_dir="docs")``) are taken as paths.
+
+        >>> Config(corpus_dir="docs").corpus_dir
+        PosixPath('docs')
+        """
+        for name in ("corpus_dir", "index_dir"):
+            value = getattr(self, name)
+            if not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
     def with_(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
 

@@ -43,7 +43,7 @@ def select(index: Index, question: str, *, k: int = 3, sources: frozenset[str] |
     not abstain (``Ranking.abstains``), the related passages when it does. Answering shows at most ``k``.
 
     >>> ranking = select(load_index(), "When did the battle of Khalkhin Gol end?")  # doctest: +SKIP
-    >>> ranking.abstains(load_index().config), len(ranking.spans) <= pool(3, load_index().config)
+    >>> ranking.abstains(load_index().config), len(ranking.spans) <= pool(3, load_index().config)  # doctest: +SKIP
     (False, True)
     """
     config = config or index.config

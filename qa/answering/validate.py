@@ -4,7 +4,7 @@ Each check returns the value to use or raises a QAError whose message says what 
 
 >>> question("  Who   built it? ", max_chars=100)
 'Who built it?'
->>> k(3.0)
+>>> k(3.0, high=10)
 3
 >>> sources([]) is None
 True

@@ -8,11 +8,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from .index import (
     check_compatible,
     chunking_params,
     load_index,
+    previous_terms,
     prune,
     read_manifest,
     verified_manifest,
@@ -145,6 +147,8 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     # Files that stat as the live index recorded keep their entries unread (qa.indexing.unchanged).
     plan = plan_reading(config, live)
     warm = _warm_up(config)
+    # The live index is parsed while the files are read (in a reader process this one only waits on).
+    earlier = None if full else _in_background(lambda: _previous(config, embedder_for(config)))
     raws, skipped = _load(config, plan, stop)
     warm.join()
     report(0.02, "Loading the embedding model")
@@ -156,7 +160,7 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     if fresh and live is not None and _unchanged(live, keys, skipped):
         return BuildReport(config.index_dir, len(keys), _live_chunks(config), (), tuple(sorted(keys)),
                            (), tuple(skipped), time.perf_counter() - started, written=False)
-    previous, notes = (None, []) if full else _previous(config, embedder)
+    previous, notes = (None, []) if earlier is None else earlier.result()
     if plan.kept and (previous is None or not set(plan.kept) <= set(previous.documents)):
         plan = ReadPlan(plan.stamps)  # the live index cannot give those documents after all: read them too
         raws, skipped = _load(config, plan, stop)
@@ -181,7 +185,8 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     report(0.95, "Writing the index")
     stamps = {s: m.get("indexed_at") for s, m in previous.manifest["documents"].items()} if previous else {}
     chunks = _write(config, embedder, prepared, {s: stamps.get(s) for s in reused}, skipped, keys,
-                    previous.manifest if previous else None, before=plan.stamps)
+                    previous.manifest if previous else None, before=plan.stamps,
+                    terms=previous_terms(previous) if previous else None)
     prune(config.index_dir)
     report(1.0, "Done")
     return BuildReport(config.index_dir, len(documents), chunks, changed, tuple(reused), removed,
@@ -207,6 +212,17 @@ def _warm_up(config: Config) -> threading.Thread:
     thread = threading.Thread(target=run, name="qa-build-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _in_background(call: Callable[[], _T]) -> Future[_T]:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-build-previous")
+    try:
+        return pool.submit(call)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends with its one call
+
+
+_T = TypeVar("_T")
 
 
 def store_target(config: Config) -> dict[str, Any]:
@@ -474,7 +490,7 @@ def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, t
 
 def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
            skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None, *,
-           before: dict[str, list[int]] | None = None) -> int:
+           before: dict[str, list[int]] | None = None, terms: dict[str, list[str]] | None = None) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     chunks: list[Chunk] = []
     for p in prepared:
@@ -507,7 +523,7 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
     vectors = np.concatenate([p.vectors for p in prepared if p.vectors is not None])
     sentence_vectors = np.concatenate([p.sentence_vectors for p in prepared if p.sentence_vectors is not None])
     write_index(config.index_dir, manifest, [p.document for p in prepared], chunks, vectors, sentence_vectors,
-                store=store_target(config), previous=previous, flat_below=config.flat_below)
+                store=store_target(config), previous=previous, flat_below=config.flat_below, terms=terms)
     return len(chunks)
 
 

@@ -4,7 +4,8 @@ Layout of an index folder::
 
     index/CURRENT            name of the live build folder (replaced atomically)
     index/build-<id>/        manifest.json, vectors.npy + vectors.faiss (chunks), sentences.npy +
-                             sentences.faiss, chunks.jsonl, documents.jsonl, bm25/ (bm25s's own files)
+                             sentences.faiss, chunks.jsonl, documents.jsonl, bm25/ (bm25s's own files and
+                             each chunk's terms, terms.jsonl)
 
 The ``.npy`` files hold the raw vectors (memory-mapped on load); the ``.faiss`` files hold the search
 structure that :mod:`qa.indexing.vectors` chose for their number (exact flat, or IVF with measured recall).
@@ -20,18 +21,21 @@ import os
 import re
 import threading
 import time
-from dataclasses import fields, is_dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from ..config import Config
 from ..errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
 from ..ingest.chunk import EMBED_CONTEXT
 from ..records import Chunk, Document, Section, SentenceSpan
+from . import checksums
 from . import vectors as search
 from .embed import Embedder, embedder_for, vector_family
+from .lexical import saved_terms
 from .store import Store
 from .store import faiss as faiss_store
 from .vectors import FLAT_BELOW
@@ -151,34 +155,40 @@ def _id_ranges(sources: Any) -> dict[str, np.ndarray]:
 
 def write_index(root: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
                 vectors: np.ndarray, sentence_vectors: np.ndarray, *, flat_below: int = FLAT_BELOW,
-                store: dict[str, Any] | None = None, previous: dict[str, Any] | None = None) -> Path:
+                store: dict[str, Any] | None = None, previous: dict[str, Any] | None = None,
+                terms: Mapping[str, list[str]] | None = None) -> Path:
     """Write a complete index into a fresh folder under ``root`` and make it the live one.
 
     ``store`` (from :func:`qa.indexing.store.parse_target`) says where the vectors and BM25 are searched; a
     Milvus store is updated in place, only for documents that differ from ``previous`` (the live
-    manifest).
+    manifest). ``terms``: chunk text -> BM25 terms already known (the live index's, :func:`previous_terms`).
     """
     root.mkdir(parents=True, exist_ok=True)
     name = f"build-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = root / f".tmp-{name}"
     tmp.mkdir()
-    _write_jsonl(tmp / "documents.jsonl", (_plain(d) for d in documents))
-    _write_jsonl(tmp / "chunks.jsonl", (_plain(c) for c in chunks))
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
-    np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
-    np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
+
+    def tables() -> None:
+        _write_jsonl(tmp / "documents.jsonl", documents)
+        _write_jsonl(tmp / "chunks.jsonl", chunks)
+        checksums.write_array(tmp / "vectors.npy", vectors)
+        checksums.write_array(tmp / "sentences.npy", sentence_vectors)
+
     store = store or {"kind": "faiss"}
     if store["kind"] == "milvus":
         from .store import milvus
 
+        tables()
         by_source = {d.source: d for d in documents}
         entry = milvus.write(store, _collection_name(root), by_source, chunks, vectors, sentence_vectors, previous)
         manifest = {**manifest, "store": entry}
     else:
-        ann = faiss_store.write(tmp, [c.text for c in chunks], vectors, sentence_vectors, flat_below=flat_below)
+        ann = faiss_store.write(tmp, [c.text for c in chunks], vectors, sentence_vectors, flat_below=flat_below,
+                                terms=terms, beside=tables)
         manifest = {**manifest, "store": {"kind": "faiss"}, "ann": ann}
-    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": _checksums(tmp)}
+    manifest = {**manifest, "format": FORMAT, "format_version": FORMAT_VERSION, "files": checksums.checksums(tmp)}
     data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
     (tmp / "manifest.json").write_bytes(data)
     _fsync_tree(tmp)
@@ -188,37 +198,22 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     return final
 
 
+def previous_terms(index: Index) -> dict[str, list[str]]:
+    """Chunk text -> BM25 terms, as the loaded ``index`` saved them (empty for a Milvus store, or terms
+    made by another tokeniser)."""
+    if (index.manifest.get("store") or {}).get("kind", "faiss") != "faiss":
+        return {}
+    return saved_terms(index.folder / "bm25", [c.text for c in index.chunks])
+
+
 def _collection_name(root: Path) -> str:
     """Milvus collection prefix of an index folder: stable per folder, so rebuilds update the same rows."""
     return "qa_" + hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
 
 
-def _plain(record: Any) -> Any:
-    """A record as JSON-ready values: ``dataclasses.asdict`` without its deep copy of every leaf, which
-    took most of an incremental build's writing (tuples of numbers stay tuples; JSON writes them as lists).
-
-    >>> from qa.records import Section
-    >>> _plain(Section("Intro", 0, 5))
-    {'title': 'Intro', 'start': 0, 'end': 5}
-    """
-    if is_dataclass(record) and not isinstance(record, type):
-        return {f.name: _plain(getattr(record, f.name)) for f in fields(record)}
-    if isinstance(record, (tuple, list)) and any(is_dataclass(x) for x in record):
-        return [_plain(x) for x in record]
-    return record
-
-
-def _write_jsonl(path: Path, rows: Any) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _checksums(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "manifest.json"
-    }
+def _write_jsonl(path: Path, records: list[Document] | list[Chunk]) -> None:
+    """One JSON object per record (orjson writes a dataclass as its fields, in order, and tuples as lists)."""
+    checksums.write_lines(path, (orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records))
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -345,7 +340,7 @@ def verified_manifest(root: Path) -> dict[str, Any]:
     """The live manifest after checking every index file against its checksum (IndexMismatchError if not)."""
     manifest = read_manifest(root)
     folder = live_folder(root)
-    if folder is None or _checksums(folder) != manifest.get("files"):
+    if folder is None or checksums.checksums(folder) != manifest.get("files"):
         raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
     return manifest
 
@@ -478,7 +473,7 @@ _MAX_FOLDERS = 4
 
 
 def _load(folder: Path, config: Config, manifest: dict[str, Any]) -> Index:
-    if _checksums(folder) != manifest.get("files"):
+    if checksums.checksums(folder) != manifest.get("files"):
         raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
     embedder = embedder_for(config)
     check_compatible(manifest, config, embedder)
@@ -499,8 +494,8 @@ def _load(folder: Path, config: Config, manifest: dict[str, Any]) -> Index:
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    with path.open("rb") as f:
+        return [orjson.loads(line) for line in f if line.strip()]
 
 
 def _document(row: dict[str, Any]) -> Document:

@@ -51,7 +51,7 @@ def sentence_rows(document: Document, chunk: Chunk) -> range | None:
 def pool(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """The weighted mean of unit ``vectors``, normalised to unit length (float32).
 
-    >>> pool(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([3.0, 1.0])).round(4).tolist()
+    >>> [round(float(x), 4) for x in pool(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([3.0, 1.0]))]
     [0.9487, 0.3162]
     """
     mean = (vectors * weights[:, None]).sum(axis=0) / max(float(weights.sum()), 1e-12)

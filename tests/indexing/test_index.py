@@ -88,6 +88,9 @@ def test_incremental_equals_full(tmp_path):
     build_index(full, full=True)
     _assert_same(_state(inc), _state(full))
     assert "alpha.txt" not in load_index(inc.index_dir, inc).documents
+    # BM25 from the terms the live index kept for its unchanged chunks is the full build's, byte for byte.
+    bm25 = [{p.name: p.read_bytes() for p in (live_folder(c.index_dir) / "bm25").iterdir()} for c in (inc, full)]
+    assert "terms.jsonl" in bm25[0] and bm25[0] == bm25[1]
 
 
 def test_warm_build_writes_nothing(tmp_path):

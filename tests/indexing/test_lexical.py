@@ -2,11 +2,16 @@
 a save → load round trip that scores alike."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.indexing.lexical import Lexical, query_terms, tokenize
+from qa.indexing.lexical import Lexical, query_terms, saved_terms, tokenize, tokenizer_key
+
+from ..conftest import ROOT
 
 TEXTS = [
     "The harbour was dredged in 1910.",
@@ -42,6 +47,32 @@ def test_save_and_load_give_the_same_scores(tmp_path):
     loaded = Lexical.load(tmp_path / "bm25")
     for query in ("harbour boats", "mill river", "morning catch"):
         np.testing.assert_array_equal(loaded.scores(query), lexical.scores(query))
+
+
+def test_known_terms_are_used_and_saved_terms_come_back(tmp_path):
+    lexical = Lexical.fit(TEXTS)
+    lexical.save(tmp_path / "bm25")
+    saved = saved_terms(tmp_path / "bm25", TEXTS)
+    assert saved == dict(zip(TEXTS, tokenize(TEXTS)))
+    again = Lexical.fit(TEXTS, saved)
+    for query in ("harbour boats", "mill river"):
+        np.testing.assert_array_equal(again.scores(query), lexical.scores(query))
+    # A text's known terms stand in for tokenising it.
+    swapped = Lexical.fit(TEXTS, {TEXTS[0]: ["mill"]})
+    assert swapped.scores("dredged").tolist()[0] == 0 and swapped.scores("mill")[0] > 0
+    # Terms saved for other texts, or by another tokeniser, are not used.
+    assert saved_terms(tmp_path / "bm25", TEXTS[:2]) == {}
+    lines = (tmp_path / "bm25" / "terms.jsonl").read_bytes().split(b"\n", 1)
+    (tmp_path / "bm25" / "terms.jsonl").write_bytes(b'{"tokenizer": "another"}\n' + lines[1])
+    assert saved_terms(tmp_path / "bm25", TEXTS) == {}
+    assert saved_terms(tmp_path / "nowhere", TEXTS) == {}
+
+
+def test_the_tokenizer_key_is_the_same_in_another_process():
+    """Terms saved by one build are reused by the next, which runs in another process."""
+    code = "from qa.indexing.lexical import tokenizer_key; print(tokenizer_key())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == tokenizer_key()
 
 
 def _bm25s_terms(texts: list[str]) -> list[list[str]]:
