@@ -214,15 +214,15 @@ def _warm_up(config: Config) -> threading.Thread:
     return thread
 
 
+_T = TypeVar("_T")
+
+
 def _in_background(call: Callable[[], _T]) -> Future[_T]:
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-build-previous")
     try:
         return pool.submit(call)
     finally:
         pool.shutdown(wait=False)  # the thread ends with its one call
-
-
-_T = TypeVar("_T")
 
 
 def store_target(config: Config) -> dict[str, Any]:

@@ -5,7 +5,7 @@ about the same size; reading every file back to hash it took a sixth of a one-pa
 digest is remembered against the file's identity and stamps (device, inode, size, modification and
 change times, in nanoseconds): any write to the file through the filesystem changes one of them, and
 the change time cannot be set back. Files written here are hashed from the bytes in memory as they are
-written (:func:`write_bytes`, :func:`write_lines`, :func:`write_array`).
+written (:func:`write_lines`, :func:`write_array`).
 """
 from __future__ import annotations
 
@@ -59,12 +59,6 @@ def checksums(folder: Path, skip: str = "manifest.json") -> dict[str, str]:
     }
 
 
-def write_bytes(path: Path, data: bytes | memoryview) -> None:
-    with path.open("wb") as f:
-        f.write(data)
-    _remember(path, hashlib.sha256(data).hexdigest())
-
-
 def write_lines(path: Path, lines: Iterable[bytes]) -> None:
     """Write byte lines (each ending in a newline), hashing them on the way."""
     h = hashlib.sha256()
@@ -76,7 +70,8 @@ def write_lines(path: Path, lines: Iterable[bytes]) -> None:
 
 
 def write_array(path: Path, array: np.ndarray) -> None:
-    """``np.save`` of a C-contiguous array; hashed from its header on disk and its data in memory."""
+    """``np.save`` of ``array`` (as a C-contiguous array); hashed from its header on disk and its data in memory."""
+    array = np.ascontiguousarray(array)
     with path.open("wb") as f:
         np.lib.format.write_array(f, array, allow_pickle=False)
     header_bytes = path.stat().st_size - array.nbytes
