@@ -116,6 +116,7 @@ class UnitInfo:
     norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
     code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
     lead: bool = False  # it is the first prose sentence under a heading of a structured page (_opens_section)
+    titled: frozenset[str] = frozenset()  # its terms and its heading's (what coverage_heading reads)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -124,6 +125,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
     info = kept.get(unit)
     if info is None:
         terms = frozenset(w for i in unit.ids for w in st.terms[i])
+        heading, scope = _scope(st, index, unit, terms)
         neighbours = tuple(_neighbours(st, index, unit))
         text = unit_text(index, unit)
         info = UnitInfo(
@@ -131,8 +133,8 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), *_scope(st, index, unit, terms), _pair_norm(index, unit), _offers_code(index, unit),
-            _opens_section(st, index, unit))
+            _name_stems(text), heading, scope, _pair_norm(index, unit), _offers_code(index, unit),
+            _opens_section(st, index, unit), terms | heading)
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -304,44 +306,36 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     dense_rel = (dense - dense.max()).tolist() if len(dense) else []
     rows = []
     for n, unit in enumerate(units):
-        row = {"dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n]}
-        passage_best, passage_top2 = in_chunk[chunks[n]]
-        row.update(_unit_row(q, q_terms, unit, infos[n], scores, chunks[n], passage_best))
-        row.update(dense_rank=dense_rank[n], bm25_rank=lexical_rank[n], passage_top2=passage_top2)
-        row.update(coverage_heading=coverage(q, infos[n].terms | infos[n].heading),
-                   coverage_scope=coverage(q, infos[n].scope))
-        row["type_scope"] = row["type_match"] * row["coverage_scope"]
-        # a command or code example offered to a how-to question: SQuAD's prose never has one, so its weight
-        # is fitted on documentation questions (qa.training.docs_fit)
-        row["code_procedure"] = float(q.procedure and infos[n].code)
-        # what a thing is or does, and the sentence that opens its section in a structured page: documentation
-        # says it there first (SQuAD's paragraphs have no headings, so this too is fitted on documentation)
-        row["lead_definition"] = float(q.definition and infos[n].lead)
-        rows.append(row)
+        info, chunk = infos[n], chunks[n]
+        passage_best, passage_top2 = in_chunk[chunk]
+        names = sum(1 for s in info.name_stems if s and s not in q_terms)
+        kind_match = type_match(q, info, names)
+        scope = coverage(q, info.scope)
+        rows.append({
+            "dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n],
+            "passage_dense": scores.chunks.get(chunk, 0.0),
+            "passage_bm25": scores.bm25_share(chunk) if chunk >= 0 else 0.0,
+            "coverage": coverage(q, info.terms), "coverage_near": coverage(q, info.near),
+            "new_terms": math.log1p(len(info.terms - q_terms)), "type_match": kind_match,
+            "neighbour_dense": float(max((scores.sentences[i] for i in info.neighbours), default=0.0)),
+            "length": math.log1p(len(info.terms)), "new_names": math.log1p(names),
+            "pair": float(unit.is_pair), "anaphoric": float(info.anaphoric),
+            "bigrams": bigram_share(q.bigrams, info), "passage_best": passage_best,
+            "dense_rank": dense_rank[n], "bm25_rank": lexical_rank[n], "passage_top2": passage_top2,
+            "coverage_heading": coverage(q, info.titled), "coverage_scope": scope, "type_scope": kind_match * scope,
+            # a command or code example offered to a how-to question: SQuAD's prose never has one, so its
+            # weight is fitted on documentation questions (qa.training.docs_fit)
+            "code_procedure": float(q.procedure and info.code),
+            # what a thing is or does, and the sentence that opens its section in a structured page:
+            # documentation says it there first (SQuAD's paragraphs have no headings: fitted on documentation)
+            "lead_definition": float(q.definition and info.lead),
+        })
     return rows
 
 
 def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
     """Named feature rows as an array whose columns follow ``names`` (the one place rows become arrays)."""
     return np.array([[row[n] for n in names] for row in rows], dtype=np.float64).reshape(len(rows), len(names))
-
-
-def _unit_row(q: Question, q_terms: set[str], unit: Unit, info: UnitInfo, scores: QuestionScores,
-              chunk: int, passage_best: float) -> dict[str, float]:
-    terms, neighbours = info.terms, info.neighbours
-    names = sum(1 for s in info.name_stems if s and s not in q_terms)
-    new = terms - q_terms
-    return {
-        "passage_dense": scores.chunks.get(chunk, 0.0),
-        "passage_bm25": scores.bm25_share(chunk) if chunk >= 0 else 0.0,
-        "coverage": coverage(q, terms), "coverage_near": coverage(q, info.near),
-        "new_terms": math.log1p(len(new)), "type_match": type_match(q, info, names),
-        "neighbour_dense": float(max((scores.sentences[i] for i in neighbours), default=0.0)),
-        "length": math.log1p(len(terms)), "new_names": math.log1p(names),
-        "pair": float(unit.is_pair), "anaphoric": float(info.anaphoric),
-        "bigrams": bigram_share(q.bigrams, info),
-        "passage_best": passage_best,
-    }
 
 
 def unit_text(index: Index, unit: Unit) -> str:
