@@ -3,8 +3,9 @@
 A build checks the live index before it reuses its vectors, loads it, and then writes a new index of
 about the same size; reading every file back to hash it took a sixth of a one-page update. So a
 digest is remembered against the file's identity and stamps (device, inode, size, modification and
-change times, in nanoseconds): any write to the file through the filesystem changes one of them, and
-the change time cannot be set back. Files written here are hashed from the bytes in memory as they are
+change times, in nanoseconds): a write to the file moves its change time, which cannot be set back (on a
+file system whose clock ticks coarsely, a same-size rewrite within one tick would go unseen until the
+process restarts). Files written here are hashed from the bytes in memory as they are
 written (:func:`write_lines`, :func:`write_array`).
 """
 from __future__ import annotations
