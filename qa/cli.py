@@ -356,16 +356,21 @@ def render_text(answer: dict[str, Any]) -> str:
     if answer["conflict"]:
         lines += [f"Conflict — {printable(answer['conflict_note'])}", ""]
     for n, q in enumerate(answer["quotes"], 1):
-        prose, code = app.quote_parts(q)
-        text = textwrap.fill(f"“{prose}”", width=100, initial_indent="> ", subsequent_indent="> ") if prose else ""
-        lines += [printable(text, multiline=True)] if prose else []
+        prose, code, after = app.quote_parts(q)
+        lines += [_quoted(prose)] if prose else []
         lines += [printable(f"> {line}".rstrip(), multiline=True) for line in app.fenced(code)] if code else []
+        lines += [_quoted(after)] if after else []
         lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
                             f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
                             f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
         lines += [printable(f"      {q['url']}")] if q.get("url") else []
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def _quoted(prose: str) -> str:
+    return printable(textwrap.fill(f"“{prose}”", width=100, initial_indent="> ", subsequent_indent="> "),
+                     multiline=True)
 
 
 def citation_place(q: dict[str, Any]) -> str:

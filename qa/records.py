@@ -114,17 +114,20 @@ class Document:
         kind = found[2] if found else "text"
         return kind if kind in ("code", "table row", "list item") else "text"
 
-    def with_code(self, start: int, end: int) -> tuple[int, int | None]:
-        """The end of a quote ``[start:end]`` and where its code starts: a quote inside a code block is
-        code; one ending in ":" right before a code block takes that block in ("On Windows, run:")."""
+    def with_code(self, start: int, end: int) -> tuple[int, int | None, int | None]:
+        """The end of a quote ``[start:end]`` and where its code starts and ends (None, None: no code). A quote
+        that starts in a code block is code up to that block's end (the sentence after it, which a pair can
+        bring, is prose again); one ending in ":" right before a code block takes that block in ("On
+        Windows, run:")."""
         here = block_at(self.blocks, start)
         if here is not None and here[2] == "code":
-            return end, start
+            last = block_at(self.blocks, end - 1)
+            return end, start, end if last is not None and last[2] == "code" else min(end, here[1])
         after = block_at(self.blocks, end + 2)
         if (self.text[start:end].endswith(":") and after is not None and after[2] == "code"
                 and after[0] == end + 2 and self.text[end:after[0]] == "\n\n"):
-            return after[1], after[0]
-        return end, None
+            return after[1], after[0], after[1]
+        return end, None, None
 
     def section_at(self, offset: int) -> str | None:
         return section_title(self.sections, offset)
@@ -181,13 +184,15 @@ class Quote:
     paragraph: int | None = None  # 1-based paragraph of the original (Word, EPUB, web pages)
     block: str = "text"  # what the quoted block is: "text", "code", "table row" or "list item"
     code_start: int | None = None  # where code begins in the quote (a document offset); None: no code
+    code_end: int | None = None  # where that code ends (a document offset); None: at the quote's end
 
-    def code(self) -> tuple[str, str]:
-        """The quote as ``(text before its code, code)``; the code is "" for a quote without code."""
+    def code(self) -> tuple[str, str, str]:
+        """The quote as ``(text before its code, code, text after it)``; the code is "" for a quote without code."""
         if self.code_start is None:
-            return self.text, ""
+            return self.text, "", ""
         cut = self.code_start - self.start
-        return self.text[:cut].rstrip(), self.text[cut:]
+        stop = len(self.text) if self.code_end is None else self.code_end - self.start
+        return self.text[:cut].rstrip(), self.text[cut:stop].rstrip("\n"), self.text[stop:].lstrip()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -24,6 +24,9 @@ PAGE = """<html><head><title>Venv guide</title></head><body><main>
 <pre>py -m venv .venv
 .venv\\Scripts\\activate
     (the prompt changes)</pre>
+<h2>Creating one on Linux</h2>
+<pre>python3 -m venv tutorial-env</pre>
+<p>This makes the tutorial-env folder with a copy of the interpreter inside it.</p>
 <h2>Removing one</h2><p>Delete the folder of the environment; nothing else refers to it.</p>
 <table><tr><th>Platform</th><th>Activation script</th></tr><tr><td>POSIX</td><td>bin/activate</td></tr></table>
 </main></body></html>"""
@@ -42,9 +45,37 @@ def test_a_sentence_ending_in_a_colon_brings_its_code(venv_index) -> None:
     q = code[0]
     assert q.text.startswith("On Windows, create and activate") and q.text.endswith("    (the prompt changes)")
     assert q.code() == ("On Windows, create and activate the environment with these commands:",
-                        "py -m venv .venv\n.venv\\Scripts\\activate\n    (the prompt changes)")
+                        "py -m venv .venv\n.venv\\Scripts\\activate\n    (the prompt changes)", "")
     verify(q, venv_index)
     assert q.section == "Virtual environments › Creating one on Windows" or q.section == "Creating one on Windows"
+
+
+def test_code_then_the_sentence_that_leans_on_it_is_code_then_prose(venv_index) -> None:
+    """A code block and the sentence after it ("This makes ...") are quoted together; only the block is code."""
+    doc = venv_index.document("venv.html")
+    start, end = doc.text.index("python3 -m venv"), doc.text.index("inside it.") + len("inside it.")
+    assert doc.with_code(start, end) == (end, start, start + len("python3 -m venv tutorial-env"))
+    answer = ask("What does python3 -m venv tutorial-env make?", index=venv_index, k=3)
+    quotes = [q for q in answer.quotes if q.text.startswith("python3 -m venv") and q.text.endswith("inside it.")]
+    assert quotes, [q.text for q in answer.quotes]
+    q = quotes[0]
+    verify(q, venv_index)
+    assert (q.block, q.code_start, q.code_end) == ("code", start, start + len("python3 -m venv tutorial-env"))
+    assert q.code() == ("", "python3 -m venv tutorial-env",
+                        "This makes the tutorial-env folder with a copy of the interpreter inside it.")
+    row = q.to_dict()
+    assert quote_with_citation(row).startswith(
+        "```\npython3 -m venv tutorial-env\n```\n\n“This makes the tutorial-env folder")
+    html = quote_html(row, 1, "0-1")
+    assert '<pre class="qa-code"><code>python3 -m venv tutorial-env</code></pre><p class="qa-after-code">This makes' \
+        in html
+    rendered = render_text({"question": "?", "abstained": False, "conflict": False, "conflict_note": None,
+                            "quotes": [row], "related": [], "confidence": 0.5})
+    assert "> ```\n> python3 -m venv tutorial-env\n> ```\n> “This makes the tutorial-env folder" in rendered
+    md = conversation_markdown([{"question": "?", "answer": {"question": "?", "abstained": False, "conflict": False,
+                                                             "conflict_note": None, "quotes": [row], "related": [],
+                                                             "confidence": 0.5}}])
+    assert "> ```\n> python3 -m venv tutorial-env\n> ```\n>\n> This makes the tutorial-env folder" in md
 
 
 def test_blocks_of_a_document_and_quote_kinds(venv_index) -> None:

@@ -98,7 +98,7 @@ def _including(quotes: list[Quote], required: tuple[Quote, ...], k: int) -> list
 
 def _quote(idx: Index, span: Span) -> Quote:
     doc = idx.documents[span.source]
-    end, code_start = doc.with_code(span.start, span.end)
+    end, code_start, code_end = doc.with_code(span.start, span.end)
     c_start, c_end = _context(doc, span.start, end)
     where = doc.location(span.start)
     return Quote(
@@ -107,7 +107,7 @@ def _quote(idx: Index, span: Span) -> Quote:
         score=round(float(span.score), 4), context=doc.text[c_start:c_end], context_start=c_start,
         doc_sha256=doc.sha256, line=where["line"], page=where["page"], url=doc.url, date=doc.date,
         paragraph=where["paragraph"], block="code" if code_start is not None else doc.block_kind(span.start, end),
-        code_start=code_start,
+        code_start=code_start, code_end=code_end if code_start is not None and code_end != end else None,
     )
 
 

@@ -21,13 +21,15 @@ def citation_text(q: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def quote_parts(q: Mapping[str, Any]) -> tuple[str, str]:
-    """A quote as ``(text, code)``: the code block it holds (or introduces with "...:") kept apart."""
-    text, code_start = str(q["text"]), q.get("code_start")
+def quote_parts(q: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A quote as ``(text, code, text after)``: the code block it holds (or introduces with "...:") kept apart
+    from the prose before it and the sentence after it that a pair can bring."""
+    text, code_start, code_end = str(q["text"]), q.get("code_start"), q.get("code_end")
     if code_start is None:
-        return text, ""
+        return text, "", ""
     cut = max(0, min(int(code_start) - int(q["start"]), len(text)))
-    return text[:cut].rstrip(), text[cut:]
+    stop = len(text) if code_end is None else max(cut, min(int(code_end) - int(q["start"]), len(text)))
+    return text[:cut].rstrip(), text[cut:stop].rstrip("\n"), text[stop:].lstrip()
 
 
 def fenced(code: str) -> list[str]:
@@ -38,11 +40,12 @@ def fenced(code: str) -> list[str]:
 
 def quote_with_citation(q: Mapping[str, Any]) -> str:
     """What "copy" puts on the clipboard: the quote in quotation marks (code as a fenced block), then its citation."""
-    text, code = quote_parts(q)
+    text, code, after = quote_parts(q)
     if not code:
         return f"“{text}”\n— {citation_text(q)}"
     lead = [f"“{text}”", ""] if text else []
-    return "\n".join([*lead, *fenced(code), f"— {citation_text(q)}"])
+    tail = ["", f"“{after}”"] if after else []
+    return "\n".join([*lead, *fenced(code), *tail, f"— {citation_text(q)}"])
 
 
 def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, title: str = "Ask the documents") -> str:
@@ -66,8 +69,9 @@ def _answer_markdown(answer: Mapping[str, Any]) -> list[str]:
         return lines
     lines = [f"**Sources disagree.** {answer['conflict_note']}", ""] if answer["conflict"] else []
     for n, q in enumerate(answer["quotes"], 1):
-        text, code = quote_parts(q)
+        text, code, after = quote_parts(q)
         body = (text.splitlines() if text else []) + ([""] if text and code else []) + (fenced(code) if code else [])
+        body += ["", *after.splitlines()] if after else []
         lines += [f"> {line}".rstrip() for line in body or [""]]
         lines += ["", f"[{n}] {citation_text(q)}", ""]
     return lines

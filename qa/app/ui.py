@@ -102,8 +102,9 @@ def citation(q: Mapping[str, Any], n: int, ref: str) -> str:
 def quote_html(q: Mapping[str, Any], n: int, ref: str, *, marks: Sequence[str] = ()) -> str:
     """A quote as a block quote with its citation and a "copy" button; ``marks`` are values to mark inside it."""
     copy = esc(quote_with_citation(q))
-    text, code = quote_parts(q)
+    text, code, after = quote_parts(q)
     body = _marked(text, marks) + (f'<pre class="qa-code"><code>{esc(code)}</code></pre>' if code else "")
+    body += f'<p class="qa-after-code">{_marked(after, marks)}</p>' if after else ""
     block = str(q.get("block") or "text")
     kind = "" if block == "text" else f' class="qa-block-{esc(block.replace(" ", "-"))}"'
     return (f'<figure class="qa-quote"><blockquote{kind}>{body}</blockquote>'

@@ -98,7 +98,7 @@ def answered(index: Index, config: Config, question: str) -> tuple[Ranking, str 
         return ranking, None
     span = ranking.spans[0]
     doc = index.documents[span.source]
-    end, _ = doc.with_code(span.start, span.end)  # the quote takes in the code its sentence introduces
+    end = doc.with_code(span.start, span.end)[0]  # the quote takes in the code its sentence introduces
     return ranking, doc.text[span.start:end]
 
 

@@ -23,7 +23,7 @@ ANSWER_KEYS = {"question": str, "abstained": bool, "conflict": bool, "confidence
                "related": list}
 QUOTE_KEYS = {"text": str, "source": str, "title": str, "kind": str, "start": int, "end": int, "score": float,
               "context": str, "context_start": int, "doc_sha256": str, "block": str}
-OPTIONAL_QUOTE_KEYS = {"section", "line", "page", "paragraph", "url", "date", "code_start"}
+OPTIONAL_QUOTE_KEYS = {"section", "line", "page", "paragraph", "url", "date", "code_start", "code_end"}
 XSS = '<img src=x onerror="window.__xss=1;alert(1)"> and <script>window.__xss=2</script> {{7*7}} ${7*7}'
 
 
