@@ -3,12 +3,14 @@
 Layout of an index folder::
 
     index/CURRENT            name of the live build folder (replaced atomically)
-    index/build-<id>/        manifest.json, vectors.npy + vectors.faiss (chunks), sentences.npy +
-                             sentences.faiss, chunks.jsonl, documents.jsonl, bm25/ (bm25s's own files and
-                             each chunk's terms, terms.jsonl)
+    index/build-<id>/        manifest.json, vectors.npy [+ vectors.faiss] (chunks), sentences.npy
+                             [+ sentences.faiss], chunks.jsonl, documents.jsonl, bm25/ (bm25s's own files
+                             and each chunk's terms, terms.jsonl)
 
-The ``.npy`` files hold the raw vectors (memory-mapped on load); the ``.faiss`` files hold the search
-structure that :mod:`qa.indexing.vectors` chose for their number (exact flat, or IVF with measured recall).
+The ``.npy`` files hold the raw vectors (memory-mapped on load). :mod:`qa.indexing.vectors` chooses a
+search structure for their number: an IVF one with measured recall is written as a ``.faiss`` file; an exact
+flat one is made from the ``.npy`` file on load rather than written, since it would hold the same vectors
+again (format version 2 wrote it too, and such an index is still read).
 
 A build writes a new ``build-<id>`` beside the live one and then swaps ``CURRENT``, so a build that
 crashes or is killed leaves the previous index intact and loadable.
@@ -41,7 +43,9 @@ from .store import faiss as faiss_store
 from .vectors import FLAT_BELOW
 
 FORMAT = "qa-index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: Versions this qa reads: 2 wrote a flat structure's ``.faiss`` file as well, which is read when present.
+READS = (2, 3)
 POINTER = "CURRENT"
 
 
@@ -65,7 +69,7 @@ class Index:
         self.source_chunks = _id_ranges(c.source for c in chunks)
         self.source_sentences = _id_ranges(source for source, _, _ in self.sentences)
         self.store: Store = store or faiss_store.open_store(folder, manifest, self.source_chunks,
-                                                            self.source_sentences)
+                                                            self.source_sentences, chunk_vectors, sentence_vectors)
         self._lock = threading.Lock()  # inference and faiss search from several UI threads
         self._bm25_recent: dict[str, np.ndarray] = {}
 
@@ -349,9 +353,10 @@ def _check_format(manifest: Any, folder: Path) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexMismatchError(f"{folder} does not hold a qa index. {_REBUILD}")
     version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READS:
         raise IndexMismatchError(
-            f"The index in {folder} has format version {version}; this qa reads version {FORMAT_VERSION}. "
+            f"The index in {folder} has format version {version}; this qa reads versions "
+            f"{' and '.join(map(str, READS))}. "
             + _REBUILD
         )
 

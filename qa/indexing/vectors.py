@@ -65,9 +65,7 @@ def build(vectors: np.ndarray, *, flat_below: int = FLAT_BELOW, target: float = 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     n, dim = vectors.shape
     if n < flat_below:
-        flat = faiss.IndexFlatIP(dim)
-        flat.add(vectors)
-        return flat, Ann("flat", count=n)
+        return flat(vectors), Ann("flat", count=n)
     nlist = max(1, int(min(max(math.sqrt(n), 64), n // 39)))
     index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     rng = np.random.default_rng(seed)
@@ -85,6 +83,14 @@ def build(vectors: np.ndarray, *, flat_below: int = FLAT_BELOW, target: float = 
         nprobe *= 2
     index.nprobe = min(nprobe, nlist)
     return index, Ann("ivf", nlist, index.nprobe, round(recall, 4), n)
+
+
+def flat(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner-product search over ``vectors`` (copied into the structure)."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index
 
 
 def _exact(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:

@@ -18,13 +18,13 @@ def test_written_checksums_equal_the_bytes_on_disk(tmp_path):
     config = _tiny(tmp_path)
     folder = live_folder(config.index_dir)
     files = read_manifest(config.index_dir)["files"]
-    assert {"documents.jsonl", "chunks.jsonl", "vectors.npy", "sentences.npy", "vectors.faiss"} <= set(files)
+    assert {"documents.jsonl", "chunks.jsonl", "vectors.npy", "sentences.npy", "bm25/terms.jsonl"} <= set(files)
     on_disk = {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"}
     assert files == on_disk
 
 
-@pytest.mark.parametrize("name", ["sentences.npy", "chunks.jsonl", "vectors.faiss"])
+@pytest.mark.parametrize("name", ["sentences.npy", "chunks.jsonl", "bm25/terms.jsonl"])
 def test_a_file_changed_in_place_after_hashing_is_refused(tmp_path, name):
     """Same size, same path, one byte different: the remembered digest no longer applies."""
     config = _tiny(tmp_path)

@@ -44,7 +44,7 @@ def _data_files(config: Config) -> list[str]:
 
 def test_each_truncated_data_file_is_refused(hostile, tmp_path):
     names = _data_files(hostile[0])
-    assert {"documents.jsonl", "chunks.jsonl", "vectors.faiss", "sentences.npy"} <= set(names)
+    assert {"documents.jsonl", "chunks.jsonl", "vectors.npy", "sentences.npy"} <= set(names)
     for n, name in enumerate(names):
         config = _copy(hostile[0], tmp_path / str(n))
         path = live_folder(config.index_dir) / name
@@ -56,7 +56,7 @@ def test_each_truncated_data_file_is_refused(hostile, tmp_path):
 def test_docs_checks_the_index_as_ask_does(hostile, tmp_path):
     """`qa docs` on a damaged index is an error (exit 2), not a listing."""
     config = _copy(hostile[0], tmp_path)
-    with (live_folder(config.index_dir) / "vectors.faiss").open("r+b") as f:
+    with (live_folder(config.index_dir) / "vectors.npy").open("r+b") as f:
         f.truncate(100)
     for command in ("docs", "doc"):
         out = _run(command, *(["lighthouse.txt"] if command == "doc" else []), "--index", str(config.index_dir))

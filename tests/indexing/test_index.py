@@ -54,9 +54,11 @@ def test_default_corpus_index(default_index):
     for c in default_index.chunks:
         assert default_index.documents[c.source].text[c.start:c.end] == c.text
     manifest = default_index.manifest
-    assert manifest["format_version"] == 2 and manifest["model_id"]
-    assert set(manifest["files"]) >= {"vectors.faiss", "vectors.npy", "chunks.jsonl", "documents.jsonl",
-                                      "sentences.npy", "sentences.faiss"}
+    assert manifest["format_version"] == 3 and manifest["model_id"]
+    assert set(manifest["files"]) >= {"vectors.npy", "chunks.jsonl", "documents.jsonl", "sentences.npy"}
+    # exact flat search at this size: made from the .npy files on load, not written a second time
+    assert manifest["ann"]["chunks"]["kind"] == manifest["ann"]["sentences"]["kind"] == "flat"
+    assert not {"vectors.faiss", "sentences.faiss"} & set(manifest["files"])
     assert all(len(m["sha256"]) == 64 for m in manifest["documents"].values())
     assert default_index.documents[WIKI].kind == "encyclopedia mirror"
     assert default_index.documents[BLOG].kind == "blog"
@@ -91,6 +93,36 @@ def test_incremental_equals_full(tmp_path):
     # BM25 from the terms the live index kept for its unchanged chunks is the full build's, byte for byte.
     bm25 = [{p.name: p.read_bytes() for p in (live_folder(c.index_dir) / "bm25").iterdir()} for c in (inc, full)]
     assert "terms.jsonl" in bm25[0] and bm25[0] == bm25[1]
+
+
+def test_a_format_2_index_with_flat_faiss_files_still_loads_and_answers_alike(tmp_path):
+    """Format 2 also wrote the exact flat structures as .faiss files; such an index is read, files and all."""
+    import faiss
+
+    from qa import ask
+    from qa.indexing import checksums
+
+    config = Config(corpus_dir=_corpus(tmp_path, DOCS), index_dir=tmp_path / "index")
+    build_index(config)
+    question = "When was the alpha station founded?"
+    before = ask(question, index=load_index(config.index_dir, config))
+    folder = live_folder(config.index_dir)
+    for stem in ("vectors", "sentences"):
+        flat = faiss.IndexFlatIP(384)
+        flat.add(np.load(folder / f"{stem}.npy"))
+        faiss.write_index(flat, str(folder / f"{stem}.faiss"))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest.update(format_version=2, files=checksums.checksums(folder))
+    data = json.dumps(manifest, indent=2).encode()
+    (folder / "manifest.json").write_bytes(data)
+    (config.index_dir / "CURRENT").write_text(f"{folder.name}\n{hashlib.sha256(data).hexdigest()}\n")
+    old = load_index(config.index_dir, config)
+    assert old.manifest["format_version"] == 2 and old.vectors.ntotal == len(old.chunks)
+    after = ask(question, index=old)
+    assert [(q.source, q.start, q.end, q.score) for q in after.quotes] == \
+        [(q.source, q.start, q.end, q.score) for q in before.quotes]
+    build_index(config, full=True)  # a rebuild writes format 3, without the flat files
+    assert not any(live_folder(config.index_dir).glob("*.faiss"))
 
 
 def test_warm_build_writes_nothing(tmp_path):

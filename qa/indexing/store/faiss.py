@@ -12,8 +12,6 @@ from .. import vectors as search
 from ..lexical import Lexical
 from ..vectors import FLAT_BELOW, Ann
 
-FILES = ("vectors.faiss", "sentences.faiss", "bm25")
-
 
 class FaissStore:
     """Chunk and sentence search structures plus BM25, searched in this process."""
@@ -46,6 +44,9 @@ def write(folder: Path, texts: list[str], vectors: np.ndarray, sentence_vectors:
     """Write the search structures and BM25 into ``folder``; returns the manifest's ``ann`` entry.
     ``terms``: the BM25 terms of texts tokenised before (:func:`qa.indexing.lexical.saved_terms`).
 
+    An IVF structure is written as ``<stem>.faiss``; an exact flat one is not: it would hold the ``.npy``
+    file's vectors a second time, so :func:`open_store` builds it from them.
+
     The vector structures are built on a second thread while this one calls ``beside`` (the index's other
     files) and fits BM25: FAISS, numpy and file writes let go of the interpreter's lock, the tokeniser holds
     it, and on a one-page update of a 6,000-chunk index each side takes about a quarter of a second.
@@ -56,7 +57,8 @@ def write(folder: Path, texts: list[str], vectors: np.ndarray, sentence_vectors:
             # One OpenMP thread: the other core is this thread's (OpenMP's threads spin at each barrier,
             # and one of two sharing a core with Python work made the structures three times as slow).
             structure, spec = search.build(rows, flat_below=flat_below, threads=1)
-            search.save(folder / f"{stem}.faiss", structure)
+            if spec.kind != "flat":
+                search.save(folder / f"{stem}.faiss", structure)
             ann[part] = spec.to_dict()
         return ann
 
@@ -68,10 +70,18 @@ def write(folder: Path, texts: list[str], vectors: np.ndarray, sentence_vectors:
 
 
 def open_store(folder: Path, manifest: dict[str, Any], source_chunks: dict[str, np.ndarray],
-               source_sentences: dict[str, np.ndarray]) -> FaissStore:
+               source_sentences: dict[str, np.ndarray], chunk_vectors: np.ndarray,
+               sentence_vectors: np.ndarray) -> FaissStore:
+    """The store of an index folder: each ``<stem>.faiss`` file read, or (none written for an exact flat
+    structure) the flat structure made from the vectors."""
     ann = manifest.get("ann") or {}
     specs = {part: Ann(**ann[part]) if part in ann else Ann("flat") for part in ("chunks", "sentences")}
-    return FaissStore(search.load(folder / "vectors.faiss"), search.load(folder / "sentences.faiss"),
+
+    def structure(stem: str, rows: np.ndarray) -> Any:
+        path = folder / f"{stem}.faiss"
+        return search.load(path) if path.exists() else search.flat(rows)
+
+    return FaissStore(structure("vectors", chunk_vectors), structure("sentences", sentence_vectors),
                       Lexical.load(folder / "bm25"), specs, source_chunks, source_sentences)
 
 
