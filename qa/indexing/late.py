@@ -72,8 +72,15 @@ def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[
         texts += embedded
         spans += chunk_spans
         owners += [(n, rows) for rows in carried]
+    told = [0, 0, 0, 0]  # the last figures the chunks' pass told: the pass for sentences alone goes on from them
+
+    def chunks_told(*figures: int) -> None:
+        told[:] = figures
+        if progress:
+            progress(*figures)
+
     vectors, pooled = embed_spans(embedder, texts, spans, workers=workers, threads=threads,
-                                  batch_tokens=batch_tokens, progress=progress, stop=stop)
+                                  batch_tokens=batch_tokens, progress=chunks_told, stop=stop)
     out = [(np.zeros((len(c), embedder.dim), dtype=np.float32),
             np.full((len(d.sentences), embedder.dim), np.nan, dtype=np.float32)) for d, c in documents]
     at = 0
@@ -86,8 +93,13 @@ def embed_late(embedder: Embedder, documents: Sequence[tuple[Document, Sequence[
     alone = [(n, int(i)) for n, (_, sv) in enumerate(out) for i in np.flatnonzero(np.isnan(sv).any(axis=1))]
     alone_texts = [sentence_text(documents[n][0], i) for n, i in alone]
     if alone:
+        def alone_told(tokens: int, total_tokens: int, done: int, total: int) -> None:
+            # the tokens bar stays full (its total was the chunks'); the texts count takes these in
+            if progress:
+                progress(told[1], told[1], told[2] + done, told[3] + total)
+
         own = embed_many(embedder, alone_texts, workers=workers, threads=threads, batch_tokens=batch_tokens,
-                         stop=stop)
+                         progress=alone_told, stop=stop)
         for (n, i), v in zip(alone, own):
             out[n][1][i] = v
     return out, len(set(texts)) + len(set(alone_texts))

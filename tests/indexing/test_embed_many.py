@@ -2,6 +2,7 @@
 process or several; the vectors equal the model's own, text by text, and progress is told in tokens."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -63,7 +64,7 @@ def test_a_multi_process_build_equals_a_single_process_one(tmp_path, sentences):
     two = one.with_(index_dir=tmp_path / "two", workers=2)
     notes: list[tuple[float, str]] = []
     build_index(one)
-    build_index(two, on_progress=lambda f, m: notes.append((f, m)))
+    report = build_index(two, on_progress=lambda f, m: notes.append((f, m)))
     a, b = load_index(one.index_dir, one), load_index(two.index_dir, two)
     assert a.chunks == b.chunks and a.sentences == b.sentences
     assert np.abs(np.asarray(a.chunk_vectors) - np.asarray(b.chunk_vectors)).max() < 1e-5
@@ -71,6 +72,23 @@ def test_a_multi_process_build_equals_a_single_process_one(tmp_path, sentences):
     embedding = [(f, m) for f, m in notes if m.startswith("Embedding")]
     assert embedding and "tokens" in embedding[-1][1] and "texts" in embedding[-1][1]
     assert [f for f, _ in notes] == sorted(f for f, _ in notes)
+    total, done = map(int, re.match(r"Embedding (\d+) texts: (\d+) done", embedding[-1][1]).groups())
+    assert done == total == report.embedded
+
+
+def test_progress_counts_the_sentences_embedded_after_the_chunks(tmp_path):
+    """A sentence no chunk holds whole (longer than a chunk) is embedded alone after the chunks' pass; the
+    texts the progress counts end where the build's summary does."""
+    (tmp_path / "corpus").mkdir()
+    long = "The survey recorded " + ", ".join(f"station {n} on the northern ridge" for n in range(60)) + "."
+    (tmp_path / "corpus" / "survey.txt").write_text(f"The survey began in 1911. {long} It ended in 1913.\n")
+    notes: list[str] = []
+    report = build_index(Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"),
+                         on_progress=lambda f, m: notes.append(m))
+    assert report.embedded > report.chunks  # the long sentence went through the model on its own
+    total, done = map(int, re.match(r"Embedding (\d+) texts: (\d+) done",
+                                    [m for m in notes if m.startswith("Embedding")][-1]).groups())
+    assert done == total == report.embedded
 
 
 def test_a_cancelled_multi_process_build_leaves_nothing(tmp_path):
