@@ -39,7 +39,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     text = validate.question(question, max_chars=config.max_question_chars)
     wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
     ranking = select(idx, text, k=k, sources=wanted, config=config)  # more than k spans, to choose k from
-    spans = [s for s in ranking.spans if not _heading(idx, s)]
+    spans = _distinct(idx, [s for s in ranking.spans if not _heading(idx, s)])
     confidence = round(ranking.confidence, 4)
     if ranking.abstains(config):
         return Answer(text, True, related=tuple(_quote(idx, s) for s in spans[:k]), confidence=confidence)
@@ -60,6 +60,19 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
 
 def _heading(idx: Index, span: Span) -> bool:
     return idx.documents[span.source].is_heading(span.start, span.end)
+
+
+def _distinct(idx: Index, spans: list[Span]) -> list[Span]:
+    """``spans`` without one that says word for word what a better one of its document says (a manual that
+    repeats a sentence in two places): the same words twice would take a place another quote could have."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for span in spans:
+        key = (span.source, " ".join(idx.documents[span.source].text[span.start:span.end].split()))
+        if key not in seen:
+            seen.add(key)
+            out.append(span)
+    return out
 
 
 def _diverse(candidates: list[Quote], k: int, margin: float) -> list[Quote]:

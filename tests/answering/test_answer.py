@@ -10,7 +10,7 @@ import pytest
 
 from qa import QuestionError, VerificationError, ask, verify
 
-from ..conftest import BLOG, ROOT, WIKI
+from ..conftest import BLOG, ROOT, WIKI, index_of
 
 NOISE = (" ...", "Coox", "{{", "DEFAULTSORT", "TheInfoList", "Pingback", "Leave a Reply", "Copyright",
          "email address will not be published", "Most Recent Stories")
@@ -161,3 +161,19 @@ def test_cli_ask_readable_and_errors(default_config, capsys):
     assert main(["ask", "   ", "--index", index]) == 2  # the same CLI, in-process
     err = capsys.readouterr().err
     assert "empty" in err and "Traceback" not in err
+
+
+def test_a_sentence_a_document_repeats_is_shown_once(tmp_path):
+    """A manual that says the same sentence in two places: the answer and its related passages show it once."""
+    repeated = "The gate must be closed with the brass key before the keeper leaves."
+    text = "\n\n".join([
+        "The Lighthouse Rules", repeated, "The lamp is lit at dusk and put out at dawn.",
+        "The keeper writes the weather in the log every four hours.", "Leaving the island", repeated,
+        "The boat leaves from the north pier.",
+    ])
+    index = index_of(tmp_path, {"rules.txt": text})
+    for question in ("How must the gate be closed?", "What key closes the gate?"):
+        answer = ask(question, index=index, k=3)
+        shown = answer.related if answer.abstained else answer.quotes
+        texts = [" ".join(q.text.split()) for q in shown]
+        assert repeated in texts and len(texts) == len(set(texts)), texts
