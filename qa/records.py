@@ -188,14 +188,26 @@ class Quote:
 
     def code(self) -> tuple[str, str, str]:
         """The quote as ``(text before its code, code, text after it)``; the code is "" for a quote without code."""
-        if self.code_start is None:
-            return self.text, "", ""
-        cut = self.code_start - self.start
-        stop = len(self.text) if self.code_end is None else self.code_end - self.start
-        return self.text[:cut].rstrip(), self.text[cut:stop].rstrip("\n"), self.text[stop:].lstrip()
+        return code_parts(self.text, self.start, self.code_start, self.code_end)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def code_parts(text: str, start: int, code_start: int | None, code_end: int | None) -> tuple[str, str, str]:
+    """A quote's ``text`` (at document offset ``start``) as the prose before its code, the code, and the prose
+    after it; the offsets are clamped to the text, so a quote read back from JSON cannot cut outside it.
+
+    >>> code_parts("Run: make. It builds.", 10, 15, 20)
+    ('Run:', 'make.', 'It builds.')
+    >>> code_parts("Plain.", 0, None, None)
+    ('Plain.', '', '')
+    """
+    if code_start is None:
+        return text, "", ""
+    cut = max(0, min(code_start - start, len(text)))
+    stop = len(text) if code_end is None else max(cut, min(code_end - start, len(text)))
+    return text[:cut].rstrip(), text[cut:stop].rstrip("\n"), text[stop:].lstrip()
 
 
 @dataclass(frozen=True)

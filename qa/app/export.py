@@ -6,6 +6,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..records import code_parts
+
 
 def citation_text(q: Mapping[str, Any]) -> str:
     """Where a quote comes from, in one line: title, section, source and line, date, original URL."""
@@ -24,12 +26,9 @@ def citation_text(q: Mapping[str, Any]) -> str:
 def quote_parts(q: Mapping[str, Any]) -> tuple[str, str, str]:
     """A quote as ``(text, code, text after)``: the code block it holds (or introduces with "...:") kept apart
     from the prose before it and the sentence after it that a pair can bring."""
-    text, code_start, code_end = str(q["text"]), q.get("code_start"), q.get("code_end")
-    if code_start is None:
-        return text, "", ""
-    cut = max(0, min(int(code_start) - int(q["start"]), len(text)))
-    stop = len(text) if code_end is None else max(cut, min(int(code_end) - int(q["start"]), len(text)))
-    return text[:cut].rstrip(), text[cut:stop].rstrip("\n"), text[stop:].lstrip()
+    code_start, code_end = q.get("code_start"), q.get("code_end")
+    return code_parts(str(q["text"]), int(q["start"]), None if code_start is None else int(code_start),
+                      None if code_end is None else int(code_end))
 
 
 def fenced(code: str) -> list[str]:
