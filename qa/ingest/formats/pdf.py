@@ -1,4 +1,5 @@
-"""PDFs: page texts through PDFium (pypdfium2), with pypdf as the fallback for files PDFium cannot open.
+"""PDFs: blocks read from the page layout through PDFium (pypdfium2, qa.ingest.formats.pdf_layout), with
+pypdf's page texts as the fallback for files PDFium cannot open.
 
 Every page, even a blank one, gets a start offset, so that each quote's page number is exact. The text
 stops at ``max_chars``. What a page's streams expand to is bounded by the worker that runs the readers
@@ -9,10 +10,12 @@ from __future__ import annotations
 import io
 import re
 import threading
+from dataclasses import replace
 from itertools import accumulate
 from typing import Any
 
-from . import Extracted, Unreadable, too_much_text
+from . import Extracted, Unreadable, from_blocks, too_much_text
+from .pdf_layout import Block, Line, blocks, page_lines, page_starts
 
 # Titles that PDF writers put in by default: worse than the file name.
 _PLACEHOLDER_TITLES = ("", "untitled", "untitled document", "(anonymous)", "anonymous")
@@ -22,7 +25,7 @@ _PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe
 
 def read_pdf(data: bytes, *, max_chars: int | None = None) -> Extracted:
     try:
-        pages, info = _pdfium_pages(data, max_chars)
+        found, count, info = _pdfium_blocks(data, max_chars)
     except (Unreadable, MemoryError):
         raise
     except Exception as first:  # PDFium rejects some damaged files that pypdf still reads
@@ -32,10 +35,17 @@ def read_pdf(data: bytes, *, max_chars: int | None = None) -> Extracted:
             raise
         except Exception as e:  # pypdf raises many exception types on malformed files
             raise Unreadable(f"corrupt PDF: {first}; {e}") from e
-    starts = accumulate((len(p) + 2 for p in pages[:-1]), initial=0)
+        starts = accumulate((len(p) + 2 for p in pages[:-1]), initial=0)
+        return Extracted("\n\n".join(pages), _title(info), author=info.get("Author"),
+                         date=pdf_date(info.get("CreationDate")), page_starts=tuple(starts))
+    read = from_blocks(((b.text, b.kind) for b in found), title=_title(info), author=info.get("Author"),
+                       date=pdf_date(info.get("CreationDate")))
+    return replace(read, page_starts=page_starts(found, read.blocks or (), count, len(read.text)))
+
+
+def _title(info: dict[str, str]) -> str | None:
     title = (info.get("Title") or "").strip()
-    return Extracted("\n\n".join(pages), None if title.lower() in _PLACEHOLDER_TITLES else title,
-                     author=info.get("Author"), date=pdf_date(info.get("CreationDate")), page_starts=tuple(starts))
+    return None if title.lower() in _PLACEHOLDER_TITLES else title
 
 
 def _capped(pages, max_chars: int | None) -> list[str]:
@@ -48,16 +58,44 @@ def _capped(pages, max_chars: int | None) -> list[str]:
     return out
 
 
-def _pdfium_pages(data: bytes, max_chars: int | None = None) -> tuple[list[str], dict[str, str]]:
+def _pdfium_blocks(data: bytes, max_chars: int | None = None) -> tuple[list[Block], int, dict[str, str]]:
+    """The document's blocks, its page count and its metadata. The text stops at ``max_chars`` characters
+    (PDFium's count, spaces and line breaks included), checked before a page's characters are read."""
+    with _PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            pages: list[list[Line]] = []
+            total = 0
+            for number, page in enumerate(pdf):
+                textpage = page.get_textpage()
+                try:
+                    total += max(textpage.count_chars(), 0)
+                    if max_chars is not None and total > max_chars:
+                        raise too_much_text(max_chars)
+                    pages.append(page_lines(textpage, number))
+                finally:
+                    textpage.close()
+                    page.close()
+            return blocks(pages), len(pages), pdf.get_metadata_dict(skip_empty=True)
+        finally:
+            pdf.close()
+
+
+def _open(data: bytes):
     import pypdfium2 as pdfium
 
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise Unreadable("encrypted PDF (needs a password)") from e
+        raise
+
+
+def _pdfium_pages(data: bytes, max_chars: int | None = None) -> tuple[list[str], dict[str, str]]:
+    """Each page's plain text as PDFium reads it, with no layout (compared with pypdf's in the tests)."""
     with _PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as e:
-            if "password" in str(e).lower():
-                raise Unreadable("encrypted PDF (needs a password)") from e
-            raise
+        pdf = _open(data)
         try:
             pages = _capped((_page_text(page) for page in pdf), max_chars)
             return pages, pdf.get_metadata_dict(skip_empty=True)

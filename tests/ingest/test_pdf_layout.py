@@ -1,0 +1,126 @@
+"""PDFs read from their layout: headings, paragraphs, list items and code kept apart, running heads and page
+numbers left out, a paragraph cut by a page break joined, and every quote's page exact.
+
+A manual is drawn with reportlab the way typesetters set one (a body font, a larger heading font, a
+monospaced font for code, a running head and a page number on every page); the real manuals are in
+tests/ingest/test_real_pdfs.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.indexing.build import prepare_document
+from qa.ingest.load import load_document
+
+HEAD = "Widget Manual, version 2"
+LEADING = 13
+
+
+class Manual:
+    """A reportlab canvas with a cursor: each call sets one line below the last."""
+
+    def __init__(self, path: Path) -> None:
+        canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+        self.pdf = canvas.Canvas(str(path))
+        self.pdf.setTitle("Widget Manual")
+        self.page = 0
+        self.new_page()
+
+    def new_page(self, *, another: bool = True) -> None:
+        if self.page:
+            self.pdf.setFont("Times-Roman", 9)
+            self.pdf.drawCentredString(300, 40, str(self.page))  # the page number, at its foot
+            self.pdf.showPage()
+        if not another:
+            return
+        self.page += 1
+        self.pdf.setFont("Times-Italic", 9)
+        self.pdf.drawString(72, 790, HEAD)  # the running head
+        self.y = 750.0
+
+    def line(self, text: str, font: str = "Times-Roman", size: float = 11, x: float = 72, gap: float = 0) -> None:
+        self.y -= gap
+        self.pdf.setFont(font, size)
+        self.pdf.drawString(x, self.y, text)
+        self.y -= LEADING if size <= 11 else size * 1.3
+
+    def save(self) -> None:
+        self.new_page(another=False)
+        self.pdf.save()
+
+
+@pytest.fixture
+def manual(tmp_path: Path) -> Path:
+    m = Manual(tmp_path / "widget.pdf")
+    m.line("1 Installing the widget", "Helvetica-Bold", 16)
+    m.line("The widget installs from the package index and needs no compiler. It runs on every")
+    m.line("system that has Python 3.9 or later.")
+    m.line("Before you start, check the version you have:", gap=6)
+    m.line("$ widget --version", "Courier", 10, x=90, gap=4)
+    m.line("widget 2.1.0", "Courier", 10, x=90)
+    m.line("Its features:", gap=6)
+    m.line("• Fast start-up, even on a cold", gap=4)
+    m.line("cache of several gigabytes.", x=82)
+    m.line("• No network access at run time.")
+    m.line("2 Configuring it", "Helvetica-Bold", 16, gap=10)
+    m.line("A configuration file sets the defaults:")
+    m.line("[widget]", "Courier", 10, x=90, gap=4)
+    m.line("threads = 4", "Courier", 10, x=90)
+    m.line("[cache]", "Courier", 10, x=90)
+    m.line("    size = 2GB", "Courier", 10, x=90)
+    m.line("The threads setting is read once, when the widget starts, and a change to it", gap=6)
+    m.new_page()
+    m.line("takes effect at the next start.")
+    m.line("3 Removing it", "Helvetica-Bold", 16, gap=10)
+    m.line("Uninstalling leaves the configuration file in place.")
+    m.new_page()
+    m.line("The cache is kept too.")
+    m.save()
+    return tmp_path / "widget.pdf"
+
+
+def blocks(doc) -> list[tuple[str, str]]:
+    return [(kind, doc.text[start:end]) for start, end, kind in doc.blocks]
+
+
+def test_a_manual_reads_as_headings_paragraphs_lists_and_code(manual: Path) -> None:
+    doc = prepare_document(load_document(manual, manual.parent, max_bytes=1_000_000))
+    assert blocks(doc) == [
+        ("heading", "1 Installing the widget"),
+        ("text", "The widget installs from the package index and needs no compiler. It runs on every system "
+                 "that has Python 3.9 or later."),
+        ("text", "Before you start, check the version you have:"),
+        ("code", "$ widget --version\nwidget 2.1.0"),
+        ("text", "Its features:"),
+        ("list item", "• Fast start-up, even on a cold cache of several gigabytes."),
+        ("list item", "• No network access at run time."),
+        ("heading", "2 Configuring it"),
+        ("text", "A configuration file sets the defaults:"),
+        ("code", "[widget]\nthreads = 4\n[cache]\n    size = 2GB"),
+        ("text", "The threads setting is read once, when the widget starts, and a change to it takes effect at "
+                 "the next start."),
+        ("heading", "3 Removing it"),
+        ("text", "Uninstalling leaves the configuration file in place."),
+        ("text", "The cache is kept too."),
+    ]
+    assert HEAD not in doc.text  # the running head and the page numbers are page furniture
+    assert [s.title for s in doc.sections] == ["1 Installing the widget", "2 Configuring it", "3 Removing it"]
+    assert doc.section_at(doc.text.index("size = 2GB")) == "2 Configuring it"
+
+
+def test_every_quote_cites_the_page_it_is_printed_on(manual: Path) -> None:
+    doc = prepare_document(load_document(manual, manual.parent, max_bytes=1_000_000))
+    for text, page in [("The widget installs", 1), ("threads = 4", 1), ("The threads setting", 1),
+                       ("takes effect", 2), ("3 Removing it", 2), ("The cache is kept", 3)]:
+        assert doc.location(doc.text.index(text))["page"] == page, text
+
+
+def test_a_short_document_keeps_its_first_and_last_lines(tmp_path: Path) -> None:
+    """Running heads are found by repetition over pages: one or two pages have none to drop."""
+    m = Manual(tmp_path / "note.pdf")
+    m.line("A note on widgets.")
+    m.save()
+    doc = load_document(tmp_path / "note.pdf", tmp_path, max_bytes=100_000)
+    assert doc.text == f"{HEAD}\n\nA note on widgets.\n\n1"

@@ -1,0 +1,111 @@
+"""Integrity on real PDF manuals from Debian packages: libtasn1's manual (Texinfo, TeX) and the Shared
+MIME-info specification (DocBook, FOP).
+
+Each is read and cleaned as the build does it, then checked against independent readings of it: every
+entry of the PDF's own outline (its bookmarks) is a heading; the words pypdf extracts are all there but for
+the running heads and page numbers; the specification's code, as its HTML edition (same package) prints
+it, is kept line by line. The files are installed by ``scripts/setup.sh --test``; outside CI a missing
+package skips its file.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from qa.indexing.build import prepare_document
+from qa.ingest.formats.pdf import _pypdf_pages
+from qa.ingest.formats.pdf_layout import body_size, furniture, page_lines
+from qa.ingest.load import load_document
+from qa.records import Document
+
+from ..integrity import reference
+
+MANUALS = {
+    "/usr/share/doc/libtasn1-doc/libtasn1.pdf": "libtasn1-doc",
+    "/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf": "shared-mime-info",
+}
+_WORD = re.compile(r"\w+")
+
+
+def manual(path: str) -> Path:
+    if not Path(path).exists():
+        package = MANUALS[path]
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is missing: `scripts/setup.sh --test` installs {package}")
+        pytest.skip(f"{package} is not installed (apt-get install {package}, or run scripts/setup.sh --test)")
+    return Path(path)
+
+
+def read(path: Path) -> Document:
+    return prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
+
+
+def pdfium_pages(path: Path) -> tuple[list[str], list[list]]:
+    """The PDF's outline titles and its pages' lines as the reader sees them."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        outline = [item.get_title() for item in pdf.get_toc()]
+        pages = []
+        for number, page in enumerate(pdf):
+            textpage = page.get_textpage()
+            pages.append(page_lines(textpage, number))
+            textpage.close()
+            page.close()
+        return outline, pages
+    finally:
+        pdf.close()
+
+
+def letters(text: str) -> str:
+    return re.sub(r"\W", "", text.lower())
+
+
+def squash(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("‘", "'").split())
+
+
+@pytest.mark.parametrize("path", list(MANUALS))
+def test_real_pdf_keeps_its_outline_and_its_words(path: str) -> None:
+    pdf = manual(path)
+    doc = read(pdf)
+    outline, pages = pdfium_pages(pdf)
+    # letters and digits only: an outline may spell a title its own way ("Nonregular" for "Non-regular")
+    headings = [letters(doc.text[start:end]) for start, end, kind in doc.blocks if kind == "heading"]
+    assert outline and all(any(letters(title) in h for h in headings) for title in outline), (outline, headings)
+
+    chrome = [pages[p][i] for p, i in furniture(pages, body_size(pages))]
+    assert len(chrome) <= 2 * len(pages) and all(len(line.text) <= 80 for line in chrome)
+    independent = "\n".join(_pypdf_pages(pdf.read_bytes())[0])
+    expected = Counter(w.lower() for w in _WORD.findall(independent))
+    expected -= Counter(w.lower() for line in chrome for w in _WORD.findall(line.text))
+    found = Counter(w.lower() for w in _WORD.findall(doc.text))
+    missing = expected - found
+    # pypdf keeps a word a typesetter hyphenated at a line end as two ("declara-", "tions"), which the
+    # reader joins: those halves are all that may be missing, and at most 1% of the words.
+    assert sum(missing.values()) <= 0.01 * sum(expected.values()), missing.most_common(20)
+    assert sum((found - expected).values()) <= 0.01 * sum(expected.values())
+    # no paragraph repeated more often than the manual repeats it (libtasn1 documents like functions alike)
+    paragraphs = Counter(letters(p) for p in doc.text.split("\n\n") if len(p) >= 80)
+    printed = letters(independent)
+    assert not [p for p, n in paragraphs.items() if n > 1 and n > printed.count(p)]
+    assert doc.removals == ()
+
+
+def test_real_pdf_keeps_the_code_its_html_edition_prints() -> None:
+    pdf = manual("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")
+    doc = read(pdf)
+    lines = {squash(line) for line in doc.text.splitlines()}
+    code = [line for page in sorted(glob.glob(str(pdf.parent / "shared-mime-info-spec.html" / "*.html")))
+            for line in reference(Path(page).read_bytes()).code_lines]
+    missing = [line for line in code if squash(line) not in lines]
+    # The PDF's font prints two lines' "ê" as "a" (pypdf reads them so too): the only lines allowed to differ.
+    assert len(code) > 100 and len(missing) <= 2, missing
+    code_blocks = [doc.text[start:end] for start, end, kind in doc.blocks if kind == "code"]
+    assert any("\n  <comment>Differences between files</comment>" in block for block in code_blocks)
