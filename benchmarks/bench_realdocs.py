@@ -1,16 +1,16 @@
 """Real documentation benchmarks: answers and text integrity on documentation nobody here wrote.
 
-    .venv/bin/python benchmarks/bench_realdocs.py [--sets python,postgres,git,npm,flask] [--pages default|all]
+    .venv/bin/python benchmarks/bench_realdocs.py [--sets python,postgres,git,npm,flask,pdf] [--pages default|all]
         [--work DIR] [--reuse] [--json PATH] [--markdown docs/realdocs.md] [--label TEXT]
 
-Needs: ``apt-get install python3-doc postgresql-doc-15 git-doc``, Node.js's ``npm`` with the npm registry
-reachable (``npm pack npm@11.19.1``) and the Python package registry (``pip download flask==3.1.3``). For each
-set the script copies a fixed list of pages into ``DIR/<set>/corpus`` (a temporary folder unless ``--work`` is
-given; nothing is written into the project), builds a full index with ``qa.build_index``, asks the
-hand-written questions of ``benchmarks/realdocs/<set>.jsonl`` with ``qa.ask`` and measures the cleaned text
+Needs: ``apt-get install python3-doc postgresql-doc-15 git-doc libtasn1-doc shared-mime-info``, Node.js's ``npm``
+with the npm registry reachable (``npm pack npm@11.19.1``) and the Python package registry (``pip download
+flask==3.1.3``). For each set the script copies a fixed list of pages into ``DIR/<set>/corpus`` (a temporary folder
+unless ``--work`` is given; nothing is written into the project), builds a full index with ``qa.build_index``, asks
+the hand-written questions of ``benchmarks/realdocs/<set>.jsonl`` with ``qa.ask`` and measures the cleaned text
 against an independent reading of each page (benchmarks/realdocs/integrity.py). Builds run one at a time.
-``--reuse`` keeps an index already built in ``DIR`` for the same pages by the same ``qa`` source (its build
-figures are read back from ``DIR/<set>/build.json``).
+``--reuse`` keeps an index already built in ``DIR`` for the same pages by the same ``qa`` source (its build figures
+are read back from ``DIR/<set>/build.json``).
 
 A quote hits when, after collapsing whitespace, it contains the question's expected substring;
 hit@1 looks at the first quote, hit@3 at the first three. Every quote and related passage is checked
@@ -155,7 +155,8 @@ def integrity(docset: DocSet, idx: Index, corpus: Path, questions: list[dict[str
         ref = reference(corpus / page, docset.format)
         flat.append(collapse(ref.text))
         if page in idx.documents:
-            counts.add(ref, idx.documents[page].text, page)
+            doc = idx.documents[page]
+            counts.add(ref, doc.text, page, [s.title for s in doc.sections] if docset.format == "pdf" else None)
     absent = [q["expect"] for q in questions if q.get("expect") and not any(collapse(q["expect"]) in t for t in flat)]
     return {**counts.figures(), "examples": counts.examples, "expects_not_in_pages": absent}
 
@@ -175,7 +176,7 @@ def run_set(docset: DocSet, work: Path, reuse: bool, any_code: bool = False) -> 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sets", default="python,postgres,git,npm,flask")
+    p.add_argument("--sets", default="python,postgres,git,npm,flask,pdf")
     p.add_argument("--pages", choices=["default", "all"], default="default",
                    help="Python slice: default (69 pages) or all (106 pages, about 1.6x the build time)")
     p.add_argument("--work", type=Path, help="folder for corpora and indexes (default: a temporary folder)")

@@ -7,6 +7,11 @@ heading where the body has none, and its description; PyYAML reads it), and for 
 docutils renders (Sphinx's roles as Sphinx shows them). From it: headings (h1-h6), API
 signatures (Sphinx ``dt.sig``), code blocks (``pre``) and the words of the body. Each is looked for in qa's
 cleaned text.
+
+A PDF's reference is pypdf's text of its pages (no layout read) less the running heads and page numbers
+that qa's reader leaves out (found by its rule, ``qa.ingest.formats.pdf_layout.furniture``; at most two
+short lines a page), and its headings are the titles of the PDF's own outline (bookmarks). A PDF has no
+independent record of its code blocks and signatures, so none are counted.
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ class Reference:
 
 
 def reference(path: Path, fmt: str) -> Reference:
+    if fmt == "pdf":
+        return _pdf_reference(path)
     main = _main_element(path, fmt)
     for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"):
         junk.decompose()
@@ -50,6 +57,30 @@ def reference(path: Path, fmt: str) -> Reference:
                  for pre in main.find_all("pre"))
     _mark_blocks(main)
     return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c))
+
+
+def _pdf_reference(path: Path) -> Reference:
+    import pypdfium2 as pdfium
+
+    from qa.ingest.formats.pdf import _pypdf_pages
+    from qa.ingest.formats.pdf_layout import body_size, furniture, page_lines
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        outline = tuple(collapse(item.get_title()) for item in pdf.get_toc())
+        pages = []
+        for number, page in enumerate(pdf):
+            textpage = page.get_textpage()
+            pages.append(page_lines(textpage, number))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    texts = _pypdf_pages(path.read_bytes())[0]
+    for page, index in furniture(pages, body_size(pages)):
+        head = pages[page][index].text
+        texts[page] = texts[page].replace(head, "", 1) if head in texts[page] else texts[page]
+    return Reference("\n\n".join(texts), outline, (), ())
 
 
 def _main_element(path: Path, fmt: str) -> Tag:
@@ -120,11 +151,14 @@ class Integrity:
     permalink_marks: int = 0
     examples: dict[str, list[str]] = field(default_factory=lambda: {"heading": [], "signature": [], "code": []})
 
-    def add(self, ref: Reference, cleaned: str, source: str) -> None:
+    def add(self, ref: Reference, cleaned: str, source: str, titles: list[str] | None = None) -> None:
+        """Count one page; with ``titles`` (a PDF's section titles), a heading counts as kept only where a
+        section title holds it (its words are in a PDF's text either way)."""
         flat = collapse(cleaned)
         lines = {ln.rstrip() for ln in cleaned.splitlines()}
         self.headings += len(ref.headings)
-        lost = [h for h in ref.headings if h not in flat]
+        headed = collapse(" | ".join(titles)) if titles is not None else flat
+        lost = [h for h in ref.headings if h not in headed]
         self.headings_kept += len(ref.headings) - len(lost)
         self.signatures += len(ref.signatures)
         cut = [s for s in ref.signatures if s not in flat]

@@ -1,6 +1,6 @@
 """Why each answerable question of a real documentation set misses at rank 1.
 
-    .venv/bin/python benchmarks/realdocs/misses.py --work DIR [--sets python,postgres,git,npm,flask] [--json PATH]
+    .venv/bin/python benchmarks/realdocs/misses.py --work DIR [--sets python,postgres,git,npm,flask,pdf] [--json PATH]
 
 Reads the indexes ``benchmarks/bench_realdocs.py --work DIR`` built (it builds nothing) and puts every
 answerable question whose first quote lacks the expected substring in one class:
@@ -67,7 +67,7 @@ def classify(idx: Index, question: str, expect: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--work", type=Path, required=True, help="the --work folder of bench_realdocs.py")
-    p.add_argument("--sets", default="python,postgres,git,npm,flask")
+    p.add_argument("--sets", default="python,postgres,git,npm,flask,pdf")
     p.add_argument("--json", type=Path, help="write every classified miss here")
     args = p.parse_args(argv)
     out: dict[str, list[dict[str, Any]]] = {}

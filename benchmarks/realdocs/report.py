@@ -32,7 +32,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("Headings kept", f"{_pct(i['headings_kept'])} of {i['headings']}"),
         ("Body words missing", f"{_pct(i['body_words_missing'])} of {i['body_words']}"),
         ("API signatures truncated", sigs),
-        ("Code blocks with every line kept", f"{_pct(i['code_blocks_kept'])} of {i['code_blocks']}"),
+        ("Code blocks with every line kept",
+         f"{_pct(i['code_blocks_kept'])} of {i['code_blocks']}" if i["code_blocks"] else "–"),
         ("Duplicated text (long paragraphs repeated)", _pct(i["duplicated_text"])),
         ("Permalink marks (¶) left in the cleaned text", str(i["permalink_marks"])),
         ("Expected substrings absent from every page (should be 0)", str(len(i["expects_not_in_pages"]))),
@@ -41,7 +42,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
 
 PREAMBLE = """# Real documentation benchmarks
 
-Answers and text integrity on five documentation sets that nobody on the project wrote, assembled
+Answers and text integrity on six documentation sets that nobody on the project wrote, assembled
 offline from installed packages (and, for npm and flask, their package registries) by
 `benchmarks/bench_realdocs.py` (the corpora are never committed):
 
@@ -58,6 +59,11 @@ offline from installed packages (and, for npm and flask, their package registrie
   --no-deps flask==3.1.3`, into the work folder). Its questions were written after the reStructuredText reader
   and the ranker were done (each `expect` then looked up in the page sources), and nothing was fitted or
   chosen on them: it has no training file.
+- **pdf**: two PDF manuals Debian ships, typeset by two tool chains: libtasn1 4.19's manual (Texinfo and
+  TeX, 36 pages; `apt-get install libtasn1-doc`) and the Shared MIME-info Database specification 0.21 (DocBook
+  and FOP, 17 pages; `apt-get install shared-mime-info`). Its 38 answerable and 10 unanswerable questions were
+  written from the two texts after the PDF layout reader was done and before any answer was looked at; it
+  has no training file.
 
 The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
 written by hand before any answer was looked at: per set 32 (postgres: 33) answerable questions, each with the
@@ -89,6 +95,10 @@ How the figures are computed:
   (multiset difference). Signatures truncated: Sphinx `dt.sig` text not found whole. Code blocks: `pre`
   blocks whose every non-blank line is a line of the cleaned text (indentation included). Duplicated
   text: characters in repeats of paragraphs (or sentences, where paragraphs are glued) of 80+ characters.
+  A PDF's reference is pypdf's text of its pages, less the running heads and page numbers that qa's reader
+  leaves out (found by the reader's own rule, at most two short lines a page), and its headings are the
+  titles of the PDF's outline (bookmarks), counted as kept only where one of qa's section titles holds them;
+  a PDF has no independent record of its code blocks, so none are counted.
 - **Build**: `qa.build_index(full=True)` wall time on this machine (2 shared cores), chunks, and texts embedded
   (chunks + sentences).
 

@@ -8,7 +8,10 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
 - ``npm``: npm's own Markdown documentation (``docs/content`` of the npm 11.19.1 package), fetched with
   ``npm pack npm@11.19.1`` (the npm registry) into a temporary folder;
 - ``flask``: Flask's reStructuredText sources (``docs/`` of the flask 3.1.3 source distribution, every page),
-  fetched with ``pip download --no-binary :all: --no-deps flask==3.1.3`` (the Python package registry).
+  fetched with ``pip download --no-binary :all: --no-deps flask==3.1.3`` (the Python package registry);
+- ``pdf``: two PDF manuals Debian ships, typeset by two tool chains: libtasn1's manual (Texinfo and TeX,
+  ``apt-get install libtasn1-doc``) and the Shared MIME-info specification (DocBook and FOP,
+  ``apt-get install shared-mime-info``).
 """
 from __future__ import annotations
 
@@ -23,6 +26,8 @@ from pathlib import Path
 PYTHON_HTML = Path("/usr/share/doc/python3-doc/html")
 POSTGRES_HTML = Path("/usr/share/doc/postgresql-doc-15/html")
 GIT_HTML = Path("/usr/share/doc/git-doc")
+DEBIAN_DOC = Path("/usr/share/doc")
+PDF_ALL = ("libtasn1-doc/libtasn1.pdf", "shared-mime-info/shared-mime-info-spec.pdf")
 NPM_VERSION = "11.19.1"
 FLASK_VERSION = "3.1.3"
 
@@ -89,7 +94,7 @@ class DocSet:
 
     name: str
     title: str
-    format: str  # "sphinx", "docbook", "asciidoc", "markdown" or "rst"
+    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst" or "pdf"
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
 
@@ -131,6 +136,8 @@ def _root(docset: DocSet, download: Path) -> Path:
         return GIT_HTML
     if docset.format == "rst":
         return flask_docs(download)
+    if docset.format == "pdf":
+        return DEBIAN_DOC
     return npm_docs(download)
 
 
@@ -185,4 +192,7 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
                       "markdown", NPM_ALL, f"npm (Node.js) and the npm registry: npm pack npm@{NPM_VERSION}"),
         "flask": DocSet("flask", f"Flask {FLASK_VERSION} documentation sources (reStructuredText, the sdist's docs/)",
                         "rst", FLASK_ALL, f"the Python package registry: pip download flask=={FLASK_VERSION}"),
+        "pdf": DocSet("pdf", "Two PDF manuals: libtasn1 (Texinfo, libtasn1-doc) and the Shared MIME-info "
+                      "specification (DocBook, shared-mime-info)", "pdf", PDF_ALL,
+                      "apt-get install libtasn1-doc shared-mime-info"),
     }

@@ -260,15 +260,15 @@ def _joined(text: str, more: str) -> str:
 
 
 def _unhyphenated(text: str) -> str:
-    """PDFium's line-end hyphen marks: dropped inside a word of lower-case letters (as a typesetter
-    hyphenates), a plain hyphen elsewhere ("YYMMDDhhmm-hh" broke at a hyphen of its own).
+    """PDFium's line-end hyphen marks: dropped between letters (a typesetter's hyphenation, "manip-ulation";
+    the rarer word that breaks at a hyphen of its own loses it), a plain hyphen elsewhere.
 
-    >>> _unhyphenated("manip\ufffeulation of YYMMDDhhmm\ufffehh and x\ufffe1")
-    'manipulation of YYMMDDhhmm-hh and x-1'
+    >>> _unhyphenated("manip\ufffeulation, OP\ufffeTIONAL and x\ufffe1")
+    'manipulation, OPTIONAL and x-1'
     """
     if _SOFT_HYPHEN not in text:
         return text
-    text = re.sub(r"(?<![\w-])([A-Za-z]?[a-z]+)\ufffe\s*(?=[a-z])", r"\1", text)
+    text = re.sub(r"(?<=[^\W\d_])\ufffe\s*(?=[^\W\d_])", "", text)
     return re.sub(r"\ufffe\s*", "-", text)
 
 
