@@ -124,3 +124,19 @@ def test_a_short_document_keeps_its_first_and_last_lines(tmp_path: Path) -> None
     m.save()
     doc = load_document(tmp_path / "note.pdf", tmp_path, max_bytes=100_000)
     assert doc.text == f"{HEAD}\n\nA note on widgets.\n\n1"
+
+
+def test_a_typed_document_is_text_not_code(tmp_path: Path) -> None:
+    """Where a monospaced font sets most of the text, it is the body font: paragraphs, not one code block."""
+    m = Manual(tmp_path / "typed.pdf")
+    m.line("MEMO", "Courier-Bold", 16)
+    m.line("The boiler is serviced every spring. Call the office", "Courier", 11)
+    m.line("before you switch it off.", "Courier", 11)
+    m.line("Keys are kept at the front desk.", "Courier", 11, gap=8)
+    m.save()
+    doc = prepare_document(load_document(tmp_path / "typed.pdf", tmp_path, max_bytes=100_000))
+    assert blocks(doc)[1:-1] == [  # one page: its head and page number stay (see the test above)
+        ("heading", "MEMO"),
+        ("text", "The boiler is serviced every spring. Call the office before you switch it off."),
+        ("text", "Keys are kept at the front desk."),
+    ]

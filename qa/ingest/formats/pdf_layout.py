@@ -6,6 +6,7 @@ become blocks the way a reader sees them:
 - a line set clearly larger than the body text (the most common size) is a heading;
 - a line set mostly in a monospaced font is code: consecutive code lines are one block that keeps its
   line breaks, and each line's indentation is rebuilt from where it starts (a space a character width);
+  where most of the document is set in such a font (a typed text), it is the body text, not code;
 - a line that opens with a bullet starts a list item, and the lines indented under it go on with it;
 - other lines join into a paragraph until a wider gap than the line spacing, an indented first line or
   a short line that ends a sentence;
@@ -24,7 +25,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 #: A line this much larger than the body text is a heading.
 HEADING_SCALE = 1.15
@@ -32,13 +33,14 @@ HEADING_SCALE = 1.15
 PARAGRAPH_GAP = 1.35
 _MONO_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
                         r"^[a-z]*tt\d*$", re.IGNORECASE)
-_BOLD_FONT = re.compile(r"bold|black|heavy|demi|semibold|^cmbx|^cmb\d", re.IGNORECASE)
 _BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□–—*-]\s+\S")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _LEADER = re.compile(r"(?:\s?\.){4,}\s*\S{1,8}$")  # a table of contents line: dot leaders, a page
 _PAGE_NUMBER = re.compile(r"^(?:\d+|[ivxlcdm]+)\b|\b(?:\d+|[ivxlcdm]+)$", re.IGNORECASE)
 _FIXED_PITCH = 1  # PDF font descriptor flag
 _SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that breaks a word at a line end
+#: a character: (text, left, right, bottom, top, baseline, font size, monospaced); size 0 for a space
+_Char = tuple[str, float, float, float, float, float, float, bool]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,6 @@ class Line:
     end_baseline: float  # of its last character
     size: float
     mono: bool
-    bold: bool
     #: whether its first character is set in a monospaced font (a bullet is not)
     mono_start: bool = False
     #: (left, character) of each character (a space's left is -1), for rebuilding a code line's spacing
@@ -89,14 +90,14 @@ def page_lines(textpage, page: int) -> list[Line]:
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     lines: list[Line] = []
-    current: list[tuple[str, float, float, float, float, float, float, bool, bool]] = []
+    current: list[_Char] = []
     for i, ch in enumerate(text):
         if ch in "\r\n":
             _add_line(lines, current, page)
             current = []
             continue
         if ch.isspace() or ch == _SOFT_HYPHEN:
-            current.append((ch, 0, 0, 0, 0, 0, 0, False, False))
+            current.append((ch, 0, 0, 0, 0, 0, 0, False))
             continue
         raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
         raw.FPDFText_GetCharOrigin(handle, i, x, y)
@@ -104,14 +105,12 @@ def page_lines(textpage, page: int) -> list[Line]:
         raw.FPDFText_GetFontInfo(handle, i, name, len(name), flags)
         font = name.value.decode("latin-1").split("+")[-1]
         mono = bool(flags.value & _FIXED_PITCH) or bool(_MONO_FONT.search(font))
-        bold = raw.FPDFText_GetFontWeight(handle, i) >= 600 or bool(_BOLD_FONT.search(font))
-        current.append((ch, left.value, right.value, bottom.value, top.value, y.value, size, mono, bold))
+        current.append((ch, left.value, right.value, bottom.value, top.value, y.value, size, mono))
     _add_line(lines, current, page)
     return lines
 
 
-def _add_line(lines: list[Line], chars: list[tuple[str, float, float, float, float, float, float, bool, bool]],
-              page: int) -> None:
+def _add_line(lines: list[Line], chars: list[_Char], page: int) -> None:
     seen = [c for c in chars if c[6] > 0]
     text = "".join(c[0] for c in chars).strip()
     if not seen or not text:
@@ -122,15 +121,22 @@ def _add_line(lines: list[Line], chars: list[tuple[str, float, float, float, flo
         text=text, page=page, left=min(c[1] for c in seen), right=max(c[2] for c in seen),
         top=max(c[4] for c in seen), bottom=min(c[3] for c in seen),
         baseline=seen[0][5], end_baseline=seen[-1][5], size=sizes.most_common(1)[0][0],
-        mono=mono, bold=sum(c[8] for c in seen) >= 0.8 * len(seen), mono_start=seen[0][7],
+        mono=mono, mono_start=seen[0][7],
         chars=tuple((c[1] if c[6] > 0 else -1.0, c[0]) for c in chars) if mono else ()))
 
 
-def body_size(pages: list[list[Line]]) -> float:
-    """The size most of the text (not code) is set in."""
+def typewritten(pages: list[list[Line]]) -> bool:
+    """Whether most of the text is set in a monospaced font (a typed or printed-out text): then that font
+    is the body text, not code."""
+    chars = [(len(line.text), line.mono) for lines in pages for line in lines]
+    return sum(n for n, mono in chars if mono) > 0.5 * sum(n for n, _ in chars)
+
+
+def body_size(pages: list[list[Line]], typed: bool = False) -> float:
+    """The size most of the text (not code, unless ``typed``) is set in."""
     sizes: Counter[float] = Counter()
     for line in (line for lines in pages for line in lines):
-        sizes[line.size] += len(line.text) * (not line.mono)
+        sizes[line.size] += len(line.text) * (typed or not line.mono)
     return sizes.most_common(1)[0][0] if sizes and sizes.most_common(1)[0][1] else 10.0
 
 
@@ -166,11 +172,14 @@ def _shape(text: str) -> str:
 
 def blocks(pages: list[list[Line]]) -> list[Block]:
     """The blocks of a document's pages, a paragraph cut by a page break joined across it."""
-    body = body_size(pages)
+    typed = typewritten(pages)
+    body = body_size(pages, typed)
     chrome = furniture(pages, body)
     out: list[Block] = []
     for page, lines in enumerate(pages):
         kept = [line for i, line in enumerate(lines) if (page, i) not in chrome]
+        if typed:
+            kept = [replace(line, mono=False, mono_start=False, chars=()) for line in kept]
         found = list(_page_blocks(kept, body))
         if found and out and _goes_on(out[-1], found[0]):
             last, first = out.pop(), found.pop(0)
