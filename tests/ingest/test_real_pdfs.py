@@ -1,17 +1,18 @@
-"""Integrity on real PDF manuals from Debian packages: libtasn1's manual (Texinfo, TeX) and the Shared
-MIME-info specification (DocBook, FOP).
+"""Integrity on real PDFs: libtasn1's manual (Texinfo, TeX) and the Shared MIME-info specification
+(DocBook, FOP) from Debian packages, and real documentation pages a browser saved as PDF (Chromium).
 
 Each is read and cleaned as the build does it, then checked against independent readings of it: every
-entry of the PDF's own outline (its bookmarks) is a heading; the words pypdf extracts are all there but for
-the running heads and page numbers; the specification's code, as its HTML edition (same package) prints
-it, is kept line by line. The files are installed by ``scripts/setup.sh --test``; outside CI a missing
-package skips its file.
+entry of a manual's own outline (its bookmarks) is a heading; the words pypdf extracts are all there but
+for the running heads and page numbers; the specification's code, as its HTML edition (same package) prints
+it, is kept line by line. A page saved as PDF is measured against the page itself (tests/integrity.py). The
+files are installed by ``scripts/setup.sh --test``; outside CI a missing package or browser skips its test.
 """
 from __future__ import annotations
 
 import glob
 import os
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from qa.ingest.formats.pdf_layout import body_size, furniture, page_lines
 from qa.ingest.load import load_document
 from qa.records import Document
 
-from ..integrity import reference
+from ..integrity import measure, reference
+from .test_real_pages import page
 
 MANUALS = {
     "/usr/share/doc/libtasn1-doc/libtasn1.pdf": "libtasn1-doc",
@@ -109,3 +111,39 @@ def test_real_pdf_keeps_the_code_its_html_edition_prints() -> None:
     assert len(code) > 100 and len(missing) <= 2, missing
     code_blocks = [doc.text[start:end] for start, end, kind in doc.blocks if kind == "code"]
     assert any("\n  <comment>Differences between files</comment>" in block for block in code_blocks)
+
+
+SAVED = ["python3-doc/html/library/csv.html", "postgresql-doc-*/html/sql-select.html", "git-doc/git-commit.html"]
+
+
+def saved_as_pdf(html: Path, folder: Path) -> Path:
+    """The page as Chromium prints it to PDF ("Save as PDF" without the header and footer lines)."""
+    chromium = os.environ.get("QA_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"no Chromium at {chromium}: `scripts/setup.sh --test` installs it")
+        pytest.skip(f"no Chromium at {chromium} (set QA_CHROMIUM)")
+    pdf = folder / (html.stem + ".pdf")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--no-first-run", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], check=True, capture_output=True, timeout=120)
+    return pdf
+
+
+@pytest.mark.parametrize("pattern", SAVED)
+def test_a_page_saved_as_pdf_keeps_what_the_page_says(pattern: str, tmp_path: Path) -> None:
+    """Headings, signatures, code and words of a documentation page survive its PDF: a browser draws a code
+    box after the text around it, sets headings in bold as large as the text (in a monospaced font, on
+    PostgreSQL's pages) and breaks lines at the hyphens of the text ("git-add" stays whole)."""
+    html = page(pattern)
+    doc = read(saved_as_pdf(html, tmp_path))
+    ref = reference(html.read_bytes())
+    f = measure(doc.text, [s.title for s in doc.sections], ref)
+    assert f.headings and f.headings_kept == f.headings, f
+    assert f.signatures_whole == f.signatures, f
+    assert f.words_kept >= 0.99 * f.words, f
+    # every code line with its indentation, but for spacing a few pixels off (a line in a table of output)
+    # and a line too long for the paper, which the browser wraps: its words are still there in order
+    assert f.code_lines_kept >= 0.75 * f.code_lines, f
+    flat = squash(doc.text)
+    assert all(squash(line) in flat for line in ref.code_lines if len(squash(line)) < 60), f

@@ -11,12 +11,13 @@ become blocks the way a reader sees them:
 - other lines join into a paragraph until a wider gap than the line spacing, an indented first line or
   a short line that ends a sentence;
 - a paragraph cut by a page break goes on across it when its last line ends without a sentence end and
-  the next page's text starts with a lower-case letter.
+  the next page's text starts with a lower-case letter; a code block goes on when the next page starts
+  with code.
 
 Running heads and feet are page furniture, like a web page's navigation, and are not read as text: a
 page's top or bottom line that repeats, digits aside, on at least a quarter of the pages, or one that
 starts or ends with a page number where such lines sit on at least a quarter of the pages. A hyphen that
-PDFium marks as a line-end break joins the halves of the word: dropped between letters, kept elsewhere.
+PDFium marks as a line-end break is dropped or kept as the document's own words say (:class:`Hyphenation`).
 """
 from __future__ import annotations
 
@@ -34,13 +35,17 @@ PARAGRAPH_GAP = 1.35
 _MONO_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
                         r"^[a-z]*tt\d*$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□–—*-]\s+\S")
+_WORDS = re.compile(r"\w+(?:-\w+)*")
+_BROKEN = re.compile(r"(\w+)\ufffe\s*(\w+)")
+_HEADING_END = re.compile(r"[.,;:!?]$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _LEADER = re.compile(r"(?:\s?\.){4,}\s*\S{1,8}$")  # a table of contents line: dot leaders, a page
 _PAGE_NUMBER = re.compile(r"^(?:\d+|[ivxlcdm]+)\b|\b(?:\d+|[ivxlcdm]+)$", re.IGNORECASE)
-_FIXED_PITCH = 1  # PDF font descriptor flag
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|^cmbx|^cmb\d", re.IGNORECASE)
+_FIXED_PITCH, _FORCE_BOLD = 1, 1 << 18  # PDF font descriptor flags
 _SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that breaks a word at a line end
-#: a character: (text, left, right, bottom, top, baseline, font size, monospaced); size 0 for a space
-_Char = tuple[str, float, float, float, float, float, float, bool]
+#: a character: (text, left, right, bottom, top, baseline, font size, monospaced, bold); size 0 for a space
+_Char = tuple[str, float, float, float, float, float, float, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class Line:
     end_baseline: float  # of its last character
     size: float
     mono: bool
+    bold: bool
     #: whether its first character is set in a monospaced font (a bullet is not)
     mono_start: bool = False
     #: (left, character) of each character (a space's left is -1), for rebuilding a code line's spacing
@@ -75,7 +81,7 @@ class Block:
 
 
 def page_lines(textpage, page: int) -> list[Line]:
-    """The lines of one page (a pypdfium2 ``PdfTextPage``), in PDFium's reading order."""
+    """The lines of one page (a pypdfium2 ``PdfTextPage``), in reading order (:func:`in_reading_order`)."""
     import pypdfium2.raw as raw
 
     handle = textpage.raw
@@ -89,39 +95,61 @@ def page_lines(textpage, page: int) -> list[Line]:
     x, y = ctypes.c_double(), ctypes.c_double()
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
+    matrix = raw.FS_MATRIX()
     lines: list[Line] = []
     current: list[_Char] = []
+    scale = 1.0  # of the line's text matrix: a font size as set, times it, is the size as printed
+    fresh = True  # no visible character of the line read yet
     for i, ch in enumerate(text):
         if ch in "\r\n":
-            _add_line(lines, current, page)
-            current = []
+            _add_line(lines, current, page, scale)
+            current, fresh = [], True
             continue
         if ch.isspace() or ch == _SOFT_HYPHEN:
-            current.append((ch, 0, 0, 0, 0, 0, 0, False))
+            current.append((ch, 0, 0, 0, 0, 0, 0, False, False))
             continue
+        if fresh:
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 if raw.FPDFText_GetMatrix(
+                handle, i, matrix) else 1.0
+            fresh = False
         raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
         raw.FPDFText_GetCharOrigin(handle, i, x, y)
         size = raw.FPDFText_GetFontSize(handle, i)
         raw.FPDFText_GetFontInfo(handle, i, name, len(name), flags)
         font = name.value.decode("latin-1").split("+")[-1]
         mono = bool(flags.value & _FIXED_PITCH) or bool(_MONO_FONT.search(font))
-        current.append((ch, left.value, right.value, bottom.value, top.value, y.value, size, mono))
-    _add_line(lines, current, page)
-    return lines
+        bold = bool(flags.value & _FORCE_BOLD) or bool(_BOLD_FONT.search(font))
+        current.append((ch, left.value, right.value, bottom.value, top.value, y.value, size, mono, bold))
+    _add_line(lines, current, page, scale)
+    return in_reading_order(lines)
 
 
-def _add_line(lines: list[Line], chars: list[_Char], page: int) -> None:
+def in_reading_order(lines: list[Line]) -> list[Line]:
+    """A page's lines top to bottom, where it has one column of text; PDFium's order where it has more.
+
+    PDFium gives text in the order it was drawn, and a browser's "Save as PDF" draws a shaded code box
+    after the text around it. A page with lines side by side (columns, at least three such pairs) keeps
+    PDFium's order, which follows the columns.
+    """
+    by_height = sorted(lines, key=lambda line: (-line.baseline, line.left))
+    beside = sum(1 for a, b in zip(by_height, by_height[1:], strict=False)
+                 if abs(a.baseline - b.baseline) < 0.5 * min(a.size, b.size) and b.left > a.right)
+    return lines if beside >= 3 else by_height
+
+
+def _add_line(lines: list[Line], chars: list[_Char], page: int, scale: float) -> None:
     seen = [c for c in chars if c[6] > 0]
     text = "".join(c[0] for c in chars).strip()
     if not seen or not text:
         return
-    sizes = Counter(round(c[6] * 2) / 2 for c in seen if c[6] >= 2) or Counter({1.0: 1})
+    sizes = Counter(round(c[6] * (scale or 1.0) * 2) / 2 for c in seen if c[6] * (scale or 1.0) >= 2) or Counter(
+        {1.0: 1})
     mono = sum(c[7] for c in seen) >= 0.8 * len(seen)
     lines.append(Line(
         text=text, page=page, left=min(c[1] for c in seen), right=max(c[2] for c in seen),
         top=max(c[4] for c in seen), bottom=min(c[3] for c in seen),
         baseline=seen[0][5], end_baseline=seen[-1][5], size=sizes.most_common(1)[0][0],
-        mono=mono, mono_start=seen[0][7],
+        mono=mono, bold=sum(c[8] for c in seen) >= 0.8 * len(seen), mono_start=seen[0][7],
         chars=tuple((c[1] if c[6] > 0 else -1.0, c[0]) for c in chars) if mono else ()))
 
 
@@ -174,17 +202,18 @@ def blocks(pages: list[list[Line]]) -> list[Block]:
     """The blocks of a document's pages, a paragraph cut by a page break joined across it."""
     typed = typewritten(pages)
     body = body_size(pages, typed)
+    hyphens = Hyphenation.of(line.text for lines in pages for line in lines)
     chrome = furniture(pages, body)
     out: list[Block] = []
     for page, lines in enumerate(pages):
         kept = [line for i, line in enumerate(lines) if (page, i) not in chrome]
         if typed:
             kept = [replace(line, mono=False, mono_start=False, chars=()) for line in kept]
-        found = list(_page_blocks(kept, body))
+        found = list(_page_blocks(kept, body, hyphens))
         if found and out and _goes_on(out[-1], found[0]):
             last, first = out.pop(), found.pop(0)
-            text = _joined(last.text, first.text)
-            out.append(Block(text, "text", last.page,
+            text = last.text + ("\n" if last.kind == "code" else " ") + first.text
+            out.append(Block(text, last.kind, last.page,
                              (*last.page_breaks, (len(text) - len(first.text), first.page), *(
                                  (at + len(text) - len(first.text), p) for at, p in first.page_breaks))))
         out.extend(found)
@@ -192,34 +221,45 @@ def blocks(pages: list[list[Line]]) -> list[Block]:
 
 
 def _goes_on(last: Block, first: Block) -> bool:
+    """Whether the first block of a page continues the last one of the page before: code after code, or a
+    paragraph that ended without a sentence end followed by one that starts in lower case."""
+    if last.kind == first.kind == "code":
+        return True
     return (last.kind == first.kind == "text" and not _SENTENCE_END.search(last.text)
             and first.text[:1].islower())
 
 
-def _page_blocks(lines: list[Line], body: float) -> Iterator[Block]:
+def _page_blocks(lines: list[Line], body: float, hyphens: Hyphenation) -> Iterator[Block]:
     if not lines:
         return
     right = statistics.quantiles([line.right for line in lines], n=10)[-1] if len(lines) > 1 else lines[0].right
     group: list[Line] = []
     kind = ""
     for line in lines:
-        this = _kind(line, body)
+        this = _kind(line, body, right, group[-1] if group else None)
         if group and _same_block(kind, group, this, line, right):
             group.append(line)
             continue
         if group:
-            yield _block(group, kind)
+            yield _block(group, kind, hyphens)
         group, kind = [line], this
-    yield _block(group, kind)
+    yield _block(group, kind, hyphens)
 
 
-def _kind(line: Line, body: float) -> str:
+def _kind(line: Line, body: float, right: float, prev: Line | None) -> str:
     if _LEADER.search(line.text):
         return "contents"
     if _BULLET.match(line.text) and not line.mono_start:
         return "list item"
-    if line.size >= body * HEADING_SCALE and not line.mono and len(line.text) <= 200 and any(
-            c.isalpha() for c in line.text):
+    if not any(c.isalpha() for c in line.text):
+        return "code" if line.mono else "text"
+    if line.size >= body * HEADING_SCALE and not line.mono and len(line.text) <= 200:
+        return "heading"
+    # a short bold line after a gap, that ends no sentence and stops well before the margin (a bold heading
+    # set no larger than the text, in whatever font: some pages set headings in a bold monospaced font)
+    if line.bold and len(line.text) <= 80 and not _HEADING_END.search(line.text) and (
+            line.right < right - 4 * line.size) and (
+            prev is None or prev.end_baseline - line.baseline > PARAGRAPH_GAP * max(prev.size, line.size)):
         return "heading"
     if line.mono:
         return "code"
@@ -232,8 +272,8 @@ def _same_block(kind: str, group: list[Line], this: str, line: Line, right: floa
     size = max(prev.size, line.size)
     if step < -size or line.page != prev.page:  # a new column, or a line above the last one
         return False
-    if kind == "code":
-        return this == "code" and step <= 3 * size
+    if kind == "code":  # a blank line or two may part a block's lines; a change of size ends it
+        return this == "code" and step <= 3 * size and line.size == prev.size
     if kind == "contents":
         return False
     if this != "text" and not (kind == "heading" == this):
@@ -241,7 +281,7 @@ def _same_block(kind: str, group: list[Line], this: str, line: Line, right: floa
     if step > PARAGRAPH_GAP * size:
         return False
     if kind == "heading":
-        return line.size == prev.size
+        return line.size == prev.size and line.bold == prev.bold
     if kind == "list item":
         return line.left > group[0].left + size / 2
     if line.left > prev.left + 0.8 * size:  # an indented first line
@@ -251,15 +291,15 @@ def _same_block(kind: str, group: list[Line], this: str, line: Line, right: floa
     return not (prev.right < right - 3 * size and _SENTENCE_END.search(prev.text))
 
 
-def _block(group: list[Line], kind: str) -> Block:
+def _block(group: list[Line], kind: str, hyphens: Hyphenation) -> Block:
     if kind == "contents":
         kind = "list item"
     if kind == "code":
-        return Block(_code(group), kind, group[0].page)
+        return Block(_code(group, hyphens), kind, group[0].page)
     text = group[0].text
     for line in group[1:]:
         text = _joined(text, line.text)
-    return Block(" ".join(_unhyphenated(text).split()), kind, group[0].page)
+    return Block(" ".join(hyphens.resolve(text).split()), kind, group[0].page)
 
 
 def _joined(text: str, more: str) -> str:
@@ -268,21 +308,56 @@ def _joined(text: str, more: str) -> str:
     return text + " " + more
 
 
-def _unhyphenated(text: str) -> str:
-    """PDFium's line-end hyphen marks: dropped between letters (a typesetter's hyphenation, "manip-ulation";
-    the rarer word that breaks at a hyphen of its own loses it), a plain hyphen elsewhere.
+@dataclass(frozen=True)
+class Hyphenation:
+    """What a hyphen that PDFium marks as a line-end break (U+FFFE) stands for, in one document.
 
-    >>> _unhyphenated("manip\ufffeulation, OP\ufffeTIONAL and x\ufffe1")
-    'manipulation, OPTIONAL and x-1'
+    A typesetter hyphenates words ("manip-ulation": the halves join), and a browser breaks lines only at a
+    hyphen of the text ("git-add": it stays). The document itself says which: a broken word written whole
+    elsewhere in it joins, one written with its hyphen elsewhere keeps it, and one written nowhere else
+    follows what most of the others did (joining, when none says). A break with no word after it is a
+    plain hyphen.
+
+    >>> Hyphenation.of(["manip\ufffeulation of declara\ufffetions", "the declarations"]).resolve(
+    ...     "manip\ufffeulation (see\ufffe)")
+    'manipulation (see-)'
+    >>> Hyphenation.of(["see git-add and git\ufffecommit, git\ufffeadd"]).resolve("git\ufffecommit")
+    'git-commit'
     """
-    if _SOFT_HYPHEN not in text:
-        return text
-    text = re.sub(r"(?<=[^\W\d_])\ufffe\s*(?=[^\W\d_])", "", text)
-    return re.sub(r"\ufffe\s*", "-", text)
+
+    whole: frozenset[str]
+    keep: bool
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Hyphenation:
+        texts = list(texts)
+        words = frozenset(w.lower() for t in texts for w in _WORDS.findall(t.replace(_SOFT_HYPHEN, " ")))
+        joined = kept = 0
+        for text in texts:
+            for m in _BROKEN.finditer(text):
+                a, b = m.group(1).lower(), m.group(2).lower()
+                joined += a + b in words
+                kept += f"{a}-{b}" in words
+        return cls(words, kept > joined)
+
+    def resolve(self, text: str) -> str:
+        if _SOFT_HYPHEN not in text:
+            return text
+
+        def one(m: re.Match[str]) -> str:
+            a, b = m.group(1), m.group(2)
+            if (a + b).lower() in self.whole:
+                return a + b
+            if f"{a}-{b}".lower() in self.whole or self.keep:
+                return f"{a}-{b}"
+            return a + b
+        return re.sub(r"\ufffe\s*", "-", _BROKEN.sub(one, text))
 
 
-def _code(group: list[Line]) -> str:
-    """The code lines with their spacing rebuilt from where each character sits."""
+def _code(group: list[Line], hyphens: Hyphenation) -> str:
+    """The code lines with their spacing rebuilt from where each character sits: a line's indentation from
+    its left edge, and a run of spaces inside it from the gap to the character before (measured locally,
+    so that a small error in the character width does not add up along a line)."""
     steps = [b[0] - a[0] for line in group for a, b in zip(line.chars, line.chars[1:], strict=False)
              if a[0] >= 0 and 0 < b[0] - a[0] < line.size]
     width = statistics.median(steps) if steps else group[0].size * 0.6
@@ -291,20 +366,20 @@ def _code(group: list[Line]) -> str:
     for n, line in enumerate(group):
         if n and group[n - 1].end_baseline - line.baseline > 1.8 * line.size:
             out.append("")
-        column, text, space = 0, [], False
+        text: list[str] = []
+        before, space = None, False
         for x, ch in line.chars:
             if x < 0:  # a space in PDFium's text: at least one, as many as the gap holds
-                space = column > 0
+                space = before is not None
                 continue
-            want = round((x - left) / width)
-            pad = max(int(space), want - column) if column else want
-            if pad > 0 and (space or not column or pad >= 2):
-                text.append(" " * pad)
-                column += pad
+            if before is None:
+                text.append(" " * round((x - left) / width))
+            else:
+                gap = round((x - before) / width) - 1
+                text.append(" " * (max(gap, 1) if space else gap if gap >= 2 else 0))
             text.append(ch)
-            column += 1
-            space = False
-        out.append(_unhyphenated("".join(text)))
+            before, space = x, False
+        out.append(hyphens.resolve("".join(text)))
     return "\n".join(out)
 
 
