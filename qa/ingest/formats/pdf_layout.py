@@ -44,8 +44,6 @@ _PAGE_NUMBER = re.compile(r"^(?:\d+|[ivxlcdm]+)\b|\b(?:\d+|[ivxlcdm]+)$", re.IGN
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|^cmbx|^cmb\d", re.IGNORECASE)
 _FIXED_PITCH, _FORCE_BOLD = 1, 1 << 18  # PDF font descriptor flags
 _SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that breaks a word at a line end
-#: a character: (text, left, right, bottom, top, baseline, font size, monospaced, bold); size 0 for a space
-_Char = tuple[str, float, float, float, float, float, float, bool, bool]
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,12 @@ class Block:
 
 
 def page_lines(textpage, page: int) -> list[Line]:
-    """The lines of one page (a pypdfium2 ``PdfTextPage``), in reading order (:func:`in_reading_order`)."""
+    """The lines of one page (a pypdfium2 ``PdfTextPage``), in reading order (:func:`in_reading_order`).
+
+    A line's font, size and height are read from a sample of its characters (every third one of a long
+    line: the calls into PDFium are most of a PDF's reading time); the positions of every character are
+    read only for a monospaced line, whose spacing they rebuild.
+    """
     import pypdfium2.raw as raw
 
     handle = textpage.raw
@@ -91,37 +94,74 @@ def page_lines(textpage, page: int) -> list[Line]:
     text = textpage.get_text_range(0, count)
     if len(text) != count:  # characters beyond the basic plane: read them one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    x, y = ctypes.c_double(), ctypes.c_double()
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    matrix = raw.FS_MATRIX()
+    reader = _CharReader(raw, handle)
     lines: list[Line] = []
-    current: list[_Char] = []
-    scale = 1.0  # of the line's text matrix: a font size as set, times it, is the size as printed
-    fresh = True  # no visible character of the line read yet
-    for i, ch in enumerate(text):
-        if ch in "\r\n":
-            _add_line(lines, current, page, scale)
-            current, fresh = [], True
-            continue
-        if ch.isspace() or ch == _SOFT_HYPHEN:
-            current.append((ch, 0, 0, 0, 0, 0, 0, False, False))
-            continue
-        if fresh:
-            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5 if raw.FPDFText_GetMatrix(
-                handle, i, matrix) else 1.0
-            fresh = False
-        raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top)
-        raw.FPDFText_GetCharOrigin(handle, i, x, y)
-        size = raw.FPDFText_GetFontSize(handle, i)
-        raw.FPDFText_GetFontInfo(handle, i, name, len(name), flags)
-        font = name.value.decode("latin-1").split("+")[-1]
-        mono = bool(flags.value & _FIXED_PITCH) or bool(_MONO_FONT.search(font))
-        bold = bool(flags.value & _FORCE_BOLD) or bool(_BOLD_FONT.search(font))
-        current.append((ch, left.value, right.value, bottom.value, top.value, y.value, size, mono, bold))
-    _add_line(lines, current, page, scale)
+    start = 0
+    for end in [m.start() for m in re.finditer(r"[\r\n]", text)] + [count]:
+        if end > start:
+            line = reader.line(text, start, end, page)
+            if line is not None:
+                lines.append(line)
+        start = end + 1
     return in_reading_order(lines)
+
+
+class _CharReader:
+    """PDFium's facts about the characters of one text page, read through its C interface."""
+
+    def __init__(self, raw, handle) -> None:
+        self.raw, self.handle = raw, handle
+        self.box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+        self.x, self.y = ctypes.c_double(), ctypes.c_double()
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+        self.matrix = raw.FS_MATRIX()
+        self.fonts: dict[tuple[bytes, int], tuple[bool, bool]] = {}
+
+    def font(self, i: int) -> tuple[bool, bool]:
+        """(monospaced, bold) for the font of character ``i``."""
+        self.raw.FPDFText_GetFontInfo(self.handle, i, self.name, len(self.name), self.flags)
+        key = (self.name.value, self.flags.value)
+        if key not in self.fonts:
+            font = key[0].decode("latin-1").split("+")[-1]
+            self.fonts[key] = (bool(key[1] & _FIXED_PITCH) or bool(_MONO_FONT.search(font)),
+                               bool(key[1] & _FORCE_BOLD) or bool(_BOLD_FONT.search(font)))
+        return self.fonts[key]
+
+    def left_right(self, i: int) -> tuple[float, float, float, float]:
+        left, right, bottom, top = self.box
+        self.raw.FPDFText_GetCharBox(self.handle, i, left, right, bottom, top)
+        return left.value, right.value, bottom.value, top.value
+
+    def baseline(self, i: int) -> float:
+        self.raw.FPDFText_GetCharOrigin(self.handle, i, self.x, self.y)
+        return self.y.value
+
+    def scale(self, i: int) -> float:
+        """Of the character's text matrix: a font size as set, times it, is the size as printed."""
+        m = self.matrix
+        return abs(m.a * m.d - m.b * m.c) ** 0.5 if self.raw.FPDFText_GetMatrix(self.handle, i, m) else 1.0
+
+    def line(self, text: str, start: int, end: int, page: int) -> Line | None:
+        seen = [i for i in range(start, end) if not text[i].isspace() and text[i] != _SOFT_HYPHEN]
+        if not seen:
+            return None
+        sample = seen if len(seen) <= 12 else sorted({*seen[::3], seen[-1]})
+        boxes = [self.left_right(i) for i in sample]
+        scale = self.scale(seen[0]) or 1.0
+        sizes = Counter(round(self.raw.FPDFText_GetFontSize(self.handle, i) * scale * 2) / 2 for i in sample)
+        sizes = Counter({k: n for k, n in sizes.items() if k >= 2}) or Counter({1.0: 1})
+        fonts = [self.font(i) for i in sample]
+        mono = sum(m for m, _ in fonts) >= 0.8 * len(fonts)
+        chars: tuple[tuple[float, str], ...] = ()
+        if mono:
+            chars = tuple((self.left_right(i)[0] if not text[i].isspace() and text[i] != _SOFT_HYPHEN else -1.0,
+                           text[i]) for i in range(start, end))
+        return Line(
+            text=text[start:end].strip(), page=page, left=boxes[0][0], right=boxes[-1][1],
+            top=max(b[3] for b in boxes), bottom=min(b[2] for b in boxes),
+            baseline=self.baseline(seen[0]), end_baseline=self.baseline(seen[-1]), size=sizes.most_common(1)[0][0],
+            mono=mono, bold=sum(b for _, b in fonts) >= 0.8 * len(fonts), mono_start=fonts[0][0], chars=chars)
 
 
 def in_reading_order(lines: list[Line]) -> list[Line]:
@@ -135,22 +175,6 @@ def in_reading_order(lines: list[Line]) -> list[Line]:
     beside = sum(1 for a, b in zip(by_height, by_height[1:], strict=False)
                  if abs(a.baseline - b.baseline) < 0.5 * min(a.size, b.size) and b.left > a.right)
     return lines if beside >= 3 else by_height
-
-
-def _add_line(lines: list[Line], chars: list[_Char], page: int, scale: float) -> None:
-    seen = [c for c in chars if c[6] > 0]
-    text = "".join(c[0] for c in chars).strip()
-    if not seen or not text:
-        return
-    sizes = Counter(round(c[6] * (scale or 1.0) * 2) / 2 for c in seen if c[6] * (scale or 1.0) >= 2) or Counter(
-        {1.0: 1})
-    mono = sum(c[7] for c in seen) >= 0.8 * len(seen)
-    lines.append(Line(
-        text=text, page=page, left=min(c[1] for c in seen), right=max(c[2] for c in seen),
-        top=max(c[4] for c in seen), bottom=min(c[3] for c in seen),
-        baseline=seen[0][5], end_baseline=seen[-1][5], size=sizes.most_common(1)[0][0],
-        mono=mono, bold=sum(c[8] for c in seen) >= 0.8 * len(seen), mono_start=seen[0][7],
-        chars=tuple((c[1] if c[6] > 0 else -1.0, c[0]) for c in chars) if mono else ()))
 
 
 def typewritten(pages: list[list[Line]]) -> bool:
