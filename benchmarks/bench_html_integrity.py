@@ -1,6 +1,6 @@
 """Integrity of web-page reading on real documentation pages: our block reader against trafilatura.
 
-    nice -n 19 .venv/bin/python benchmarks/bench_html_integrity.py [--reader qa,trafilatura,trafilatura-recall]
+    nice -n 19 .venv/bin/python benchmarks/bench_html_integrity.py [--reader qa,trafilatura,trafilatura-recall,qa-pdf]
 
 Pages: Debian's python3-doc (Sphinx: tutorial, FAQ, HOWTOs, library reference), postgresql-doc-15
 (DocBook) and git-doc (AsciiDoc), as installed under /usr/share/doc; a set whose files are absent is
@@ -12,11 +12,17 @@ Readers: ``qa`` is the build's own pipeline (``load_document`` + ``prepare_docum
 ``PYTHONPATH`` at another checkout to measure that version. ``trafilatura`` is trafilatura's main text
 as qa read it before (precision mode, tables, no fallback), ``trafilatura-recall`` its recall mode;
 both are cleaned with the structured cleaner (no capture rules), so the figures compare extractors.
+``qa-pdf`` is the page as Chromium saves it as PDF (headless ``--print-to-pdf``, no header and footer
+lines; ``QA_CHROMIUM`` names the browser, default /usr/bin/chromium), read by qa's PDF reader: how much of a
+page survives a "Save as PDF".
 """
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import astuple, fields
 from pathlib import Path
@@ -76,8 +82,18 @@ def read_trafilatura(path: Path, *, recall: bool = False) -> tuple[str, list[str
     return cleaned.text, [s.title for s in cleaned.sections]
 
 
+def read_saved_pdf(path: Path) -> tuple[str, list[str]]:
+    chromium = os.environ.get("QA_CHROMIUM", "/usr/bin/chromium")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / (path.stem + ".pdf")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--no-first-run", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", path.as_uri()], check=True, capture_output=True, timeout=120)
+        return read_qa(pdf)
+
+
 READERS = {"qa": read_qa, "trafilatura": read_trafilatura,
-           "trafilatura-recall": lambda path: read_trafilatura(path, recall=True)}
+           "trafilatura-recall": lambda path: read_trafilatura(path, recall=True), "qa-pdf": read_saved_pdf}
 
 
 def run(reader: str, pages: list[Path]) -> tuple[Figures, float, list[str]]:

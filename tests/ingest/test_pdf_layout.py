@@ -140,3 +140,21 @@ def test_a_typed_document_is_text_not_code(tmp_path: Path) -> None:
         ("text", "The boiler is serviced every spring. Call the office before you switch it off."),
         ("text", "Keys are kept at the front desk."),
     ]
+
+
+def test_code_cut_by_a_page_break_is_one_block_with_its_indentation(tmp_path: Path) -> None:
+    m = Manual(tmp_path / "loop.pdf")
+    m.line("The loop:")
+    m.line("for item in items:", "Courier", 10, x=90, gap=4)
+    m.line("    if item.ready:", "Courier", 10, x=90)
+    m.new_page()
+    m.line("        item.ship()", "Courier", 10, x=90)  # its page part starts indented
+    m.line("Each item ships once.", gap=6)
+    m.new_page()
+    m.line("Shipping is logged.")
+    m.save()
+    doc = prepare_document(load_document(tmp_path / "loop.pdf", tmp_path, max_bytes=100_000))
+    assert ("code", "for item in items:\n    if item.ready:\n        item.ship()") in blocks(doc)
+    assert doc.location(doc.text.index("if item.ready"))["page"] == 1
+    assert doc.location(doc.text.index("item.ship()"))["page"] == 2
+    assert doc.location(doc.text.index("Shipping"))["page"] == 3

@@ -76,6 +76,8 @@ class Block:
     page: int
     #: (offset in ``text``, page) where each later page's part of a paragraph begins
     page_breaks: tuple[tuple[int, int], ...] = ()
+    #: a code block's lines, to lay it out again when it goes on on the next page
+    lines: tuple[Line, ...] = ()
 
 
 def page_lines(textpage, page: int) -> list[Line]:
@@ -236,10 +238,13 @@ def blocks(pages: list[list[Line]]) -> list[Block]:
         found = list(_page_blocks(kept, body, hyphens))
         if found and out and _goes_on(out[-1], found[0]):
             last, first = out.pop(), found.pop(0)
-            text = last.text + ("\n" if last.kind == "code" else " ") + first.text
-            out.append(Block(text, last.kind, last.page,
-                             (*last.page_breaks, (len(text) - len(first.text), first.page), *(
-                                 (at + len(text) - len(first.text), p) for at, p in first.page_breaks))))
+            if last.kind == "code":  # laid out as one block: its indentation is the whole block's
+                out.append(_block([*last.lines, *first.lines], "code", hyphens))
+            else:
+                text = last.text + " " + first.text
+                out.append(Block(text, last.kind, last.page,
+                                 (*last.page_breaks, (len(text) - len(first.text), first.page), *(
+                                     (at + len(text) - len(first.text), p) for at, p in first.page_breaks))))
         out.extend(found)
     return out
 
@@ -319,7 +324,16 @@ def _block(group: list[Line], kind: str, hyphens: Hyphenation) -> Block:
     if kind == "contents":
         kind = "list item"
     if kind == "code":
-        return Block(_code(group, hyphens), kind, group[0].page)
+        rendered = _code(group, hyphens)
+        text = "\n".join(rendered)
+        starts, at = [], 0
+        for row in rendered:
+            starts.append(at)
+            at += len(row) + 1
+        firsts = [at for at, row in zip(starts, rendered, strict=True) if row]  # one per Line of the group
+        breaks = tuple((at, line.page) for at, line, before in zip(firsts[1:], group[1:], group[:-1], strict=True)
+                       if line.page != before.page)
+        return Block(text, kind, group[0].page, breaks, tuple(group))
     text = group[0].text
     for line in group[1:]:
         text = _joined(text, line.text)
@@ -378,10 +392,11 @@ class Hyphenation:
         return re.sub(r"\ufffe\s*", "-", _BROKEN.sub(one, text))
 
 
-def _code(group: list[Line], hyphens: Hyphenation) -> str:
-    """The code lines with their spacing rebuilt from where each character sits: a line's indentation from
-    its left edge, and a run of spaces inside it from the gap to the character before (measured locally,
-    so that a small error in the character width does not add up along a line)."""
+def _code(group: list[Line], hyphens: Hyphenation) -> list[str]:
+    """The code lines, and blank lines where a wider gap parts them, with their spacing rebuilt from where
+    each character sits: a line's indentation from its left edge, and a run of spaces inside it from the gap
+    to the character before (measured locally, so that a small error in the character width does not add
+    up along a line)."""
     steps = [b[0] - a[0] for line in group for a, b in zip(line.chars, line.chars[1:], strict=False)
              if a[0] >= 0 and 0 < b[0] - a[0] < line.size]
     width = statistics.median(steps) if steps else group[0].size * 0.6
@@ -404,7 +419,7 @@ def _code(group: list[Line], hyphens: Hyphenation) -> str:
             text.append(ch)
             before, space = x, False
         out.append(hyphens.resolve("".join(text)))
-    return "\n".join(out)
+    return out
 
 
 def page_starts(found: Iterable[Block], spans: Iterable[tuple[int, int, str]], pages: int,
