@@ -8,10 +8,10 @@ docutils renders (Sphinx's roles as Sphinx shows them). From it: headings (h1-h6
 signatures (Sphinx ``dt.sig``), code blocks (``pre``) and the words of the body. Each is looked for in qa's
 cleaned text.
 
-A PDF's reference is pypdf's text of its pages (no layout read) less the running heads and page numbers
-that qa's reader leaves out (found by its rule, ``qa.ingest.formats.pdf_layout.furniture``; at most two
-short lines a page), and its headings are the titles of the PDF's own outline (bookmarks). A PDF has no
-independent record of its code blocks and signatures, so none are counted.
+A PDF's reference is pypdf's text of its pages (no layout read) less the running heads, page numbers and lines
+of a table of contents or an index that qa's reader leaves out (found by its rules,
+``qa.ingest.formats.pdf_layout.furniture`` and ``contents``), and its headings are the titles of the PDF's own
+outline (bookmarks). A PDF has no independent record of its code blocks and signatures, so none are counted.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _pdf_reference(path: Path) -> Reference:
     import pypdfium2 as pdfium
 
     from qa.ingest.formats.pdf import _pypdf_pages
-    from qa.ingest.formats.pdf_layout import body_size, furniture, page_lines
+    from qa.ingest.formats.pdf_layout import body_size, contents, furniture, page_lines
 
     pdf = pdfium.PdfDocument(path.read_bytes())
     try:
@@ -76,11 +76,20 @@ def _pdf_reference(path: Path) -> Reference:
             page.close()
     finally:
         pdf.close()
-    texts = _pypdf_pages(path.read_bytes())[0]
-    for page, index in furniture(pages, body_size(pages)):
-        head = pages[page][index].text
-        texts[page] = texts[page].replace(head, "", 1) if head in texts[page] else texts[page]
-    return Reference("\n\n".join(texts), outline, (), ())
+    dropped = Counter((page, _key(pages[page][index].text))
+                      for page, index in furniture(pages, body_size(pages)) | contents(pages))
+    kept = []
+    for page, text in enumerate(_pypdf_pages(path.read_bytes())[0]):
+        for line in text.splitlines():  # pypdf spaces a line its own way: lines are matched on their letters
+            if dropped[page, _key(line)]:
+                dropped[page, _key(line)] -= 1
+            else:
+                kept.append(line)
+    return Reference("\n".join(kept), outline, (), ())
+
+
+def _key(line: str) -> str:
+    return re.sub(r"[\W_]", "", line.lower())
 
 
 def _main_element(path: Path, fmt: str) -> Tag:

@@ -95,10 +95,10 @@ How the figures are computed:
   (multiset difference). Signatures truncated: Sphinx `dt.sig` text not found whole. Code blocks: `pre`
   blocks whose every non-blank line is a line of the cleaned text (indentation included). Duplicated
   text: characters in repeats of paragraphs (or sentences, where paragraphs are glued) of 80+ characters.
-  A PDF's reference is pypdf's text of its pages, less the running heads and page numbers that qa's reader
-  leaves out (found by the reader's own rule, at most two short lines a page), and its headings are the
-  titles of the PDF's outline (bookmarks), counted as kept only where one of qa's section titles holds them;
-  a PDF has no independent record of its code blocks, so none are counted.
+  A PDF's reference is pypdf's text of its pages, less the running heads, page numbers and lines of a table of
+  contents or an index that qa's reader leaves out (found by the reader's own rules), and its headings are the
+  titles of the PDF's outline (bookmarks), counted as kept only where one of qa's section titles holds them; a
+  PDF has no independent record of its code blocks, so none are counted.
 - **Build**: `qa.build_index(full=True)` wall time on this machine (2 shared cores), chunks, and texts embedded
   (chunks + sentences).
 

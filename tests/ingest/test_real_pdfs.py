@@ -1,11 +1,12 @@
 """Integrity on real PDFs: libtasn1's manual (Texinfo, TeX) and the Shared MIME-info specification
 (DocBook, FOP) from Debian packages, and real documentation pages a browser saved as PDF (Chromium).
 
-Each is read and cleaned as the build does it, then checked against independent readings of it: every
-entry of a manual's own outline (its bookmarks) is a heading; the words pypdf extracts are all there but
-for the running heads and page numbers; the specification's code, as its HTML edition (same package) prints
-it, is kept line by line. A page saved as PDF is measured against the page itself (tests/integrity.py). The
-files are installed by ``scripts/setup.sh --test``; outside CI a missing package or browser skips its test.
+Each is read and cleaned as the build does it, then checked against independent readings of it: every entry of
+a manual's own outline (its bookmarks) is a heading; the words pypdf extracts are all there but for the
+running heads, page numbers and lines of the table of contents and index; the specification's code, as its
+HTML edition (same package) prints it, is kept line by line. A page saved as PDF is measured against the page
+itself (tests/integrity.py). The files are installed by ``scripts/setup.sh --test``; outside CI a missing
+package or browser skips its test.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pytest
 
 from qa.indexing.build import prepare_document
 from qa.ingest.formats.pdf import _pypdf_pages
-from qa.ingest.formats.pdf_layout import body_size, furniture, page_lines
+from qa.ingest.formats.pdf_layout import body_size, contents, furniture, page_lines
 from qa.ingest.load import load_document
 from qa.records import Document
 
@@ -82,8 +83,9 @@ def test_real_pdf_keeps_its_outline_and_its_words(path: str) -> None:
     headings = [letters(doc.text[start:end]) for start, end, kind in doc.blocks if kind == "heading"]
     assert outline and all(any(letters(title) in h for h in headings) for title in outline), (outline, headings)
 
-    chrome = [pages[p][i] for p, i in furniture(pages, body_size(pages))]
-    assert len(chrome) <= 2 * len(pages) and all(len(line.text) <= 80 for line in chrome)
+    heads = [pages[p][i] for p, i in furniture(pages, body_size(pages))]
+    assert len(heads) <= 2 * len(pages) and all(len(line.text) <= 80 for line in heads)
+    chrome = heads + [pages[p][i] for p, i in contents(pages)]
     independent = "\n".join(_pypdf_pages(pdf.read_bytes())[0])
     expected = Counter(w.lower() for w in _WORD.findall(independent))
     expected -= Counter(w.lower() for line in chrome for w in _WORD.findall(line.text))

@@ -16,7 +16,9 @@ become blocks the way a reader sees them:
 
 Running heads and feet are page furniture, like a web page's navigation, and are not read as text: a
 page's top or bottom line that repeats, digits aside, on at least a quarter of the pages, or one that
-starts or ends with a page number where such lines sit on at least a quarter of the pages. A hyphen that
+starts or ends with a page number where such lines sit on at least a quarter of the pages. So are the
+lines of a table of contents or an index (text, dot leaders and a page number): they point to the text
+and would otherwise be quoted as answers ("threads . . . . . 1"). A hyphen that
 PDFium marks as a line-end break is dropped or kept as the document's own words say (:class:`Hyphenation`).
 """
 from __future__ import annotations
@@ -220,6 +222,13 @@ def furniture(pages: list[list[Line]], body: float) -> set[tuple[int, int]]:
     return found
 
 
+def contents(pages: list[list[Line]]) -> set[tuple[int, int]]:
+    """``(page, index)`` of the lines of a table of contents or an index: text, dot leaders, a page number.
+    They point into the document, like a web page's navigation, and say nothing themselves."""
+    return {(page, i) for page, lines in enumerate(pages) for i, line in enumerate(lines)
+            if not line.mono and _LEADER.search(line.text)}
+
+
 def _shape(text: str) -> str:
     return " ".join(re.sub(r"\d+|\b[ivxlcdm]+\b", "#", text.lower()).split())
 
@@ -229,7 +238,7 @@ def blocks(pages: list[list[Line]]) -> list[Block]:
     typed = typewritten(pages)
     body = body_size(pages, typed)
     hyphens = Hyphenation.of(line.text for lines in pages for line in lines)
-    chrome = furniture(pages, body)
+    chrome = furniture(pages, body) | contents(pages)
     out: list[Block] = []
     for page, lines in enumerate(pages):
         kept = [line for i, line in enumerate(lines) if (page, i) not in chrome]
@@ -276,8 +285,6 @@ def _page_blocks(lines: list[Line], body: float, hyphens: Hyphenation) -> Iterat
 
 
 def _kind(line: Line, body: float, right: float, prev: Line | None) -> str:
-    if _LEADER.search(line.text):
-        return "contents"
     if _BULLET.match(line.text) and not line.mono_start:
         return "list item"
     if not any(c.isalpha() for c in line.text):
@@ -303,8 +310,6 @@ def _same_block(kind: str, group: list[Line], this: str, line: Line, right: floa
         return False
     if kind == "code":  # a blank line or two may part a block's lines; a change of size ends it
         return this == "code" and step <= 3 * size and line.size == prev.size
-    if kind == "contents":
-        return False
     if this != "text" and not (kind == "heading" == this):
         return False
     if step > PARAGRAPH_GAP * size:
@@ -321,8 +326,6 @@ def _same_block(kind: str, group: list[Line], this: str, line: Line, right: floa
 
 
 def _block(group: list[Line], kind: str, hyphens: Hyphenation) -> Block:
-    if kind == "contents":
-        kind = "list item"
     if kind == "code":
         rendered = _code(group, hyphens)
         text = "\n".join(rendered)
