@@ -158,3 +158,27 @@ def test_code_cut_by_a_page_break_is_one_block_with_its_indentation(tmp_path: Pa
     assert doc.location(doc.text.index("if item.ready"))["page"] == 1
     assert doc.location(doc.text.index("item.ship()"))["page"] == 2
     assert doc.location(doc.text.index("Shipping"))["page"] == 3
+
+
+def test_a_signature_over_its_indented_description_is_a_term_and_numbers_open_list_items(tmp_path: Path) -> None:
+    m = Manual(tmp_path / "api.pdf")
+    m.line("widget.start(threads=4, *, wait=False)", "Courier", 10)
+    m.line("Start the widget with this many threads. Return its process id, or", x=90)
+    m.line("None when it runs already.", x=90)
+    m.line("To stop it:", gap=6)
+    m.line("1. close every window, and wait until the", x=72, gap=4)
+    m.line("light goes out;", x=84)
+    m.line("2. call widget.stop().", x=72)
+    m.line("A plain paragraph opens this way, with a first line", gap=6, x=86)
+    m.line("set in, and goes on here.")
+    m.save()
+    doc = prepare_document(load_document(tmp_path / "api.pdf", tmp_path, max_bytes=100_000))
+    assert blocks(doc)[1:-1] == [
+        ("term", "widget.start(threads=4, *, wait=False)"),
+        ("text", "Start the widget with this many threads. Return its process id, or None when it runs already."),
+        ("text", "To stop it:"),
+        ("list item", "1. close every window, and wait until the light goes out;"),
+        ("list item", "2. call widget.stop()."),
+        ("text", "A plain paragraph opens this way, with a first line set in, and goes on here."),
+    ]
+    assert doc.section_at(doc.text.index("Return its process id")) == "widget.start(threads=4, *, wait=False)"

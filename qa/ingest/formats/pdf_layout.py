@@ -7,9 +7,13 @@ become blocks the way a reader sees them:
 - a line set mostly in a monospaced font is code: consecutive code lines are one block that keeps its
   line breaks, and each line's indentation is rebuilt from where it starts (a space a character width);
   where most of the document is set in such a font (a typed text), it is the body text, not code;
-- a line that opens with a bullet starts a list item, and the lines indented under it go on with it;
+- a line that opens with a bullet or a number ("2." or "2)") starts a list item, and the lines indented
+  under it go on with it;
 - other lines join into a paragraph until a wider gap than the line spacing, an indented first line or
   a short line that ends a sentence;
+- a line or two that end no sentence, right above a block whose lines are all set in by an em or more,
+  are the term of a description (an API signature, a definition list's term): like a heading, it opens a
+  section;
 - a paragraph cut by a page break goes on across it when its last line ends without a sentence end and
   the next page's text starts with a lower-case letter; a code block goes on when the next page starts
   with code.
@@ -39,6 +43,8 @@ _MONO_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|s
 _BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□–—*-]\s+\S")
 _WORDS = re.compile(r"\w+(?:-\w+)*")
 _BROKEN = re.compile(r"(\w+)\ufffe\s*(\w+)")
+_SENTENCE_INSIDE = re.compile(r"[a-z][.!?]\s+[A-Z]")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
 _HEADING_END = re.compile(r"[.,;:!?]$")
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _LEADER = re.compile(r"(?:\s?\.){4,}\s*\S{1,8}$")  # a table of contents line: dot leaders, a page
@@ -271,17 +277,30 @@ def _page_blocks(lines: list[Line], body: float, hyphens: Hyphenation) -> Iterat
     if not lines:
         return
     right = statistics.quantiles([line.right for line in lines], n=10)[-1] if len(lines) > 1 else lines[0].right
-    group: list[Line] = []
-    kind = ""
+    groups: list[tuple[str, list[Line]]] = []
     for line in lines:
-        this = _kind(line, body, right, group[-1] if group else None)
-        if group and _same_block(kind, group, this, line, right):
-            group.append(line)
-            continue
-        if group:
-            yield _block(group, kind, hyphens)
-        group, kind = [line], this
-    yield _block(group, kind, hyphens)
+        this = _kind(line, body, right, groups[-1][1][-1] if groups else None)
+        if groups and _same_block(groups[-1][0], groups[-1][1], this, line, right):
+            groups[-1][1].append(line)
+        else:
+            groups.append((this, [line]))
+    for n, (kind, group) in enumerate(groups):
+        if n + 1 < len(groups) and _is_term(kind, group, *groups[n + 1]):
+            kind = "term"
+        yield _block(group, kind, hyphens)
+
+
+def _is_term(kind: str, group: list[Line], next_kind: str, following: list[Line]) -> bool:
+    """Whether a block is the term of a description set in under it (an API signature, a definition list's
+    term): a line or two that end no sentence, right above a block whose every line is indented by one to six
+    ems (a paragraph whose first line alone is set in is not a description)."""
+    head, lead = group[-1], following[0]
+    indent = min(line.left for line in following) - group[0].left
+    return (kind in ("text", "code") and next_kind in ("text", "code", "list item") and len(group) <= 2
+            and not _SENTENCE_END.search(head.text) and sum(len(line.text) for line in group) <= 200
+            and not any(_SENTENCE_INSIDE.search(line.text) for line in group)
+            and lead.page == head.page and 1.2 * head.size <= indent <= 6 * head.size
+            and head.end_baseline - lead.baseline <= 2.5 * max(head.size, lead.size))
 
 
 def _kind(line: Line, body: float, right: float, prev: Line | None) -> str:
@@ -299,7 +318,9 @@ def _kind(line: Line, body: float, right: float, prev: Line | None) -> str:
         return "heading"
     if line.mono:
         return "code"
-    return "list item" if _BULLET.match(line.text) else "text"
+    # a number opens a list item, unless the line goes on with a sentence ("... LEN != / 0. With ...")
+    numbered = _NUMBERED.match(line.text) and (prev is None or bool(_SENTENCE_END.search(prev.text)))
+    return "list item" if numbered else "text"
 
 
 def _same_block(kind: str, group: list[Line], this: str, line: Line, right: float) -> bool:
