@@ -170,6 +170,17 @@ def test_epub_chapters_are_sections(tmp_path: Path) -> None:
     assert (document.section_at(rain), document.location(rain)["paragraph"]) == ("The Storm", 5)
 
 
+def test_epub_chapters_keep_code_lists_and_tables_as_blocks(tmp_path: Path) -> None:
+    """A programming book's code keeps its lines and indentation, as on a web page."""
+    path = make_epub(tmp_path / "code.epub", [("Loops", (
+        "<h1>Loops</h1><p>A loop:</p><pre>for x in xs:\n    if x:\n        print(x)</pre>"
+        "<ul><li>Fast.</li><li>Short.</li></ul><table><tr><td>break</td><td>stops it</td></tr></table>"))])
+    document = prepare_document(load(path))
+    kinds = [(kind, document.text[start:end]) for start, end, kind in document.blocks]
+    assert kinds == [("heading", "Loops"), ("text", "A loop:"), ("code", "for x in xs:\n    if x:\n        print(x)"),
+                     ("list item", "Fast."), ("list item", "Short."), ("table row", "break | stops it")]
+
+
 def test_epub_without_source_url_has_no_url(tmp_path: Path) -> None:
     doc = load(make_epub(tmp_path / "b.epub", [("One", "<p>Text.</p>")], identifier="isbn-978"))
     assert doc.url is None and doc.author is None

@@ -116,7 +116,7 @@ def test_html_fallback_keeps_article_header_and_pre_lines() -> None:
 
     html = "<article><header><h1>Headline</h1></header><pre>x = 1\n  y = 2</pre>A<br>B</article>"
     assert visible_blocks(BeautifulSoup(html, "html.parser")) == [
-        ("Headline", True), ("x = 1\ny = 2", False), ("A", False), ("B", False)]
+        ("Headline", "heading"), ("x = 1\n  y = 2", "code"), ("A", "text"), ("B", "text")]
 
 
 def test_html_without_main_text_falls_back_to_visible_text(tmp_path: Path) -> None:

@@ -12,13 +12,14 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from qa.errors import Unreadable
 
 __all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "capped", "check_zip",
            "extract", "from_blocks", "from_paragraphs"]
 
+_T = TypeVar("_T")
 #: File suffix (lower case) -> format name.
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
            ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub"}
@@ -129,7 +130,7 @@ def too_much_text(max_chars: int) -> Unreadable:
     return Unreadable(f"more than {max_chars:,} characters of text (raise Config.max_text_chars to read it)")
 
 
-def capped(paragraphs: Iterable[tuple[str, bool]], max_chars: int | None) -> Iterator[tuple[str, bool]]:
+def capped(paragraphs: Iterable[tuple[str, _T]], max_chars: int | None) -> Iterator[tuple[str, _T]]:
     """The paragraphs as they come, raising once their text passes ``max_chars`` (None: no cap).
 
     >>> list(capped([("abc", False)], 3))
@@ -140,11 +141,11 @@ def capped(paragraphs: Iterable[tuple[str, bool]], max_chars: int | None) -> Ite
     qa.errors.Unreadable: more than 3 characters of text (raise Config.max_text_chars to read it)
     """
     total = 0
-    for text, heading in paragraphs:
+    for text, what in paragraphs:
         total += len(text)
         if max_chars is not None and total > max_chars:
             raise too_much_text(max_chars)
-        yield text, heading
+        yield text, what
 
 
 def check_zip(data: bytes, what: str) -> zipfile.ZipFile:

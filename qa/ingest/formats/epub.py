@@ -1,5 +1,7 @@
 """EPUB books through ebooklib: the chapters in reading (spine) order, each a section titled by its own
-first heading or, failing that, its table-of-contents entry. Metadata from the book's Dublin Core.
+first heading or, failing that, its table-of-contents entry, read into blocks as web pages are
+(qa.ingest.formats.html: headings, paragraphs, list items, table rows, code with its lines). Metadata from
+the book's Dublin Core.
 
 Before ebooklib reads the book (it loads every manifest entry), the zip is checked (qa.ingest.formats.check_zip)
 and a manifest that lists one part twice is refused; a chapter the spine lists again is read once. XML
@@ -11,7 +13,7 @@ import posixpath
 import warnings
 import zipfile
 
-from . import Extracted, Unreadable, capped, check_zip, from_paragraphs
+from . import Extracted, Unreadable, capped, check_zip, from_blocks
 from .html import parse, visible_blocks
 
 
@@ -28,23 +30,23 @@ def read_epub(data: bytes, *, max_chars: int | None = None) -> Extracted:
         documents = [c for c in chapters if c is not None and c.get_type() == ebooklib.ITEM_DOCUMENT
                      and not isinstance(c, epub.EpubNav)]
         toc = _toc_titles(book.toc)
-        paragraphs = list(capped((p for item in documents
-                                  for p in _chapter(item, toc.get(posixpath.normpath(item.file_name)))), max_chars))
+        blocks = list(capped((b for item in documents
+                              for b in _chapter(item, toc.get(posixpath.normpath(item.file_name)))), max_chars))
     except (Unreadable, MemoryError):
         raise
     except Exception as e:  # a damaged zip or XML part raises many exception types
         raise Unreadable(f"corrupt EPUB: {e}") from e
     meta = {name: _dc(book, name) for name in ("title", "creator", "publisher", "date", "source", "identifier")}
     url = next((v for v in (meta["source"], meta["identifier"]) if v and v.startswith(("http://", "https://"))), None)
-    return from_paragraphs(paragraphs, title=meta["title"], author=meta["creator"], publisher=meta["publisher"],
-                           date=meta["date"][:10] if meta["date"] else None, url=url)
+    return from_blocks(blocks, title=meta["title"], author=meta["creator"], publisher=meta["publisher"],
+                       date=meta["date"][:10] if meta["date"] else None, url=url)
 
 
-def _chapter(item, toc_title: str | None) -> list[tuple[str, bool]]:
-    """A chapter's paragraphs; its TOC title opens it as a heading when its text has none of its own."""
+def _chapter(item, toc_title: str | None) -> list[tuple[str, str]]:
+    """A chapter's blocks; its TOC title opens it as a heading when it does not open with one of its own."""
     blocks = visible_blocks(parse(item.get_content()))
-    if toc_title and not (blocks and blocks[0][1]):
-        blocks.insert(0, (toc_title, True))
+    if toc_title and not (blocks and blocks[0][1] == "heading"):
+        blocks.insert(0, (toc_title, "heading"))
     return blocks
 
 

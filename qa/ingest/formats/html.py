@@ -290,12 +290,7 @@ def _in_field_list(dt: Tag) -> bool:
     return parent is not None and "field-list" in (parent.get("class") or ())
 
 
-def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, bool]]:
-    """Visible text as ``(paragraph, is_heading)`` blocks, code lines kept (for EPUB chapters)."""
+def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
+    """Visible text as ``(text, kind)`` blocks, chrome dropped, code as it is (for EPUB chapters)."""
     _drop_chrome(soup)
-    blocks = []
-    for text, kind in html_blocks(soup):
-        if kind == "code":
-            text = "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
-        blocks.append((text, kind == "heading"))
-    return blocks
+    return html_blocks(soup)
