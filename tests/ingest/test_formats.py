@@ -110,13 +110,39 @@ def test_docx_paragraphs_headings_tables_and_properties(tmp_path: Path) -> None:
     assert (doc.format, doc.kind, doc.title, doc.author, doc.date, doc.url) == (
         "docx", "word document", "Harbour report 2020", "R. Quay", "2020-05-17", None)
     assert doc.text.split("\n\n") == ["Harbour Report", "The harbour opened in 1850.", "Trade",
-                                      "Grain left by ship.", "Year Tons", "Fish", "Herring was landed daily."]
+                                      "Grain left by ship.", "Year | Tons", "Fish", "Herring was landed daily."]
     document = prepare_document(doc)
     assert [s.title for s in document.sections] == ["Harbour Report", "Trade", "Fish"]
     at = document.text.index("Herring")
     assert document.section_at(at) == "Fish"
     assert document.location(at) == {"raw_offset": doc.text.index("Herring"), "line": None, "page": None,
                                       "paragraph": 7}
+
+
+def test_docx_code_and_lists_are_blocks_and_each_code_line_is_its_paragraph(tmp_path: Path) -> None:
+    """A code style or a monospaced paragraph is code: consecutive ones are one block with their lines and
+    indentation, and a citation still names the paragraph of the file."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    document = docx.Document()
+    document.styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)  # as a template's own code style
+    document.add_paragraph("Setup", style="Heading 1")
+    document.add_paragraph("Run this:")
+    for line in ("for host in hosts:", "    ping(host)"):
+        run = document.add_paragraph().add_run(line)
+        run.font.name, run.font.size = "Courier New", Pt(10)
+    document.add_paragraph("")
+    document.add_paragraph("print('done')", style="Code")
+    document.add_paragraph("Check the log.", style="List Number")
+    document.save(tmp_path / "setup.docx")
+    document = prepare_document(load(tmp_path / "setup.docx"))
+    assert [(kind, document.text[start:end]) for start, end, kind in document.blocks] == [
+        ("heading", "Setup"), ("text", "Run this:"), ("code", "for host in hosts:\n    ping(host)\n\nprint('done')"),
+        ("list item", "Check the log.")]
+    for text, paragraph in (("ping(host)", 4), ("print('done')", 5), ("Check the log.", 6)):
+        assert document.location(document.text.index(text))["paragraph"] == paragraph
 
 
 def test_docx_heading_never_dropped_as_site_chrome(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_docx_grid_span_is_read_once(worker):
     start = time.monotonic()
     found = worker.read("docx", hf.docx_grid_span())
     assert time.monotonic() - start < 10
-    assert found.text == "Before the table.\n\nWide cell. Narrow cell."
+    assert found.text == "Before the table.\n\nWide cell. | Narrow cell."
 
 
 def test_docx_entities_are_not_expanded(worker, tmp_path):

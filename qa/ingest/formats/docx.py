@@ -1,5 +1,9 @@
-"""Word files (.docx) through python-docx: body paragraphs and table rows in document order; paragraphs
-styled as headings (Heading 1-9, Title) become sections. A citation names the paragraph's number.
+"""Word files (.docx) through python-docx: body paragraphs and table rows in document order, as blocks.
+Paragraphs styled as headings (Heading 1-9, Title) open sections; a list style or a numbered paragraph is a
+list item; a code style (Code, HTML Preformatted, Macro Text, Plain Text, ..., or one set in a monospaced
+font) or a paragraph set wholly in a monospaced font is a line of code, and consecutive ones are one code
+block that keeps its lines and indentation; a table row's cells are joined by " | ". A citation names the
+paragraph's number (each line of a code block counts as the paragraph it is in the file).
 
 The zip is checked before parsing (qa.ingest.formats.check_zip), table cells are read as stored (python-docx's
 ``row.cells`` repeats a cell once per column it spans, and ``gridSpan`` can claim two billion), and the
@@ -7,9 +11,14 @@ text stops at ``max_chars``. python-docx parses XML with entity resolution off."
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
-from . import Extracted, Unreadable, capped, check_zip, from_paragraphs
+from . import Extracted, Unreadable, capped, check_zip, from_blocks
+
+_CODE_STYLE = re.compile(r"code|preformatted|source|verbatim|listing|plain text|macro|console|terminal", re.I)
+_MONO_FONT = re.compile(r"mono|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata", re.I)
 
 
 def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
@@ -19,7 +28,7 @@ def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
     check_zip(data, "Word file")
     try:
         document = docx.Document(io.BytesIO(data))
-        paragraphs = list(capped(_paragraphs(document), max_chars))
+        blocks = _merged(capped(_blocks(document), max_chars))
     except (Unreadable, MemoryError):
         raise
     except PackageNotFoundError as e:
@@ -28,23 +37,71 @@ def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
         raise Unreadable(f"corrupt Word file: {e}") from e
     props = document.core_properties
     identifier = props.identifier or ""
-    return from_paragraphs(paragraphs, title=props.title, author=props.author,
-                           date=props.created.date().isoformat() if props.created else None,
-                           url=identifier if identifier.startswith(("http://", "https://")) else None)
+    read = from_blocks(blocks, title=props.title, author=props.author,
+                       date=props.created.date().isoformat() if props.created else None,
+                       url=identifier if identifier.startswith(("http://", "https://")) else None)
+    return replace(read, paragraph_starts=tuple(_paragraph_starts(read)))
 
 
-def _paragraphs(document) -> Iterator[tuple[str, bool]]:
+def _blocks(document) -> Iterator[tuple[str, str]]:
+    """Each paragraph and table row as ``(text, kind)``."""
     from docx.table import _Cell
 
-    # Style names looked up once: ``paragraph.style`` searches the style part on every call.
-    headings = {style.style_id for style in document.styles if _is_heading(style.name or "")}
+    # Kinds by style id, looked up once: ``paragraph.style`` searches the style part on every call.
+    kinds = {style.style_id: _style_kind(style) for style in document.styles}
     for block in document.iter_inner_content():
-        if hasattr(block, "rows"):  # a table: one paragraph per row, its cells' text in order
+        if hasattr(block, "rows"):  # a table: one block per row, its cells' text in order
             for tr in block._tbl.tr_lst:
                 cells = dict.fromkeys(_Cell(tc, block).text.strip() for tc in tr.tc_lst)  # merged rows repeat
-                yield " ".join(c for c in cells if c), False
+                yield " | ".join(c for c in cells if c), "table row"
+            continue
+        kind = kinds.get(block._p.style)  # the paragraph's style id, None for Normal
+        if kind is None:
+            numbered = block._p.pPr is not None and block._p.pPr.numPr is not None
+            runs = [run for run in block.runs if run.text.strip()]
+            mono = bool(runs) and all(_MONO_FONT.search(run.font.name or "") for run in runs)
+            kind = "list item" if numbered else "code" if mono else "text"
+        yield block.text, kind
+
+
+def _style_kind(style) -> str | None:
+    name = style.name or ""
+    if _is_heading(name):
+        return "heading"
+    font = getattr(getattr(style, "font", None), "name", None) or ""
+    if _CODE_STYLE.search(name) or _MONO_FONT.search(font):
+        return "code"
+    return "list item" if name.startswith("List") else None
+
+
+def _merged(blocks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive code paragraphs joined into one block (an empty paragraph between two of them is a blank
+    line of it); other empty paragraphs left out."""
+    out: list[tuple[str, str]] = []
+    blank = 0
+    for text, kind in blocks:
+        if not text.strip():
+            blank += 1
+            continue
+        if kind == "code" and out and out[-1][1] == "code":
+            out[-1] = (out[-1][0] + "\n" * (blank + 1) + text, "code")
         else:
-            yield block.text, block._p.style in headings  # the paragraph's style id, None for Normal
+            out.append((text, kind))
+        blank = 0
+    return out
+
+
+def _paragraph_starts(read: Extracted) -> Iterator[int]:
+    """Where each of the file's non-empty paragraphs begins: a block's start, and each line of code's."""
+    for start, end, kind in read.blocks or ():
+        if kind != "code":
+            yield start
+            continue
+        at = start
+        for line in read.text[start:end].split("\n"):
+            if line.strip():
+                yield at
+            at += len(line) + 1
 
 
 def _is_heading(style: str) -> bool:
