@@ -3,7 +3,8 @@
     nice -n 19 .venv/bin/python benchmarks/bench_html_integrity.py [--reader qa,trafilatura,trafilatura-recall,qa-pdf]
 
 Pages: Debian's python3-doc (Sphinx: tutorial, FAQ, HOWTOs, library reference), postgresql-doc-15
-(DocBook) and git-doc (AsciiDoc), as installed under /usr/share/doc; a set whose files are absent is
+(DocBook), git-doc (AsciiDoc) and MkDocs sites (mkdocs-doc in MkDocs's theme, mkdocs-literate-nav-doc in
+Material for MkDocs), as installed under /usr/share/doc; a set whose files are absent is
 left out with a note. Each reader's text is cleaned as the build cleans it and measured against the
 page's main element as lxml sees it (tests/integrity.py): headings kept, API signatures whole, code
 lines kept as lines, body words kept, extra words (duplication or chrome) and repeated blocks.
@@ -47,6 +48,12 @@ SETS = {
     "git-doc": [f"git-doc/{p}.html" for p in (
         "git-commit", "git-rebase", "git-log", "git-merge", "git-stash", "gittutorial", "git-config",
         "git-bisect", "gitignore", "everyday", "git-worktree", "git-cherry-pick")],
+    "mkdocs-doc": [f"mkdocs/html/{p}.html" for p in (
+        "index", "getting-started", "user-guide/configuration", "user-guide/writing-your-docs",
+        "user-guide/cli", "user-guide/deploying-your-docs", "user-guide/choosing-your-theme",
+        "user-guide/customizing-your-theme", "user-guide/installation", "dev-guide/plugins", "dev-guide/themes",
+        "dev-guide/translations", "about/release-notes")] + [
+        f"mkdocs-literate-nav-doc/html/{p}.html" for p in ("index", "reference")],
 }
 
 

@@ -2,7 +2,8 @@
 
 Used by tests/ingest/test_real_pages.py and benchmarks/bench_html_integrity.py. The reference is the text of
 the page's main element (``<main>``, ``role="main"``, ``<article>``, Sphinx's ``div.body``, else the
-body) with scripts, navigation and permalink marks removed: what a reader of the page sees as its body.
+body) with scripts, navigation, permalink marks and drawings (SVG: a diagram's labels are part of an image)
+removed: what a reader of the page sees as its body.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import lxml.html
 
 _MAIN = ("//*[@role='main']", "//main", "//article", "//div[contains(concat(' ', @class, ' '), ' body ')]")
-_CHROME = ("//script", "//style", "//nav", "//footer", "//noscript", "//template",
+_CHROME = ("//script", "//style", "//nav", "//footer", "//noscript", "//template", "//svg",
            "//a[contains(@class, 'headerlink')]", "//*[contains(@class, 'navheader')]",
            "//*[contains(@class, 'navfooter')]", "//*[@id='footer']", "//div[@class='toc']")
 _SIGNATURES = ("//dl[contains(concat(' ', @class, ' '), ' py ') or contains(concat(' ', @class, ' '), ' c ')"

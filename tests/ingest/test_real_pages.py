@@ -1,4 +1,5 @@
-"""Integrity on real documentation pages from Debian packages (python3-doc, postgresql-doc, git-doc).
+"""Integrity on real documentation pages from Debian packages (python3-doc, postgresql-doc, git-doc, and
+MkDocs sites: mkdocs-doc in MkDocs's own theme, mkdocs-literate-nav-doc in Material for MkDocs).
 
 Each page is read and cleaned as the build does it, then measured against the page's main element as an
 independent extractor (lxml) sees it (tests/integrity.py): every heading kept, every API signature whole,
@@ -29,6 +30,10 @@ PAGES = {
     "postgresql-doc-*/html/functions-string.html": "postgresql-doc",
     "git-doc/git-commit.html": "git-doc",
     "git-doc/gittutorial.html": "git-doc",
+    "mkdocs/html/user-guide/configuration.html": "mkdocs-doc",  # a heading whose id is "nav"
+    "mkdocs/html/dev-guide/plugins.html": "mkdocs-doc",  # permalink icons from an icon font; a diagram
+    "mkdocs/html/getting-started.html": "mkdocs-doc",
+    "mkdocs-literate-nav-doc/html/index.html": "mkdocs-literate-nav-doc",
 }
 
 

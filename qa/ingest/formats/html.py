@@ -166,6 +166,8 @@ def _content_despite_name(tag: Tag) -> bool:
 
 
 def _is_chrome(tag: Tag) -> bool:
+    if tag.name in _HEADINGS:  # a heading is content, whatever its id says (MkDocs: <h2 id="nav">nav</h2>)
+        return False
     if str(tag.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if tag.name == "a" and str(tag.get("href") or "").startswith("#") and _is_mark(tag.get_text()):
@@ -178,7 +180,14 @@ def _is_chrome(tag: Tag) -> bool:
 
 
 def _is_mark(text: str) -> bool:
-    return _drop_permalinks(text).lower() in _PERMALINK
+    """A permalink's mark: "¶", "#", a link symbol, or a glyph of an icon font (Unicode's private use area,
+    as MkDocs themes draw their link icon: U+F0C1), which is never readable text.
+
+    >>> _is_mark("¶"), _is_mark("\uf0c1"), _is_mark("Setup")
+    (True, True, False)
+    """
+    mark = _drop_permalinks(text)
+    return mark.lower() in _PERMALINK or all(0xE000 <= ord(c) <= 0xF8FF for c in mark)
 
 
 def _drop_permalinks(text: str) -> str:
