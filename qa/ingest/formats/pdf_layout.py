@@ -1,9 +1,11 @@
 """A PDF's pages read back into blocks from their layout: headings, paragraphs, list items and code.
 
-PDFium gives each character's box, baseline, font and size, and breaks the text into lines. The lines
-become blocks the way a reader sees them:
+PDFium gives each character's box, baseline, font and size, and breaks the text into lines; a page with one
+column of text is read top to bottom (:func:`in_reading_order`). The lines become blocks the way a reader
+sees them:
 
-- a line set clearly larger than the body text (the most common size) is a heading;
+- a line set clearly larger than the body text (the most common size, as printed) is a heading, and so is
+  a short bold line after a gap that ends no sentence (a heading set no larger than the text);
 - a line set mostly in a monospaced font is code: consecutive code lines are one block that keeps its
   line breaks, and each line's indentation is rebuilt from where it starts (a space a character width);
   where most of the document is set in such a font (a typed text), it is the body text, not code;
@@ -22,8 +24,8 @@ Running heads and feet are page furniture, like a web page's navigation, and are
 page's top or bottom line that repeats, digits aside, on at least a quarter of the pages, or one that
 starts or ends with a page number where such lines sit on at least a quarter of the pages. So are the
 lines of a table of contents or an index (text, dot leaders and a page number): they point to the text
-and would otherwise be quoted as answers ("threads . . . . . 1"). A hyphen that
-PDFium marks as a line-end break is dropped or kept as the document's own words say (:class:`Hyphenation`).
+and would otherwise be quoted as answers ("threads . . . . . 1"). A hyphen that PDFium marks as a line-end
+break is dropped or kept as the document's own words say (:class:`Hyphenation`).
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ HEADING_SCALE = 1.15
 PARAGRAPH_GAP = 1.35
 _MONO_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
                         r"^[a-z]*tt\d*$", re.IGNORECASE)
-_BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□–—*-]\s+\S")
+_BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□–]\s+\S")  # glyphs typesetters draw ("*" or "-" may start code or prose)
 _WORDS = re.compile(r"\w+(?:-\w+)*")
 _BROKEN = re.compile(r"(\w+)\ufffe\s*(\w+)")
 _SENTENCE_INSIDE = re.compile(r"[a-z][.!?]\s+[A-Z]")
@@ -121,7 +123,7 @@ class _CharReader:
 
     def __init__(self, raw, handle) -> None:
         self.raw, self.handle = raw, handle
-        self.box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+        self.edges = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
         self.x, self.y = ctypes.c_double(), ctypes.c_double()
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
@@ -138,8 +140,9 @@ class _CharReader:
                                bool(key[1] & _FORCE_BOLD) or bool(_BOLD_FONT.search(font)))
         return self.fonts[key]
 
-    def left_right(self, i: int) -> tuple[float, float, float, float]:
-        left, right, bottom, top = self.box
+    def box(self, i: int) -> tuple[float, float, float, float]:
+        """Character ``i``'s (left, right, bottom, top)."""
+        left, right, bottom, top = self.edges
         self.raw.FPDFText_GetCharBox(self.handle, i, left, right, bottom, top)
         return left.value, right.value, bottom.value, top.value
 
@@ -157,7 +160,7 @@ class _CharReader:
         if not seen:
             return None
         sample = seen if len(seen) <= 12 else sorted({*seen[::3], seen[-1]})
-        boxes = [self.left_right(i) for i in sample]
+        boxes = [self.box(i) for i in sample]
         scale = self.scale(seen[0]) or 1.0
         sizes = Counter(round(self.raw.FPDFText_GetFontSize(self.handle, i) * scale * 2) / 2 for i in sample)
         sizes = Counter({k: n for k, n in sizes.items() if k >= 2}) or Counter({1.0: 1})
@@ -165,7 +168,7 @@ class _CharReader:
         mono = sum(m for m, _ in fonts) >= 0.8 * len(fonts)
         chars: tuple[tuple[float, str], ...] = ()
         if mono:
-            chars = tuple((self.left_right(i)[0] if not text[i].isspace() and text[i] != _SOFT_HYPHEN else -1.0,
+            chars = tuple((self.box(i)[0] if not text[i].isspace() and text[i] != _SOFT_HYPHEN else -1.0,
                            text[i]) for i in range(start, end))
         return Line(
             text=text[start:end].strip(), page=page, left=boxes[0][0], right=boxes[-1][1],
@@ -210,10 +213,9 @@ def furniture(pages: list[list[Line]], body: float) -> set[tuple[int, int]]:
     ends: list[tuple[int, int, Line, str]] = []  # (page, index, line, "top" or "bottom")
     for page, lines in enumerate(pages):
         if lines:
-            ends.append((page, max(range(len(lines)), key=lambda i: lines[i].top), lines[max(
-                range(len(lines)), key=lambda i: lines[i].top)], "top"))
+            high = max(range(len(lines)), key=lambda i: lines[i].top)
             low = min(range(len(lines)), key=lambda i: lines[i].bottom)
-            ends.append((page, low, lines[low], "bottom"))
+            ends += [(page, high, lines[high], "top"), (page, low, lines[low], "bottom")]
     floor = max(2, len(pages) // 4)
     shapes = Counter((where, _shape(line.text)) for _, _, line, where in ends)
     numbered = Counter((where, round(line.baseline)) for _, _, line, where in ends
