@@ -60,22 +60,11 @@ def reference(path: Path, fmt: str) -> Reference:
 
 
 def _pdf_reference(path: Path) -> Reference:
-    import pypdfium2 as pdfium
+    from qa.ingest.formats.pdf import _pypdf_pages, outline_and_lines
+    from qa.ingest.formats.pdf_layout import body_size, contents, furniture
 
-    from qa.ingest.formats.pdf import _pypdf_pages
-    from qa.ingest.formats.pdf_layout import body_size, contents, furniture, page_lines
-
-    pdf = pdfium.PdfDocument(path.read_bytes())
-    try:
-        outline = tuple(collapse(item.get_title()) for item in pdf.get_toc())
-        pages = []
-        for number, page in enumerate(pdf):
-            textpage = page.get_textpage()
-            pages.append(page_lines(textpage, number))
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
+    titles, pages = outline_and_lines(path.read_bytes())
+    outline = tuple(collapse(title) for title in titles)
     dropped = Counter((page, _key(pages[page][index].text))
                       for page, index in furniture(pages, body_size(pages)) | contents(pages))
     kept = []

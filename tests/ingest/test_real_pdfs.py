@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from qa.indexing.build import prepare_document
-from qa.ingest.formats.pdf import _pypdf_pages
-from qa.ingest.formats.pdf_layout import body_size, contents, furniture, page_lines
+from qa.ingest.formats.pdf import _pypdf_pages, outline_and_lines
+from qa.ingest.formats.pdf_layout import body_size, contents, furniture
 from qa.ingest.load import load_document
 from qa.records import Document
 
@@ -48,24 +48,6 @@ def read(path: Path) -> Document:
     return prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
 
 
-def pdfium_pages(path: Path) -> tuple[list[str], list[list]]:
-    """The PDF's outline titles and its pages' lines as the reader sees them."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(path.read_bytes())
-    try:
-        outline = [item.get_title() for item in pdf.get_toc()]
-        pages = []
-        for number, page in enumerate(pdf):
-            textpage = page.get_textpage()
-            pages.append(page_lines(textpage, number))
-            textpage.close()
-            page.close()
-        return outline, pages
-    finally:
-        pdf.close()
-
-
 def letters(text: str) -> str:
     return re.sub(r"\W", "", text.lower())
 
@@ -78,7 +60,7 @@ def squash(text: str) -> str:
 def test_real_pdf_keeps_its_outline_and_its_words(path: str) -> None:
     pdf = manual(path)
     doc = read(pdf)
-    outline, pages = pdfium_pages(pdf)
+    outline, pages = outline_and_lines(pdf.read_bytes())
     # letters and digits only: an outline may spell a title its own way ("Nonregular" for "Non-regular")
     headings = [letters(doc.text[start:end]) for start, end, kind in doc.blocks if kind == "heading"]
     assert outline and all(any(letters(title) in h for h in headings) for title in outline), (outline, headings)

@@ -81,6 +81,26 @@ def _pdfium_blocks(data: bytes, max_chars: int | None = None) -> tuple[list[Bloc
             pdf.close()
 
 
+def outline_and_lines(data: bytes) -> tuple[list[str], list[list[Line]]]:
+    """The titles of the PDF's outline (its bookmarks) and each page's lines as the layout reader sees them:
+    what the integrity checks compare the reader's blocks with."""
+    with _PDFIUM_LOCK:
+        pdf = _open(data)
+        try:
+            outline = [item.get_title() for item in pdf.get_toc()]
+            pages = []
+            for number, page in enumerate(pdf):
+                textpage = page.get_textpage()
+                try:
+                    pages.append(page_lines(textpage, number))
+                finally:
+                    textpage.close()
+                    page.close()
+            return outline, pages
+        finally:
+            pdf.close()
+
+
 def _open(data: bytes):
     import pypdfium2 as pdfium
 
