@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from realdocs.integrity import Integrity, collapse, reference  # noqa: E402
-from realdocs.sets import DocSet, docsets  # noqa: E402
+from realdocs.sets import DocSet, docsets, printed  # noqa: E402
 
 from qa import Config, Index, QAError, ask, build_index, load_index, verify  # noqa: E402
 
@@ -69,7 +69,7 @@ def build(docset: DocSet, work: Path, reuse: bool, any_code: bool = False) -> tu
             return recorded["build"], index
     shutil.rmtree(corpus, ignore_errors=True)
     shutil.rmtree(index, ignore_errors=True)
-    root = docset.assemble(corpus, work / "downloads")
+    docset.assemble(corpus, work / "downloads")
     embedded: list[int] = []
 
     def progress(fraction: float, message: str) -> None:
@@ -79,7 +79,7 @@ def build(docset: DocSet, work: Path, reuse: bool, any_code: bool = False) -> tu
     cpu = time.process_time()  # all threads of this process: steadier than wall time on a shared machine
     report = build_index(Config().with_(corpus_dir=corpus, index_dir=index), full=True, on_progress=progress)
     cpu = time.process_time() - cpu
-    size = sum((root / p).stat().st_size for p in docset.pages)
+    size = sum((corpus / docset.document(p)).stat().st_size for p in docset.pages)
     figures = {"pages": len(docset.pages), "documents": report.documents, "skipped": len(report.skipped),
                "skipped_files": [f"{s.source}: {s.reason}" for s in report.skipped],
                "source_mib": round(size / 2**20, 2), "build_s": round(report.seconds, 1),
@@ -149,14 +149,17 @@ def summarise(rows: list[dict[str, Any]], broken: list[str]) -> dict[str, Any]:
 
 
 def integrity(docset: DocSet, idx: Index, corpus: Path, questions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Integrity figures, and the expected substrings that no page's reference text holds (should be none)."""
+    """Integrity figures, and the expected substrings that no page's reference text holds (should be none).
+    A printed set is measured against the pages themselves, its headings as a PDF's are (as section titles)."""
     counts, flat = Integrity(), []
+    root = docset.root(corpus.parent.parent / "downloads") if docset.printed else corpus
     for page in docset.pages:
-        ref = reference(corpus / page, docset.format)
+        ref = reference(root / page, docset.format)
         flat.append(collapse(ref.text))
-        if page in idx.documents:
-            doc = idx.documents[page]
-            counts.add(ref, doc.text, page, [s.title for s in doc.sections] if docset.format == "pdf" else None)
+        if (source := docset.document(page)) in idx.documents:
+            doc = idx.documents[source]
+            pdf = docset.format == "pdf" or docset.printed
+            counts.add(ref, doc.text, page, [s.title for s in doc.sections] if pdf else None)
     absent = [q["expect"] for q in questions if q.get("expect") and not any(collapse(q["expect"]) in t for t in flat)]
     return {**counts.figures(), "examples": counts.examples, "expects_not_in_pages": absent}
 
@@ -166,7 +169,7 @@ def run_set(docset: DocSet, work: Path, reuse: bool, any_code: bool = False) -> 
     built, index_dir = build(docset, work, reuse, any_code)
     idx = load_index(index_dir)
     print(f"{docset.name}: built in {built['build_s']} s; asking", file=sys.stderr, flush=True)
-    questions = load_questions(docset.name)
+    questions = load_questions(docset.questions)
     scored = score(idx, questions)
     return {"set": docset.name, "title": docset.title, "format": docset.format, "needs": docset.needs,
             "build": built, "answers": scored["summary"],
@@ -183,12 +186,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--reuse", action="store_true", help="keep indexes already built in --work")
     p.add_argument("--reuse-any-code", action="store_true",
                    help="with --reuse: keep them even if qa's source changed since (answering changes only)")
+    p.add_argument("--saved-as-pdf", action="store_true",
+                   help="read the web-page sets (python, postgres, git) as Chromium saves each page as PDF")
     p.add_argument("--json", type=Path, help="write every figure and per-question result here")
     p.add_argument("--markdown", type=Path, help="write the tables here (e.g. docs/realdocs.md)")
     p.add_argument("--label", default="", help="what was measured, for the Markdown heading (e.g. a commit)")
     args = p.parse_args(argv)
     sets = docsets(args.pages)
     chosen = [sets[name] for name in args.sets.split(",")]
+    if args.saved_as_pdf:
+        chosen = [printed(s) for s in chosen if s.format in ("sphinx", "docbook", "asciidoc")]
     with tempfile.TemporaryDirectory(prefix="realdocs-") as tmp:
         work = args.work or Path(tmp)
         results = [run_set(s, work, args.reuse, args.reuse_any_code) for s in chosen]

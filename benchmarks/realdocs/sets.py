@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PYTHON_HTML = Path("/usr/share/doc/python3-doc/html")
@@ -97,19 +97,47 @@ class DocSet:
     format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst" or "pdf"
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
+    #: the pages are read as a browser saves them as PDF (``benchmarks/realdocs/printed.py``), each page's
+    #: PDF beside where the page would be (its name ending in .pdf); questions and references are the pages'
+    printed: bool = False
+
+    @property
+    def questions(self) -> str:
+        """The name of the question file: the printed set asks what its pages' set asks."""
+        return self.name.removesuffix("-pdf")
+
+    def root(self, download: Path) -> Path:
+        """Where the set's pages lie (fetched into ``download`` first where they come from a registry)."""
+        return _root(self, download)
+
+    def document(self, page: str) -> str:
+        """The source name under which the index holds ``page``."""
+        return page.removesuffix(".html") + ".pdf" if self.printed else page
 
     def assemble(self, corpus: Path, download: Path) -> Path:
-        """Copy the set's pages into ``corpus`` (keeping their relative paths); return the pages' root."""
-        root = _root(self, download)
+        """Copy the set's pages into ``corpus`` (keeping their relative paths), or for a printed set save each
+        page as PDF there; return the pages' root."""
+        root = self.root(download)
         missing = [p for p in self.pages if not (root / p).is_file()]
         if missing:
             raise SystemExit(f"{self.name}: {len(missing)} pages missing under {root} (first: {missing[0]}). "
                              f"Install: {self.needs}")
+        if self.printed:
+            from realdocs.printed import save_as_pdf
+
+            save_as_pdf((root / page, corpus / self.document(page)) for page in self.pages)
+            return root
         for page in self.pages:
             target = corpus / page
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(root / page, target)
         return root
+
+
+def printed(docset: DocSet) -> DocSet:
+    """``docset``'s web pages as a browser saves them as PDF (its name ending in -pdf)."""
+    return replace(docset, name=f"{docset.name}-pdf", title=f"{docset.title}, each page saved as PDF by Chromium",
+                   printed=True, needs=f"{docset.needs}; Chromium (apt-get install chromium)")
 
 
 _FLASK = ("api appcontext async-await blueprints changes cli config contributing debugging deploying/apache-httpd "

@@ -21,8 +21,9 @@ LEADING = 13
 class Manual:
     """A reportlab canvas with a cursor: each call sets one line below the last."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, leading: float = LEADING) -> None:
         canvas = pytest.importorskip("reportlab.pdfgen.canvas")
+        self.leading = leading
         self.pdf = canvas.Canvas(str(path))
         self.pdf.setTitle("Widget Manual")
         self.page = 0
@@ -44,7 +45,7 @@ class Manual:
         self.y -= gap
         self.pdf.setFont(font, size)
         self.pdf.drawString(x, self.y, text)
-        self.y -= LEADING if size <= 11 else size * 1.3
+        self.y -= self.leading if size <= 11 else size * 1.3
 
     def save(self) -> None:
         self.new_page(another=False)
@@ -182,3 +183,19 @@ def test_a_signature_over_its_indented_description_is_a_term_and_numbers_open_li
         ("text", "A plain paragraph opens this way, with a first line set in, and goes on here."),
     ]
     assert doc.section_at(doc.text.index("Return its process id")) == "widget.start(threads=4, *, wait=False)"
+
+
+def test_paragraphs_hold_at_the_line_spacing_of_a_web_page(tmp_path: Path) -> None:
+    """A browser sets lines 1.4 to 1.6 times their size apart, a typesetter 1.2: a paragraph breaks where the
+    gap is wider than the document's own line spacing, not at a fixed one."""
+    m = Manual(tmp_path / "web.pdf", leading=17)  # 1.55 times the 11-point text
+    m.line("The widget reads its settings once. A change to them takes effect at")
+    for n in range(12):
+        m.line(f"the next start, as line {n} of this paragraph says again and again, and")
+    m.line("nothing else changes.")
+    m.line("A second paragraph, after a wider gap.", gap=9)
+    m.save()
+    doc = prepare_document(load_document(tmp_path / "web.pdf", tmp_path, max_bytes=100_000))
+    texts = [text for kind, text in blocks(doc)[1:-1]]
+    assert len(texts) == 2 and texts[0].endswith("and nothing else changes.")
+    assert texts[1] == "A second paragraph, after a wider gap."
