@@ -4,8 +4,8 @@ PDFium gives each character's box, baseline, font and size, and breaks the text 
 column of text is read top to bottom (:func:`in_reading_order`). The lines become blocks the way a reader
 sees them:
 
-- a line set clearly larger than the body text (the most common size, as printed) is a heading, and so is
-  a short bold line after a gap that ends no sentence (a heading set no larger than the text);
+- a line set clearly larger than the body text (the most common size, as printed) is a heading, and so are
+  a short line set a little larger and a short bold line after a gap, when they end no sentence;
 - a line set mostly in a monospaced font is code: consecutive code lines are one block that keeps its
   line breaks, and each line's indentation is rebuilt from where it starts (a space a character width);
   where most of the document is set in such a font (a typed text), it is the body text, not code;
@@ -36,8 +36,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-#: A line this much larger than the body text is a heading.
+#: A line this much larger than the body text is a heading; a short one that ends no sentence already at
+#: SUBHEADING_SCALE (a web page's h3 is 1.14 times its text).
 HEADING_SCALE = 1.15
+SUBHEADING_SCALE = 1.08
 #: Baselines further apart than the document's line spacing plus this many times the font size start a new
 #: paragraph (a paragraph's first line sits lower than the next line of one does).
 PARAGRAPH_GAP = 0.15
@@ -326,7 +328,8 @@ def _kind(line: Line, body: float, right: float, gap: float, prev: Line | None) 
         return "list item"
     if not any(c.isalpha() for c in line.text):
         return "code" if line.mono else "text"
-    if line.size >= body * HEADING_SCALE and not line.mono and len(line.text) <= 200:
+    if not line.mono and ((line.size >= body * HEADING_SCALE and len(line.text) <= 200) or (
+            line.size >= body * SUBHEADING_SCALE and len(line.text) <= 100 and not _HEADING_END.search(line.text))):
         return "heading"
     # a short bold line after a gap, that ends no sentence and stops well before the margin (a bold heading
     # set no larger than the text, in whatever font: some pages set headings in a bold monospaced font)
