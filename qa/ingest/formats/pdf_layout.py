@@ -5,7 +5,8 @@ column of text is read top to bottom (:func:`in_reading_order`). The lines becom
 sees them:
 
 - a line set clearly larger than the body text (the most common size, as printed) is a heading, and so are
-  a short line set a little larger and a short bold line after a gap, when they end no sentence;
+  a short line set a little larger and a short bold line after a gap, unless they end as a statement does
+  (a question may be a heading: a FAQ's are);
 - a line set mostly in a monospaced font is code: consecutive code lines are one block that keeps its
   line breaks, and each line's indentation is rebuilt from where it starts (a space a character width);
   where most of the document is set in such a font (a typed text), it is the body text, not code;
@@ -52,7 +53,7 @@ _WORDS = re.compile(r"\w+(?:-\w+)*")
 _BROKEN = re.compile(r"(\w+)\ufffe\s*(\w+)")
 _SENTENCE_INSIDE = re.compile(r"[a-z][.!?]\s+[A-Z]")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")
-_HEADING_END = re.compile(r"[.,;:!?]$")
+_HEADING_END = re.compile(r"[.,;:]$")  # a heading may ask ("What is Python?"), not state
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _LEADER = re.compile(r"(?:\s?\.){4,}\s*\S{1,8}$")  # a table of contents line: dot leaders, a page
 _PAGE_NUMBER = re.compile(r"^(?:\d+|[ivxlcdm]+)\b|\b(?:\d+|[ivxlcdm]+)$", re.IGNORECASE)
