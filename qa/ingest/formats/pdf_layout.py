@@ -21,12 +21,13 @@ sees them:
   the next page's text starts with a lower-case letter; a code block goes on when the next page starts
   with code.
 
-Running heads and feet are page furniture, like a web page's navigation, and are not read as text: a
-page's top or bottom line that repeats, digits aside, on at least a quarter of the pages, or one that
-starts or ends with a page number where such lines sit on at least a quarter of the pages. So are the
-lines of a table of contents or an index (text, dot leaders and a page number): they point to the text
-and would otherwise be quoted as answers ("threads . . . . . 1"). A hyphen that PDFium marks as a line-end
-break is dropped or kept as the document's own words say (:class:`Hyphenation`).
+Running heads and feet are page furniture, like a web page's navigation, and are not read as text: a page's
+top or bottom line that repeats, digits aside, on at least a quarter of the pages, or one that starts or ends
+with a page number where such lines sit on at least a quarter of the pages. So are the lines of a table of
+contents or an index (text, dot leaders and a page number), and lines that repeat a heading of the document in
+the size of its text (a contents list without dots, a web page's sidebar saved with it): they point to the
+text and would otherwise be quoted as answers ("threads . . . . . 1"). A hyphen that PDFium marks as a
+line-end break is dropped or kept as the document's own words say (:class:`Hyphenation`).
 """
 from __future__ import annotations
 
@@ -248,15 +249,26 @@ def _shape(text: str) -> str:
 
 
 def blocks(pages: list[list[Line]]) -> list[Block]:
-    """The blocks of a document's pages, a paragraph cut by a page break joined across it."""
+    """The blocks of a document's pages, a paragraph cut by a page break joined across it. Navigation is
+    left out: running heads and feet, dotted contents lines, and lines that repeat a heading of the document
+    in the size of its text (a table of contents without dots, a page's sidebar saved with it)."""
     typed = typewritten(pages)
     body = body_size(pages, typed)
     hyphens = Hyphenation.of(line.text for lines in pages for line in lines)
     gap = line_spacing(pages, body) + PARAGRAPH_GAP
     chrome = furniture(pages, body) | contents(pages)
+    found = _read(pages, chrome, typed, body, gap, hyphens)
+    headings = {key for block in found if block.kind == "heading" and len(key := _letters(block.text)) >= 8}
+    listed = {(page, i) for page, lines in enumerate(pages) for i, line in enumerate(lines)
+              if _letters(line.text) in headings and not line.bold and line.size < body * SUBHEADING_SCALE}
+    return _read(pages, chrome | listed, typed, body, gap, hyphens) if listed else found
+
+
+def _read(pages: list[list[Line]], skip: set[tuple[int, int]], typed: bool, body: float, gap: float,
+          hyphens: Hyphenation) -> list[Block]:
     out: list[Block] = []
     for page, lines in enumerate(pages):
-        kept = [line for i, line in enumerate(lines) if (page, i) not in chrome]
+        kept = [line for i, line in enumerate(lines) if (page, i) not in skip]
         if typed:
             kept = [replace(line, mono=False, mono_start=False, chars=()) for line in kept]
         found = list(_page_blocks(kept, body, gap, hyphens))
@@ -271,6 +283,10 @@ def blocks(pages: list[list[Line]]) -> list[Block]:
                                      (at + len(text) - len(first.text), p) for at, p in first.page_breaks))))
         out.extend(found)
     return out
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.lower())
 
 
 def _goes_on(last: Block, first: Block) -> bool:
