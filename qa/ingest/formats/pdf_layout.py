@@ -316,7 +316,10 @@ def _page_blocks(lines: list[Line], body: float, gap: float, hyphens: Hyphenatio
     right = statistics.quantiles([line.right for line in lines], n=10)[-1] if len(lines) > 1 else lines[0].right
     groups: list[tuple[str, list[Line]]] = []
     for line in lines:
-        this = _kind(line, body, right, gap, groups[-1][1][-1] if groups else None)
+        prev = groups[-1][1][-1] if groups else None
+        this = _kind(line, body, right, gap, prev)
+        if this == "code" and groups and groups[-1][0] == "text" and _goes_on_in_code(prev, line, gap):
+            this = "text"
         if groups and _same_block(groups[-1][0], groups[-1][1], this, line, right, gap):
             groups[-1][1].append(line)
         else:
@@ -338,6 +341,14 @@ def _is_term(kind: str, group: list[Line], next_kind: str, following: list[Line]
             and not any(_SENTENCE_INSIDE.search(line.text) for line in group)
             and lead.page == head.page and 1.2 * head.size <= indent <= 6 * head.size
             and head.end_baseline - lead.baseline <= 2.5 * max(head.size, lead.size))
+
+
+def _goes_on_in_code(prev: Line | None, line: Line, gap: float) -> bool:
+    """Whether a monospaced line is the rest of the sentence above it set in code ("... instead of raising a
+    / KeyError:"): the sentence has not ended, and the line sits right under it at its left edge."""
+    return (prev is not None and not _SENTENCE_END.search(prev.text) and len(line.text) <= 40
+            and abs(line.left - prev.left) < 0.5 * line.size
+            and prev.end_baseline - line.baseline <= gap * max(prev.size, line.size))
 
 
 def _kind(line: Line, body: float, right: float, gap: float, prev: Line | None) -> str:
