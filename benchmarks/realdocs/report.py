@@ -66,7 +66,7 @@ offline from installed packages (and, for npm and flask, their package registrie
   has no training file.
 
 The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
-written by hand before any answer was looked at: per set 32 (postgres: 33) answerable questions, each with the
+written by hand before any answer was looked at: per set 32 (postgres: 33, pdf: 38) answerable questions, each with the
 exact substring a correct quote holds (`expect`; checked against the page text by the script), and 10
 on-topic questions the set does not answer (`unanswerable`; `probe` lists terms looked up in the pages
 while writing them; where one occurs, the page was read to confirm that it does not answer).
@@ -107,6 +107,8 @@ Run it (about 45 minutes on 2 shared cores, builds one at a time; `--sets` picks
     .venv/bin/python benchmarks/bench_realdocs.py --markdown docs/realdocs.md --json results.json --label "WHAT"
 
 `--work DIR --reuse` keeps the corpora and indexes in DIR, so a second run with the same `qa` code only asks.
+`--saved-as-pdf` reads the web-page sets (python, postgres, git) as Chromium saves each page as PDF (sets
+`python-pdf`, ...; the same questions, the pages themselves as the integrity reference).
 Per-question results of each run since the baseline: `benchmarks/realdocs/results/*.json`.
 
 Why a question misses: `.venv/bin/python benchmarks/realdocs/misses.py --work DIR` reads the indexes of a `--work`
