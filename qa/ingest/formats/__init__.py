@@ -9,6 +9,7 @@ of a Word file, an EPUB or a web page's main text (where "line in the file" mean
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -20,6 +21,9 @@ __all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreada
            "extract", "from_blocks", "from_paragraphs"]
 
 _T = TypeVar("_T")
+#: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
+MONOSPACED_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
+                             r"^[a-z]*tt\d*$", re.IGNORECASE)
 #: File suffix (lower case) -> format name.
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
            ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub"}

@@ -15,10 +15,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from . import Extracted, Unreadable, capped, check_zip, from_blocks
+from . import MONOSPACED_FONT, Extracted, Unreadable, capped, check_zip, from_blocks
 
 _CODE_STYLE = re.compile(r"code|preformatted|source|verbatim|listing|plain text|macro|console|terminal", re.I)
-_MONO_FONT = re.compile(r"mono|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata", re.I)
 
 
 def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
@@ -59,7 +58,7 @@ def _blocks(document) -> Iterator[tuple[str, str]]:
         if kind is None:
             numbered = block._p.pPr is not None and block._p.pPr.numPr is not None
             runs = [run for run in block.runs if run.text.strip()]
-            mono = bool(runs) and all(_MONO_FONT.search(run.font.name or "") for run in runs)
+            mono = bool(runs) and all(MONOSPACED_FONT.search(run.font.name or "") for run in runs)
             kind = "list item" if numbered else "code" if mono else "text"
         yield block.text, kind
 
@@ -69,7 +68,7 @@ def _style_kind(style) -> str | None:
     if _is_heading(name):
         return "heading"
     font = getattr(getattr(style, "font", None), "name", None) or ""
-    if _CODE_STYLE.search(name) or _MONO_FONT.search(font):
+    if _CODE_STYLE.search(name) or MONOSPACED_FONT.search(font):
         return "code"
     return "list item" if name.startswith("List") else None
 

@@ -15,7 +15,8 @@ from itertools import accumulate
 from typing import Any
 
 from . import Extracted, Unreadable, from_blocks, too_much_text
-from .pdf_layout import Block, Line, blocks, page_lines, page_starts
+from .pdf_layout import Block, blocks, page_starts
+from .pdf_lines import Line, page_lines
 
 # Titles that PDF writers put in by default: worse than the file name.
 _PLACEHOLDER_TITLES = ("", "untitled", "untitled document", "(anonymous)", "anonymous")

@@ -1,8 +1,7 @@
 """A PDF's pages read back into blocks from their layout: headings, paragraphs, list items and code.
 
-PDFium gives each character's box, baseline, font and size, and breaks the text into lines; a page with one
-column of text is read top to bottom (:func:`in_reading_order`). The lines become blocks the way a reader
-sees them:
+The lines of each page (qa.ingest.formats.pdf_lines: text, place, size and font, in reading order) become
+blocks the way a reader sees them:
 
 - a line set clearly larger than the body text (the most common size, as printed) is a heading, and so are
   a short line set a little larger and a short bold line after a gap, unless they end as a statement does
@@ -31,12 +30,13 @@ line-end break is dropped or kept as the document's own words say (:class:`Hyphe
 """
 from __future__ import annotations
 
-import ctypes
 import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+
+from .pdf_lines import SOFT_HYPHEN, Line
 
 #: A line this much larger than the body text is a heading; a short one that ends no sentence already at
 #: SUBHEADING_SCALE (a web page's h3 is 1.14 times its text).
@@ -47,8 +47,6 @@ SUBHEADING_SCALE = 1.08
 PARAGRAPH_GAP = 0.15
 #: Line spacing, as a multiple of the font size, where a document has too few lines to measure its own.
 LINE_SPACING = 1.2
-_MONO_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
-                        r"^[a-z]*tt\d*$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•◦▪▫‣∙·●○■□–]\s+\S")  # glyphs typesetters draw ("*" or "-" may start code or prose)
 _WORDS = re.compile(r"\w+(?:-\w+)*")
 _BROKEN = re.compile(r"(\w+)\ufffe\s*(\w+)")
@@ -58,30 +56,6 @@ _HEADING_END = re.compile(r"[.,;:]$")  # a heading may ask ("What is Python?"), 
 _SENTENCE_END = re.compile(r"[.!?:;]['\"’”)\]]*$")
 _LEADER = re.compile(r"(?:\s?\.){4,}\s*\S{1,8}$")  # a table of contents line: dot leaders, a page
 _PAGE_NUMBER = re.compile(r"^(?:\d+|[ivxlcdm]+)\b|\b(?:\d+|[ivxlcdm]+)$", re.IGNORECASE)
-_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|^cmbx|^cmb\d", re.IGNORECASE)
-_FIXED_PITCH, _FORCE_BOLD = 1, 1 << 18  # PDF font descriptor flags
-_SOFT_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that breaks a word at a line end
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a page: its text and where and how it is set."""
-
-    text: str
-    page: int
-    left: float
-    right: float
-    top: float
-    bottom: float
-    baseline: float  # of its first character (PDFium may join a word broken at a line end into one line)
-    end_baseline: float  # of its last character
-    size: float
-    mono: bool
-    bold: bool
-    #: whether its first character is set in a monospaced font (a bullet is not)
-    mono_start: bool = False
-    #: (left, character) of each character (a space's left is -1), for rebuilding a code line's spacing
-    chars: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,106 +69,6 @@ class Block:
     page_breaks: tuple[tuple[int, int], ...] = ()
     #: a code block's lines, to lay it out again when it goes on on the next page
     lines: tuple[Line, ...] = ()
-
-
-def page_lines(textpage, page: int) -> list[Line]:
-    """The lines of one page (a pypdfium2 ``PdfTextPage``), in reading order (:func:`in_reading_order`).
-
-    A line's font, size and height are read from a sample of its characters (every third one of a long
-    line: the calls into PDFium are most of a PDF's reading time); the positions of every character are
-    read only for a monospaced line, whose spacing they rebuild.
-    """
-    import pypdfium2.raw as raw
-
-    handle = textpage.raw
-    count = textpage.count_chars()
-    if count <= 0:
-        return []
-    text = textpage.get_text_range(0, count)
-    if len(text) != count:  # characters beyond the basic plane: read them one by one
-        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
-    reader = _CharReader(raw, handle)
-    lines: list[Line] = []
-    start = 0
-    for end in [m.start() for m in re.finditer(r"[\r\n]", text)] + [count]:
-        if end > start:
-            line = reader.line(text, start, end, page)
-            if line is not None:
-                lines.append(line)
-        start = end + 1
-    return in_reading_order(lines)
-
-
-class _CharReader:
-    """PDFium's facts about the characters of one text page, read through its C interface."""
-
-    def __init__(self, raw, handle) -> None:
-        self.raw, self.handle = raw, handle
-        self.edges = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
-        self.x, self.y = ctypes.c_double(), ctypes.c_double()
-        self.name = ctypes.create_string_buffer(128)
-        self.flags = ctypes.c_int()
-        self.matrix = raw.FS_MATRIX()
-        self.fonts: dict[tuple[bytes, int], tuple[bool, bool]] = {}
-
-    def font(self, i: int) -> tuple[bool, bool]:
-        """(monospaced, bold) for the font of character ``i``."""
-        self.raw.FPDFText_GetFontInfo(self.handle, i, self.name, len(self.name), self.flags)
-        key = (self.name.value, self.flags.value)
-        if key not in self.fonts:
-            font = key[0].decode("latin-1").split("+")[-1]
-            self.fonts[key] = (bool(key[1] & _FIXED_PITCH) or bool(_MONO_FONT.search(font)),
-                               bool(key[1] & _FORCE_BOLD) or bool(_BOLD_FONT.search(font)))
-        return self.fonts[key]
-
-    def box(self, i: int) -> tuple[float, float, float, float]:
-        """Character ``i``'s (left, right, bottom, top)."""
-        left, right, bottom, top = self.edges
-        self.raw.FPDFText_GetCharBox(self.handle, i, left, right, bottom, top)
-        return left.value, right.value, bottom.value, top.value
-
-    def baseline(self, i: int) -> float:
-        self.raw.FPDFText_GetCharOrigin(self.handle, i, self.x, self.y)
-        return self.y.value
-
-    def scale(self, i: int) -> float:
-        """Of the character's text matrix: a font size as set, times it, is the size as printed."""
-        m = self.matrix
-        return abs(m.a * m.d - m.b * m.c) ** 0.5 if self.raw.FPDFText_GetMatrix(self.handle, i, m) else 1.0
-
-    def line(self, text: str, start: int, end: int, page: int) -> Line | None:
-        seen = [i for i in range(start, end) if not text[i].isspace() and text[i] != _SOFT_HYPHEN]
-        if not seen:
-            return None
-        sample = seen if len(seen) <= 12 else sorted({*seen[::3], seen[-1]})
-        boxes = [self.box(i) for i in sample]
-        scale = self.scale(seen[0]) or 1.0
-        sizes = Counter(round(self.raw.FPDFText_GetFontSize(self.handle, i) * scale * 2) / 2 for i in sample)
-        sizes = Counter({k: n for k, n in sizes.items() if k >= 2}) or Counter({1.0: 1})
-        fonts = [self.font(i) for i in sample]
-        mono = sum(m for m, _ in fonts) >= 0.8 * len(fonts)
-        chars: tuple[tuple[float, str], ...] = ()
-        if mono:
-            chars = tuple((self.box(i)[0] if not text[i].isspace() and text[i] != _SOFT_HYPHEN else -1.0,
-                           text[i]) for i in range(start, end))
-        return Line(
-            text=text[start:end].strip(), page=page, left=boxes[0][0], right=boxes[-1][1],
-            top=max(b[3] for b in boxes), bottom=min(b[2] for b in boxes),
-            baseline=self.baseline(seen[0]), end_baseline=self.baseline(seen[-1]), size=sizes.most_common(1)[0][0],
-            mono=mono, bold=sum(b for _, b in fonts) >= 0.8 * len(fonts), mono_start=fonts[0][0], chars=chars)
-
-
-def in_reading_order(lines: list[Line]) -> list[Line]:
-    """A page's lines top to bottom, where it has one column of text; PDFium's order where it has more.
-
-    PDFium gives text in the order it was drawn, and a browser's "Save as PDF" draws a shaded code box
-    after the text around it. A page with lines side by side (columns, at least three such pairs) keeps
-    PDFium's order, which follows the columns.
-    """
-    by_height = sorted(lines, key=lambda line: (-line.baseline, line.left))
-    beside = sum(1 for a, b in zip(by_height, by_height[1:], strict=False)
-                 if abs(a.baseline - b.baseline) < 0.5 * min(a.size, b.size) and b.left > a.right)
-    return lines if beside >= 3 else by_height
 
 
 def typewritten(pages: list[list[Line]]) -> bool:
@@ -414,7 +288,7 @@ def _block(group: list[Line], kind: str, hyphens: Hyphenation) -> Block:
 
 
 def _joined(text: str, more: str) -> str:
-    if text.endswith(_SOFT_HYPHEN):
+    if text.endswith(SOFT_HYPHEN):
         return text + more
     return text + " " + more
 
@@ -442,7 +316,7 @@ class Hyphenation:
     @classmethod
     def of(cls, texts: Iterable[str]) -> Hyphenation:
         texts = list(texts)
-        words = frozenset(w.lower() for t in texts for w in _WORDS.findall(t.replace(_SOFT_HYPHEN, " ")))
+        words = frozenset(w.lower() for t in texts for w in _WORDS.findall(t.replace(SOFT_HYPHEN, " ")))
         joined = kept = 0
         for text in texts:
             for m in _BROKEN.finditer(text):
@@ -452,7 +326,7 @@ class Hyphenation:
         return cls(words, kept > joined)
 
     def resolve(self, text: str) -> str:
-        if _SOFT_HYPHEN not in text:
+        if SOFT_HYPHEN not in text:
             return text
 
         def one(m: re.Match[str]) -> str:
