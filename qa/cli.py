@@ -7,6 +7,7 @@ covers them, and otherwise one seam, ``qa.commands``, whose modules are named af
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import logging
 import os
@@ -96,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("source", metavar="SOURCE", help="path relative to the corpus folder, as `docs` lists it")
     o.add_argument("--index")
     o.add_argument("--json", action="store_true")
-    o.add_argument("--removals", action="store_true", help="list what cleaning removed from the file, and why")
+    o.add_argument("--removals", action="store_true",
+                   help="list what cleaning removed from the file (and what a PDF's reader left out), and why")
     o.set_defaults(run=_doc)
 
     a = sub.add_parser("ask", help="answer a question with quotes")
@@ -314,8 +316,9 @@ def removals_text(doc: Any) -> str:
     if not doc.removals:
         return f"Nothing was removed from {printable(doc.source)}."
     lines = [f"{len(doc.removals)} removals from {printable(doc.source)} (offset in the file's text, rule, text):"]
-    lines += [f"  @{r.start}  {printable(r.rule)}: “{printable(_short(' '.join(r.text.split())))}”"
-              for r in doc.removals]
+    pages = doc.raw_page_starts  # a PDF's: say on which page, too
+    lines += [f"  @{r.start}{f' (page {bisect.bisect_right(pages, r.start)})' if pages else ''}  "
+              f"{printable(r.rule)}: “{printable(_short(' '.join(r.text.split())))}”" for r in doc.removals]
     return "\n".join(lines)
 
 

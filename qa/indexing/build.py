@@ -24,7 +24,7 @@ from ..ingest.clean import CLEANER_VERSION, clean_text
 from ..ingest.formats import CITES, SUPPORTED
 from ..ingest.load import RawDocument, Skipped, load_corpus
 from ..ingest.sandbox import Limits
-from ..records import Chunk, Document
+from ..records import Chunk, Document, Removal
 from ..terminal import printable
 from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for, vector_family
@@ -82,8 +82,9 @@ class BuildReport:
         lines.append(f"Skipped files: {len(self.skipped)}")
         lines += [f"  {printable(s.source)}: {printable(s.reason)}" for s in self.skipped]
         if self.removals:
-            lines.append(f"Removed by cleaning: {sum(n for _, n in self.removals)} passages from "
-                         f"{len(self.removals)} plain-text captures (see `python -m qa doc SOURCE --removals`)")
+            docs = f"{len(self.removals)} document{'s' if len(self.removals) != 1 else ''}"
+            lines.append(f"Removed by cleaning, or left out of a PDF as navigation: {sum(n for _, n in self.removals)} "
+                         f"passages from {docs} (see `python -m qa doc SOURCE --removals`)")
             lines += [f"  {printable(s)}: {n}" for s, n in self.removals]
         lines += [printable(n) for n in self.notes]
         if self.embedded:
@@ -357,7 +358,9 @@ def prepare_document(raw: RawDocument) -> Document:
         sentences=tuple(split_sentences(cleaned.text, blocks=cleaned.blocks)), segments=cleaned.segments,
         raw_line_starts=line_starts, raw_page_starts=raw.page_starts, author=raw.author, url=raw.url,
         raw_paragraph_starts=raw.paragraph_starts if cites == "paragraph" else (),
-        blocks=cleaned.blocks, removals=cleaned.removals,
+        blocks=cleaned.blocks,
+        removals=tuple(sorted((*cleaned.removals, *(Removal(at, text, why) for at, text, why in raw.left_out)),
+                              key=lambda r: r.start)),
     )
 
 

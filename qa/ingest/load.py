@@ -55,6 +55,7 @@ class RawDocument:
     paragraph_starts: tuple[int, ...] = ()  # docx, epub, html: offset where each paragraph begins
     headings: tuple[int, ...] | None = None  # offsets of paragraphs the file marks as headings
     blocks: tuple[tuple[int, int, str], ...] | None = None  # the reader's (start, end, kind) blocks (HTML, md)
+    left_out: tuple[tuple[int, str, str], ...] = ()  # (offset, text, why) the reader left out (PDF navigation)
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worke
         kind=meta.get("kind") or DEFAULT_KINDS.get(fmt, "document"),
         publisher=meta.get("publisher"), date=meta.get("date"), page_starts=found.page_starts,
         author=meta.get("author"), url=web_url(meta.get("url")), paragraph_starts=found.paragraph_starts,
-        headings=found.headings, blocks=found.blocks,
+        headings=found.headings, blocks=found.blocks, left_out=found.left_out,
     )
 
 

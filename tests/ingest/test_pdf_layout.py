@@ -7,6 +7,7 @@ tests/ingest/test_real_pdfs.py.
 """
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,11 @@ def test_a_manual_reads_as_headings_paragraphs_lists_and_code(manual: Path) -> N
         ("text", "Uninstalling leaves the configuration file in place."),
         ("text", "The cache is kept too."),
     ]
-    assert HEAD not in doc.text  # the running head and the page numbers are page furniture
+    assert HEAD not in doc.text  # the running head and the page numbers are page furniture, recorded as left out
+    assert [(r.text, r.rule, bisect.bisect_right(doc.raw_page_starts, r.start)) for r in doc.removals] == [
+        (HEAD, "running head or foot", 1), ("1", "running head or foot", 1),
+        (HEAD, "running head or foot", 2), ("2", "running head or foot", 2),
+        (HEAD, "running head or foot", 3), ("3", "running head or foot", 3)]
     assert [s.title for s in doc.sections] == ["1 Installing the widget", "2 Configuring it", "3 Removing it"]
     assert doc.section_at(doc.text.index("size = 2GB")) == "2 Configuring it"
 

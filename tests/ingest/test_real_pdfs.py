@@ -21,7 +21,7 @@ import pytest
 
 from qa.indexing.build import prepare_document
 from qa.ingest.formats.pdf import _pypdf_pages, outline_and_lines
-from qa.ingest.formats.pdf_layout import body_size, contents, furniture
+from qa.ingest.formats.pdf_layout import CONTENTS_LINE, RUNNING_HEAD, body_size, contents, furniture
 from qa.ingest.load import load_document
 from qa.records import Document
 
@@ -81,7 +81,9 @@ def test_real_pdf_keeps_its_outline_and_its_words(path: str) -> None:
     paragraphs = Counter(letters(p) for p in doc.text.split("\n\n") if len(p) >= 80)
     printed = letters(independent)
     assert not [p for p, n in paragraphs.items() if n > 1 and n > printed.count(p)]
-    assert doc.removals == ()
+    # what the reader left out is recorded, each line with its reason, at the start of its page
+    assert sorted(r.text for r in doc.removals) == sorted(line.text for line in chrome)
+    assert {r.rule for r in doc.removals} <= {RUNNING_HEAD, CONTENTS_LINE}
 
 
 def test_real_pdf_keeps_the_code_its_html_edition_prints() -> None:

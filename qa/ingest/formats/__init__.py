@@ -66,6 +66,9 @@ class Extracted:
     # ``(start, end, kind)`` of each block, for readers that know the page's structure (HTML, Markdown);
     # code blocks keep their line breaks, indentation and blank lines.
     blocks: tuple[tuple[int, int, str], ...] | None = None
+    # ``(offset, text, why)`` of what the reader read and left out of ``text`` as navigation (a PDF's running
+    # heads, page numbers, contents lines), at the offset where it stood
+    left_out: tuple[tuple[int, str, str], ...] = ()
 
 
 def from_paragraphs(paragraphs: Iterable[tuple[str, bool]], *, max_chars: int | None = None,

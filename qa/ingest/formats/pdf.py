@@ -25,8 +25,10 @@ _PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe
 
 
 def read_pdf(data: bytes, *, max_chars: int | None = None) -> Extracted:
+    """A PDF's blocks and metadata; the running heads, page numbers and contents lines its layout reader
+    leaves out are recorded as ``left_out``, at the start of their page."""
     try:
-        found, count, info = _pdfium_blocks(data, max_chars)
+        found, left_out, count, info = _pdfium_blocks(data, max_chars)
     except (Unreadable, MemoryError):
         raise
     except Exception as first:  # PDFium rejects some damaged files that pypdf still reads
@@ -36,12 +38,13 @@ def read_pdf(data: bytes, *, max_chars: int | None = None) -> Extracted:
             raise
         except Exception as e:  # pypdf raises many exception types on malformed files
             raise Unreadable(f"corrupt PDF: {first}; {e}") from e
-        starts = accumulate((len(p) + 2 for p in pages[:-1]), initial=0)
         return Extracted("\n\n".join(pages), _title(info), author=info.get("Author"),
-                         date=pdf_date(info.get("CreationDate")), page_starts=tuple(starts))
+                         date=pdf_date(info.get("CreationDate")),
+                         page_starts=tuple(accumulate((len(p) + 2 for p in pages[:-1]), initial=0)))
     read = from_blocks(((b.text, b.kind) for b in found), title=_title(info), author=info.get("Author"),
                        date=pdf_date(info.get("CreationDate")))
-    return replace(read, page_starts=page_starts(found, read.blocks or (), count, len(read.text)))
+    starts = page_starts(found, read.blocks or (), count, len(read.text))
+    return replace(read, page_starts=starts, left_out=tuple((starts[page], text, why) for page, text, why in left_out))
 
 
 def _title(info: dict[str, str]) -> str | None:
@@ -59,9 +62,11 @@ def _capped(pages, max_chars: int | None) -> list[str]:
     return out
 
 
-def _pdfium_blocks(data: bytes, max_chars: int | None = None) -> tuple[list[Block], int, dict[str, str]]:
-    """The document's blocks, its page count and its metadata. The text stops at ``max_chars`` characters
-    (PDFium's count, spaces and line breaks included), checked before a page's characters are read."""
+def _pdfium_blocks(data: bytes, max_chars: int | None = None
+                   ) -> tuple[list[Block], list[tuple[int, str, str]], int, dict[str, str]]:
+    """The document's blocks, what it left out (page, text, why), its page count and its metadata. The text
+    stops at ``max_chars`` characters (PDFium's count, spaces and line breaks included), checked before a
+    page's characters are read."""
     with _PDFIUM_LOCK:
         pdf = _open(data)
         try:
@@ -77,7 +82,8 @@ def _pdfium_blocks(data: bytes, max_chars: int | None = None) -> tuple[list[Bloc
                 finally:
                     textpage.close()
                     page.close()
-            return blocks(pages), len(pages), pdf.get_metadata_dict(skip_empty=True)
+            found, left_out = blocks(pages)
+            return found, left_out, len(pages), pdf.get_metadata_dict(skip_empty=True)
         finally:
             pdf.close()
 

@@ -122,20 +122,28 @@ def _shape(text: str) -> str:
     return " ".join(re.sub(r"\d+|\b[ivxlcdm]+\b", "#", text.lower()).split())
 
 
-def blocks(pages: list[list[Line]]) -> list[Block]:
+#: Why a line is left out of the text, as a removal records it.
+RUNNING_HEAD, CONTENTS_LINE = "running head or foot", "contents line"
+
+
+def blocks(pages: list[list[Line]]) -> tuple[list[Block], list[tuple[int, str, str]]]:
     """The blocks of a document's pages, a paragraph cut by a page break joined across it. Navigation is
     left out: running heads and feet, dotted contents lines, and lines that repeat a heading of the document
-    in the size of its text (a table of contents without dots, a page's sidebar saved with it)."""
+    in the size of its text (a table of contents without dots, a page's sidebar saved with it). Also returns
+    what was left out: ``(page, text, why)`` of each such line."""
     typed = typewritten(pages)
     body = body_size(pages, typed)
     hyphens = Hyphenation.of(line.text for lines in pages for line in lines)
     gap = line_spacing(pages, body) + PARAGRAPH_GAP
-    chrome = furniture(pages, body) | contents(pages)
+    heads = furniture(pages, body)
+    chrome = heads | contents(pages)
     found = _read(pages, chrome, typed, body, gap, hyphens)
     headings = {key for block in found if block.kind == "heading" and len(key := _letters(block.text)) >= 8}
     listed = {(page, i) for page, lines in enumerate(pages) for i, line in enumerate(lines)
               if _letters(line.text) in headings and not line.bold and line.size < body * SUBHEADING_SCALE}
-    return _read(pages, chrome | listed, typed, body, gap, hyphens) if listed else found
+    left_out = [(page, pages[page][i].text, RUNNING_HEAD if (page, i) in heads else CONTENTS_LINE)
+                for page, i in sorted(chrome | listed)]
+    return (_read(pages, chrome | listed, typed, body, gap, hyphens) if listed else found), left_out
 
 
 def _read(pages: list[list[Line]], skip: set[tuple[int, int]], typed: bool, body: float, gap: float,
