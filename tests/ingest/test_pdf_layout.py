@@ -204,3 +204,19 @@ def test_paragraphs_hold_at_the_line_spacing_of_a_web_page(tmp_path: Path) -> No
     texts = [text for kind, text in blocks(doc)[1:-1]]
     assert len(texts) == 2 and texts[0].endswith("and nothing else changes.")
     assert texts[1] == "A second paragraph, after a wider gap."
+
+
+def test_two_headings_one_above_the_other_stay_two_and_a_wrapped_title_is_one(tmp_path: Path) -> None:
+    m = Manual(tmp_path / "heads.pdf")
+    m.line("Preview controls", "Helvetica-Bold", 16)
+    m.line("Live reloading", "Helvetica-Bold", 16)
+    for _ in range(4):  # enough text for its size to be the body's
+        m.line("The server reloads a page when its file changes, and it says so in the log it writes.")
+    m.line("A title long enough that the typesetter had to break it over two lines of the", "Helvetica-Bold", 16)
+    m.line("page", "Helvetica-Bold", 16)
+    m.line("Its text.")
+    m.save()
+    doc = prepare_document(load_document(tmp_path / "heads.pdf", tmp_path, max_bytes=100_000))
+    assert [text for kind, text in blocks(doc) if kind == "heading"] == [
+        "Preview controls", "Live reloading",
+        "A title long enough that the typesetter had to break it over two lines of the page"]

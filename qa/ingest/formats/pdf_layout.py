@@ -266,8 +266,8 @@ def _same_block(kind: str, group: list[Line], this: str, line: Line, right: floa
         return False
     if step > gap * size:
         return False
-    if kind == "heading":
-        return line.size == prev.size and line.bold == prev.bold
+    if kind == "heading":  # a title too long for one line, not two headings one above the other
+        return line.size == prev.size and line.bold == prev.bold and prev.right >= right - 4 * prev.size
     if kind == "list item":
         return line.left > group[0].left + size / 2
     if line.left > prev.left + 0.8 * size:  # an indented first line
