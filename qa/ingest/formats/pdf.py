@@ -64,24 +64,11 @@ def _capped(pages, max_chars: int | None) -> list[str]:
 
 def _pdfium_blocks(data: bytes, max_chars: int | None = None
                    ) -> tuple[list[Block], list[tuple[int, str, str]], int, dict[str, str]]:
-    """The document's blocks, what it left out (page, text, why), its page count and its metadata. The text
-    stops at ``max_chars`` characters (PDFium's count, spaces and line breaks included), checked before a
-    page's characters are read."""
+    """The document's blocks, what it left out (page, text, why), its page count and its metadata."""
     with _PDFIUM_LOCK:
         pdf = _open(data)
         try:
-            pages: list[list[Line]] = []
-            total = 0
-            for number, page in enumerate(pdf):
-                textpage = page.get_textpage()
-                try:
-                    total += max(textpage.count_chars(), 0)
-                    if max_chars is not None and total > max_chars:
-                        raise too_much_text(max_chars)
-                    pages.append(page_lines(textpage, number))
-                finally:
-                    textpage.close()
-                    page.close()
+            pages = _lines(pdf, max_chars)
             found, left_out = blocks(pages)
             return found, left_out, len(pages), pdf.get_metadata_dict(skip_empty=True)
         finally:
@@ -94,18 +81,27 @@ def outline_and_lines(data: bytes) -> tuple[list[str], list[list[Line]]]:
     with _PDFIUM_LOCK:
         pdf = _open(data)
         try:
-            outline = [item.get_title() for item in pdf.get_toc()]
-            pages = []
-            for number, page in enumerate(pdf):
-                textpage = page.get_textpage()
-                try:
-                    pages.append(page_lines(textpage, number))
-                finally:
-                    textpage.close()
-                    page.close()
-            return outline, pages
+            return [item.get_title() for item in pdf.get_toc()], _lines(pdf)
         finally:
             pdf.close()
+
+
+def _lines(pdf, max_chars: int | None = None) -> list[list[Line]]:
+    """Each page's lines. The text stops at ``max_chars`` characters (PDFium's count, spaces and line breaks
+    included), checked before a page's characters are read."""
+    pages: list[list[Line]] = []
+    total = 0
+    for number, page in enumerate(pdf):
+        textpage = page.get_textpage()
+        try:
+            total += max(textpage.count_chars(), 0)
+            if max_chars is not None and total > max_chars:
+                raise too_much_text(max_chars)
+            pages.append(page_lines(textpage, number))
+        finally:
+            textpage.close()
+            page.close()
+    return pages
 
 
 def _open(data: bytes):
