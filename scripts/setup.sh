@@ -63,6 +63,16 @@ if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /u
     shared-mime-info mkdocs-doc mkdocs-literate-nav-doc >/dev/null
 fi
 
+# Manual pages for their reader's integrity tests (tests/ingest/test_man.py), measured against groff: git's
+# (DocBook), coreutils' (help2man), bash's and man-db's (written by hand). Slim images may leave them out.
+if [ $want_test = 1 ] && { [ ! -f /usr/share/man/man1/git-stash.1.gz ] || [ ! -f /usr/share/man/man1/ls.1.gz ] \
+    || [ ! -f /usr/share/man/man1/bash.1.gz ] || [ ! -f /usr/share/man/man1/man.1.gz ] || ! command -v groff >/dev/null; }; then
+  echo "== Installing the manual pages of git, coreutils, bash and man-db, and groff, for the integrity tests"
+  apt_update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
+    -o Dpkg::Options::="--path-include=/usr/share/man/*" git-man coreutils bash man-db groff-base >/dev/null
+fi
+
 # WordNet 3.0 for paraphrase (qa/answering/paraphrase.py): Debian's wordnet-base; without it qa answers without paraphrase.
 if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null; then
   echo "== Installing WordNet (wordnet-base)"

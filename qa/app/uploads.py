@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import CorpusError, QAError
-from ..ingest.formats import SUPPORTED
+from ..ingest.formats import SUPPORTED, format_of, format_suffix
 from ..ingest.sandbox import Limits, shared_worker
 
 UPLOAD_TYPES = SUPPORTED
@@ -31,7 +31,8 @@ def safe_name(filename: str) -> str:
     'passwd.txt'
     """
     name = re.sub(r"[^\w.-]+", "-", Path(filename.replace("\\", "/")).name).strip(".-_") or "document"
-    stem, suffix = os.path.splitext(name)
+    suffix = format_suffix(name)
+    stem = name[:len(name) - len(suffix)]
     return stem[: _MAX_NAME - len(suffix)] + suffix
 
 
@@ -79,8 +80,7 @@ def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_na
     read, or a file identical to one already in the corpus.
     """
     name = safe_name(original_name or upload.name)
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_TYPES:
+    if format_of(name) is None:
         raise CorpusError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added.")
     size = upload.stat().st_size
     if size > max_bytes:
@@ -115,7 +115,7 @@ def check_arrival(data: bytes, name: str, *, max_bytes: int, limits: Limits | No
 
 
 def _refuse_duplicate(data: bytes, name: str, corpus_dir: Path) -> None:
-    suffix = Path(name).suffix.lower()
+    suffix = format_suffix(name).lower()
     for existing in corpus_dir.rglob(f"*{suffix}"):
         if existing.is_file() and not existing.is_symlink() and existing.stat().st_size == len(data) \
                 and existing.read_bytes() == data:
@@ -124,7 +124,8 @@ def _refuse_duplicate(data: bytes, name: str, corpus_dir: Path) -> None:
 
 def _write_new(data: bytes, name: str, corpus_dir: Path) -> Path:
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    suffix = format_suffix(name)
+    stem, suffix = name[:len(name) - len(suffix)], suffix.lower()
     for n in range(1, 1000):
         target = corpus_dir / (name if n == 1 else f"{stem}-{n}{suffix}")
         if Path(f"{target}.meta.json").exists():

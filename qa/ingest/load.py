@@ -14,12 +14,13 @@ import json
 import logging
 import os
 import re
+import zlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import CorpusError, Unreadable
-from qa.ingest.formats import DEFAULT_KINDS, FORMATS, SUPPORTED, Extracted, extract
+from qa.ingest.formats import COMPRESSED, DEFAULT_KINDS, SUPPORTED, Extracted, extract, format_of, format_suffix
 from qa.ingest.formats.text import decode_text
 from qa.ingest.sandbox import Limits, Worker, shared_worker
 from qa.terminal import is_safe_name, printable
@@ -99,7 +100,7 @@ def discover(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
             elif entry.is_dir() and real not in seen:
                 seen.add(real)
                 folders.append(path)
-            elif entry.name.lower().endswith(SUPPORTED) and not entry.is_dir():
+            elif format_of(entry.name) and not entry.is_dir():
                 _add_file(found, skipped, source, path, real, entry.is_symlink())
     paths = sorted(((s, p) for s, p, _ in found.values()), key=lambda sp: sp[0])
     return [p for _, p in paths], sorted(skipped, key=lambda s: s.source)
@@ -128,7 +129,7 @@ def _entries(folder: Path, corpus_dir: Path, skipped: list[Skipped]) -> list[os.
 def _passed_over(entry: os.DirEntry[str], path: Path, root: Path) -> tuple[str | None, str]:
     """Why a folder entry is not read (None when it is read), and its real path."""
     hidden = entry.name.startswith(".")
-    if hidden and (entry.is_dir(follow_symlinks=False) or entry.name.lower().endswith(SUPPORTED)):
+    if hidden and (entry.is_dir(follow_symlinks=False) or format_of(entry.name)):
         return "hidden (the name starts with '.'); rename it to index it", ""
     if hidden:
         return None, ""  # a hidden non-document (.DS_Store, .gitignore) is nothing to report
@@ -138,7 +139,7 @@ def _passed_over(entry: os.DirEntry[str], path: Path, root: Path) -> tuple[str |
             return "broken link (its target does not exist)", real
         if os.path.commonpath([real, str(root)]) != str(root):
             return "link points outside the corpus", real
-    if entry.is_dir() or not entry.name.lower().endswith(SUPPORTED):
+    if entry.is_dir() or not format_of(entry.name):
         return None, real
     if not is_safe_name(path.name):
         return "the file name holds control characters or bytes that are not UTF-8; rename the file", real
@@ -197,10 +198,12 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worke
     With a ``worker`` the format reader runs there, under its limits (``stop`` is called while it
     works, and raises to cancel); without one it runs here, uncapped: for files already trusted.
     """
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = format_of(path.name)
     if fmt is None:
         raise Unreadable(f"unsupported file type {path.suffix!r}; supported: {', '.join(SUPPORTED)}")
     data = _read_bytes(path, max_bytes)
+    if path.name.lower().endswith(COMPRESSED):
+        data = gunzip(data, max_bytes)
     if not data.strip():
         raise Unreadable("empty file")
     found = worker.read(fmt, data, stop=stop) if worker else extract(fmt, data)
@@ -239,6 +242,26 @@ def _own_metadata(found: Extracted) -> dict[str, str]:
     own = {"title": found.title, "author": found.author, "publisher": found.publisher, "date": found.date,
            "url": found.url}
     return {key: value for key, value in own.items() if value}
+
+
+def gunzip(data: bytes, max_bytes: int) -> bytes:
+    """What a gzip file holds, refused (``Unreadable``) past ``max_bytes``: it never expands further than that."""
+    out: list[bytes] = []
+    size = 0
+    while data:
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            part = inflate.decompress(data, max_bytes + 1 - size)
+        except zlib.error as e:
+            raise Unreadable(f"not a readable gzip file ({e})") from e
+        size += len(part)
+        if size > max_bytes:
+            raise Unreadable(f"expands to more than {max_bytes} bytes; raise the size limit to load it")
+        if not inflate.eof:
+            raise Unreadable("a gzip file cut short (it ends before its data does)")
+        out.append(part)
+        data = inflate.unused_data  # a file of several gzip members reads as one
+    return b"".join(out)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -284,8 +307,9 @@ def read_sidecar(path: Path) -> dict[str, str]:
 def readable_stem(path: Path) -> str:
     """A title made from a file name.
 
-    >>> readable_stem(Path("battle_of-khalkhin-gol.txt"))
-    'Battle of khalkhin gol'
+    >>> readable_stem(Path("battle_of-khalkhin-gol.txt")), readable_stem(Path("release-notes.md.gz"))
+    ('Battle of khalkhin gol', 'Release notes')
     """
-    words = " ".join(re.split(r"[-_\s]+", path.stem)).strip() or path.name
+    stem = path.name[:len(path.name) - len(format_suffix(path.name))]
+    words = " ".join(re.split(r"[-_\s]+", stem)).strip() or path.name
     return words[:1].upper() + words[1:]

@@ -1,10 +1,10 @@
 """Format readers: each turns a file's bytes into plain text plus what the file says about itself.
 
-One home for the supported file types (the loader and uploads read :data:`SUPPORTED`). Every reader
+One home for the supported file types (the loader and uploads ask :func:`format_of`). Every reader
 returns an :class:`Extracted`; text is built from the file's own words only (paragraphs joined by blank
 lines), so cleaning and citing work the same for every format. What a citation points to in the
 original file depends on the format (:data:`CITES`): a line of a text file, a page of a PDF, a paragraph
-of a Word file, an EPUB or a web page's main text (where "line in the file" means nothing).
+of a Word file, an EPUB, a manual page or a web page's main text (where "line in the file" means nothing).
 """
 from __future__ import annotations
 
@@ -17,27 +17,59 @@ from typing import Literal, TypeVar
 
 from qa.errors import Unreadable
 
-__all__ = ["BLOCK_KINDS", "CITES", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "capped", "check_zip",
-           "extract", "from_blocks", "from_paragraphs"]
+__all__ = ["BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "capped",
+           "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
 MONOSPACED_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
                              r"^[a-z]*tt\d*$", re.IGNORECASE)
-#: File suffix (lower case) -> format name.
+#: File suffix (lower case) -> format name. Manual pages are named by their section instead (see format_of).
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
            ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub"}
-SUPPORTED = tuple(FORMATS)
+#: A manual page's suffix: its section, a digit and maybe letters (git-stash.1, perlre.1p, printf.3pm), or .man.
+MAN_SUFFIX = re.compile(r"\.(?:[1-9][a-z]{0,5}|man)$", re.IGNORECASE)
+#: A file compressed with gzip (man1/git-stash.1.gz, README.md.gz) is read as the file it holds.
+COMPRESSED = ".gz"
+#: The suffixes to name to a person (the manual sections as .1 to .9).
+SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", COMPRESSED)
 #: What a quote's location names in the original file, per format.
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "rst": "paragraph", "html": "paragraph", "pdf": "page", "docx": "paragraph",
-    "epub": "paragraph",
+    "epub": "paragraph", "man": "paragraph",
 }
+
+
+def format_suffix(name: str) -> str:
+    """The end of a file name that says its format: its suffix, with the one before it when compressed.
+
+    >>> format_suffix("git-stash.1.gz"), format_suffix("notes.TXT"), format_suffix("..txt"), format_suffix("README")
+    ('.1.gz', '.TXT', '.txt', '')
+    """
+    suffix = name[name.rfind("."):] if "." in name else ""  # of a hidden file too (".notes.txt")
+    if suffix.lower() == COMPRESSED:
+        stem = name[:-len(suffix)]
+        suffix = (stem[stem.rfind("."):] if "." in stem else "") + suffix
+    return suffix
+
+
+def format_of(name: str) -> str | None:
+    """The format a file of this name is read as (None: not one qa reads). A compressed file is read as
+    the file it holds.
+
+    >>> [format_of(n) for n in ("a.md", "git-stash.1.gz", "perlre.1p", "README.gz", "x.tar.gz", "log.2024")]
+    ['md', 'man', 'man', None, None, None]
+    """
+    suffix = format_suffix(name).lower().removesuffix(COMPRESSED)
+    if suffix.endswith(COMPRESSED):
+        return None
+    return FORMATS.get(suffix) or ("man" if MAN_SUFFIX.fullmatch(suffix) else None)
 #: What a block of a structured document is. A "term" is a definition term or an API signature: like a
 #: heading, it opens the section of the description under it.
 BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
-DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook"}
+DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
+                 "man": "manual page"}
 #: Zip containers (.docx, .epub) are checked against these before any part is parsed: a real Word file
 #: or book has tens to a few thousand entries, parts of a few MB, and XML compresses about 5-20 times.
 ZIP_MAX_ENTRIES = 10_000
@@ -219,12 +251,12 @@ def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted
     return replace(found, title=clean_meta(found.title))
 
 
-_CAPPED = ("pdf", "docx", "epub")
+_CAPPED = ("pdf", "docx", "epub", "man")
 
 
 def _readers() -> dict[str, Callable[..., Extracted]]:
     """Format -> reader: ``reader(data)``, and ``reader(data, max_chars=...)`` for the formats in ``_CAPPED``."""
-    from . import docx, epub, html, pdf, rst, text  # the heavy libraries load only when a file needs them
+    from . import docx, epub, html, man, pdf, rst, text  # the heavy libraries load only when a file needs them
 
     return {"txt": text.read_text, "md": text.read_markdown, "rst": rst.read_rst, "html": html.read_html,
-            "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub}
+            "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub, "man": man.read_man}

@@ -1,0 +1,262 @@
+"""Manual pages: the reader's rules on small pages, and integrity on real pages from installed packages.
+
+A real page is read as the build reads it (compressed, as /usr/share/man holds it) and measured against groff,
+the formatter ``man`` itself runs: every section heading groff shows is a heading, and the words it shows
+are there. The pages come with git (DocBook's man pages), coreutils (help2man), bash and man-db
+(written by hand), installed by ``scripts/setup.sh --test``; outside CI a missing page or groff skips.
+"""
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from qa.app.uploads import add_to_corpus, safe_name
+from qa.errors import CorpusError, Unreadable
+from qa.indexing.build import prepare_document
+from qa.ingest.formats import format_of
+from qa.ingest.formats.man import read_man
+from qa.ingest.load import discover, gunzip, load_corpus, load_document
+from qa.records import Document
+
+REAL = {
+    "/usr/share/man/man1/git-stash.1.gz": "git-man",
+    "/usr/share/man/man1/git-reset.1.gz": "git-man",
+    "/usr/share/man/man1/git-log.1.gz": "git-man",
+    "/usr/share/man/man5/gitignore.5.gz": "git-man",
+    "/usr/share/man/man1/ls.1.gz": "coreutils",
+    "/usr/share/man/man1/bash.1.gz": "bash",
+    "/usr/share/man/man1/man.1.gz": "man-db",
+}
+_WORD = re.compile(r"\w+")
+
+
+def real(path: str) -> Path:
+    if not Path(path).exists() or not shutil.which("groff"):
+        package = REAL[path]
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} or groff is missing: `scripts/setup.sh --test` installs {package}'s manual pages")
+        pytest.skip(f"{path} or groff is missing (apt-get install --reinstall {package} groff-base)")
+    return Path(path)
+
+
+def read(path: Path) -> Document:
+    return prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
+
+
+def groff(data: bytes) -> list[str]:
+    """The page as ``man`` shows it on a wide terminal, without its header and footer lines."""
+    out = subprocess.run(["groff", "-t", "-man", "-Tutf8", "-P-cbou", "-rLL=200n"], input=data,
+                         capture_output=True, timeout=60, check=True).stdout.decode("utf-8", "replace")
+    lines = out.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines[1:-1]
+
+
+def kinds(doc: Document, kind: str) -> list[str]:
+    return [doc.text[start:end] for start, end, k in doc.blocks if k == kind]
+
+
+@pytest.mark.parametrize("path", list(REAL))
+def test_real_manual_page_keeps_its_headings_and_its_words(path: str) -> None:
+    page = real(path)
+    doc = read(page)
+    shown = groff(gzip.decompress(page.read_bytes()))
+    headings = kinds(doc, "heading")
+    # groff sets a section heading at the left margin, a subsection's 3 columns in, and the text 7 columns in
+    margin = [" ".join(line.split()) for line in shown if line.strip() and len(line) - len(line.lstrip()) in (0, 3)]
+    assert margin == headings
+    expected = Counter(w.lower() for w in _WORD.findall("\n".join(shown)))
+    found = Counter(w.lower() for w in _WORD.findall(doc.text))
+    # what groff may show that the text does not hold: a word it hyphenated at a line end ("unde-fined")
+    assert sum((expected - found).values()) <= 0.01 * sum(expected.values()), (expected - found).most_common(20)
+    assert sum((found - expected).values()) <= 0.01 * sum(expected.values()), (found - expected).most_common(20)
+    # no font, size or character escape left unread: a "\\f" in the text is one the page shows ("form feed")
+    for escape in ("\\f", "\\s", "\\(", "\\[", "\\*"):
+        assert doc.text.count(escape) <= "\n".join(shown).count(escape), escape
+    assert "\x00" not in doc.text
+    assert doc.title == f"{page.name.split('.')[0]}({page.name.split('.')[1]})" and doc.kind == "manual page"
+    # the date .TH gives, where it names a day ("September 2022" does not)
+    assert doc.date is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.date)
+
+
+def test_real_docbook_page_has_terms_code_and_list_items() -> None:
+    doc = read(real("/usr/share/man/man1/git-stash.1.gz"))
+    assert doc.date is not None
+    terms = kinds(doc, "term")
+    assert "pop [--index] [-q|--quiet] [<stash>]" in terms and "-a, --all" in terms and "<pathspec>..." in terms
+    pop = doc.text.index("Remove a single stashed state from the stash list")
+    assert doc.section_at(pop) == "pop [--index] [-q|--quiet] [<stash>]"
+    code = kinds(doc, "code")
+    assert "$ git stash\n$ edit emergency fix\n$ git commit -a -m \"Fix in a hurry\"" in "\n".join(code)
+    assert any(block.startswith("git stash list [<log-options>]\ngit stash show") for block in code)
+    # the stash's diagram keeps its spacing, as a terminal shows it
+    assert "       .----W\n      /    /\n-----H----I" in code
+    log = read(real("/usr/share/man/man1/git-log.1.gz"))  # DocBook's bullets: "\\(bu\\c" before the item
+    items = kinds(log, "list item")
+    assert "number" in items and "/regex/" in items and not any(item.startswith(("•", "\\")) for item in items)
+
+
+def test_real_hand_written_page_options_are_terms() -> None:
+    doc = read(real("/usr/share/man/man1/ls.1.gz"))
+    terms = kinds(doc, "term")
+    assert "-a, --all" in terms
+    assert doc.section_at(doc.text.index("do not ignore entries starting with .")) == "-a, --all"
+
+
+# ---------------------------------------------------------------- the reader's rules, on small pages
+
+PAGE = rb""".\" A page written for this test
+.TH DEMO 1 "2024-03-05" "demo 1.0" "User Commands"
+.de XX
+.B \\$1
+..
+.SH NAME
+demo \- show what a manual page holds
+.SH SYNOPSIS
+.B demo
+[\fB\-v\fR]
+.IR file ...
+.SH DESCRIPTION
+.B demo
+reads a
+.I file
+and writes it
+\(em unchanged.
+.PP
+Second paragraph with a \*(lqstring\*(rq and \[u00E9]t\['e].
+.SS Options
+.TP
+.BR \-v ", " \-\-verbose
+Say more.
+.IP \(bu 2
+A bullet item.
+.IP "1." 4
+A numbered item.
+.IP "--color" 4
+A tag that is a term.
+.SH EXAMPLES
+.EX
+$ demo   notes.txt
+    indented line
+.EE
+.ie n \{\
+Shown on a terminal.
+.\}
+.el \{\
+Shown in print.
+.\}
+.if t .B print only
+.XX macro-arg
+.TS
+tab(;);
+l l.
+Name;Value
+alpha;1
+.TE
+.SH SEE ALSO
+.BR cat (1)
+"""
+
+
+def test_small_page_blocks() -> None:
+    found = read_man(PAGE)
+    blocks = [(found.text[s:e], kind) for s, e, kind in found.blocks]
+    assert found.title == "demo(1)" and found.date == "2024-03-05"
+    assert blocks == [
+        ("NAME", "heading"), ("demo - show what a manual page holds", "text"),
+        ("SYNOPSIS", "heading"), ("demo [-v] file...", "text"),  # .IR joins its words
+        ("DESCRIPTION", "heading"), ("demo reads a file and writes it — unchanged.", "text"),
+        ("Second paragraph with a “string” and été.", "text"),
+        ("Options", "heading"), ("-v, --verbose", "term"), ("Say more.", "text"),
+        ("A bullet item.", "list item"), ("A numbered item.", "list item"),
+        ("--color", "term"), ("A tag that is a term.", "text"),
+        ("EXAMPLES", "heading"), ("$ demo   notes.txt\n    indented line", "code"),
+        ("Shown on a terminal. macro-arg", "text"),
+        ("Name | Value", "table row"), ("alpha | 1", "table row"),
+        ("SEE ALSO", "heading"), ("cat(1)", "text"),
+    ]
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"just some notes\nabout nothing\n", "not a manual page"),
+    (b".so man1/other.1\n", "only a link to another manual page (.so man1/other.1)"),
+    (b".Dd March 1, 2020\n.Dt DEMO 1\n.Sh NAME\n.Nm demo\n", "mdoc(7)"),
+    (b".TH X 1\n.de AA\n.AA\n..\n.AA\n", "macros expand"),
+])
+def test_what_is_not_read_says_why(data: bytes, reason: str) -> None:
+    with pytest.raises(Unreadable, match=re.escape(reason)):
+        read_man(data)
+
+
+def test_declared_encoding_is_read() -> None:
+    page = ".\\\" -*- coding: latin-1 -*-\n.TH X 1\n.SH NAME\ncaf\xe9 \\- a page\n".encode("latin-1")
+    assert "café - a page" in read_man(page).text
+    with pytest.raises(Unreadable, match="not valid UTF-8"):
+        read_man(b".TH X 1\n.SH NAME\ncaf\xe9\n")
+
+
+# ---------------------------------------------------------------- compressed files, names, uploads
+
+
+def test_file_names_and_formats() -> None:
+    assert [format_of(n) for n in ("git-stash.1.gz", "printf.3pm", "x.man", "README.md.gz", "notes.txt")] \
+        == ["man", "man", "man", "md", "txt"]
+    assert [format_of(n) for n in ("backup.tar.gz", "README.gz", "syslog.2024", "a.gz.gz")] == [None] * 4
+    assert safe_name("../git stash.1.gz") == "git-stash.1.gz"
+
+
+def test_compressed_files_are_read_as_what_they_hold(tmp_path: Path) -> None:
+    (tmp_path / "guide.md.gz").write_bytes(gzip.compress(b"# Guide\n\nThe guide says hello.\n"))
+    (tmp_path / "demo.1.gz").write_bytes(gzip.compress(PAGE))
+    (tmp_path / "backup.tar.gz").write_bytes(gzip.compress(b"not a document"))
+    paths, _ = discover(tmp_path)
+    assert sorted(p.name for p in paths) == ["demo.1.gz", "guide.md.gz"]
+    docs, skipped = load_corpus(tmp_path)
+    by_name = {d.source: d for d in docs}
+    assert by_name["guide.md.gz"].title == "Guide" and "The guide says hello." in by_name["guide.md.gz"].text
+    assert by_name["demo.1.gz"].format == "man" and by_name["demo.1.gz"].title == "demo(1)"
+    assert skipped == []
+
+
+def test_gzip_that_expands_too_far_or_is_broken_is_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                                           ) -> None:
+    with pytest.raises(Unreadable, match="expands to more than 1000 bytes"):
+        gunzip(gzip.compress(b"x" * 10_000), 1000)
+    with pytest.raises(Unreadable, match="cut short"):
+        gunzip(gzip.compress(b"x" * 10_000)[:-12], 100_000)
+    assert gunzip(gzip.compress(b"ab") + gzip.compress(b"cd"), 10) == b"abcd"
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"a " * 5_000_000))
+    (tmp_path / "broken.md.gz").write_bytes(b"# not compressed at all")
+    with caplog.at_level(logging.WARNING, logger="qa.ingest.load"):
+        docs, skipped = load_corpus(tmp_path, max_bytes=1_000_000)
+    assert docs == []
+    reasons = {s.source: s.reason for s in skipped}
+    assert "expands to more than 1000000 bytes" in reasons["bomb.txt.gz"]
+    assert "not a readable gzip file" in reasons["broken.md.gz"]
+
+
+def test_uploaded_manual_page_keeps_its_name_and_a_second_copy_is_numbered_before_its_suffix(tmp_path: Path
+                                                                                              ) -> None:
+    corpus = tmp_path / "corpus"
+    upload = tmp_path / "demo.1.gz"
+    upload.write_bytes(gzip.compress(PAGE))
+    assert add_to_corpus(upload, corpus, max_bytes=10**6).name == "demo.1.gz"
+    other = tmp_path / "other.1.gz"
+    other.write_bytes(gzip.compress(PAGE.replace(b"Say more.", b"Say much more.")))
+    second = add_to_corpus(other, corpus, max_bytes=10**6, original_name="demo.1.gz")
+    assert second.name == "demo-2.1.gz" and format_of(second.name) == "man"
+    with pytest.raises(CorpusError, match="already in the corpus"):
+        add_to_corpus(upload, corpus, max_bytes=10**6)
+    with pytest.raises(CorpusError, match="only"):
+        add_to_corpus(tmp_path / "demo.1.gz", corpus, max_bytes=10**6, original_name="archive.tar.gz")
