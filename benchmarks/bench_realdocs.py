@@ -158,7 +158,7 @@ def integrity(docset: DocSet, idx: Index, corpus: Path, questions: list[dict[str
         flat.append(collapse(ref.text))
         if (source := docset.document(page)) in idx.documents:
             doc = idx.documents[source]
-            pdf = docset.format == "pdf" or docset.printed
+            pdf = docset.format in ("pdf", "man") or docset.printed  # headings as section titles
             counts.add(ref, doc.text, page, [s.title for s in doc.sections] if pdf else None)
     absent = [q["expect"] for q in questions if q.get("expect") and not any(collapse(q["expect"]) in t for t in flat)]
     return {**counts.figures(), "examples": counts.examples, "expects_not_in_pages": absent}

@@ -11,7 +11,10 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
   fetched with ``pip download --no-binary :all: --no-deps flask==3.1.3`` (the Python package registry);
 - ``pdf``: two PDF manuals Debian ships, typeset by two tool chains: libtasn1's manual (Texinfo and TeX,
   ``apt-get install libtasn1-doc``) and the Shared MIME-info specification (DocBook and FOP,
-  ``apt-get install shared-mime-info``).
+  ``apt-get install shared-mime-info``);
+- ``git-man``: the ``git`` set's pages as Git's own manual pages (roff from DocBook, gzip-compressed, as
+  ``/usr/share/man`` holds them; ``apt-get install git-man``, which ``git`` brings), asked the ``git`` set's
+  questions.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from pathlib import Path
 PYTHON_HTML = Path("/usr/share/doc/python3-doc/html")
 POSTGRES_HTML = Path("/usr/share/doc/postgresql-doc-15/html")
 GIT_HTML = Path("/usr/share/doc/git-doc")
+MAN = Path("/usr/share/man")
 DEBIAN_DOC = Path("/usr/share/doc")
 PDF_ALL = ("libtasn1-doc/libtasn1.pdf", "shared-mime-info/shared-mime-info-spec.pdf")
 NPM_VERSION = "11.19.1"
@@ -70,6 +74,9 @@ _GIT = ("gittutorial gittutorial-2 giteveryday gitignore gitglossary gitrevision
         "git-remote git-cherry-pick git-bisect git-blame git-clean git-reflog git-worktree git-submodule git-grep "
         "git-archive git-format-patch git-am git-gc")
 GIT_ALL = tuple(f"{n}.html" for n in _GIT.split())
+#: The same pages as manual pages: commands in section 1, gitignore (a file format) in 5, the guides in 7.
+GIT_MAN = tuple(f"man{s}/{n}.{s}.gz" for n in _GIT.split() for s in ["1" if n.startswith("git-") else
+                                                                      "5" if n == "gitignore" else "7"])
 
 _NPM_COMMANDS = ('npm-access npm-adduser npm-approve-scripts npm-audit npm-bugs npm-cache npm-ci npm-completion '
                  'npm-config npm-dedupe npm-deny-scripts npm-deprecate npm-diff npm-dist-tag npm-docs npm-doctor '
@@ -94,17 +101,19 @@ class DocSet:
 
     name: str
     title: str
-    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst" or "pdf"
+    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst", "pdf" or "man"
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
     #: the pages are read as a browser saves them as PDF (``benchmarks/realdocs/printed.py``), each page's
     #: PDF beside where the page would be (its name ending in .pdf); questions and references are the pages'
     printed: bool = False
+    #: the set whose questions it is asked (its own name where empty): the same pages in another format
+    asks: str = ""
 
     @property
     def questions(self) -> str:
         """The name of the question file: the printed set asks what its pages' set asks."""
-        return self.name.removesuffix("-pdf")
+        return self.asks or self.name.removesuffix("-pdf")
 
     def root(self, download: Path) -> Path:
         """Where the set's pages lie (fetched into ``download`` first where they come from a registry)."""
@@ -166,6 +175,8 @@ def _root(docset: DocSet, download: Path) -> Path:
         return flask_docs(download)
     if docset.format == "pdf":
         return DEBIAN_DOC
+    if docset.format == "man":
+        return MAN
     return npm_docs(download)
 
 
@@ -223,4 +234,6 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
         "pdf": DocSet("pdf", "Two PDF manuals: libtasn1 (Texinfo, libtasn1-doc) and the Shared MIME-info "
                       "specification (DocBook, shared-mime-info)", "pdf", PDF_ALL,
                       "apt-get install libtasn1-doc shared-mime-info"),
+        "git-man": DocSet("git-man", "Git 2.39 manual pages and tutorials (roff manual pages, git-man)", "man",
+                          GIT_MAN, "apt-get install git-man", asks="git"),
     }
