@@ -154,11 +154,12 @@ def integrity(docset: DocSet, idx: Index, corpus: Path, questions: list[dict[str
     counts, flat = Integrity(), []
     root = docset.root(corpus.parent.parent / "downloads") if docset.printed else corpus
     for page in docset.pages:
-        ref = reference(root / page, docset.format)
+        fmt = "pdf" if page.endswith(".pdf") else docset.format
+        ref = reference(root / page, fmt)
         flat.append(collapse(ref.text))
         if (source := docset.document(page)) in idx.documents:
             doc = idx.documents[source]
-            pdf = docset.format in ("pdf", "man") or docset.printed  # headings as section titles
+            pdf = fmt in ("pdf", "man", "info") or docset.printed  # headings as section titles
             counts.add(ref, doc.text, page, [s.title for s in doc.sections] if pdf else None)
     absent = [q["expect"] for q in questions if q.get("expect") and not any(collapse(q["expect"]) in t for t in flat)]
     return {**counts.figures(), "examples": counts.examples, "expects_not_in_pages": absent}

@@ -50,6 +50,8 @@ def reference(path: Path, fmt: str) -> Reference:
         return _pdf_reference(path)
     if fmt == "man":
         return _man_reference(path)
+    if fmt == "info":
+        return _info_reference(path)
     main = _main_element(path, fmt)
     for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"):
         junk.decompose()
@@ -91,6 +93,31 @@ def _man_reference(path: Path) -> Reference:
                            capture_output=True).stdout.decode("utf-8", "replace").strip("\n").splitlines()[1:-1]
     headings = tuple(_clean(line) for line in shown if line.strip() and len(line) - len(line.lstrip()) in (0, 3))
     return Reference("\n".join(shown), headings, (), ())
+
+
+def _info_reference(path: Path) -> Reference:
+    """An Info manual's node texts as ``info`` shows them, less its navigation: the node lines, the menus (to the
+    node's end) and the tag tables. Its headings are the lines underlined with *, =, - or . as long as they are;
+    no code is counted (Info marks none)."""
+    import gzip
+
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if path.name.endswith(".gz") else raw).decode("utf-8")
+    text = re.sub(r"\x00\x08\[[^\x00]*\x00\x08\]", "", text)
+    kept: list[str] = []
+    headings: list[str] = []
+    for part in text.split("\x1f")[1:]:
+        lines = part.lstrip("\n").splitlines()
+        if not lines or not lines[0].startswith("File:"):
+            continue
+        body = lines[1:]
+        menu = next((n for n, line in enumerate(body) if line.startswith("* Menu:")), len(body))
+        body = body[:menu]
+        for above, line in zip(body, body[1:]):
+            if re.fullmatch(r"([*=\-.])\1*", line) and len(line) == len(above.rstrip()) and not above[:1].isspace():
+                headings.append(_clean(above))
+        kept.append("\n".join(line for line in body if not re.fullmatch(r"([*=\-.])\1*", line)))
+    return Reference("\n".join(kept), tuple(headings), (), ())
 
 
 def _key(line: str) -> str:

@@ -14,7 +14,10 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
   ``apt-get install shared-mime-info``);
 - ``git-man``: the ``git`` set's pages as Git's own manual pages (roff from DocBook, gzip-compressed, as
   ``/usr/share/man`` holds them; ``apt-get install git-man``, which ``git`` brings), asked the ``git`` set's
-  questions.
+  questions;
+- ``info``: the ``pdf`` set with libtasn1's manual read from its Info file (``/usr/share/info/libtasn1.info.gz``,
+  the same Texinfo source as the PDF; ``apt-get install libtasn1-doc``) beside the same Shared MIME-info PDF,
+  asked the ``pdf`` set's questions.
 """
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ GIT_HTML = Path("/usr/share/doc/git-doc")
 MAN = Path("/usr/share/man")
 DEBIAN_DOC = Path("/usr/share/doc")
 PDF_ALL = ("libtasn1-doc/libtasn1.pdf", "shared-mime-info/shared-mime-info-spec.pdf")
+SHARE = Path("/usr/share")
+INFO_ALL = ("info/libtasn1.info.gz", "doc/shared-mime-info/shared-mime-info-spec.pdf")
 NPM_VERSION = "11.19.1"
 FLASK_VERSION = "3.1.3"
 
@@ -101,7 +106,7 @@ class DocSet:
 
     name: str
     title: str
-    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst", "pdf" or "man"
+    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst", "pdf", "man" or "info" (a .pdf page: "pdf")
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
     #: the pages are read as a browser saves them as PDF (``benchmarks/realdocs/printed.py``), each page's
@@ -177,6 +182,8 @@ def _root(docset: DocSet, download: Path) -> Path:
         return DEBIAN_DOC
     if docset.format == "man":
         return MAN
+    if docset.format == "info":
+        return SHARE
     return npm_docs(download)
 
 
@@ -236,4 +243,7 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
                       "apt-get install libtasn1-doc shared-mime-info"),
         "git-man": DocSet("git-man", "Git 2.39 manual pages and tutorials (roff manual pages, git-man)", "man",
                           GIT_MAN, "apt-get install git-man", asks="git"),
+        "info": DocSet("info", "The pdf set with libtasn1's manual as its Info file (libtasn1-doc) beside the Shared "
+                       "MIME-info specification (PDF, shared-mime-info)", "info", INFO_ALL,
+                       "apt-get install libtasn1-doc shared-mime-info", asks="pdf"),
     }

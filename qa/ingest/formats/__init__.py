@@ -26,17 +26,19 @@ MONOSPACED_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fi
                              r"^[a-z]*tt\d*$", re.IGNORECASE)
 #: File suffix (lower case) -> format name. Manual pages are named by their section instead (see format_of).
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
-           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub"}
+           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".info": "info"}
 #: A manual page's suffix: its section, a digit and maybe letters (git-stash.1, perlre.1p, printf.3pm), or .man.
 MAN_SUFFIX = re.compile(r"\.(?:[1-9][a-z]{0,5}|man)$", re.IGNORECASE)
+#: A part of an Info manual split into files (coreutils.info-1, coreutils.info-2, ...).
+INFO_PART = re.compile(r"\.info-\d{1,3}$", re.IGNORECASE)
 #: A file compressed with gzip (man1/git-stash.1.gz, README.md.gz) is read as the file it holds.
 COMPRESSED = ".gz"
 #: The suffixes to name to a person (the manual sections as .1 to .9).
-SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", COMPRESSED)
+SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", ".info-1", COMPRESSED)
 #: What a quote's location names in the original file, per format.
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "rst": "paragraph", "html": "paragraph", "pdf": "page", "docx": "paragraph",
-    "epub": "paragraph", "man": "paragraph",
+    "epub": "paragraph", "man": "paragraph", "info": "paragraph",
 }
 
 
@@ -57,19 +59,21 @@ def format_of(name: str) -> str | None:
     """The format a file of this name is read as (None: not one qa reads). A compressed file is read as
     the file it holds.
 
-    >>> [format_of(n) for n in ("a.md", "git-stash.1.gz", "perlre.1p", "README.gz", "x.tar.gz", "log.2024")]
-    ['md', 'man', 'man', None, None, None]
+    >>> [format_of(n) for n in ("a.md", "git-stash.1.gz", "find.info-2.gz", "README.gz", "x.tar.gz", "log.2024")]
+    ['md', 'man', 'info', None, None, None]
     """
     suffix = format_suffix(name).lower().removesuffix(COMPRESSED)
     if suffix.endswith(COMPRESSED):
         return None
+    if INFO_PART.fullmatch(suffix):
+        return "info"
     return FORMATS.get(suffix) or ("man" if MAN_SUFFIX.fullmatch(suffix) else None)
 #: What a block of a structured document is. A "term" is a definition term or an API signature: like a
 #: heading, it opens the section of the description under it.
 BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
-                 "man": "manual page"}
+                 "man": "manual page", "info": "info manual"}
 #: Zip containers (.docx, .epub) are checked against these before any part is parsed: a real Word file
 #: or book has tens to a few thousand entries, parts of a few MB, and XML compresses about 5-20 times.
 ZIP_MAX_ENTRIES = 10_000
@@ -251,12 +255,13 @@ def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted
     return replace(found, title=clean_meta(found.title))
 
 
-_CAPPED = ("pdf", "docx", "epub", "man")
+_CAPPED = ("pdf", "docx", "epub", "man", "info")
 
 
 def _readers() -> dict[str, Callable[..., Extracted]]:
     """Format -> reader: ``reader(data)``, and ``reader(data, max_chars=...)`` for the formats in ``_CAPPED``."""
-    from . import docx, epub, html, man, pdf, rst, text  # the heavy libraries load only when a file needs them
+    from . import docx, epub, html, info, man, pdf, rst, text  # heavy libraries load only when a file needs them
 
     return {"txt": text.read_text, "md": text.read_markdown, "rst": rst.read_rst, "html": html.read_html,
-            "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub, "man": man.read_man}
+            "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub, "man": man.read_man,
+            "info": info.read_info}
