@@ -87,7 +87,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
                 if not h.read_only:
                     with gr.Row():
                         files = gr.File(file_count="multiple", file_types=list(uploads.UPLOAD_TYPES),
-                                        label=f"Add documents ({' '.join(uploads.UPLOAD_TYPES)}, up to "
+                                        label=f"Add documents ({uploads.SUPPORTED_SHOWN}; up to "
                                               f"{h.config.max_file_bytes // 1_000_000} MB)", elem_id="qa-upload")
                         with gr.Column():
                             with gr.Row():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import CorpusError, QAError
-from ..ingest.formats import SUPPORTED, format_of, format_suffix
+from ..ingest.formats import SUPPORTED, SUPPORTED_SHOWN, format_of, format_suffix
 from ..ingest.sandbox import Limits, shared_worker
 
 UPLOAD_TYPES = SUPPORTED
@@ -81,7 +81,7 @@ def add_to_corpus(upload: Path, corpus_dir: Path, *, max_bytes: int, original_na
     """
     name = safe_name(original_name or upload.name)
     if format_of(name) is None:
-        raise CorpusError(f"{name}: only {', '.join(UPLOAD_TYPES)} files can be added.")
+        raise CorpusError(f"{name}: only {SUPPORTED_SHOWN} files can be added.")
     size = upload.stat().st_size
     if size > max_bytes:
         raise CorpusError(f"{name} is {_size(size)}; the limit is {_size(max_bytes)}.")

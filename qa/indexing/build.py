@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import BuildCancelled, CorpusError, IndexMissingError, QAError
 from ..ingest.chunk import chunk_document, encoding, split_sentences
 from ..ingest.clean import CLEANER_VERSION, clean_text
-from ..ingest.formats import CITES, SUPPORTED
+from ..ingest.formats import CITES, SUPPORTED_SHOWN
 from ..ingest.load import RawDocument, Skipped, load_corpus
 from ..ingest.sandbox import Limits
 from ..records import Chunk, Document, Removal
@@ -252,7 +252,7 @@ def _build_lock(root: Path) -> Iterator[None]:
 
 
 def _empty_corpus_message(corpus: Path, skipped: list[Skipped]) -> str:
-    message = f"No documents to index in {corpus}. Add {', '.join(SUPPORTED)} files there, or pass --corpus DIR."
+    message = f"No documents to index in {corpus}. Add {SUPPORTED_SHOWN} files there, or pass --corpus DIR."
     if skipped:
         message += " Skipped: " + "; ".join(f"{s.source} ({s.reason})" for s in skipped)
     return message

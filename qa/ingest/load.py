@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import CorpusError, Unreadable
-from qa.ingest.formats import COMPRESSED, DEFAULT_KINDS, SUPPORTED, Extracted, extract, format_of, format_suffix
+from qa.ingest.formats import (
+    COMPRESSED,
+    DEFAULT_KINDS,
+    SUPPORTED,
+    SUPPORTED_SHOWN,
+    Extracted,
+    extract,
+    format_of,
+    format_suffix,
+)
 from qa.ingest.formats.text import decode_text
 from qa.ingest.sandbox import Limits, Worker, shared_worker
 from qa.terminal import is_safe_name, printable
@@ -173,7 +182,7 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus folder {corpus_dir} does not exist. Create it and add "
-                          f"{'/'.join(SUPPORTED)} files, or pass --corpus DIR.")
+                          f"{SUPPORTED_SHOWN} files, or pass --corpus DIR.")
     paths, skipped = discover(corpus_dir)
     docs = []
     worker = shared_worker(limits or Limits())
@@ -200,7 +209,7 @@ def load_document(path: Path, corpus_dir: Path, *, max_bytes: int, worker: Worke
     """
     fmt = format_of(path.name)
     if fmt is None:
-        raise Unreadable(f"unsupported file type {path.suffix!r}; supported: {', '.join(SUPPORTED)}")
+        raise Unreadable(f"unsupported file type {path.suffix!r}; supported: {SUPPORTED_SHOWN}")
     data = _read_bytes(path, max_bytes)
     if path.name.lower().endswith(COMPRESSED):
         data = gunzip(data, max_bytes)

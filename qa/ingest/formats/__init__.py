@@ -17,8 +17,8 @@ from typing import Literal, TypeVar
 
 from qa.errors import Unreadable
 
-__all__ = ["BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "SUPPORTED", "Extracted", "Unreadable", "capped",
-           "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs"]
+__all__ = ["BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable",
+           "capped", "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -34,7 +34,9 @@ INFO_PART = re.compile(r"\.info-\d{1,3}$", re.IGNORECASE)
 #: A file compressed with gzip (man1/git-stash.1.gz, README.md.gz) is read as the file it holds.
 COMPRESSED = ".gz"
 #: The suffixes to name to a person (the manual sections as .1 to .9).
-SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", ".info-1", COMPRESSED)
+SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", COMPRESSED)
+#: The same, as a person reads it.
+SUPPORTED_SHOWN = ".txt .md .rst .html .pdf .docx .epub .info, manual pages (.1 to .9), any of them as .gz"
 #: What a quote's location names in the original file, per format.
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "rst": "paragraph", "html": "paragraph", "pdf": "page", "docx": "paragraph",
