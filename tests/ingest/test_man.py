@@ -260,3 +260,23 @@ def test_uploaded_manual_page_keeps_its_name_and_a_second_copy_is_numbered_befor
         add_to_corpus(upload, corpus, max_bytes=10**6)
     with pytest.raises(CorpusError, match="only"):
         add_to_corpus(tmp_path / "demo.1.gz", corpus, max_bytes=10**6, original_name="archive.tar.gz")
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    # a block opened 20,000 times, each continued on the next line: refused, not read in quadratic time
+    (b".TH X 1\n.SH H\n" + b".ie n \\{\\\n" * 20_000 + b"text\n", "a line continued past 20,000 characters"),
+    # as many blocks, not continued, nested inside one another: read
+    (b".TH X 1\n.SH H\n" + b".ie t \\{\\\n.br\n" * 20_000 + b"text\n" + b".\\}\n" * 20_000 + b"after\n", "after"),
+    # 200,000 lines joined by \c into one paragraph, and into one line of code
+    (b".TH X 1\n.SH H\n" + b"word\\c\n" * 200_000, "word" * 200_000),
+    (b".TH X 1\n.SH H\n.nf\n" + b"word\\c\n" * 200_000, "word" * 200_000),
+    # a macro that calls itself twice: refused once its expansion passes the bound
+    (b".TH X 1\n.de A\n.A\n.A\n..\n.SH H\n.A\n", "its macros expand to more than"),
+])
+def test_hostile_pages_are_read_or_refused_with_their_reason(page: bytes, expected: str) -> None:
+    try:
+        text = read_man(page).text
+    except Unreadable as e:
+        assert expected in str(e)
+    else:
+        assert text.endswith(expected)

@@ -51,6 +51,8 @@ _LAYOUT = frozenset(
     "ie1 defcolor gcolor fcolor color pvs sizes special brp ni in1 an-trap Dd Os".split())
 #: Lines that macros may expand to in one page: a page's own macros expand to a few thousand.
 _MAX_EXPANDED = 1_000_000
+#: Characters in one line continued over several (a request and the block it opens, a long table row).
+_MAX_LINE = 20_000
 _CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
 _ESCAPE = re.compile(r"\\(.)")
 _BULLETS = frozenset("•*-o·+–—")
@@ -98,8 +100,9 @@ class _Page:
         self.strings: dict[str, str] = {"R": "®", "Tm": "™", "lq": "“", "rq": "”", "Aq": "'"}
         self.macros: dict[str, list[str]] = {}
         self.fill = True
-        self.code: list[str] = []
-        self.para: list[str] = []
+        # lines of code and of the paragraph being filled, each in pieces (a "\\c" joins the next line's to it)
+        self.code: list[list[str]] = []
+        self.para: list[list[str]] = []
         self.kind = "text"  # what the paragraph being filled is
         self.tag_next = False  # the next text line is a .TP tag
         self.heading_next = ""  # "SH" or "SS" when the heading's text is on the next line
@@ -140,9 +143,9 @@ class _Page:
         text = text.removesuffix("\x00")
         if not self.fill and not self.heading_next and not self.tag_next:  # unfilled: a line of code as it is
             if self.joined and self.code:
-                self.code[-1] += text
+                self.code[-1].append(text)
             else:
-                self.code.append(text)
+                self.code.append([text])
             self.joined = joins
             return
         if self.heading_next:
@@ -154,11 +157,12 @@ class _Page:
             self.blocks.append((text, "term"))
             return
         if self.joined and self.para:
-            if len(self.para) == 1 and self.kind == "text" and _is_item_mark(self.para[0].strip()):
-                self.kind, self.para[0] = "list item", ""  # DocBook's "\(bu\c" before an item's text
-            self.para[-1] += text
+            if len(self.para) == 1 and len(self.para[0]) == 1 and self.kind == "text" \
+                    and _is_item_mark(self.para[0][0].strip()):
+                self.kind, self.para[0] = "list item", []  # DocBook's "\(bu\c" before an item's text
+            self.para[-1].append(text)
         else:
-            self.para.append(text)
+            self.para.append([text])
         self.joined = joins
 
     def text(self, line: str) -> str:
@@ -190,20 +194,21 @@ class _Page:
     def end_paragraph(self) -> None:
         self.tag_next = self.joined = False
         if self.para:
-            self.blocks.append((" ".join(self.para), self.kind))
+            self.blocks.append((" ".join("".join(line) for line in self.para), self.kind))
         self.para = []
         self.kind = "text"
 
     def end_code(self) -> None:
         if self.code:
-            self.blocks.append(("\n".join(self.code), "code"))
+            self.blocks.append(("\n".join("".join(line) for line in self.code), "code"))
         self.code = []
 
     def rs(self) -> None:
         """``.RS``: an indented description; a short paragraph right above it is its term (DocBook's options)."""
         after_term = bool(self.blocks) and self.blocks[-1][1] == "term"  # a .TP description goes on indented
+        last = "".join(self.para[-1]) if self.para else ""
         if self.para and self.kind == "text" and len(self.para) <= 3 and not after_term \
-                and not (self.para[-1].endswith((".", ":")) and not self.para[-1].endswith(("...", "…"))):
+                and not (last.endswith((".", ":")) and not last.endswith(("...", "…"))):
             self.kind = "term"
         self.end_paragraph()
 
@@ -281,7 +286,7 @@ def _space(page: _Page, *_: object) -> None:
     if page.fill:
         page.end_paragraph()
     elif page.code:
-        page.code.append("")
+        page.code.append([])
 
 
 def _rs(page: _Page, *_: object) -> None:
@@ -311,7 +316,7 @@ def _link(page: _Page, name: str, args: list[str], _: str) -> None:
     """``.UR url`` / ``.MT address``: the link's text comes on the next lines; ``.UE``/``.ME`` may add
     punctuation (shown joined to the text before it)."""
     if name in ("UE", "ME") and args and page.para:
-        page.para[-1] += page.text(args[0])
+        page.para[-1].append(page.text(args[0]))
 
 
 def _synopsis(page: _Page, name: str, args: list[str], _: str) -> None:
@@ -394,20 +399,20 @@ def _logical_lines(page: _Page, lines: list[str]) -> Iterator[str]:
 
 
 def _branch(holds: bool, body: str, pending: list[str]) -> list[str]:
-    """The lines of a conditional's body (taken off ``pending`` up to its closing ``\\}``) when it holds."""
+    """The line a conditional leaves to read: its body when it holds (a block's lines then come as they are,
+    its closing ``\\}`` read as nothing); when it does not, a block is taken off ``pending`` to its ``\\}``."""
     body = body.lstrip()
-    lines = [body]
-    if body.startswith("\\{"):
-        lines = [body[2:]]
-        depth = body.count("\\{") - body.count("\\}")
+    block = body.startswith("\\{")
+    if block:
+        body = body[2:]
+    if not holds:
+        depth = body.count("\\{") - body.count("\\}") + 1 if block else 0
         while depth > 0 and pending:
             line = pending.pop()
             depth += line.count("\\{") - line.count("\\}")
-            lines.append(line)
-        lines = [line.replace("\\}", "").replace("\\{", "") for line in lines]
-    if not holds:
         return []
-    return [line for line in lines if line.strip() not in ("", ".", "\\", "'")]
+    body = body.replace("\\}", "")
+    return [body] if body.strip() not in ("", ".", "\\", "'") else []
 
 
 def _condition(page: _Page, rest: str) -> tuple[bool, str]:
@@ -441,21 +446,25 @@ def _condition(page: _Page, rest: str) -> tuple[bool, str]:
 
 
 def _joined(lines: list[str]) -> list[str]:
-    """Lines ending in an escaped newline joined with the next; comments dropped."""
+    """Lines ending in an escaped newline joined with the next (refused past :data:`_MAX_LINE` characters, a
+    bound no page comes near); comments dropped."""
     out: list[str] = []
-    carry = ""
+    carry: list[str] = []
+    size = 0
     for raw in lines:
-        line = carry + raw
-        carry = ""
-        if line.startswith((".\\\"", "'\\\"", ".\\#")):
+        if not carry and raw.startswith((".\\\"", "'\\\"", ".\\#")):
             continue
-        line = _strip_comment(line)
+        line = _strip_comment(raw)
         if line.endswith("\\") and not line.endswith("\\\\"):
-            carry = line[:-1]
+            carry.append(line[:-1])
+            size += len(line)
+            if size > _MAX_LINE:
+                raise Unreadable(f"a line continued past {_MAX_LINE:,} characters")
             continue
-        out.append(line)
+        out.append("".join(carry) + line)
+        carry, size = [], 0
     if carry:
-        out.append(carry)
+        out.append("".join(carry))
     return out
 
 
