@@ -31,7 +31,7 @@ WORD = re.compile(r"\w+")
 
 
 def groff(data: bytes) -> list[str]:
-    out = subprocess.run(["groff", "-t", "-man", "-Tutf8", "-P-cbou", "-rLL=200n", "-rHY=0"], input=data,
+    out = subprocess.run(["groff", "-t", "-mandoc", "-Tutf8", "-P-cbou", "-rLL=200n", "-rHY=0"], input=data,
                          capture_output=True, timeout=120).stdout.decode("utf-8", "replace")
     return out.strip("\n").splitlines()[1:-1]
 

@@ -64,17 +64,18 @@ if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /u
 fi
 
 # Manual pages and Info manuals for their readers' integrity tests (tests/ingest/test_man.py, test_info.py):
-# git's, coreutils', bash's and man-db's manual pages (measured against groff), and the Info manuals of
+# git's, coreutils', bash's, man-db's and OpenSSH's manual pages (measured against groff), and the Info manuals of
 # libtasn1-doc, coreutils and grep. Slim images may leave /usr/share/man and /usr/share/info out.
 if [ $want_test = 1 ] && { [ ! -f /usr/share/man/man1/git-stash.1.gz ] || [ ! -f /usr/share/man/man1/ls.1.gz ] \
     || [ ! -f /usr/share/man/man1/bash.1.gz ] || [ ! -f /usr/share/man/man1/man.1.gz ] || ! command -v groff >/dev/null \
+    || [ ! -f /usr/share/man/man1/scp.1.gz ] \
     || [ ! -f /usr/share/info/libtasn1.info.gz ] || [ ! -f /usr/share/info/coreutils.info.gz ] \
     || [ ! -f /usr/share/info/grep.info.gz ]; }; then
-  echo "== Installing manual pages (git, coreutils, bash, man-db), groff and Info manuals for the integrity tests"
+  echo "== Installing manual pages (git, coreutils, bash, man-db, OpenSSH), groff and Info manuals for the integrity tests"
   apt_update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
     -o Dpkg::Options::="--path-include=/usr/share/man/*" -o Dpkg::Options::="--path-include=/usr/share/info/*" \
-    git-man coreutils bash man-db groff-base libtasn1-doc grep >/dev/null
+    git-man coreutils bash man-db groff-base openssh-client libtasn1-doc grep >/dev/null
 fi
 
 # WordNet 3.0 for paraphrase (qa/answering/paraphrase.py): Debian's wordnet-base; without it qa answers without paraphrase.

@@ -88,8 +88,8 @@ def _man_reference(path: Path) -> Reference:
     import subprocess
 
     data = path.read_bytes()
-    shown = subprocess.run(["groff", "-t", "-man", "-Tutf8", "-P-cbou", "-rLL=200n", "-rHY=0"], check=True, timeout=120,
-                           input=gzip.decompress(data) if path.name.endswith(".gz") else data,
+    shown = subprocess.run(["groff", "-t", "-mandoc", "-Tutf8", "-P-cbou", "-rLL=200n", "-rHY=0"], check=True,
+                           timeout=120, input=gzip.decompress(data) if path.name.endswith(".gz") else data,
                            capture_output=True).stdout.decode("utf-8", "replace").strip("\n").splitlines()[1:-1]
     headings = tuple(_clean(line) for line in shown if line.strip() and len(line) - len(line.lstrip()) in (0, 3))
     return Reference("\n".join(shown), headings, (), ())

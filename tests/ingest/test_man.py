@@ -3,7 +3,8 @@
 A real page is read as the build reads it (compressed, as /usr/share/man holds it) and measured against groff,
 the formatter ``man`` itself runs: every section heading groff shows is a heading, and the words it shows
 are there. The pages come with git (DocBook's man pages), coreutils (help2man), bash and man-db
-(written by hand), installed by ``scripts/setup.sh --test``; outside CI a missing page or groff skips.
+(written by hand) and OpenSSH (mdoc), installed by ``scripts/setup.sh --test``; outside CI a missing page or
+groff skips.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ REAL = {
     "/usr/share/man/man1/ls.1.gz": "coreutils",
     "/usr/share/man/man1/bash.1.gz": "bash",
     "/usr/share/man/man1/man.1.gz": "man-db",
+    "/usr/share/man/man1/scp.1.gz": "openssh-client",  # mdoc(7), as BSD writes manual pages
 }
 _WORD = re.compile(r"\w+")
 
@@ -53,7 +55,7 @@ def read(path: Path) -> Document:
 
 def groff(data: bytes) -> list[str]:
     """The page as ``man`` shows it on a wide terminal, without its header and footer lines."""
-    out = subprocess.run(["groff", "-t", "-man", "-Tutf8", "-P-cbou", "-rLL=200n"], input=data,
+    out = subprocess.run(["groff", "-t", "-mandoc", "-Tutf8", "-P-cbou", "-rLL=200n"], input=data,
                          capture_output=True, timeout=60, check=True).stdout.decode("utf-8", "replace")
     lines = out.splitlines()
     while lines and not lines[0].strip():
@@ -191,7 +193,7 @@ def test_small_page_blocks() -> None:
 @pytest.mark.parametrize(("data", "reason"), [
     (b"just some notes\nabout nothing\n", "not a manual page"),
     (b".so man1/other.1\n", "only a link to another manual page (.so man1/other.1)"),
-    (b".Dd March 1, 2020\n.Dt DEMO 1\n.Sh NAME\n.Nm demo\n", "mdoc(7)"),
+    (b".TH X 1\n.Sh NAME\n.Nm demo\n", "mixes the mdoc(7) macros"),
     (b".TH X 1\n.de AA\n.AA\n..\n.AA\n", "macros expand"),
 ])
 def test_what_is_not_read_says_why(data: bytes, reason: str) -> None:
@@ -280,3 +282,78 @@ def test_hostile_pages_are_read_or_refused_with_their_reason(page: bytes, expect
         assert expected in str(e)
     else:
         assert text.endswith(expected)
+
+
+MDOC = rb""".\\" A BSD-style page written for this test
+.Dd $Mdocdate: March 5 2024 $
+.Dt DEMO 1
+.Os
+.Sh NAME
+.Nm demo
+.Nd show what an mdoc page holds
+.Sh SYNOPSIS
+.Nm demo
+.Op Fl v
+.Op Fl p Ar port
+.Ar file ...
+.Sh DESCRIPTION
+.Nm
+reads
+.Ar file
+over a
+.Xr ssh 1
+connection
+.Pq see Sx OPTIONS .
+The form is
+.Sm off
+.Oo Ar user @ Oc Ar host : Op Ar path .
+.Sm on
+.Bl -tag -width Ds
+.It Fl p Ar port
+Connect to
+.Ar port ,
+.Dq not the default .
+.It Fl v
+Say more.
+.El
+.Bl -bullet
+.It
+A bullet item.
+.El
+.Bl -column "Name" "Value"
+.It Name Ta Value
+.It alpha Ta 1
+.El
+.Bd -literal -offset indent
+$ demo -p 22   notes.txt
+    indented
+.Ed
+.Dl $ demo file
+.Sh EXIT STATUS
+.Ex -std
+"""
+
+
+def test_small_mdoc_page_blocks() -> None:
+    found = read_man(MDOC)
+    blocks = [(found.text[s:e], kind) for s, e, kind in found.blocks]
+    assert found.title == "demo(1)" and found.date == "2024-03-05"
+    assert blocks == [
+        ("NAME", "heading"), ("demo — show what an mdoc page holds", "text"),
+        ("SYNOPSIS", "heading"), ("demo [-v] [-p port] file ...", "text"),
+        ("DESCRIPTION", "heading"),
+        ("demo reads file over a ssh(1) connection (see OPTIONS). The form is [user@]host:[path].", "text"),
+        ("-p port", "term"), ("Connect to port, “not the default”.", "text"),
+        ("-v", "term"), ("Say more.", "text"),
+        ("A bullet item.", "list item"),
+        ("Name | Value", "table row"), ("alpha | 1", "table row"),
+        ("$ demo -p 22   notes.txt\n    indented", "code"), ("$ demo file", "code"),
+        ("EXIT STATUS", "heading"), ("The demo utility exits 0 on success, and >0 if an error occurs.", "text"),
+    ]
+
+
+def test_real_mdoc_page_options_are_terms() -> None:
+    doc = read(real("/usr/share/man/man1/scp.1.gz"))
+    assert "-P port" in kinds(doc, "term") and "-r" in kinds(doc, "term")
+    assert doc.section_at(doc.text.index("Recursively copy entire directories.")) == "-r"
+    assert "scp [-346ABCOpqRrsTv] [-c cipher]" in doc.text

@@ -15,7 +15,7 @@ The reader interprets the page's requests and escapes itself; no formatter runs.
 
 A macro the reader does not know shows its arguments as text, so nothing goes silently. A page that only
 points at another one (``.so man1/other.1``) and a file with no man(7) macro are ``Unreadable``, with the reason.
-The mdoc(7) macros of BSD pages (``.Dd``, ``.Sh``) are not read: such a page is ``Unreadable`` too.
+A page in BSD's mdoc(7) macros (its first macro ``.Dd``) is read by :mod:`qa.ingest.formats.mdoc`.
 """
 from __future__ import annotations
 
@@ -63,7 +63,12 @@ _MONTHS = {m: i for i, m in enumerate("january february march april may june jul
 
 def read_man(data: bytes, *, max_chars: int | None = None) -> Extracted:
     """The page's blocks, title and date (``max_chars`` caps the text, raising once it is passed)."""
+    from .mdoc import is_mdoc, read_mdoc
+
     lines = _decode(data).splitlines()
+    if is_mdoc(lines):
+        page: _Page = read_mdoc(lines)
+        return from_blocks(capped(page.blocks, max_chars), title=page.title, date=page.date)
     page = _Page()
     page.read(lines)
     if not page.macros_seen:
@@ -71,7 +76,7 @@ def read_man(data: bytes, *, max_chars: int | None = None) -> Extracted:
     if page.so_target and not any(text.strip() for text, _ in page.blocks):
         raise Unreadable(f"only a link to another manual page (.so {page.so_target}); index that page instead")
     if page.mdoc:
-        raise Unreadable("a manual page in the mdoc(7) macros (.Dd, .Sh), which this reader does not read")
+        raise Unreadable("a manual page that mixes the mdoc(7) macros (.Sh) into man(7) ones (.TH)")
     return from_blocks(capped(page.blocks, max_chars), title=page.title, date=page.date)
 
 

@@ -1,0 +1,345 @@
+"""Manual pages in the mdoc(7) macros (BSD's: OpenSSH's, tmux's), read into blocks as ``mandoc`` shows them.
+
+The lines, escapes, conditionals and strings are read as :mod:`qa.ingest.formats.man` reads them; the macros are
+mdoc's. What each part becomes:
+
+- ``.Sh`` and ``.Ss`` are headings; ``.Dt`` and ``.Dd`` give the title ("scp(1)") and date;
+- a list (``.Bl`` to ``.El``) of tags (``-tag``, ``-hang``, ``-ohang``, ``-inset``, ``-diag``): each ``.It`` is a
+  term over its description; of bullets, dashes, numbers or items: each ``.It`` opens a list item; of columns:
+  each ``.It`` is a table row, its cells (``Ta``) joined by " | ";
+- a literal or unfilled display (``.Bd -literal``, ``.Bd -unfilled``, ``.D1``, ``.Dl``) is code;
+- the words of a line's macros are shown as mandoc shows them: ``.Fl L Ar port`` as "-L port", ``.Op Fl v`` as
+  "[-v]", ``.Xr ssh_config 5`` as "ssh_config(5)", ``.Dq yes`` as "“yes”", ``.Nm`` as the page's name, closing
+  punctuation against the word before it (``.Ar file .`` as "file.").
+
+A macro it does not know shows its words, so nothing goes silently.
+"""
+from __future__ import annotations
+
+import re
+
+from . import Unreadable
+from .man import _iso_date, _Page, _split_request
+
+#: Enclosures: a macro that wraps the rest of its line.
+_ENCLOSE = {"Op": ("[", "]"), "Dq": ("“", "”"), "Sq": ("‘", "’"), "Ql": ("‘", "’"), "Qq": ('"', '"'),
+            "Pq": ("(", ")"), "Bq": ("[", "]"), "Brq": ("{", "}"), "Aq": ("⟨", "⟩")}
+#: Opening and closing halves of enclosures written over several macros.
+_HALVES = {"Oo": "[", "Oc": "]", "Do": "“", "Dc": "”", "So": "‘", "Sc": "’", "Qo": '"', "Qc": '"', "Po": "(",
+           "Pc": ")", "Bo": "[", "Bc": "]", "Bro": "{", "Brc": "}", "Ao": "⟨", "Ac": "⟩"}
+#: Macros whose words are shown as they are.
+_PLAIN = frozenset("Ar Cm Ic Li Pa Ev Va Dv Er Ad Ms Sx Tn Cd Fa Ot Ft Em Sy No Ql Mt An Fd Lb Vt Ud %A %B %C %D "
+                   "%I %J %N %O %P %Q %R %T %U %V".split())
+#: Systems named by a macro, with the version that may follow.
+_SYSTEMS = {"At": "AT&T UNIX", "Bx": "BSD", "Ux": "UNIX", "Nx": "NetBSD", "Fx": "FreeBSD", "Ox": "OpenBSD",
+            "Dx": "DragonFly", "Bsx": "BSD/OS"}
+_CALLABLE = frozenset([*_ENCLOSE, *_HALVES, *_PLAIN, *_SYSTEMS, "Fl", "Xr", "Ns", "Pf", "Ap", "Nm", "Fn", "Fo",
+                       "Fc", "Lk", "Ta", "Eo", "Ec", "St", "In", "Xo", "Xc"])
+_CLOSING = frozenset(". , : ; ) ] ? !".split())
+_OPENING = frozenset("( [".split())
+_TAGGED = ("-tag", "-hang", "-ohang", "-inset", "-diag")
+_ITEMS = ("-bullet", "-dash", "-hyphen", "-enum", "-item")
+_STANDARDS = {"-p1003.1": "IEEE Std 1003.1 (“POSIX.1”)", "-p1003.1-2008": "IEEE Std 1003.1-2008 (“POSIX.1”)",
+              "-ansiC": "ANSI X3.159-1989 (“ANSI C89”)", "-isoC": "ISO/IEC 9899:1990 (“ISO C90”)",
+              "-isoC-99": "ISO/IEC 9899:1999 (“ISO C99”)", "-xpg4.2": "X/Open Portability Guide Issue 4, Version 2 "
+              "(“XPG4.2”)", "-susv3": "Version 3 of the Single UNIX Specification (“SUSv3”)"}
+
+
+class MdocPage(_Page):
+    """One mdoc page's reading: :class:`qa.ingest.formats.man._Page`'s blocks, with mdoc's macros."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mdoc = True
+        self.name = ""
+        self.lists: list[str] = []  # the type of each open list, innermost last
+        self.spacing = True  # .Sm off: words join without spaces
+        self.pending_item: list[str] | None = None  # an .It line extended by .Xo to its .Xc
+
+    def request(self, line: str) -> None:
+        name, args = _split_request(line)
+        if self.pending_item is not None and name != "Xc":
+            self.pending_item.extend([name, *args])
+            return
+        handler = getattr(self, "_" + name, None) if name in _BLOCK else None
+        if name == "Nm" and self.in_synopsis():
+            self.end_paragraph()  # each command of a synopsis on its own line
+        if handler is not None:
+            handler(args)
+        elif name in _CALLABLE:
+            self.add_text(self.render([name, *args]))
+        else:
+            super().request(line)
+
+    def in_synopsis(self) -> bool:
+        heading = next((text for text, kind in reversed(self.blocks) if kind == "heading"), "")
+        return heading == "SYNOPSIS"
+
+    # ------------------------------------------------------------------ words
+
+    def render(self, tokens: list[str]) -> str:
+        """A macro line's words as mandoc shows them."""
+        pieces: list[tuple[str, bool]] = []  # (text, joined to what comes before)
+        self._words(tokens, pieces)
+        return _joined(pieces, self.spacing)
+
+    def _words(self, tokens: list[str], pieces: list[tuple[str, bool]]) -> None:
+        i, glue_next = 0, False
+
+        def put(text: str, glued: bool = False) -> None:
+            nonlocal glue_next
+            raw = text
+            text = self.text(text)
+            closing = raw in _CLOSING
+            pieces.append((text, glued or glue_next or closing))
+            glue_next = raw in _OPENING
+
+        while i < len(tokens):
+            token = tokens[i]
+            i += 1
+            if token not in _CALLABLE:
+                put(token)
+                continue
+            if token in _ENCLOSE:  # it wraps the rest of the line, but for the punctuation that ends it
+                opening, closing = _ENCLOSE[token]
+                body, trailing = _split_trailing(tokens[i:])
+                i = len(tokens)
+                inner: list[tuple[str, bool]] = []
+                self._words(body, inner)
+                put(opening + _joined(inner, self.spacing) + closing)
+                for mark in trailing:
+                    put(mark)
+                continue
+            args, i = _arguments(tokens, i)
+            if token in _HALVES:
+                closes = token.endswith("c")
+                put(_HALVES[token], glued=closes)
+                glue_next = not closes
+                for word in args:
+                    put(word)
+            elif token == "Fl":
+                words = [a for a in args if a not in _CLOSING]
+                put("-" + words[0] if words else "-")
+                for word in args[1:] if words else args:
+                    put(word if word in _CLOSING else "-" + word)
+            elif token == "Xr" and args:
+                put(args[0] + (f"({args[1]})" if len(args) > 1 and args[1] not in _CLOSING else ""))
+                for word in args[2:] if len(args) > 1 and args[1] not in _CLOSING else args[1:]:
+                    put(word)
+            elif token in ("Ns", "Ap"):
+                if token == "Ap":
+                    put("'", glued=True)
+                glue_next = True
+                for word in args:
+                    put(word)
+            elif token == "Pf" and args:
+                put(args[0])
+                glue_next = True
+                for word in args[1:]:
+                    put(word)
+            elif token == "Nm":
+                if args and args[0] not in _CLOSING and not self.name:
+                    self.name = args[0]
+                words = args if args and args[0] not in _CLOSING else [self.name, *args]
+                for word in words:
+                    put(word)
+            elif token == "Fn" and args:
+                put(args[0] + "(" + ", ".join(a for a in args[1:] if a not in _CLOSING) + ")")
+                for word in (a for a in args[1:] if a in _CLOSING):
+                    put(word)
+            elif token == "Fo" and args:
+                put(args[0] + "(")
+                glue_next = True
+            elif token == "Fc":
+                put(")", glued=True)
+                for word in args:
+                    put(word)
+            elif token == "Lk" and args:
+                put(f"{args[1]}: {args[0]}" if len(args) > 1 and args[1] not in _CLOSING else args[0])
+                for word in args[2:] if len(args) > 1 and args[1] not in _CLOSING else args[1:]:
+                    put(word)
+            elif token in _SYSTEMS:
+                put(_SYSTEMS[token])
+                for word in args:
+                    put(word)
+            elif token == "St" and args:
+                put(_STANDARDS.get(args[0], args[0]))
+                for word in args[1:]:
+                    put(word)
+            elif token == "In" and args:
+                put(f"#include <{args[0]}>")
+                for word in args[1:]:
+                    put(word)
+            elif token == "Ta":
+                put("\t")
+                for word in args:
+                    put(word)
+            elif token in ("Eo", "Ec"):
+                if args:
+                    put(args[0], glued=token == "Ec")
+                    glue_next = token == "Eo"
+                    for word in args[1:]:
+                        put(word)
+            else:  # the plain ones, and Xo/Xc inside a line
+                for word in args:
+                    put(word)
+
+    # ------------------------------------------------------------------ block macros
+
+    # each named as its macro, called by request()
+    def _Dd(self, args: list[str]) -> None:
+        self.macros_seen = True
+        value = " ".join(a for a in args if not a.startswith("$Mdocdate")).rstrip("$").strip()
+        self.date = _iso_date(value.replace(",", ""))
+
+    def _Dt(self, args: list[str]) -> None:
+        self.macros_seen = True
+        if args:
+            name = args[0].lower() if args[0].isupper() else args[0]
+            self.title = f"{name}({args[1]})" if len(args) > 1 else name
+
+    def _Os(self, args: list[str]) -> None:
+        return
+
+    def _Sh(self, args: list[str]) -> None:
+        self.macros_seen = True
+        self.lists.clear()
+        self.fill = True
+        self.heading(self.render(args))
+
+    _Ss = _Sh
+
+    def _Nd(self, args: list[str]) -> None:
+        if self.para:
+            self.para[-1].append(" — " + self.render(args))
+        else:
+            self.add_text("— " + self.render(args))
+
+    def _Pp(self, args: list[str]) -> None:
+        self.end_paragraph()
+
+    _Lp = _Pp
+
+    def _Bl(self, args: list[str]) -> None:
+        self.end_paragraph()
+        kind = next((a for a in args if a in (*_TAGGED, *_ITEMS, "-column")), "-tag")
+        self.lists.append(kind)
+
+    def _El(self, args: list[str]) -> None:
+        self.end_paragraph()
+        if self.lists:
+            self.lists.pop()
+
+    def _It(self, args: list[str]) -> None:
+        self.end_paragraph()
+        if args and args[-1] == "Xo":
+            self.pending_item = args[:-1]
+            return
+        self._item(args)
+
+    def _Xc(self, args: list[str]) -> None:
+        item, self.pending_item = self.pending_item or [], None
+        self._item(item + args)
+
+    def _item(self, args: list[str]) -> None:
+        kind = self.lists[-1] if self.lists else "-tag"
+        if kind in _ITEMS:
+            self.kind = "list item"
+            if args:
+                self.add_text(self.render(args))
+        elif kind == "-column":
+            cells = [c.strip() for c in self.render(args).replace("\t", "\x01").split("\x01")]
+            self.blocks.append((" | ".join(c for c in cells if c), "table row"))
+        elif args:
+            self.blocks.append((self.render(args), "term"))
+
+    def _Bd(self, args: list[str]) -> None:
+        self.end_paragraph()
+        self.end_code()
+        self.fill = not ({"-literal", "-unfilled"} & set(args))
+
+    def _Ed(self, args: list[str]) -> None:
+        self.end_code()
+        self.end_paragraph()
+        self.fill = True
+
+    def _D1(self, args: list[str]) -> None:
+        self.end_paragraph()
+        self.end_code()
+        self.blocks.append((self.render(args), "code"))
+
+    _Dl = _D1
+
+    def _Sm(self, args: list[str]) -> None:
+        self.spacing = (args[0] if args else ("on" if not self.spacing else "off")) != "off"
+
+    def _Ex(self, args: list[str]) -> None:
+        names = [a for a in args if a != "-std"] or [self.name]
+        self.add_text(f"The {' and '.join(names)} utilit{'y' if len(names) == 1 else 'ies'} exit"
+                      f"{'s' if len(names) == 1 else ''} 0 on success, and >0 if an error occurs.")
+
+    def _Rv(self, args: list[str]) -> None:
+        names = [a + "()" for a in args if a != "-std"] or [self.name + "()"]
+        self.add_text(f"The {' and '.join(names)} function{'' if len(names) == 1 else 's'} return"
+                      f"{'s' if len(names) == 1 else ''} the value 0 if successful; otherwise the value -1 is "
+                      "returned and the global variable errno is set to indicate the error.")
+
+    def _Rs(self, args: list[str]) -> None:
+        self.end_paragraph()
+
+    _Re = _Rs
+
+    def _Bk(self, args: list[str]) -> None:
+        return
+
+    _Ek = _Bf = _Ef = _Bk
+
+
+_BLOCK = frozenset("Dd Dt Os Sh Ss Nd Pp Lp Bl El It Xc Bd Ed D1 Dl Sm Ex Rv Rs Re Bk Ek Bf Ef".split())
+
+
+def _joined(pieces: list[tuple[str, bool]], spacing: bool) -> str:
+    """Words joined by spaces (none under ``.Sm off``), except those joined to the one before."""
+    out: list[str] = []
+    for n, (text, glued) in enumerate(pieces):
+        if n and not glued and spacing and text:
+            out.append(" ")
+        out.append(text)
+    return "".join(out).strip()
+
+
+def _arguments(tokens: list[str], i: int) -> tuple[list[str], int]:
+    """The words after a macro up to the next callable one."""
+    args = []
+    while i < len(tokens) and tokens[i] not in _CALLABLE:
+        args.append(tokens[i])
+        i += 1
+    return args, i
+
+
+def _split_trailing(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """An enclosure's words, and the closing punctuation after them that goes outside it."""
+    end = len(tokens)
+    while end > 0 and tokens[end - 1] in _CLOSING:
+        end -= 1
+    return tokens[:end], tokens[end:]
+
+
+def read_mdoc(lines: list[str]) -> MdocPage:
+    """Read a page's lines with mdoc's macros (the caller makes the blocks)."""
+    page = MdocPage()
+    page.read(lines)
+    if not page.macros_seen:
+        raise Unreadable("not a manual page: no mdoc(7) macro (.Dd, .Sh) in it")
+    return page
+
+
+def is_mdoc(lines: list[str]) -> bool:
+    """Whether a page is written in mdoc's macros: its first macro line is ``.Dd`` (mdoc's first), not ``.TH``."""
+    for line in lines:
+        if re.match(r"^\.\s*(Dd|TH)\b", line):
+            return line.lstrip(". \t").startswith("Dd")
+    return False
+
+
+__all__ = ["MdocPage", "is_mdoc", "read_mdoc"]
