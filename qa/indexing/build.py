@@ -83,8 +83,9 @@ class BuildReport:
         lines += [f"  {printable(s.source)}: {printable(s.reason)}" for s in self.skipped]
         if self.removals:
             docs = f"{len(self.removals)} document{'s' if len(self.removals) != 1 else ''}"
-            lines.append(f"Removed by cleaning, or left out of a PDF as navigation: {sum(n for _, n in self.removals)} "
-                         f"passages from {docs} (see `python -m qa doc SOURCE --removals`)")
+            lines.append(f"Removed by cleaning, or left out as navigation (a PDF's running heads, an Info manual's "
+                         f"menus): {sum(n for _, n in self.removals)} passages from {docs} "
+                         "(see `python -m qa doc SOURCE --removals`)")
             lines += [f"  {printable(s)}: {n}" for s, n in self.removals]
         lines += [printable(n) for n in self.notes]
         if self.embedded:

@@ -95,6 +95,11 @@ def test_real_info_terms_definitions_and_code() -> None:
     # the licence quotation is set in as an example is, but it is prose
     assert not any(c.startswith("Permission is granted") for c in code)
     assert "Thread-safety. No global variables are used" in " ".join(kinds(tasn1, "list item"))
+    # grep's questions and answers: a numbered item, its example set in 5 columns more, its text under it
+    grep = read(real("/usr/share/info/grep.info.gz"))
+    assert "2. How do I search directories recursively?" in kinds(grep, "list item")
+    assert "grep -r 'hello' /home/gigi" in kinds(grep, "code")
+    assert "This differs from the command:" in kinds(grep, "text")
 
 
 MANUAL = (

@@ -95,7 +95,8 @@ def _decode(data: bytes) -> str:
 
 def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
     """One node's blocks: its groups of lines between blank lines, read by their indentation."""
-    described = -1  # the indentation of the description being read under a term (-1: none)
+    described = -1  # the indentation of the description being read under a term or an item (-1: none)
+    in_item = False  # that description is a list item's
     groups = list(_groups(lines))
     for n, group in enumerate(groups):
         if group[0].startswith("* Menu:"):  # it runs to the node's end: navigation
@@ -103,7 +104,7 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
             return
         if len(group) >= 2 and _UNDERLINE.match(group[1]) and len(group[1]) == len(group[0].rstrip()) \
                 and not group[0][:1].isspace():
-            described = -1
+            described, in_item = -1, False
             yield group[0], "heading"
             if len(group) > 2:
                 yield from _node_blocks(group[2:])
@@ -119,15 +120,20 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
             for term in terms:
                 yield term, "term"
             rest = group[len(_term_lines(group)):]
-            described = min(_indent(line) for line in rest)
+            described, in_item = min(_indent(line) for line in rest), False
             yield from _text(rest)
             continue
         if indent >= max(described, 0) + _STEP and not _filled(group):  # set in from the text or a description
             yield _code(group), "code"
+        elif in_item and indent == described and not _prose(group):
+            yield _code(group), "code"  # set in as an item's text is, but not prose: an example after the list
         elif described >= 0 and indent >= described:
             yield from _text(group)
         else:
-            described = -1
+            described, in_item = -1, False
+            item = _ITEM.match(group[0].lstrip())
+            if item and _indent(group[0]) >= 2:  # what follows set in under the item goes on with it
+                described, in_item = _indent(group[0]) + item.end(1) + 1, True
             yield from _text(group)
 
 
@@ -197,6 +203,12 @@ def _filled(group: list[str]) -> bool:
     widths = [len(line.strip()) for line in group]
     return len(group) >= 2 and min(widths[:-1]) >= max(widths) - 12 and max(widths) >= 50 \
         and bool(_SENTENCE_END.search(group[-1])) and " " in group[-1].strip()
+
+
+def _prose(group: list[str]) -> bool:
+    """Whether lines read as sentences: filled, or ending one (an example's lines rarely do)."""
+    ends = bool(_SENTENCE_END.search(group[-1]))
+    return _filled(group) or (ends and (len(group) > 1 or " " in group[-1].strip()))
 
 
 def _code(group: list[str]) -> str:
