@@ -40,7 +40,7 @@ def test_upload_names_stay_inside_the_corpus(tmp_path, name, stored):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("run.exe", b"MZ\x90\x00", "run.exe: only .txt, .md, "),
+    ("run.exe", b"MZ\x90\x00", "run.exe: only .txt .md .rst "),
     ("big.txt", b"x" * 1001, "big.txt is 1,001 bytes; the limit is 1,000 bytes."),
     ("empty.txt", b"", "empty.txt was not added: empty file."),
     ("pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "pic.txt was not added: binary file (NUL bytes)."),
