@@ -41,7 +41,7 @@ def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
         marked = frozenset(headings or ())
         blocks = [(s, e, "heading" if s in marked else "text") for s, e in _paragraphs(raw)]
     by_shape = headings is None
-    lead = _QUOTE_MARKS if fmt == "md" else None
+    lead = _QUOTE_MARKS if fmt in ("md", "ipynb") else None  # Markdown, and a notebook's markdown cells
     paras = [p for start, end, kind in blocks if (p := _block(raw, start, end, kind, by_shape, lead)) is not None]
     return _assemble(paras)
 

@@ -1,10 +1,11 @@
 """A corpus mixing every format builds; each format's quotes verify and carry the right place and URL.
 
-Real model, real index: one build of six small generated files, shared by the module.
+Real model, real index: one build of nine small generated files, shared by the module.
 """
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import subprocess
 import sys
@@ -36,9 +37,20 @@ def mixed(tmp_path_factory):
     make_epub(corpus / "wrecks.epub", [("Calm", "<h1>Calm</h1><p>The bay was quiet for years.</p>"),
                                        ("The Storm", "<p>The schooner Marigold sank off Cape Farrow in 1871.</p>")],
               title="Wrecks of the bay", creator="J. Keel")
+    (corpus / "lockkeeper.1.gz").write_bytes(gzip.compress(
+        b'.TH LOCKKEEPER 1 "2022-04-01" "lockkeeper 2.0"\n.SH NAME\nlockkeeper \\- tend a canal lock\n.SH OPTIONS\n'
+        b".TP\n.BR \\-\\-flood\nOpen the sluice gates of the Harrow lock at dawn.\n"))
+    write(corpus, "orchard.info", "This is orchard.info.\n\n\x1f\nFile: orchard.info,  Node: Top,  Next: Pruning\n\n"
+          "Orchard\n*******\n\n* Menu:\n\n* Pruning::\n\n\x1f\nFile: orchard.info,  Node: Pruning,  Up: Top\n\n"
+          "1 Pruning\n*********\n\nPrune the Tamar plum trees in late February.\n")
+    write(corpus, "ferries.ipynb", json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Ferry timetable\n", "\n",
+                                                             "The Dunmore ferry leaves every 40 minutes."]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["print(schedule)"],
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": ["07:00 07:40 08:20\n"]}]}]}))
     config = Config(corpus_dir=corpus, index_dir=base / "index")
     report = build_index(config)
-    assert report.skipped == () and report.documents == 6
+    assert report.skipped == () and report.documents == 9
     return config, load_index(config.index_dir, config)
 
 
@@ -56,6 +68,12 @@ CASES = [
      {"paragraph": 4}, None, "2020-05-17"),
     ("Where did the schooner Marigold sink?", "Cape Farrow", "wrecks.epub", "The Storm", {"paragraph": 4}, None,
      None),
+    ("What does the --flood option of lockkeeper do?", "sluice gates", "lockkeeper.1.gz", "OPTIONS › --flood",
+     {"paragraph": 5}, None, "2022-04-01"),  # the date .TH gives
+    ("When should the Tamar plum trees be pruned?", "late February", "orchard.info", "Orchard › 1 Pruning",
+     {"paragraph": 3}, None, None),
+    ("How often does the Dunmore ferry leave?", "every 40 minutes", "ferries.ipynb", "Ferry timetable",
+     {"paragraph": 2}, None, None),
 ]
 
 

@@ -26,7 +26,7 @@ MONOSPACED_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fi
                              r"^[a-z]*tt\d*$", re.IGNORECASE)
 #: File suffix (lower case) -> format name. Manual pages are named by their section instead (see format_of).
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
-           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".info": "info"}
+           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".info": "info", ".ipynb": "ipynb"}
 #: A manual page's suffix: its section, a digit and maybe letters (git-stash.1, perlre.1p, printf.3pm), or .man.
 MAN_SUFFIX = re.compile(r"\.(?:[1-9][a-z]{0,5}|man)$", re.IGNORECASE)
 #: A part of an Info manual split into files (coreutils.info-1, coreutils.info-2, ...).
@@ -36,11 +36,11 @@ COMPRESSED = ".gz"
 #: The suffixes to name to a person (the manual sections as .1 to .9).
 SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", COMPRESSED)
 #: The same, as a person reads it.
-SUPPORTED_SHOWN = ".txt .md .rst .html .pdf .docx .epub .info, manual pages (.1 to .9), any of them as .gz"
+SUPPORTED_SHOWN = ".txt .md .rst .html .pdf .docx .epub .info .ipynb, manual pages (.1 to .9), any of them as .gz"
 #: What a quote's location names in the original file, per format.
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "rst": "paragraph", "html": "paragraph", "pdf": "page", "docx": "paragraph",
-    "epub": "paragraph", "man": "paragraph", "info": "paragraph",
+    "epub": "paragraph", "man": "paragraph", "info": "paragraph", "ipynb": "paragraph",
 }
 
 
@@ -75,7 +75,7 @@ def format_of(name: str) -> str | None:
 BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
-                 "man": "manual page", "info": "info manual"}
+                 "man": "manual page", "info": "info manual", "ipynb": "notebook"}
 #: Zip containers (.docx, .epub) are checked against these before any part is parsed: a real Word file
 #: or book has tens to a few thousand entries, parts of a few MB, and XML compresses about 5-20 times.
 ZIP_MAX_ENTRIES = 10_000
@@ -257,13 +257,13 @@ def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted
     return replace(found, title=clean_meta(found.title))
 
 
-_CAPPED = ("pdf", "docx", "epub", "man", "info")
+_CAPPED = ("pdf", "docx", "epub", "man", "info", "ipynb")
 
 
 def _readers() -> dict[str, Callable[..., Extracted]]:
     """Format -> reader: ``reader(data)``, and ``reader(data, max_chars=...)`` for the formats in ``_CAPPED``."""
-    from . import docx, epub, html, info, man, pdf, rst, text  # heavy libraries load only when a file needs them
+    from . import docx, epub, html, info, man, notebook, pdf, rst, text  # heavy libraries load only when needed
 
     return {"txt": text.read_text, "md": text.read_markdown, "rst": rst.read_rst, "html": html.read_html,
             "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub, "man": man.read_man,
-            "info": info.read_info}
+            "info": info.read_info, "ipynb": notebook.read_notebook}
