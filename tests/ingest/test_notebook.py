@@ -83,3 +83,13 @@ def test_notebook_text_is_capped() -> None:
     big = {"cells": [{"cell_type": "markdown", "source": "word " * 1000}] * 5}
     with pytest.raises(Unreadable, match="more than 3,000 characters"):
         read_notebook(json.dumps(big).encode(), max_chars=3000)
+
+
+def test_nbformat_2_lines_without_their_newlines_are_lines() -> None:
+    old = {"nbformat": 2, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "markdown", "source": ["# Intro", "", "First line", "goes on."]},
+        {"cell_type": "code", "input": ["a = 1", "b = 2"], "outputs": []}]}]}
+    found = read_notebook(json.dumps(old).encode())
+    assert found.title == "Intro"
+    assert [(found.text[s:e], kind) for s, e, kind in found.blocks] == [
+        ("Intro", "heading"), ("First line\ngoes on.", "text"), ("a = 1\nb = 2", "code")]

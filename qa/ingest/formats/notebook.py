@@ -1,5 +1,5 @@
-"""Jupyter notebooks (``.ipynb``, nbformat 4 and 3): markdown cells read as Markdown, code cells and their text
-output as code.
+"""Jupyter notebooks (``.ipynb``, nbformat 4, and 3 and 2's worksheets): markdown cells read as Markdown, code
+cells and their text output as code.
 
 The document's text is the cells' text in order, one after another, so a quote cites what a cell says:
 
@@ -91,7 +91,10 @@ def _cells(notebook: Any) -> list[dict[str, Any]]:
 def _source(value: Any) -> str:
     """A cell's source or an output's text: a string, or a list of lines."""
     if isinstance(value, list):
-        return "".join(v for v in value if isinstance(v, str))
+        lines = [v for v in value if isinstance(v, str)]
+        # nbformat 4 and 3 keep each line's "\n"; nbformat 2 wrote the lines without it
+        bare = len(lines) > 1 and not any(line.endswith("\n") for line in lines[:-1])
+        return ("\n" if bare else "").join(lines)
     return value if isinstance(value, str) else ""
 
 
