@@ -78,6 +78,13 @@ if [ $want_test = 1 ] && { [ ! -f /usr/share/man/man1/git-stash.1.gz ] || [ ! -f
     git-man coreutils bash man-db groff-base openssh-client libtasn1-doc grep >/dev/null
 fi
 
+# pandoc, an independent writer of OpenDocument text, for the .odt reader's test on real pages (test_odt.py).
+if [ $want_test = 1 ] && ! command -v pandoc >/dev/null; then
+  echo "== Installing pandoc for the OpenDocument tests"
+  apt_update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq pandoc >/dev/null
+fi
+
 # WordNet 3.0 for paraphrase (qa/answering/paraphrase.py): Debian's wordnet-base; without it qa answers without paraphrase.
 if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null; then
   echo "== Installing WordNet (wordnet-base)"

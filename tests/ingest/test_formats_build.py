@@ -1,6 +1,6 @@
 """A corpus mixing every format builds; each format's quotes verify and carry the right place and URL.
 
-Real model, real index: one build of nine small generated files, shared by the module.
+Real model, real index: one build of ten small generated files, shared by the module.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from qa import Config, ask, build_index, load_index, verify
 from ..conftest import ROOT
 from .test_formats import CANONICAL, PAGE, make_docx, make_epub
 from .test_load import make_pdf, write
+from .test_odt import odt
 
 pytestmark = pytest.mark.slow
 
@@ -48,9 +49,11 @@ def mixed(tmp_path_factory):
                                                              "The Dunmore ferry leaves every 40 minutes."]},
         {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": ["print(schedule)"],
          "outputs": [{"output_type": "stream", "name": "stdout", "text": ["07:00 07:40 08:20\n"]}]}]}))
+    (corpus / "canals.odt").write_bytes(odt('<text:h text:outline-level="1">Canal locks</text:h>'
+                                            "<text:p>The Harrow lock rises eleven feet.</text:p>"))
     config = Config(corpus_dir=corpus, index_dir=base / "index")
     report = build_index(config)
-    assert report.skipped == () and report.documents == 9
+    assert report.skipped == () and report.documents == 10
     return config, load_index(config.index_dir, config)
 
 
@@ -74,6 +77,8 @@ CASES = [
      {"paragraph": 3}, None, None),
     ("How often does the Dunmore ferry leave?", "every 40 minutes", "ferries.ipynb", "Ferry timetable",
      {"paragraph": 2}, None, None),
+    ("How far does the Harrow lock rise?", "eleven feet", "canals.odt", "Canal locks", {"paragraph": 2}, None,
+     "2019-07-02"),  # meta.xml's creation date
 ]
 
 

@@ -24,9 +24,12 @@ _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
 MONOSPACED_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fixed|sourcecode|inconsolata|"
                              r"^[a-z]*tt\d*$", re.IGNORECASE)
+#: Style names of code in word processors' files (a Word or OpenDocument paragraph style).
+CODE_STYLE = re.compile(r"code|preformatted|source|verbatim|listing|plain text|macro|console|terminal", re.I)
 #: File suffix (lower case) -> format name. Manual pages are named by their section instead (see format_of).
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
-           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".info": "info", ".ipynb": "ipynb"}
+           ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".info": "info", ".ipynb": "ipynb",
+           ".odt": "odt"}
 #: A manual page's suffix: its section, a digit and maybe letters (git-stash.1, perlre.1p, printf.3pm), or .man.
 MAN_SUFFIX = re.compile(r"\.(?:[1-9][a-z]{0,5}|man)$", re.IGNORECASE)
 #: A part of an Info manual split into files (coreutils.info-1, coreutils.info-2, ...).
@@ -36,11 +39,12 @@ COMPRESSED = ".gz"
 #: The suffixes to name to a person (the manual sections as .1 to .9).
 SUPPORTED = (*FORMATS, *(f".{n}" for n in range(1, 10)), ".man", COMPRESSED)
 #: The same, as a person reads it.
-SUPPORTED_SHOWN = ".txt .md .rst .html .pdf .docx .epub .info .ipynb, manual pages (.1 to .9), any of them as .gz"
+SUPPORTED_SHOWN = ".txt .md .rst .html .pdf .docx .odt .epub .info .ipynb, manual pages (.1 to .9), any of them as .gz"
 #: What a quote's location names in the original file, per format.
 CITES: dict[str, Literal["line", "page", "paragraph"]] = {
     "txt": "line", "md": "line", "rst": "paragraph", "html": "paragraph", "pdf": "page", "docx": "paragraph",
     "epub": "paragraph", "man": "paragraph", "info": "paragraph", "ipynb": "paragraph",
+    "odt": "paragraph",
 }
 
 
@@ -75,7 +79,8 @@ def format_of(name: str) -> str | None:
 BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
-                 "man": "manual page", "info": "info manual", "ipynb": "notebook"}
+                 "man": "manual page", "info": "info manual", "ipynb": "notebook",
+                 "odt": "text document"}
 #: Zip containers (.docx, .epub) are checked against these before any part is parsed: a real Word file
 #: or book has tens to a few thousand entries, parts of a few MB, and XML compresses about 5-20 times.
 ZIP_MAX_ENTRIES = 10_000
@@ -154,6 +159,36 @@ def from_blocks(blocks: Iterable[tuple[str, str]], **meta: str | None) -> Extrac
     headings = tuple(s for s, _, kind in spans if kind in ("heading", "term"))
     return Extracted("\n\n".join(parts), paragraph_starts=tuple(s for s, _, _ in spans), headings=headings,
                      blocks=tuple(spans), **{k: clean_meta(v) for k, v in meta.items()})  # type: ignore[arg-type]
+
+
+def code_lines_merged(blocks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive code paragraphs joined into one block (an empty paragraph between two of them is a blank
+    line of it); other empty paragraphs left out."""
+    out: list[tuple[str, str]] = []
+    blank = 0
+    for text, kind in blocks:
+        if not text.strip():
+            blank += 1
+            continue
+        if kind == "code" and out and out[-1][1] == "code":
+            out[-1] = (out[-1][0] + "\n" * (blank + 1) + text, "code")
+        else:
+            out.append((text, kind))
+        blank = 0
+    return out
+
+
+def paragraph_starts(read: Extracted) -> Iterator[int]:
+    """Where each of the file's non-empty paragraphs begins: a block's start, and each line of code's."""
+    for start, end, kind in read.blocks or ():
+        if kind != "code":
+            yield start
+            continue
+        at = start
+        for line in read.text[start:end].split("\n"):
+            if line.strip():
+                yield at
+            at += len(line) + 1
 
 
 def _code_text(text: str) -> str:
@@ -257,13 +292,14 @@ def extract(fmt: str, data: bytes, *, max_chars: int | None = None) -> Extracted
     return replace(found, title=clean_meta(found.title))
 
 
-_CAPPED = ("pdf", "docx", "epub", "man", "info", "ipynb")
+_CAPPED = ("pdf", "docx", "odt", "epub", "man", "info", "ipynb")
 
 
 def _readers() -> dict[str, Callable[..., Extracted]]:
     """Format -> reader: ``reader(data)``, and ``reader(data, max_chars=...)`` for the formats in ``_CAPPED``."""
-    from . import docx, epub, html, info, man, notebook, pdf, rst, text  # heavy libraries load only when needed
+    from . import docx, epub, html, info, man, notebook, odt, pdf, rst, text  # libraries load only when needed
 
     return {"txt": text.read_text, "md": text.read_markdown, "rst": rst.read_rst, "html": html.read_html,
             "pdf": pdf.read_pdf, "docx": docx.read_docx, "epub": epub.read_epub, "man": man.read_man,
-            "info": info.read_info, "ipynb": notebook.read_notebook}
+            "info": info.read_info, "ipynb": notebook.read_notebook,
+            "odt": odt.read_odt}

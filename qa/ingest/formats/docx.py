@@ -11,13 +11,20 @@ text stops at ``max_chars``. python-docx parses XML with entity resolution off."
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
-from . import MONOSPACED_FONT, Extracted, Unreadable, capped, check_zip, from_blocks
-
-_CODE_STYLE = re.compile(r"code|preformatted|source|verbatim|listing|plain text|macro|console|terminal", re.I)
+from . import (
+    CODE_STYLE,
+    MONOSPACED_FONT,
+    Extracted,
+    Unreadable,
+    capped,
+    check_zip,
+    code_lines_merged,
+    from_blocks,
+    paragraph_starts,
+)
 
 
 def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
@@ -27,7 +34,7 @@ def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
     check_zip(data, "Word file")
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = _merged(capped(_blocks(document), max_chars))
+        blocks = code_lines_merged(capped(_blocks(document), max_chars))
     except (Unreadable, MemoryError):
         raise
     except PackageNotFoundError as e:
@@ -39,7 +46,7 @@ def read_docx(data: bytes, *, max_chars: int | None = None) -> Extracted:
     read = from_blocks(blocks, title=props.title, author=props.author,
                        date=props.created.date().isoformat() if props.created else None,
                        url=identifier if identifier.startswith(("http://", "https://")) else None)
-    return replace(read, paragraph_starts=tuple(_paragraph_starts(read)))
+    return replace(read, paragraph_starts=tuple(paragraph_starts(read)))
 
 
 def _blocks(document) -> Iterator[tuple[str, str]]:
@@ -68,39 +75,9 @@ def _style_kind(style) -> str | None:
     if _is_heading(name):
         return "heading"
     font = getattr(getattr(style, "font", None), "name", None) or ""
-    if _CODE_STYLE.search(name) or MONOSPACED_FONT.search(font):
+    if CODE_STYLE.search(name) or MONOSPACED_FONT.search(font):
         return "code"
     return "list item" if name.startswith("List") else None
-
-
-def _merged(blocks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Consecutive code paragraphs joined into one block (an empty paragraph between two of them is a blank
-    line of it); other empty paragraphs left out."""
-    out: list[tuple[str, str]] = []
-    blank = 0
-    for text, kind in blocks:
-        if not text.strip():
-            blank += 1
-            continue
-        if kind == "code" and out and out[-1][1] == "code":
-            out[-1] = (out[-1][0] + "\n" * (blank + 1) + text, "code")
-        else:
-            out.append((text, kind))
-        blank = 0
-    return out
-
-
-def _paragraph_starts(read: Extracted) -> Iterator[int]:
-    """Where each of the file's non-empty paragraphs begins: a block's start, and each line of code's."""
-    for start, end, kind in read.blocks or ():
-        if kind != "code":
-            yield start
-            continue
-        at = start
-        for line in read.text[start:end].split("\n"):
-            if line.strip():
-                yield at
-            at += len(line) + 1
 
 
 def _is_heading(style: str) -> bool:
