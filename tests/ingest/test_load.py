@@ -196,7 +196,7 @@ def test_bad_sidecar_keeps_document_with_defaults(tmp_path: Path, caplog: pytest
 
 def test_recursion_sorting_and_hidden_files(tmp_path: Path) -> None:
     for name in ("z.txt", "sub/deeper/b.MD", "sub/a.html", "A.pdf.txt", ".hidden.txt", ".git/x.txt",
-                 "sub/.cache/y.txt", "notes.odt", "x.txt.meta.json", "readme"):
+                 "sub/.cache/y.txt", "notes.xlsx", "x.txt.meta.json", "readme"):
         write(tmp_path, name, "<p>text</p>")
     expected = ["A.pdf.txt", "sub/a.html", "sub/deeper/b.MD", "z.txt"]
     assert [p.relative_to(tmp_path).as_posix() for p in iter_corpus_files(tmp_path)] == expected
@@ -214,8 +214,8 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_named_directly(tmp_path: Path) -> None:
-    with pytest.raises(Unreadable, match=r"unsupported file type '\.odt'"):
-        load_one(tmp_path, "a.odt", "text")
+    with pytest.raises(Unreadable, match=r"unsupported file type '\.xlsx'"):
+        load_one(tmp_path, "a.xlsx", "text")
 
 
 def test_empty_folder_gives_empty_lists(tmp_path: Path) -> None:
