@@ -9,7 +9,6 @@ skips.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -17,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from qa.errors import Unreadable
-from qa.indexing.build import prepare_document
 from qa.ingest.formats import format_of
 from qa.ingest.formats.info import read_info
-from qa.ingest.load import load_document
-from qa.records import Document
+
+from .installed import installed, kinds, read
 
 REAL = {
     "/usr/share/info/libtasn1.info.gz": "libtasn1-doc",
@@ -33,20 +31,7 @@ _UNDERLINE = re.compile(r"([*=\-.])\1*")
 
 
 def real(path: str) -> Path:
-    if not Path(path).exists():
-        package = REAL[path]
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing: `scripts/setup.sh --test` installs {package}'s Info manual")
-        pytest.skip(f"{path} is missing (apt-get install --reinstall {package})")
-    return Path(path)
-
-
-def read(path: Path) -> Document:
-    return prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
-
-
-def kinds(doc: Document, kind: str) -> list[str]:
-    return [doc.text[start:end] for start, end, k in doc.blocks if k == kind]
+    return installed(path, REAL[path])
 
 
 def nodes(path: Path) -> list[list[str]]:

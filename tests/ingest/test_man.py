@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -21,11 +20,11 @@ import pytest
 
 from qa.app.uploads import add_to_corpus, safe_name
 from qa.errors import CorpusError, Unreadable
-from qa.indexing.build import prepare_document
 from qa.ingest.formats import format_of
 from qa.ingest.formats.man import read_man
-from qa.ingest.load import discover, gunzip, load_corpus, load_document
-from qa.records import Document
+from qa.ingest.load import discover, gunzip, load_corpus
+
+from .installed import installed, kinds, read
 
 REAL = {
     "/usr/share/man/man1/git-stash.1.gz": "git-man",
@@ -41,16 +40,7 @@ _WORD = re.compile(r"\w+")
 
 
 def real(path: str) -> Path:
-    if not Path(path).exists() or not shutil.which("groff"):
-        package = REAL[path]
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} or groff is missing: `scripts/setup.sh --test` installs {package}'s manual pages")
-        pytest.skip(f"{path} or groff is missing (apt-get install --reinstall {package} groff-base)")
-    return Path(path)
-
-
-def read(path: Path) -> Document:
-    return prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
+    return installed(path, f"{REAL[path]} groff-base", ready=bool(shutil.which("groff")), what="groff")
 
 
 def groff(data: bytes) -> list[str]:
@@ -63,10 +53,6 @@ def groff(data: bytes) -> list[str]:
     while lines and not lines[-1].strip():
         lines.pop()
     return lines[1:-1]
-
-
-def kinds(doc: Document, kind: str) -> list[str]:
-    return [doc.text[start:end] for start, end, k in doc.blocks if k == kind]
 
 
 @pytest.mark.parametrize("path", list(REAL))

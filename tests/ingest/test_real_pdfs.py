@@ -19,13 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.indexing.build import prepare_document
 from qa.ingest.formats.pdf import _pypdf_pages, outline_and_lines
 from qa.ingest.formats.pdf_layout import CONTENTS_LINE, RUNNING_HEAD, body_size, contents, furniture
-from qa.ingest.load import load_document
-from qa.records import Document
 
 from ..integrity import measure, reference
+from .installed import installed, read
 from .test_real_pages import page
 
 MANUALS = {
@@ -36,16 +34,7 @@ _WORD = re.compile(r"\w+")
 
 
 def manual(path: str) -> Path:
-    if not Path(path).exists():
-        package = MANUALS[path]
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{path} is missing: `scripts/setup.sh --test` installs {package}")
-        pytest.skip(f"{package} is not installed (apt-get install {package}, or run scripts/setup.sh --test)")
-    return Path(path)
-
-
-def read(path: Path) -> Document:
-    return prepare_document(load_document(path, path.parent, max_bytes=50_000_000))
+    return installed(path, MANUALS[path])
 
 
 def letters(text: str) -> str:
