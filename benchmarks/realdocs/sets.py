@@ -169,22 +169,15 @@ _FLASK = ("api appcontext async-await blueprints changes cli config contributing
 FLASK_ALL = tuple(f"{n}.rst" for n in _FLASK.split())
 
 
+#: Where each format's pages lie, for the sets read from installed packages.
+_ROOTS = {"sphinx": PYTHON_HTML, "docbook": POSTGRES_HTML, "asciidoc": GIT_HTML, "pdf": DEBIAN_DOC, "man": MAN,
+          "info": SHARE}
+
+
 def _root(docset: DocSet, download: Path) -> Path:
-    if docset.format == "sphinx":
-        return PYTHON_HTML
-    if docset.format == "docbook":
-        return POSTGRES_HTML
-    if docset.format == "asciidoc":
-        return GIT_HTML
-    if docset.format == "rst":
-        return flask_docs(download)
-    if docset.format == "pdf":
-        return DEBIAN_DOC
-    if docset.format == "man":
-        return MAN
-    if docset.format == "info":
-        return SHARE
-    return npm_docs(download)
+    if docset.format in _ROOTS:
+        return _ROOTS[docset.format]
+    return flask_docs(download) if docset.format == "rst" else npm_docs(download)
 
 
 def flask_docs(download: Path) -> Path:

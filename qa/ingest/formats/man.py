@@ -48,7 +48,9 @@ _LAYOUT = frozenset(
     "ev ch wh dt it itc em ec eo ds1 tr trnt ftr fspecial fschar mso do lf cflags kern lg pso pm sy open "
     "opena close write writem tm tm1 tmc ab ex nx rd warn warnscale nop shift chop substring length as1 "
     "ss PD DT UC AT HP IX ns rs mk rt bp ce rj fl pc ig1 hpf hpfa hpfcode hcode linetabs vpt blm lsm "
-    "ie1 defcolor gcolor fcolor color pvs sizes special brp ni in1 an-trap Dd Os".split())
+    "ie1 defcolor gcolor fcolor color pvs sizes special brp ni in1 an-trap".split())
+#: mdoc(7) macros that no man(7) page uses (a page whose first macro is .Dd is read by qa.ingest.formats.mdoc).
+_MDOC_MARKS = frozenset("Dd Dt Os Sh Ss Nm Nd Bl It Fl".split())
 #: Lines that macros may expand to in one page: a page's own macros expand to a few thousand.
 _MAX_EXPANDED = 1_000_000
 #: Characters in one line continued over several (a request and the block it opens, a long table row).
@@ -185,8 +187,8 @@ class _Page:
             handler(self, name, args, line)
         elif name in _LAYOUT or name.startswith("an-"):
             return
-        elif name in ("Sh", "Ss", "Nm", "Nd", "Bl", "It", "Fl"):
-            self.mdoc = True
+        elif name in _MDOC_MARKS:  # mdoc's macros in a page that opened with man's .TH
+            self.mdoc = self.macros_seen = True
         elif args and self.blocks:  # a macro this reader does not know: its words, so that nothing goes silently
             self.add_text(self.text(" ".join(args)))  # (before the first heading such a line sets the page up)
 
@@ -335,17 +337,13 @@ def _synopsis(page: _Page, name: str, args: list[str], _: str) -> None:
         page.end_paragraph()
 
 
-def _mdoc(page: _Page, *_: object) -> None:
-    page.mdoc = page.macros_seen = True
-
-
 _REQUESTS: dict[str, Callable[[_Page, str, list[str], str], None]] = {
     "TH": _th, "SH": _sh, "SS": _sh, "PP": _paragraph, "LP": _paragraph, "P": _paragraph, "TP": _tp,
     "TQ": _tp, "IP": _ip, "B": _fonts, "I": _fonts, "BR": _fonts, "RB": _fonts, "BI": _fonts, "IB": _fonts,
     "IR": _fonts, "RI": _fonts, "SM": _fonts, "SB": _fonts, "CW": _fonts, "nf": _nofill, "EX": _nofill,
     "fi": _fill, "EE": _fill, "br": _break, "sp": _space, "RS": _rs, "RE": _break, "ds": _define_string,
     "TS": _table, "so": _so, "UR": _link, "UE": _link, "MT": _link, "ME": _link, "SY": _synopsis,
-    "OP": _synopsis, "YS": _synopsis, "Dd": _mdoc, "Sh": _mdoc,
+    "OP": _synopsis, "YS": _synopsis,
 }
 
 
