@@ -25,6 +25,10 @@ _NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key
 # "for a full decade", "five years"; not "a decade-long dispute" nor "four months later" (a relative time).
 _DURATION = re.compile(_NUM + r"\s+(day|week|month|year|decade|centur(?:y|ie))s?\b(?!-)"
                        r"(?!\s+(?:later|earlier|after|before|ago|afterwards|prior)\b)", re.I)
+# "from 1932 to 1939", "between 1932 and 1939", "1932–1939": the years a thing went on for.
+_Y = r"(1[5-9]\d\d|20\d\d)"
+_YEAR_RANGE = re.compile(rf"\bfrom {_Y} (?:to|until|till) {_Y}\b|\bbetween {_Y} and {_Y}\b|"
+                         rf"(?<![\d–-]){_Y}\s*[–-]\s*{_Y}\b")
 _MONTHS = ("january february march april may june july august september october november december").split()
 _M = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r")"
 _DATE = re.compile(rf"\b(\d{{1,2}}) {_M},? (\d{{4}})\b|\b{_M} (\d{{1,2}}),? (\d{{4}})\b")
@@ -37,6 +41,7 @@ class Fact:
     kind: Kind
     value: float
     text: str  # as written in the quote
+    slack: float = 0.0  # how far the true value may lie from ``value`` as written (a range of whole years: 1)
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,8 @@ def facts(text: str, kind: Kind) -> list[Fact]:
     [10.0]
     """
     if kind == "duration":
-        return [Fact("duration", _amount(m.group(1)) * _UNIT_YEARS[_unit(m.group(2))], m.group(0))
-                for m in _DURATION.finditer(text)]
+        return [*(Fact("duration", _amount(m.group(1)) * _UNIT_YEARS[_unit(m.group(2))], m.group(0))
+                  for m in _DURATION.finditer(text)), *_year_ranges(text)]
     if kind == "date":
         return [Fact("date", float(m.group(1)), m.group(1)) for m in _YEAR.finditer(text)]
     years = {m.group(1) for m in _YEAR.finditer(text)}
@@ -84,8 +89,9 @@ def facts(text: str, kind: Kind) -> list[Fact]:
             for m in _NUMBER.finditer(text) if m.group(1) not in years]
 
 
-def stated_facts(text: str, kind: Kind, terms: frozenset[str]) -> list[Fact]:
-    """The facts of ``kind`` in those sentences of ``text`` that name something the question names.
+def stated_facts(text: str, kind: Kind, terms: frozenset[str], *, share: float = 0.0) -> list[Fact]:
+    """The facts of ``kind`` in those sentences of ``text`` that name something the question names (at
+    least ``share`` of its terms).
 
     A quote of two sentences may give a year for another event in one sentence and name the
     question's subject only in the other ("Later in 1941, Japan considered ... This was said to be
@@ -97,8 +103,24 @@ def stated_facts(text: str, kind: Kind, terms: frozenset[str]) -> list[Fact]:
     found = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        if terms & set(tokenize([sentence])[0]):
+        named = terms & set(tokenize([sentence])[0])
+        if named and len(named) >= share * len(terms):
             found += facts(sentence, kind)
+    return found
+
+
+def _year_ranges(text: str) -> list[Fact]:
+    """The years between the ends of each year range written in ``text``, give or take a year (the range
+    names years, not days).
+
+    >>> [(f.value, f.slack) for f in _year_ranges("fought from 1932 to 1939")]
+    [(7.0, 1.0)]
+    """
+    found = []
+    for m in _YEAR_RANGE.finditer(text):
+        first, last = (int(y) for y in m.groups() if y)
+        if last > first:
+            found.append(Fact("duration", float(last - first), m.group(0), slack=1.0))
     return found
 
 
@@ -133,8 +155,10 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     between its earliest and latest date. ``meaning`` compares names and negation too (qa.answering.meaning)
     where no date or number settles the question.
     """
+    asked = question_kind(question)
     for kind in kinds_compared(question):
-        compared = _compare(question, quotes, wider, kind)
+        # A question that asks for no such fact is compared by the facts of sentences about what it names.
+        compared = _compare(question, quotes, wider, kind, share=0.0 if kind == asked else FALLBACK_SHARE)
         if compared is not None:  # the sources state facts of this kind: they agree or they do not
             return compared if isinstance(compared, Conflict) else None
     if not meaning:
@@ -144,13 +168,21 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     return Conflict(*differs) if isinstance(differs, tuple) else None
 
 
-def _compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote], kind: Kind) -> Conflict | bool | None:
-    """A Conflict, False when two sources state facts of ``kind`` that agree, None when fewer than two do."""
+#: The share of a question's terms that a sentence must name for its dates or durations to be compared, when
+#: the question does not ask for a date or a duration ("What were they fighting over?" against a sentence
+#: that names one of its words and the three weeks that something else took).
+FALLBACK_SHARE = 0.5
+
+
+def _compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote], kind: Kind, *,
+             share: float = 0.0) -> Conflict | bool | None:
+    """A Conflict, False when two sources state facts of ``kind`` that agree, None when fewer than two do.
+    A fact counts where its sentence names at least ``share`` of the question's terms."""
     terms = frozenset(tokenize([question])[0]) - _ASKING
     stated: dict[str, tuple[list[Fact], list[Quote]]] = {}
     for source in dict.fromkeys(q.source for q in quotes):
         found = _source_facts([q for q in quotes if q.source == source],
-                              [q for q in [*quotes, *wider] if q.source == source], kind, terms)
+                              [q for q in [*quotes, *wider] if q.source == source], kind, terms, share)
         if found[0]:
             stated[source] = found
     if len(stated) < 2:
@@ -173,17 +205,17 @@ _FALLBACK: dict[str, tuple[Kind, ...]] = {
 }
 
 
-def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind,
-                  terms: frozenset[str]) -> tuple[list[Fact], list[Quote]]:
+def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind, terms: frozenset[str],
+                  share: float) -> tuple[list[Fact], list[Quote]]:
     """The facts one source states and the quote stating them (its best quote that states any).
 
     Dates and numbers are pooled over all the source's close quotes, so that a source is only said to
     disagree when none of what it states matches the other source.
     """
-    stating = [q for q in quotes if stated_facts(q.text, kind, terms)]
+    stating = [q for q in quotes if stated_facts(q.text, kind, terms, share=share)]
     if stating:
         pool = stating if kind != "duration" else stating[:1]
-        return [f for q in pool for f in stated_facts(q.text, kind, terms)], [stating[0]]
+        return [f for q in pool for f in stated_facts(q.text, kind, terms, share=share)], [stating[0]]
     if kind != "duration":
         return [], []
     written = [(d, text, q) for q in dict.fromkeys(wider) for d, text in dates(q.text)]
@@ -197,10 +229,15 @@ def _source_facts(quotes: list[Quote], wider: list[Quote], kind: Kind,
     return [fact], list(dict.fromkeys([first[2], last[2]]))
 
 
+#: Durations agree when they differ by at most this share of the longer one ("ten years" and "about 10 years"
+#: from two dates), or by the slack of how they are written ("from 1932 to 1939" and "eight years").
+DURATION_TOLERANCE = 0.1
+
+
 def _agree(a: list[Fact], b: list[Fact], kind: Kind) -> bool:
     if kind == "duration":
-        x, y = max(f.value for f in a), max(f.value for f in b)
-        return max(x, y) <= 1.5 * min(x, y)
+        x, y = max(a, key=lambda f: f.value), max(b, key=lambda f: f.value)
+        return abs(x.value - y.value) <= max(DURATION_TOLERANCE * max(x.value, y.value), x.slack + y.slack)
     return bool({f.value for f in a} & {f.value for f in b})
 
 

@@ -47,6 +47,32 @@ def test_dates_spanned_by_a_source_count_as_its_duration():
     assert found is not None and "about 5 years" in found.note and len(found.quotes) == 3
 
 
+def test_a_range_of_years_is_a_duration_known_to_a_year():
+    assert [(f.value, f.slack) for f in facts("It was fought from 1932 to 1939.", "duration")] == [(7.0, 1.0)]
+    found = facts("The war (1904–1905) and the talks between 1905 and 1907.", "duration")
+    assert [f.value for f in found] == [1.0, 2.0]
+    assert facts("It ran from 1939 to 1932.", "duration") == []
+
+
+@pytest.mark.parametrize(("a", "b", "differ"), [
+    ("The war went on for a full decade.", "The war was fought from 1932 to 1939.", True),
+    ("The war went on for eight years.", "The war was fought from 1932 to 1939.", False),
+    ("The war went on for five years.", "The war went on for six years.", True),
+    ("The war went on for ten years.", "The war went on for a decade.", False),
+])
+def test_durations_differ_by_more_than_how_they_are_written_allows(a, b, differ):
+    found = find_conflict("How long did the war go on?", [quote(a, "b"), quote(b, "w")])
+    assert (found is not None) is differ
+
+
+def test_a_question_asking_no_duration_compares_only_sentences_about_what_it_names():
+    question = "What were Japan and the Soviet Union fighting over?"
+    fought = quote("Japan and the Soviet Union fought over the islands from 1932 to 1939.", "w")
+    assert find_conflict(question, [fought, quote("After three weeks of talks, Japan agreed.", "b")]) is None
+    found = find_conflict(question, [fought, quote("Japan and the Soviet Union fought for a full decade.", "b")])
+    assert found is not None and "from 1932 to 1939" in found.note and "a full decade" in found.note
+
+
 @pytest.mark.parametrize(("question", "a", "b"), [
     ("How long did the truce last?", "It lasted ten years.", "It lasted a decade."),
     ("When was the treaty signed?", "The treaty was signed in 1941.", "In April 1941 the treaty was signed."),
