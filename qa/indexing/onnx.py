@@ -144,9 +144,10 @@ def pooling(model_path: str) -> str:
     for module in modules:
         if str(module.get("type", "")).endswith("Pooling"):
             cfg = json.loads((folder / module["path"] / "config.json").read_text(encoding="utf-8"))
-            if cfg.get("pooling_mode_mean_tokens"):
+            mode = cfg.get("pooling_mode")  # sentence-transformers 6 writes one name; earlier ones, a flag each
+            if cfg.get("pooling_mode_mean_tokens") or mode == "mean":
                 return "mean"
-            if cfg.get("pooling_mode_cls_token"):
+            if cfg.get("pooling_mode_cls_token") or mode == "cls":
                 return "cls"
             raise QAError(f"The model in {model_path} pools in a way the ONNX backend does not reproduce. "
                           "Use embed_backend='torch'.")
