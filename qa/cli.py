@@ -1,5 +1,5 @@
-"""Command line: ``python -m qa build | docs | doc | ask | verify | eval | feedback | train-verifier | calibrate |
-mcp`` (mirrors the API).
+"""Command line: ``python -m qa build | docs | doc | ask | verify | eval | feedback | train-verifier | train-encoder |
+calibrate | mcp`` (mirrors the API).
 
 Commands use the public API (``qa.ask``, ``qa.build_index``, ``qa.load_index``, ``qa.verify_text``) where it
 covers them, and otherwise one seam, ``qa.commands``, whose modules are named after the stage they reach.
@@ -156,6 +156,22 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--docs-weight", type=int, default=DOCS_WEIGHT, metavar="N",
                    help=f"each --docs question counts N times (default {DOCS_WEIGHT})")
     t.set_defaults(run=_train_verifier)
+    n = sub.add_parser("train-encoder", help="fine-tune the embedding model on questions and their answer sentences",
+                       description="Fine-tune a sentence-transformers model (default: the configured one) so that a "
+                                   "question lies near the sentence that answers it (qa.training.encoder_train); "
+                                   "point Config.model or $QA_MODEL at the folder it writes.")
+    n.add_argument("--out", metavar="DIR", required=True, help="folder to write the model and its card to")
+    n.add_argument("--data", nargs="+", metavar="FILE",
+                   help="SQuAD-2.0-format files (default: the two training files in ../shared/data); only "
+                        "articles without unanswerable questions are used")
+    n.add_argument("--selqa", nargs="*", metavar="FILE",
+                   help="SelQA answer-sentence selection files (default: the two in ../shared/data/selqa)")
+    n.add_argument("--epochs", type=int, default=1)
+    n.add_argument("--lr", type=float, default=2e-5, help="learning rate (default 2e-5)")
+    n.add_argument("--seed", type=int, default=13)
+    n.add_argument("--max-pairs", type=int, metavar="N", help="train on the first N shuffled pairs only")
+    n.add_argument("--half", action="store_true", help="store the weights in float16 (half the size)")
+    n.set_defaults(run=_train_encoder)
     f = sub.add_parser("feedback", help="summarise the thumbs up/down given in the web app")
     f.add_argument("--index", help="index folder whose feedback to read (default: index/)")
     f.add_argument("--file", help="feedback file (default: data/feedback.jsonl beside the index folder)")
@@ -455,6 +471,12 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     card = training.train(data, Path(args.out) if args.out else None, settings,
                  work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate,
                  docs=tuple(args.docs), docs_weight=args.docs_weight)
+    _print_json(card)
+    return 0
+
+
+def _train_encoder(args: argparse.Namespace, config: Config) -> int:
+    card = training.train_encoder(args, config)
     _print_json(card)
     return 0
 

@@ -121,3 +121,24 @@ def evaluate(file: Path, *, config: Config, report_path: Path | None, calibrate_
     from ..training.evaluate import evaluate as run
 
     return run(file, config=config, report_path=report_path, calibrate_rate=calibrate_rate, train=train)
+
+
+def train_encoder(args: Any, config: Config) -> dict[str, Any]:
+    """``qa train-encoder``: the pairs from the training files, the fine-tuned model in ``args.out``, its card."""
+    import logging
+
+    from ..errors import QAError
+    from ..training.encoder_train import EncoderSettings, train_encoder, training_pairs
+
+    squad = [Path(f) for f in args.data] if args.data else default_data()
+    selqa = ([Path(f) for f in args.selqa] if args.selqa is not None
+             else sorted((SHARED_DATA / "selqa").glob("selqa-*.json")))
+    missing = [str(f) for f in [*squad, *selqa] if not f.is_file()]
+    if missing:
+        raise QAError(f"No training file at {', '.join(missing)}. Pass the files with --data and --selqa.")
+    pairs = training_pairs(squad, selqa, args.seed)[:args.max_pairs]
+    log = logging.getLogger("qa")
+    log.setLevel(logging.INFO)
+    return train_encoder(config.model_path(), pairs, Path(args.out),
+                         EncoderSettings(epochs=args.epochs, lr=args.lr, seed=args.seed), half=args.half,
+                         log=log.info)
