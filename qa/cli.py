@@ -80,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build or update the index of the corpus")
     b.add_argument("--corpus", help="folder of documents (default: corpus/)")
     b.add_argument("--index", help="index folder (default: index/)")
-    b.add_argument("--model", help="local sentence-transformers model folder")
+    b.add_argument("--model", help="local sentence-transformers model folder, or minilm-questions (the bundled model "
+                                   "fine-tuned on questions; see README)")
     b.add_argument("--store", help="where vectors and BM25 live: faiss (default), milvus://HOST:PORT or a .db file")
     b.add_argument("--backend", choices=indexing.BACKENDS, help="embedding backend (default: onnx)")
     b.add_argument("--full", action="store_true", help="re-embed every document")

