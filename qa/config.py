@@ -9,7 +9,8 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DEFAULT_INDEX = PROJECT_ROOT / "index"
-#: The one environment variable: a local sentence-transformers model folder to use instead of the bundled one.
+#: The one environment variable: a local sentence-transformers model folder (or a name of SHIPPED_MODELS) to use
+#: instead of the bundled one.
 MODEL_ENV = "QA_MODEL"
 #: What ``Config.document_encoder`` may say (qa.indexing.embed_many.document_embedder).
 DOCUMENT_ENCODERS = ("auto", "fp32", "bf16", "int8")
@@ -40,7 +41,8 @@ class Config:
 
     corpus_dir: Path = DEFAULT_CORPUS
     index_dir: Path = DEFAULT_INDEX
-    #: Local sentence-transformers model folder; None means $QA_MODEL or the bundled all-MiniLM-L6-v2.
+    #: Local sentence-transformers model folder or a name of SHIPPED_MODELS; None means $QA_MODEL or the bundled
+    #: all-MiniLM-L6-v2.
     model: str | None = None
     #: How the model runs: "onnx" (onnxruntime, the default), "torch" (sentence-transformers) or
     #: "onnx-int8" (quantised; not used by default: see docs/performance.md for its SQuAD figures).
