@@ -136,9 +136,13 @@ def train_encoder(args: Any, config: Config) -> dict[str, Any]:
     missing = [str(f) for f in [*squad, *selqa] if not f.is_file()]
     if missing:
         raise QAError(f"No training file at {', '.join(missing)}. Pass the files with --data and --selqa.")
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "training.json").is_file())):
+        raise QAError(f"{out} is not an empty folder nor an earlier train-encoder output: nothing of it is "
+                      "overwritten. Choose another --out.")
     pairs = training_pairs(squad, selqa, args.seed)[:args.max_pairs]
     log = logging.getLogger("qa")
     log.setLevel(logging.INFO)
-    return train_encoder(config.model_path(), pairs, Path(args.out),
+    return train_encoder(config.model_path(), pairs, out,
                          EncoderSettings(epochs=args.epochs, lr=args.lr, seed=args.seed), half=args.half,
                          log=log.info)

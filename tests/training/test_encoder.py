@@ -95,3 +95,15 @@ def test_the_cli_trains_on_the_files_it_is_given(tmp_path, capsys):
                  str(_selqa(tmp_path)), "--max-pairs", "3"]) == 0
     card = json.loads((out / "training.json").read_text(encoding="utf-8"))
     assert card["pairs"] == 3 and card["steps"] == 1 and json.loads(capsys.readouterr().out)["pairs"] == 3
+
+
+def test_the_cli_overwrites_no_other_folder(tmp_path, capsys):
+    from qa.cli import main
+
+    kept = tmp_path / "notes"
+    kept.mkdir()
+    (kept / "mine.txt").write_text("keep me", encoding="utf-8")
+    assert main(["train-encoder", "--out", str(kept), "--data", str(_squad(tmp_path)), "--selqa",
+                 str(_selqa(tmp_path))]) != 0
+    assert "nothing of it is overwritten" in capsys.readouterr().err
+    assert [p.name for p in kept.iterdir()] == ["mine.txt"]
