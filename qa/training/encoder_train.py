@@ -19,16 +19,17 @@ stores its weights in float16 (half the size; they are read back into float32).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import QAError
 from ..ingest.chunk import split_sentences
+from .card import sha256
 from .evaluate import load_squad
 
 
@@ -149,22 +150,12 @@ def train_encoder(base: str, pairs: list[Pair], out: Path, settings: EncoderSett
         (out / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     card = {
         "base": base, "settings": asdict(settings), "half": half, "pairs": len(pairs), "steps": steps,
-        "origins": _count(p.origin if p.origin == "selqa" else "squad" for p in pairs),
+        "origins": dict(Counter(p.origin if p.origin == "selqa" else "squad" for p in pairs)),
         "squad_articles": sorted({p.origin for p in pairs if p.origin != "selqa"}),
         "seconds": round(time.monotonic() - started), "first_loss": losses[0] if losses else None,
         "last_loss": sum(losses[-50:]) / max(1, len(losses[-50:])),
-        "files": {f.name: _sha256(f) for f in sorted(out.glob("*")) if f.is_file()},
+        "files": {f.name: sha256(f) for f in sorted(out.glob("*")) if f.is_file()},
     }
     (out / "training.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return card
 
-
-def _count(values: Iterator[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return counts
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
