@@ -9,6 +9,9 @@ import bisect
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
+#: Between the parts of a section's heading path: a heading under its parent is titled "Parent › Child".
+SECTION_SEP = " › "
+
 
 @dataclass(frozen=True)
 class Section:
@@ -135,7 +138,7 @@ class Document:
     def is_heading(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is a section heading line rather than prose."""
         span = self.text[start:end]
-        return any(s.start <= start < s.end and span in s.title.split(" › ") for s in self.sections)
+        return any(s.start <= start < s.end and span in s.title.split(SECTION_SEP) for s in self.sections)
 
     def location(self, offset: int) -> dict[str, int | None]:
         """Where cleaned ``offset`` sits in the original: raw offset, and the 1-based line (text files),

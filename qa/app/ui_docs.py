@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..records import SECTION_SEP
+
 TARGET_ID = "qa-target"  # the <mark> the source panel scrolls to and focuses
 
 # Template engines (the HTML component's, Handlebars-like ones) would read these; entities never run.
@@ -66,7 +68,7 @@ def heading_spans(doc: Any) -> list[tuple[int, int]]:
     spans = []
     for section in doc.sections:
         at = section.start
-        for part in section.title.split(" › "):
+        for part in section.title.split(SECTION_SEP):
             found = doc.text.find(part, at, section.end)
             if found < 0 or found - at > 2:
                 break  # the title does not open the section as it is written
@@ -150,7 +152,7 @@ def example_questions(documents: Iterable[Any], *, limit: int = 4) -> list[str]:
     """
     per_doc = []
     for d in documents:
-        names = [short_title(d.title)] + [s.title.split("›")[-1].strip() for s in d.sections]
+        names = [short_title(d.title)] + [s.title.split(SECTION_SEP)[-1].strip() for s in d.sections]
         per_doc.append([q for n in dict.fromkeys(names) if (q := question_from_heading(n))])
     out: dict[str, str] = {}
     for row in range(max((len(a) for a in per_doc), default=0)):

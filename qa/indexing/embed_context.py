@@ -5,12 +5,10 @@ Only the embedded text changes; quotes, sections and citations stay the document
 from __future__ import annotations
 
 from ..ingest.chunk import in_context
-from ..records import Chunk, Document
+from ..records import SECTION_SEP, Chunk, Document
 
 #: Words of a page's title kept in front of a section's heading.
 TITLE_WORDS = 8
-#: Separator between the parts of a heading path (as in the sections' own titles).
-PATH_SEP = " › "
 
 
 def embed_heading(doc: Document, section: str | None) -> str | None:
@@ -36,7 +34,7 @@ def embed_heading(doc: Document, section: str | None) -> str | None:
     title = " ".join(doc.title.split()[:TITLE_WORDS])
     if not title or section.startswith(title):
         return section
-    return f"{title}{PATH_SEP}{section}"
+    return f"{title}{SECTION_SEP}{section}"
 
 
 def chunk_text(doc: Document, chunk: Chunk) -> str:

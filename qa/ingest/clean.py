@@ -26,7 +26,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
-from ..records import Cleaned, Removal, Section
+from ..records import SECTION_SEP, Cleaned, Removal, Section
 from . import clean_rules as rules
 from .clean_mirror import find_previews
 
@@ -51,7 +51,6 @@ _SHORT_WORDS = frozenset((
     "per", "see", "she", "the", "too", "two", "via", "was", "who", "why", "yet", "you", "all", "any",
     "few", "get", "got", "let", "new", "old", "put", "say", "set", "use", "way",
 ))
-_PARENT_SEP = " › "
 
 
 @dataclass(frozen=True)
@@ -344,7 +343,7 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
         if not para.heading:
             continue
         if i and paras[i - 1].heading:
-            runs[-1] = (runs[-1][0], runs[-1][1] + _PARENT_SEP + para.text.text)
+            runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
         else:
             runs.append((starts[i], para.text.text))
     ends = [start for start, _ in runs[1:]] + [length] if runs else []
