@@ -20,28 +20,12 @@ A page in BSD's mdoc(7) macros (its first macro ``.Dd``) is read by :mod:`qa.ing
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from . import Extracted, Unreadable, capped, from_blocks
+from .roff import iso_date, logical_lines, split_request, table_rows, unescape
 from .text import decode_text
 
-#: Named characters (``\(xx``, ``\[name]``) and what a UTF-8 terminal shows for them.
-_CHARS = {
-    "em": "—", "en": "–", "hy": "-", "mi": "-", "bu": "•", "aq": "'", "dq": '"', "lq": "“", "rq": "”",
-    "oq": "‘", "cq": "’", "Fo": "«", "Fc": "»", "fo": "‹", "fc": "›", "co": "©", "rg": "®", "tm": "™",
-    "mu": "×", "di": "÷", "de": "°", "+-": "±", "<=": "≤", ">=": "≥", "!=": "≠", "==": "≡", "->": "→",
-    "<-": "←", "<>": "↔", "rA": "⇒", "lA": "⇐", "ua": "↑", "da": "↓", "ga": "`", "ha": "^", "ti": "~",
-    "rs": "\\", "sl": "/", "ba": "|", "br": "│", "ul": "_", "ru": "_", "sc": "§", "ps": "¶", "dg": "†",
-    "dd": "‡", "ct": "¢", "Po": "£", "Eu": "€", "eu": "€", "Ye": "¥", "ss": "ß", "aa": "´", "ff": "ff",
-    "fi": "fi", "fl": "fl", "Ff": "ffi", "Fl": "ffl", "12": "½", "14": "¼", "34": "¾", "sq": "□", "ci": "○",
-    "lB": "[", "rB": "]", "lC": "{", "rC": "}", "la": "⟨", "ra": "⟩", "at": "@", "sh": "#", "Do": "$",
-    "pc": "·", "OK": "✓", "tf": "∴", "if": "∞", "pl": "+", "eq": "=", "sr": "√", "pd": "∂", "*a": "α",
-    "*b": "β", "*g": "γ", "*d": "δ", "*e": "ε", "*l": "λ", "*m": "μ", "*p": "π", "*s": "σ", "*S": "Σ",
-    ":a": "ä", ":o": "ö", ":u": "ü", ":A": "Ä", ":O": "Ö", ":U": "Ü", "'e": "é", "`e": "è", "^e": "ê",
-    "'a": "á", "`a": "à", "^a": "â", ",c": "ç", "~n": "ñ", "'E": "É", "ae": "æ", "o/": "ø", "oa": "å",
-}
-#: Escapes whose argument is a quoted or bracketed expression that prints nothing (motions, marks, widths...).
-_DELIMITED = frozenset("hvwlLoDXZbNABR")
 #: Requests and macros that only lay out text: they print nothing.
 _LAYOUT = frozenset(
     "ad na nh hy hw hc hla hlm hym ps vs ft fam ss cs cu ul uf ll lt in ti ta tc lc po ne pl pn nr rr rnn af "
@@ -51,16 +35,10 @@ _LAYOUT = frozenset(
     "ie1 defcolor gcolor fcolor color pvs sizes special brp ni in1 an-trap".split())
 #: mdoc(7) macros that no man(7) page uses (a page whose first macro is .Dd is read by qa.ingest.formats.mdoc).
 _MDOC_MARKS = frozenset("Dd Dt Os Sh Ss Nm Nd Bl It Fl".split())
-#: Lines that macros may expand to in one page: a page's own macros expand to a few thousand.
-_MAX_EXPANDED = 1_000_000
-#: Characters in one line continued over several (a request and the block it opens, a long table row).
-_MAX_LINE = 20_000
 _CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
-_ESCAPE = re.compile(r"\\(.)")
 _BULLETS = frozenset("•*-o·+–—")
 _NUMBERED = re.compile(r"^\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$")
-_MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october "
-                                       "november december".split(), 1)}
+
 
 
 def read_man(data: bytes, *, max_chars: int | None = None) -> Extracted:
@@ -69,9 +47,9 @@ def read_man(data: bytes, *, max_chars: int | None = None) -> Extracted:
 
     lines = _decode(data).splitlines()
     if is_mdoc(lines):
-        page: _Page = read_mdoc(lines)
+        page: PageReader = read_mdoc(lines)
         return from_blocks(capped(page.blocks, max_chars), title=page.title, date=page.date)
-    page = _Page()
+    page = PageReader()
     page.read(lines)
     if not page.macros_seen:
         raise Unreadable("not a manual page: no man(7) macro (.TH, .SH) in it")
@@ -94,7 +72,7 @@ def _decode(data: bytes) -> str:
     return decode_text(data)
 
 
-class _Page:
+class PageReader:
     """The state of one page's reading: the blocks so far, the paragraph being filled, and what is defined."""
 
     def __init__(self) -> None:
@@ -119,7 +97,7 @@ class _Page:
     # ------------------------------------------------------------------ lines
 
     def read(self, lines: list[str]) -> None:
-        for line in _logical_lines(self, lines):
+        for line in logical_lines(lines, self.macros, self.strings):
             self.line(line)
         self.end_code()
         self.end_paragraph()
@@ -127,7 +105,7 @@ class _Page:
     def line(self, line: str) -> None:
         if self.table is not None:
             if line.startswith((".TE", "'TE")):
-                self.blocks.extend(_table_rows(self.table, self))
+                self.blocks.extend(table_rows(self.table, self.text))
                 self.table = None
             else:
                 self.table.append(line)
@@ -174,14 +152,14 @@ class _Page:
 
     def text(self, line: str) -> str:
         """A text line with its escapes read (``\\c`` at its end kept as a trailing NUL: the next line joins)."""
-        return _unescape(line, self.strings)
+        return unescape(line, self.strings)
 
     # ------------------------------------------------------------------ requests
 
     def request(self, line: str) -> None:
         if not line or line.startswith(('\\"', "\\#")):
             return
-        name, args = _split_request(line)
+        name, args = split_request(line)
         handler = _REQUESTS.get(name)
         if handler is not None:
             handler(self, name, args, line)
@@ -224,18 +202,18 @@ def _is_item_mark(text: str) -> bool:
     return text in _BULLETS or bool(_NUMBERED.match(text))
 
 
-def _th(page: _Page, _: str, args: list[str], __: str) -> None:
+def _th(page: PageReader, _: str, args: list[str], __: str) -> None:
     page.macros_seen = True
     if args:
-        name = _unescape(args[0], page.strings).strip()
+        name = unescape(args[0], page.strings).strip()
         name = name.lower() if name.isupper() else name
-        section = _unescape(args[1], page.strings).strip() if len(args) > 1 else ""
+        section = unescape(args[1], page.strings).strip() if len(args) > 1 else ""
         page.title = f"{name}({section})" if section else name
     if len(args) > 2:
-        page.date = _iso_date(_unescape(args[2], page.strings))
+        page.date = iso_date(unescape(args[2], page.strings))
 
 
-def _sh(page: _Page, name: str, args: list[str], _: str) -> None:
+def _sh(page: PageReader, name: str, args: list[str], _: str) -> None:
     page.macros_seen = True
     if args:
         page.heading(page.text(" ".join(args)))
@@ -245,18 +223,18 @@ def _sh(page: _Page, name: str, args: list[str], _: str) -> None:
         page.heading_next = name
 
 
-def _paragraph(page: _Page, *_: object) -> None:
+def _paragraph(page: PageReader, *_: object) -> None:
     _space(page)
 
 
-def _tp(page: _Page, *_: object) -> None:
+def _tp(page: PageReader, *_: object) -> None:
     page.end_paragraph()
     page.tag_next = True
 
 
-def _ip(page: _Page, _: str, args: list[str], __: str) -> None:
+def _ip(page: PageReader, _: str, args: list[str], __: str) -> None:
     page.end_paragraph()
-    tag = _unescape(args[0], page.strings).strip() if args else ""
+    tag = unescape(args[0], page.strings).strip() if args else ""
     if not tag:
         return
     if _is_item_mark(tag):
@@ -265,7 +243,7 @@ def _ip(page: _Page, _: str, args: list[str], __: str) -> None:
         page.blocks.append((tag, "term"))
 
 
-def _fonts(page: _Page, name: str, args: list[str], _: str) -> None:
+def _fonts(page: PageReader, name: str, args: list[str], _: str) -> None:
     """``.B``, ``.I``, ``.BR`` and the like: their words, alternating fonts joined without spaces."""
     if not args:
         return  # the font applies to the next line, which comes as text
@@ -273,60 +251,60 @@ def _fonts(page: _Page, name: str, args: list[str], _: str) -> None:
     page.add_text(page.text(text))
 
 
-def _nofill(page: _Page, name: str, *_: object) -> None:
+def _nofill(page: PageReader, name: str, *_: object) -> None:
     page.end_paragraph()
     page.end_code()
     page.fill = name not in ("nf", "EX")
 
 
-def _fill(page: _Page, *_: object) -> None:
+def _fill(page: PageReader, *_: object) -> None:
     page.end_code()
     page.fill = True
 
 
-def _break(page: _Page, *_: object) -> None:
+def _break(page: PageReader, *_: object) -> None:
     if page.fill:
         page.end_paragraph()
 
 
-def _space(page: _Page, *_: object) -> None:
+def _space(page: PageReader, *_: object) -> None:
     if page.fill:
         page.end_paragraph()
     elif page.code:
         page.code.append([])
 
 
-def _rs(page: _Page, *_: object) -> None:
+def _rs(page: PageReader, *_: object) -> None:
     if page.fill:
         page.rs()
 
 
-def _define_string(page: _Page, _: str, args: list[str], line: str) -> None:
+def _define_string(page: PageReader, _: str, args: list[str], line: str) -> None:
     parts = line.split(None, 2)
     if len(parts) >= 2:
         value = parts[2] if len(parts) > 2 else ""
-        page.strings[parts[1]] = _unescape(value[1:] if value.startswith('"') else value, page.strings)
+        page.strings[parts[1]] = unescape(value[1:] if value.startswith('"') else value, page.strings)
 
 
-def _table(page: _Page, *_: object) -> None:
+def _table(page: PageReader, *_: object) -> None:
     page.end_paragraph()
     page.end_code()
     page.table = []
 
 
-def _so(page: _Page, _: str, args: list[str], __: str) -> None:
+def _so(page: PageReader, _: str, args: list[str], __: str) -> None:
     page.macros_seen = True
     page.so_target = args[0] if args else "?"
 
 
-def _link(page: _Page, name: str, args: list[str], _: str) -> None:
+def _link(page: PageReader, name: str, args: list[str], _: str) -> None:
     """``.UR url`` / ``.MT address``: the link's text comes on the next lines; ``.UE``/``.ME`` may add
     punctuation (shown joined to the text before it)."""
     if name in ("UE", "ME") and args and page.para:
         page.para[-1].append(page.text(args[0]))
 
 
-def _synopsis(page: _Page, name: str, args: list[str], _: str) -> None:
+def _synopsis(page: PageReader, name: str, args: list[str], _: str) -> None:
     """groff's ``.SY command`` / ``.OP option [argument]`` / ``.YS``: a synopsis line as it is shown."""
     if name == "SY":
         page.end_paragraph()
@@ -337,7 +315,7 @@ def _synopsis(page: _Page, name: str, args: list[str], _: str) -> None:
         page.end_paragraph()
 
 
-_REQUESTS: dict[str, Callable[[_Page, str, list[str], str], None]] = {
+_REQUESTS: dict[str, Callable[[PageReader, str, list[str], str], None]] = {
     "TH": _th, "SH": _sh, "SS": _sh, "PP": _paragraph, "LP": _paragraph, "P": _paragraph, "TP": _tp,
     "TQ": _tp, "IP": _ip, "B": _fonts, "I": _fonts, "BR": _fonts, "RB": _fonts, "BI": _fonts, "IB": _fonts,
     "IR": _fonts, "RI": _fonts, "SM": _fonts, "SB": _fonts, "CW": _fonts, "nf": _nofill, "EX": _nofill,
@@ -345,348 +323,3 @@ _REQUESTS: dict[str, Callable[[_Page, str, list[str], str], None]] = {
     "TS": _table, "so": _so, "UR": _link, "UE": _link, "MT": _link, "ME": _link, "SY": _synopsis,
     "OP": _synopsis, "YS": _synopsis,
 }
-
-
-# ---------------------------------------------------------------------- lines, conditionals, macros
-
-
-def _logical_lines(page: _Page, lines: list[str]) -> Iterator[str]:
-    """The page's lines with continuations joined, comments dropped, conditionals decided, and macro
-    definitions (``.de``, kept in ``page.macros``) and ignored blocks (``.ig``) taken out."""
-    pending = list(reversed(_joined(lines)))
-    last_ie: list[bool] = []
-    expanded = 0
-    while pending:
-        line = pending.pop()
-        if line[:1] not in (".", "'"):
-            yield line
-            continue
-        name, rest = _first_word(line[1:].lstrip(" \t"))
-        if name in ("ig", "de", "de1", "am", "am1"):
-            words = rest.split()
-            key = words[0] if words and name != "ig" else ""
-            end = (words[1] if len(words) > 1 else ".") if name != "ig" else (words[0] if words else ".")
-            body: list[str] = []
-            while pending and not (pending[-1][:1] in (".", "'") and pending[-1][1:].strip() == end):
-                body.append(pending.pop())
-            if pending:
-                pending.pop()
-            if key:  # read in copy mode: an escaped backslash is one backslash when the macro runs
-                body = [b.replace("\\\\", "\\") for b in body]
-                page.macros[key] = (page.macros.get(key, []) if name.startswith("am") else []) + body
-            continue
-        if name in page.macros:
-            expanded += len(page.macros[name])
-            if expanded > _MAX_EXPANDED:
-                raise Unreadable(f"its macros expand to more than {_MAX_EXPANDED:,} lines (a macro calling itself?)")
-            args = _split_request(line[1:].lstrip(" \t"))[1]
-            pending.extend(reversed([_substitute_args(b, args) for b in page.macros[name]]))
-            continue
-        if name == "als" and len(rest.split()) == 2:
-            alias, known = rest.split()
-            if known in page.macros:
-                page.macros[alias] = page.macros[known]
-            continue
-        if name in ("if", "ie", "el", "while"):
-            if name == "el":
-                holds, body_text = (not last_ie.pop()) if last_ie else False, rest
-            else:
-                holds, body_text = _condition(page, rest)
-                if name == "ie":
-                    last_ie.append(holds)
-            pending.extend(reversed(_branch(holds, body_text, pending)))
-            continue
-        if line.lstrip(".' \t").startswith("\\}"):
-            continue
-        yield line
-
-
-def _branch(holds: bool, body: str, pending: list[str]) -> list[str]:
-    """The line a conditional leaves to read: its body when it holds (a block's lines then come as they are,
-    its closing ``\\}`` read as nothing); when it does not, a block is taken off ``pending`` to its ``\\}``."""
-    body = body.lstrip()
-    block = body.startswith("\\{")
-    if block:
-        body = body[2:]
-    if not holds:
-        depth = body.count("\\{") - body.count("\\}") + 1 if block else 0
-        while depth > 0 and pending:
-            line = pending.pop()
-            depth += line.count("\\{") - line.count("\\}")
-        return []
-    body = body.replace("\\}", "")
-    return [body] if body.strip() not in ("", ".", "\\", "'") else []
-
-
-def _condition(page: _Page, rest: str) -> tuple[bool, str]:
-    """(whether a condition holds, the rest of the line), as a terminal reads it: ``n`` holds, ``t`` does
-    not, groff (``\\n(.g``) is the formatter, ``d name`` asks for a string or macro, strings compare
-    (``'a'b'``), a number holds when it is not 0; anything else does not hold."""
-    rest = rest.lstrip()
-    negate = rest.startswith("!")
-    rest = rest[1:].lstrip() if negate else rest
-    for groff in ("\\n(.g", "\\n[.g]"):
-        if rest.startswith(groff):
-            return not negate, rest[len(groff):]
-    if rest[:1] in ("'", '"'):
-        quote = rest[0]
-        parts = rest.split(quote, 3)
-        if len(parts) == 4:
-            return (parts[1] == parts[2]) != negate, parts[3]
-        return negate, ""
-    word, body = _first_word(rest)
-    if word in ("d", "r", "c", "m", "F", "S"):
-        name, body = _first_word(body)
-        holds = word == "d" and (name in page.strings or name in page.macros)
-    elif re.fullmatch(r"[-+]?\d+", word):
-        holds = int(word) != 0
-    elif word[:1] in ("n", "t", "o", "e", "v") and (len(word) == 1 or word[1] == "\\"):
-        holds = word[0] in ("n", "o")
-        body = word[1:] + (" " + body if word[1:] and body else body)  # ".if n\{\" without a space
-    else:
-        holds = False
-    return holds != negate, body
-
-
-def _joined(lines: list[str]) -> list[str]:
-    """Lines ending in an escaped newline joined with the next (refused past :data:`_MAX_LINE` characters, a
-    bound no page comes near); comments dropped."""
-    out: list[str] = []
-    carry: list[str] = []
-    size = 0
-    for raw in lines:
-        if not carry and raw.startswith((".\\\"", "'\\\"", ".\\#")):
-            continue
-        line = _strip_comment(raw)
-        if line.endswith("\\") and not line.endswith("\\\\"):
-            carry.append(line[:-1])
-            size += len(line)
-            if size > _MAX_LINE:
-                raise Unreadable(f"a line continued past {_MAX_LINE:,} characters")
-            continue
-        out.append("".join(carry) + line)
-        carry, size = [], 0
-    if carry:
-        out.append("".join(carry))
-    return out
-
-
-def _strip_comment(line: str) -> str:
-    r"""``line`` without a ``\"`` comment (an escaped backslash ``\\`` is not one)."""
-    i = 0
-    while True:
-        i = line.find("\\", i)
-        if i < 0 or i + 1 >= len(line):
-            return line
-        if line[i + 1] in ('"', "#"):
-            return line[:i].rstrip() if line[i + 1] == '"' else line[:i]
-        i += 2
-
-
-def _first_word(text: str) -> tuple[str, str]:
-    parts = text.split(None, 1)
-    return (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
-
-
-def _split_request(line: str) -> tuple[str, list[str]]:
-    """A request's name and its arguments (double quotes group words; ``""`` inside them is a quote)."""
-    name, rest = _first_word(line)
-    args: list[str] = []
-    i, n = 0, len(rest)
-    while i < n:
-        if rest[i] in " \t":
-            i += 1
-        elif rest[i] == '"':
-            j, arg = i + 1, []
-            while j < n:
-                if rest[j] == '"' and rest[j + 1:j + 2] == '"':
-                    arg.append('"')
-                    j += 2
-                elif rest[j] == '"':
-                    break
-                else:
-                    arg.append(rest[j])
-                    j += 1
-            args.append("".join(arg))
-            i = j + 1
-        else:
-            j = i
-            while j < n and rest[j] not in " \t":
-                j += 2 if rest[j] == "\\" else 1
-            args.append(rest[i:j])
-            i = j
-    return name, args
-
-
-def _substitute_args(body: str, args: list[str]) -> str:
-    r"""A macro body line with ``\$1``..``\$9`` (and ``\$*``, ``\$@``) replaced by the call's arguments."""
-    def arg(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if key in ("*", "@"):
-            return " ".join(args)
-        index = int(key) - 1
-        return args[index] if index < len(args) else ""
-    return re.sub(r"\\\$([1-9*@])", arg, body)
-
-
-# ---------------------------------------------------------------------- escapes
-
-
-def _unescape(line: str, strings: dict[str, str]) -> str:
-    r"""What a terminal shows for a text line: fonts and motions dropped, special characters and strings
-    read, ``\&`` and the like gone; a ``\c`` at the end kept as "\x00" (the next line joins it)."""
-    out: list[str] = []
-    i, n = 0, len(line)
-    while i < n:
-        c = line[i]
-        if c != "\\" or i + 1 >= n:
-            out.append(c)
-            i += 1
-            continue
-        e = line[i + 1]
-        i += 2
-        if e in "e\\E":
-            out.append("\\")
-        elif e in "-":
-            out.append("-")
-        elif e in "&%|^:)dupar!{}/,$":
-            pass
-        elif e in " ~0":
-            out.append(" ")
-        elif e == "t":
-            out.append("\t")
-        elif e == ".":
-            out.append(".")
-        elif e in "'`":
-            out.append("´" if e == "'" else "`")
-        elif e == "c":
-            if i >= n:
-                out.append("\x00")
-        elif e == "(":
-            out.append(_CHARS.get(line[i:i + 2], ""))
-            i += 2
-        elif e == "[":
-            j = line.find("]", i)
-            j = n if j < 0 else j
-            out.append(_named(line[i:j]))
-            i = j + 1
-        elif e == "*":
-            name, i = _name_at(line, i)
-            out.append(strings.get(name, ""))
-        elif e in "fFnsmMgkVYzO":
-            if e == "s" and i < n and line[i] in "+-":
-                i += 1
-            _, i = _name_at(line, i)
-        elif e in _DELIMITED:
-            if i < n:
-                j = line.find(line[i], i + 1)
-                i = n if j < 0 else j + 1
-        else:
-            out.append(e)
-    return "".join(out)
-
-
-def _name_at(line: str, i: int) -> tuple[str, int]:
-    r"""The name after an escape: ``(xx``, ``[name]`` or one character (``\fB``, ``\s0``: digits too)."""
-    if i >= len(line):
-        return "", i
-    if line[i] == "(":
-        return line[i + 1:i + 3], i + 3
-    if line[i] == "[":
-        j = line.find("]", i)
-        j = len(line) if j < 0 else j
-        return line[i + 1:j], j + 1
-    if line[i].isdigit():
-        j = i
-        while j < len(line) and j < i + 2 and line[j].isdigit():
-            j += 1
-        return line[i:j], j
-    return line[i], i + 1
-
-
-def _named(name: str) -> str:
-    r"""``\[name]``: a named character, or ``u`` and a Unicode code point (``\[u00E9]``)."""
-    if name in _CHARS:
-        return _CHARS[name]
-    if re.fullmatch(r"u[0-9A-Fa-f]{4,6}(_[0-9A-Fa-f]{4,6})*", name):
-        return "".join(chr(int(part.removeprefix("u"), 16)) for part in name.split("_"))
-    return ""
-
-
-# ---------------------------------------------------------------------- tables and dates
-
-
-def _table_rows(lines: list[str], page: _Page) -> list[tuple[str, str]]:
-    """A tbl(1) table's data lines as rows: its options (``tab(;)``) and format lines skipped, ``T{``..``T}``
-    text blocks joined into their cell."""
-    tab = "\t"
-    body = lines
-    if body and body[0].rstrip().endswith(";"):
-        found = re.search(r"tab\s*\((.)\)", body[0])
-        tab = found.group(1) if found else tab
-        body = body[1:]
-    for n, line in enumerate(body):  # the format lines end with "."
-        if line.rstrip().endswith("."):
-            body = body[n + 1:]
-            break
-    rows: list[tuple[str, str]] = []
-    cell_lines: list[str] = []
-    current: list[str] = []
-    in_block = False
-    for line in body:
-        if in_block:
-            if line.startswith("T}"):
-                in_block = False
-                current.append(" ".join(cell_lines))
-                rest = line[2:]
-                if rest.startswith(tab):
-                    rest = rest[1:]
-                    if rest:
-                        current.extend(page.text(c) for c in rest.split(tab))
-                        rows.append((" | ".join(c for c in current if c.strip()), "table row"))
-                        current = []
-                else:
-                    rows.append((" | ".join(c for c in current if c.strip()), "table row"))
-                    current = []
-            elif line[:1] in (".", "'"):
-                continue
-            else:
-                cell_lines.append(page.text(line))
-            continue
-        if line[:1] in (".", "'") or line.strip() in ("_", "=", ""):
-            continue
-        cells = line.split(tab)
-        if cells[-1].rstrip().endswith("T{"):
-            cells[-1] = cells[-1].rstrip()[:-2]
-            current.extend(page.text(c) for c in cells if c.strip())
-            cell_lines = []
-            in_block = True
-            continue
-        current.extend(page.text(c) for c in cells)
-        rows.append((" | ".join(c.strip() for c in current if c.strip()), "table row"))
-        current = []
-    if current:
-        rows.append((" | ".join(c.strip() for c in current if c.strip()), "table row"))
-    return [(text, kind) for text, kind in rows if text]
-
-
-def _iso_date(value: str) -> str | None:
-    """``.TH``'s date as YYYY-MM-DD: written so ("2023-01-31"), as MM/DD/YYYY, or with a month's name.
-
-    >>> _iso_date("10/07/2025"), _iso_date("2023-01-31"), _iso_date("January 2019"), _iso_date("2022 September 19")
-    ('2025-10-07', '2023-01-31', None, '2022-09-19')
-    """
-    value = value.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value):
-        year, month, day = int(m[3]), int(m[1]), int(m[2])
-    elif m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+),? (\d{4})", value):
-        year, month, day = int(m[3]), _MONTHS.get(m[2].lower(), 0), int(m[1])
-    elif m := re.fullmatch(r"([A-Za-z]+) (\d{1,2}),? (\d{4})", value):
-        year, month, day = int(m[3]), _MONTHS.get(m[1].lower(), 0), int(m[2])
-    elif m := re.fullmatch(r"(\d{4}) ([A-Za-z]+) (\d{1,2})", value):
-        year, month, day = int(m[1]), _MONTHS.get(m[2].lower(), 0), int(m[3])
-    else:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None

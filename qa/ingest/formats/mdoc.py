@@ -1,7 +1,7 @@
 """Manual pages in the mdoc(7) macros (BSD's: OpenSSH's, tmux's), read into blocks as ``mandoc`` shows them.
 
-The lines, escapes, conditionals and strings are read as :mod:`qa.ingest.formats.man` reads them; the macros are
-mdoc's. What each part becomes:
+The lines, escapes, conditionals and strings are read as man(7) pages are (:mod:`qa.ingest.formats.roff`); the
+macros are mdoc's. What each part becomes:
 
 - ``.Sh`` and ``.Ss`` are headings; ``.Dt`` and ``.Dd`` give the title ("scp(1)") and date;
 - a list (``.Bl`` to ``.El``) of tags (``-tag``, ``-hang``, ``-ohang``, ``-inset``, ``-diag``): each ``.It`` is a
@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 
 from . import Unreadable
-from .man import _iso_date, _Page, _split_request
+from .man import PageReader
+from .roff import iso_date, split_request
 
 #: Enclosures: a macro that wraps the rest of its line.
 _ENCLOSE = {"Op": ("[", "]"), "Dq": ("“", "”"), "Sq": ("‘", "’"), "Ql": ("‘", "’"), "Qq": ('"', '"'),
@@ -45,8 +46,8 @@ _STANDARDS = {"-p1003.1": "IEEE Std 1003.1 (“POSIX.1”)", "-p1003.1-2008": "I
               "(“XPG4.2”)", "-susv3": "Version 3 of the Single UNIX Specification (“SUSv3”)"}
 
 
-class MdocPage(_Page):
-    """One mdoc page's reading: :class:`qa.ingest.formats.man._Page`'s blocks, with mdoc's macros."""
+class MdocPage(PageReader):
+    """One mdoc page's reading: :class:`qa.ingest.formats.man.PageReader`'s blocks, with mdoc's macros."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,7 +58,7 @@ class MdocPage(_Page):
         self.pending_item: list[str] | None = None  # an .It line extended by .Xo to its .Xc
 
     def request(self, line: str) -> None:
-        name, args = _split_request(line)
+        name, args = split_request(line)
         if self.pending_item is not None and name != "Xc":
             self.pending_item.extend([name, *args])
             return
@@ -190,7 +191,7 @@ class MdocPage(_Page):
     def _Dd(self, args: list[str]) -> None:
         self.macros_seen = True
         value = " ".join(a for a in args if not a.startswith("$Mdocdate")).rstrip("$").strip()
-        self.date = _iso_date(value.replace(",", ""))
+        self.date = iso_date(value.replace(",", ""))
 
     def _Dt(self, args: list[str]) -> None:
         self.macros_seen = True
