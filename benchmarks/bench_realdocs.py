@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from realdocs.integrity import Integrity, collapse, reference  # noqa: E402
+from realdocs.judged import judged_figures, load, quote_key  # noqa: E402
 from realdocs.sets import DocSet, docsets, printed  # noqa: E402
 
 from qa import Config, Index, QAError, ask, build_index, load_index, verify  # noqa: E402
@@ -111,7 +112,7 @@ def score(idx: Index, questions: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append({"question": q["question"], "answerable": not q.get("unanswerable"), "expect": q.get("expect"),
                      "abstained": answer.abstained, "confidence": answer.confidence, "rank": rank,
                      "seconds": round(seconds, 3),
-                     "quotes": [{"source": x.source, "section": x.section, "text": x.text[:300]}
+                     "quotes": [{"source": x.source, "section": x.section, "text": x.text, "key": quote_key(x.text)}
                                 for x in answer.quotes]})
     return {"summary": summarise(rows, broken), "questions": rows, "broken_quotes": broken[:20]}
 
@@ -172,8 +173,9 @@ def run_set(docset: DocSet, work: Path, reuse: bool, any_code: bool = False) -> 
     print(f"{docset.name}: built in {built['build_s']} s; asking", file=sys.stderr, flush=True)
     questions = load_questions(docset.questions)
     scored = score(idx, questions)
+    judged = judged_figures(docset.name, scored["questions"], load())
     return {"set": docset.name, "title": docset.title, "format": docset.format, "needs": docset.needs,
-            "build": built, "answers": scored["summary"],
+            "build": built, "answers": {**scored["summary"], **judged},
             "integrity": integrity(docset, idx, work / docset.name / "corpus", questions),
             "questions": scored["questions"], "broken_quotes": scored["broken_quotes"]}
 
