@@ -7,13 +7,11 @@ covers them, and otherwise one seam, ``qa.commands``, whose modules are named af
 from __future__ import annotations
 
 import argparse
-import bisect
 import json
 import logging
 import os
 import signal
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import Config, IndexMissingError, QAError, ask, build_index, load_index, verify_text
+from .cli_text import index_line, removals_text, render_text, render_verification
 from .commands import app, calibrating, indexing, training
 from .config import DOCUMENT_ENCODERS
 from .errors import BuildCancelled
@@ -289,25 +288,11 @@ def _docs(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
-    print(printable(_index_line(manifest)))
+    print(printable(index_line(manifest)))
     for r in rows:
         source, title, kind, when = (printable(r.get(key, "?")) for key in ("source", "title", "kind", "indexed_at"))
         print(f"{source}\n    {title} — {kind}, {r['chunks']} chunks, indexed {when}")
     return 0
-
-
-def _index_line(manifest: dict[str, Any]) -> str:
-    """Search structures, their recall@10 against exact search (measured at build), and the embedding backend."""
-    parts = []
-    for part, ann in (manifest.get("ann") or {}).items():
-        extra = f", nlist {ann['nlist']}, nprobe {ann['nprobe']}" if ann.get("kind") == "ivf" else ""
-        parts.append(f"{part}: {ann.get('count', 0)} vectors, {ann.get('kind')}{extra}, "
-                     f"recall@10 {float(ann.get('recall_at_10', 1.0)):.3f}")
-    store = manifest.get("store") or {"kind": "faiss"}
-    if store.get("kind") == "milvus":
-        parts.append(f"Milvus at {store.get('uri')}, collections {store.get('collection')}_chunks/_sentences")
-    backend = (manifest.get("embedding") or {}).get("backend", "torch")
-    return f"Index ({backend} embeddings) — " + "; ".join(parts)
 
 
 def _doc(args: argparse.Namespace, config: Config) -> int:
@@ -326,17 +311,6 @@ def _doc(args: argparse.Namespace, config: Config) -> int:
     else:
         print(printable(doc.text, multiline=True))
     return 0
-
-
-def removals_text(doc: Any) -> str:
-    """What cleaning removed from a document, one removal a line: where (raw offset), the rule, the text."""
-    if not doc.removals:
-        return f"Nothing was removed from {printable(doc.source)}."
-    lines = [f"{len(doc.removals)} removals from {printable(doc.source)} (offset in the file's text, rule, text):"]
-    pages = doc.raw_page_starts  # a PDF's: say on which page, too
-    lines += [f"  @{r.start}{f' (page {bisect.bisect_right(pages, r.start)})' if pages else ''}  "
-              f"{printable(r.rule)}: “{printable(_short(' '.join(r.text.split())))}”" for r in doc.removals]
-    return "\n".join(lines)
 
 
 def _ask(args: argparse.Namespace, config: Config) -> int:
@@ -362,46 +336,6 @@ def _warn_if_calibration_stale(config: Config) -> None:
     state = calibrating.status(load_index(config.index_dir, config), config)
     if state.kind == "stale":
         print(f"note: {printable(state.message)}", file=sys.stderr)
-
-
-def render_text(answer: dict[str, Any]) -> str:
-    """The readable form of an answer for a terminal; text from the documents is made safe to print."""
-    lines = [f"Q: {printable(answer['question'])}", ""]
-    if answer["abstained"]:
-        lines.append("The documents do not answer this question.")
-        if answer.get("related"):
-            lines += ["", "Related passages (not an answer):"]
-            lines += [f"  - {printable(q['title'])}: “{printable(_short(q['text']))}”" for q in answer["related"]]
-        return "\n".join(lines)
-    if answer["conflict"]:
-        lines += [f"Conflict — {printable(answer['conflict_note'])}", ""]
-    for n, q in enumerate(answer["quotes"], 1):
-        prose, code, after = app.quote_parts(q)
-        lines += [_quoted(prose)] if prose else []
-        lines += [printable(f"> {line}".rstrip(), multiline=True) for line in app.fenced(code)] if code else []
-        lines += [_quoted(after)] if after else []
-        lines += [printable(f"  [{n}] {q['title']} ({q['kind']}{', ' + q['date'] if q.get('date') else ''}) — "
-                            f"{q['source']}{', ' + where if (where := citation_place(q)) else ''}; "
-                            f"chars {q['start']}–{q['end']}; score {q['score']:.2f}")]
-        lines += [printable(f"      {q['url']}")] if q.get("url") else []
-        lines.append("")
-    return "\n".join(lines).rstrip()
-
-
-def _quoted(prose: str) -> str:
-    return printable(textwrap.fill(f"“{prose}”", width=100, initial_indent="> ", subsequent_indent="> "),
-                     multiline=True)
-
-
-def citation_place(q: dict[str, Any]) -> str:
-    """Where a quote is in its original: section, then the line, page or paragraph the format has."""
-    parts = [f"section “{q['section']}”" if q.get("section") else None]
-    parts += [f"{unit} {q[unit]}" for unit in ("page", "paragraph", "line") if q.get(unit)]
-    return ", ".join(x for x in parts if x)
-
-
-def _short(text: str, n: int = 160) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _eval(args: argparse.Namespace, config: Config) -> int:
@@ -505,26 +439,6 @@ def _verify(args: argparse.Namespace, config: Config) -> int:
     else:
         print(render_verification(result.to_dict()))
     return {"verified": 0, "repaired": 1}.get(result.status, 3)
-
-
-def render_verification(v: dict[str, Any]) -> str:
-    """The readable form of a verification; text from the documents is made safe to print."""
-    if v["status"] == "unverified":
-        lines = ["Unverified: the documents do not contain this text."]
-        if v.get("nearest"):
-            n = v["nearest"]
-            lines += [f"Nearest passage ({v['similarity']:.0%} alike, {v['edits']} characters differ):",
-                      f"  “{_short(n['text'], 300)}”", f"  {n['citation']}"]
-        return printable("\n".join(lines), multiline=True)
-    head = ("Verified: the text is in the documents exactly." if v["status"] == "verified" else
-            f"Repaired: the text differs from the documents in {', '.join(v['differences'])}. Quote this instead:")
-    lines = [head]
-    for span in v["spans"][:5]:
-        lines += ["", textwrap.fill(f"“{span['text']}”", width=100, initial_indent="> ", subsequent_indent="> "),
-                  f"  {span['citation']}"]
-    if len(v["spans"]) > 5:
-        lines.append(f"… and {len(v['spans']) - 5} more places")
-    return printable("\n".join(lines), multiline=True)
 
 
 def _mcp(args: argparse.Namespace, config: Config) -> int:

@@ -12,7 +12,7 @@ from qa.answering.answer import verify
 from qa.app.export import conversation_markdown, quote_with_citation
 from qa.app.ui import quote_html
 from qa.app.ui_docs import document_html, document_rows, example_questions
-from qa.cli import render_text
+from qa.cli_text import render_text
 
 from .conftest import ROOT, index_of
 
