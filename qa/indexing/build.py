@@ -32,10 +32,7 @@ from .embed_context import chunk_text, sentence_text
 from .embed_many import build_threads, document_embedder, embed_many
 from .fragments import embedded_sentences
 from .index import (
-    FORMAT_VERSION,
     Index,
-    check_compatible,
-    chunking_params,
     load_index,
     previous_terms,
     prune,
@@ -45,6 +42,7 @@ from .index import (
 )
 from .late import MODES as SENTENCE_MODES
 from .late import embed_late
+from .manifest import FORMAT_VERSION, check_compatible, chunking_params
 from .stale import file_stamp
 from .store import parse_target
 from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady

@@ -32,20 +32,16 @@ import orjson
 
 from ..config import Config
 from ..errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
-from ..ingest.chunk import EMBED_CONTEXT
 from ..records import Chunk, Document, Section, SentenceSpan
 from . import checksums
 from . import vectors as search
-from .embed import Embedder, embedder_for, vector_family
+from .embed import Embedder, embedder_for
 from .lexical import saved_terms
+from .manifest import FORMAT, FORMAT_VERSION, REBUILD, check_compatible, check_format, check_schema
 from .store import Store
 from .store import faiss as faiss_store
 from .vectors import FLAT_BELOW
 
-FORMAT = "qa-index"
-FORMAT_VERSION = 3
-#: Versions this qa reads: 2 wrote a flat structure's ``.faiss`` file as well, which is read when present.
-READS = (2, 3)
 POINTER = "CURRENT"
 
 
@@ -286,16 +282,16 @@ def _live(root: Path) -> tuple[Path, str | None] | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as e:
-        raise IndexMismatchError(f"The index pointer {pointer} cannot be read ({e}). {_REBUILD}") from e
+        raise IndexMismatchError(f"The index pointer {pointer} cannot be read ({e}). {REBUILD}") from e
     if not parts or len(parts) > 2 or not _BUILD_NAME.fullmatch(parts[0]):
         named = parts[0] if parts else ""
         raise IndexMismatchError(
             f"The index pointer {pointer} names {named!r}, which is not a build folder directly inside {root}. "
-            + _REBUILD
+            + REBUILD
         )
     folder = root / parts[0]
     if folder.is_symlink():
-        raise IndexMismatchError(f"The live index {folder} is a link, not a build folder inside {root}. {_REBUILD}")
+        raise IndexMismatchError(f"The live index {folder} is a link, not a build folder inside {root}. {REBUILD}")
     if not folder.is_dir():
         return None
     return folder, parts[1] if len(parts) == 2 else None
@@ -322,22 +318,19 @@ def _read_manifest(root: Path, live: tuple[Path, str | None] | None) -> dict[str
     folder, digest = live
     data = (folder / "manifest.json").read_bytes()
     if digest is None:
-        raise IndexMismatchError(f"The index in {folder} has no manifest checksum (an older format). {_REBUILD}")
+        raise IndexMismatchError(f"The index in {folder} has no manifest checksum (an older format). {REBUILD}")
     if hashlib.sha256(data).hexdigest() != digest:
         raise IndexMismatchError(
             f"Damaged manifest: {folder / 'manifest.json'} does not match its checksum in {root / POINTER}. "
-            + _REBUILD
+            + REBUILD
         )
     try:
         manifest = json.loads(data.decode("utf-8"))
     except ValueError as e:
-        raise IndexMismatchError(f"Damaged manifest in {folder} ({e}). {_REBUILD}") from e
-    _check_format(manifest, folder)
-    _check_schema(manifest, folder)
+        raise IndexMismatchError(f"Damaged manifest in {folder} ({e}). {REBUILD}") from e
+    check_format(manifest, folder)
+    check_schema(manifest, folder)
     return manifest
-
-
-_REBUILD = "Run `python -m qa build --full` to rebuild it."
 
 
 def verified_manifest(root: Path) -> dict[str, Any]:
@@ -345,81 +338,8 @@ def verified_manifest(root: Path) -> dict[str, Any]:
     manifest = read_manifest(root)
     folder = live_folder(root)
     if folder is None or checksums.checksums(folder) != manifest.get("files"):
-        raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
+        raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {REBUILD}")
     return manifest
-
-
-def _check_format(manifest: Any, folder: Path) -> None:
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise IndexMismatchError(f"{folder} does not hold a qa index. {_REBUILD}")
-    version = manifest.get("format_version")
-    if version not in READS:
-        raise IndexMismatchError(
-            f"The index in {folder} has format version {version}; this qa reads versions "
-            f"{' and '.join(map(str, READS))}. "
-            + _REBUILD
-        )
-
-
-# Required keys of the manifest and of each of its documents, with their types.
-_SCHEMA: dict[str, type | tuple[type, ...]] = {
-    "model_id": str, "chunking": dict, "documents": dict, "files": dict, "skipped": dict,
-}
-_DOCUMENT_SCHEMA: dict[str, type | tuple[type, ...]] = {
-    "sha256": str, "raw_sha256": str, "title": str, "kind": str, "chunks": int,
-}
-
-
-def _check_schema(manifest: dict[str, Any], folder: Path) -> None:
-    problem = _schema_problem(manifest, _SCHEMA, "")
-    for source, entry in manifest["documents"].items() if problem is None else ():
-        problem = problem or _schema_problem(entry, _DOCUMENT_SCHEMA, f"documents[{source!r}].")
-    if problem is None and not all(isinstance(v, str) for v in manifest["files"].values()):
-        problem = "files should map names to checksums"
-    if problem:
-        raise IndexMismatchError(f"Damaged manifest in {folder} ({problem}). {_REBUILD}")
-
-
-def _schema_problem(value: Any, schema: dict[str, Any], where: str) -> str | None:
-    if not isinstance(value, dict):
-        return f"{where or 'the manifest '}is not an object"
-    for key, kind in schema.items():
-        if key not in value:
-            return f"missing {where}{key}"
-        if not isinstance(value[key], kind) or isinstance(value[key], bool):
-            return f"{where}{key} should be of type {getattr(kind, '__name__', kind)}"
-    return None
-
-
-def check_compatible(manifest: dict[str, Any], config: Config, embedder: Embedder) -> None:
-    """Refuse an index built with another model or other chunking parameters than ``config``."""
-    if manifest.get("model_id") != embedder.model_id:
-        raise IndexMismatchError(
-            f"The index was built with embedding model {manifest.get('model_id')}, but the configured model "
-            f"is {embedder.model_id}. Run `python -m qa build --full` to rebuild it, or configure the model it was "
-            "built with (--model, $QA_MODEL)."
-        )
-    built = (manifest.get("embedding") or {}).get("backend", "torch")
-    if vector_family(built) != vector_family(embedder.backend):
-        raise IndexMismatchError(
-            f"The index was built with the {built} embedding backend, whose vectors do not mix with those of "
-            f"the configured {embedder.backend} backend. {_REBUILD} (or configure embed_backend={built!r})."
-        )
-    wanted = chunking_params(config)
-    if manifest.get("chunking") != wanted:
-        raise IndexMismatchError(
-            f"The index was built with chunking {manifest.get('chunking')}, but the configuration asks for "
-            f"{wanted}. {_REBUILD}"
-        )
-
-
-def chunking_params(config: Config) -> dict[str, Any]:
-    return {
-        "encoding": config.encoding,
-        "chunk_tokens": config.chunk_tokens,
-        "overlap_tokens": config.overlap_tokens,
-        "embedded_with": EMBED_CONTEXT,
-    }
 
 
 def load_index(index_dir: Path | str | None = None, config: Config | None = None) -> Index:
@@ -446,7 +366,7 @@ def load_index(index_dir: Path | str | None = None, config: Config | None = None
             except (IndexMismatchError, IndexMissingError, OSError) as e:
                 if _live(root) == live:  # nothing was swapped: the problem is real
                     if isinstance(e, OSError):
-                        raise IndexMismatchError(f"The index files in {root} cannot be read ({e}). {_REBUILD}") from e
+                        raise IndexMismatchError(f"The index files in {root} cannot be read ({e}). {REBUILD}") from e
                     raise
                 changed = e
             time.sleep(0.005 * 2**attempt)
@@ -480,7 +400,7 @@ _MAX_FOLDERS = 4
 
 def _load(folder: Path, config: Config, manifest: dict[str, Any]) -> Index:
     if checksums.checksums(folder) != manifest.get("files"):
-        raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {_REBUILD}")
+        raise IndexMismatchError(f"The index files in {folder} do not match their checksums. {REBUILD}")
     embedder = embedder_for(config)
     check_compatible(manifest, config, embedder)
     try:
@@ -495,7 +415,7 @@ def _load(folder: Path, config: Config, manifest: dict[str, Any]) -> Index:
             store = milvus.open_store(manifest["store"], documents, chunks)
         index = Index(folder, manifest, documents, chunks, chunk_vectors, sentence_vectors, embedder, config, store)
     except (OSError, ValueError, TypeError, RuntimeError) as e:  # faiss raises RuntimeError
-        raise IndexMismatchError(f"The index files in {folder} cannot be read ({e}). {_REBUILD}") from e
+        raise IndexMismatchError(f"The index files in {folder} cannot be read ({e}). {REBUILD}") from e
     return index
 
 

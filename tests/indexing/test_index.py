@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from qa import Config, IndexMismatchError, IndexMissingError, QAError, build_index, load_index
-from qa.indexing.index import chunking_params, live_folder
+from qa.indexing.index import live_folder
+from qa.indexing.manifest import chunking_params
 
 from ..conftest import BLOG, ROOT, WIKI
 
