@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from ..indexing.lexical import tokenize
+from ..indexing.lexical import split_words, tokenize
 from .asked import offers
 from .paraphrase import question_words, relatives
 
@@ -88,8 +88,11 @@ def _whole(part: str, vocabulary: Callable[[str], bool]) -> bool:
 
 
 def unknown_terms(question: str, vocabulary: Callable[[str], bool]) -> float:
-    """The share of the question's content words unknown to the documents (0.0 when it has none)."""
-    words = content_words(question)
+    """The share of the question's content words unknown to the documents (0.0 when it has none). The words
+    are split as the index splits the documents' text, so that a name with digits ("libtasn1") is looked up
+    whole, as it was indexed."""
+    split = split_words(question)
+    words = [(w, s[0]) for w, s in zip(split, tokenize(split)) if s[0] and s[0] not in _ASKING]
     if not words:
         return 0.0
     return sum(not is_known(w, s, vocabulary) for w, s in words) / len(words)

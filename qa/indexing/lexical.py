@@ -35,7 +35,13 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     stopwords; the tests check that both agree), without the tokenizer and progress bar it sets up per
     call, which cost more than tokenising a question.
     """
-    return [[_stem(w) for w in _SPLIT(text.lower()) if w not in _STOPWORDS] or [""] for text in texts]
+    return [[_stem(w) for w in split_words(text) if w not in _STOPWORDS] or [""] for text in texts]
+
+
+def split_words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` as BM25 splits it, before stopwords and stemming ("asn1Decoding"
+    stays one word)."""
+    return _SPLIT(text.lower())
 
 
 _SPLIT = re.compile(r"(?u)\b\w\w+\b").findall  # bm25s's default splitter

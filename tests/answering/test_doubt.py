@@ -80,6 +80,13 @@ def test_unknown_terms_count_words_absent_after_stemming():
     assert unknown_terms("what", vocabulary.__contains__) == 0.0  # no content word at all
 
 
+def test_a_word_is_looked_up_as_the_index_split_it():
+    vocabulary = set(tokenize(["libtasn1 is a library; asn1Decoding decodes DER data."])[0])
+    assert unknown_terms("What is libtasn1?", vocabulary.__contains__) == 0.0
+    assert unknown_terms("What does asn1Decoding do?", vocabulary.__contains__) == 0.0
+    assert unknown_terms("What does asn2Decoding do?", vocabulary.__contains__) == 1.0
+
+
 @needs_wordnet
 def test_paraphrase_and_compounds_make_a_word_known():
     vocabulary = set(tokenize(["The two sides agreed to a cease-fire. 37 soldiers were killed."])[0])
