@@ -50,13 +50,16 @@ def confidence(inputs: Mapping[str, float], weights: Sequence[float], bias: floa
 
 
 def margin(scores: Sequence[float], overlaps: Callable[[int], bool]) -> float:
-    """The top score minus the best score of a unit that does not overlap the top one (``overlaps(n)``
-    says whether unit ``n`` shares a sentence with unit 0), capped at :data:`MARGIN_CAP`.
+    """The top unit's score minus the best score of a unit that does not overlap it (``overlaps(n)`` says
+    whether unit ``n`` shares a sentence with unit 0), capped at :data:`MARGIN_CAP`. The scores need not be
+    in order: where a verifier re-ordered the units, they are the ranker's own scores in the new order.
 
     >>> margin([5.0, 4.8, 3.0], lambda n: n == 1)
     2.0
+    >>> margin([4.0, 3.0, 4.5], lambda n: False)
+    -0.5
     """
-    rival = next((float(s) for n, s in enumerate(scores) if n and not overlaps(n)), None)
+    rival = max((float(s) for n, s in enumerate(scores) if n and not overlaps(n)), default=None)
     return MARGIN_CAP if rival is None else min(MARGIN_CAP, float(scores[0]) - rival)
 
 

@@ -102,7 +102,9 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> 
     if fit is None:
         return ranking.confidence
     units, top = ranking.units, ranking.units[0]
-    inputs = doubt.inputs_of(ranking.question.text, [unit_text(index, top)], ranking.scores.tolist(),
+    # the margin as the confidence was fitted on it: over the ranker's own scores, whatever the verifier added
+    scores = ranking.scores if ranking.ranker_scores is None else ranking.ranker_scores
+    inputs = doubt.inputs_of(ranking.question.text, [unit_text(index, top)], scores.tolist(),
                              lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__, fit.weights)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 

@@ -47,6 +47,7 @@ class Ranking:
     verifier_logit: float = NO_LOGIT  # the verifier's logit for the top unit
     question_scores: QuestionScores | None = None  # the scores the features were computed from
     threshold: float | None = None  # the index's own abstention threshold (qa.calibration); None: the config's
+    ranker_scores: np.ndarray | None = None  # the ranker's own scores of ``units`` where the verifier re-scored them
 
     def abstains(self, config: Config) -> bool:
         """No candidate, a question far from the corpus, or a top quote the verifier doubts."""

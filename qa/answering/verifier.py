@@ -178,4 +178,5 @@ def rerank(index: Index, config: Config, ranking: Ranking) -> Ranking:
     top = float(full[order[0]])
     return replace(ranking, units=tuple(units[i] for i in order), scores=new[order],
                    features=tuple(ranking.features[i] for i in order),
-                   confidence=cal.probability(top, support), verifier_logit=top)
+                   confidence=cal.probability(top, support), verifier_logit=top,
+                   ranker_scores=np.asarray(scores, dtype=np.float64)[order])

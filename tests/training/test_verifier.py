@@ -229,6 +229,34 @@ def test_skipping_unreachable_units_changes_no_answer(default_index, tiny_model,
     assert far > 0, "no off-topic question was far from the documents"
 
 
+@pytest.mark.slow
+def test_the_confidence_reads_the_ranker_s_margin_where_a_verifier_re_scores(default_index, tiny_model, tmp_path):
+    """The confidence was fitted on the ranker's own scores (qa.training.doubt_train): a verifier with a say
+    that re-scores the best units and leaves the top one in place leaves the confidence as it was, although
+    its logits move the scores and the gap between them."""
+    import dataclasses
+
+    from qa.answering.quotes import rank
+    from qa.answering.ranking import NO_LOGIT
+
+    questions = [q["question"] for q in json.loads(
+        (Path(__file__).parents[1] / "data" / "natural_questions.json").read_text(encoding="utf-8"))]
+    config = default_index.config
+    say = dataclasses.replace(load_calibration(config.verifier_dir), rank_weight=1.0, a=0.5,
+                              logit_low=-float("inf"), logit_high=float("inf"))
+    with_say = config.with_(verifier_dir=_with_calibration(tiny_model, tmp_path / "say", say))
+    kept = 0
+    for question in questions:
+        plain, said = rank(default_index, question, config=config), rank(default_index, question, config=with_say)
+        if said.verifier_logit == NO_LOGIT or said.units[0] != plain.units[0]:
+            continue
+        if said.scores[0] - said.scores[1] == pytest.approx(plain.scores[0] - plain.scores[1]):
+            continue  # its logits left the gap as it was
+        assert said.confidence == pytest.approx(plain.confidence), question
+        kept += 1
+    assert kept > 0, "the verifier kept the top unit and moved the gap below it for no question"
+
+
 def test_a_verifier_the_calibration_gives_no_say_is_never_loaded(default_index, tmp_path):
     """The shipped calibration gives the verifier no weight (held-out data decided): answering then needs
     only the scoring file (no model, no tokenizer), and the confidence is the calibrated probability of the
