@@ -33,7 +33,7 @@ def test_calibration_and_chunk_fitting_errors_are_qa_errors():
 
 
 def test_a_missing_previous_index_is_known_by_its_type(tmp_path):
-    """Build._previous catches IndexMissingError; a damaged index whose path says "No index in"
+    """qa.indexing.reuse.previous_index catches IndexMissingError; a damaged index whose path says "No index in"
     is still reported as not reused."""
     config = _tiny(tmp_path, "No index in here")
     with (live_folder(config.index_dir) / "chunks.jsonl").open("a") as f:

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..config import Config
-from ..errors import BuildCancelled, CorpusError, IndexMissingError, QAError
-from ..ingest.chunk import chunk_document, encoding, split_sentences
+from ..errors import BuildCancelled, CorpusError, QAError
+from ..ingest.chunk import encoding, split_sentences
 from ..ingest.clean import CLEANER_VERSION, clean_text
 from ..ingest.formats import CITES, SUPPORTED_SHOWN
 from ..ingest.load import RawDocument, Skipped, load_corpus
@@ -33,7 +33,6 @@ from .embed_many import build_threads, document_embedder, embed_many
 from .fragments import embedded_sentences
 from .index import (
     Index,
-    load_index,
     previous_terms,
     prune,
     read_manifest,
@@ -43,6 +42,15 @@ from .index import (
 from .late import MODES as SENTENCE_MODES
 from .late import embed_late
 from .manifest import FORMAT_VERSION, check_compatible, chunking_params
+from .reuse import (
+    Prepared,
+    chunk_mode_wanted,
+    fragment_mode,
+    previous_index,
+    reuse_or_chunk,
+    same_documents,
+    same_modes,
+)
 from .stale import file_stamp
 from .store import parse_target
 from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady
@@ -90,14 +98,6 @@ class BuildReport:
             lines.append(f"Texts embedded: {self.embedded} for {self.chunks} chunks")
         lines.append(f"Time: {self.seconds:.2f} s")
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    document: Document
-    chunks: list[Chunk]
-    vectors: np.ndarray | None  # None until embedded
-    sentence_vectors: np.ndarray | None
 
 
 def build_index(config: Config | None = None, *, full: bool = False, progress: bool = False,
@@ -148,7 +148,7 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     plan = plan_reading(config, live)
     warm = _warm_up(config)
     # The live index is parsed while the files are read (in a reader process this one only waits on).
-    earlier = None if full else _in_background(lambda: _previous(config, embedder_for(config)))
+    earlier = None if full else _in_background(lambda: previous_index(config, embedder_for(config)))
     raws, skipped = _load(config, plan, stop)
     warm.join()
     report(0.02, "Loading the embedding model")
@@ -171,10 +171,10 @@ def _build(config: Config, full: bool, tell: BuildProgress, stop: Callable[[], N
     skipped = [*skipped, *more_skipped]
     if not documents:
         raise CorpusError(_empty_corpus_message(config.corpus_dir, skipped))
-    prepared, reused = _reuse_or_chunk(documents, previous, config, embedder, stop, tell)
+    prepared, reused = reuse_or_chunk(documents, previous, config, embedder, stop, tell)
     removed = tuple(sorted(set(previous.documents) - {d.source for d in documents})) if previous else ()
     changed = tuple(p.document.source for p in prepared if p.vectors is None)
-    if fresh and previous and not changed and not removed and _same_documents(previous, documents):
+    if fresh and previous and not changed and not removed and same_documents(previous, documents):
         return BuildReport(config.index_dir, len(documents), len(previous.chunks), (), tuple(reused), (),
                            tuple(skipped), time.perf_counter() - started, written=False, notes=tuple(notes))
     tell.close()
@@ -307,16 +307,7 @@ def _reusable_manifest(config: Config) -> dict[str, Any] | None:
         check_compatible(manifest, config, embedder_for(config))
     except QAError:
         return None
-    return manifest if _same_modes(manifest, config) else None
-
-
-def _same_modes(manifest: dict[str, Any], config: Config) -> bool:
-    embedding = manifest.get("embedding", {})
-    documents = document_embedder(embedder_for(config), config.document_encoder).backend
-    return (embedding.get("sentences", "alone") == config.sentence_vectors
-            and _chunk_mode(manifest) == _chunk_mode_wanted(config)
-            and embedding.get("documents", embedding.get("backend")) == documents
-            and embedding.get("fragments", "own") == _fragment_mode(config))
+    return manifest if same_modes(manifest, config) else None
 
 
 def _live_chunks(config: Config) -> int:
@@ -363,85 +354,8 @@ def prepare_document(raw: RawDocument) -> Document:
     )
 
 
-def _previous(config: Config, embedder: Embedder) -> tuple[Index | None, list[str]]:
-    """The live index if it can be reused, else None and a note saying why everything is re-embedded."""
-    try:
-        manifest = read_manifest(config.index_dir)
-        check_compatible(manifest, config, embedder)
-        if manifest.get("embedding", {}).get("sentences", "alone") != config.sentence_vectors:
-            return None, ["Note: previous index not reused (its sentence vectors were made another way)"]
-        if not _same_modes(manifest, config):
-            return None, ["Note: previous index not reused (its chunk vectors, fragment vectors or document encoder "
-                          "differ from this configuration's; everything is embedded again, once)"]
-        return load_index(config.index_dir, config), []
-    except IndexMissingError:
-        return None, []
-    except QAError as e:
-        return None, [f"Note: previous index not reused ({e})"]
-
-
-def _reuse_or_chunk(documents: list[Document], previous: Index | None, config: Config,
-                    embedder: Embedder, stop: Callable[[], None] = lambda: None,
-                    tell: BuildProgress | None = None) -> tuple[list[_Prepared], list[str]]:
-    prepared, reused = [], []
-    old = _old_parts(previous) if previous else {}
-    for n, doc in enumerate(documents):
-        stop()
-        if tell:
-            tell.chunked(n, len(documents), doc.source)
-        parts = old.get(doc.source)
-        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
-        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
-            prepared.append(replace(parts, document=doc))
-            reused.append(doc.source)
-        else:
-            try:
-                chunks = chunk_document(doc.source, doc.text, list(doc.sentences), doc.sections,
-                                        max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens,
-                                        fits_model=embedder.fits, stop=stop)
-            except CorpusError as e:
-                raise CorpusError(f"{doc.source}: {e}") from e
-            prepared.append(_Prepared(doc, chunks, None, None))
-    return prepared, reused
-
-
-def _old_parts(index: Index) -> dict[str, _Prepared]:
-    vectors = index.chunk_vectors
-    by_chunk: dict[str, list[int]] = {}
-    for c in index.chunks:
-        by_chunk.setdefault(c.source, []).append(c.id)
-    by_sentence: dict[str, list[int]] = {}
-    for i, (source, _, _) in enumerate(index.sentences):
-        by_sentence.setdefault(source, []).append(i)
-    return {
-        source: _Prepared(doc, [index.chunks[i] for i in by_chunk.get(source, [])],
-                          np.asarray(vectors[by_chunk.get(source, [])]),
-                          np.asarray(index.sentence_vectors[by_sentence.get(source, [])]))
-        for source, doc in index.documents.items()
-    }
-
-
-def _chunk_mode(manifest: dict[str, Any]) -> str:
-    """How the index's chunk vectors were made (indexes without the field embedded each chunk itself)."""
-    return str(manifest.get("embedding", {}).get("chunks", "own"))
-
-
-def _chunk_mode_wanted(config: Config) -> str:
-    # Late-chunked sentence vectors come from each chunk's own pass, so their chunks are embedded.
-    return config.chunk_vectors if config.sentence_vectors == "alone" else "own"
-
-
-def _fragment_mode(config: Config) -> str:
-    # Fragments borrow a neighbour's vector only where each sentence is embedded alone, with its chunk's own.
-    return config.fragment_vectors if config.sentence_vectors == "alone" and config.chunk_vectors == "own" else "own"
-
-
-def _same_documents(previous: Index, documents: list[Document]) -> bool:
-    return {d.source: d for d in documents} == previous.documents
-
-
-def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
-                   stop: Callable[[], None] = lambda: None) -> tuple[list[_Prepared], int]:
+def _embed_missing(prepared: list[Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
+                   stop: Callable[[], None] = lambda: None) -> tuple[list[Prepared], int]:
     if config.sentence_vectors not in SENTENCE_MODES:
         raise QAError(f"Unknown sentence_vectors {config.sentence_vectors!r}; "
                       f"choose one of {', '.join(SENTENCE_MODES)}.")
@@ -455,7 +369,7 @@ def _embed_missing(prepared: list[_Prepared], embedder: Embedder, config: Config
                             batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
     texts = [chunk_text(p.document, c) for p in todo for c in p.chunks]
     texts += [sentence_text(p.document, i) for p in todo
-              for i in embedded_sentences(p.document, _fragment_mode(config))]
+              for i in embedded_sentences(p.document, fragment_mode(config))]
     vectors = embed_many(embedder, texts, workers=config.workers, threads=_threads(config),
                          batch_tokens=config.embed_batch_tokens, progress=tell.embedded, stop=stop)
     out, chunk_at, sent_at = [], 0, sum(len(p.chunks) for p in todo)
@@ -473,8 +387,8 @@ def _threads(config: Config) -> int:
     return build_threads(config.build_threads, config.workers)
 
 
-def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
-                stop: Callable[[], None]) -> tuple[list[_Prepared], int]:
+def _embed_late(prepared: list[Prepared], embedder: Embedder, config: Config, tell: BuildProgress,
+                stop: Callable[[], None]) -> tuple[list[Prepared], int]:
     """Sentence vectors pooled from their chunk's pass (see qa.indexing.late)."""
     todo = [p for p in prepared if p.vectors is None]
     done, embedded = embed_late(embedder, [(p.document, p.chunks) for p in todo], workers=config.workers,
@@ -490,7 +404,7 @@ def _embed_late(prepared: list[_Prepared], embedder: Embedder, config: Config, t
     return out, embedded
 
 
-def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps: dict[str, str | None],
+def _write(config: Config, embedder: Embedder, prepared: list[Prepared], stamps: dict[str, str | None],
            skipped: list[Skipped], keys: dict[str, str], previous: dict[str, Any] | None, *,
            before: dict[str, list[int]] | None = None, terms: dict[str, list[str]] | None = None) -> int:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -504,9 +418,9 @@ def _write(config: Config, embedder: Embedder, prepared: list[_Prepared], stamps
         "model_path": embedder.path,
         "embedding": {"backend": embedder.backend, "family": vector_family(embedder.backend),
                       **({"sentences": config.sentence_vectors} if config.sentence_vectors != "alone" else {}),
-                      "chunks": _chunk_mode_wanted(config),
+                      "chunks": chunk_mode_wanted(config),
                       "documents": document_embedder(embedder, config.document_encoder).backend,
-                      **({"fragments": _fragment_mode(config)} if _fragment_mode(config) != "own" else {})},
+                      **({"fragments": fragment_mode(config)} if fragment_mode(config) != "own" else {})},
         "chunking": chunking_params(config),
         "corpus_dir": str(config.corpus_dir.resolve()),
         "skipped": {s.source: s.reason for s in skipped},

@@ -115,10 +115,10 @@ def test_other_sentence_splits_are_not_reused(mixed, embedder):
     """A document whose text is unchanged but whose sentences were split otherwise is embedded again."""
     from dataclasses import replace
 
-    from qa.indexing.build import _reuse_or_chunk
+    from qa.indexing.reuse import reuse_or_chunk
 
     config, index = mixed
     same = index.documents["mills.txt"]
     resplit = replace(index.documents["garden.md"], sentences=((0, len(index.documents["garden.md"].text)),))
-    _, reused = _reuse_or_chunk([same, resplit], index, config, embedder, lambda: None)
+    _, reused = reuse_or_chunk([same, resplit], index, config, embedder, lambda: None)
     assert reused == ["mills.txt"]
