@@ -153,6 +153,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--fit-docs-weights", action="store_true",
                    help="only fit the ranker weights SQuAD cannot teach (qa.training.docs_fit) on the --docs "
                         "questions; adds them to the scoring file in --out (default: the shipped one)")
+    t.add_argument("--selqa", nargs="+", metavar="FILE", default=[],
+                   help="also train the cross-encoder on SelQA answer-sentence files (qa.training.selqa): each "
+                        "answered question's answer sentences and 3 of its other sentences")
     t.add_argument("--docs-weight", type=int, default=DOCS_WEIGHT, metavar="N",
                    help=f"each --docs question counts N times (default {DOCS_WEIGHT})")
     t.set_defaults(run=_train_verifier)
@@ -405,7 +408,8 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
         return 0
     card = training.train(data, Path(args.out) if args.out else None, settings,
                  work=Path(args.work) if args.work else None, config=config, recalibrate=args.recalibrate,
-                 docs=tuple(args.docs), docs_weight=args.docs_weight)
+                 docs=tuple(args.docs), docs_weight=args.docs_weight,
+                 selqa=tuple(Path(f) for f in args.selqa))
     _print_json(card)
     return 0
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
+from ..errors import QAError
 
 if TYPE_CHECKING:
     from ..training.settings import TrainSettings
@@ -49,14 +50,18 @@ def settings(*, layers: int, epochs: int, max_pairs: int, lr: float, seed: int) 
 
 
 def train(data: list[Path], out: Path | None, s: TrainSettings, *, work: Path | None, config: Config,
-          recalibrate: bool, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict[str, Any]:
+          recalibrate: bool, docs: tuple[str, ...] = (), docs_weight: int = 1,
+          selqa: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Train (or, with ``recalibrate``, refit around the model in ``out``) and write to ``out`` (default
     models/verifier); the model card's data."""
     from ..training.verifier_train import DEFAULT_OUT
     from ..training.verifier_train import train as run
 
+    missing = [str(f) for f in selqa if not f.is_file()]
+    if missing:
+        raise QAError(f"No SelQA file at {', '.join(missing)}. Pass selqa-ass-*.json files with --selqa.")
     return run(data, out or DEFAULT_OUT, s, work=work, config=config, recalibrate=recalibrate, docs=docs,
-               docs_weight=docs_weight)
+               docs_weight=docs_weight, selqa=selqa)
 
 
 def cross_validate(data: list[Path], folds: int, s: TrainSettings, *, work: Path | None,
@@ -127,7 +132,6 @@ def train_encoder(args: Any, config: Config) -> dict[str, Any]:
     """``qa train-encoder``: the pairs from the training files, the fine-tuned model in ``args.out``, its card."""
     import logging
 
-    from ..errors import QAError
     from ..training.encoder_train import EncoderSettings, train_encoder, training_pairs
 
     squad = [Path(f) for f in args.data] if args.data else default_data()

@@ -33,6 +33,29 @@ def training_pairs(mined: list, s: TrainSettings, rng: random.Random) -> list[tu
     return rows[: s.max_pairs]
 
 
+def selqa_pairs(paths: list[Path], s: TrainSettings, rng: random.Random) -> list[tuple[str, str, float, float]]:
+    """(question, candidate, label, weight) rows from SelQA's answer-sentence files (qa.training.selqa): each
+    answered question's answer sentences (two at most) and ``s.negatives - 1`` of its other sentences, each
+    read as the verifier reads a unit (the sentence, then its section and the sentence before it)."""
+    from ..answering.verifier import candidate_text
+    from .selqa import read_selqa
+
+    rows = []
+    for path in paths:
+        for q in read_selqa(path):
+            if not q.answers:
+                continue
+
+            def text(i: int, q=q) -> str:
+                return candidate_text(q.candidates[i], q.section, q.candidates[i - 1] if i > 0 else None)
+
+            others = [i for i in range(len(q.candidates)) if i not in q.answers]
+            rng.shuffle(others)
+            rows += [(q.question, text(i), 1.0, 1.0) for i in q.answers[:2]]
+            rows += [(q.question, text(i), 0.0, 1.0) for i in others[: s.negatives - 1]]
+    return rows
+
+
 def scorer_class():
     """The verifier's torch module: MiniLM layers, mean pooling over the pair's tokens, a linear head.
 

@@ -31,6 +31,7 @@ from ..errors import QAError
 from ..ingest.chunk import split_sentences
 from .card import sha256
 from .evaluate import load_squad
+from .selqa import read_selqa
 
 
 @dataclass(frozen=True)
@@ -76,18 +77,13 @@ def squad_pairs(path: Path, rng: random.Random) -> list[Pair]:
 def selqa_pairs(path: Path, rng: random.Random) -> list[Pair]:
     """(question, first answer sentence, another candidate sentence) for SelQA's answered questions."""
     pairs = []
-    for row in json.loads(path.read_text(encoding="utf-8")):
-        candidates, answers = _listed(row["candidates"]), _listed(row["answers"])
-        if not answers:
+    for q in read_selqa(path):
+        if not q.answers:
             continue
-        others = [c for n, c in enumerate(candidates) if n not in answers]
-        answer = candidates[answers[0]]
-        pairs.append(Pair(row["question"], answer, rng.choice(others) if others else answer, "selqa"))
+        others = [c for n, c in enumerate(q.candidates) if n not in q.answers]
+        answer = q.candidates[q.answers[0]]
+        pairs.append(Pair(q.question, answer, rng.choice(others) if others else answer, "selqa"))
     return pairs
-
-
-def _listed(value: object) -> list:
-    return value if isinstance(value, list) else json.loads(str(value))
 
 
 def training_pairs(squad: list[Path], selqa: list[Path], seed: int) -> list[Pair]:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .card import previous_training, write_card, write_meta
-from .crossencoder import export_onnx, train_model, training_pairs
+from .crossencoder import export_onnx, selqa_pairs, train_model, training_pairs
 from .settings import TrainSettings, article_order, seed_everything, seeded_share
 
 log = logging.getLogger(__name__)
@@ -219,7 +219,8 @@ DEFAULT_OUT = Path("models") / "verifier"  # outside the package: only the scori
 
 
 def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = None, config=None,
-          recalibrate: bool = False, docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict:
+          recalibrate: bool = False, docs: tuple[str, ...] = (), docs_weight: int = 1,
+          selqa: tuple[Path, ...] = ()) -> dict:
     """The whole recipe, writing the shipped files to ``out``. ``work`` (default: a temporary folder)
     keeps the mined examples (reused when present), the torch checkpoint and the fp32 ONNX export.
 
@@ -227,6 +228,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     and only what surrounds it is refitted: the ranker's weights, the support and the calibration, for
     when the ranker's features change. ``docs`` (``QUESTIONS=INDEX``, :mod:`qa.training.docs_data`) adds
     questions over documentation, each counted ``docs_weight`` times, to what the ranker is fitted on.
+    ``selqa`` (SelQA answer-sentence files) adds their pairs to what the cross-encoder is trained on.
     Returns the model card's data."""
     import tempfile
 
@@ -249,7 +251,11 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     weights, support_weights, support_bias = fit_scoring(fitted)
     floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]
-    rows = training_pairs(trainset, s, random.Random(s.seed))
+    rng = random.Random(s.seed)
+    rows = training_pairs(trainset, s, rng)
+    if selqa and trained is None:
+        rows += selqa_pairs(list(selqa), s, rng)
+        rng.shuffle(rows)
     log.info("%d training questions -> %d pairs (%d positive); %d held-out questions", len(trainset), len(rows),
              sum(r[2] == 1.0 for r in rows), len(held))
     if trained is None:
@@ -259,6 +265,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     cal, figures = fit_calibration(ranked, held_out_logits(Verifier(out), ranked, config.verifier_pairs))
     seconds = round(time.time() - started)
     card = {"data": [p.name for p in data], **docs_card(docs, docs_weight),
+            **({"selqa": [p.name for p in selqa]} if selqa and trained is None else {}),
             "held_out_articles": sorted({m.article for m in held}),
             "training_pairs": trained["training_pairs"] if trained else len(rows), "held_out": figures,
             "seconds": trained["seconds"] if trained else seconds,

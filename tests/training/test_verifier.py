@@ -122,6 +122,40 @@ def test_training_pairs_weigh_unanswerable_questions_and_keep_every_positive():
     assert sum(q == "q2" for q, *_ in rows) == 4
 
 
+def test_selqa_pairs_read_each_sentence_in_its_section(tmp_path):
+    """SelQA's rows (lists written as JSON strings, as the published files do) become the cross-encoder's
+    pairs: the answer sentences and ``negatives - 1`` others, each with its section and the sentence before."""
+    from qa.training.crossencoder import selqa_pairs
+
+    rows = [{"question": "Where is the museum?", "section": "Museums",
+             "candidates": json.dumps(["It opened in 1965.", "The museum is in Jerusalem.", "It is large.",
+                                       "Entry is free.", "It has a garden."]), "answers": "[1]"},
+            {"question": "Who founded it?", "section": "History", "candidates": ["It is old."], "answers": []}]
+    path = tmp_path / "selqa.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    pairs = selqa_pairs([path], TrainSettings(negatives=3), random.Random(0))
+    assert pairs[0] == ("Where is the museum?",
+                        candidate_text("The museum is in Jerusalem.", "Museums", "It opened in 1965."), 1.0, 1.0)
+    assert [p[2] for p in pairs] == [1.0, 0.0, 0.0]  # one answer, 3 - 1 others; the unanswered question: none
+    assert all(p[1].endswith("]") and "[context: Museums" in p[1] for p in pairs)
+
+
+def test_the_cli_names_a_missing_selqa_file(tmp_path, capsys):
+    from qa.cli import main
+
+    assert main(["train-verifier", "--out", str(tmp_path / "out"), "--selqa", str(tmp_path / "none.json")]) != 0
+    assert "No SelQA file at" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_a_file_that_is_not_selqa_is_refused(tmp_path):
+    from qa.training.selqa import read_selqa
+
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps([{"question": "?"}]), encoding="utf-8")
+    with pytest.raises(QAError, match="not a SelQA answer-sentence file"):
+        read_selqa(path)
+
+
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
     """A tiny cross-encoder trained and exported into a temporary folder (the package ships none)."""
