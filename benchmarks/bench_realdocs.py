@@ -43,6 +43,9 @@ from qa import Config, Index, QAError, ask, build_index, load_index, verify  # n
 
 QUESTIONS = ROOT / "benchmarks" / "realdocs"
 EMBEDDING = re.compile(r"Embedding (\d+) passages")
+#: Characters of each quote kept in the results (the pages are not ours to publish; a quote is named by its
+#: key and offsets, and read whole from the index where it is judged).
+EXCERPT = 300
 
 
 def load_questions(name: str) -> list[dict[str, Any]]:
@@ -112,8 +115,9 @@ def score(idx: Index, questions: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append({"question": q["question"], "answerable": not q.get("unanswerable"), "expect": q.get("expect"),
                      "abstained": answer.abstained, "confidence": answer.confidence, "rank": rank,
                      "seconds": round(seconds, 3),
-                     "quotes": [{"source": x.source, "section": x.section, "text": x.text, "key": quote_key(x.text)}
-                                for x in answer.quotes]})
+                     "quotes": [{"source": x.source, "section": x.section, "start": x.start, "end": x.end,
+                                 "text": x.text[:EXCERPT], "key": quote_key(x.text),
+                                 "holds": bool(expect) and expect in collapse(x.text)} for x in answer.quotes]})
     return {"summary": summarise(rows, broken), "questions": rows, "broken_quotes": broken[:20]}
 
 

@@ -1,7 +1,7 @@
 """Quotes judged by a reader: whether a quote answers its question, whatever words it says it in.
 
     .venv/bin/python benchmarks/realdocs/judged.py score RESULTS.json
-    .venv/bin/python benchmarks/realdocs/judged.py pending RESULTS.json [--controls] > pending.jsonl
+    .venv/bin/python benchmarks/realdocs/judged.py pending RESULTS.json --work DIR [--controls] > pending.jsonl
 
 hit@1 and hit@3 count a quote as right only when it holds the question's expected substring. A quote can
 answer in other words: "BEGIN — start a transaction block" answers "How do I start a transaction block?",
@@ -12,8 +12,9 @@ line (a quote without one counts as right when it holds the expected substring):
     {"set": "postgres", "question": "How do I start a transaction block?", "key": "…", "answers": true,
      "source": "sql-begin.html", "section": "BEGIN", "quote": "BEGIN — start a transaction block"}
 
-``key`` (:func:`quote_key`) names the quote's text, so a judgment counts for that text only: a quote that
-changes is judged again. ``pending`` lists, as such lines with ``"answers": null``, the quotes of a results
+``key`` (:func:`quote_key`) names the quote's whole text, so a judgment counts for that text only: a quote
+that changes is judged again. ``quote`` is its first 300 characters, to read the file by (the pages are not
+ours to publish whole). ``pending`` lists, as such lines with ``"answers": null``, the quotes of a results
 file's answerable questions that hold no expected substring and have no judgment; the reader sees the
 question, the quote and where it is, never ``expect``. ``--controls`` adds the quotes that do hold it, mixed
 in unmarked: their judgments check the reader against the substrings (``score`` reports how often the reader
@@ -33,9 +34,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from realdocs.integrity import collapse
+from realdocs.integrity import collapse  # noqa: E402
 
 JUDGMENTS = Path(__file__).with_name("judgments.jsonl")
 Judgments = dict[tuple[str, str, str], bool]
@@ -62,7 +64,10 @@ def load(path: Path = JUDGMENTS) -> Judgments:
 
 
 def holds(row: dict[str, Any], quote: dict[str, Any]) -> bool:
-    """Whether ``quote`` holds the expected substring of ``row``."""
+    """Whether ``quote`` holds the expected substring of ``row`` (as the benchmark found it in the whole quote;
+    results of older runs kept only an excerpt, which is read instead)."""
+    if "holds" in quote:
+        return bool(quote["holds"])
     return bool(row.get("expect")) and collapse(row["expect"]) in collapse(quote["text"])
 
 
@@ -93,10 +98,13 @@ def judged_figures(name: str, rows: list[dict[str, Any]], judgments: Judgments) 
             "controls_agreed": agree}
 
 
-def pending(results: dict[str, Any], judgments: Judgments, controls: bool) -> list[dict[str, Any]]:
-    """The quotes of answerable questions still to be judged, as judgment lines with ``answers`` null."""
+def pending(results: dict[str, Any], judgments: Judgments, controls: bool, work: Path | None = None
+            ) -> list[dict[str, Any]]:
+    """The quotes of answerable questions still to be judged, as judgment lines with ``answers`` null; each
+    quote whole as the index of ``work`` (the benchmark's ``--work`` folder) holds it, else its excerpt."""
     out = []
     for result in results["sets"]:
+        whole = _reader(work / result["set"] / "index") if work else (lambda q: q["text"])
         for row in result["questions"]:
             if not row["answerable"]:
                 continue
@@ -105,8 +113,22 @@ def pending(results: dict[str, Any], judgments: Judgments, controls: bool) -> li
                 if (result["set"], row["question"], key) in judgments or (holds(row, quote) and not controls):
                     continue
                 out.append({"set": result["set"], "question": row["question"], "key": key, "answers": None,
-                            "source": quote["source"], "section": quote["section"], "quote": quote["text"]})
+                            "source": quote["source"], "section": quote["section"], "quote": whole(quote)})
     return list({(r["set"], r["question"], r["key"]): r for r in out}.values())
+
+
+def _reader(index_dir: Path):
+    """A quote's whole text from the built index, by its source and offsets."""
+    from qa import load_index
+
+    index = load_index(index_dir)
+
+    def whole(quote: dict[str, Any]) -> str:
+        text = index.document(quote["source"]).text[quote["start"]:quote["end"]]
+        if quote_key(text) != quote["key"]:
+            raise SystemExit(f"{index_dir} no longer holds this quote of {quote['source']}: rebuild or rerun first")
+        return text
+    return whole
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -115,11 +137,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("results", type=Path, help="a --json file of benchmarks/bench_realdocs.py")
     p.add_argument("--judgments", type=Path, default=JUDGMENTS)
     p.add_argument("--controls", action="store_true", help="pending: also the quotes holding the expected text")
+    p.add_argument("--work", type=Path, help="pending: the benchmark's --work folder, to show each quote whole")
     args = p.parse_args(argv)
     results = json.loads(args.results.read_text(encoding="utf-8"))
     judgments = load(args.judgments)
     if args.command == "pending":
-        for row in pending(results, judgments, args.controls):
+        for row in pending(results, judgments, args.controls, args.work):
             print(json.dumps(row, ensure_ascii=False))
         return
     for result in results["sets"]:
