@@ -10,6 +10,7 @@ import random
 import time
 from pathlib import Path
 
+from .selqa import SelqaQuestion, read_selqa
 from .settings import TrainSettings
 
 log = logging.getLogger(__name__)
@@ -37,23 +38,23 @@ def selqa_pairs(paths: list[Path], s: TrainSettings, rng: random.Random) -> list
     """(question, candidate, label, weight) rows from SelQA's answer-sentence files (qa.training.selqa): each
     answered question's answer sentences (two at most) and ``s.negatives - 1`` of its other sentences, each
     read as the verifier reads a unit (the sentence, then its section and the sentence before it)."""
-    from ..answering.verifier import candidate_text
-    from .selqa import read_selqa
-
     rows = []
     for path in paths:
         for q in read_selqa(path):
             if not q.answers:
                 continue
-
-            def text(i: int, q=q) -> str:
-                return candidate_text(q.candidates[i], q.section, q.candidates[i - 1] if i > 0 else None)
-
             others = [i for i in range(len(q.candidates)) if i not in q.answers]
             rng.shuffle(others)
-            rows += [(q.question, text(i), 1.0, 1.0) for i in q.answers[:2]]
-            rows += [(q.question, text(i), 0.0, 1.0) for i in others[: s.negatives - 1]]
+            rows += [(q.question, _in_section(q, i), 1.0, 1.0) for i in q.answers[:2]]
+            rows += [(q.question, _in_section(q, i), 0.0, 1.0) for i in others[: s.negatives - 1]]
     return rows
+
+
+def _in_section(q: SelqaQuestion, i: int) -> str:
+    """SelQA candidate ``i`` of ``q`` as the verifier reads a unit: with its section and the sentence before."""
+    from ..answering.verifier import candidate_text
+
+    return candidate_text(q.candidates[i], q.section, q.candidates[i - 1] if i > 0 else None)
 
 
 def scorer_class():
