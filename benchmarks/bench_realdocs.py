@@ -13,8 +13,9 @@ against an independent reading of each page (benchmarks/realdocs/integrity.py). 
 are read back from ``DIR/<set>/build.json``).
 
 A quote hits when, after collapsing whitespace, it contains the question's expected substring;
-hit@1 looks at the first quote, hit@3 at the first three. Every quote and related passage is checked
-with ``qa.verify`` and against ``doc.text[start:end]``.
+hit@1 looks at the first quote, hit@3 at the first three. They are also reported as a reader judged the
+quotes (benchmarks/realdocs/judged.py). Every quote and related passage is checked with ``qa.verify`` and
+against ``doc.text[start:end]``.
 """
 from __future__ import annotations
 
