@@ -70,9 +70,12 @@ def kind_missing(question: str, text: str) -> float:
 
 def content_words(question: str) -> list[tuple[str, str]]:
     """(word, stem) for each word of ``question`` that names something (stopwords and question words out)."""
-    words = question_words(question)
-    stems = tokenize(words) if words else []
-    return [(w, s[0]) for w, s in zip(words, stems) if s and s[0] and s[0] not in _ASKING]
+    return _naming(question_words(question))
+
+
+def _naming(words: list[str]) -> list[tuple[str, str]]:
+    """(word, stem) for those of ``words`` that name something: not a stopword, not a word that asks."""
+    return [(w, s[0]) for w, s in zip(words, tokenize(words) if words else []) if s and s[0] and s[0] not in _ASKING]
 
 
 def is_known(word: str, stem: str, vocabulary: Callable[[str], bool]) -> bool:
@@ -94,8 +97,7 @@ def unknown_terms(question: str, vocabulary: Callable[[str], bool]) -> float:
     """The share of the question's content words unknown to the documents (0.0 when it has none). The words
     are split as the index splits the documents' text, so that a name with digits ("libtasn1") is looked up
     whole, as it was indexed."""
-    split = split_words(question)
-    words = [(w, s[0]) for w, s in zip(split, tokenize(split)) if s[0] and s[0] not in _ASKING]
+    words = _naming(split_words(question))
     if not words:
         return 0.0
     return sum(not is_known(w, s, vocabulary) for w, s in words) / len(words)
