@@ -3,8 +3,8 @@
 The shipped confidence is fitted on SQuAD articles; on another kind of document (a manual, an API
 reference) the same probability means something else, and the shipped threshold answers too much or
 too little. ``python -m qa calibrate`` (:mod:`qa.calibration_fit`) refits, for one index, a logistic
-mapping from the per-answer inputs that answering already computes (:func:`inputs`: the shipped
-confidence as a logit, and the support) to the probability that the first quote
+mapping from per-answer inputs (:func:`inputs`: the shipped confidence as a logit, the support, and the
+doubts about the top quote that the shipped fit could not weigh on SQuAD) to the probability that the first quote
 answers, and the threshold below which the answer is an abstention. It is written beside the index::
 
     index/calibration.json   {"format": "qa-calibration", "format_version": 1, "inputs": [...],
@@ -28,7 +28,7 @@ import json
 import math
 import os
 import weakref
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -100,11 +100,27 @@ def fit_path(index_dir: Path | str) -> Path:
     return Path(index_dir) / FILE
 
 
-def inputs(confidence: float, support: float) -> dict[str, float]:
-    """The named per-answer inputs a fit may use, as answering computed them: the shipped confidence as a
-    logit (whatever goes into it), and the support (how well the best quote is grounded)."""
-    p = min(1 - _EDGE, max(_EDGE, confidence))
-    return {"confidence_logit": math.log(p / (1 - p)), "support": support}
+#: The inputs a fit may use: the shipped confidence as a logit, the support, and the doubts the shipped fit
+#: could not weigh on SQuAD (qa.answering.doubt.DOUBTS), since they speak of one corpus's questions.
+INPUTS = ("confidence_logit", "support", "kind_missing", "unknown_terms")
+
+
+def inputs(index: Index, ranking: Ranking, names: Collection[str] = INPUTS) -> dict[str, float]:
+    """The named per-answer inputs of ``ranking`` a fit may use (those of ``names``), as answering computed them:
+    the shipped confidence as a logit (whatever goes into it), the support (how well the best quote is
+    grounded), whether the top unit lacks the kind of answer asked for, and the share of the question's words
+    the documents never use."""
+    from ..answering import doubt
+    from ..answering.features import stats, unit_text
+
+    p = min(1 - _EDGE, max(_EDGE, ranking.confidence))
+    values = {"confidence_logit": math.log(p / (1 - p)), "support": ranking.support}
+    if "kind_missing" in names:
+        values["kind_missing"] = (doubt.kind_missing(ranking.question.text, unit_text(index, ranking.units[0]))
+                                  if ranking.units else 0.0)
+    if "unknown_terms" in names:
+        values["unknown_terms"] = doubt.unknown_terms(ranking.question.text, stats(index).df.__contains__)
+    return values
 
 
 def documents_sha256(index: Index) -> str:
@@ -219,7 +235,7 @@ def applied(index: Index, ranking: Ranking, config: Config) -> Ranking:
     own = status(index, config)
     if own.kind != "own" or own.fit is None:
         return ranking
-    values = inputs(ranking.confidence, ranking.support)
-    if any(name not in values for name in own.fit.inputs):
+    if any(name not in INPUTS for name in own.fit.inputs):
         return ranking  # an input answering no longer computes: base_sha256 normally catches this first
+    values = inputs(index, ranking, own.fit.inputs)
     return replace(ranking, confidence=own.fit.probability(values), threshold=own.fit.threshold)

@@ -109,13 +109,13 @@ def from_questions(index: Index, config: Config, rows: list[dict[str, Any]]) -> 
         ranking, text = answered(index, config, row["question"])
         quote = " ".join((text or "").split())
         right = not row["unanswerable"] and any(e in quote for e in row["expected"])
-        out.append(_example(row["question"], ranking, config, right, not row["unanswerable"]))
+        out.append(_example(index, row["question"], ranking, config, right, not row["unanswerable"]))
     return out
 
 
-def _example(question: str, ranking: Ranking, config: Config, right: bool | None,
+def _example(index: Index, question: str, ranking: Ranking, config: Config, right: bool | None,
              answerable: bool | None) -> Example:
-    values = calibration.inputs(ranking.confidence, ranking.support)
+    values = calibration.inputs(index, ranking)
     return Example(question, values, ranking.confidence, ranking.abstains(config), right, answerable, ranking)
 
 
@@ -139,7 +139,7 @@ def from_feedback(index: Index, config: Config, path: Path) -> tuple[list[Exampl
         if isinstance(label, str):
             skipped[label] += 1
             continue
-        out.append(_example(query, ranking, config, *label))
+        out.append(_example(index, query, ranking, config, *label))
     return out, skipped
 
 

@@ -4,11 +4,12 @@ The mapping is a logistic regression (Platt scaling) from named inputs (:func:`q
 to "the first quote answers", fitted by maximum a posteriori with a Gaussian prior centred on the
 shipped mapping: weight 1 on the shipped confidence's logit, 0 on every other input, bias 0. With no
 evidence the fit *is* the shipped calibration; each answer pulls it away only as far as the data
-outweighs the prior. Which inputs to use (the shipped confidence alone, or with the support) and how
-strong the prior is are chosen together by cross-validated log
-loss over stratified folds, with the one-standard-error rule: the smallest model, then the strongest
+outweighs the prior. Which inputs to use (the shipped confidence alone or with the support, each with or
+without the doubts of :mod:`qa.answering.doubt`) and how strong the prior is are chosen together by
+cross-validated log loss over stratified folds, with the one-standard-error rule: the smallest model, then the strongest
 prior, whose loss is within one standard error of the best one's. On a few dozen answers a richer model
-that wins by less than that has learnt the folds, not the documents.
+that wins by less than that has learnt the folds, not the documents. A doubt may only lower the
+confidence: a choice whose fit gives one a positive weight is not taken.
 
 The threshold is chosen on the out-of-fold probabilities of that choice: the one that maximises the
 share of right answers kept minus the share of other answers (wrong first quote, or no answer in the
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..answering.doubt import DOUBTS
 from ..errors import QAError
 from . import calibration
 from .calibration_data import Example
@@ -45,9 +47,12 @@ class Choice:
 
 
 def input_sets(names: Sequence[str]) -> list[tuple[str, ...]]:
-    """The input sets tried: the shipped confidence alone, and with the support beside it (the inputs of the
-    shipped Platt mapping)."""
-    return [("confidence_logit",), ("confidence_logit", "support")] if "support" in names else [("confidence_logit",)]
+    """The input sets tried, smallest first: the shipped confidence alone or with the support beside it (the
+    inputs of the shipped Platt mapping), each with none, one or both of the doubts among ``names``."""
+    bases = [("confidence_logit",), ("confidence_logit", "support")] if "support" in names else [("confidence_logit",)]
+    doubts = [d for d in DOUBTS if d in names]
+    extra = [()] + [(d,) for d in doubts] + ([tuple(doubts)] if len(doubts) > 1 else [])
+    return sorted((b + e for b in bases for e in extra), key=len)
 
 
 def check_enough(examples: Sequence[Example]) -> None:
@@ -75,7 +80,7 @@ def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str,
     folds = _folds(y)
     choices = [_score(labelled, y, folds, names, s) for names in input_sets(list(labelled[0].values))
                for s in STRENGTHS]
-    best = one_standard_error(choices)
+    best = one_standard_error([c for c in choices if _lowers_only(labelled, y, c)])
     oof = _out_of_fold(labelled, y, folds, best.inputs, best.strength)
     threshold = youden_threshold(oof, y) if keep is None else keeping_threshold(oof, y, keep)
     weights, bias = logistic_map(_matrix(labelled, best.inputs), y, _prior(best.inputs), best.strength)
@@ -169,6 +174,13 @@ def keeping_threshold(p: np.ndarray, y: np.ndarray, keep: float) -> float:
     lowest = right[max(0, int(np.ceil(keep * len(right))) - 1)]
     below = p[p < lowest]
     return round(float((lowest + below.max()) / 2 if len(below) else lowest - 1e-6), 6)
+
+
+def _lowers_only(examples: Sequence[Example], y: np.ndarray, choice: Choice) -> bool:
+    """Whether the doubts among ``choice``'s inputs, fitted on every example, only lower the confidence (a doubt
+    that would raise it has learnt an accident of these questions: such a choice is not taken)."""
+    weights, _ = logistic_map(_matrix(examples, choice.inputs), y, _prior(choice.inputs), choice.strength)
+    return all(w <= 0 for name, w in zip(choice.inputs, weights) if name in DOUBTS)
 
 
 def _folds(y: np.ndarray) -> np.ndarray:

@@ -72,7 +72,7 @@ def test_answers_use_the_own_fit_and_can_turn_it_off(calibrated):
     shipped = config.with_(own_calibration=False)
     for question in [NATURAL[0]["question"], UNANSWERABLE[0], NATURAL[5]["question"]]:
         ranking = rank(idx, question, config=shipped)
-        p = fit.probability(calibration.inputs(ranking.confidence, ranking.support))
+        p = fit.probability(calibration.inputs(idx, ranking))
         own, before = ask(question, index=idx, config=config), ask(question, index=idx, config=shipped)
         assert own.confidence == round(p, 4)
         assert own.abstained == (p < fit.threshold or ranking.support < scoring_for(config).support_floor)
