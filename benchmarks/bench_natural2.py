@@ -93,12 +93,17 @@ def main() -> int:
     import ast
 
     from qa import Config, ask, build_index, load_index
+    from qa.errors import QAError
 
     changes = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
 
     tmp = None
     if args.index:
-        index = load_index(Path(args.index))
+        try:
+            index = load_index(Path(args.index))
+        except QAError as e:
+            print(f"bench_natural2: {e}", file=sys.stderr)
+            return 2
     else:
         tmp = Path(tempfile.mkdtemp(prefix="qa-natural2-"))
         shutil.copytree(ROOT / "corpus", tmp / "corpus")
