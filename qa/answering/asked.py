@@ -137,7 +137,14 @@ def asks_definition(question: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def asked_kind(question: str) -> Kind:
-    """The kind of answer ``question`` asks for ("other" when it names none)."""
+    """The kind of answer ``question`` asks for ("other" when it names none). A question asking how to do
+    something asks for steps, a command or code, none of the kinds a sentence is read for here.
+
+    >>> asked_kind("How did the Soviets win?"), asked_kind("How do I delete a tag?")
+    ('manner', 'other')
+    """
+    if asks_procedure(question):
+        return "other"
     return next((kind for kind, pattern in _ASKS if pattern.search(question)), "other")
 
 

@@ -31,6 +31,10 @@ needs_wordnet = pytest.mark.skipif(wordnet() is None, reason="WordNet (Debian's 
     ("why were there so many border violations", "reason"),
     ("how did the battle end", "manner"),
     ("what settled the dispute", "other"),
+    # how to do something: steps, a command or code, none of the kinds above
+    ("How do I delete a remote branch?", "other"),
+    ("How can I tell that a directory is a mount point?", "other"),
+    ("how to read a TOML file", "other"),
 ])
 def test_the_kind_a_question_asks_for(question, kind):
     assert asked_kind(question) == kind
@@ -51,6 +55,7 @@ def test_a_count_must_count_what_is_asked_about():
     assert not counts_asked("how many soldiers died at khalkhin gol", "There were three principal engagements.")
     assert offers("who commanded the army", "The army withdrew to the river.") is False
     assert offers("what settled the dispute", "Anything at all.") is None
+    assert offers("How do I delete a tag?", "git tag -d v1.0") is None  # a command offers no manner word
 
 
 def test_confidence_is_one_logistic_function_of_the_named_inputs():
