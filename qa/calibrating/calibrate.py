@@ -98,7 +98,8 @@ def format_fit(fit: calibration.OwnFit, path: Path | None) -> str:
     before, after = d.get("before", {}), d.get("after_cross_validated", {})
     lines = [f"Calibrated on {d.get('examples')} labelled answers ({d.get('right')} right, {d.get('not_right')} not) "
              f"from {d.get('source')}" + (f"; {d.get('set_aside')} set aside" if d.get("set_aside") else ""),
-             f"Inputs: {', '.join(fit.inputs)}; prior strength {d.get('strength')}",
+             "Inputs: " + "; ".join(f"{calibration.INPUT_NAMES.get(n, n)} ({n}, weight {w:+.2f})"
+                                    for n, w in zip(fit.inputs, fit.weights)) + f"; prior strength {d.get('strength')}",
              f"Cross-validated log loss: {d.get('cv_log_loss')} (shipped mapping: {d.get('cv_log_loss_shipped')})",
              f"Threshold: {fit.threshold:.4f} ({d.get('threshold_rule')})",
              "                     shipped   own (cross-validated)"]

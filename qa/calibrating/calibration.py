@@ -103,6 +103,10 @@ def fit_path(index_dir: Path | str) -> Path:
 #: The inputs a fit may use: the shipped confidence as a logit, the support, and the doubts the shipped fit
 #: could not weigh on SQuAD (qa.answering.doubt.DOUBTS), since they speak of one corpus's questions.
 INPUTS = ("confidence_logit", "support", "kind_missing", "unknown_terms")
+#: What each input is, in a user's words.
+INPUT_NAMES = {"confidence_logit": "the shipped confidence", "support": "how well the first quote is grounded",
+               "kind_missing": "the first quote lacks the kind of answer asked for",
+               "unknown_terms": "question words the documents never use"}
 
 
 def inputs(index: Index, ranking: Ranking, names: Collection[str] = INPUTS) -> dict[str, float]:

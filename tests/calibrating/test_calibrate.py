@@ -191,6 +191,8 @@ def test_cli_status_and_eval_of_a_question_file(calibrated, tmp_path, capsys):
     code, out = run(capsys, "calibrate", "--questions", str(tmp_path / "q.jsonl"), "--index", str(config.index_dir),
                     "--dry-run")
     assert code == 0 and "Not written" in out and calibration.read(config.index_dir) == fit
+    weight = fit.weights[0]
+    assert f"the shipped confidence (confidence_logit, weight {weight:+.2f})" in out  # each input named, weighed
 
 
 def test_a_damaged_fit_is_reported_and_not_used(default_config, tmp_path):
