@@ -4,8 +4,8 @@ The shipped confidence is fitted on SQuAD articles; on another kind of document 
 reference) the same probability means something else, and the shipped threshold answers too much or
 too little. ``python -m qa calibrate`` (:mod:`qa.calibration_fit`) refits, for one index, a logistic
 mapping from per-answer inputs (:func:`inputs`: the shipped confidence as a logit, the support, and the
-doubts about the top quote that the shipped fit could not weigh on SQuAD) to the probability that the first quote
-answers, and the threshold below which the answer is an abstention. It is written beside the index::
+doubts about the top quote that the shipped fit could not weigh on SQuAD) to the probability that the
+first quote answers, and the threshold below which the answer is an abstention. It is written beside the index::
 
     index/calibration.json   {"format": "qa-calibration", "format_version": 1, "inputs": [...],
                               "weights": [...], "bias": float, "threshold": float,

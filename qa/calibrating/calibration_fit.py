@@ -6,10 +6,10 @@ shipped mapping: weight 1 on the shipped confidence's logit, 0 on every other in
 evidence the fit *is* the shipped calibration; each answer pulls it away only as far as the data
 outweighs the prior. Which inputs to use (the shipped confidence alone or with the support, each with or
 without the doubts of :mod:`qa.answering.doubt`) and how strong the prior is are chosen together by
-cross-validated log loss over stratified folds, with the one-standard-error rule: the smallest model, then the strongest
-prior, whose loss is within one standard error of the best one's. On a few dozen answers a richer model
-that wins by less than that has learnt the folds, not the documents. A doubt may only lower the
-confidence: a choice whose fit gives one a positive weight is not taken.
+cross-validated log loss over stratified folds, with the one-standard-error rule: the smallest model, then
+the strongest prior, whose loss is within one standard error of the best one's. On a few dozen answers a
+richer model that wins by less than that has learnt the folds, not the documents. A doubt may only lower
+the confidence: a choice whose fit gives one a positive weight is not taken.
 
 The threshold is chosen on the out-of-fold probabilities of that choice: the one that maximises the
 share of right answers kept minus the share of other answers (wrong first quote, or no answer in the
