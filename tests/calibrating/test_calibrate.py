@@ -249,3 +249,26 @@ def test_keep_sets_the_threshold_to_answer_that_share_of_right_answers(calibrate
     assert path.read_bytes() == before
     with pytest.raises(QAError, match="--keep takes a share"):
         calibrate(config, questions=tmp_path / "q.jsonl", keep=1.5, write=False)
+
+
+def test_an_own_fit_that_weighs_a_doubt_reads_it_from_each_answer(default_config, tmp_path):
+    # A fit on the doubt alone: answers whose first quote lacks the asked kind fall below the threshold.
+    config = copy_of(default_config, tmp_path)
+    idx = load_index(config.index_dir, config)
+    fit = calibration.OwnFit(("confidence_logit", "kind_missing"), (1.0, -4.0), 0.0, 0.2,
+                             calibration.documents_sha256(idx), calibration.base_sha256(config), fitted_at="now")
+    calibration.save(fit, config.index_dir)
+    shipped = config.with_(own_calibration=False)
+    lacking = answering = 0
+    for question in [q["question"] for q in NATURAL[:20]] + ["Who commanded the Soviet gunboats at Kanchazu?"]:
+        ranking = rank(idx, question, config=shipped)
+        values = calibration.inputs(idx, ranking)
+        own = ask(question, index=idx, config=config)
+        assert own.confidence == round(fit.probability(values), 4)
+        if ranking.spans and values["kind_missing"]:
+            lacking += 1
+            assert own.confidence < ranking.confidence and own.abstained
+        elif ranking.spans:
+            answering += 1
+            assert own.confidence == round(ranking.confidence, 4)
+    assert lacking and answering  # both paths were read
