@@ -105,8 +105,8 @@ def fit_path(index_dir: Path | str) -> Path:
 INPUTS = ("confidence_logit", "support", "kind_missing", "unknown_terms")
 #: What each input is, in a user's words.
 INPUT_NAMES = {"confidence_logit": "the shipped confidence", "support": "how well the first quote is grounded",
-               "kind_missing": "the first quote lacks the kind of answer asked for",
-               "unknown_terms": "question words the documents never use"}
+               "kind_missing": "whether the first quote lacks the kind of answer asked for",
+               "unknown_terms": "the share of the question's words the documents never use"}
 
 
 def inputs(index: Index, ranking: Ranking, names: Collection[str] = INPUTS) -> dict[str, float]:
@@ -227,8 +227,11 @@ def _status(index: Index, config: Config, root: Path) -> Status:
         return Status("stale", f"This index's own calibration (fitted {fit.fitted_at}) maps a confidence that qa no "
                                f"longer computes (another version or other settings). {again}", fit)
     n = (fit.data or {}).get("examples")
+    names = [INPUT_NAMES.get(name, name) for name in fit.inputs]
+    weighs = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     return Status("own", f"Confidence and abstention are calibrated on this index's own "
-                         f"{'' if n is None else f'{n} '}questions (fitted {fit.fitted_at}).", fit)
+                         f"{'' if n is None else f'{n} '}questions (fitted {fit.fitted_at}); the fit weighs "
+                         f"{weighs}.", fit)
 
 
 def applied(index: Index, ranking: Ranking, config: Config) -> Ranking:

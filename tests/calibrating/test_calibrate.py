@@ -186,6 +186,7 @@ def test_cli_status_and_eval_of_a_question_file(calibrated, tmp_path, capsys):
     config, fit, _ = calibrated
     code, out = run(capsys, "calibrate", "--status", "--index", str(config.index_dir))
     assert code == 0 and "calibrated on this index's own" in out
+    assert "the fit weighs the shipped confidence" in " ".join(out.split())  # what it weighs, in words
     code, out = run(capsys, "eval", str(question_file(tmp_path / "q.jsonl")), "--index", str(config.index_dir))
     assert code == 0 and "shipped" in out and "own" in out and "unanswerable abstained" in out
     code, out = run(capsys, "calibrate", "--questions", str(tmp_path / "q.jsonl"), "--index", str(config.index_dir),
