@@ -30,14 +30,18 @@ NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", 
 _TIME_UNITS = r"(?:second|minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
 _NUM = r"(?:\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r"|a|an|a few|a full|an entire)"
 
+#: "When" as the question word ("When did ...?", "... was released when?", "Since when ...?"), not opening a clause
+#: ("Who wrote to her when she was ill?", "What happens if sep is None when calling print?").
+WHEN = r"^\W*(?:(?:by|since|until|till)\s+)?when\b|\bwhen\W*$"
+
 # Question patterns, tried in this order: the first that matches names the kind asked.
 _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow long\b|\bfor how many\b|\bhow many (?:" + _TIME_UNITS + r")\b|\bduration\b", _I)),
     ("count", re.compile(r"\bhow many\b|\bwhat (?:number|total) of\b|\bnumber of\b", _I)),
     ("quantity", re.compile(r"\bhow (?:much|big|large|far|heavy|old|high|wide|deep|tall|fast)\b|"
                             r"\bwhat (?:percentage|amount|size|proportion|share|distance|area)\b", _I)),
-    ("time", re.compile(r"\bwhen\b|\b(?:what|which|in what) (?:year|date|day|month|time|century|decade|period)\b|"
-                        r"\bsince when\b", _I)),
+    ("time", re.compile(WHEN + r"|\b(?:what|which|in what) (?:year|date|day|month|time|century|decade|period)\b",
+                        _I)),
     ("reason", re.compile(r"\bwhy\b|\bwhat (?:caused|causes|led to|started|prompted|triggered|made)\b|"
                           r"\bfor what reason\b|\breason\b|\bcause of\b", _I)),
     ("place", re.compile(r"\bwhere\b|\b(?:what|which|in what) (?:country|countries|city|cities|region|place|area|"

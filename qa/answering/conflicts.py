@@ -11,7 +11,7 @@ from typing import Literal
 from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
-from .asked import asked_kind
+from .asked import WHEN, asked_kind
 
 Kind = Literal["duration", "date", "number"]
 
@@ -55,7 +55,7 @@ def question_kind(question: str) -> Kind | None:
     q = question.lower()
     if re.search(r"\bhow long\b|\bfor how many (years|months|days)\b|\bduration\b", q):
         return "duration"
-    if re.search(r"\bwhen\b|\bwhat (year|date|day|month)\b|\bwhich year\b|\bin what year\b", q):
+    if re.search(WHEN + r"|\bwhat (year|date|day|month)\b|\bwhich year\b|\bin what year\b", q):
         return "date"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage)\b", q):
         return "number"
