@@ -22,7 +22,7 @@ from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 from ..records import Unit
-from .asked import asks_definition, asks_procedure
+from .asked import WHEN, asks_definition, asks_procedure
 from .question_scores import QuestionScores
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
@@ -65,7 +65,7 @@ _NEGATION = re.compile(r"\b(not|never|no|cannot|none|neither|nor|without|least|f
 _TYPES = (
     ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
                           r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
-    ("date", re.compile(r"\bwhen\b|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
+    ("date", re.compile(WHEN + r"|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
      _DATE),
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
     ("place", re.compile(r"\bwhere\b|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
