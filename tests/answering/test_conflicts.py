@@ -19,6 +19,8 @@ def quote(text: str, source: str, score: float = 1.0) -> Quote:
     ("In what year did it end?", "date"),
     ("How many ships sank?", "number"),
     ("Who signed the treaty?", None),
+    ("The treaty was signed when?", "date"),
+    ("What did Kalinin say when the war began?", None),  # a clause, not a question about a date
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind

@@ -31,6 +31,11 @@ needs_wordnet = pytest.mark.skipif(wordnet() is None, reason="WordNet (Debian's 
     ("why were there so many border violations", "reason"),
     ("how did the battle end", "manner"),
     ("what settled the dispute", "other"),
+    # "when" asks for a time as the question word only, not where it opens a clause
+    ("the album was released when?", "time"),
+    ("since when has the pact held", "time"),
+    ("who did she write to when she was ill", "person"),
+    ("What happens if sep is None when calling print?", "other"),
     # how to do something: steps, a command or code, none of the kinds above
     ("How do I delete a remote branch?", "other"),
     ("How can I tell that a directory is a mount point?", "other"),
