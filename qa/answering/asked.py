@@ -30,9 +30,10 @@ NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", 
 _TIME_UNITS = r"(?:second|minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
 _NUM = r"(?:\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r"|a|an|a few|a full|an entire)"
 
-#: "When" as the question word ("When did ...?", "... was released when?", "Since when ...?"), not opening a clause
-#: ("Who wrote to her when she was ill?", "What happens if sep is None when calling print?").
-WHEN = r"^\W*(?:(?:by|since|until|till)\s+)?when\b|\bwhen\W*$"
+#: "When" as the question word ("When did ...?", "... was released when?", "Since when has ...?"), not opening a
+#: clause ("Who wrote to her when she was ill?", "When Liszt lived near Chopin, where did he live?").
+WHEN = (r"^\W*(?:(?:by|since|until|till)\s+)?when\s+(?:did|does|do|was|were|is|are|will|would|can|could|should|"
+        r"has|have|had|might|must|may)(?:n't)?\b|\bwhen\W*$")
 
 # Question patterns, tried in this order: the first that matches names the kind asked.
 _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (

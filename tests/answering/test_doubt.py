@@ -36,6 +36,8 @@ needs_wordnet = pytest.mark.skipif(wordnet() is None, reason="WordNet (Debian's 
     ("since when has the pact held", "time"),
     ("who did she write to when she was ill", "person"),
     ("What happens if sep is None when calling print?", "other"),
+    ("When Liszt lived close to Chopin, where did he call home?", "place"),
+    ("When didn't Washington reach the fort?", "time"),
     # how to do something: steps, a command or code, none of the kinds above
     ("How do I delete a remote branch?", "other"),
     ("How can I tell that a directory is a mount point?", "other"),
