@@ -32,8 +32,11 @@ _NUM = r"(?:\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r"|a|an|a few|a full|an entir
 
 #: "When" as the question word ("When did ...?", "... was released when?", "Since when has ...?"), not opening a
 #: clause ("Who wrote to her when she was ill?", "When Liszt lived near Chopin, where did he live?").
-WHEN = (r"^\W*(?:(?:by|since|until|till)\s+)?when\s+(?:did|does|do|was|were|is|are|will|would|can|could|should|"
-        r"has|have|had|might|must|may)(?:n't)?\b|\bwhen\W*$")
+_AUXILIARY = r"(?:did|does|do|was|were|is|are|will|would|can|could|should|has|have|had|might|must|may)(?:n't)?\b"
+WHEN = r"^\W*(?:(?:by|since|until|till)\s+)?when\s+" + _AUXILIARY + r"|\bwhen\W*$"
+#: "Where" as the question word ("Where did ...?", "In 1835 where did ...?", "Where in England ...?", "... located
+#: where?"), not opening a clause ("the experiment where stones were rolled", "a WHERE clause").
+WHERE = r"\bwhere\s+" + _AUXILIARY + r"|\bwhere\s+(?:in|on)\b|\bwhere\W*$"
 
 # Question patterns, tried in this order: the first that matches names the kind asked.
 _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
@@ -45,7 +48,7 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
                         _I)),
     ("reason", re.compile(r"\bwhy\b|\bwhat (?:caused|causes|led to|started|prompted|triggered|made)\b|"
                           r"\bfor what reason\b|\breason\b|\bcause of\b", _I)),
-    ("place", re.compile(r"\bwhere\b|\b(?:what|which|in what) (?:country|countries|city|cities|region|place|area|"
+    ("place", re.compile(WHERE + r"|\b(?:what|which|in what) (?:country|countries|city|cities|region|place|area|"
                          r"state|island|river|lake|town|village|territory|province|location)\b", _I)),
     ("group", re.compile(r"\b(?:what|which) (?:side|country|nation|army|armies|division|unit|group|party|team|"
                          r"forces?|troops|regiment|organi[sz]ation|company|people)\b|"

@@ -22,7 +22,7 @@ from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 from ..records import Unit
-from .asked import WHEN, asks_definition, asks_procedure
+from .asked import WHEN, WHERE, asks_definition, asks_procedure
 from .question_scores import QuestionScores
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
@@ -68,7 +68,7 @@ _TYPES = (
     ("date", re.compile(WHEN + r"|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
      _DATE),
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
-    ("place", re.compile(r"\bwhere\b|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
+    ("place", re.compile(WHERE + r"|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
 )
 
 

@@ -38,6 +38,12 @@ needs_wordnet = pytest.mark.skipif(wordnet() is None, reason="WordNet (Debian's 
     ("What happens if sep is None when calling print?", "other"),
     ("When Liszt lived close to Chopin, where did he call home?", "place"),
     ("When didn't Washington reach the fort?", "time"),
+    # and "where" likewise
+    ("In 1835 where did Chopin and his parents visit?", "place"),
+    ("Where in England were the scenes shot?", "place"),
+    ("The stock exchange is located where?", "place"),
+    ("Who constructed an experiment where stones were rolled down an incline?", "person"),
+    ("What is the difference between WHERE and HAVING?", "other"),
     # how to do something: steps, a command or code, none of the kinds above
     ("How do I delete a remote branch?", "other"),
     ("How can I tell that a directory is a mount point?", "other"),
