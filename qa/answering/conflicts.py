@@ -11,7 +11,7 @@ from typing import Literal
 from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
-from .asked import WHEN, asked_kind
+from .asked import MONTHS, WHEN, asked_kind
 
 Kind = Literal["duration", "date", "number"]
 
@@ -29,8 +29,7 @@ _DURATION = re.compile(_NUM + r"\s+(day|week|month|year|decade|centur(?:y|ie))s?
 _Y = r"(1[5-9]\d\d|20\d\d)"
 _YEAR_RANGE = re.compile(rf"\bfrom {_Y} (?:to|until|till) {_Y}\b|\bbetween {_Y} and {_Y}\b|"
                          rf"(?<![\d–-]){_Y}\s*[–-]\s*{_Y}\b")
-_MONTHS = ("january february march april may june july august september october november december").split()
-_M = r"(" + "|".join(m.capitalize() for m in _MONTHS) + r")"
+_M = r"(" + "|".join(m.capitalize() for m in MONTHS) + r")"
 _DATE = re.compile(rf"\b(\d{{1,2}}) {_M},? (\d{{4}})\b|\b{_M} (\d{{1,2}}),? (\d{{4}})\b")
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\w,]*\d)")
@@ -130,7 +129,7 @@ def dates(text: str) -> list[tuple[dt.date, str]]:
     for m in _DATE.finditer(text):
         day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
         try:
-            found.append((dt.date(int(year), _MONTHS.index(month.lower()) + 1, int(day)), m.group(0)))
+            found.append((dt.date(int(year), MONTHS.index(month.lower()) + 1, int(day)), m.group(0)))
         except ValueError:
             continue
     return found

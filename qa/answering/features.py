@@ -22,7 +22,7 @@ from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 from ..records import Unit
-from .asked import WHEN, WHERE, asks_definition, asks_procedure
+from .asked import MONTHS, WHEN, WHERE, asks_definition, asks_procedure
 from .question_scores import QuestionScores
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
@@ -49,10 +49,9 @@ ANAPHORA = re.compile(
     r"^(this|these|that|those|such|it|its|they|their|them|he|his|she|her|the latter|the former|both|there|"
     r"here|thus|hence|therefore|however|also|in turn|in this|in that|as a result|for example|for instance|"
     r"similarly|again|indeed|then)\b", _I)
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # A time: a year, a century, a month (with its day, if any), or a time told relative to another one
 # ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd Division" is a name.
-_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + _MONTHS + r")\b|"
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + "|".join(MONTHS) + r")\b|"
                    r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
                    r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
