@@ -106,11 +106,12 @@ def _lines(pdf, max_chars: int | None = None) -> list[list[Line]]:
 
 def _open(data: bytes):
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
+        if e.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise Unreadable("encrypted PDF (needs a password)") from e
         raise
 
