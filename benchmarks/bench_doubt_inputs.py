@@ -29,20 +29,26 @@ from qa.training.verifier_train import mine
 FOLDS = 6
 
 
+def top_unit(m, weights: np.ndarray):  # type: ignore[no-untyped-def]
+    """The mined unit of question ``m`` that the ranker ``weights`` put first."""
+    scores = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights)) @ weights
+    return m.units[int(np.argsort(-scores, kind="stable")[0])]
+
+
 def top_unit_features(m, weights: np.ndarray) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The ranker and support features of the unit ``weights`` put first, named ``u_`` and ``s_``."""
-    scores = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights)) @ weights
-    top = m.units[int(np.argsort(-scores, kind="stable")[0])]
+    top = top_unit(m, weights)
     return {**{f"u_{n}": float(v) for n, v in zip(UNIT_FEATURES, top.features)},
             **{f"s_{n}": float(v) for n, v in zip(SUPPORT_FEATURES, top.support) if n != "score"}}
 
 
-def rows_with_features(work: Path) -> tuple[list[dt.Row], list[str]]:
+def rows_with_features(work: Path, extra=top_unit_features) -> tuple[list[dt.Row], list[str]]:  # type: ignore[no-untyped-def]
+    """Out-of-fold confidence rows of the articles with both kinds of question, ``extra``'s inputs added."""
     data = training.default_data()
     settings = training.settings(layers=3, epochs=1, max_pairs=4000, lr=4e-5, seed=13)
     articles = article_order(data)
     rows = dt.out_of_fold_rows(mine(data, work, settings, Config()), articles, FOLDS, dt.vocabulary_of(data),
-                               extra=top_unit_features)
+                               extra=extra)
     mixed = {r.article for r in rows if not r.answerable}  # as the shipped fit: articles with both kinds
     return [r for r in rows if r.article in mixed], [a for a in articles if a in mixed]
 

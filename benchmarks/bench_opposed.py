@@ -20,17 +20,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_doubt_inputs import FOLDS, rows_with_features, top_unit
 
 from qa.answering.doubt import CONFIDENCE_INPUTS, content_words
 from qa.answering.paraphrase import question_words, wordnet
-from qa.commands import training
-from qa.config import Config
 from qa.indexing.lexical import tokenize
 from qa.training import doubt_train as dt
-from qa.training.settings import article_order
-from qa.training.verifier_train import mine
 
-FOLDS = 6
 # an ordinal or a quantifier against another names a different thing, not the opposite claim
 NOT_OPPOSED = frozenset("some all none every many few more less most least first second third last one any".split())
 
@@ -66,9 +64,7 @@ def opposed(question: str, text: str) -> float:
 
 
 def top_opposed(m, weights: np.ndarray) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    scores = np.array([u.features for u in m.units]).reshape(len(m.units), len(weights)) @ weights
-    top = m.units[int(np.argsort(-scores, kind="stable")[0])]
-    return {"opposed": opposed(m.question, top.text.split(" [context: ")[0])}
+    return {"opposed": opposed(m.question, top_unit(m, weights).text.split(" [context: ")[0])}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -77,13 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if wordnet() is None:
         sys.exit("WordNet is needed: apt-get install wordnet-base")
-    data = training.default_data()
-    settings = training.settings(layers=3, epochs=1, max_pairs=4000, lr=4e-5, seed=13)
-    articles = article_order(data)
-    rows = dt.out_of_fold_rows(mine(data, args.work, settings, Config()), articles, FOLDS, dt.vocabulary_of(data),
-                               extra=top_opposed)
-    mixed = {r.article for r in rows if not r.answerable}  # as the shipped fit: articles with both kinds
-    rows, articles = [r for r in rows if r.article in mixed], [a for a in articles if a in mixed]
+    rows, articles = rows_with_features(args.work, extra=top_opposed)
     fired = Counter((r.answerable, r.right) for r in rows if r.inputs["opposed"])
     print(f"opposed fires on {sum(fired.values())} of {len(rows)} questions: unanswerable {fired[(False, False)]}, "
           f"answerable and right {fired[(True, True)]}, answerable and wrong {fired[(True, False)]}")
