@@ -5,7 +5,7 @@
 The inputs describe the top quote and the question:
 
 - ``support``: how well the ranker's best unit is grounded (qa.answering.features.SUPPORT_FEATURES, fitted weights);
-- ``margin``: how far the top unit scores above the best unit that does not overlap it (capped);
+- ``margin``: how far the top unit scores above the best unit that neither overlaps nor repeats it (capped);
 - ``kind_missing``: 1 when the question asks for a kind of answer (a person, a count, a time...) that the
   top unit does not offer (qa.answering.asked);
 - ``unknown_terms``: the share of the question's content words that occur nowhere in the indexed
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 from ..indexing.lexical import split_words, tokenize
 from .asked import offers
@@ -33,6 +34,9 @@ CONFIDENCE_INPUTS = ("support", "margin", "kind_missing", "unknown_terms")
 DOUBTS = ("kind_missing", "unknown_terms")
 #: The margin of a top unit with no rival, and the most any margin counts.
 MARGIN_CAP = 4.0
+#: A unit repeats the top unit, and is no rival to it, when this share of the content words of the shorter
+#: of the two is in the other (measured in docs/experiments.md).
+ECHO = 0.6
 # Words that ask rather than name what is asked about (stemmed as BM25 stems them).
 _ASKING = frozenset(t for ts in tokenize(["what which who whom whose when where why how does do did is are was "
                                           "were be been kind type name many much long"]) for t in ts)
@@ -51,16 +55,38 @@ def confidence(inputs: Mapping[str, float], weights: Sequence[float], bias: floa
 
 def margin(scores: Sequence[float], overlaps: Callable[[int], bool]) -> float:
     """The top unit's score minus the best score of a unit that does not overlap it (``overlaps(n)`` says
-    whether unit ``n`` shares a sentence with unit 0), capped at :data:`MARGIN_CAP`. The scores need not be
-    in order: where a verifier re-ordered the units, they are the ranker's own scores in the new order.
+    whether unit ``n`` shares a sentence with unit 0, or repeats it: see :func:`echoes`), capped at
+    :data:`MARGIN_CAP`. The scores need not be in order: where a verifier re-ordered the units, they are the
+    ranker's own scores in the new order. ``overlaps`` is asked of the best units first, and no further than
+    the first that does not overlap.
 
     >>> margin([5.0, 4.8, 3.0], lambda n: n == 1)
     2.0
     >>> margin([4.0, 3.0, 4.5], lambda n: False)
     -0.5
     """
-    rival = max((float(s) for n, s in enumerate(scores) if n and not overlaps(n)), default=None)
+    rivals = sorted(range(1, len(scores)), key=lambda n: -float(scores[n]))
+    rival = next((float(scores[n]) for n in rivals if not overlaps(n)), None)
     return MARGIN_CAP if rival is None else min(MARGIN_CAP, float(scores[0]) - rival)
+
+
+def echoes(top: str, other: str, share: float = ECHO) -> bool:
+    """Whether ``other`` says again what ``top`` says: ``share`` of the content words (stemmed) of the
+    shorter are in the other. A page that states a fact twice, or two sources that agree, should not make the
+    answer look contested.
+
+    >>> echoes("Sorts are guaranteed to be stable.", "The sort() method is guaranteed to be stable.")
+    True
+    >>> echoes("Sorts are guaranteed to be stable.", "The key function is called once per element.")
+    False
+    """
+    a, b = _terms(top), _terms(other)
+    return bool(a and b) and len(a & b) >= share * min(len(a), len(b))
+
+
+@lru_cache(maxsize=64)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(tokenize([text])[0]) - {""}
 
 
 def kind_missing(question: str, text: str) -> float:
@@ -107,7 +133,7 @@ def inputs_of(question: str, texts: Sequence[str], scores: Sequence[float], over
               support: float, vocabulary: Callable[[str], bool],
               weights: Sequence[float] | None = None) -> dict[str, float]:
     """The :data:`CONFIDENCE_INPUTS` of a ranking: ``texts`` and ``scores`` of its units best first (only the
-    first text is read), ``overlaps(n)`` whether unit ``n`` shares a sentence with the first,
+    first text is read), ``overlaps(n)`` whether unit ``n`` shares a sentence with the first or repeats it,
     ``vocabulary(stem)`` whether a stemmed term occurs in the documents.
 
     With ``weights`` (in :data:`CONFIDENCE_INPUTS` order), a doubt whose weight is 0 is not computed and

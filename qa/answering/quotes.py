@@ -104,8 +104,13 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> 
     units, top = ranking.units, ranking.units[0]
     # the margin as the confidence was fitted on it: over the ranker's own scores, whatever the verifier added
     scores = ranking.scores if ranking.ranker_scores is None else ranking.ranker_scores
-    inputs = doubt.inputs_of(ranking.question.text, [unit_text(index, top)], scores.tolist(),
-                             lambda n: top.overlaps(units[n]), ranking.support, st.df.__contains__, fit.weights)
+    text = unit_text(index, top)
+
+    def rivals_not(n: int) -> bool:  # unit n shares a sentence with the top unit or says it again
+        return top.overlaps(units[n]) or doubt.echoes(text, unit_text(index, units[n]))
+
+    inputs = doubt.inputs_of(ranking.question.text, [text], scores.tolist(), rivals_not, ranking.support,
+                             st.df.__contains__, fit.weights)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 
 

@@ -11,9 +11,12 @@ the strongest prior, whose loss is within one standard error of the best one's. 
 richer model that wins by less than that has learnt the folds, not the documents. A doubt may only lower
 the confidence: a choice whose fit gives one a positive weight is not taken.
 
-The threshold is chosen on the out-of-fold probabilities of that choice: the one that maximises the
+The threshold is where the fitted mapping says an answer is as likely right as a labelled answer is on
+average: the share of right answers among the labelled ones. For a calibrated mapping that is where the
 share of right answers kept minus the share of other answers (wrong first quote, or no answer in the
-documents) let through (Youden's J), placed midway between the two probabilities it falls between.
+documents) let through (Youden's J) peaks, since there the odds of an answer are the base odds. Read off
+the fitted curve, it moves little with a few answers more or less; read off the order of a few dozen
+out-of-fold probabilities, J can jump between two optima of nearly equal height (docs/experiments.md).
 """
 from __future__ import annotations
 
@@ -82,7 +85,7 @@ def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str,
                for s in STRENGTHS]
     best = one_standard_error([c for c in choices if _lowers_only(labelled, y, c)])
     oof = _out_of_fold(labelled, y, folds, best.inputs, best.strength)
-    threshold = youden_threshold(oof, y) if keep is None else keeping_threshold(oof, y, keep)
+    threshold = base_rate_threshold(y) if keep is None else keeping_threshold(oof, y, keep)
     weights, bias = logistic_map(_matrix(labelled, best.inputs), y, _prior(best.inputs), best.strength)
     shipped = np.array([e.confidence for e in labelled])
     report = {
@@ -90,7 +93,7 @@ def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str,
         "set_aside": len(examples) - len(labelled),
         "inputs_tried": [list(s) for s in input_sets(list(labelled[0].values))],
         "strength": best.strength, "cv_log_loss": round(best.log_loss, 4),
-        "threshold_rule": "youden" if keep is None else f"keep {keep:g} of right answers",
+        "threshold_rule": "base rate" if keep is None else f"keep {keep:g} of right answers",
         "cv_log_loss_shipped": round(_log_loss(shipped, y), 4),
         "before": figures(labelled, [e.abstained for e in labelled]),
         "after_cross_validated": figures(labelled, list(oof < threshold)),
@@ -139,19 +142,14 @@ def logistic_map(x: np.ndarray, y: np.ndarray, prior: np.ndarray, strength: floa
     return theta[:-1], float(theta[-1])
 
 
-def youden_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The cut that maximises (right kept) - (not right let through), midway between neighbouring values.
+def base_rate_threshold(y: np.ndarray) -> float:
+    """The share of right answers among the labelled ones: the probability, on a calibrated mapping, below
+    which an answer is less likely right than the average one (where Youden's J peaks).
 
-    >>> youden_threshold(np.array([0.1, 0.2, 0.6, 0.7]), np.array([0.0, 0.0, 1.0, 1.0]))
-    0.4
+    >>> base_rate_threshold(np.array([0.0, 0.0, 1.0, 0.0]))
+    0.25
     """
-    values = np.unique(p)
-    cuts = np.concatenate([[values[0] - 1e-6], (values[1:] + values[:-1]) / 2, [values[-1] + 1e-6]])
-    pos, neg = max(y.sum(), 1), max((1 - y).sum(), 1)
-    gains = [((p >= c) & (y == 1)).sum() / pos - ((p >= c) & (y == 0)).sum() / neg for c in cuts]
-    best = max(gains)
-    chosen = [c for c, g in zip(cuts, gains) if g >= best - 1e-12]
-    return round(float(np.median(chosen)), 6)  # several equal cuts: the middle one
+    return round(float(np.mean(y)), 6)
 
 
 def one_standard_error(choices: Sequence[Choice]) -> Choice:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..answering.doubt import CONFIDENCE_INPUTS, DOUBTS, MARGIN_CAP, kind_missing, unknown_terms
+from ..answering.doubt import CONFIDENCE_INPUTS, DOUBTS, MARGIN_CAP, echoes, kind_missing, unknown_terms
 from ..errors import QAError
 
 
@@ -80,7 +80,8 @@ def out_of_fold_rows(mined: list, articles: list[str], folds: int, vocabulary: f
 
 
 def _margin(scores: np.ndarray, texts: list[str]) -> float:
-    rival = next((float(s) for n, s in enumerate(scores) if n and not _overlap(texts[0], texts[n])), None)
+    rival = next((float(s) for n, s in enumerate(scores)
+                  if n and not _overlap(texts[0], texts[n]) and not echoes(texts[0], texts[n])), None)
     return MARGIN_CAP if rival is None else min(MARGIN_CAP, float(scores[0]) - rival)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from qa import Config, ask
 from qa.answering.asked import asked_kind, counts_asked, offered_kinds, offers
-from qa.answering.doubt import CONFIDENCE_INPUTS, MARGIN_CAP, confidence, inputs_of, margin, unknown_terms
+from qa.answering.doubt import CONFIDENCE_INPUTS, MARGIN_CAP, confidence, echoes, inputs_of, margin, unknown_terms
 from qa.answering.paraphrase import relatives, wordnet
 from qa.answering.scoring import scoring_for
 from qa.indexing.lexical import tokenize
@@ -89,6 +89,23 @@ def test_the_margin_is_taken_over_the_best_unit_that_does_not_overlap_the_top():
     assert margin([5.0, 4.9, 3.0], lambda n: n == 1) == pytest.approx(2.0)
     assert margin([5.0], lambda n: False) == MARGIN_CAP
     assert margin([9.0, 1.0], lambda n: False) == MARGIN_CAP
+
+
+def test_a_unit_that_repeats_the_top_one_is_no_rival_for_the_margin():
+    texts = ["Sorts are guaranteed to be stable.", "The sort() method is guaranteed to be stable.",
+             "The key function is called once for each element.", "Sorting is stable in Python."]
+    scores = [5.0, 4.9, 3.0, 4.95]
+    asked: list[int] = []
+
+    def repeats(n: int) -> bool:
+        asked.append(n)
+        return echoes(texts[0], texts[n])
+
+    assert echoes(texts[0], texts[3]) and not echoes(texts[0], texts[2])
+    assert margin(scores, repeats) == pytest.approx(2.0)
+    assert asked == [3, 1, 2]  # best rivals first, none after the first that counts
+    assert margin(scores, lambda n: False) == pytest.approx(0.05)
+    assert not echoes("", texts[0]) and not echoes(texts[0], "the a of")  # no content words: nothing repeated
 
 
 def test_unknown_terms_count_words_absent_after_stemming():
