@@ -59,7 +59,8 @@ _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twe
 _NUMBER = re.compile(r"\d|\b(one|several|many|few|dozen|" + _NUMBER_WORDS + r")\b", _I)
 _NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + _NUMBER_WORDS + r")\b", _I)
 _NAME = re.compile(r"\b[A-Z][\w'-]+")
-_NEGATION = re.compile(r"\b(not|never|no|cannot|none|neither|nor|without|least|fewest)\b|n't\b", _I)
+# A negation word, not the "no" of an option ("--no-edit")
+_NEGATION = re.compile(r"(?<![-\w])(not|never|no|cannot|none|neither|nor|without|least|fewest)\b|n't\b", _I)
 # (kind of question, how to recognise it, what an answering sentence holds; None: a name not asked about)
 _TYPES = (
     ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
@@ -243,7 +244,7 @@ def analyse_question(text: str, st: Stats) -> Question:
     names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
-    return Question(text, terms, {t: st.idf(t) for t in terms}, kind, bool(_NEGATION.search(text)),
+    return Question(text, terms, {t: st.idf(t) for t in terms}, kind, negation_in(text),
                     numbers, names, bigrams, asks_procedure(text), asks_definition(text))
 
 
@@ -286,7 +287,20 @@ def is_anaphoric(text: str) -> bool:
 
 
 def negation_in(text: str) -> bool:
-    return bool(_NEGATION.search(text))
+    """Whether ``text`` negates: a negation word, where "None" capitalised inside a sentence is a value
+    (Python's ``None``), not one.
+
+    >>> negation_in("None of them survived."), negation_in("What happens if sep is None?")
+    (True, False)
+    >>> negation_in("It does not wait."), negation_in("Use git commit --no-edit to keep the message.")
+    (True, False)
+    """
+    return any(not _value_none(text, m) for m in _NEGATION.finditer(text))
+
+
+def _value_none(text: str, match: re.Match[str]) -> bool:
+    before = text[:match.start()].rstrip()
+    return match.group() == "None" and bool(before) and before[-1] not in ".!?"
 
 
 def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], scores: QuestionScores

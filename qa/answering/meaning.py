@@ -38,7 +38,7 @@ _SAY = {"person": "who", "group": "which side", "place": "where"}
 # A place is compared with a place of its own sort: a country, state or city; or a river, region or building.
 _SORTS = {"GPE": "political", "LOC": "geographic", "FAC": "geographic"}
 _YES_NO = re.compile(r"^\W*(?:did|does|do|was|were|is|are|has|have|had|can|could|will|would|should)\b", re.I)
-_NEGATION = re.compile(r"(?:\b(?:not|never|no|neither|nor|cannot|without|hardly)\b|n[’']t\b|"
+_NEGATION = re.compile(r"(?:(?<![-\w])(?:not|never|no|neither|nor|cannot|without|hardly)\b|n[’']t\b|"
                        r"\b(?:failed|refused|declined|ceased|stopped) to\b)", re.I)
 #: How many words before a term a negation may stand and still negate it ("did not, in the end, keep").
 NEGATION_WINDOW = 4
