@@ -21,7 +21,7 @@ from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
-from ..records import Unit
+from ..records import SECTION_SEP, Unit
 from .asked import MONTHS, WHEN, WHERE, asks_definition, asks_procedure
 from .question_scores import QuestionScores
 
@@ -91,6 +91,9 @@ class Stats:
     # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
     scope_chunks: tuple[tuple[int, ...], ...] = ()
     anaphoric: frozenset[int] = frozenset()  # ids of the sentences that lean on the one before (is_anaphoric)
+    # headings (folded) that open a section in many of the documents ("Description", "OPTIONS"): such a section
+    # is about its page's subject, where "HOOKS" or "--auto" names a subject of its own (generic_headings)
+    generic: frozenset[str] = frozenset()
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -117,6 +120,9 @@ class UnitInfo:
     code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
     lead: bool = False  # it is the first prose sentence under a heading of a structured page (_opens_section)
     titled: frozenset[str] = frozenset()  # its terms and its heading's (what coverage_heading reads)
+    # where it opens a section (lead): the terms of that section's own heading, and whether the heading is generic
+    lead_heading: frozenset[str] = frozenset()
+    lead_generic: bool = False
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -128,13 +134,14 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
         heading, scope = _scope(st, index, unit, terms)
         neighbours = tuple(_neighbours(st, index, unit))
         text = unit_text(index, unit)
+        lead = _opens_section(st, index, unit)
         info = UnitInfo(
             terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, scope, _pair_norm(index, unit), _offers_code(index, unit),
-            _opens_section(st, index, unit), terms | heading)
+            lead, terms | heading, *_lead_heading(st, index, unit, lead))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -180,7 +187,35 @@ def _compute_stats(index: Index) -> Stats:
     return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
                  sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
-                 frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)))
+                 frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
+                 generic_headings(index))
+
+
+#: A heading that opens a section in at least this share of the documents (and in GENERIC_MIN of them) is generic.
+GENERIC_SHARE = 0.2
+GENERIC_MIN = 3
+
+
+def own_heading(title: str) -> str:
+    """The last heading of a section title (its own, below its parents), case and spacing folded."""
+    return " ".join(title.split(SECTION_SEP)[-1].split()).casefold()
+
+
+def generic_headings(index: Index) -> frozenset[str]:
+    """The :func:`own_heading` texts that open sections in at least :data:`GENERIC_SHARE` of the documents
+    (and :data:`GENERIC_MIN` of them).
+
+    >>> from qa.records import Document, Section
+    >>> page = lambda n, *heads: Document(f"{n}.html", n, "d", "html", "x", "", "",
+    ...     sections=tuple(Section(h, i, i + 1) for i, h in enumerate(heads)))
+    >>> class Docs: documents = {d.source: d for d in [page("a", "NAME", "DESCRIPTION", "HOOKS"),
+    ...     page("b", "DESCRIPTION"), page("c", "x › DESCRIPTION", "OPTIONS"), page("d")]}
+    >>> sorted(generic_headings(Docs()))
+    ['description']
+    """
+    held = Counter(h for doc in index.documents.values() for h in {own_heading(s.title) for s in doc.sections})
+    least = max(GENERIC_MIN, GENERIC_SHARE * len(index.documents))
+    return frozenset(h for h, n in held.items() if n >= least)
 
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
@@ -339,9 +374,10 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # a command or code example offered to a how-to question: SQuAD's prose never has one, so its
             # weight is fitted on documentation questions (qa.training.docs_fit)
             "code_procedure": float(q.procedure and info.code),
-            # what a thing is or does, and the sentence that opens its section in a structured page:
-            # documentation says it there first (SQuAD's paragraphs have no headings: fitted on documentation)
-            "lead_definition": float(q.definition and info.lead),
+            # what a thing is or does, and the sentence that opens its section in a structured page, where the
+            # section is about the thing: documentation says it there first (SQuAD's paragraphs have no
+            # headings: fitted on documentation)
+            "lead_definition": float(q.definition and info.lead and _about_asked(info, q_terms)),
         })
     return rows
 
@@ -405,6 +441,22 @@ def _opens_section(st: Stats, index: Index, unit: Unit) -> bool:
         return False
     position = st.position[unit.first]
     return position > 0 and st.doc_sentences[source][position - 1] in st.headings
+
+
+def _about_asked(info: UnitInfo, q_terms: set[str]) -> bool:
+    """Whether the section ``info``'s unit opens is about what was asked: its heading holds a question term, or
+    it is generic ("Description"), so about its page's subject."""
+    return info.lead_generic or bool(info.lead_heading & q_terms)
+
+
+def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool) -> tuple[frozenset[str], bool]:
+    """For a unit that opens its section: the terms of the section's own heading, and whether it is generic."""
+    if not lead:
+        return frozenset(), False
+    source, start, _ = index.sentences[unit.first]
+    title = index.documents[source].section_at(start) or ""
+    own = title.split(SECTION_SEP)[-1]
+    return frozenset(query_terms(own)) - {""}, own_heading(title) in st.generic
 
 
 def quoted_text(index: Index, unit: Unit) -> str:

@@ -87,6 +87,28 @@ def test_the_sentence_opening_a_section_is_marked_for_a_question_about_what_a_th
     assert plain.units and not any(row["lead_definition"] for row in plain.features)
 
 
+def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was_asked(tmp_path):
+    # man-page-like pages: "Description" opens a section on every page, about the page's command; "Hooks"
+    # and "--auto" name subjects of their own, so their first sentences do not say what the command does
+    (tmp_path / "corpus").mkdir()
+    for name, does in [("tidy", "removes files nothing refers to"), ("pack", "packs loose objects into one file"),
+                       ("sync", "copies the notes to the remote")]:
+        own = ("\n\n## Hooks\n\nThe pre-tidy hook runs before tidy starts.\n\n## --auto\n\nWith this option, "
+               "tidy first checks whether work is needed.") if name == "tidy" else ""
+        (tmp_path / "corpus" / f"{name}.md").write_text(
+            f"# {name}\n\n## Description\n\nThis command {does}.{own}\n", encoding="utf-8")
+    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    build_index(config)
+    index = load_index(config.index_dir, config)
+    ranking = rank(index, "What does tidy do?")
+    marked = [unit_text(index, u) for u, row in zip(ranking.units, ranking.features) if row["lead_definition"]]
+    assert "This command removes files nothing refers to." in marked
+    assert not any("hook" in text or "this option" in text for text in marked)
+    options = rank(index, "What does the --auto option do?")
+    marked = [unit_text(index, u) for u, row in zip(options.units, options.features) if row["lead_definition"]]
+    assert "With this option, tidy first checks whether work is needed." in marked
+
+
 def _unit(label: int, score: float, code: bool) -> MinedUnit:
     features = [0.0] * len(UNIT_FEATURES)
     features[UNIT_FEATURES.index("dense")] = score
