@@ -279,7 +279,7 @@ def analyse_question(text: str, st: Stats) -> Question:
     names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
-    return Question(text, terms, {t: st.idf(t) for t in terms}, kind, negation_in(text),
+    return Question(text, terms, {t: st.idf(t) for t in terms}, kind, question_negated(text),
                     numbers, names, bigrams, asks_procedure(text), asks_definition(text))
 
 
@@ -331,6 +331,35 @@ def negation_in(text: str) -> bool:
     (True, False)
     """
     return any(not _value_none(text, m) for m in _NEGATION.finditer(text))
+
+
+# Words that open a clause saying when or whether something holds ("if the substring is not found", "when no
+# rule matches"): a negation inside such a clause is the question's condition, not what it asks about
+_CONDITION = re.compile(r"\b(if|when|whenever|unless|once|while|after|before|until|because|since|although|though|"
+                        r"where)\b", _I)
+
+
+def question_negated(question: str) -> bool:
+    """Whether ``question`` asks about something negated ("Who did not sign the pact?"): a negation of its main
+    clause. "without" states a manner or a condition ("How do I clone without the full history?"), and a negation
+    in a clause opened by "if", "when" and the like (not the question's first word) states a condition
+    ("What does str.find return if the substring is not found?"): neither is.
+
+    >>> question_negated("Who did not sign the pact?"), question_negated("When didn't the troops withdraw?")
+    (True, True)
+    >>> question_negated("How do I clone a repository without its full history?")
+    False
+    >>> question_negated("What type should a file get when no rule matches?")
+    False
+    """
+    for m in _NEGATION.finditer(question):
+        if _value_none(question, m) or m.group().lower() == "without":
+            continue
+        opening = question[:m.start()]
+        if any(c.start() > 0 for c in _CONDITION.finditer(opening.lstrip())):
+            continue
+        return True
+    return False
 
 
 def _value_none(text: str, match: re.Match[str]) -> bool:

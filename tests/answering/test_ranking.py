@@ -173,3 +173,15 @@ def test_a_bare_date_line_is_never_quoted(tmp_path):
         ranking = rank(index, "When was it, December 7, 2022?")  # the date line is the nearest sentence
         assert ranking.units and all(dateline not in unit.ids for unit in ranking.units)
         assert "dredged" in doc.text[ranking.spans[0].start:ranking.spans[0].end]
+
+
+@pytest.mark.parametrize("question, negated", [
+    ("What was not powered by a water wheel?", True),
+    ("When wasn't the mill a museum?", True),
+    ("How was the mill powered without electricity?", False),  # a manner, not a negated claim
+    ("What did the mill make when the wheel was not turning?", False),  # a condition
+    ("What happens to the catch if the pier is None?", False),  # a value, not a negation
+])
+def test_the_support_reads_only_a_negated_main_clause_as_a_negated_question(fake_index, question, negated):
+    ranking = rank(fake_index, question)
+    assert ranking.support_row["question_negated"] == float(negated)
