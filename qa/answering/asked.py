@@ -74,7 +74,8 @@ _COUNT = re.compile(r"(?<![\d,.])(?!(?:1\d{3}|20\d{2})s?\b)\d[\d,]*(?:\.\d+)?\b(
                     r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b|\bno (?:casualties|losses|one)\b", _I)
 _MONTH_NEAR = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s*$|^\s*(?:" + "|".join(MONTHS) + r")\b", _I)
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent|km|kilomet(?:er|re)s?|met(?:er|re)s?|miles?|tons?|"
-                       r"tonnes?|kg|pounds?|dollars?|feet|foot|inches|acres?|hectares?)\b|[$£€¥]\s*\d|"
+                       r"tonnes?|kg|pounds?|dollars?|feet|foot|inches|acres?|hectares?|characters|bytes|[KMGT]i?B|"
+                       r"bits|digits|lines)\b|[$£€¥]\s*\d|"
                        r"\b(?:over|about|nearly|almost|around|some|approximately|more than|less than|fewer than)\s+"
                        r"\d", _I)
 _REASON = re.compile(r"\b(?:because|due to|owing to|as a result|result(?:ed|s)? (?:in|from)|caus(?:e|ed|es|ing)|"
@@ -104,9 +105,14 @@ _GROUP = re.compile(r"\b[A-Z][a-z]+(?:ese|ian|ians|ans|an|ish|ic|i|s)\b|\b(?:for
 _PLACE = re.compile(r"\b(?:in|at|near|from|to|into|across|north of|south of|east of|west of|inside|outside) "
                     r"(?:the )?[A-Z][\w'-]+|\b(?:river|lake|island|city|town|village|border|region|province|"
                     r"country|mountain|sea|coast|territory|area)\b", _I)
+# A file or folder a manual points to ("{prefix}/lib/node_modules", "$HOME/.npmrc", "/etc/hosts"): a place
+_PATH = re.compile(r"(?<![\w/])(?:~|\$\w+|\{\w+\}|\.{1,2})?/[\w.{}*$-]+")
+# A condition ("if value1 equals value2", "unless ..."): what "when" asks of a manual ("When does NULLIF return null?")
+_CONDITION = re.compile(r"\b(?:if|unless|whenever|as soon as)\b", _I)
+_WHEN_ASKED = re.compile(WHEN, _I)
 _OFFERS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("time", _TIME), ("duration", _DURATION), ("count", _COUNT), ("quantity", _QUANTITY), ("reason", _REASON),
-    ("manner", _MANNER), ("person", _PERSON), ("group", _GROUP), ("place", _PLACE),
+    ("manner", _MANNER), ("person", _PERSON), ("group", _GROUP), ("place", _PLACE), ("place", _PATH),
 )
 
 
@@ -189,12 +195,14 @@ def offers(question: str, text: str) -> bool | None:
         return None
     if kind in ("count", "quantity"):
         return counts_asked(question, text)
+    if kind == "time" and _WHEN_ASKED.search(question) and _CONDITION.search(text):
+        return True  # "When does NULLIF return null?" asks under what condition as well as at what time
     offered = offered_kinds(text)
     return kind in offered or bool(offered & _ALSO.get(kind, frozenset()))
 
 
 # A side may be named by a person ("Stalin's forces"), and a duration told by two times.
-_ALSO: dict[str, frozenset[Kind]] = {"group": frozenset({"person"}), "duration": frozenset({"time"})}
+_ALSO: dict[str, frozenset[Kind]] = {"group": frozenset({"person"}), "duration": frozenset({"time", "quantity"})}
 #: Words either side of a number that say what it counts.
 COUNT_WINDOW = 4
 

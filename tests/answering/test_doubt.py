@@ -62,6 +62,17 @@ def test_the_kinds_a_sentence_offers():
     assert "reason" in offered_kinds("The attack failed due to the arrival of Japanese troops.")
 
 
+def test_a_manual_s_answers_offer_what_its_questions_ask():
+    # a path is a place; a condition answers "when"; a length in characters answers "how long"
+    assert offers("Where are global packages installed?", "Global installs go to {prefix}/lib/node_modules.")
+    assert offers("Where is the user config?", "It defaults to $HOME/.npmrc.")
+    assert offers("Where is it kept?", "Use one and/or the other.") is False
+    assert offers("When does NULLIF return null?", "NULLIF returns a null value if value1 equals value2.")
+    assert offers("In what year was it merged?", "If the boroughs were cities, they would rank high.") is False
+    assert offers("How long can a package name be?", "The name must be at most 214 characters.")
+    assert offers("How long did the war last?", "The war was fought over the border.") is False
+
+
 @needs_wordnet
 def test_a_count_must_count_what_is_asked_about():
     assert counts_asked("how many people died at tauran", "The result was a rout, with 56 soldiers being killed.")
