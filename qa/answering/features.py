@@ -111,7 +111,7 @@ class UnitInfo:
     counts: Counter
     length: int  # term tokens
     bigrams: frozenset[frozenset[str]]
-    anaphoric: bool
+    anaphoric: bool  # it leans on the sentence before ("It ...", "This ..."); a section's first sentence does not
     cues: frozenset[str]  # the kinds of question whose answer cue the text holds ("number", "date")
     name_stems: tuple[str, ...]
     heading: frozenset[str]  # terms of its section's heading path (the document's title where there is none)
@@ -139,7 +139,9 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
-            is_anaphoric(text), frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
+            # a section's first sentence ("This command removes ...") refers to its heading, not to a sentence
+            is_anaphoric(text) and not lead,
+            frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, scope, _pair_norm(index, unit), _offers_code(index, unit),
             lead, terms | heading, *_lead_heading(st, index, unit, lead))
         if len(kept) >= index.config.unit_cache:

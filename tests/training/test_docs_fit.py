@@ -103,6 +103,9 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     ranking = rank(index, "What does tidy do?")
     marked = [unit_text(index, u) for u, row in zip(ranking.units, ranking.features) if row["lead_definition"]]
     assert "This command removes files nothing refers to." in marked
+    lead = next(row for u, row in zip(ranking.units, ranking.features)
+                if unit_text(index, u) == "This command removes files nothing refers to.")
+    assert lead["anaphoric"] == 0.0  # its "This" is the command its heading names, not a sentence before it
     assert not any("hook" in text or "this option" in text for text in marked)
     options = rank(index, "What does the --auto option do?")
     marked = [unit_text(index, u) for u, row in zip(options.units, options.features) if row["lead_definition"]]
