@@ -337,7 +337,7 @@ def negation_in(text: str) -> bool:
 
 # Words that open a clause saying when or whether something holds ("if the substring is not found", "when no
 # rule matches"): a negation inside such a clause is the question's condition, not what it asks about
-_CONDITION = re.compile(r"\b(if|when|whenever|unless|once|while|after|before|until|because|since|although|though|"
+_CLAUSE_OPENER = re.compile(r"\b(if|when|whenever|unless|once|while|after|before|until|because|since|although|though|"
                         r"where)\b", _I)
 
 
@@ -358,7 +358,7 @@ def question_negated(question: str) -> bool:
         if _value_none(question, m) or m.group().lower() == "without":
             continue
         opening = question[:m.start()]
-        if any(c.start() > 0 for c in _CONDITION.finditer(opening.lstrip())):
+        if any(c.start() > 0 for c in _CLAUSE_OPENER.finditer(opening.lstrip())):
             continue
         return True
     return False

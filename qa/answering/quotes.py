@@ -106,10 +106,10 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> 
     scores = ranking.scores if ranking.ranker_scores is None else ranking.ranker_scores
     text = unit_text(index, top)
 
-    def rivals_not(n: int) -> bool:  # unit n shares a sentence with the top unit or says it again
+    def no_rival(n: int) -> bool:  # unit n shares a sentence with the top unit or says it again
         return top.overlaps(units[n]) or doubt.echoes(text, unit_text(index, units[n]))
 
-    inputs = doubt.inputs_of(ranking.question.text, [text], scores.tolist(), rivals_not, ranking.support,
+    inputs = doubt.inputs_of(ranking.question.text, [text], scores.tolist(), no_rival, ranking.support,
                              st.df.__contains__, fit.weights)
     return doubt.confidence(inputs, fit.weights, fit.bias)
 
