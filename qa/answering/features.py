@@ -94,6 +94,8 @@ class Stats:
     # headings (folded) that open a section in many of the documents ("Description", "OPTIONS"): such a section
     # is about its page's subject, where "HOOKS" or "--auto" names a subject of its own (generic_headings)
     generic: frozenset[str] = frozenset()
+    # ids of the sentences of a structured page's "See also" section: a list of other pages, never an answer
+    references: frozenset[int] = frozenset()
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -190,7 +192,24 @@ def _compute_stats(index: Index) -> Stats:
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
                  sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
                  frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
-                 generic_headings(index))
+                 generic_headings(index), _references(index, doc_sentences))
+
+
+#: The own heading (folded) of a section that lists other pages: man pages, DocBook, Sphinx and Markdown
+#: manuals all call it so.
+REFERENCES = "see also"
+
+
+def _references(index: Index, doc_sentences: dict[str, list[int]]) -> frozenset[int]:
+    """Ids of the sentences inside the "See also" sections of structured pages (plain text has no such
+    sections: its headings are guessed)."""
+    out: list[int] = []
+    for source, ids in doc_sentences.items():
+        doc = index.documents[source]
+        spans = [(s.start, s.end) for s in doc.sections if own_heading(s.title) == REFERENCES] if doc.blocks else []
+        if spans:
+            out.extend(i for i in ids if any(a <= index.sentences[i].start < b for a, b in spans))
+    return frozenset(out)
 
 
 #: A heading that opens a section in at least this share of the documents (and in GENERIC_MIN of them) is generic.

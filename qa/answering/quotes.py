@@ -133,7 +133,8 @@ def following_units(index: Index, st: Stats, question: str, units: list[Unit]) -
             continue
         source = index.sentences[unit.first].source
         ids, pos = st.doc_sentences[source], st.position[unit.first]
-        if pos + 1 >= len(ids) or ids[pos + 1] in st.headings or ids[pos + 1] in st.datelines:
+        if pos + 1 >= len(ids) or ids[pos + 1] in st.headings or ids[pos + 1] in st.datelines \
+                or ids[pos + 1] in st.references:
             continue
         nxt = ids[pos + 1]
         if "\n" in index.documents[source].text[index.sentences[unit.first].end:index.sentences[nxt].start]:
@@ -148,13 +149,13 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
-    followed by one that leans on it comes both alone and with it. Headings and bare date lines are
-    never units.
+    followed by one that leans on it comes both alone and with it. Headings, bare date lines and the lines of
+    a structured page's "See also" section (names of other pages) are never units.
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(scored.vector, config.quote_sentences, sources))
     def quotable(i: int) -> bool:
-        return i not in st.headings and i not in st.datelines
+        return i not in st.headings and i not in st.datelines and i not in st.references
 
     units: set[Unit] = set()
     for i in filter(quotable, picked):

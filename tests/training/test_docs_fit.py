@@ -112,6 +112,22 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     assert "With this option, tidy first checks whether work is needed." in marked
 
 
+def test_a_see_also_section_is_never_quoted(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "tidy.md").write_text(
+        "# tidy\n\n## Description\n\nThis command removes files nothing refers to.\n\n## See also\n\n"
+        "- pack\n- tidy files\n", encoding="utf-8")
+    (tmp_path / "corpus" / "pack.md").write_text(
+        "# pack\n\n## Description\n\nThis command packs loose objects into one file.\n\n## See Also\n\n"
+        "tidy, sync\n", encoding="utf-8")
+    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    build_index(config)
+    index = load_index(config.index_dir, config)
+    for question in ("What does tidy do?", "Which command tidies files?", "What is pack?"):
+        texts = [unit_text(index, u) for u in rank(index, question).units]
+        assert texts and not any(t in ("pack", "tidy files", "tidy, sync") for t in texts), texts
+
+
 def _unit(label: int, score: float, code: bool) -> MinedUnit:
     features = [0.0] * len(UNIT_FEATURES)
     features[UNIT_FEATURES.index("dense")] = score
