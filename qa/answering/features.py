@@ -30,11 +30,11 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "code_procedure", "lead_definition",
+    "code_procedure", "lead_definition", "option_procedure",
 )
 #: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
 #: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
-DOCS_ONLY = ("code_procedure", "lead_definition")
+DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
@@ -125,6 +125,7 @@ class UnitInfo:
     # where it opens a section (lead): the terms of that section's own heading, and whether the heading is generic
     lead_heading: frozenset[str] = frozenset()
     lead_generic: bool = False
+    lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -428,6 +429,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # section is about the thing: documentation says it there first (SQuAD's paragraphs have no
             # headings: fitted on documentation)
             "lead_definition": float(q.definition and info.lead and _about_asked(info, q_terms)),
+            # how to do something, and the description of a command-line option: a manual page says it there
+            # (fitted on documentation, as above)
+            "option_procedure": float(q.procedure and info.lead_option),
         })
     return rows
 
@@ -499,14 +503,19 @@ def _about_asked(info: UnitInfo, q_terms: set[str]) -> bool:
     return info.lead_generic or bool(info.lead_heading & q_terms)
 
 
-def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool) -> tuple[frozenset[str], bool]:
-    """For a unit that opens its section: the terms of the section's own heading, and whether it is generic."""
+def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool) -> tuple[frozenset[str], bool, bool]:
+    """For a unit that opens its section: the terms of the section's own heading, whether it is generic, and
+    whether it is a command-line option."""
     if not lead:
-        return frozenset(), False
+        return frozenset(), False, False
     source, start, _ = index.sentences[unit.first]
     title = index.documents[source].section_at(start) or ""
     own = title.split(SECTION_SEP)[-1]
-    return frozenset(query_terms(own)) - {""}, own_heading(title) in st.generic
+    return frozenset(query_terms(own)) - {""}, own_heading(title) in st.generic, bool(_OPTION.match(own))
+
+
+# A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"
+_OPTION = re.compile(r"\s*--?[A-Za-z0-9]")
 
 
 def quoted_text(index: Index, unit: Unit) -> str:

@@ -107,6 +107,10 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
                 if unit_text(index, u) == "This command removes files nothing refers to.")
     assert lead["anaphoric"] == 0.0  # its "This" is the command its heading names, not a sentence before it
     assert not any("hook" in text or "this option" in text for text in marked)
+    how = rank(index, "How do I make tidy check first whether work is needed?")
+    marked = [unit_text(index, u) for u, row in zip(how.units, how.features) if row["option_procedure"]]
+    assert marked == ["With this option, tidy first checks whether work is needed."]  # --auto's description
+    assert not any(row["option_procedure"] for row in ranking.features)  # not a how-to question
     options = rank(index, "What does the --auto option do?")
     marked = [unit_text(index, u) for u, row in zip(options.units, options.features) if row["lead_definition"]]
     assert "With this option, tidy first checks whether work is needed." in marked
@@ -148,7 +152,8 @@ def test_the_fit_takes_the_smallest_value_that_puts_most_right_units_first():
         _mined(_unit(0, 1.0, True), answerable=False),  # unanswerable: not counted
     ]
     fit = fit_docs_only(mined, weights)
-    assert fit["weights"] == {"code_procedure": 1.0, "lead_definition": 0.0} and fit["questions"] == 3
+    assert fit["weights"] == {"code_procedure": 1.0, "lead_definition": 0.0, "option_procedure": 0.0} \
+        and fit["questions"] == 3
     curve = fit["hit@1_by_value"]["code_procedure"]
     assert curve["0.0"] == 1 and curve["1.0"] == 3 and curve[str(GRID[-1])] == 2
     assert hits_at_1(mined, np.array([weights[n] for n in UNIT_FEATURES])) == 1
