@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 
-from ..indexing.lexical import split_words, tokenize
+from ..indexing.lexical import query_terms, split_words, tokenize
 from .asked import offers
 from .paraphrase import question_words, relatives
 
@@ -80,13 +79,8 @@ def echoes(top: str, other: str, share: float = ECHO) -> bool:
     >>> echoes("Sorts are guaranteed to be stable.", "The key function is called once per element.")
     False
     """
-    a, b = _terms(top), _terms(other)
+    a, b = set(query_terms(top)) - {""}, set(query_terms(other)) - {""}
     return bool(a and b) and len(a & b) >= share * min(len(a), len(b))
-
-
-@lru_cache(maxsize=64)
-def _terms(text: str) -> frozenset[str]:
-    return frozenset(tokenize([text])[0]) - {""}
 
 
 def kind_missing(question: str, text: str) -> float:
