@@ -104,7 +104,29 @@ def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start + lead, start + trail)] if trail > lead else []
 
 
+#: What may follow a sentence end with no space between for the two to be one sentence: a word, or a mark
+#: that goes on a name ("flask.Flask.route", "The ?LAST name", "supports .* and .**", "share/timezone").
+_GLUED = re.compile(r"[\w<*$/.]")
+
+
 def _split_paragraph(text: str, start: int, end: int,
+                     segment: Callable[[str], Iterable[str]]) -> Iterator[tuple[int, int]]:
+    """The splitter's sentences of ``text[start:end]``, a split with no space at it undone: a sentence ends
+    where a space or a line break follows its last mark ("use the flask.Flask.route decorator" is one
+    sentence; "… composition.[n 3] Throughout …" is two, the note going with the second)."""
+    held: tuple[int, int] | None = None
+    for s, e in _splitter_pieces(text, start, end, segment):
+        if held is not None and s == held[1] and _GLUED.match(text, s):
+            held = (held[0], e)
+            continue
+        if held is not None:
+            yield held
+        held = (s, e)
+    if held is not None:
+        yield held
+
+
+def _splitter_pieces(text: str, start: int, end: int,
                      segment: Callable[[str], Iterable[str]]) -> Iterator[tuple[int, int]]:
     cursor = start
     for piece in segment(text[start:end]):

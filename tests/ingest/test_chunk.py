@@ -130,6 +130,15 @@ def test_hand_checked_boundaries(case):
     assert (len(split_sentences(text)) == expected) is (case not in KNOWN_MISSES[SPLITTER])
 
 
+def test_a_sentence_ends_only_where_a_space_follows():
+    """A dotted name or a mark glued to a word is not a sentence end; a note glued after one is the next's."""
+    text = ("You can use the flask.Flask.route decorator. The ?LAST name indicates the last element. "
+            "It supports .* and .** accessors. He left Warsaw in 1830.[n 6] Here his parents lived.")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "You can use the flask.Flask.route decorator.", "The ?LAST name indicates the last element.",
+        "It supports .* and .** accessors.", "He left Warsaw in 1830.", "[n 6] Here his parents lived."]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300),
        st.sampled_from(["pysbd", "sentencex"]))
