@@ -107,16 +107,20 @@ def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: What may follow a sentence end with no space between for the two to be one sentence: a word, or a mark
 #: that goes on a name ("flask.Flask.route", "The ?LAST name", "supports .* and .**", "share/timezone").
 _GLUED = re.compile(r"[\w<*$/.]")
+#: A sentence end that is a mark standing for itself: not after a word or a closing bracket ("Makes the '.'
+#: special character", "begin with #! followed by", "git rm -rf . from the top").
+_BARE_MARK = re.compile(r"(?:^|[^\w)\]])[.!?]['\"”’]?$")
 
 
 def _split_paragraph(text: str, start: int, end: int,
                      segment: Callable[[str], Iterable[str]]) -> Iterator[tuple[int, int]]:
     """The splitter's sentences of ``text[start:end]``, a split with no space at it undone: a sentence ends
     where a space or a line break follows its last mark ("use the flask.Flask.route decorator" is one
-    sentence; "… composition.[n 3] Throughout …" is two, the note going with the second)."""
+    sentence; "… composition.[n 3] Throughout …" is two, the note going with the second), and so is one
+    after a bare mark that the next words go on with ("The '*' and '?' quantifiers are greedy")."""
     held: tuple[int, int] | None = None
     for s, e in _splitter_pieces(text, start, end, segment):
-        if held is not None and s == held[1] and _GLUED.match(text, s):
+        if held is not None and _goes_on(text, held, s):
             held = (held[0], e)
             continue
         if held is not None:
@@ -124,6 +128,13 @@ def _split_paragraph(text: str, start: int, end: int,
         held = (s, e)
     if held is not None:
         yield held
+
+
+def _goes_on(text: str, held: tuple[int, int], start: int) -> bool:
+    """Whether the piece at ``start`` continues the sentence ``held`` (see :func:`_split_paragraph`)."""
+    if start == held[1]:
+        return _GLUED.match(text, start) is not None
+    return text[start].islower() and _BARE_MARK.search(text, held[0], held[1]) is not None
 
 
 def _splitter_pieces(text: str, start: int, end: int,

@@ -131,12 +131,17 @@ def test_hand_checked_boundaries(case):
 
 
 def test_a_sentence_ends_only_where_a_space_follows():
-    """A dotted name or a mark glued to a word is not a sentence end; a note glued after one is the next's."""
+    """A dotted name, a mark glued to a word or a bare mark the sentence goes on after is not a sentence end;
+    a note glued after one is the next sentence's, and so is a sentence opening with a lower-case name."""
     text = ("You can use the flask.Flask.route decorator. The ?LAST name indicates the last element. "
-            "It supports .* and .** accessors. He left Warsaw in 1830.[n 6] Here his parents lived.")
+            "It supports .* and .** accessors. He left Warsaw in 1830.[n 6] Here his parents lived. "
+            "Makes the '.' special character match. Run git rm -rf . from the top. It is an object. "
+            "defaultdict is a subclass.")
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "You can use the flask.Flask.route decorator.", "The ?LAST name indicates the last element.",
-        "It supports .* and .** accessors.", "He left Warsaw in 1830.", "[n 6] Here his parents lived."]
+        "It supports .* and .** accessors.", "He left Warsaw in 1830.", "[n 6] Here his parents lived.",
+        "Makes the '.' special character match.", "Run git rm -rf . from the top.", "It is an object.",
+        "defaultdict is a subclass."]
 
 
 @settings(max_examples=60, deadline=None)
