@@ -107,6 +107,10 @@ def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: What may follow a sentence end with no space between for the two to be one sentence: a word, or a mark
 #: that goes on a name ("flask.Flask.route", "The ?LAST name", "supports .* and .**", "share/timezone").
 _GLUED = re.compile(r"[\w<*$/.]")
+#: A sentence end the splitter reads as an abbreviation: after a one-letter lower-case variable ("a function
+#: of n. Since ..."; an initial is a capital, and "v." is "versus") or "no." ("yes or no. Notable ..."; "No. 5"
+#: is a number's), before a capitalised word.
+_MISSED_END = re.compile(r"(?:(?<=\s[a-uw-z]\.)|(?<=\s[Nn]o\.))\s+(?=[A-Z][a-z])")
 #: A sentence end that is a mark standing for itself: not after a word or a closing bracket ("Makes the '.'
 #: special character", "begin with #! followed by", "git rm -rf . from the top").
 _BARE_MARK = re.compile(r"(?:^|[^\w)\]])[.!?]['\"”’]?$")
@@ -124,10 +128,18 @@ def _split_paragraph(text: str, start: int, end: int,
             held = (held[0], e)
             continue
         if held is not None:
-            yield held
+            yield from _missed_ends(text, *held)
         held = (s, e)
     if held is not None:
-        yield held
+        yield from _missed_ends(text, *held)
+
+
+def _missed_ends(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` cut at the sentence ends :data:`_MISSED_END` finds."""
+    for m in _MISSED_END.finditer(text, start, end):
+        yield start, m.start()
+        start = m.end()
+    yield start, end
 
 
 def _goes_on(text: str, held: tuple[int, int], start: int) -> bool:
