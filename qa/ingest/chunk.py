@@ -107,6 +107,8 @@ def _stripped(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: What may follow a sentence end with no space between for the two to be one sentence: a word, or a mark
 #: that goes on a name ("flask.Flask.route", "The ?LAST name", "supports .* and .**", "share/timezone").
 _GLUED = re.compile(r"[\w<*$/.]")
+#: Closing marks the splitter cut off the sentence they close ("... as in val = (yield i) + 12.)").
+_CLOSING = re.compile(r"[)\]}\"”’]+[.,;:!?]*")
 #: A sentence end the splitter reads as an abbreviation: after a one-letter lower-case variable ("a function
 #: of n. Since ..."; an initial is a capital, and "v." is "versus") or "no." ("yes or no. Notable ..."; "No. 5"
 #: is a number's), before a capitalised word.
@@ -120,10 +122,17 @@ def _split_paragraph(text: str, start: int, end: int,
                      segment: Callable[[str], Iterable[str]]) -> Iterator[tuple[int, int]]:
     """The splitter's sentences of ``text[start:end]``, a split with no space at it undone: a sentence ends
     where a space or a line break follows its last mark ("use the flask.Flask.route decorator" is one
-    sentence; "… composition.[n 3] Throughout …" is two, the note going with the second), and so is one
-    after a bare mark that the next words go on with ("The '*' and '?' quantifiers are greedy")."""
+    sentence; "… composition.[n 3] Throughout …" is two, the note going with the second, and a closing
+    bracket or quote cut off stays with the sentence it closes), and so is one after a bare mark that the
+    next words go on with ("The '*' and '?' quantifiers are greedy")."""
     held: tuple[int, int] | None = None
     for s, e in _splitter_pieces(text, start, end, segment):
+        closing = _CLOSING.match(text, s, e) if held is not None and s == held[1] else None
+        if held is not None and closing:
+            held = (held[0], closing.end())
+            s = closing.end() + len(text[closing.end():e]) - len(text[closing.end():e].lstrip())
+            if s >= e:
+                continue
         if held is not None and _goes_on(text, held, s):
             held = (held[0], e)
             continue

@@ -137,12 +137,12 @@ def test_a_sentence_ends_only_where_a_space_follows():
     text = ("You can use the flask.Flask.route decorator. The ?LAST name indicates the last element. "
             "It supports .* and .** accessors. He left Warsaw in 1830.[n 6] Here his parents lived. "
             "Makes the '.' special character match. Run git rm -rf . from the top. It is an object. "
-            "defaultdict is a subclass.")
+            "defaultdict is a subclass. (It is greedy, as in x = (y) + 1.) Then.")
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "You can use the flask.Flask.route decorator.", "The ?LAST name indicates the last element.",
         "It supports .* and .** accessors.", "He left Warsaw in 1830.", "[n 6] Here his parents lived.",
         "Makes the '.' special character match.", "Run git rm -rf . from the top.", "It is an object.",
-        "defaultdict is a subclass."]
+        "defaultdict is a subclass.", "(It is greedy, as in x = (y) + 1.)", "Then."]
 
 
 @settings(max_examples=60, deadline=None)
