@@ -97,7 +97,11 @@ def fit_docs_weights(docs: tuple[str, ...], s: TrainSettings, *, work: str | Non
     from ..training.docs_fit import fit_docs_only
     from ..training.verifier_train import docs_mined
 
-    weights = json.loads(((out or MODEL_DIR) / SCORING_FILE).read_text(encoding="utf-8"))["quote_weights"]
+    path = (out or MODEL_DIR) / SCORING_FILE
+    if not path.is_file():
+        raise QAError(f"No scoring file at {path} to fit the documentation weights around: train one first "
+                      f"with `python -m qa train-verifier --out {out}`, or copy {MODEL_DIR} there.")
+    weights = json.loads(path.read_text(encoding="utf-8"))["quote_weights"]
     with tempfile.TemporaryDirectory(prefix="qa-docs-fit-") as tmp:
         folder = Path(work) if work else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -189,6 +189,9 @@ def test_the_cli_fits_the_weight_into_the_scoring_file_it_is_given(code_index, t
         {n: w for n, w in shipped["quote_weights"].items() if n not in DOCS_ONLY}
     refused = _train_cli("--fit-docs-weights", "--out", str(out), "--work", str(tmp_path / "work2"))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr and "--docs" in refused.stderr
+    empty = _train_cli("--fit-docs-weights", "--out", str(tmp_path / "none"), "--work", str(tmp_path / "work3"),
+                       "--docs", f"{questions}={code_index.config.index_dir}")
+    assert empty.returncode == 2 and "Traceback" not in empty.stderr and "No scoring file" in empty.stderr
 
 
 def test_a_scoring_file_from_before_a_documentation_weight_reads_it_as_0_and_unknown_ones_are_refused(tmp_path):
