@@ -134,10 +134,11 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
     info = kept.get(unit)
     if info is None:
         terms = frozenset(w for i in unit.ids for w in st.terms[i])
-        heading, scope = _scope(st, index, unit, terms)
+        lead = _opens_section(st, index, unit)
+        lead_facts = _lead_heading(st, index, unit, lead)
+        heading, scope = _scope(st, index, unit, terms, of_page=lead_facts[1])
         neighbours = tuple(_neighbours(st, index, unit))
         text = unit_text(index, unit)
-        lead = _opens_section(st, index, unit)
         info = UnitInfo(
             terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
             Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
@@ -146,7 +147,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, scope, _pair_norm(index, unit), _offers_code(index, unit),
-            lead, terms | heading, *_lead_heading(st, index, unit, lead))
+            lead, terms | heading, *lead_facts)
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -525,18 +526,22 @@ def quoted_text(index: Index, unit: Unit) -> str:
     return doc.text[start:doc.with_code(start, index.sentences[unit.last].end)[0]]
 
 
-def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str]
+def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, of_page: bool = False
            ) -> tuple[frozenset[str], frozenset[str]]:
     """The terms of the unit's heading path (or its document's title), and those plus the terms of the
     unit and of up to ``Config.scope_before`` sentences before it in the same section.
 
     A sentence often answers about what its section or the sentence before it names ("37 soldiers were
     killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
-    see that subject without quoting it.
+    see that subject without quoting it. ``of_page``: the unit opens a generic section (Description,
+    DESCRIPTION), whose first sentence is about what the page is ("This command removes "extraneous"
+    packages." on npm-prune's page): the page title's terms count as its heading's too.
     """
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
+    if of_page:
+        heading |= frozenset(_heading_terms(doc.title))
     before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
 

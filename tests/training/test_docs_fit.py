@@ -116,6 +116,25 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     assert "With this option, tidy first checks whether work is needed." in marked
 
 
+def test_a_generic_section_lead_is_read_under_its_page_title(tmp_path):
+    # a section's title is the run of headings over it: "tidy › Synopsis", then "Description" alone
+    (tmp_path / "corpus").mkdir()
+    for name, does in [("tidy", "removes files nothing refers to"), ("pack", "packs loose objects into one file"),
+                       ("sync", "copies the notes to the remote")]:
+        (tmp_path / "corpus" / f"{name}.md").write_text(
+            f"# {name}\n\n## Synopsis\n\n```\n{name} [options]\n```\n\n## Description\n\nThis command {does}.\n\n"
+            f"In normal use, {name} runs on its own.\n", encoding="utf-8")
+    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    build_index(config)
+    index = load_index(config.index_dir, config)
+    ranking = rank(index, "What does tidy do?")
+    rows = {unit_text(index, u): row for u, row in zip(ranking.units, ranking.features)}
+    lead = rows["This command removes files nothing refers to."]
+    assert lead["coverage_heading"] > 0 and lead["coverage_scope"] > 0  # the page's title is what it is about
+    assert rows["This command packs loose objects into one file."]["coverage_heading"] == 0.0  # another page's
+    assert unit_text(index, ranking.units[0]) == "This command removes files nothing refers to."
+
+
 def test_a_see_also_section_is_never_quoted(tmp_path):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "tidy.md").write_text(
