@@ -96,6 +96,9 @@ class Stats:
     generic: frozenset[str] = frozenset()
     # ids of the sentences of a structured page's "See also" section: a list of other pages, never an answer
     references: frozenset[int] = frozenset()
+    # ids of the sentences many pages repeat word for word ("Part of the git(1) suite" under each page's "GIT"):
+    # opening a section, such a sentence says nothing about its page (repeated_sentences)
+    repeated: frozenset[int] = frozenset()
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -194,7 +197,7 @@ def _compute_stats(index: Index) -> Stats:
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
                  sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
                  frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
-                 generic_headings(index), _references(index, doc_sentences))
+                 generic_headings(index), _references(index, doc_sentences), repeated_sentences(index, texts))
 
 
 #: The own heading (folded) of a section that lists other pages: man pages, DocBook, Sphinx and Markdown
@@ -239,6 +242,20 @@ def generic_headings(index: Index) -> frozenset[str]:
     held = Counter(h for doc in index.documents.values() for h in {own_heading(s.title) for s in doc.sections})
     least = max(GENERIC_MIN, GENERIC_SHARE * len(index.documents))
     return frozenset(h for h, n in held.items() if n >= least)
+
+
+def repeated_sentences(index: Index, texts: list[str]) -> frozenset[int]:
+    """Ids of the sentences of structured pages whose text (case and spacing folded) is a sentence of at least
+    :data:`GENERIC_SHARE` of the documents (and :data:`GENERIC_MIN` of them): a page's boilerplate."""
+    pages: dict[str, set[str]] = {}
+    for (source, _, _), text in zip(index.sentences, texts):
+        if index.documents[source].blocks:
+            pages.setdefault(" ".join(text.split()).casefold(), set()).add(source)
+    least = max(GENERIC_MIN, GENERIC_SHARE * len(index.documents))
+    common = {text for text, sources in pages.items() if len(sources) >= least}
+    if not common:
+        return frozenset()
+    return frozenset(i for i, text in enumerate(texts) if " ".join(text.split()).casefold() in common)
 
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
@@ -487,12 +504,13 @@ def _offers_code(index: Index, unit: Unit) -> bool:
 
 
 def _opens_section(st: Stats, index: Index, unit: Unit) -> bool:
-    """Whether ``unit`` starts with the first sentence under a heading of a structured page, not in code
-    (plain text has no blocks, and its headings are guessed from a line's shape)."""
+    """Whether ``unit`` starts with the first sentence under a heading of a structured page, not in code and
+    not one that many pages repeat (plain text has no blocks, and its headings are guessed from a line's
+    shape)."""
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
-    if not doc.blocks or unit.first in st.headings or doc.section_at(start) is None \
-            or doc.block_kind(start, start) == "code":
+    if not doc.blocks or unit.first in st.headings or unit.first in st.repeated \
+            or doc.section_at(start) is None or doc.block_kind(start, start) == "code":
         return False
     position = st.position[unit.first]
     return position > 0 and st.doc_sentences[source][position - 1] in st.headings

@@ -123,7 +123,7 @@ def test_a_generic_section_lead_is_read_under_its_page_title(tmp_path):
                        ("sync", "copies the notes to the remote")]:
         (tmp_path / "corpus" / f"{name}.md").write_text(
             f"# {name}\n\n## Synopsis\n\n```\n{name} [options]\n```\n\n## Description\n\nThis command {does}.\n\n"
-            f"In normal use, {name} runs on its own.\n", encoding="utf-8")
+            f"In normal use, {name} runs on its own.\n\n## Suite\n\nPart of the mytool suite.\n", encoding="utf-8")
     config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     build_index(config)
     index = load_index(config.index_dir, config)
@@ -132,6 +132,8 @@ def test_a_generic_section_lead_is_read_under_its_page_title(tmp_path):
     lead = rows["This command removes files nothing refers to."]
     assert lead["coverage_heading"] > 0 and lead["coverage_scope"] > 0  # the page's title is what it is about
     assert rows["This command packs loose objects into one file."]["coverage_heading"] == 0.0  # another page's
+    # the footer every page repeats opens a generic section too, and says nothing about its page
+    assert rows["Part of the mytool suite."]["lead_definition"] == 0.0
     assert unit_text(index, ranking.units[0]) == "This command removes files nothing refers to."
 
 
