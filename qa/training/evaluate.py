@@ -70,20 +70,36 @@ class Item:
     answerable: bool
 
 
+#: What a SQuAD 2.0 file holds, for the message that refuses another file.
+SQUAD_SHAPE = ('{"data": [{"title": ..., "paragraphs": [{"context": ..., "qas": [{"question": ..., "answers": '
+               '[{"text": ...}], "is_impossible": ...}]}]}]}')
+
+
 def load_squad(path: Path | str) -> tuple[dict[str, str], list[Item]]:
-    """SQuAD-format file → (document name → paragraph text, questions)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    """SQuAD-format file → (document name → paragraph text, questions). A file that is not one is refused
+    with a QAError that says what it should hold."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise QAError(f"{path} cannot be read as JSON ({e}). Pass a SQuAD 2.0 file: {SQUAD_SHAPE}.") from e
     docs: dict[str, str] = {}
     items: list[Item] = []
-    for a, article in enumerate(data["data"]):
-        title = re.sub(r"\W+", "_", article["title"]).strip("_")
-        for p, para in enumerate(article["paragraphs"]):
-            name = f"{a:02d}_{title}_{p:03d}.txt"
-            docs[name] = para["context"]
-            for qa in para["qas"]:
-                answers = tuple(x["text"] for x in qa.get("answers", ()))
-                items.append(Item(qa["question"], answers, name, article["title"],
-                                  not qa.get("is_impossible", False) and bool(answers)))
+    try:
+        for a, article in enumerate(data["data"]):
+            title = re.sub(r"\W+", "_", str(article["title"])).strip("_")
+            for p, para in enumerate(article["paragraphs"]):
+                name = f"{a:02d}_{title}_{p:03d}.txt"
+                docs[name] = str(para["context"])
+                for qa in para["qas"]:
+                    answers = tuple(str(x["text"]) for x in qa.get("answers", ()))
+                    items.append(Item(str(qa["question"]), answers, name, str(article["title"]),
+                                      not qa.get("is_impossible", False) and bool(answers)))
+    except KeyError as e:
+        raise QAError(f"{path} is not a SQuAD 2.0 file: an entry has no {e.args[0]!r} field. It should hold "
+                      f"{SQUAD_SHAPE}.") from e
+    except (TypeError, AttributeError) as e:
+        raise QAError(f"{path} is not a SQuAD 2.0 file: an entry has the wrong type ({e}). It should hold "
+                      f"{SQUAD_SHAPE}.") from e
     return docs, items
 
 

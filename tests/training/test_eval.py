@@ -82,3 +82,17 @@ def test_training_data_sharing_a_question_is_refused(tmp_path):
     other.write_text('{"data": [{"title": "T", "paragraphs": [{"context": "Unrelated text.", "qas": '
                      '[{"question": "What?", "answers": [], "is_impossible": true}]}]}]}', encoding="utf-8")
     check_disjoint(squad_path(), [other])
+
+
+@pytest.mark.parametrize("text, says", [
+    ("{bad", "cannot be read as JSON"), ('{"data": 3}', "wrong type"), ("[]", "wrong type"),
+    ('{"data": [{"title": "x"}]}', "no 'paragraphs' field"),
+])
+def test_a_file_that_is_not_squad_is_refused_with_what_it_should_hold(tmp_path, text, says):
+    from qa.training.evaluate import load_squad
+
+    path = tmp_path / "file.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(QAError, match=says) as refused:
+        load_squad(path)
+    assert '"paragraphs"' in str(refused.value)
