@@ -276,9 +276,9 @@ def ask_times(index, questions: list[str], stages: bool = False) -> dict:
 
 
 def stage_times(index, questions: list[str]) -> dict:
-    from qa.answering.features import stats
     from qa.answering.question_scores import score_question
     from qa.answering.retrieve import retrieve
+    from qa.answering.sentence_stats import stats
 
     st = stats(index)
     embed, dense, bm25, sentences = [], [], [], []
@@ -322,7 +322,7 @@ def ask_part(work: Path, questions: list[str], target_chunks: int) -> dict:
     finally:
         build_module.embed_many = real
     big = load_index(big_cfg.index_dir, big_cfg)
-    from qa.answering.features import stats
+    from qa.answering.sentence_stats import stats
 
     t = time.perf_counter()
     stats(big)

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from qa import load_index  # noqa: E402
-from qa.answering.features import before_in_section, stats, unit_text  # noqa: E402
+from qa.answering.features import unit_text  # noqa: E402
 from qa.answering.quotes import rank  # noqa: E402
+from qa.answering.sentence_stats import before_in_section, stats  # noqa: E402
 from qa.records import Unit  # noqa: E402
 from realdocs.integrity import collapse  # noqa: E402
 

@@ -20,10 +20,10 @@ import numpy as np
 from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
-from ..ingest.clean_rules import is_date_line
 from ..records import SECTION_SEP, Unit
 from .asked import MONTHS, WHEN, WHERE, asks_definition, asks_procedure
 from .question_scores import QuestionScores
+from .sentence_stats import Stats, before_in_section, is_anaphoric, own_heading
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
@@ -43,12 +43,7 @@ SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing
 _QUESTION_WORDS = frozenset(tokenize([(
     "what which who whom whose when where why how does do did is are was were be been kind type name many much"
 )])[0])
-# A sentence opening with one of these leans on the one before it.
 _I = re.IGNORECASE
-ANAPHORA = re.compile(
-    r"^(this|these|that|those|such|it|its|they|their|them|he|his|she|her|the latter|the former|both|there|"
-    r"here|thus|hence|therefore|however|also|in turn|in this|in that|as a result|for example|for instance|"
-    r"similarly|again|indeed|then)\b", _I)
 # A time: a year, a century, a month (with its day, if any), or a time told relative to another one
 # ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd Division" is a name.
 _DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + "|".join(MONTHS) + r")\b|"
@@ -70,39 +65,6 @@ _TYPES = (
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
     ("place", re.compile(WHERE + r"|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
 )
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Per-index term statistics over sentences, and the sentence/chunk maps quotes need."""
-
-    terms: tuple[tuple[str, ...], ...]  # stemmed terms of each sentence
-    df: dict[str, int]
-    avg_len: float
-    doc_sentences: dict[str, tuple[int, ...]]  # source -> its sentence ids, in order
-    position: tuple[int, ...]  # sentence id -> its position within its document
-    chunk_sentences: tuple[tuple[int, ...], ...]  # chunk id -> sentence ids starting inside it
-    sentence_chunks: tuple[tuple[int, ...], ...]  # sentence id -> chunk ids holding it
-    headings: frozenset[int]  # ids of the sentences that are section headings, not prose
-    # ids of the sentences that are nothing but a date (a dateline, a timestamp): they state nothing, so
-    # they are never quoted ("December 7, 2022" is no answer to when Pearl Harbor was attacked)
-    datelines: frozenset[int] = frozenset()
-    # sentence id -> the chunks holding it or the sentence before it in its section: the passages a
-    # sentence belongs to, even when a chunk boundary falls between it and what it refers back to
-    scope_chunks: tuple[tuple[int, ...], ...] = ()
-    anaphoric: frozenset[int] = frozenset()  # ids of the sentences that lean on the one before (is_anaphoric)
-    # headings (folded) that open a section in many of the documents ("Description", "OPTIONS"): such a section
-    # is about its page's subject, where "HOOKS" or "--auto" names a subject of its own (generic_headings)
-    generic: frozenset[str] = frozenset()
-    # ids of the sentences of a structured page's "See also" section: a list of other pages, never an answer
-    references: frozenset[int] = frozenset()
-    # ids of the sentences many pages repeat word for word ("Part of the git(1) suite" under each page's "GIT"):
-    # opening a section, such a sentence says nothing about its page (repeated_sentences)
-    repeated: frozenset[int] = frozenset()
-
-    def idf(self, term: str) -> float:
-        n = len(self.terms)
-        return math.log((n + 1) / (self.df.get(term, 0) + 0.5))
 
 
 @dataclass(frozen=True)
@@ -166,131 +128,9 @@ def unit_infos(index: Index) -> dict[Unit, UnitInfo]:
     return kept
 
 
-def stats(index: Index) -> Stats:
-    """Statistics of ``index``, computed on first use and kept as long as that loaded index lives."""
-    st = _STATS.get(index)
-    if st is None:
-        st = _STATS[index] = _compute_stats(index)
-    return st
-
-
-# Loaded index -> its statistics. Weak keys: an index dropped after a rebuild takes its statistics with it
-# (Stats holds nothing that refers back to the index).
-_STATS: weakref.WeakKeyDictionary[Index, Stats] = weakref.WeakKeyDictionary()
-# Loaded index -> its units' question-independent facts (unit_infos), likewise.
+# Loaded index -> its units' question-independent facts (unit_infos). Weak keys: an index dropped after a
+# rebuild takes them with it.
 _UNIT_INFOS: weakref.WeakKeyDictionary[Index, dict[Unit, UnitInfo]] = weakref.WeakKeyDictionary()
-
-
-def _compute_stats(index: Index) -> Stats:
-    texts = [index.documents[s].text[a:b] for s, a, b in index.sentences]
-    terms = tuple(tuple(t) for t in tokenize(texts)) if texts else ()
-    df = Counter(w for t in terms for w in set(t))
-    doc_sentences: dict[str, list[int]] = {}
-    position = []
-    for i, (source, _, _) in enumerate(index.sentences):
-        position.append(len(doc_sentences.setdefault(source, [])))
-        doc_sentences[source].append(i)
-    chunk_sentences, sentence_chunks = _chunk_maps(index, doc_sentences)
-    headings = frozenset(i for i, (s, a, b) in enumerate(index.sentences) if index.documents[s].is_heading(a, b))
-    datelines = frozenset(i for i, text in enumerate(texts) if is_date_line(text.strip()))
-    return Stats(terms, dict(df), float(np.mean([len(t) for t in terms])) if terms else 1.0,
-                 {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
-                 sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
-                 frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
-                 generic_headings(index), _references(index, doc_sentences), repeated_sentences(index, texts))
-
-
-#: The own heading (folded) of a section that lists other pages: man pages, DocBook, Sphinx and Markdown
-#: manuals all call it so.
-REFERENCES = "see also"
-
-
-def _references(index: Index, doc_sentences: dict[str, list[int]]) -> frozenset[int]:
-    """Ids of the sentences inside the "See also" sections of structured pages (plain text has no such
-    sections: its headings are guessed)."""
-    out: list[int] = []
-    for source, ids in doc_sentences.items():
-        doc = index.documents[source]
-        spans = [(s.start, s.end) for s in doc.sections if own_heading(s.title) == REFERENCES] if doc.blocks else []
-        if spans:
-            out.extend(i for i in ids if any(a <= index.sentences[i].start < b for a, b in spans))
-    return frozenset(out)
-
-
-#: A heading that opens a section in at least this share of the documents (and in GENERIC_MIN of them) is generic.
-GENERIC_SHARE = 0.2
-GENERIC_MIN = 3
-
-
-def own_heading(title: str) -> str:
-    """The last heading of a section title (its own, below its parents), case and spacing folded."""
-    return " ".join(title.split(SECTION_SEP)[-1].split()).casefold()
-
-
-def generic_headings(index: Index) -> frozenset[str]:
-    """The :func:`own_heading` texts that open sections in at least :data:`GENERIC_SHARE` of the documents
-    (and :data:`GENERIC_MIN` of them).
-
-    >>> from qa.records import Document, Section
-    >>> page = lambda n, *heads: Document(f"{n}.html", n, "d", "html", "x", "", "",
-    ...     sections=tuple(Section(h, i, i + 1) for i, h in enumerate(heads)))
-    >>> class Docs: documents = {d.source: d for d in [page("a", "NAME", "DESCRIPTION", "HOOKS"),
-    ...     page("b", "DESCRIPTION"), page("c", "x › DESCRIPTION", "OPTIONS"), page("d")]}
-    >>> sorted(generic_headings(Docs()))
-    ['description']
-    """
-    held = Counter(h for doc in index.documents.values() for h in {own_heading(s.title) for s in doc.sections})
-    least = max(GENERIC_MIN, GENERIC_SHARE * len(index.documents))
-    return frozenset(h for h, n in held.items() if n >= least)
-
-
-def repeated_sentences(index: Index, texts: list[str]) -> frozenset[int]:
-    """Ids of the sentences of structured pages whose text (case and spacing folded) is a sentence of at least
-    :data:`GENERIC_SHARE` of the documents (and :data:`GENERIC_MIN` of them): a page's boilerplate."""
-    pages: dict[str, set[str]] = {}
-    for (source, _, _), text in zip(index.sentences, texts):
-        if index.documents[source].blocks:
-            pages.setdefault(" ".join(text.split()).casefold(), set()).add(source)
-    least = max(GENERIC_MIN, GENERIC_SHARE * len(index.documents))
-    common = {text for text, sources in pages.items() if len(sources) >= least}
-    if not common:
-        return frozenset()
-    return frozenset(i for i, text in enumerate(texts) if " ".join(text.split()).casefold() in common)
-
-
-def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]
-                  ) -> tuple[tuple[int, ...], ...]:
-    return tuple(tuple(dict.fromkeys(sentence_chunks[i] + tuple(c for j in before_in_section(index, headings, i, 1)
-                                                                for c in sentence_chunks[j])))
-                 for i in range(len(index.sentences)))
-
-
-def before_in_section(index: Index, headings: frozenset[int], sentence: int, most: int) -> list[int]:
-    """Up to ``most`` sentence ids just before ``sentence``, nearest first, in its section and not headings
-    (a document's sentence ids are consecutive)."""
-    source, start, _ = index.sentences[sentence]
-    doc = index.documents[source]
-    section = doc.section_at(start)
-    found: list[int] = []
-    j = sentence - 1
-    while len(found) < most and j >= 0 and index.sentences[j].source == source and j not in headings \
-            and doc.section_at(index.sentences[j].start) == section:
-        found.append(j)
-        j -= 1
-    return found
-
-
-def _chunk_maps(index: Index, doc_sentences: dict[str, list[int]]
-                ) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
-    per_chunk: list[tuple[int, ...]] = []
-    per_sentence: list[list[int]] = [[] for _ in index.sentences]
-    for chunk in index.chunks:
-        ids = tuple(i for i in doc_sentences.get(chunk.source, ())
-                    if chunk.start <= index.sentences[i].start < chunk.end)
-        per_chunk.append(ids)
-        for i in ids:
-            per_sentence[i].append(chunk.id)
-    return tuple(per_chunk), tuple(tuple(c) for c in per_sentence)
 
 
 @dataclass(frozen=True)
@@ -356,9 +196,6 @@ def bigram_share(wanted: frozenset[frozenset[str]], info: UnitInfo) -> float:
     """The share of the question's pairs of adjacent terms that the unit holds too."""
     return len(wanted & info.bigrams) / len(wanted) if wanted else 0.0
 
-
-def is_anaphoric(text: str) -> bool:
-    return bool(ANAPHORA.match(text))
 
 
 def negation_in(text: str) -> bool:

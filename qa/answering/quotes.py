@@ -17,11 +17,9 @@ from . import doubt
 from .features import (
     UNIT_FEATURES,
     Question,
-    Stats,
     analyse_question,
     as_matrix,
     best_chunk,
-    stats,
     support_features,
     unit_features,
     unit_text,
@@ -30,6 +28,7 @@ from .question_scores import QuestionScores, score_question
 from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
+from .sentence_stats import Stats, stats
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).

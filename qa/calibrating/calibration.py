@@ -115,7 +115,8 @@ def inputs(index: Index, ranking: Ranking, names: Collection[str] = INPUTS) -> d
     grounded), whether the top unit lacks the kind of answer asked for, and the share of the question's words
     the documents never use."""
     from ..answering import doubt
-    from ..answering.features import stats, unit_text
+    from ..answering.features import unit_text
+    from ..answering.sentence_stats import stats
 
     p = min(1 - _EDGE, max(_EDGE, ranking.confidence))
     values = {"confidence_logit": math.log(p / (1 - p)), "support": ranking.support}

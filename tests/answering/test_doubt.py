@@ -172,8 +172,9 @@ def test_calibration_figures():
 
 def test_the_pipeline_s_confidence_is_qa_doubt_s(default_index):
     """The confidence ask reports is the configured function of the inputs the ranking had."""
-    from qa.answering.features import stats, unit_text
+    from qa.answering.features import unit_text
     from qa.answering.quotes import rank
+    from qa.answering.sentence_stats import stats
 
     question = "How many Soviet soldiers died at Kanchazu island?"
     ranking = rank(default_index, question)
@@ -189,8 +190,9 @@ def test_the_pipeline_s_confidence_is_qa_doubt_s(default_index):
 @needs_wordnet
 def test_the_sentence_that_follows_joins_the_one_naming_the_subject(tmp_path):
     """"How many died" is answered by the sentence after the one that names the battle, in its paragraph."""
-    from qa.answering.features import stats, unit_text
+    from qa.answering.features import unit_text
     from qa.answering.quotes import following_units
+    from qa.answering.sentence_stats import stats
     from qa.records import Unit
 
     from ..conftest import index_of

@@ -125,7 +125,8 @@ def test_sentences_and_chunks_are_embedded_with_their_heading(sectioned_index):
 
 
 def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_it(sectioned_index):
-    from qa.answering.features import stats, unit_info
+    from qa.answering.features import unit_info
+    from qa.answering.sentence_stats import stats
 
     st = stats(sectioned_index)
     last = unit_info(st, sectioned_index, Unit.of(_sentence_id(sectioned_index, "Eleven boats were lost in it.")))
@@ -165,7 +166,7 @@ def test_a_bare_date_line_is_never_quoted(tmp_path):
     docs = {"news.txt": "Harbour news\n\nDecember 7, 2022\n\n"
                         "The harbour was dredged in December 1910 by the port authority. Its pier is 300 metres long."}
     with _fake_index_of(tmp_path, docs) as index:
-        from qa.answering.features import stats
+        from qa.answering.sentence_stats import stats
 
         doc = index.documents["news.txt"]
         dateline = next(i for i, (_, s, e) in enumerate(index.sentences) if doc.text[s:e] == "December 7, 2022")
