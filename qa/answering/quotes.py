@@ -191,7 +191,8 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     """Greedy non-overlapping units, each slot taking the best score after a penalty for repeating a source.
 
     A unit from a source already shown loses ``config.quote_source_penalty``, so later slots reach other
-    passages when they score nearly as well; a span's score is the one it was chosen with, so spans stay
+    passages when they score nearly as well, and a unit whose words a chosen one already says (another
+    page's copy of them) is passed over; a span's score is the one it was chosen with, so spans stay
     in descending order. A pair that extends a chosen single sentence (and scores above the last slot's
     unit) widens that quote instead of being lost to the overlap.
     """
@@ -199,6 +200,7 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     chosen: list[tuple[Unit, float]] = []
     used: set[int] = set()
     shown: set[str] = set()
+    said: set[str] = set()  # the chosen units' texts, spacing folded
     taken = [False] * len(ranked)
     values = scores.tolist()  # Python floats: read many times over
     while len(chosen) < limit:
@@ -215,14 +217,22 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
             break
         taken[best] = True
         unit = ranked[best]
+        text = " ".join(unit_text(index, unit).split())
+        if text in said:  # the same words on another page (a shared include, a repeated note): shown once
+            continue
+        said.add(text)
         if not chosen and config.neighbour_margin > 0:
             unit = _with_neighbour(st, index, unit, ranked, scores, config.neighbour_margin)
         used.update(unit.ids)
         shown.add(index.sentences[unit.first].source)
         chosen.append((unit, best_score))
-    chosen = _widen(chosen, ranked, scores, used)
     spans = []
-    for unit, score in chosen:
+    said.clear()
+    for unit, score in _widen(chosen, ranked, scores, used):
+        text = " ".join(unit_text(index, unit).split())
+        if text in said:  # widened into the words of another page's quote
+            continue
+        said.add(text)
         source, start, _ = index.sentences[unit.first]
         spans.append(Span(source, start, index.sentences[unit.last].end, score, best_chunk(st, scored, unit)))
     return tuple(spans)

@@ -159,3 +159,17 @@ def test_unit_facts_are_kept_in_a_bounded_cache_that_changes_no_ranking(default_
     assert cold.units == warm.units
     np.testing.assert_array_equal(cold.scores, warm.scores)
     assert cold.features == warm.features
+
+
+def test_words_two_pages_share_are_quoted_once(tmp_path):
+    """A paragraph included in two pages (a shared option description) fills one quote, not two."""
+    shared = ("The remote repository is the source of a fetch or pull operation. It can be a URL or the name "
+              "of a remote.")
+    index = index_of(tmp_path, {
+        "fetch.md": f"# fetch\n\n## Options\n\n{shared}\n\nFetch downloads objects and refs from the remote.",
+        "pull.md": f"# pull\n\n## Options\n\n{shared}\n\nPull fetches from the remote and merges the result.",
+    })
+    ranking = select(index, "What is the source of a fetch or pull operation?")
+    texts = [" ".join(index.documents[s.source].text[s.start:s.end].split()) for s in ranking.spans]
+    assert len(texts) > 2 and any(t.startswith("The remote repository") for t in texts)
+    assert len(set(texts)) == len(texts)
