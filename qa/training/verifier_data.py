@@ -24,6 +24,7 @@ from ..answering.quotes import Ranking, rank, support_for
 from ..answering.sentence_stats import stats
 from ..answering.verifier import unit_candidate
 from ..config import Config
+from ..errors import QAError
 from ..indexing.index import Index
 from ..records import Unit
 from .evaluate import Item, contains_answer, load_squad
@@ -107,6 +108,8 @@ def _candidate(index: Index, unit: Unit, answers: tuple[str, ...], score: float,
 
 
 def read_mined(path: Path) -> list[Mined]:
+    """The examples mined into ``path``; refused with a QAError when they were mined with another set of
+    ranker or support features than this code's (a ``--work`` folder kept from before a feature changed)."""
     rows = []
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -114,5 +117,11 @@ def read_mined(path: Path) -> list[Mined]:
             d["candidates"] = tuple(Candidate(**c) for c in d["candidates"])
             d["units"] = tuple(MinedUnit(u["text"], u["label"], tuple(u["features"]), tuple(u["support"]))
                                for u in d.get("units", ()))
+            for unit in d["units"]:
+                if len(unit.features) != len(UNIT_FEATURES) or len(unit.support) != len(SUPPORT_FEATURES):
+                    raise QAError(
+                        f"The examples in {path} were mined with {len(unit.features)} ranker and "
+                        f"{len(unit.support)} support features; this code has {len(UNIT_FEATURES)} and "
+                        f"{len(SUPPORT_FEATURES)}. Mine them again: pass a new --work folder, or delete {path}.")
             rows.append(Mined(**d))
     return rows

@@ -467,3 +467,20 @@ def test_the_cli_says_how_to_install_training_before_it_reads_anything(tmp_path)
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "pip install -e .[train]" in out.stderr and "No training file" not in out.stderr
+
+
+def test_examples_mined_with_other_features_are_refused(tmp_path):
+    from qa.answering.features import SUPPORT_FEATURES, UNIT_FEATURES
+    from qa.training.verifier_data import read_mined
+
+    def line(n_features: int) -> str:
+        unit = {"text": "x", "label": 1, "features": [0.0] * n_features, "support": [0.0] * len(SUPPORT_FEATURES)}
+        return json.dumps({"question": "q", "article": "a", "answerable": True, "support": 0.0, "candidates": [],
+                           "units": [unit]}) + "\n"
+
+    path = tmp_path / "mined.jsonl"
+    path.write_text(line(len(UNIT_FEATURES)), encoding="utf-8")
+    assert len(read_mined(path)[0].units[0].features) == len(UNIT_FEATURES)
+    path.write_text(line(len(UNIT_FEATURES) - 1), encoding="utf-8")
+    with pytest.raises(QAError, match=f"{len(UNIT_FEATURES) - 1} ranker .* this code has {len(UNIT_FEATURES)}"):
+        read_mined(path)
