@@ -201,6 +201,13 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     used: set[int] = set()
     shown: set[str] = set()
     said: set[str] = set()  # the chosen units' texts, spacing folded
+    folded: dict[Unit, str] = {}
+
+    def text_of(unit: Unit) -> str:
+        if unit not in folded:
+            folded[unit] = " ".join(unit_text(index, unit).split())
+        return folded[unit]
+
     taken = [False] * len(ranked)
     values = scores.tolist()  # Python floats: read many times over
     while len(chosen) < limit:
@@ -217,10 +224,9 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
             break
         taken[best] = True
         unit = ranked[best]
-        text = " ".join(unit_text(index, unit).split())
-        if text in said:  # the same words on another page (a shared include, a repeated note): shown once
+        if text_of(unit) in said:  # the same words on another page (a shared include, a repeated note): shown once
             continue
-        said.add(text)
+        said.add(text_of(unit))
         if not chosen and config.neighbour_margin > 0:
             unit = _with_neighbour(st, index, unit, ranked, scores, config.neighbour_margin)
         used.update(unit.ids)
@@ -229,10 +235,9 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     spans = []
     said.clear()
     for unit, score in _widen(chosen, ranked, scores, used):
-        text = " ".join(unit_text(index, unit).split())
-        if text in said:  # widened into the words of another page's quote
+        if text_of(unit) in said:  # widened into the words of another page's quote
             continue
-        said.add(text)
+        said.add(text_of(unit))
         source, start, _ = index.sentences[unit.first]
         spans.append(Span(source, start, index.sentences[unit.last].end, score, best_chunk(st, scored, unit)))
     return tuple(spans)

@@ -143,15 +143,14 @@ def generic_headings(index: Index) -> frozenset[str]:
 def repeated_sentences(index: Index, texts: list[str]) -> frozenset[int]:
     """Ids of the sentences of structured pages whose text (case and spacing folded) is a sentence of at least
     :data:`GENERIC_SHARE` of the documents (and :data:`GENERIC_MIN` of them): a page's boilerplate."""
+    folded = [" ".join(text.split()).casefold() for text in texts]
     pages: dict[str, set[str]] = {}
-    for (source, _, _), text in zip(index.sentences, texts):
+    for (source, _, _), text in zip(index.sentences, folded):
         if index.documents[source].blocks:
-            pages.setdefault(" ".join(text.split()).casefold(), set()).add(source)
+            pages.setdefault(text, set()).add(source)
     least = max(GENERIC_MIN, GENERIC_SHARE * len(index.documents))
     common = {text for text, sources in pages.items() if len(sources) >= least}
-    if not common:
-        return frozenset()
-    return frozenset(i for i, text in enumerate(texts) if " ".join(text.split()).casefold() in common)
+    return frozenset(i for i, text in enumerate(folded) if text in common) if common else frozenset()
 
 
 def _scope_chunks(index: Index, sentence_chunks: tuple[tuple[int, ...], ...], headings: frozenset[int]

@@ -130,7 +130,7 @@ def _split_paragraph(text: str, start: int, end: int,
         closing = _CLOSING.match(text, s, e) if held is not None and s == held[1] else None
         if held is not None and closing:
             held = (held[0], closing.end())
-            s = closing.end() + len(text[closing.end():e]) - len(text[closing.end():e].lstrip())
+            s = e - len(text[closing.end():e].lstrip())  # the rest of the piece, after its spaces
             if s >= e:
                 continue
         if held is not None and _goes_on(text, held, s):
@@ -155,7 +155,8 @@ def _goes_on(text: str, held: tuple[int, int], start: int) -> bool:
     """Whether the piece at ``start`` continues the sentence ``held`` (see :func:`_split_paragraph`)."""
     if start == held[1]:
         return _GLUED.match(text, start) is not None
-    return text[start].islower() and _BARE_MARK.search(text, held[0], held[1]) is not None
+    # the mark and what may stand either side of it are the piece's last 3 characters
+    return text[start].islower() and _BARE_MARK.search(text, max(held[0], held[1] - 3), held[1]) is not None
 
 
 def _splitter_pieces(text: str, start: int, end: int,
