@@ -87,8 +87,9 @@ class UnitInfo:
     code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
     lead: bool = False  # it is the first prose sentence under a heading of a structured page (_opens_section)
     titled: frozenset[str] = frozenset()  # its terms and its heading's (what coverage_heading reads)
-    # where it opens a section (lead): the terms of that section's own heading, and whether the heading is generic
-    lead_heading: frozenset[str] = frozenset()
+    # where it opens a section (lead): what that section's own heading names (see _heading_names), and whether
+    # the heading is generic
+    lead_heading: tuple[frozenset[str], ...] = ()
     lead_generic: bool = False
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
 
@@ -354,24 +355,72 @@ def _opens_section(st: Stats, index: Index, unit: Unit) -> bool:
 
 
 def _about_asked(info: UnitInfo, q_terms: set[str]) -> bool:
-    """Whether the section ``info``'s unit opens is about what was asked: its heading holds a question term, or
-    it is generic ("Description"), so about its page's subject."""
-    return info.lead_generic or bool(info.lead_heading & q_terms)
+    """Whether the section ``info``'s unit opens is about what was asked: the question holds one of the names
+    its heading gives, or the heading is generic ("Description"), so about its page's subject. An option many
+    pages share ("--force") is generic too, but its section says what the option does, not what the page's
+    command does."""
+    return (info.lead_generic and not info.lead_option) or any(name <= q_terms for name in info.lead_heading)
 
 
-def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool) -> tuple[frozenset[str], bool, bool]:
-    """For a unit that opens its section: the terms of the section's own heading, whether it is generic, and
-    whether it is a command-line option."""
+def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool
+                  ) -> tuple[tuple[frozenset[str], ...], bool, bool]:
+    """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether it
+    is generic, and whether it is a command-line option."""
     if not lead:
-        return frozenset(), False, False
+        return (), False, False
     source, start, _ = index.sentences[unit.first]
     title = index.documents[source].section_at(start) or ""
     own = title.split(SECTION_SEP)[-1]
-    return frozenset(query_terms(own)) - {""}, own_heading(title) in st.generic, bool(_OPTION.match(own))
+    return heading_names(own), own_heading(title) in st.generic, bool(_OPTION.match(own))
 
 
 # A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"
 _OPTION = re.compile(r"\s*--?[A-Za-z0-9]")
+
+
+def heading_names(heading: str) -> tuple[frozenset[str], ...]:
+    """The terms of what a heading names, each a set the question must hold whole to ask about it.
+
+    A heading that names code (an API signature, a setting, an option and its aliases) names each alias whole:
+    a question about ``git revert`` is not about the setting ``revert.reference``, and one about ``str.find``
+    does not name the signature's parameters. Each word of a prose heading ("Transaction Isolation") names on
+    its own.
+
+    >>> heading_names("revert.reference") == (frozenset({"revert", "refer"}),)
+    True
+    >>> heading_names("str.find(sub[, start[, end]])") == (frozenset({"str", "find"}),)
+    True
+    >>> sorted(sorted(n) for n in heading_names("-d, --delete"))
+    [['delet']]
+    >>> heading_names("class csv.DictReader(f, fieldnames=None)") == (frozenset({"csv", "dictread"}),)
+    True
+    >>> sorted(sorted(n) for n in heading_names("3.2 Invoking asn1Coding"))
+    [['asn1cod'], ['invok']]
+    >>> sorted(sorted(n) for n in heading_names("Transaction Isolation"))
+    [['isol'], ['transact']]
+    """
+    names = [w for w in _outside_brackets(heading).replace(",", " ").split()
+             if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
+    if not names:
+        return tuple(frozenset({t}) for t in query_terms(heading) if t)
+    return tuple(terms for terms in (frozenset(query_terms(n)) - {""} for n in names) if terms)
+
+
+def _outside_brackets(text: str) -> str:
+    """``text`` with what is inside brackets blanked out (a signature's parameters)."""
+    out, depth = [], 0
+    for ch in text:
+        depth += ch in "([{<"
+        out.append(" " if depth else ch)
+        depth -= depth > 0 and ch in ")]}>"
+    return "".join(out)
+
+
+# A name written as code: dotted, underscored, an option.
+_CODE_NAME = re.compile(r"[A-Za-z]\w*[._][A-Za-z_]|^--?[A-Za-z0-9]")  # not a section number ("3.2")
+_ABBREVIATION = re.compile(r"(?:\w\.)+$")  # "e.g.", "i.e."
+
+
 
 
 def quoted_text(index: Index, unit: Unit) -> str:

@@ -88,15 +88,18 @@ def test_the_sentence_opening_a_section_is_marked_for_a_question_about_what_a_th
 
 
 def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was_asked(tmp_path):
-    # man-page-like pages: "Description" opens a section on every page, about the page's command; "Hooks"
-    # and "--auto" name subjects of their own, so their first sentences do not say what the command does
+    # man-page-like pages: "Description" opens a section on every page, about the page's command; "Hooks",
+    # "--auto" and the setting "tidy.depth" name subjects of their own, so their first sentences do not say what
+    # the command does (the setting's name holds the command's, yet it names another thing)
     (tmp_path / "corpus").mkdir()
     for name, does in [("tidy", "removes files nothing refers to"), ("pack", "packs loose objects into one file"),
                        ("sync", "copies the notes to the remote")]:
         own = ("\n\n## Hooks\n\nThe pre-tidy hook runs before tidy starts.\n\n## --auto\n\nWith this option, "
-               "tidy first checks whether work is needed.") if name == "tidy" else ""
+               "tidy first checks whether work is needed.\n\n## tidy.depth\n\nSetting this makes tidy look two "
+               "folders deep.") if name == "tidy" else ""
         (tmp_path / "corpus" / f"{name}.md").write_text(
-            f"# {name}\n\n## Description\n\nThis command {does}.{own}\n", encoding="utf-8")
+            f"# {name}\n\n## Description\n\nThis command {does}.{own}\n\n## --force\n\nForce {name} to run even "
+            "when another copy of it runs.\n", encoding="utf-8")
     config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     build_index(config)
     index = load_index(config.index_dir, config)
@@ -106,10 +109,16 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     lead = next(row for u, row in zip(ranking.units, ranking.features)
                 if unit_text(index, u) == "This command removes files nothing refers to.")
     assert lead["anaphoric"] == 0.0  # its "This" is the command its heading names, not a sentence before it
-    assert not any("hook" in text or "this option" in text for text in marked)
+    # an option on every page opens a section of a heading many pages share, about the option all the same
+    assert not any("hook" in text or "this option" in text or "Setting this" in text or "Force" in text
+                   for text in marked)
+    setting = rank(index, "What does tidy.depth do?")
+    marked = [unit_text(index, u) for u, row in zip(setting.units, setting.features) if row["lead_definition"]]
+    assert "Setting this makes tidy look two folders deep." in marked
     how = rank(index, "How do I make tidy check first whether work is needed?")
     marked = [unit_text(index, u) for u, row in zip(how.units, how.features) if row["option_procedure"]]
-    assert marked == ["With this option, tidy first checks whether work is needed."]  # --auto's description
+    assert "With this option, tidy first checks whether work is needed." in marked  # --auto's description
+    assert all(text.startswith(("With this option", "Force")) for text in marked)  # the options' only
     assert not any(row["option_procedure"] for row in ranking.features)  # not a how-to question
     options = rank(index, "What does the --auto option do?")
     marked = [unit_text(index, u) for u, row in zip(options.units, options.features) if row["lead_definition"]]
