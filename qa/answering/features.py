@@ -92,6 +92,7 @@ class UnitInfo:
     lead_heading: tuple[frozenset[str], ...] = ()
     lead_generic: bool = False
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
+    lead_intro: bool = False  # that section introduces its page (see _lead_heading)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -356,22 +357,33 @@ def _opens_section(st: Stats, index: Index, unit: Unit) -> bool:
 
 def _about_asked(info: UnitInfo, q_terms: set[str]) -> bool:
     """Whether the section ``info``'s unit opens is about what was asked: the question holds one of the names
-    its heading gives, or the heading is generic ("Description"), so about its page's subject. An option many
-    pages share ("--force") is generic too, but its section says what the option does, not what the page's
-    command does."""
-    return (info.lead_generic and not info.lead_option) or any(name <= q_terms for name in info.lead_heading)
+    its heading gives, or the section introduces its page (a generic one before the page's own: "NAME",
+    "Description"), so is about its page's subject. A Notes section after the options, or an option that many
+    pages share ("--force"), is generic too, but says something else than what the page's subject is."""
+    return info.lead_intro or any(name <= q_terms for name in info.lead_heading)
 
 
 def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool
-                  ) -> tuple[tuple[frozenset[str], ...], bool, bool]:
-    """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether it
-    is generic, and whether it is a command-line option."""
+                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool]:
+    """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether the
+    heading is generic, whether it is a command-line option, and whether the section introduces its page: it
+    is generic and not an option, and so is every section between the page's first and it (NAME, Synopsis,
+    Description; not the Notes or Examples after the options)."""
     if not lead:
-        return (), False, False
+        return (), False, False, False
     source, start, _ = index.sentences[unit.first]
-    title = index.documents[source].section_at(start) or ""
+    doc = index.documents[source]
+    title = doc.section_at(start) or ""
     own = title.split(SECTION_SEP)[-1]
-    return heading_names(own), own_heading(title) in st.generic, bool(_OPTION.match(own))
+    here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
+    intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
+    return heading_names(own), own_heading(title) in st.generic, bool(_OPTION.match(own)), intro
+
+
+def _introduces(st: Stats, title: str) -> bool:
+    """Whether a section of this title can introduce its page: its heading is generic, and not an option."""
+    own = own_heading(title)
+    return own in st.generic and not _OPTION.match(own)
 
 
 # A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"

@@ -99,7 +99,7 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
                "folders deep.") if name == "tidy" else ""
         (tmp_path / "corpus" / f"{name}.md").write_text(
             f"# {name}\n\n## Description\n\nThis command {does}.{own}\n\n## --force\n\nForce {name} to run even "
-            "when another copy of it runs.\n", encoding="utf-8")
+            f"when another copy of it runs.\n\n## Notes\n\n{name.title()} can also run from cron.\n", encoding="utf-8")
     config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     build_index(config)
     index = load_index(config.index_dir, config)
@@ -109,9 +109,10 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     lead = next(row for u, row in zip(ranking.units, ranking.features)
                 if unit_text(index, u) == "This command removes files nothing refers to.")
     assert lead["anaphoric"] == 0.0  # its "This" is the command its heading names, not a sentence before it
-    # an option on every page opens a section of a heading many pages share, about the option all the same
+    # an option on every page opens a section of a heading many pages share, about the option all the same; and
+    # Notes, on every page too, comes after the page's own sections: it does not introduce the page
     assert not any("hook" in text or "this option" in text or "Setting this" in text or "Force" in text
-                   for text in marked)
+                   or "cron" in text for text in marked)
     setting = rank(index, "What does tidy.depth do?")
     marked = [unit_text(index, u) for u, row in zip(setting.units, setting.features) if row["lead_definition"]]
     assert "Setting this makes tidy look two folders deep." in marked
