@@ -28,6 +28,7 @@ PAGES = {
     "python3-doc/html/howto/logging.html": "python3-doc",
     "postgresql-doc-*/html/sql-select.html": "postgresql-doc",
     "postgresql-doc-*/html/functions-string.html": "postgresql-doc",
+    "postgresql-doc-*/html/app-pg-ctl.html": "postgresql-doc",  # a DocBook command synopsis
     "git-doc/git-commit.html": "git-doc",
     "git-doc/gittutorial.html": "git-doc",
     "mkdocs/html/user-guide/configuration.html": "mkdocs-doc",  # a heading whose id is "nav"
@@ -96,6 +97,15 @@ def test_faq_questions_are_headings_over_their_answers() -> None:
     assert any(question in s.title for s in doc.sections)
     at = doc.text.index("Default values are created exactly once")
     assert question in (doc.section_at(at) or "")
+
+
+def test_a_docbook_command_synopsis_is_code() -> None:
+    doc = read(page("postgresql-doc-*/html/app-pg-ctl.html"))
+    code = [doc.text[s:e] for s, e, kind in doc.blocks if kind == "code"]
+    assert "pg_ctl start [-D datadir] [-l filename] [-W] [-t seconds] [-s] [-o options] [-p path] [-c]" in code
+    assert "pg_ctl kill signal_name process_id" in code
+    at = doc.text.index("pg_ctl status [-D datadir]")
+    assert doc.section_at(at) == "Synopsis" and (at, at + len("pg_ctl status [-D datadir]")) in doc.sentences
 
 
 def test_asciidoc_note_reads_as_a_note() -> None:

@@ -245,12 +245,24 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
     return out
 
 
+def _in_synopsis(tag: Tag) -> bool:
+    """Whether a paragraph is a line of a DocBook command or function synopsis ("initdb [option...]"): command
+    syntax in a monospace font, though not in a ``pre``."""
+    parent = tag.parent
+    return parent is not None and bool(_SYNOPSIS & set(parent.get("class") or ()))
+
+
+_SYNOPSIS = {"cmdsynopsis", "funcsynopsis"}
+
+
 def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
     """Blocks read whole (heading, code, term, table row), or None for an element to walk into."""
     if tag.name in _HEADINGS:
         return [(_drop_permalinks(tag.get_text()), "heading")]
     if tag.name == "pre":
         return [(tag.get_text(), "code")]
+    if tag.name == "p" and _in_synopsis(tag):  # its spacing is a paragraph's, as a browser shows it
+        return [(" ".join(tag.get_text().split()), "code")]
     if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
         label = " ".join(_drop_permalinks(tag.get_text()).split())
         return [(label, "note title" if _in_field_list(tag) else "term")]
