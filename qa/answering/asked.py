@@ -203,6 +203,8 @@ def offers(question: str, text: str) -> bool | None:
 
 # A side may be named by a person ("Stalin's forces"), and a duration told by two times.
 _ALSO: dict[str, frozenset[Kind]] = {"group": frozenset({"person"}), "duration": frozenset({"time", "quantity"})}
+# A number that multiplies ("three times higher"), not one that counts.
+_TIMES = re.compile(r"[ -](?:times|fold)\b", re.I)
 #: Words either side of a number that say what it counts.
 COUNT_WINDOW = 4
 
@@ -211,13 +213,13 @@ COUNT_WINDOW = 4
 def counts_asked(question: str, text: str) -> bool:
     """Whether ``text`` holds a number with one of the question's words (or a WordNet relative of one)
     within :data:`COUNT_WINDOW` words of it: "56 soldiers being killed" counts what "how many soldiers died"
-    asks; "three principal engagements" does not."""
+    asks; "three principal engagements" does not, nor "three times higher"."""
     from ..indexing.lexical import tokenize
     from .paraphrase import relatives
 
     wanted = _count_words(question)
     for m in _COUNT.finditer(text):
-        if _is_day(text, m):
+        if _is_day(text, m) or _TIMES.match(text, m.end()):
             continue
         before = text[:m.start()].split()[-COUNT_WINDOW:]
         after = text[m.end():].split()[:COUNT_WINDOW]

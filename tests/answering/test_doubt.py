@@ -77,6 +77,9 @@ def test_a_manual_s_answers_offer_what_its_questions_ask():
 def test_a_count_must_count_what_is_asked_about():
     assert counts_asked("how many people died at tauran", "The result was a rout, with 56 soldiers being killed.")
     assert not counts_asked("how many soldiers died at khalkhin gol", "There were three principal engagements.")
+    # a number that multiplies counts nothing, though the words it sits between are the question's
+    assert not counts_asked("how many soviet soldiers were killed", "Soviet soldiers were killed three times as often.")
+    assert counts_asked("how many soviet soldiers were killed", "Soviet soldiers were killed: three of them.")
     assert offers("who commanded the army", "The army withdrew to the river.") is False
     assert offers("what settled the dispute", "Anything at all.") is None
     assert offers("How do I delete a tag?", "git tag -d v1.0") is None  # a command offers no manner word
