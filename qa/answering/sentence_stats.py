@@ -53,7 +53,8 @@ class Stats:
     # headings (folded) that open a section in many of the documents ("Description", "OPTIONS"): such a section
     # is about its page's subject, where "HOOKS" or "--auto" names a subject of its own (generic_headings)
     generic: frozenset[str] = frozenset()
-    # ids of the sentences of a structured page's "See also" section: a list of other pages, never an answer
+    # ids of the sentences of a structured page's "See also" section, and of the sentences anywhere that only
+    # send the reader elsewhere ("See git-rebase(1) for details.": is_pointer): never an answer
     references: frozenset[int] = frozenset()
     # ids of the sentences many pages repeat word for word ("Part of the git(1) suite" under each page's "GIT"):
     # opening a section, such a sentence says nothing about its page (repeated_sentences)
@@ -93,7 +94,9 @@ def _compute_stats(index: Index) -> Stats:
                  {k: tuple(v) for k, v in doc_sentences.items()}, tuple(position), chunk_sentences,
                  sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
                  frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
-                 generic_headings(index), _references(index, doc_sentences), repeated_sentences(index, texts))
+                 generic_headings(index),
+                 _references(index, doc_sentences) | {i for i, text in enumerate(texts) if is_pointer(text)},
+                 repeated_sentences(index, texts))
 
 
 #: The own heading (folded) of a section that lists other pages: man pages, DocBook, Sphinx and Markdown
@@ -111,6 +114,25 @@ def _references(index: Index, doc_sentences: dict[str, list[int]]) -> frozenset[
         if spans:
             out.extend(i for i in ids if any(a <= index.sentences[i].start < b for a, b in spans))
     return frozenset(out)
+
+
+def is_pointer(text: str) -> bool:
+    """Whether a sentence only sends the reader elsewhere: it opens with "See" or "Refer to" (a "See also:" note
+    goes on to say something itself).
+
+    >>> is_pointer("See git-rebase(1) for details.")
+    True
+    >>> is_pointer('(See the "RECOVERING FROM UPSTREAM REBASE" section in git-rebase(1).)')
+    True
+    >>> is_pointer("See also: The TOML Kit package is a style-preserving TOML library.")
+    False
+    >>> is_pointer("Seeds are planted in spring.")
+    False
+    """
+    return bool(_POINTER.match(text))
+
+
+_POINTER = re.compile(r"\(?\s*(?:see|refer to)\s+(?!also\b)", re.I)
 
 
 #: A heading that opens a section in at least this share of the documents (and in GENERIC_MIN of them) is generic.

@@ -163,6 +163,22 @@ def test_a_see_also_section_is_never_quoted(tmp_path):
         assert texts and not any(t in ("pack", "tidy files", "tidy, sync") for t in texts), texts
 
 
+def test_a_sentence_that_only_points_elsewhere_is_never_quoted(tmp_path):
+    # in plain text as on a structured page: "See ..." states nothing the question could be answered by
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "tidy.md").write_text(
+        "# tidy\n\n## Description\n\nThis command removes files nothing refers to. See the pack page for how "
+        "tidy removes packed files.\n\n## --prune\n\n(See the pack page for what tidy removes with --prune.)\n",
+        encoding="utf-8")
+    (tmp_path / "corpus" / "notes.txt").write_text(
+        "Tidy keeps a log of what it removes. Refer to the tidy manual for what tidy removes.\n", encoding="utf-8")
+    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    build_index(config)
+    index = load_index(config.index_dir, config)
+    texts = [unit_text(index, u) for u in rank(index, "What does tidy remove?").units]
+    assert texts and not any(t.lstrip("(").startswith(("See", "Refer")) for t in texts), texts
+
+
 def _unit(label: int, score: float, code: bool) -> MinedUnit:
     features = [0.0] * len(UNIT_FEATURES)
     features[UNIT_FEATURES.index("dense")] = score
