@@ -133,20 +133,26 @@ def asks_procedure(question: str) -> bool:
 
 # A question asking what something is or does ("What is a gitignore file?", "What does git gc do?"). In
 # documentation the first sentence under the thing's heading says that (qa.answering.features: lead_definition).
-_DEFINITION = re.compile(r"^\W*what(?:'s|\s+(?:is|are))\s+(?!the\s+(?:difference|default|best|range|purpose)\b)"
-                         r"(?:(?:an?|the)\s+)?[^\s?]+(?:\s+[^\s?]+){0,3}\s*\?*\s*$|"
-                         r"^\W*what\s+does\s+.+?\s+(?:do|mean|return|create|represent|contain|print|show)\s*\?*\s*$",
-                         _I)
+_WHAT_IS = re.compile(r"^\W*what(?:'s|\s+(?:is|are))\s+(?!the\s+(?:difference|default|best|range|purpose)\b)"
+                      r"(?:(?:an?|the)\s+)?[^\s?]+(?:\s+[^\s?]+){0,3}\s*\?*\s*$", _I)
+_WHAT_DOES = re.compile(r"^\W*what\s+does\s+.+?\s+(?:do|mean|return|create|represent|contain|print|show)\s*\?*\s*$",
+                        _I)
 
 
 def asks_definition(question: str) -> bool:
     """Whether ``question`` asks what something is or what it does.
 
+    "What is the X of Y" asks for an attribute of Y, not what X is; "What does the X of Y do" still asks what
+    a thing does.
+
     >>> [asks_definition(q) for q in ("What is a gitignore file?", "What does git gc do?",
-    ...                               "What is the range of the integer type?", "What did the treaty end?")]
-    [True, True, False, False]
+    ...                               "What is the range of the integer type?", "What did the treaty end?",
+    ...                               "What does the HEADER option of COPY do?")]
+    [True, True, False, False, True]
     """
-    return bool(_DEFINITION.search(question)) and " of " not in question.lower()
+    if _WHAT_DOES.search(question):
+        return True
+    return bool(_WHAT_IS.search(question)) and " of " not in question.lower()
 
 
 @lru_cache(maxsize=4096)
