@@ -87,7 +87,7 @@ class UnitInfo:
     code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
     lead: bool = False  # it is the first prose sentence under a heading of a structured page (_opens_section)
     titled: frozenset[str] = frozenset()  # its terms and its heading's (what coverage_heading reads)
-    # where it opens a section (lead): what that section's own heading names (see _heading_names), and whether
+    # where it opens a section (lead): what that section's own heading names (see heading_names), and whether
     # the heading is generic
     lead_heading: tuple[frozenset[str], ...] = ()
     lead_generic: bool = False
@@ -431,8 +431,6 @@ def _outside_brackets(text: str) -> str:
 # A name written as code: dotted, underscored, an option.
 _CODE_NAME = re.compile(r"[A-Za-z]\w*[._][A-Za-z_]|^--?[A-Za-z0-9]")  # not a section number ("3.2")
 _ABBREVIATION = re.compile(r"(?:\w\.)+$")  # "e.g.", "i.e."
-
-
 
 
 def quoted_text(index: Index, unit: Unit) -> str:
