@@ -36,12 +36,27 @@ The installer also writes a default configuration file.
 
 @pytest.fixture(scope="module")
 def code_index(tmp_path_factory):
-    base = tmp_path_factory.mktemp("code-manual")
-    (base / "corpus").mkdir()
-    (base / "corpus" / "mytool.md").write_text(MANUAL, encoding="utf-8")
-    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    return _built(tmp_path_factory.mktemp("code-manual"), {"mytool.md": MANUAL})
+
+
+def _built(folder, pages: dict[str, str]):
+    """An index built from ``pages`` (file name -> text) in ``folder``."""
+    (folder / "corpus").mkdir()
+    for name, text in pages.items():
+        (folder / "corpus" / name).write_text(text, encoding="utf-8")
+    config = Config(corpus_dir=folder / "corpus", index_dir=folder / "index")
     build_index(config)
     return load_index(config.index_dir, config)
+
+
+# man-page-like commands and what each does
+_COMMANDS = [("tidy", "removes files nothing refers to"), ("pack", "packs loose objects into one file"),
+             ("sync", "copies the notes to the remote")]
+
+
+def _marked(index, ranking, feature: str) -> list[str]:
+    """The texts of the ranked units whose ``feature`` is set."""
+    return [unit_text(index, u) for u, row in zip(ranking.units, ranking.features) if row[feature]]
 
 
 @pytest.mark.parametrize("question, asks", [
@@ -54,7 +69,7 @@ def test_how_to_questions_are_told_apart(question, asks):
 
 def test_a_code_block_offered_to_a_how_to_question_is_marked(code_index):
     ranking = rank(code_index, "How do I install mytool?")
-    marked = [unit_text(code_index, u) for u, row in zip(ranking.units, ranking.features) if row["code_procedure"]]
+    marked = _marked(code_index, ranking, "code_procedure")
     assert marked and all("pip install mytool" in text for text in marked)
     other = rank(code_index, "What does the installer write?")
     assert not any(row["code_procedure"] for row in other.features)
@@ -73,17 +88,13 @@ def test_questions_about_what_a_thing_is_or_does_are_told_apart(question, asks):
 
 def test_the_sentence_opening_a_section_is_marked_for_a_question_about_what_a_thing_is(code_index, tmp_path):
     ranking = rank(code_index, "What is mytool?")
-    marked = [unit_text(code_index, u) for u, row in zip(ranking.units, ranking.features) if row["lead_definition"]]
+    marked = _marked(code_index, ranking, "lead_definition")
     assert "mytool keeps a folder of notes in step with a remote copy." in marked
     assert not any("installer also writes" in text or "pip install" in text for text in marked)
     other = rank(code_index, "How do I install mytool?")
     assert not any(row["lead_definition"] for row in other.features)
     # plain text has no blocks: its headings are guessed, and nothing there is a section's lead
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "mytool.txt").write_text(MANUAL.replace("#", "").replace("```", ""), encoding="utf-8")
-    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    build_index(config)
-    plain = rank(load_index(config.index_dir, config), "What is mytool?")
+    plain = rank(_built(tmp_path, {"mytool.txt": MANUAL.replace("#", "").replace("```", "")}), "What is mytool?")
     assert plain.units and not any(row["lead_definition"] for row in plain.features)
 
 
@@ -91,20 +102,16 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     # man-page-like pages: "Description" opens a section on every page, about the page's command; "Hooks",
     # "--auto" and the setting "tidy.depth" name subjects of their own, so their first sentences do not say what
     # the command does (the setting's name holds the command's, yet it names another thing)
-    (tmp_path / "corpus").mkdir()
-    for name, does in [("tidy", "removes files nothing refers to"), ("pack", "packs loose objects into one file"),
-                       ("sync", "copies the notes to the remote")]:
-        own = ("\n\n## Hooks\n\nThe pre-tidy hook runs before tidy starts.\n\n## --auto\n\nWith this option, "
-               "tidy first checks whether work is needed.\n\n## tidy.depth\n\nSetting this makes tidy look two "
-               "folders deep.") if name == "tidy" else ""
-        (tmp_path / "corpus" / f"{name}.md").write_text(
-            f"# {name}\n\n## Description\n\nThis command {does}.{own}\n\n## --force\n\nForce {name} to run even "
-            f"when another copy of it runs.\n\n## Notes\n\n{name.title()} can also run from cron.\n", encoding="utf-8")
-    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    build_index(config)
-    index = load_index(config.index_dir, config)
+    own = ("\n\n## Hooks\n\nThe pre-tidy hook runs before tidy starts.\n\n## --auto\n\nWith this option, "
+           "tidy first checks whether work is needed.\n\n## tidy.depth\n\nSetting this makes tidy look two folders "
+           "deep.")
+    index = _built(tmp_path, {
+        f"{name}.md": f"# {name}\n\n## Description\n\nThis command {does}.{own if name == 'tidy' else ''}\n\n"
+                      f"## --force\n\nForce {name} to run even when another copy of it runs.\n\n## Notes\n\n"
+                      f"{name.title()} can also run from cron.\n"
+        for name, does in _COMMANDS})
     ranking = rank(index, "What does tidy do?")
-    marked = [unit_text(index, u) for u, row in zip(ranking.units, ranking.features) if row["lead_definition"]]
+    marked = _marked(index, ranking, "lead_definition")
     assert "This command removes files nothing refers to." in marked
     lead = next(row for u, row in zip(ranking.units, ranking.features)
                 if unit_text(index, u) == "This command removes files nothing refers to.")
@@ -114,29 +121,24 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     assert not any("hook" in text or "this option" in text or "Setting this" in text or "Force" in text
                    or "cron" in text for text in marked)
     setting = rank(index, "What does tidy.depth do?")
-    marked = [unit_text(index, u) for u, row in zip(setting.units, setting.features) if row["lead_definition"]]
+    marked = _marked(index, setting, "lead_definition")
     assert "Setting this makes tidy look two folders deep." in marked
     how = rank(index, "How do I make tidy check first whether work is needed?")
-    marked = [unit_text(index, u) for u, row in zip(how.units, how.features) if row["option_procedure"]]
+    marked = _marked(index, how, "option_procedure")
     assert "With this option, tidy first checks whether work is needed." in marked  # --auto's description
     assert all(text.startswith(("With this option", "Force")) for text in marked)  # the options' only
     assert not any(row["option_procedure"] for row in ranking.features)  # not a how-to question
     options = rank(index, "What does the --auto option do?")
-    marked = [unit_text(index, u) for u, row in zip(options.units, options.features) if row["lead_definition"]]
+    marked = _marked(index, options, "lead_definition")
     assert "With this option, tidy first checks whether work is needed." in marked
 
 
 def test_a_generic_section_lead_is_read_under_its_page_title(tmp_path):
     # a section's title is the run of headings over it: "tidy › Synopsis", then "Description" alone
-    (tmp_path / "corpus").mkdir()
-    for name, does in [("tidy", "removes files nothing refers to"), ("pack", "packs loose objects into one file"),
-                       ("sync", "copies the notes to the remote")]:
-        (tmp_path / "corpus" / f"{name}.md").write_text(
-            f"# {name}\n\n## Synopsis\n\n```\n{name} [options]\n```\n\n## Description\n\nThis command {does}.\n\n"
-            f"In normal use, {name} runs on its own.\n\n## Suite\n\nPart of the mytool suite.\n", encoding="utf-8")
-    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    build_index(config)
-    index = load_index(config.index_dir, config)
+    index = _built(tmp_path, {
+        f"{name}.md": f"# {name}\n\n## Synopsis\n\n```\n{name} [options]\n```\n\n## Description\n\nThis command "
+                      f"{does}.\n\nIn normal use, {name} runs on its own.\n\n## Suite\n\nPart of the mytool suite.\n"
+        for name, does in _COMMANDS})
     ranking = rank(index, "What does tidy do?")
     rows = {unit_text(index, u): row for u, row in zip(ranking.units, ranking.features)}
     lead = rows["This command removes files nothing refers to."]
@@ -148,16 +150,11 @@ def test_a_generic_section_lead_is_read_under_its_page_title(tmp_path):
 
 
 def test_a_see_also_section_is_never_quoted(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "tidy.md").write_text(
-        "# tidy\n\n## Description\n\nThis command removes files nothing refers to.\n\n## See also\n\n"
-        "- pack\n- tidy files\n", encoding="utf-8")
-    (tmp_path / "corpus" / "pack.md").write_text(
-        "# pack\n\n## Description\n\nThis command packs loose objects into one file.\n\n## See Also\n\n"
-        "tidy, sync\n", encoding="utf-8")
-    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    build_index(config)
-    index = load_index(config.index_dir, config)
+    index = _built(tmp_path, {
+        "tidy.md": "# tidy\n\n## Description\n\nThis command removes files nothing refers to.\n\n## See also\n\n"
+                   "- pack\n- tidy files\n",
+        "pack.md": "# pack\n\n## Description\n\nThis command packs loose objects into one file.\n\n## See Also\n\n"
+                   "tidy, sync\n"})
     for question in ("What does tidy do?", "Which command tidies files?", "What is pack?"):
         texts = [unit_text(index, u) for u in rank(index, question).units]
         assert texts and not any(t in ("pack", "tidy files", "tidy, sync") for t in texts), texts
@@ -165,16 +162,11 @@ def test_a_see_also_section_is_never_quoted(tmp_path):
 
 def test_a_sentence_that_only_points_elsewhere_is_never_quoted(tmp_path):
     # in plain text as on a structured page: "See ..." states nothing the question could be answered by
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "tidy.md").write_text(
-        "# tidy\n\n## Description\n\nThis command removes files nothing refers to. See the pack page for how "
-        "tidy removes packed files.\n\n## --prune\n\n(See the pack page for what tidy removes with --prune.)\n",
-        encoding="utf-8")
-    (tmp_path / "corpus" / "notes.txt").write_text(
-        "Tidy keeps a log of what it removes. Refer to the tidy manual for what tidy removes.\n", encoding="utf-8")
-    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    build_index(config)
-    index = load_index(config.index_dir, config)
+    index = _built(tmp_path, {
+        "tidy.md": "# tidy\n\n## Description\n\nThis command removes files nothing refers to. See the pack page for "
+                   "how tidy removes packed files.\n\n## --prune\n\n(See the pack page for what tidy removes with "
+                   "--prune.)\n",
+        "notes.txt": "Tidy keeps a log of what it removes. Refer to the tidy manual for what tidy removes.\n"})
     texts = [unit_text(index, u) for u in rank(index, "What does tidy remove?").units]
     assert texts and not any(t.lstrip("(").startswith(("See", "Refer")) for t in texts), texts
 
