@@ -33,7 +33,7 @@ from .clean_mirror import find_previews
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
 #: Bump when the cleaned text of some input changes: indexes built with another version are stale.
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)")
 _MD_HEADING_MARKS = re.compile(r"^\s*#+\s*|\s+#+\s*$")
@@ -285,12 +285,13 @@ def _cited_title(parts: list[tuple[Mapped, bool]], bib: list[bool], i: int) -> b
     return len(parts) > 1 and near and not parts[i][1] and rules.is_cited_title(parts[i][0].text)
 
 
-def _join(parts: list[tuple[Mapped, bool]], words: frozenset[str]) -> Mapped:
-    """Join a paragraph's lines with single spaces, gluing punctuation and the rest of a linked word."""
+def _join(parts: list[tuple[Mapped, bool]], words: frozenset[str], *, glue: bool = True) -> Mapped:
+    """Join a paragraph's lines with single spaces, gluing punctuation and the rest of a linked word (unless
+    not ``glue``: in Markdown a line break is a space wherever it falls)."""
     pieces: list[tuple[int, str]] = []
     prev, after_anchor = "", False
     for part, is_anchor in parts:
-        if pieces and not _glued(prev, part.text, after_anchor, words):
+        if pieces and not (glue and _glued(prev, part.text, after_anchor, words)):
             pieces.append((-1, " "))
         pieces.extend(part.pieces)
         prev, after_anchor = part.text, is_anchor

@@ -67,7 +67,7 @@ def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.P
         if lead is not None:  # Markdown
             parts = [(p.edit(_markup_edits(p.text)), False) for p, _ in parts]
         parts = [(p.edit(rules.whitespace_edits(p.text)).strip(), False) for p, _ in parts]
-        text = _join([part for part in parts if part[0].text], frozenset())
+        text = _join([part for part in parts if part[0].text], frozenset(), glue=lead is None)
     if not text.text.strip():
         return None
     shaped = by_shape and kind == "text" and "\n" not in raw[start:end].strip() and rules.is_heading(text.text)

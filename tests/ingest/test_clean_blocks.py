@@ -132,6 +132,14 @@ def test_markdown_code_in_a_list_item_loses_the_item_indentation_and_keeps_its_o
         "Or run npm `view` , the docs, **not bold**, so very snake_case *.js."]
 
 
+def test_a_markdown_line_break_is_a_space_before_a_code_span_or_a_path() -> None:
+    # a soft line break shows as a space: nothing that starts the next line is glued to the word before it
+    raw = "Save the credentials to the\n`.npmrc` file, run it in both ./a and\n./b, or tag it using\n`-s`."
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text == "Save the credentials to the .npmrc file, run it in both ./a and ./b, or tag it using -s."
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=60),
                           st.sampled_from(BLOCK_KINDS)), max_size=12))
