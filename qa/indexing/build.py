@@ -267,10 +267,10 @@ def clean_key(raw: RawDocument) -> str:
 @lru_cache(maxsize=1)
 def _cleaner_fingerprint() -> str:
     """CLEANER_VERSION plus a digest of the cleaning and sentence-splitting code, so a change re-cleans."""
-    from ..ingest import chunk, clean, clean_mirror, clean_rules
+    from ..ingest import chunk, clean, clean_blocks, clean_mirror, clean_rules
 
     h = hashlib.sha256(CLEANER_VERSION.encode())
-    for module in (clean, clean_mirror, clean_rules, chunk):
+    for module in (clean, clean_blocks, clean_mirror, clean_rules, chunk):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()[:16]
 

@@ -24,6 +24,9 @@ _MD_BOLD = re.compile(r"(?<![\w*])(\*\*)(?=\S)([^*\n]*?\S)(\*\*)(?![\w*])")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]*?[^\s*])(\*)(?![\w*])|"
                           r"(?<![\w_])(_)(?=[^\s_])([^_\n]*?[^\s_])(_)(?![\w_])")
 _MD_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)(\1)(?!`)")  # CommonMark: closed by as many backticks
+# An autolink, "<https://example.com>", shown without its brackets; a backslash escaping punctuation ("\*").
+_MD_AUTOLINK = re.compile(r"(<)((?:https?|ftp|mailto):[^<>\s]+)(>)", re.IGNORECASE)
+_MD_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 
 
 def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
@@ -64,10 +67,11 @@ def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.P
         if lead is not None:
             lines = [(lead.match(raw, s, e).end(), e) for s, e in lines]  # type: ignore[union-attr]
         parts = [(Mapped.copy(raw, s, e), False) for s, e in lines]
-        if lead is not None:  # Markdown
-            parts = [(p.edit(_markup_edits(p.text)), False) for p, _ in parts]
         parts = [(p.edit(rules.whitespace_edits(p.text)).strip(), False) for p, _ in parts]
         text = _join([part for part in parts if part[0].text], frozenset(), glue=lead is None)
+        if lead is not None:  # Markdown: a link or code span may go on over a line break
+            text = text.edit(_markup_edits(text.text))
+            text = text.edit(rules.whitespace_edits(text.text)).strip()
     if not text.text.strip():
         return None
     shaped = by_shape and kind == "text" and "\n" not in raw[start:end].strip() and rules.is_heading(text.text)
@@ -99,15 +103,22 @@ def _code(raw: str, start: int, end: int) -> Mapped:
 
 def _markup_edits(line: str) -> list[tuple[int, int, str]]:
     """Remove Markdown's link, bold, emphasis and code-span markup, keeping the words: ``[the docs](x.md)`` -> ``the
-    docs``, ```npm link``` -> ``npm link`` (a site shows a code span in a monospace font, without its marks).
-    Inside a code span, what looks like a link or bold is the code's own text."""
+    docs``, ```npm link``` -> ``npm link`` (a site shows a code span in a monospace font, without its marks), and
+    an autolink's brackets and a backslash escape's backslash (``<https://x.org>``, ``\\*``). Inside a code span,
+    what looks like a link or bold is the code's own text."""
     edits = []
     spans = [m for m in _MD_CODE_SPAN.finditer(line) if m.group(2).strip()]
     for m in spans:
         edits += [(m.start(1), m.end(1), ""), (m.start(3), m.end(3), "")]
-    for pattern in (_MD_LINK, _MD_BOLD, _MD_EMPHASIS):
+
+    def in_code(start: int, end: int) -> bool:  # inside a code span, or pairing a mark across its edge
+        return any(c.start() < end and start < c.end() and not (start <= c.start() and c.end() <= end)
+                   for c in spans)
+
+    edits += [(m.start(), m.end(), "") for m in _MD_ESCAPE.finditer(line) if not in_code(m.start(), m.end())]
+    for pattern in (_MD_LINK, _MD_AUTOLINK, _MD_BOLD, _MD_EMPHASIS):
         for m in pattern.finditer(line):
-            if any(c.start() <= m.start() and m.end() <= c.end() for c in spans):
+            if in_code(m.start(), m.end()):
                 continue
             first = 1 if m.group(1) is not None else 4  # _MD_EMPHASIS: "*...*" or "_..._"
             if m.group(first + 1).strip():

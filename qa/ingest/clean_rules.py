@@ -49,7 +49,7 @@ _SITE_HEADER = re.compile(r"^(?:[A-Z0-9&]{2,}:?|[A-Za-z]+:|[A-Z][a-z]+(?:[A-Z][a
                           r"|subscribe|toggle navigation))$")
 _COMMENT_AREA = re.compile(r"^(?:leave a (?:reply|comment)|post a comment|add a comment"
                            r"|join the (?:discussion|conversation)"
-                           r"|\d+ (?:comments?|responses?|replies|thoughts)(?: (?:on|to)\b.*[^.])?"
+                           r"|\d+ (?:comments?|responses?|replies|thoughts)(?: (?:on|to)\b(?:(?![.!?]\s).)*[^.!?])?"
                            r"|comments? \(\d+\))$", re.IGNORECASE)
 _FORM_NOTICE = re.compile(r"email address will not be published|required fields are marked"
                           r"|save my name, email"

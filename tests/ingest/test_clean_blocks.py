@@ -132,6 +132,25 @@ def test_markdown_code_in_a_list_item_loses_the_item_indentation_and_keeps_its_o
         "Or run npm `view` , the docs, **not bold**, so very snake_case *.js."]
 
 
+@pytest.mark.parametrize("raw", ["```", "Run:\n\n```", "Run:\n```sh"])
+def test_a_markdown_fence_on_the_last_line_opens_nothing(raw: str) -> None:
+    assert clean_text(raw, fmt="md").text == raw.split("\n")[0].strip("`")
+
+
+def test_markdown_links_and_code_spans_may_go_on_over_a_line_break() -> None:
+    raw = "See [Catching undeclared\nphantom dependencies](/dev#catching) and `npm\nfund`, then *run\nit*."
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text == "See Catching undeclared phantom dependencies and npm fund, then run it."
+
+
+def test_markdown_autolinks_escapes_and_marks_in_code_show_as_a_site_shows_them() -> None:
+    raw = 'Go to <https://example.com/a>, write "\\*" or `*`, `**/*` and \\[x\\], not `\\*`.'
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text == 'Go to https://example.com/a, write "*" or *, **/* and [x], not \\*.'
+
+
 def test_a_markdown_line_break_is_a_space_before_a_code_span_or_a_path() -> None:
     # a soft line break shows as a space: nothing that starts the next line is glued to the word before it
     raw = "Save the credentials to the\n`.npmrc` file, run it in both ./a and\n./b, or tag it using\n`-s`."

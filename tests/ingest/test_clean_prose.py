@@ -50,6 +50,7 @@ def test_sentences_that_mention_publications_are_not_bibliographic(line: str) ->
 
 
 @pytest.mark.parametrize("sentence", ["12 replies to the survey arrived by March.",
+                                      "12 replies on the survey came in. Most were kind!",
                                       "Copyright 1976 law changed everything for the artists of the day."])
 def test_sentences_shaped_like_chrome_are_kept(sentence: str) -> None:
     assert clean_text(f"An opening paragraph of ordinary prose comes first here.\n\n{sentence}\n\nThe end.").text == (

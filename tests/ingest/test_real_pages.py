@@ -29,6 +29,7 @@ PAGES = {
     "postgresql-doc-*/html/sql-select.html": "postgresql-doc",
     "postgresql-doc-*/html/functions-string.html": "postgresql-doc",
     "postgresql-doc-*/html/app-pg-ctl.html": "postgresql-doc",  # a DocBook command synopsis
+    "postgresql-doc-*/html/sql-createrole.html": "postgresql-doc",  # entries of two terms each
     "git-doc/git-commit.html": "git-doc",
     "git-doc/gittutorial.html": "git-doc",
     "mkdocs/html/user-guide/configuration.html": "mkdocs-doc",  # a heading whose id is "nav"
@@ -106,6 +107,13 @@ def test_a_docbook_command_synopsis_is_code() -> None:
     assert "pg_ctl kill signal_name process_id" in code
     at = doc.text.index("pg_ctl status [-D datadir]")
     assert doc.section_at(at) == "Synopsis" and (at, at + len("pg_ctl status [-D datadir]")) in doc.sentences
+
+
+def test_the_terms_of_a_docbook_entry_are_words_apart() -> None:
+    doc = read(page("postgresql-doc-*/html/sql-createrole.html"))
+    titles = [s.title for s in doc.sections]
+    assert "SUPERUSER NOSUPERUSER" in titles and "LOGIN NOLOGIN" in titles
+    assert "LOGINNOLOGIN" not in doc.text
 
 
 def test_asciidoc_note_reads_as_a_note() -> None:

@@ -258,19 +258,30 @@ _SYNOPSIS = {"cmdsynopsis", "funcsynopsis"}
 def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
     """Blocks read whole (heading, code, term, table row), or None for an element to walk into."""
     if tag.name in _HEADINGS:
-        return [(_drop_permalinks(tag.get_text()), "heading")]
+        return [(_drop_permalinks(_text(tag)), "heading")]
     if tag.name == "pre":
-        return [(tag.get_text(), "code")]
+        return [(_text(tag, "\n"), "code")]
     if tag.name == "p" and _in_synopsis(tag):  # its spacing is a paragraph's, as a browser shows it
-        return [(" ".join(tag.get_text().split()), "code")]
+        return [(" ".join(_text(tag).split()), "code")]
     if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
-        label = " ".join(_drop_permalinks(tag.get_text()).split())
+        label = " ".join(_drop_permalinks(_text(tag)).split())
         return [(label, "note title" if _in_field_list(tag) else "term")]
     if tag.name == "tr":
         return _row(tag)
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
-        return [(" ".join(tag.get_text().split()), "note title")]
+        return [(" ".join(_text(tag).split()), "note title")]
     return None
+
+
+def _text(tag: Tag, line_break: str = " ") -> str:
+    """The text of an element read whole, a ``<br>`` in it a line break as a browser shows one: DocBook puts
+    one between the terms of an entry ("SUPERUSER<br>NOSUPERUSER"), which are two words, not one.
+
+    >>> _text(BeautifulSoup("<dt><code>LOGIN</code><br/><code>NOLOGIN</code></dt>", "html.parser").dt)
+    'LOGIN NOLOGIN'
+    """
+    return "".join(line_break if isinstance(node, Tag) else str(node) for node in tag.descendants
+                   if (isinstance(node, Tag) and node.name == "br") or _is_text(node))
 
 
 def _row(tr: Tag) -> list[tuple[str, str]]:
@@ -289,7 +300,7 @@ def _row(tr: Tag) -> list[tuple[str, str]]:
             elif _is_text(node) and not (pres and pres[-1] in node.parents):
                 parts.append(str(node))
         cells.append(" ".join("".join(parts).split()))
-        code += [(pre.get_text(), "code") for pre in pres]
+        code += [(_text(pre, "\n"), "code") for pre in pres]
     if _is_note_row(tr, cells):  # AsciiDoc draws a note as a table: an icon cell, then the text
         return [(f"{cells[0]}: {cells[1]}", "text"), *code]
     return [(" | ".join(cell for cell in cells if cell), "table row"), *code]

@@ -173,6 +173,8 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             span(first, last, "list item" if items else "text", _MARKERS)
         elif token.type in ("fence", "code_block"):
             top = first + 1 if token.type == "fence" else first
+            if top >= len(starts):  # a fence on the file's last line, opening nothing
+                continue
             span(top, top + token.content.count("\n"), "code", _indent(text, starts[top], token.content))
         elif token.type == "tr_open":
             span(first, last, "table row", _QUOTE_MARKS)
