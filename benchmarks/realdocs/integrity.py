@@ -6,7 +6,11 @@ HTML that markdown-it-py renders (a YAML front matter shown as a site shows it: 
 heading where the body has none, and its description; PyYAML reads it), and for reStructuredText the HTML
 docutils renders (Sphinx's roles as Sphinx shows them). From it: headings (h1-h6), API
 signatures (Sphinx ``dt.sig``), code blocks (``pre``) and the words of the body. Each is looked for in qa's
-cleaned text.
+cleaned text. The other way round, each whitespace-separated word of the cleaned text is looked for in the
+reference (for reStructuredText, or in its source, as docutils does not show what Sphinx's own directives
+hold): a word no page shows is one the reading made up (two glued together, markup left in). The " | "
+qa writes between a table row's cells and the ":" after a note's title (a stylesheet's, Sphinx's
+``p.admonition-title:after``) are not counted.
 
 A PDF's reference is pypdf's text of its pages (no layout read) less the running heads, page numbers and lines
 of a table of contents or an index that qa's reader leaves out (found by its rules,
@@ -43,6 +47,9 @@ class Reference:
     headings: tuple[str, ...]
     signatures: tuple[str, ...]
     code_blocks: tuple[tuple[str, ...], ...]  # non-blank lines of each pre, trailing spaces removed
+    #: reStructuredText: the source, whose Sphinx directives ("py:function", "versionadded") docutils leaves out
+    #: of ``text``; a word of the cleaned text that the source holds is not made up
+    source: str = ""
 
 
 def reference(path: Path, fmt: str) -> Reference:
@@ -60,7 +67,8 @@ def reference(path: Path, fmt: str) -> Reference:
     code = tuple(tuple(ln.rstrip() for ln in pre.get_text("").splitlines() if ln.strip())
                  for pre in main.find_all("pre"))
     _mark_blocks(main)
-    return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c))
+    source = path.read_text(encoding="utf-8", errors="replace") if fmt == "rst" else ""
+    return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c), source)
 
 
 def _pdf_reference(path: Path) -> Reference:
@@ -190,7 +198,10 @@ class Integrity:
     chars: int = 0
     duplicated_chars: int = 0
     permalink_marks: int = 0
-    examples: dict[str, list[str]] = field(default_factory=lambda: {"heading": [], "signature": [], "code": []})
+    cleaned_words: int = 0
+    made_up_words: int = 0
+    examples: dict[str, list[str]] = field(default_factory=lambda: {"heading": [], "signature": [], "code": [],
+                                                                     "made up": []})
 
     def add(self, ref: Reference, cleaned: str, source: str, titles: list[str] | None = None) -> None:
         """Count one page; with ``titles`` (a PDF's section titles), a heading counts as kept only where a
@@ -213,7 +224,12 @@ class Integrity:
         self.chars += len(cleaned)
         self.duplicated_chars += duplicated_chars(cleaned)
         self.permalink_marks += cleaned.count("¶")
-        for kind, items in (("heading", lost), ("signature", cut), ("code", [c[0] for c in broken])):
+        words = [w for w in cleaned.split() if w != "|"]
+        made_up = made_up_words(words, PERMALINK.sub("", ref.text) + "\n" + ref.source)
+        self.cleaned_words += len(words)
+        self.made_up_words += len(made_up)
+        for kind, items in (("heading", lost), ("signature", cut), ("code", [c[0] for c in broken]),
+                            ("made up", made_up)):
             self.examples[kind] += [f"{source}: {x[:100]}" for x in items[: 5 - len(self.examples[kind])]]
 
     def figures(self) -> dict[str, float | int]:
@@ -226,7 +242,19 @@ class Integrity:
             "code_blocks": self.code_blocks, "code_blocks_kept": share(self.code_blocks_kept, self.code_blocks),
             "cleaned_chars": self.chars, "duplicated_text": share(self.duplicated_chars, self.chars),
             "permalink_marks": self.permalink_marks,
+            "cleaned_words": self.cleaned_words, "made_up_words": self.made_up_words,
         }
+
+
+def made_up_words(words: list[str], reference: str) -> list[str]:
+    """The words of the cleaned text that the reference shows nowhere, not even inside a longer run of text
+    (a word split over two inline elements is one the page shows). A note title's colon is set aside.
+
+    >>> made_up_words(["Note:", "LOGINNOLOGIN", "os.path", "x"], "Note LOGIN NOLOGIN os.path x")
+    ['LOGINNOLOGIN']
+    """
+    shown, flat = set(reference.split()), collapse(reference)
+    return [w for w in words if w not in shown and w not in flat and w.rstrip(":") not in shown]
 
 
 def duplicated_chars(text: str) -> int:

@@ -39,6 +39,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
          f"{_pct(i['code_blocks_kept'])} of {i['code_blocks']}" if i["code_blocks"] else "–"),
         ("Duplicated text (long paragraphs repeated)", _pct(i["duplicated_text"])),
         ("Permalink marks (¶) left in the cleaned text", str(i["permalink_marks"])),
+        ("Words of the cleaned text the page does not show",
+         f"{i['made_up_words']} of {i['cleaned_words']}" if "made_up_words" in i else "–"),
         ("Expected substrings absent from every page (should be 0)", str(len(i["expects_not_in_pages"]))),
     ]
 
@@ -149,6 +151,9 @@ def section(results: list[dict[str, Any]], label: str, command: str, pages: str)
         if shown:
             out += ["", f"{r['set']}: examples not found whole in the cleaned text:", ""]
             out += [f"- {k}: `{e.replace('`', chr(39))}`" for k, e in shown]
+        if ex.get("made up"):
+            out += ["", f"{r['set']}: words of the cleaned text the page does not show, the first few:", ""]
+            out += [f"- `{e.replace('`', chr(39))}`" for e in ex["made up"][:3]]
     return "\n".join(out) + "\n"
 
 
