@@ -63,6 +63,16 @@ if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /u
     shared-mime-info mkdocs-doc mkdocs-literate-nav-doc >/dev/null
 fi
 
+# Node.js's API reference in Markdown for tests/ingest/test_real_markdown.py: Debian's nodejs-doc, unless a Node.js
+# package has installed it already (NodeSource's nodejs ships it too, and the two packages' files clash).
+if [ $want_test = 1 ] && ! ls /usr/share/doc/nodejs/api/net.md* >/dev/null 2>&1; then
+  echo "== Installing nodejs-doc (Node.js's API reference in Markdown) for the integrity tests"
+  apt_update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
+    -o Dpkg::Options::="--path-include=/usr/share/doc/*" nodejs-doc >/dev/null \
+    || echo "note: nodejs-doc could not be installed; tests/ingest/test_real_markdown.py will say so"
+fi
+
 # Manual pages and Info manuals for their readers' integrity tests (tests/ingest/test_man.py, test_info.py):
 # git's, coreutils', bash's, man-db's and OpenSSH's manual pages (measured against groff), and the Info manuals of
 # libtasn1-doc, coreutils and grep. Slim images may leave /usr/share/man and /usr/share/info out.

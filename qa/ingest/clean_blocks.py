@@ -18,14 +18,33 @@ from .clean import Mapped, _assemble, _join, _lines, _Para
 _BLANK_LINES = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _HEADS = ("heading", "term")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
-# Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "<url>".
-_MD_LINK = re.compile(r"(!?\[)([^\[\]\n]*)(\]\([^()\s]*(?:\s+\"[^\"]*\")?\))")
-_MD_BOLD = re.compile(r"(?<![\w*])(\*\*)(?=\S)([^*\n]*?\S)(\*\*)(?![\w*])")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*)(?=[^\s*])([^*\n]*?[^\s*])(\*)(?![\w*])|"
-                          r"(?<![\w_])(_)(?=[^\s_])([^_\n]*?[^\s_])(_)(?![\w_])")
+# Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "[text][ref]",
+# "[text][]"; the text may hold a code span with brackets of its own ("[the `#[test]` attribute](url)").
+_MD_LINK = re.compile(r"(!?\[)((?:`[^`\n]*`|[^\[\]`\n]|`)*)(\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\]\[[^\[\]\n]*\])")
+# A link around an image: "[![Build](b.svg)](https://ci)".
+_MD_IMAGE_LINK = re.compile(r"(\[)(!\[[^\[\]\n]*\]\([^()\s]*\))(\]\([^()\s]*(?:\s+\"[^\"]*\")?\))")
+# A shortcut reference link, "[RFC 1358]", where the text defines that label; and such a definition.
+_MD_SHORTCUT_LINK = re.compile(r"(?<![\]\\])(\[)((?:`[^`\n]*`|[^\[\]`\n])+)(\])(?![(\[:])")
+_MD_LINK_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\n]|\\[\[\]])+)\]:[ \t]*\S", re.MULTILINE)
+# HTML in Markdown, which a site renders rather than shows: a comment, and the tags of HTML's own elements
+# (an "<a id=...>" anchor, a table's "<td>"); "<package-spec>" is no element, and is the page's text.
+_MD_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_ELEMENTS = ("a abbr b big blockquote br caption center cite code col colgroup dd del details dfn div dl dt em "
+                  "figcaption figure font h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p picture pre q s samp "
+                  "section small source span strike strong sub summary sup table tbody td tfoot th thead tr tt u "
+                  "ul var video").split()
+_HTML_BREAKS = frozenset("blockquote br caption dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 hr li ol p pre "
+                         "section summary table tbody td tfoot th thead tr ul".split())
+_MD_HTML_TAG = re.compile(r"</?(" + "|".join(_HTML_ELEMENTS) + r")(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+"
+                          r"|'[^']*'|\"[^\"]*\"))?)*\s*/?>", re.IGNORECASE)
+# A mark escaped by a backslash ("\_") is the text's own.
+_MD_BOLD = re.compile(r"(?<![^\W_]|\*|\\)(\*\*)(?=\S)([^*\n]*?[^\s\\])(\*\*)(?![^\W_]|\*)|"  # "_**bold**_" too
+                      r"(?<![\w_\\])(__)(?=[^\s_])([^_\n]*?[^\s_\\])(__)(?![\w_])")
+_MD_EMPHASIS = re.compile(r"(?<![^\W_]|\*|\\)(\*)(?=[^\s*])([^*\n]*?[^\s*\\])(\*)(?![^\W_]|\*)|"
+                          r"(?<![\w_\\])(_)(?=[^\s_])((?:[^_\n]|\\_)*?[^\s_\\])(_)(?![\w_])")
 _MD_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)(\1)(?!`)")  # CommonMark: closed by as many backticks
 # An autolink, "<https://example.com>", shown without its brackets; a backslash escaping punctuation ("\*").
-_MD_AUTOLINK = re.compile(r"(<)((?:https?|ftp|mailto):[^<>\s]+)(>)", re.IGNORECASE)
+_MD_AUTOLINK = re.compile(r"(<)((?:https?|ftp|mailto):[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)(>)", re.IGNORECASE)
 _MD_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 
 
@@ -45,8 +64,19 @@ def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
         blocks = [(s, e, "heading" if s in marked else "text") for s, e in _paragraphs(raw)]
     by_shape = headings is None
     lead = _QUOTE_MARKS if fmt in ("md", "ipynb") else None  # Markdown, and a notebook's markdown cells
-    paras = [p for start, end, kind in blocks if (p := _block(raw, start, end, kind, by_shape, lead)) is not None]
+    labels = _link_labels(raw) if lead is not None else frozenset()
+    paras = [p for start, end, kind in blocks
+             if (p := _block(raw, start, end, kind, by_shape, lead, labels)) is not None]
     return _assemble(paras)
+
+
+def _link_labels(raw: str) -> frozenset[str]:
+    """The labels a Markdown text defines links for ("[RFC 1358]: https://..."), as CommonMark matches them."""
+    return frozenset(_label(m.group(1)) for m in _MD_LINK_DEFINITION.finditer(raw))
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _paragraphs(raw: str) -> list[tuple[int, int]]:
@@ -59,7 +89,8 @@ def _paragraphs(raw: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if raw[s:e].strip()]
 
 
-def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.Pattern[str] | None) -> _Para | None:
+def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.Pattern[str] | None,
+           labels: frozenset[str] = frozenset()) -> _Para | None:
     if kind == "code":
         text = _code(raw, start, end)
     else:
@@ -70,7 +101,7 @@ def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.P
         parts = [(p.edit(rules.whitespace_edits(p.text)).strip(), False) for p, _ in parts]
         text = _join([part for part in parts if part[0].text], frozenset(), glue=lead is None)
         if lead is not None:  # Markdown: a link or code span may go on over a line break
-            text = text.edit(_markup_edits(text.text))
+            text = text.edit(_markup_edits(text.text, labels))
             text = text.edit(rules.whitespace_edits(text.text)).strip()
     if not text.text.strip():
         return None
@@ -101,11 +132,11 @@ def _code(raw: str, start: int, end: int) -> Mapped:
     return Mapped(tuple(pieces))
 
 
-def _markup_edits(line: str) -> list[tuple[int, int, str]]:
+def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Remove Markdown's link, bold, emphasis and code-span markup, keeping the words: ``[the docs](x.md)`` -> ``the
     docs``, ```npm link``` -> ``npm link`` (a site shows a code span in a monospace font, without its marks), and
-    an autolink's brackets and a backslash escape's backslash (``<https://x.org>``, ``\\*``). Inside a code span,
-    what looks like a link or bold is the code's own text."""
+    an autolink's brackets and a backslash escape's backslash (``<https://x.org>``, ``\\*``), HTML comments and
+    the tags of HTML elements. Inside a code span, what looks like a link or bold is the code's own text."""
     edits = []
     spans = [m for m in _MD_CODE_SPAN.finditer(line) if m.group(2).strip()]
     for m in spans:
@@ -115,12 +146,15 @@ def _markup_edits(line: str) -> list[tuple[int, int, str]]:
         return any(c.start() < end and start < c.end() and not (start <= c.start() and c.end() <= end)
                    for c in spans)
 
-    edits += [(m.start(), m.end(), "") for m in _MD_ESCAPE.finditer(line) if not in_code(m.start(), m.end())]
-    for pattern in (_MD_LINK, _MD_AUTOLINK, _MD_BOLD, _MD_EMPHASIS):
+    edits += [(m.start(), m.end(), "") for pattern in (_MD_ESCAPE, _MD_HTML_COMMENT)
+              for m in pattern.finditer(line) if not in_code(m.start(), m.end())]
+    edits += [(m.start(), m.end(), " " if m.group(1).lower() in _HTML_BREAKS else "")  # a cell's end parts words
+              for m in _MD_HTML_TAG.finditer(line) if not in_code(m.start(), m.end())]
+    for pattern in (_MD_LINK, _MD_IMAGE_LINK, _MD_SHORTCUT_LINK, _MD_AUTOLINK, _MD_BOLD, _MD_EMPHASIS):
         for m in pattern.finditer(line):
-            if in_code(m.start(), m.end()):
+            if in_code(m.start(), m.end()) or (pattern is _MD_SHORTCUT_LINK and _label(m.group(2)) not in labels):
                 continue
-            first = 1 if m.group(1) is not None else 4  # _MD_EMPHASIS: "*...*" or "_..._"
+            first = 1 if m.group(1) is not None else 4  # "*...*" or "_..._", "**...**" or "__...__"
             if m.group(first + 1).strip():
                 edits += [(m.start(first), m.end(first), ""), (m.start(first + 2), m.end(first + 2), "")]
     return edits

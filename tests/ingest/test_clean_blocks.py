@@ -144,6 +144,19 @@ def test_markdown_links_and_code_spans_may_go_on_over_a_line_break() -> None:
     assert cleaned.text == "See Catching undeclared phantom dependencies and npm fund, then run it."
 
 
+def test_markdown_html_shows_its_text_only() -> None:
+    raw = ("<!-- YAML\nadded: v0.1\n-->\n\nSee [the `#[test]` attribute](x.md), [a guide][g] and <a id=\"x\"></a>"
+           "<b>this</b>, not `<b>` or npm <package-spec>.\n\n"
+           "<table><tr><td>Indicates</td><td>a pipe</td></tr></table>\n\n"
+           "_**Revert**_ [RFC 1358], not [RFC 9] or [x]: _\"node\\_modules\"_, __z__\n\n"
+           "[![Build](b.svg)](ci) by <a@b.org>\n\n[g]: https://example.com/guide\n[rfc  1358]: https://r\n")
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text.split("\n\n") == [
+        "See the #[test] attribute, a guide and this, not <b> or npm <package-spec>.", "Indicates a pipe",
+        'Revert RFC 1358, not [RFC 9] or [x]: "node_modules", z', "Build by a@b.org"]
+
+
 def test_markdown_autolinks_escapes_and_marks_in_code_show_as_a_site_shows_them() -> None:
     raw = 'Go to <https://example.com/a>, write "\\*" or `*`, `**/*` and \\[x\\], not `\\*`.'
     cleaned = clean_text(raw, fmt="md")
