@@ -75,6 +75,11 @@ def test_sphinx_markup_reads_as_sphinx_shows_it() -> None:
     ]
 
 
+def test_docutils_reports_are_not_the_page() -> None:
+    blocks, _ = read("Title\n=====\n\nSee `the guide <https://example.com>`__ and `that`__ for more.\n")
+    assert blocks == [("Title", "heading"), ("See the guide and `that`__ for more.", "text")]  # no report section
+
+
 def test_nothing_but_the_file_is_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("the secret words", encoding="utf-8")

@@ -82,6 +82,8 @@ def _shown_as_written(html: str) -> BeautifulSoup:
             message.replace_with(source)
         else:
             message.decompose()
+    for section in soup.select(".system-messages"):  # the reports' own section, "Docutils System Messages"
+        section.decompose()
     for link in soup.select("a.problematic"):  # a reference to such a report: its text as written
         link.replace_with(link.get_text())
     for aside in soup.find_all("aside"):  # notes, topics, sidebars: the page's own text, not a site's chrome
