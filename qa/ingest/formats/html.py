@@ -274,14 +274,17 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
 
 
 def _text(tag: Tag, line_break: str = " ") -> str:
-    """The text of an element read whole, a ``<br>`` in it a line break as a browser shows one: DocBook puts
-    one between the terms of an entry ("SUPERUSER<br>NOSUPERUSER"), which are two words, not one.
+    """The text of an element read whole, a ``<br>`` or a block inside it a line break as a browser shows one:
+    DocBook puts a ``<br>`` between the terms of an entry ("SUPERUSER<br>NOSUPERUSER"), rustdoc a ``<div>``
+    before a signature's where clause; each is a word of its own.
 
     >>> _text(BeautifulSoup("<dt><code>LOGIN</code><br/><code>NOLOGIN</code></dt>", "html.parser").dt)
     'LOGIN NOLOGIN'
+    >>> _text(BeautifulSoup("<h3>impl&lt;T&gt;<div class='where'>where T: Ord</div></h3>", "html.parser").h3)
+    'impl<T> where T: Ord'
     """
     return "".join(line_break if isinstance(node, Tag) else str(node) for node in tag.descendants
-                   if (isinstance(node, Tag) and node.name == "br") or _is_text(node))
+                   if (isinstance(node, Tag) and node.name in _BLOCKS) or _is_text(node))
 
 
 def _row(tr: Tag) -> list[tuple[str, str]]:
