@@ -146,14 +146,34 @@ def _main_element(path: Path, fmt: str) -> Tag:
     return main or soup.body or soup
 
 
+def _pristine_directives() -> dict[str, object]:
+    from docutils.parsers.rst import directives
+
+    return {name: d for name, d in directives._directives.items() if not type(d).__module__.startswith("qa.")
+            and not getattr(d, "__module__", "").startswith("qa.")}
+
+
+_DOCUTILS_DIRECTIVES = _pristine_directives()
+
+
 def _docutils_html(raw: str) -> str:
     """The page as docutils alone renders it (no files read, no reports shown). A Sphinx role docutils does not
     know, which it shows as written (":func:`fetch`"), reads as Sphinx documents it: "fetch", or the title of
     "title <target>"; a Sphinx directive it does not know is left out, as its report is."""
     from docutils.core import publish_parts
+    from docutils.parsers.rst import directives
 
-    parts = publish_parts(raw, writer="html5", settings_overrides={
-        "report_level": 5, "file_insertion_enabled": False, "raw_enabled": False, "_disable_config": True})
+    # docutils' registry is global: qa's reader registers Sphinx's directives in it once it has read a page.
+    # The reference renders with docutils' own directives only, whatever this process has read before.
+    registered = dict(directives._directives)
+    directives._directives.clear()
+    directives._directives.update(_DOCUTILS_DIRECTIVES)
+    try:
+        parts = publish_parts(raw, writer="html5", settings_overrides={
+            "report_level": 5, "file_insertion_enabled": False, "raw_enabled": False, "_disable_config": True})
+    finally:
+        directives._directives.clear()
+        directives._directives.update(registered)
     body = re.sub(r":[\w:.-]+:`([^`<]*?)\s*(?:<[^`>]*>)?`", lambda m: m.group(1), parts["html_body"])
     return f"<html><body>{body}</body></html>"
 
