@@ -157,6 +157,16 @@ def test_markdown_html_shows_its_text_only() -> None:
         'Revert RFC 1358, not [RFC 9] or [x]: "node_modules", z', "Build by a@b.org"]
 
 
+def test_a_markdown_pre_block_keeps_its_lines() -> None:
+    raw = ("## Notice\n<pre>\nCopyright 2004 W3C,\n  All Rights Reserved.\n\nThe bindings are published.\n</pre>\n"
+           "\nAfter.")
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks] == [
+        ("Notice", "heading"), ("Copyright 2004 W3C,\n  All Rights Reserved.\n\nThe bindings are published.", "code"),
+        ("After.", "text")]
+
+
 def test_markdown_autolinks_escapes_and_marks_in_code_show_as_a_site_shows_them() -> None:
     raw = 'Go to <https://example.com/a>, write "\\*" or `*`, `**/*` and \\[x\\], not `\\*`.'
     cleaned = clean_text(raw, fmt="md")

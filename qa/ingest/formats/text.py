@@ -106,6 +106,7 @@ _ATX = re.compile(r"[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?[ \t]{0,3}
 _ATX_CLOSE = re.compile(r"(?:[ \t]+#+)?[ \t]*$")
 _MARKERS = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))?(?:\[[ xX]\][ \t]+)?")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
+_PRE_OPEN = re.compile(r"<pre(?:\s[^<>]*)?>", re.IGNORECASE)
 
 
 def _indent(text: str, line_start: int, content: str) -> re.Pattern[str] | None:
@@ -179,5 +180,9 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
         elif token.type == "tr_open":
             span(first, last, "table row", _QUOTE_MARKS)
         elif token.type == "html_block":
-            span(first, last, "text")
+            lines = token.content.rstrip("\n").split("\n")
+            if len(lines) > 2 and _PRE_OPEN.fullmatch(lines[0].strip()) and lines[-1].strip().lower() == "</pre>":
+                span(first + 1, last - 1, "code")  # preformatted text between its tags' own lines: lines kept
+            else:
+                span(first, last, "text")
     return tuple(blocks)
