@@ -151,6 +151,11 @@ tab(;);
 l l.
 Name;Value
 alpha;1
+T{
+Command Line
+T};T{
+Source Dir
+T}
 .TE
 .SH SEE ALSO
 .BR cat (1)
@@ -172,6 +177,7 @@ def test_small_page_blocks() -> None:
         ("EXAMPLES", "heading"), ("$ demo   notes.txt\n    indented line", "code"),
         ("Shown on a terminal. macro-arg", "text"),
         ("Name | Value", "table row"), ("alpha | 1", "table row"),
+        ("Command Line | Source Dir", "table row"),  # a text block after another on its line: a cell of its own
         ("SEE ALSO", "heading"), ("cat(1)", "text"),
     ]
 

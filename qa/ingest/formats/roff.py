@@ -334,15 +334,16 @@ def table_rows(lines: list[str], text: Callable[[str], str]) -> list[tuple[str, 
                 in_block = False
                 current.append(" ".join(cell_lines))
                 rest = line[2:]
-                if rest.startswith(tab):
-                    rest = rest[1:]
-                    if rest:
-                        current.extend(text(c) for c in rest.split(tab))
-                        rows.append((" | ".join(c for c in current if c.strip()), "table row"))
-                        current = []
-                else:
-                    rows.append((" | ".join(c for c in current if c.strip()), "table row"))
-                    current = []
+                cells = rest[1:].split(tab) if rest.startswith(tab) and rest[1:] else []
+                if cells and cells[-1].rstrip().endswith("T{"):  # "T}<tab>T{": the next cell is a block too
+                    cells[-1] = cells[-1].rstrip()[:-2]
+                    current.extend(text(c) for c in cells if c.strip())
+                    cell_lines = []
+                    in_block = True
+                    continue
+                current.extend(text(c) for c in cells)
+                rows.append((" | ".join(c.strip() for c in current if c.strip()), "table row"))
+                current = []
             elif line[:1] in (".", "'"):
                 continue
             else:
