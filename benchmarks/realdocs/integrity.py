@@ -90,13 +90,14 @@ def _pdf_reference(path: Path) -> Reference:
 
 
 def _man_reference(path: Path) -> Reference:
-    """A manual page as ``man`` shows it (groff, on a wide terminal; header and footer lines left out): its
-    headings are the lines at the left margin and a subsection's 3 columns in. groff marks no code."""
+    """A manual page as ``man`` shows it (groff, its input read as UTF-8, on a wide terminal; header and footer
+    lines left out): its headings are the lines at the left margin and a subsection's 3 columns in. groff marks
+    no code."""
     import gzip
     import subprocess
 
     data = path.read_bytes()
-    shown = subprocess.run(["groff", "-t", "-mandoc", "-Tutf8", "-P-cbou", "-rLL=200n", "-rHY=0"], check=True,
+    shown = subprocess.run(["groff", "-k", "-t", "-mandoc", "-Tutf8", "-P-cbou", "-rLL=200n", "-rHY=0"], check=True,
                            timeout=120, input=gzip.decompress(data) if path.name.endswith(".gz") else data,
                            capture_output=True).stdout.decode("utf-8", "replace").strip("\n").splitlines()[1:-1]
     headings = tuple(_clean(line) for line in shown if line.strip() and len(line) - len(line.lstrip()) in (0, 3))
