@@ -153,7 +153,7 @@ c78b337 and two more (the code at dae2ed0, then at 874571e):
 | reStructuredText files over 2 kB (400: Python's email package, the AWS CLI's examples) | 148,305 | 18 → 0 |
 | rustdoc pages of Rust's `std::collections` (10) | 40,120 | 385 → 5 |
 | manual pages, the first 300 of `/usr/share/man/man1` (roff) | 367,492 | 547 → 529 |
-| Info manuals of `/usr/share/info` (19; two are tables of split manuals) | 2,086,477 | 9 → 9 |
+| Info manuals of `/usr/share/info` (19 read; 2 more are tables of split manuals) | 2,086,477 | 9 → 9 |
 
 Before, Markdown kept HTML comments (Node.js's YAML history), HTML tags, the brackets and targets of reference
 links, of links around images and of links whose text holds a code span, email autolinks' brackets, and the
