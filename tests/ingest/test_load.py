@@ -109,6 +109,19 @@ def test_html_visible_text_with_block_structure(tmp_path: Path) -> None:
         "Main heading", "First paragraph with bold text.", "Second section", "Div text", "one", "two", "a | b"]
 
 
+def test_html_in_the_charset_it_declares_is_read_as_a_browser_reads_it(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><p>Caf\xe9 \x93menu\x94</p>'
+    write(tmp_path, "old.html", page.encode("latin-1"))
+    doc = load_document(tmp_path / "old.html", tmp_path, max_bytes=100_000)
+    assert doc.text == "Café “menu”" and doc.title == "Café"
+
+
+def test_headings_in_a_layout_table_cell_are_words_apart(tmp_path: Path) -> None:
+    page = b"<table><tr><td><h1>The XSLT C library for GNOME</h1><h2>The programming API</h2></td></tr></table>"
+    doc = load_one(tmp_path, "api.html", page)
+    assert "GNOME The programming API" in doc.text and "GNOMEThe" not in doc.text
+
+
 def test_html_fallback_keeps_article_header_and_pre_lines() -> None:
     from bs4 import BeautifulSoup
 
@@ -142,7 +155,8 @@ def test_two_page_pdf_without_title_uses_stem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "data", "reason"), [
     ("bin.txt", b"abc\x00\x01\x02def", "binary file"),
     ("latin1.txt", "caf\xe9 au lait".encode("latin-1"), "not valid UTF-8"),
-    ("latin1.html", b'<meta charset="iso-8859-1"><p>caf\xe9</p>', "declares charset iso-8859-1"),
+    ("latin1.html", b'<meta charset="utf-8"><p>caf\xe9</p>', "declares charset utf-8, which does not decode it"),
+    ("undeclared.html", b'<p>caf\xe9</p>', "not valid UTF-8"),
     ("bad.pdf", b"%PDF-1.4\nthis is not really a pdf", "corrupt PDF"),
     ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "corrupt PDF"),
     ("empty.md", b"", "empty file"),

@@ -11,6 +11,7 @@ trafilatura's main text on real documentation pages.)
 """
 from __future__ import annotations
 
+import codecs
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -60,13 +61,38 @@ def read_soup(soup: BeautifulSoup) -> Extracted:
 
 
 def _decode(data: bytes) -> str:
+    """UTF-8, or the charset the page declares in a ``<meta>`` tag, read as a browser reads it (an older page is
+    often Latin-1). A page that is not UTF-8 and declares nothing, or that its declared charset does not decode,
+    is ``Unreadable``.
+
+    >>> _decode(b'<meta charset="iso-8859-1"><p>caf\\xe9 \\x93quoted\\x94</p>')
+    '<meta charset="iso-8859-1"><p>café “quoted”</p>'
+    """
     try:
         return decode_text(data)
     except Unreadable as e:
         declared = re.search(rb"<meta[^>]+charset=[\"']?([\w.:-]+)", data[:4096], re.IGNORECASE)
-        if declared:
-            raise Unreadable(f"{e} (the page declares charset {declared.group(1).decode()})") from e
-        raise
+        if not declared or b"\x00" in data or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise
+        label = declared.group(1).decode("ascii", "replace")
+        try:
+            return _browser_decode(data, label)
+        except (LookupError, UnicodeDecodeError):
+            raise Unreadable(f"{e} (the page declares charset {label}, which does not decode it either)") from e
+
+
+# Labels a browser reads as windows-1252, Latin-1's superset (the WHATWG Encoding Standard).
+_WINDOWS_1252 = frozenset(("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii",
+                           "windows-1252", "cp1252", "x-cp1252", "iso_8859-1", "cp819", "ibm819"))
+
+
+def _browser_decode(data: bytes, label: str) -> str:
+    if label.lower() in _WINDOWS_1252:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes windows-1252 leaves undefined are control characters
+            return data.decode("latin-1")
+    return data.decode(codecs.lookup(label).name)
 
 
 def parse(markup: str | bytes) -> BeautifulSoup:
@@ -298,7 +324,7 @@ def _row(tr: Tag) -> list[tuple[str, str]]:
             if isinstance(node, Tag):
                 if node.name == "pre":
                     pres.append(node)
-                elif node.name in _BLOCKS:
+                elif node.name in _BLOCKS or node.name in _HEADINGS:  # a cell's heading is a line apart
                     parts.append(" ")
             elif _is_text(node) and not (pres and pres[-1] in node.parents):
                 parts.append(str(node))
