@@ -150,8 +150,8 @@ def _main_element(path: Path, fmt: str) -> Tag:
 def _pristine_directives() -> dict[str, object]:
     from docutils.parsers.rst import directives
 
-    return {name: d for name, d in directives._directives.items() if not type(d).__module__.startswith("qa.")
-            and not getattr(d, "__module__", "").startswith("qa.")}
+    return {name: d for name, d in directives._directives.items()
+            if not getattr(d, "__module__", "").startswith("qa.")}
 
 
 _DOCUTILS_DIRECTIVES = _pristine_directives()

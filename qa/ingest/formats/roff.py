@@ -330,29 +330,18 @@ def table_rows(lines: list[str], text: Callable[[str], str]) -> list[tuple[str, 
     in_block = False
     for line in body:
         if in_block:
-            if line.startswith("T}"):
-                in_block = False
-                current.append(" ".join(cell_lines))
-                rest = line[2:]
-                cells = rest[1:].split(tab) if rest.startswith(tab) and rest[1:] else []
-                if cells and cells[-1].rstrip().endswith("T{"):  # "T}<tab>T{": the next cell is a block too
-                    cells[-1] = cells[-1].rstrip()[:-2]
-                    current.extend(text(c) for c in cells if c.strip())
-                    cell_lines = []
-                    in_block = True
-                    continue
-                current.extend(text(c) for c in cells)
-                rows.append((" | ".join(c.strip() for c in current if c.strip()), "table row"))
-                current = []
-            elif line[:1] in (".", "'"):
+            if not line.startswith("T}"):
+                if line[:1] not in (".", "'"):
+                    cell_lines.append(text(line))
                 continue
-            else:
-                cell_lines.append(text(line))
+            in_block = False
+            current.append(" ".join(cell_lines))
+            rest = line[2:]  # what follows "T}" on its line: the row's next cells, read as a data line's
+            line = rest[1:] if rest.startswith(tab) else ""
+        elif line[:1] in (".", "'") or line.strip() in ("_", "=", ""):
             continue
-        if line[:1] in (".", "'") or line.strip() in ("_", "=", ""):
-            continue
-        cells = line.split(tab)
-        if cells[-1].rstrip().endswith("T{"):
+        cells = line.split(tab) if line else []
+        if cells and cells[-1].rstrip().endswith("T{"):  # a text block opens the row's next cell
             cells[-1] = cells[-1].rstrip()[:-2]
             current.extend(text(c) for c in cells if c.strip())
             cell_lines = []
