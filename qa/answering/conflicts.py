@@ -22,9 +22,11 @@ _WORD_NUMBERS = {
 }
 _UNIT_YEARS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "decade": 10.0, "century": 100.0}
 _NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
-# "for a full decade", "five years"; not "a decade-long dispute" nor "four months later" (a relative time).
+# "for a full decade", "five years"; not "a two-year term" nor "four months later" (a relative time).
 _DURATION = re.compile(_NUM + r"\s+(day|week|month|year|decade|centur(?:y|ie))s?\b(?!-)"
                        r"(?!\s+(?:later|earlier|after|before|ago|afterwards|prior)\b)", re.I)
+# "a decade-long dispute", "a two-year-long siege": how long the thing it names went on.
+_LONG = re.compile(_NUM + r"[\s-](day|week|month|year|decade|centur(?:y|ie))-long\b", re.I)
 # "from 1932 to 1939", "between 1932 and 1939", "1932–1939": the years a thing went on for.
 _Y = r"(1[5-9]\d\d|20\d\d)"
 _YEAR_RANGE = re.compile(rf"\bfrom {_Y} (?:to|until|till) {_Y}\b|\bbetween {_Y} and {_Y}\b|"
@@ -80,7 +82,7 @@ def facts(text: str, kind: Kind) -> list[Fact]:
     """
     if kind == "duration":
         return [*(Fact("duration", _amount(m.group(1)) * _UNIT_YEARS[_unit(m.group(2))], m.group(0))
-                  for m in _DURATION.finditer(text)), *_year_ranges(text)]
+                  for pattern in (_DURATION, _LONG) for m in pattern.finditer(text)), *_year_ranges(text)]
     if kind == "date":
         return [Fact("date", float(m.group(1)), m.group(1)) for m in _YEAR.finditer(text)]
     years = {m.group(1) for m in _YEAR.finditer(text)}

@@ -26,9 +26,12 @@ def test_question_kind(question, kind):
     assert question_kind(question) == kind
 
 
-def test_durations_ignore_relative_times_and_adjectives():
+def test_durations_ignore_relative_times_and_adjectives_other_than_long():
     assert [f.value for f in facts("Four months later the pact ended.", "duration")] == []
-    assert [f.value for f in facts("It ended a decade-long dispute.", "duration")] == []
+    assert [f.value for f in facts("They agreed on a two-year term.", "duration")] == []
+    # "a decade-long dispute" says how long the dispute went on
+    assert [f.value for f in facts("It ended a decade-long dispute.", "duration")] == [10.0]
+    assert [f.value for f in facts("It ended a two-year-long siege.", "duration")] == [2.0]
     assert [f.value for f in facts("The truce lasted three weeks.", "duration")] == [pytest.approx(21 / 365)]
     assert [d.year for d, _ in dates("Signed 13 April 1941; expired on April 13, 1946.")] == [1941, 1946]
 
