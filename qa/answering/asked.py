@@ -223,27 +223,31 @@ def counts_asked(question: str, text: str) -> bool:
     from ..indexing.lexical import tokenize
     from .paraphrase import relatives
 
-    wanted = _count_words(question)
+    own, wanted = _count_words(question)
     for m in _COUNT.finditer(text):
         if _is_day(text, m) or _TIMES.match(text, m.end()):
             continue
         before = text[:m.start()].split()[-COUNT_WINDOW:]
         after = text[m.end():].split()[:COUNT_WINDOW]
         near = tokenize([" ".join(before + after)])[0]
-        if wanted.intersection(near) or any(wanted.intersection(relatives(w)) for w in _words(after)):
+        # one step of WordNet either way: a text word that is a relative of a question word, or whose relatives
+        # hold one ("56 soldiers killed" for "how many died"); never two relatives of each other, which links
+        # "tanks" to "killed" through "drink"
+        if wanted.intersection(near) or any(own.intersection(relatives(w)) for w in _words(after)):
             return True
     return False
 
 
 @lru_cache(maxsize=256)
-def _count_words(question: str) -> frozenset[str]:
-    """The stems of ``question``'s content words and of their WordNet relatives (kept for the few recent
-    questions: :func:`counts_asked` reads them for every candidate sentence)."""
+def _count_words(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The stems of ``question``'s content words, and those with the stems of their WordNet relatives (kept for
+    the few recent questions: :func:`counts_asked` reads them for every candidate sentence)."""
     from .doubt import content_words
     from .paraphrase import relatives
 
     words = content_words(question)
-    return frozenset(stem for _, stem in words).union(*(relatives(word) for word, _ in words))
+    own = frozenset(stem for _, stem in words)
+    return own, own.union(*(relatives(word) for word, _ in words))
 
 
 def _words(tokens: list[str]) -> list[str]:

@@ -80,6 +80,9 @@ def test_a_count_must_count_what_is_asked_about():
     # a number that multiplies counts nothing, though the words it sits between are the question's
     assert not counts_asked("how many soviet soldiers were killed", "Soviet soldiers were killed three times as often.")
     assert counts_asked("how many soviet soldiers were killed", "Soviet soldiers were killed: three of them.")
+    # one step of WordNet, not two: "tanks" and "killed" are both relatives of "drink", not of each other
+    assert not counts_asked("how many soldiers were killed", "They lost dozens of tanks.")
+    assert counts_asked("how many soldiers were killed", "They lost dozens of soldiers.")
     assert offers("who commanded the army", "The army withdrew to the river.") is False
     assert offers("what settled the dispute", "Anything at all.") is None
     assert offers("How do I delete a tag?", "git tag -d v1.0") is None  # a command offers no manner word
