@@ -128,7 +128,7 @@ class SentenceScores:
         self._vectors = sentence_vectors.view(np.ndarray) if isinstance(sentence_vectors, np.memmap) \
             else sentence_vectors
         self.query = qvec
-        self._cache: dict[int, np.float32] = {}
+        self._cache: dict[int, float] = {}
 
     def __len__(self) -> int:
         return len(self._vectors)
@@ -137,7 +137,9 @@ class SentenceScores:
         if isinstance(key, (int, np.integer)):
             i = int(key)
             if i not in self._cache:
-                self._cache[i] = np.float32(self._vectors[i] @ self.query)
+                # a Python float of the float32 dot product: read many times over, and Python's own arithmetic
+                # on it is several times faster than numpy's on a numpy scalar
+                self._cache[i] = float(self._vectors[i] @ self.query)
             return self._cache[i]
         ids = np.asarray(key, dtype=np.int64)
         return np.asarray(self._vectors[ids] @ self.query, dtype=np.float32)
