@@ -221,7 +221,7 @@ def counts_asked(question: str, text: str) -> bool:
     within :data:`COUNT_WINDOW` words of it: "56 soldiers being killed" counts what "how many soldiers died"
     asks; "three principal engagements" does not, nor "three times higher"."""
     from ..indexing.lexical import tokenize
-    from .paraphrase import relatives
+    from .paraphrase import lemmas, relatives
 
     own, wanted = _count_words(question)
     for m in _COUNT.finditer(text):
@@ -230,10 +230,11 @@ def counts_asked(question: str, text: str) -> bool:
         before = text[:m.start()].split()[-COUNT_WINDOW:]
         after = text[m.end():].split()[:COUNT_WINDOW]
         near = tokenize([" ".join(before + after)])[0]
-        # one step of WordNet either way: a text word that is a relative of a question word, or whose relatives
-        # hold one ("56 soldiers killed" for "how many died"); never two relatives of each other, which links
-        # "tanks" to "killed" through "drink"
-        if wanted.intersection(near) or any(own.intersection(relatives(w)) for w in _words(after)):
+        # one step of WordNet either way: a text word (or its base form: "men", "man") that is a relative of a
+        # question word, or whose relatives hold one ("56 soldiers killed" for "how many died"); never two
+        # relatives of each other, which links "tanks" to "killed" through "drink"
+        if wanted.intersection(near) or any(wanted.intersection(lemmas(w)) or own.intersection(relatives(w))
+                                            for w in _words(after)):
             return True
     return False
 

@@ -110,6 +110,19 @@ def relatives(word: str) -> frozenset[str]:
     return frozenset(t for terms in tokenize(words) for t in terms) - own if words else frozenset()
 
 
+@lru_cache(maxsize=16_384)
+def lemmas(word: str) -> frozenset[str]:
+    """The stemmed base forms WordNet gives ``word`` ("men" → "man", "geese" → "goos"), its own stem excluded:
+    the word itself, where stemming does not reach it. Empty without WordNet."""
+    wn = wordnet()
+    word = word.lower()
+    if wn is None or not _WORD.fullmatch(word):
+        return frozenset()
+    forms = {form for pos in "nvar" for form in wn._morphy(word, pos)}
+    own = set(tokenize([word])[0])
+    return frozenset(t for terms in tokenize(sorted(forms)) for t in terms) - own if forms else frozenset()
+
+
 def question_words(question: str) -> list[str]:
     """The lower-cased words of ``question``."""
     return _WORD.findall(question.lower())

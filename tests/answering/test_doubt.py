@@ -83,6 +83,8 @@ def test_a_count_must_count_what_is_asked_about():
     # one step of WordNet, not two: "tanks" and "killed" are both relatives of "drink", not of each other
     assert not counts_asked("how many soldiers were killed", "They lost dozens of tanks.")
     assert counts_asked("how many soldiers were killed", "They lost dozens of soldiers.")
+    # a word's base form is the word: "men" is "man", a relative of "volunteers"
+    assert counts_asked("how many volunteers died", "195 of these men died in battle.")
     assert offers("who commanded the army", "The army withdrew to the river.") is False
     assert offers("what settled the dispute", "Anything at all.") is None
     assert offers("How do I delete a tag?", "git tag -d v1.0") is None  # a command offers no manner word
