@@ -1,6 +1,7 @@
 """Composing the answer: validated question → selected spans → verified, cited quotes (or an abstention)."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -126,15 +127,23 @@ def _quote(idx: Index, span: Span) -> Quote:
 
 def _context(doc: Document, start: int, end: int) -> tuple[int, int]:
     """The quote plus the sentence before and after it, within the same section."""
-    starts = [s for s, _ in doc.sentences]
-    ends = [e for _, e in doc.sentences]
-    i = max((n for n, s in enumerate(starts) if s <= start), default=0)
-    j = min((n for n, e in enumerate(ends) if e >= end), default=len(ends) - 1)
-    lo, hi = starts[max(i - 1, 0)], ends[min(j + 1, len(ends) - 1)]
+    sentences = doc.sentences  # in order, and apart: their starts and their ends both ascend
+    last = len(sentences) - 1
+    i = max(bisect.bisect_right(sentences, start, key=_start) - 1, 0)  # the last sentence starting by ``start``
+    j = min(bisect.bisect_left(sentences, end, key=_end), last)  # the first ending at or after ``end``
+    lo, hi = sentences[max(i - 1, 0)][0], sentences[min(j + 1, last)][1]
     section = next((s for s in doc.sections if s.start <= start < s.end), None)
     if section:
         lo, hi = max(lo, section.start), min(hi, section.end)
     return min(lo, start), max(hi, end)
+
+
+def _start(sentence: tuple[int, int]) -> int:
+    return sentence[0]
+
+
+def _end(sentence: tuple[int, int]) -> int:
+    return sentence[1]
 
 
 def verify(quote: Quote, index: Index | Path | str | None = None) -> None:
