@@ -193,8 +193,8 @@ def _is_day(text: str, m: re.Match[str]) -> bool:
 def offers(question: str, text: str) -> bool | None:
     """Whether ``text`` offers the kind ``question`` asks for; None when the question asks for no kind.
 
-    A person may be answered by a group ("who won" → "the Soviets") and a count by a quantity, so
-    those count as offered too.
+    A side may be named by a person ("Stalin's forces"), a person by one capitalised name the question does
+    not hold (:func:`_other_name`), and a count by a quantity, so those count as offered too.
     """
     kind = asked_kind(question)
     if kind == "other":
@@ -204,7 +204,34 @@ def offers(question: str, text: str) -> bool | None:
     if kind == "time" and _WHEN_ASKED.search(question) and _CONDITION.search(text):
         return True  # "When does NULLIF return null?" asks under what condition as well as at what time
     offered = offered_kinds(text)
+    if kind == "person" and "person" not in offered and _other_name(question, text):
+        return True
     return kind in offered or bool(offered & _ALSO.get(kind, frozenset()))
+
+
+# A capitalised word inside a sentence: a name ("Kusala", "Temür", "Xinhua"), unless it heads a thing's name, is
+# a month or a weekday, is shaped as a people's name ("Korean", "Japanese", "British": a side, not a person) or is
+# an acronym ("NKVD": a body).
+_NAME_WORD = re.compile(r"(?<![\w'’-])[A-Z][^\W\d_A-Z]+(?![\w'’-])")
+_DEMONYM = re.compile(r"(?:ese|ians?|ans?|ish)$")
+_NOT_NAME = _NOT_PERSON | frozenset(m.capitalize() for m in MONTHS) | frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday I".split())
+
+
+def _other_name(question: str, text: str) -> bool:
+    """Whether ``text`` names someone the question does not: a capitalised word that does not open a sentence,
+    is not a word of the question, and heads no thing's name. "Who ..." is answered by one name as often as by
+    two ("poisoned by El Temür", "Xinhua set up a site")."""
+    from ..indexing.lexical import tokenize
+
+    asked = set(tokenize([question])[0])
+    for m in _NAME_WORD.finditer(text):
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] in ".!?:;\"“(" or m.group(0) in _NOT_NAME or _DEMONYM.search(m.group(0)):
+            continue
+        if not asked.intersection(tokenize([m.group(0)])[0]):
+            return True
+    return False
 
 
 # A side may be named by a person ("Stalin's forces"), and a duration told by two times.

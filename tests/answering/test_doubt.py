@@ -86,6 +86,12 @@ def test_a_count_must_count_what_is_asked_about():
     # a word's base form is the word: "men" is "man", a relative of "volunteers"
     assert counts_asked("how many volunteers died", "195 of these men died in battle.")
     assert offers("who commanded the army", "The army withdrew to the river.") is False
+    # one name answers "who" as well as two; a people, a month, an acronym or a word of the question does not
+    assert offers("Who was thought to have killed Tugh Temur?", "He was killed with poison by El Temür.")
+    assert offers("Who set up the site?", "For example, the news agency Xinhua set up the site.")
+    assert offers("who led the troops", "The Japanese troops withdrew in March, and the Soviets came back.") is False
+    assert offers("who led the troops", "The troops were ambushed by 20 NKVD soldiers.") is False
+    assert offers("who commanded the soviets", "The Soviets suffered heavy losses against the Koreans.") is False
     assert offers("what settled the dispute", "Anything at all.") is None
     assert offers("How do I delete a tag?", "git tag -d v1.0") is None  # a command offers no manner word
 
