@@ -118,7 +118,9 @@ def lemmas(word: str) -> frozenset[str]:
     word = word.lower()
     if wn is None or not _WORD.fullmatch(word):
         return frozenset()
-    forms = {form for pos in "nvar" for form in wn._morphy(word, pos)}
+    # every analysis ("men" is a noun of its own and the plural of "man"); NLTK's public morphy() keeps the first
+    analyses = getattr(wn, "_morphy", None) or (lambda form, pos: [wn.morphy(form, pos)])
+    forms = {form for pos in "nvar" for form in analyses(word, pos) if form}
     own = set(tokenize([word])[0])
     return frozenset(t for terms in tokenize(sorted(forms)) for t in terms) - own if forms else frozenset()
 
