@@ -182,6 +182,24 @@ def test_small_page_blocks() -> None:
     ]
 
 
+def test_a_block_written_right_after_el_is_its_branch() -> None:
+    # pod2man's preamble: the terminal's quotes in ".ie n \{\", the typesetter's in ".el\{\" (no space before
+    # the escape); a terminal, as groff -Tutf8 does, shows the first
+    page = r""".TH X 1
+.ie n \{\
+.    ds L" ""
+.    ds R" ""
+'br\}
+.el\{\
+.    ds L" ``
+.    ds R" ''
+'br\}
+.SH NAME
+like the \*(L"librarian\*(R" program
+"""
+    assert 'like the "librarian" program' in read_man(page.encode()).text
+
+
 @pytest.mark.parametrize(("data", "reason"), [
     (b"just some notes\nabout nothing\n", "not a manual page"),
     (b".so man1/other.1\n", "only a link to another manual page (.so man1/other.1)"),

@@ -57,6 +57,9 @@ def logical_lines(lines: list[str], macros: dict[str, list[str]], strings: dict[
             yield line
             continue
         name, rest = first_word(line[1:].lstrip(" \t"))
+        cut = name.find("\\")
+        if cut > 0:  # an escape ends a request's name: ".el\{\" is "el" and its block
+            name, rest = name[:cut], name[cut:] + (" " + rest if rest else "")
         if name in ("ig", "de", "de1", "am", "am1"):
             words = rest.split()
             key = words[0] if words and name != "ig" else ""
