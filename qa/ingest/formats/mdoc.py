@@ -46,11 +46,18 @@ _STANDARDS = {"-p1003.1": "IEEE Std 1003.1 (“POSIX.1”)", "-p1003.1-2008": "I
               "(“XPG4.2”)", "-susv3": "Version 3 of the Single UNIX Specification (“SUSv3”)"}
 
 
+#: The strings mdoc(7) predefines, as groff shows them on a UTF-8 terminal ("[n1]\*[Gt]&n2" is "[n1]>&n2").
+_STRINGS = {"Lt": "<", "Gt": ">", "Le": "≤", "Ge": "≥", "<=": "≤", ">=": "≥", "Lq": "“", "Rq": "”", "q": '"',
+            "Pm": "±", "If": "∞", "Ne": "≠", "Pi": "π", "Ba": "|", "Am": "&", "Na": "NaN", "ua": "↑", "aa": "´",
+            "ga": "`"}
+
+
 class MdocPage(PageReader):
     """One mdoc page's reading: :class:`qa.ingest.formats.man.PageReader`'s blocks, with mdoc's macros."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.strings.update(_STRINGS)
         self.mdoc = True
         self.name = ""
         self.lists: list[str] = []  # the type of each open list, innermost last
