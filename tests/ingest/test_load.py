@@ -116,10 +116,17 @@ def test_html_in_the_charset_it_declares_is_read_as_a_browser_reads_it(tmp_path:
     assert doc.text == "Café “menu”" and doc.title == "Café"
 
 
-def test_headings_in_a_layout_table_cell_are_words_apart(tmp_path: Path) -> None:
-    page = b"<table><tr><td><h1>The XSLT C library for GNOME</h1><h2>The programming API</h2></td></tr></table>"
+def test_a_layout_table_is_read_as_the_page_it_holds(tmp_path: Path) -> None:
+    # a hand-written site's layout: menus and content in the cells of one table, a data table nested in it
+    page = (b"<table><tr><td><h1>The XSLT C library for GNOME</h1><h2>The programming API</h2></td></tr>"
+            b"<tr><td>Main Menu</td><td><h3>Function: xsltApplyImports</h3><p>Process the element.</p>"
+            b"<table><tr><td><tt>ctxt</tt>:</td><td>the transform context</td></tr></table></td></tr></table>")
     doc = load_one(tmp_path, "api.html", page)
-    assert "GNOME The programming API" in doc.text and "GNOMEThe" not in doc.text
+    blocks = [(doc.text[s:e], kind) for s, e, kind in doc.blocks]
+    assert ("The XSLT C library for GNOME", "heading") in blocks and ("The programming API", "heading") in blocks
+    assert ("Function: xsltApplyImports", "heading") in blocks and ("Process the element.", "text") in blocks
+    assert ("ctxt: | the transform context", "table row") in blocks
+    assert "GNOMEThe" not in doc.text and "Main MenuFunction" not in doc.text
 
 
 def test_html_fallback_keeps_article_header_and_pre_lines() -> None:

@@ -36,7 +36,8 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that end a block; everything else is inline text.
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "ul", "ol", "dl", "dd", "li", "blockquote",
                      "table", "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "br", "hr",
-                     "details", "summary", "center", "address", "fieldset", "legend", "body", "html"))
+                     "details", "summary", "center", "address", "fieldset", "legend", "body", "html", "tr", "td",
+                     "th"))
 # Candidates for the main element, best first: (element, role, class); None matches any.
 _MAIN: tuple[tuple[str | None, str | None, str | None], ...] = (
     ("main", None, None), (None, "main", None), ("article", None, None), ("div", None, "body"),
@@ -293,7 +294,7 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         label = " ".join(_drop_permalinks(_text(tag)).split())
         return [(label, "note title" if _in_field_list(tag) else "term")]
     if tag.name == "tr":
-        return _row(tag)
+        return None if _is_layout_row(tag) else _row(tag)
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
         return [(" ".join(_text(tag).split()), "note title")]
     return None
@@ -333,6 +334,17 @@ def _row(tr: Tag) -> list[tuple[str, str]]:
     if _is_note_row(tr, cells):  # AsciiDoc draws a note as a table: an icon cell, then the text
         return [(f"{cells[0]}: {cells[1]}", "text"), *code]
     return [(" | ".join(cell for cell in cells if cell), "table row"), *code]
+
+
+def _is_layout_row(tr: Tag) -> bool:
+    """Whether a table row lays a page out rather than holding data: a cell of it holds a table or a heading
+    (hand-written sites put their menus and their whole content in such cells). Its cells are read as the page
+    they hold, block by block."""
+    return any(isinstance(cell, Tag) and cell.name in ("td", "th") and cell.find(_LAYOUT) is not None
+               for cell in tr.children)
+
+
+_LAYOUT = ("table", *_HEADINGS)
 
 
 def _is_note_row(tr: Tag, cells: list[str]) -> bool:
