@@ -28,6 +28,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 
 PERMALINK = re.compile(r"[¶\uf0c1]|\[source\]")
+#: The text of a link a page puts beside a heading to point at it (qa drops these marks)
+_SELF_LINKS = frozenset(("#", "¶", "§", "🔗"))
 WORD = re.compile(r"\w+")
 BLOCKS = ["p", "div", "li", "dt", "dd", "pre", "tr", "table", "blockquote", "section", "ul", "ol", "dl", "br",
           "caption", "figure", "h1", "h2", "h3", "h4", "h5", "h6"]
@@ -62,6 +64,9 @@ def reference(path: Path, fmt: str) -> Reference:
     main = _main_element(path, fmt)
     for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"):
         junk.decompose()
+    for anchor in main.select('a[href^="#"]'):  # a heading's link to itself ("Process#" in Node.js's pages)
+        if anchor.get_text("").strip() in _SELF_LINKS:
+            anchor.decompose()
     headings = tuple(h for h in (_clean(e.get_text("")) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
     signatures = tuple(s for s in (_clean(e.get_text("")) for e in main.select("dt.sig")) if s)
     code = tuple(tuple(ln.rstrip() for ln in pre.get_text("").splitlines() if ln.strip())
