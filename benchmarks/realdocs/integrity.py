@@ -62,18 +62,28 @@ def reference(path: Path, fmt: str) -> Reference:
     if fmt == "info":
         return _info_reference(path)
     main = _main_element(path, fmt)
-    for junk in main.select("script, style, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"):
+    junk_tags = "script, style, button, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"
+    for junk in main.select(junk_tags):
         junk.decompose()
     for anchor in main.select('a[href^="#"]'):  # a heading's link to itself ("Process#" in Node.js's pages)
         if anchor.get_text("").strip() in _SELF_LINKS:
             anchor.decompose()
-    headings = tuple(h for h in (_clean(e.get_text("")) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
+    headings = tuple(h for h in (_clean(_shown(e)) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
     signatures = tuple(s for s in (_clean(e.get_text("")) for e in main.select("dt.sig")) if s)
     code = tuple(tuple(ln.rstrip() for ln in pre.get_text("").splitlines() if ln.strip())
                  for pre in main.find_all("pre"))
     _mark_blocks(main)
     source = path.read_text(encoding="utf-8", errors="replace") if fmt == "rst" else ""
     return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c), source)
+
+
+def _shown(element) -> str:
+    """An element's text as a browser lays it out: a block inside it (rustdoc's where clause in a ``div``) starts
+    on a line of its own."""
+    from bs4 import NavigableString
+
+    return "".join(" " if getattr(node, "name", None) in BLOCKS else str(node) for node in element.descendants
+                   if getattr(node, "name", None) in BLOCKS or type(node) is NavigableString)
 
 
 def _pdf_reference(path: Path) -> Reference:

@@ -95,6 +95,16 @@ output line</pre></div>
     assert (found.title, found.date) == ("Guide", "2020-05-06")
 
 
+def test_a_permalink_beside_its_heading_is_dropped_and_a_link_named_with_a_mark_elsewhere_kept() -> None:
+    # rustdoc: the source link and the section mark sit before the heading they point at
+    page = ("<main><section id='impl-D'><a class='src rightside' href='../src/d.rs.html'>Source</a>"
+            "<a href='#impl-D' class='anchor'>§</a><h3>impl Duration</h3></section>"
+            "<p>See <a href='#law'>§</a> 5 of the act.</p></main>").encode()
+    found = extract("html", page)
+    blocks = [(found.text[s:e], kind) for s, e, kind in found.blocks]
+    assert blocks == [("Source", "text"), ("impl Duration", "heading"), ("See § 5 of the act.", "text")]
+
+
 def test_html_date_only_from_metadata() -> None:
     page = (b"<html><body><main><h1>Log</h1><p>Started 2005-03-23 12:00.</p><pre>2010-02-01 ok</pre></main>"
             b"</body></html>")

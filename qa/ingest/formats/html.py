@@ -198,7 +198,10 @@ def _is_chrome(tag: Tag) -> bool:
     if str(tag.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if tag.name == "a" and str(tag.get("href") or "").startswith("#") and _is_mark(tag.get_text()):
-        return tag.find_parent((*_HEADINGS, "dt")) is not None  # a hand-made permalink: <h2>Setup <a href="#s">#</a>
+        # a hand-made permalink: <h2>Setup <a href="#s">#</a>, or rustdoc's beside its heading:
+        # <section><a href="#impl-X">§</a><h3>impl X</h3></section>
+        return tag.find_parent((*_HEADINGS, "dt")) is not None or (
+            tag.parent is not None and tag.parent.find(_HEADINGS, recursive=False) is not None)
     names = [*(tag.get("class") or ()), str(tag.get("id") or "")]
     if not any(_CHROME.match(name) for name in names if name):
         return False
