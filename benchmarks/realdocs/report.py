@@ -189,6 +189,12 @@ headings all found once the reference, like qa, drops the "#" link each heading 
 8,568 as lost). PostgreSQL's whole manual (44), Python's (0) and Git's HTML (242 pages, 520,793 words: 0) are
 unchanged, as are the six sets' figures below.
 
+And (at 89a2dc1) a permalink mark beside its heading is dropped as one inside it is: rustdoc puts "§" before
+each impl's heading, after its "Source" link, and qa showed "Source§". The reference now reads a heading with
+a block inside it (rustdoc's where clause) as a browser lays it out and leaves buttons ("Copy item path") out.
+Rust's `std::collections` (10 pages): words not shown 5 → 6 of 40,058, headings not found 785 → 0 (all of them
+the reference's); every 60th page of `std` (41 pages, 37,941 words): 1,281 → 3, headings not found 0.
+
 Each run below is labelled with the code it measured; a run with a new `--label` is added, one with the
 same label replaces its section.
 """
