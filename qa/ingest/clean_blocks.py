@@ -8,6 +8,7 @@ a signature is searched and cited under it.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Collection, Iterable
 
@@ -19,10 +20,14 @@ _BLANK_LINES = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _HEADS = ("heading", "term")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
 # Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "[text][ref]",
-# "[text][]"; the text may hold a code span with brackets of its own ("[the `#[test]` attribute](url)").
-_MD_LINK = re.compile(r"(!?\[)((?:`[^`\n]*`|[^\[\]`\n]|`)*)(\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|\]\[[^\[\]\n]*\])")
+# "[text][]". The text may hold brackets, balanced (not an image's) or in a code span ("[the `#[test]`
+# attribute](url)", "[Warn about #[repr] hints][34623]"); the address may hold balanced parentheses
+# ("(...#impl-From%3C(T,)%3E-for-(A,))").
+_URL = r"(?:[^()\s]|\([^()\s]*\))*"
+_LINK_TEXT = r"((?:`[^`\n]*`|(?<!!)\[[^\[\]`\n]*\]|[^\[\]`\n]|`)*)"
+_MD_LINK = re.compile(r"(!?\[)" + _LINK_TEXT + r"(\]\(" + _URL + r"(?:\s+\"[^\"]*\")?\)|\]\[[^\[\]\n]*\])")
 # A link around an image: "[![Build](b.svg)](https://ci)".
-_MD_IMAGE_LINK = re.compile(r"(\[)(!\[[^\[\]\n]*\]\([^()\s]*\))(\]\([^()\s]*(?:\s+\"[^\"]*\")?\))")
+_MD_IMAGE_LINK = re.compile(r"(\[)(!\[[^\[\]\n]*\]\(" + _URL + r"\))(\]\(" + _URL + r"(?:\s+\"[^\"]*\")?\))")
 # A shortcut reference link, "[RFC 1358]", where the text defines that label; and such a definition.
 _MD_SHORTCUT_LINK = re.compile(r"(?<![\]\\])(\[)((?:`[^`\n]*`|[^\[\]`\n])+)(\])(?![(\[:])")
 _MD_LINK_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\n]|\\[\[\]])+)\]:[ \t]*\S", re.MULTILINE)
@@ -46,6 +51,8 @@ _MD_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)(\1)(?!`)")  # Common
 # An autolink, "<https://example.com>", shown without its brackets; a backslash escaping punctuation ("\*").
 _MD_AUTOLINK = re.compile(r"(<)((?:https?|ftp|mailto):[^<>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)(>)", re.IGNORECASE)
 _MD_ESCAPE = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+# An entity or a numeric character reference, which a rendered page shows as its character ("&lt;main&gt;").
+_MD_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 def clean_blocks(raw: str, blocks: Iterable[tuple[int, int, str]] | None,
@@ -132,6 +139,13 @@ def _code(raw: str, start: int, end: int) -> Mapped:
     return Mapped(tuple(pieces))
 
 
+def _character(reference: str) -> str:
+    """What a page shows for an entity or character reference; the reference itself when it names none (or a
+    control character)."""
+    shown = html.unescape(reference)
+    return shown if len(shown) == 1 and shown.isprintable() else reference
+
+
 def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Remove Markdown's link, bold, emphasis and code-span markup, keeping the words: ``[the docs](x.md)`` -> ``the
     docs``, ```npm link``` -> ``npm link`` (a site shows a code span in a monospace font, without its marks), and
@@ -148,6 +162,8 @@ def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple
 
     edits += [(m.start(), m.end(), "") for pattern in (_MD_ESCAPE, _MD_HTML_COMMENT)
               for m in pattern.finditer(line) if not in_code(m.start(), m.end())]
+    edits += [(m.start(), m.end(), shown) for m in _MD_ENTITY.finditer(line)
+              if not in_code(m.start(), m.end()) and (shown := _character(m.group())) != m.group()]
     edits += [(m.start(), m.end(), " " if m.group(1).lower() in _HTML_BREAKS else "")  # a cell's end parts words
               for m in _MD_HTML_TAG.finditer(line) if not in_code(m.start(), m.end())]
     for pattern in (_MD_LINK, _MD_IMAGE_LINK, _MD_SHORTCUT_LINK, _MD_AUTOLINK, _MD_BOLD, _MD_EMPHASIS):

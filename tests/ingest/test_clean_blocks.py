@@ -120,6 +120,16 @@ def test_markdown_links_and_bold_show_their_words_only() -> None:
     check_blocks(raw, cleaned)
 
 
+def test_markdown_entities_brackets_and_parenthesised_addresses_show_as_rendered() -> None:
+    raw = ("* [`From<(T,)>` for arrays](https://doc/x.html#impl-From%3C(T,)%3E-for-(A,)) and "
+           "[Warn about #[repr] hints][1].\n* The thread is \"&lt;main&gt;\" &amp; ©: [![CI](b.svg)](https://ci).\n\n"
+           "```\n&lt;kept&gt;\n```\n\n[1]: https://x/1\n")
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text == ("From<(T,)> for arrays and Warn about #[repr] hints.\n\n"
+                            "The thread is \"<main>\" & ©: CI.\n\n&lt;kept&gt;")
+
+
 def test_markdown_blocks_keep_code_and_drop_markup_marks() -> None:
     raw = ("# Setup\n\nInstall it:\n\n```sh\npip install qa\n\n  qa build\n```\n\n- first *item*\n- second\n\n"
            "> quoted\n> text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented code\n")
