@@ -24,7 +24,9 @@ _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
 # attribute](url)", "[Warn about #[repr] hints][34623]"); the address may hold balanced parentheses
 # ("(...#impl-From%3C(T,)%3E-for-(A,))").
 _URL = r"(?:[^()\s]|\([^()\s]*\))*"
-_LINK_TEXT = r"((?:`[^`\n]*`|(?<!!)\[[^\[\]`\n]*\]|[^\[\]`\n]|`)*)"
+# (a backtick is a code span's or, with none after it on the line, a lone one: never either, which would take time
+# exponential in a line's backticks to rule out)
+_LINK_TEXT = r"((?:`[^`\n]*`|`(?![^`\n]*`)|(?<!!)\[[^\[\]`\n]*\]|[^\[\]`\n])*)"
 _MD_LINK = re.compile(r"(!?\[)" + _LINK_TEXT + r"(\]\(" + _URL + r"(?:\s+\"[^\"]*\")?\)|\]\[[^\[\]\n]*\])")
 # A link around an image: "[![Build](b.svg)](https://ci)".
 _MD_IMAGE_LINK = re.compile(r"(\[)(!\[[^\[\]\n]*\]\(" + _URL + r"\))(\]\(" + _URL + r"(?:\s+\"[^\"]*\")?\))")
