@@ -364,9 +364,11 @@ def test_small_mdoc_page_blocks() -> None:
 
 def test_mdoc_predefined_strings_are_what_a_terminal_shows() -> None:
     page = b".Dd March 5, 2024\n.Dt DEMO 1\n.Os\n.Sh DESCRIPTION\n.Bl -tag -width Ds\n" \
-        b".It [n1] Ns \\*[Gt]& Ns n2\nCopy a descriptor, \\*[Lq]as is\\*[Rq], x \\*[Le] 2.\n.El\n"
+        b".It [n1] Ns \\*[Gt]& Ns n2\nCopy a descriptor, \\*[Lq]as is\\*[Rq], x \\*[Le] 2.\n" \
+        b".It Fl H \\*(Ba Fl S\nHard or soft.\n.El\n"
     text = read_man(page).text
     assert "[n1]>&n2" in text and "“as is”, x ≤ 2." in text
+    assert "-H | -S" in text  # the bar between alternatives is no flag
 
 
 def test_real_mdoc_page_options_are_terms() -> None:

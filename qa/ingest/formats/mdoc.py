@@ -125,11 +125,11 @@ class MdocPage(PageReader):
                 glue_next = not closes
                 for word in args:
                     put(word)
-            elif token == "Fl":
+            elif token == "Fl":  # each word a flag, but for punctuation and the "|" between alternatives
                 words = [a for a in args if a not in _CLOSING]
                 put("-" + words[0] if words else "-")
                 for word in args[1:] if words else args:
-                    put(word if word in _CLOSING else "-" + word)
+                    put(word if word in _CLOSING or self.text(word) == "|" else "-" + word)
             elif token == "Xr" and args:
                 put(args[0] + (f"({args[1]})" if len(args) > 1 and args[1] not in _CLOSING else ""))
                 for word in args[2:] if len(args) > 1 and args[1] not in _CLOSING else args[1:]:
