@@ -176,7 +176,8 @@ typesetter in `.el\\{\\`; both ran, and the second won, so pages showed ``librar
 "librarian" (the `` and '' quotes named above as what is left). And mdoc's predefined strings (`\\*[Lt]`,
 `\\*[Gt]`, `\\*[Le]`, its quotes, ...) are read as a terminal shows them: dash(1)'s "[n]>> file" had lost its
 ">>". Words not shown by the page, at ed996f9 → de3101f: the first 300 pages of `/usr/share/man/man1`, 453 → 66
-(of 365,493 → 365,507 words; the 529 above was measured at 055eda0); every 20th page of it (895 pages, 410,087
+(63 at b580423, where the bar between alternatives in an mdoc `.Fl` line stopped being read as a flag) (of
+365,493 → 365,507 words; the 529 above was measured at 055eda0); every 20th page of it (895 pages, 410,087
 words), 455 → 42. What is left was not examined word by word; among it, a page whose own source starts a line
 with `\\.B`, which groff reads as a request.
 
