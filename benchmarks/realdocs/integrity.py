@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 PERMALINK = re.compile(r"[¶\uf0c1]|\[source\]")
 #: The text of a link a page puts beside a heading to point at it (qa drops these marks)
@@ -80,8 +80,6 @@ def reference(path: Path, fmt: str) -> Reference:
 def _shown(element) -> str:
     """An element's text as a browser lays it out: a block inside it (rustdoc's where clause in a ``div``) starts
     on a line of its own."""
-    from bs4 import NavigableString
-
     return "".join(" " if getattr(node, "name", None) in BLOCKS else str(node) for node in element.descendants
                    if getattr(node, "name", None) in BLOCKS or type(node) is NavigableString)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 
 from ..config import Config
@@ -129,21 +130,13 @@ def _context(doc: Document, start: int, end: int) -> tuple[int, int]:
     """The quote plus the sentence before and after it, within the same section."""
     sentences = doc.sentences  # in order, and apart: their starts and their ends both ascend
     last = len(sentences) - 1
-    i = max(bisect.bisect_right(sentences, start, key=_start) - 1, 0)  # the last sentence starting by ``start``
-    j = min(bisect.bisect_left(sentences, end, key=_end), last)  # the first ending at or after ``end``
+    i = max(bisect.bisect_right(sentences, start, key=itemgetter(0)) - 1, 0)  # the last sentence starting by ``start``
+    j = min(bisect.bisect_left(sentences, end, key=itemgetter(1)), last)  # the first ending at or after ``end``
     lo, hi = sentences[max(i - 1, 0)][0], sentences[min(j + 1, last)][1]
     section = next((s for s in doc.sections if s.start <= start < s.end), None)
     if section:
         lo, hi = max(lo, section.start), min(hi, section.end)
     return min(lo, start), max(hi, end)
-
-
-def _start(sentence: tuple[int, int]) -> int:
-    return sentence[0]
-
-
-def _end(sentence: tuple[int, int]) -> int:
-    return sentence[1]
 
 
 def verify(quote: Quote, index: Index | Path | str | None = None) -> None:

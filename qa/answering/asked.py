@@ -222,9 +222,9 @@ def _other_name(question: str, text: str) -> bool:
     """Whether ``text`` names someone the question does not: a capitalised word that does not open a sentence,
     is not a word of the question, and heads no thing's name. "Who ..." is answered by one name as often as by
     two ("poisoned by El Temür", "Xinhua set up a site")."""
-    from ..indexing.lexical import tokenize
+    from ..indexing.lexical import query_terms, tokenize
 
-    asked = set(tokenize([question])[0])
+    asked = set(query_terms(question))  # kept for the few recent questions: read for every candidate sentence
     for m in _NAME_WORD.finditer(text):
         before = text[:m.start()].rstrip()
         if not before or before[-1] in ".!?:;\"“(" or m.group(0) in _NOT_NAME or _DEMONYM.search(m.group(0)):

@@ -105,9 +105,7 @@ def relatives(word: str) -> frozenset[str]:
             names.update(d.name() for d in lemma.derivationally_related_forms())
         for near in synset.hypernyms() + synset.entailments() + synset.causes():
             names.update(lemma.name() for lemma in near.lemmas())
-    words = [n for n in names if "_" not in n]  # one-word forms: a phrase's words alone mean other things
-    own = set(tokenize([word])[0])
-    return frozenset(t for terms in tokenize(words) for t in terms) - own if words else frozenset()
+    return _stems_besides(word, [n for n in names if "_" not in n])  # a phrase's words alone mean other things
 
 
 @lru_cache(maxsize=16_384)
@@ -120,9 +118,14 @@ def lemmas(word: str) -> frozenset[str]:
         return frozenset()
     # every analysis ("men" is a noun of its own and the plural of "man"); NLTK's public morphy() keeps the first
     analyses = getattr(wn, "_morphy", None) or (lambda form, pos: [wn.morphy(form, pos)])
-    forms = {form for pos in "nvar" for form in analyses(word, pos) if form}
-    own = set(tokenize([word])[0])
-    return frozenset(t for terms in tokenize(sorted(forms)) for t in terms) - own if forms else frozenset()
+    return _stems_besides(word, sorted({form for pos in "nvar" for form in analyses(word, pos) if form}))
+
+
+def _stems_besides(word: str, names: list[str]) -> frozenset[str]:
+    """The stemmed terms of ``names``, less ``word``'s own stem."""
+    if not names:
+        return frozenset()
+    return frozenset(t for terms in tokenize(names) for t in terms) - set(tokenize([word])[0])
 
 
 def question_words(question: str) -> list[str]:
