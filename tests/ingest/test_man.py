@@ -371,6 +371,20 @@ def test_mdoc_predefined_strings_are_what_a_terminal_shows() -> None:
     assert "-H | -S" in text  # the bar between alternatives is no flag
 
 
+def test_mdoc_item_continued_by_xo_reads_each_line_as_its_own() -> None:
+    """An .Op closes at the end of its line inside .Xo/.Xc as outside, .Sm between the lines joins their words
+    (the first after "off" keeps its space), a text line is part of the head, and a header named in running
+    text is shown as its name (mandoc's "#include" is for a synopsis)."""
+    page = b".Dd March 5, 2024\n.Dt DEMO 1\n.Os\n.Sh SYNOPSIS\n.In demo.h\n.Sh DESCRIPTION\n" \
+        b".Bl -tag -width Ds\n.It ulimit Xo\n.Op Fl H \\*(Ba Fl S\n.Op Fl a Op Ar value\n.Xc\nSet limits.\n" \
+        b".It Fl D Xo\n.Sm off\n.Oo Ar bind_address : Oc\n.Ar port\n.Sm on\n.Xc\nForward.\n" \
+        b".It Xo\nplain words\n.Fl o\n.Xc\nMore.\n.El\nDefined in\n.In demo.h .\n"
+    doc = read_man(page)
+    terms = [doc.text[s:e] for s, e, kind in doc.blocks if kind == "term"]
+    assert terms == ["ulimit [-H | -S] [-a [value]]", "-D [bind_address:]port", "plain words -o"]
+    assert "#include <demo.h>" in doc.text and "Defined in <demo.h>." in doc.text
+
+
 def test_real_mdoc_page_options_are_terms() -> None:
     doc = read(real("/usr/share/man/man1/scp.1.gz"))
     assert "-P port" in kinds(doc, "term") and "-r" in kinds(doc, "term")

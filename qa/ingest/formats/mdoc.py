@@ -38,6 +38,10 @@ _CALLABLE = frozenset([*_ENCLOSE, *_HALVES, *_PLAIN, *_SYSTEMS, "Fl", "Xr", "Ns"
                        "Fc", "Lk", "Ta", "Eo", "Ec", "St", "In", "Xo", "Xc"])
 _CLOSING = frozenset(". , : ; ) ] ? !".split())
 _OPENING = frozenset("( [".split())
+# Where one line of an .It extended by .Xo ends: an enclosure (.Op) closes there, as it does at a line's end.
+_LINE_END = "\x1e"
+# .Sm on / off between two lines of such an item (the first word after "off" keeps its space, as mandoc shows).
+_SPACING_ON, _SPACING_OFF = "\x1eSm on", "\x1eSm off"
 _TAGGED = ("-tag", "-hang", "-ohang", "-inset", "-diag")
 _ITEMS = ("-bullet", "-dash", "-hyphen", "-enum", "-item")
 _STANDARDS = {"-p1003.1": "IEEE Std 1003.1 (“POSIX.1”)", "-p1003.1-2008": "IEEE Std 1003.1-2008 (“POSIX.1”)",
@@ -62,12 +66,23 @@ class MdocPage(PageReader):
         self.name = ""
         self.lists: list[str] = []  # the type of each open list, innermost last
         self.spacing = True  # .Sm off: words join without spaces
+        self.spaced_once = False  # the next word keeps its space though spacing is off (see _SPACING_OFF)
         self.pending_item: list[str] | None = None  # an .It line extended by .Xo to its .Xc
+
+    def line(self, line: str) -> None:
+        if self.pending_item is not None and line[:1] not in (".", "'") and line.strip():
+            self.pending_item.extend([_LINE_END, *line.split()])  # a text line of the item's head
+            return
+        super().line(line)
 
     def request(self, line: str) -> None:
         name, args = split_request(line)
         if self.pending_item is not None and name != "Xc":
-            self.pending_item.extend([name, *args])
+            if name == "Sm":  # spacing changes between the words of the item's head
+                on = (args[0] if args else "on") != "off"
+                self.pending_item.extend([_LINE_END, _SPACING_ON if on else _SPACING_OFF])
+            else:
+                self.pending_item.extend([_LINE_END, name, *args])
             return
         handler = getattr(self, "_" + name, None) if name in _BLOCK else None
         if name == "Nm" and self.in_synopsis():
@@ -99,19 +114,26 @@ class MdocPage(PageReader):
             raw = text
             text = self.text(text)
             closing = raw in _CLOSING
-            pieces.append((text, glued or glue_next or closing))
+            unspaced, self.spaced_once = not self.spacing and not self.spaced_once, False
+            pieces.append((text, glued or glue_next or closing or unspaced))
             glue_next = raw in _OPENING
 
         while i < len(tokens):
             token = tokens[i]
             i += 1
+            if token == _LINE_END:
+                continue  # a word glued to the end of one line stays glued to the next line's first
+            if token in (_SPACING_ON, _SPACING_OFF):
+                self.spacing, self.spaced_once = token == _SPACING_ON, token == _SPACING_OFF
+                continue
             if token not in _CALLABLE:
                 put(token)
                 continue
             if token in _ENCLOSE:  # it wraps the rest of the line, but for the punctuation that ends it
                 opening, closing = _ENCLOSE[token]
-                body, trailing = _split_trailing(tokens[i:])
-                i = len(tokens)
+                end = tokens.index(_LINE_END, i) if _LINE_END in tokens[i:] else len(tokens)
+                body, trailing = _split_trailing(tokens[i:end])
+                i = end
                 inner: list[tuple[str, bool]] = []
                 self._words(body, inner)
                 put(opening + _joined(inner, self.spacing) + closing)
@@ -174,8 +196,8 @@ class MdocPage(PageReader):
                 put(_STANDARDS.get(args[0], args[0]))
                 for word in args[1:]:
                     put(word)
-            elif token == "In" and args:
-                put(f"#include <{args[0]}>")
+            elif token == "In" and args:  # a header: the line that includes it in a synopsis, its name elsewhere
+                put(f"#include <{args[0]}>" if self.in_synopsis() else f"<{args[0]}>")
                 for word in args[1:]:
                     put(word)
             elif token == "Ta":
@@ -247,9 +269,11 @@ class MdocPage(PageReader):
 
     def _Xc(self, args: list[str]) -> None:
         item, self.pending_item = self.pending_item or [], None
-        self._item(item + args)
+        self._item([*item, _LINE_END, *args])
 
     def _item(self, args: list[str]) -> None:
+        if all(a == _LINE_END for a in args):
+            args = []
         kind = self.lists[-1] if self.lists else "-tag"
         if kind in _ITEMS:
             self.kind = "list item"
@@ -317,9 +341,9 @@ def _joined(pieces: list[tuple[str, bool]], spacing: bool) -> str:
 
 
 def _arguments(tokens: list[str], i: int) -> tuple[list[str], int]:
-    """The words after a macro up to the next callable one."""
+    """The words after a macro up to the next callable one or the end of its line."""
     args = []
-    while i < len(tokens) and tokens[i] not in _CALLABLE:
+    while i < len(tokens) and tokens[i] not in _CALLABLE and tokens[i] != _LINE_END:
         args.append(tokens[i])
         i += 1
     return args, i
