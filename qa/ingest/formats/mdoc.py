@@ -282,8 +282,8 @@ class MdocPage(PageReader):
         elif kind == "-column":
             cells = [c.strip() for c in self.render(args).replace("\t", "\x01").split("\x01")]
             self.blocks.append((" | ".join(c for c in cells if c), "table row"))
-        elif args:
-            self.blocks.append((self.render(args), "term"))
+        elif args and (term := self.render(args)):  # a head of only .Sm lines shows nothing
+            self.blocks.append((term, "term"))
 
     def _Bd(self, args: list[str]) -> None:
         self.end_paragraph()
