@@ -19,6 +19,7 @@ outline (bookmarks). A PDF has no independent record of its code blocks and sign
 """
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from collections import Counter
@@ -188,8 +189,19 @@ def _docutils_html(raw: str) -> str:
     finally:
         directives._directives.clear()
         directives._directives.update(registered)
-    body = re.sub(r":[\w:.-]+:`([^`<]*?)\s*(?:<[^`>]*>)?`", lambda m: m.group(1), parts["html_body"])
+    body = re.sub(r":[\w:.-]+:`([^`]*)`", lambda m: html.escape(_role_title(html.unescape(m.group(1))), quote=False),
+                  parts["html_body"])
     return f"<html><body>{body}</body></html>"
+
+
+def _role_title(text: str) -> str:
+    """A role's text as Sphinx documents it: the title of "title <target>" (a target after a space may hold
+    angle brackets, as CMake's do), else the text."""
+    for pattern in (r"(.*\S)\s+<.+>", r"(.+?)\s*<[^<>]*>"):
+        match = re.fullmatch(pattern, text, re.DOTALL)
+        if match:
+            return match.group(1)
+    return text
 
 
 def _front_matter_shown(raw: str) -> str:

@@ -75,6 +75,24 @@ def test_sphinx_markup_reads_as_sphinx_shows_it() -> None:
     ]
 
 
+def test_version_notes_program_and_bracketed_targets_read_as_sphinx_shows_them() -> None:
+    """A version note's label opens its first paragraph and the rest of it (a list, more paragraphs) stays as
+    written; ``program`` shows nothing; a role's target after a space may hold angle brackets (CMake's)."""
+    page = ("Title\n=====\n\n.. program:: tool\n\n.. versionadded:: 3.4\n  If set, these are passed:\n\n"
+            "  * ``ONE``\n  * ``TWO``\n\n  Then more.\n\n.. versionchanged:: 3.5\n\n   Para one.\n\n   Para two.\n\n"
+            ".. deprecated:: 3.6\n\nSee :variable:`CMAKE_ASM<DIALECT>_COMPILER <CMAKE_<LANG>_COMPILER>` and "
+            ":variable:`CMAKE_<LANG>_FLAGS`.\n")
+    blocks, _ = read(page)
+    assert blocks == [
+        ("Title", "heading"),
+        ("Added in version 3.4: If set, these are passed:", "text"), ("ONE", "list item"), ("TWO", "list item"),
+        ("Then more.", "text"),
+        ("Changed in version 3.5: Para one.", "text"), ("Para two.", "text"),
+        ("Deprecated since version 3.6.", "text"),
+        ("See CMAKE_ASM<DIALECT>_COMPILER and CMAKE_<LANG>_FLAGS.", "text"),
+    ]
+
+
 def test_docutils_reports_are_not_the_page() -> None:
     blocks, _ = read("Title\n=====\n\nSee `the guide <https://example.com>`__ and `that`__ for more.\n")
     assert blocks == [("Title", "heading"), ("See the guide and `that`__ for more.", "text")]  # no report section

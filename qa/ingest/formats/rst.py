@@ -33,7 +33,8 @@ _CODE_ROLES = frozenset(
     "macro member var enum enumerator struct union expr texpr".split())
 #: Directives that are navigation or other files' text, not this page's: nothing of them is shown.
 _NOT_TEXT = frozenset(
-    "toctree index highlight tabularcolumns currentmodule module sectionauthor moduleauthor codeauthor "
+    "toctree index highlight tabularcolumns currentmodule module sectionauthor moduleauthor codeauthor program "
+    "default-domain "
     "literalinclude autosummary testsetup testcleanup automodule autoclass autofunction automethod "
     "autoattribute autodata autoexception autoproperty autodecorator autoclasstree".split())
 #: Directives whose body is code.
@@ -48,6 +49,9 @@ _OBJECTS = ("function", "class", "method", "staticmethod", "classmethod", "attri
 _CONTENT = ("glossary", "only", "centered", "hlist", "rst-class", "todo", "tab", "tabs", "group-tab", "card", "grid",
             "grid-item-card", "dropdown", "ifconfig")
 _ROLE_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
+# A target after a space may itself hold angle brackets, as CMake's do: "CMAKE_ASM<DIALECT>_COMPILER
+# <CMAKE_<LANG>_COMPILER>" shows its title (Sphinx's CMake domain reads a "<" after no space as the name's own).
+_SPACED_TARGET = re.compile(r"^(.*\S)\s+<(.+)>$", re.DOTALL)
 
 
 def read_rst(data: bytes) -> Extracted:
@@ -94,7 +98,7 @@ def _shown_as_written(html: str) -> BeautifulSoup:
 def _shown(text: str) -> str:
     """What Sphinx shows of a role's text: the title of ``title <target>``, else the target without its
     ``~`` (last part only) or ``!`` marks."""
-    match = _ROLE_TARGET.match(text)
+    match = _SPACED_TARGET.match(text) or _ROLE_TARGET.match(text)
     if match and match.group(1):
         return match.group(1)
     target = match.group(2) if match else text
@@ -167,12 +171,20 @@ def _register() -> None:
         final_argument_whitespace = True
 
         def run(self) -> list:
+            """As Sphinx writes it: "Added in version 3.2: " opens the first paragraph (the text on the
+            directive's own lines, else the content's), and the rest of the content (lists, paragraphs) follows
+            as it is; with no text at all, "Added in version 3.2." alone."""
             words = f"{_VERSIONS[self.name]} {self.arguments[0]}"
-            lines = ([self.arguments[1]] if len(self.arguments) > 1 else []) + list(self.content)
-            lead = f"{words}: " if lines else f"{words}."
             box = nodes.container()
-            self.state.nested_parse(self.content.__class__([lead + " ".join(ln.strip() for ln in lines)]),
-                                    self.content_offset, box)
+            if len(self.arguments) > 1:
+                inline, messages = self.state.inline_text(self.arguments[1], self.lineno + 1)
+                box += nodes.paragraph(self.arguments[1], "", *inline)
+                box += messages
+            self.state.nested_parse(self.content, self.content_offset, box)
+            if box.children and isinstance(box.children[0], nodes.paragraph):
+                box.children[0].insert(0, nodes.Text(f"{words}: "))
+            else:
+                box.insert(0, nodes.paragraph("", f"{words}: " if box.children else f"{words}."))
             return [box]
 
     class SeeAlso(Directive):  # type: ignore[misc]
