@@ -15,7 +15,9 @@ SECTION_SEP = " › "
 
 @dataclass(frozen=True)
 class Section:
-    """A heading and the span of cleaned text it governs (up to the next heading)."""
+    """A heading and the span of cleaned text it governs (up to the next heading). ``title`` is the run of
+    headings that opens the span, joined by :data:`SECTION_SEP`; a term that only labels a part of a section
+    ("Returns:") has that section's title before its own ("strip › Returns:")."""
 
     title: str
     start: int

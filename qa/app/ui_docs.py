@@ -67,8 +67,12 @@ def heading_spans(doc: Any) -> list[tuple[int, int]]:
     """Where the heading lines of ``doc``'s sections are in its text."""
     spans = []
     for section in doc.sections:
+        parts = section.title.split(SECTION_SEP)
+        # a label's section names the section it labels a part of first ("strip › Returns:"): that heading is
+        # written before, and the section opens with the label
+        first = next((n for n, part in enumerate(parts) if doc.text.startswith(part, section.start)), 0)
         at = section.start
-        for part in section.title.split(SECTION_SEP):
+        for part in parts[first:]:
             found = doc.text.find(part, at, section.end)
             if found < 0 or found - at > 2:
                 break  # the title does not open the section as it is written

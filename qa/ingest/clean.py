@@ -115,6 +115,11 @@ class _Block(NamedTuple):
     heading: bool = False  # the file marks it as a heading (a Word heading style, an HTML <h2>)
 
 
+# A term that labels a part of a description: a few capitalised words and a colon ("Returns:", "Type Parameters:",
+# "For Unicode (str) patterns:"), not a name or a command ("git push origin :").
+_LABEL = re.compile(r"[A-Z][A-Za-z]*(?:[ -]\(?[A-Za-z]+\)?){0,4}:")
+
+
 class _Para(NamedTuple):
     text: Mapped
     heading: bool
@@ -338,15 +343,25 @@ def _assemble(paras: list[_Para]) -> Cleaned:
 
 
 def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Section, ...]:
-    """A section per run of consecutive headings, from the run's first heading to the next run."""
+    """A section per run of consecutive headings, from the run's first heading to the next run.
+
+    A term that only labels a part of what its section describes ("Returns:", "Parameters:", "See Also:" under
+    an API's method) is read under that section's title ("strip › Returns:"), as the page lays it out: alone, it
+    would say neither whose return it is nor what the section is about.
+    """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
+    base = ""  # the title of the last run that is no label
     for i, para in enumerate(paras):
         if not para.heading:
             continue
         if i and paras[i - 1].heading:
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
+        elif para.kind == "term" and base and _LABEL.fullmatch(para.text.text):
+            runs.append((starts[i], base + SECTION_SEP + para.text.text))
+            continue
         else:
             runs.append((starts[i], para.text.text))
+        base = runs[-1][1]
     ends = [start for start, _ in runs[1:]] + [length] if runs else []
     return tuple(Section(title, start, end) for (start, title), end in zip(runs, ends, strict=True))
 

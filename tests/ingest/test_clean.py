@@ -125,9 +125,12 @@ def check_invariants(raw: str, cleaned: Cleaned) -> None:
 
 def check_sections(cleaned: Cleaned) -> None:
     sections = cleaned.sections
-    for s in sections:
+    for n, s in enumerate(sections):
         assert s.title and 0 <= s.start < s.end <= len(cleaned.text)
-        assert cleaned.text[s.start:].startswith(s.title.split(" › ")[0])
+        parts = s.title.split(" › ")
+        # the section opens with its title, or with a label under an earlier section's title ("strip › Returns:")
+        opens = next(k for k, part in enumerate(parts) if cleaned.text[s.start:].startswith(part))
+        assert opens == 0 or any(" › ".join(parts[:opens]) == t.title for t in sections[:n]), s
     assert all(a.end == b.start for a, b in itertools.pairwise(sections))
     assert not sections or sections[-1].end == len(cleaned.text)
 

@@ -3,11 +3,13 @@ documents (web pages, Markdown, Word, EPUB, PDF) keep their words, their blocks 
 from __future__ import annotations
 
 import unicodedata
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qa.app.ui_docs import heading_spans
 from qa.ingest.clean import clean_text
 from qa.ingest.formats import BLOCK_KINDS, extract, from_blocks
 from qa.ingest.formats.text import markdown_blocks
@@ -93,6 +95,33 @@ output line</pre></div>
         ("g()", "term"), ("Inner method.", "text"), ("Printed 2010-02-01 in the example.", "text")]
     assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "g()"]
     assert (found.title, found.date) == ("Guide", "2020-05-06")
+
+
+def test_a_label_term_is_read_under_the_section_it_labels_a_part_of() -> None:
+    # javadoc: each method's notes are terms ("Returns:", "Throws:"); a term that names something stays a section
+    page = b"""<main><h3>strip</h3><div class="member-signature">public String strip()</div>
+    <div class="block">Returns a string with white space removed.</div>
+    <dl class="notes"><dt>Returns:</dt><dd>a string whose value is this string, stripped</dd>
+    <dt>Since:</dt><dd>11</dd></dl>
+    <h3>get</h3><div class="block">Returns the value.</div>
+    <dl class="notes"><dt>Throws:</dt><dd>NoSuchElementException - if no value is present</dd></dl>
+    <dl><dt>git push origin :</dt><dd>Push matching branches.</dd><dt>Type Parameters:</dt><dd>T - the type</dd></dl>
+    </main>"""
+    found = extract("html", page)
+    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
+    check_blocks(found.text, cleaned)
+
+    def section_of(words: str) -> str | None:
+        start = cleaned.text.index(words)
+        return next((s.title for s in cleaned.sections if s.start <= start < s.end), None)
+
+    assert section_of("stripped") == "strip › Returns:" and section_of("11") == "strip › Since:"
+    assert section_of("NoSuchElementException") == "get › Throws:"
+    assert section_of("Push matching") == "git push origin :"  # a command, not a label
+    assert section_of("the type") == "git push origin : › Type Parameters:"
+    # the source panel marks each heading line where it is written, labels included
+    shown = {cleaned.text[a:b] for a, b in heading_spans(SimpleNamespace(text=cleaned.text, sections=cleaned.sections))}
+    assert {"strip", "Returns:", "Since:", "get", "Throws:", "git push origin :", "Type Parameters:"} <= shown
 
 
 def test_a_permalink_beside_its_heading_is_dropped_and_a_link_named_with_a_mark_elsewhere_kept() -> None:
