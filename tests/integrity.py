@@ -16,7 +16,8 @@ import lxml.html
 _MAIN = ("//*[@role='main']", "//main", "//article", "//div[contains(concat(' ', @class, ' '), ' body ')]")
 _CHROME = ("//script", "//style", "//nav", "//footer", "//noscript", "//template", "//svg",
            "//a[contains(@class, 'headerlink')]", "//*[contains(@class, 'navheader')]",
-           "//*[contains(@class, 'navfooter')]", "//*[@id='footer']", "//div[@class='toc']")
+           "//*[contains(@class, 'navfooter')]", "//*[@id='footer']", "//div[@class='toc']",
+           "//span[@class='permalink']")  # Doxygen's "◆" before a member's name
 _SIGNATURES = ("//dl[contains(concat(' ', @class, ' '), ' py ') or contains(concat(' ', @class, ' '), ' c ')"
                " or contains(concat(' ', @class, ' '), ' describe ')]/dt")
 _WORD = re.compile(r"\w+")

@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 PERMALINK = re.compile(r"[¶\uf0c1]|\[source\]")
 #: The text of a link a page puts beside a heading to point at it (qa drops these marks)
-_SELF_LINKS = frozenset(("#", "¶", "§", "🔗"))
+_SELF_LINKS = frozenset(("#", "¶", "§", "🔗", "◆"))  # "◆": Doxygen's mark before a member's name
 WORD = re.compile(r"\w+")
 BLOCKS = ["p", "div", "li", "dt", "dd", "pre", "tr", "table", "blockquote", "section", "ul", "ol", "dl", "br",
           "caption", "figure", "h1", "h2", "h3", "h4", "h5", "h6"]

@@ -251,8 +251,8 @@ StringBuilder, ConcurrentHashMap, Files, LocalDate, Arrays, Math, Objects, Scann
 `benchmarks/realdocs/javadoc-probe2.jsonl`), written before any version answered them: hit@1 5 → 10, hit@3 10 →
 12. Also measured there and not kept: Javadoc's member signature (`div.member-signature`, "public K firstKey()")
 as the term over its description, as Sphinx's signatures are, which takes it out of the quotes; 9 and 10 on the
-twelve. The six sets are unchanged (only python's `re` page has such terms, "For Unicode (str) patterns:", and every quote and
-confidence of the python set is the same).
+twelve. The six sets are unchanged (only python's `re` page has such terms, "For Unicode (str) patterns:", and
+every quote and confidence of the python set is the same).
 
 Each run below is labelled with the code it measured; a run with a new `--label` is added, one with the
 same label replaces its section.

@@ -1,5 +1,6 @@
-"""Integrity on real documentation pages from Debian packages (python3-doc, postgresql-doc, git-doc, and
-MkDocs sites: mkdocs-doc in MkDocs's own theme, mkdocs-literate-nav-doc in Material for MkDocs).
+"""Integrity on real documentation pages from Debian packages (python3-doc, postgresql-doc, git-doc, MkDocs
+sites: mkdocs-doc in MkDocs's own theme, mkdocs-literate-nav-doc in Material for MkDocs, and a Doxygen API
+reference: libjsoncpp-doc).
 
 Each page is read and cleaned as the build does it, then measured against the page's main element as an
 independent extractor (lxml) sees it (tests/integrity.py): every heading kept, every API signature whole,
@@ -36,6 +37,7 @@ PAGES = {
     "mkdocs/html/dev-guide/plugins.html": "mkdocs-doc",  # permalink icons from an icon font; a diagram
     "mkdocs/html/getting-started.html": "mkdocs-doc",
     "mkdocs-literate-nav-doc/html/index.html": "mkdocs-literate-nav-doc",
+    "libjsoncpp-doc/class_json_1_1_value.html": "libjsoncpp-doc",  # Doxygen: members' signatures and notes
 }
 
 
@@ -129,3 +131,24 @@ def test_table_cells_are_kept_apart_and_code_keeps_its_lines() -> None:
     assert doc.block_kind(doc.text.index(code[0]), doc.text.index(code[0]) + 1) == "code"
     rows = [doc.text[s:e] for s, e, kind in doc.blocks if kind == "table row"]
     assert all(" | " in row for row in rows if row.count(" ") > 3) or not rows
+
+
+def test_doxygen_member_reads_as_its_signature_over_its_description_and_notes() -> None:
+    """Doxygen lays a member out as a title with a "◆" permalink, a table holding its signature, its description,
+    and notes whose labels ("Returns", "Note") sit above their text: the signature is the term over the
+    description (so the member's section names it), a note reads with its label, and the mark is dropped."""
+    doc = read(page("libjsoncpp-doc/class_json_1_1_value.html"))
+    titles = [s.title for s in doc.sections]
+    assert "isMember() [2/3] › bool Json::Value::isMember ( const char * key ) const" in titles
+    assert not any("◆" in title for title in titles) and "◆" not in doc.text
+    at = doc.text.index("Return true if the object has a member named key.\n\nNote: 'key' must be null-terminated.")
+    assert doc.section_at(at).startswith("isMember() [2/3]")
+    at = doc.text.index("Returns: non-zero, but JSON_ASSERT if this is neither object nor nullValue.")
+    assert doc.section_at(at).startswith("demand() › Value * Json::Value::demand")
+
+
+def test_a_sphinx_exception_is_a_signature_not_a_field_label() -> None:
+    """Sphinx's exception is a list of class "py exception", Doxygen's list of exceptions one of class
+    "exception": only Doxygen's is a label read into its text."""
+    doc = read(page("python3-doc/html/library/csv.html"))
+    assert "exception csv.Error" in [s.title for s in doc.sections]

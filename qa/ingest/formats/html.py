@@ -31,7 +31,7 @@ _CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|sphinx
                      r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn|tableofcontents\w*|menu|"
                      r"site-nav\w*|topbar|top-bar)$", re.IGNORECASE)
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
-_PERMALINK = frozenset(("¶", "#", "§", "🔗", "", "link", "permalink"))
+_PERMALINK = frozenset(("¶", "#", "§", "🔗", "◆", "", "link", "permalink"))  # "◆": Doxygen's
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that end a block; everything else is inline text.
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "ul", "ol", "dl", "dd", "li", "blockquote",
@@ -298,6 +298,8 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(label, "note title" if _in_field_list(tag) else "term")]
     if tag.name == "tr":
         return None if _is_layout_row(tag) else _row(tag)
+    if tag.name == "div" and "memproto" in (tag.get("class") or ()):  # Doxygen's signature of a member, laid
+        return [(" ".join(_text(tag).split()), "term")]              # out as a table: its description's term
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
         return [(" ".join(_text(tag).split()), "note title")]
     return None
@@ -361,9 +363,14 @@ def _is_text(node: object) -> bool:
 
 
 def _in_field_list(dt: Tag) -> bool:
-    """Sphinx's "Parameters:" / "Returns:" fields: labels inside a description, not terms of their own."""
-    parent = dt.parent
-    return parent is not None and "field-list" in (parent.get("class") or ())
+    """Sphinx's "Parameters:" / "Returns:" fields and Doxygen's "Parameters" / "Returns" sections of a member:
+    labels inside a description, not terms of their own."""
+    classes = set(dt.parent.get("class") or ()) if dt.parent is not None else set()
+    # Doxygen's list of exceptions is a bare "exception" list; Sphinx's "py exception" is an API's signature
+    return bool(_FIELD_LISTS & classes) or classes == {"exception"}
+
+
+_FIELD_LISTS = {"field-list", "section", "params", "tparams", "retval"}
 
 
 def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
