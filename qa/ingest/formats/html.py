@@ -4,7 +4,8 @@ The main element is the one the page marks (``<main>``, ``role="main"``, ``<arti
 ``div.body``), else the whole body; inside it, navigation, sidebars, footers and permalink marks are
 dropped. The rest is read block by block (see :func:`html_blocks`): headings of every level, paragraphs,
 list items, table rows with their cells apart, code blocks with their lines, definition terms and API
-signatures (which open the section of their description), each block once. Metadata (title, author,
+signatures (Sphinx's, Doxygen's: they open the section of their description), field labels with their value
+("Returns: ..."), each block once. Metadata (title, author,
 site, date, canonical URL) comes from the page's markup only, never from its text: a date in example
 output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
 trafilatura's main text on real documentation pages.)
