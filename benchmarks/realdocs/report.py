@@ -230,7 +230,7 @@ figures are unchanged.
 Other generators, read end to end the same way (at 5d08d1a, no reader change needed): Javadoc (every 40th page of
 OpenJDK 17's API reference, `openjdk-17-doc`, 124 pages, 160,660 words), 0 words not shown and no heading lost;
 Doxygen (its own manual, `doxygen-doc`, 359 pages, and JsonCpp's API reference, `libjsoncpp-doc`, 156 pages), 3 and
-8: comment marks the page writes with an invisible joiner inside ("*&zwj;/"), which qa drops and the reference
+8: comment marks the page writes with an invisible joiner inside (`*&zwj;/`), which qa drops and the reference
 keeps, and one "¶" in a sentence; gtk-doc (GLib's reference,
 `libglib2.0-doc`, 385 pages, 635,205 words), 0; valgrind's DocBook manual (40 pages), 0; MkDocs's own site (23
 pages), 3, one of them the page's own "¶" in a sentence; the Rust toolchain's mdBook books (cargo, rustc, the
