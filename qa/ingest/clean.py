@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -346,17 +347,20 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     """A section per run of consecutive headings, from the run's first heading to the next run.
 
     A term that only labels a part of what its section describes ("Returns:", "Parameters:", "See Also:" under
-    an API's method) is read under that section's title ("strip › Returns:"), as the page lays it out: alone, it
-    would say neither whose return it is nor what the section is about.
+    an API's method), and a heading that the page gives to many of its parts ("Examples", "Panics" under each of
+    rustdoc's methods; DocBook's "Note"), are read under that section's title ("strip › Returns:", "pub fn
+    push(&mut self, value: T) › Examples"), as the page lays them out: alone, they would say neither whose return
+    or example it is nor what the section is about.
     """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
     base = ""  # the title of the last run that is no label
+    headings = Counter(p.text.text for p in paras if p.heading and p.kind != "term")
     for i, para in enumerate(paras):
         if not para.heading:
             continue
         if i and paras[i - 1].heading:
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
-        elif para.kind == "term" and base and _LABEL.fullmatch(para.text.text):
+        elif base and (_LABEL.fullmatch(para.text.text) if para.kind == "term" else headings[para.text.text] > 1):
             runs.append((starts[i], base + SECTION_SEP + para.text.text))
             continue
         else:

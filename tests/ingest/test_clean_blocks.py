@@ -124,6 +124,27 @@ def test_a_label_term_is_read_under_the_section_it_labels_a_part_of() -> None:
     assert {"strip", "Returns:", "Since:", "get", "Throws:", "git push origin :", "Type Parameters:"} <= shown
 
 
+def test_a_heading_the_page_gives_to_many_of_its_parts_is_read_under_the_section_before_it() -> None:
+    # rustdoc: each method's "Panics" and "Examples"; a heading the page gives once stays a section of its own
+    page = b"""<main><h1>Struct Vec</h1><p>A vector.</p><h2>Examples</h2><pre>let v = Vec::new();</pre>
+    <h4>pub fn with_capacity(capacity: usize)</h4><p>Makes a vector.</p><h5>Panics</h5><p>Panics if too large.</p>
+    <h5>Examples</h5><pre>Vec::with_capacity(10);</pre><h4>pub fn insert(&amp;mut self, index: usize)</h4>
+    <p>Inserts.</p><h5>Panics</h5><p>Panics if index &gt; len.</p><h2>Guarantees</h2><p>None.</p></main>"""
+    found = extract("html", page)
+    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
+    check_blocks(found.text, cleaned)
+
+    def section_of(words: str) -> str | None:
+        start = cleaned.text.index(words)
+        return next((s.title for s in cleaned.sections if s.start <= start < s.end), None)
+
+    assert section_of("let v") == "Struct Vec › Examples"
+    assert section_of("Panics if too large") == "pub fn with_capacity(capacity: usize) › Panics"
+    assert section_of("Vec::with_capacity(10)") == "pub fn with_capacity(capacity: usize) › Examples"
+    assert section_of("Panics if index") == "pub fn insert(&mut self, index: usize) › Panics"
+    assert section_of("None.") == "Guarantees"
+
+
 def test_a_permalink_beside_its_heading_is_dropped_and_a_link_named_with_a_mark_elsewhere_kept() -> None:
     # rustdoc: the source link and the section mark sit before the heading they point at
     page = ("<main><section id='impl-D'><a class='src rightside' href='../src/d.rs.html'>Source</a>"
