@@ -119,6 +119,9 @@ class _Block(NamedTuple):
 # A term that labels a part of a description: a few capitalised words and a colon ("Returns:", "Type Parameters:",
 # "For Unicode (str) patterns:"), not a name or a command ("git push origin :").
 _LABEL = re.compile(r"[A-Z][A-Za-z]*(?:[ -]\(?[A-Za-z]+\)?){0,4}:")
+# A heading that can name a part of many sections: a few words, the first capitalised ("Examples", "Note",
+# "Time complexity"), not a name written as code ("parseInt", "ArrayList", "--force").
+_PART = re.compile(r"[A-Z][a-z]+(?:[ -][A-Za-z][a-z]*){0,3}")
 
 
 class _Para(NamedTuple):
@@ -350,7 +353,9 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     an API's method), and a heading that the page gives to many of its parts ("Examples", "Panics" under each of
     rustdoc's methods; DocBook's "Note"), are read under that section's title ("strip › Returns:", "pub fn
     push(&mut self, value: T) › Examples"), as the page lays them out: alone, they would say neither whose return
-    or example it is nor what the section is about.
+    or example it is nor what the section is about. Such a heading is a few words, not a name written as code
+    (Javadoc's overloads, "parseInt" three times, are each a method of their own), and one that repeats the heading
+    before it names the next of several alike (a class's constructors, "Thread" nine times).
     """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
     base = ""  # the title of the last run that is no label
@@ -360,7 +365,8 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
             continue
         if i and paras[i - 1].heading:
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
-        elif base and (_LABEL.fullmatch(para.text.text) if para.kind == "term" else headings[para.text.text] > 1):
+        elif base and (_LABEL.fullmatch(para.text.text) if para.kind == "term" else _PART.fullmatch(para.text.text)
+                       and headings[para.text.text] > 1 and base.split(SECTION_SEP)[-1] != para.text.text):
             runs.append((starts[i], base + SECTION_SEP + para.text.text))
             continue
         else:
