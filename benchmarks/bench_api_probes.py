@@ -1,18 +1,20 @@
-"""API references from two more generators, Javadoc and Doxygen, asked hand-written questions.
+"""API references from three more generators, Javadoc, Doxygen and rustdoc, asked hand-written questions.
 
-    .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,doxygen2] [--json PATH]
+    .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,rustdoc] [--json PATH]
 
 Each probe copies a fixed list of pages from an installed Debian package into a corpus folder (a temporary one,
 unless ``--work`` is given; nothing is written into the project), builds an index with ``qa.build_index``, asks
 the questions of ``benchmarks/realdocs/<probe>-probe*.jsonl`` and reports hit@1 and hit@3: a quote is right when
-it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc) and
-``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen); a probe whose package is missing is skipped with the command that
-installs it. What the probes showed, and which questions were written before which version answered them:
+it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc),
+``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen), and Rust's standard library reference from a rustup toolchain
+(``rustup component add rust-docs``) or Debian's ``rust-doc``; a probe whose pages are missing is skipped with the
+command that installs them. What the probes showed, and which questions were written before which version answered them:
 docs/realdocs.md.
 """
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import shutil
 import sys
@@ -28,6 +30,9 @@ from qa import Config, ask, build_index, load_index  # noqa: E402
 QUESTIONS = ROOT / "benchmarks" / "realdocs"
 JAVA = "/usr/share/doc/openjdk-17-jre-headless/api/java.base"
 SDL = "/usr/share/doc/libsdl2-doc/html"
+# Rust's std reference: a rustup toolchain's (newest first), else Debian's rust-doc
+RUST = next(iter(sorted(glob.glob(str(Path.home() / ".rustup/toolchains/*/share/doc/rust/html/std")), reverse=True)),
+            "/usr/share/doc/rust-doc/html/std")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ PROBES = {
         "d6/d30/_s_d_l__render", "d6/d73/_s_d_l__rwops", "d8/dee/_s_d_l__clipboard", "d9/d42/_s_d_l__events",
         "dc/d64/_s_d_l__video", "dd/dd3/_s_d_l__hints", "de/d46/_s_d_l__timer", "df/d2d/_s_d_l__error")),
         "doxygen-probe2.jsonl"),
+    "rustdoc": Probe("rust-docs (rustup) or rust-doc", tuple(f"{RUST}/{p}.html" for p in (
+        "vec/struct.Vec", "collections/struct.HashMap", "string/struct.String", "option/enum.Option",
+        "fs/fn.read_to_string")), "rustdoc-probe.jsonl"),
 }
 
 
