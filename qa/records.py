@@ -17,7 +17,8 @@ SECTION_SEP = " › "
 class Section:
     """A heading and the span of cleaned text it governs (up to the next heading). ``title`` is the run of
     headings that opens the span, joined by :data:`SECTION_SEP`; a term that only labels a part of a section
-    ("Returns:") has that section's title before its own ("strip › Returns:")."""
+    ("Returns:"), or a heading the page gives to many such parts ("Examples"), has that section's title before its
+    own ("strip › Returns:") (qa.ingest.clean)."""
 
     title: str
     start: int
