@@ -1,4 +1,4 @@
-"""API references from three more generators, Javadoc, Doxygen and rustdoc, asked hand-written questions.
+"""API references from four more generators, Javadoc, Doxygen, rustdoc and Haddock, asked hand-written questions.
 
     .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,rustdoc] [--json PATH]
 
@@ -7,7 +7,8 @@ unless ``--work`` is given; nothing is written into the project), builds an inde
 the questions of ``benchmarks/realdocs/<probe>-probe*.jsonl`` and reports hit@1 and hit@3: a quote is right when
 it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc),
 ``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen), and Rust's standard library reference from a rustup toolchain
-(``rustup component add rust-docs``) or Debian's ``rust-doc``; a probe whose pages are missing is skipped with the
+(``rustup component add rust-docs``) or Debian's ``rust-doc``, and ``libghc-async-doc``, ``libghc-split-doc``,
+``libghc-vector-doc`` (Haddock); a probe whose pages are missing is skipped with the
 command that installs them. What the probes showed, and which questions were written before which version answered them:
 docs/realdocs.md.
 """
@@ -59,6 +60,10 @@ PROBES = {
     "rustdoc": Probe("rust-docs (rustup) or rust-doc", tuple(f"{RUST}/{p}.html" for p in (
         "vec/struct.Vec", "collections/struct.HashMap", "string/struct.String", "option/enum.Option",
         "fs/fn.read_to_string")), "rustdoc-probe.jsonl"),
+    "haddock": Probe("libghc-async-doc libghc-split-doc libghc-vector-doc", (
+        "/usr/share/doc/libghc-async-doc/html/Control-Concurrent-Async.html",
+        "/usr/share/doc/libghc-split-doc/html/Data-List-Split.html",
+        "/usr/share/doc/libghc-vector-doc/html/Data-Vector.html"), "haddock-probe.jsonl"),
 }
 
 

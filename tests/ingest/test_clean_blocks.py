@@ -145,6 +145,18 @@ def test_a_heading_the_page_gives_to_many_of_its_parts_is_read_under_the_section
     assert section_of("None.") == "Guarantees"
 
 
+def test_a_haddock_declaration_is_its_signature_over_its_doc_and_its_self_link_mark_is_dropped() -> None:
+    page = b"""<div id="content"><ul><li class="src short">wait :: Async a -> IO a</li></ul>
+    <div class="top"><p class="src"><a id="v:wait" class="def">wait</a> :: Async a -&gt; IO a
+    <a href="src/A.html#wait" class="link">Source</a> <a href="#v:wait" class="selflink">#</a></p>
+    <div class="doc"><p>Wait for an asynchronous action to complete.</p></div></div>
+    <p>See <a href="#v:wait">#</a> above.</p></div>"""
+    found = extract("html", page)
+    blocks = [(found.text[s:e], kind) for s, e, kind in found.blocks]
+    assert blocks == [("wait :: Async a -> IO a", "list item"), ("wait :: Async a -> IO a Source", "term"),
+                      ("Wait for an asynchronous action to complete.", "text"), ("See # above.", "text")]
+
+
 def test_a_permalink_beside_its_heading_is_dropped_and_a_link_named_with_a_mark_elsewhere_kept() -> None:
     # rustdoc: the source link and the section mark sit before the heading they point at
     page = ("<main><section id='impl-D'><a class='src rightside' href='../src/d.rs.html'>Source</a>"

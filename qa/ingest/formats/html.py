@@ -1,13 +1,12 @@
 """Web pages: the page's main element read into blocks, with the page's own metadata.
 
-The main element is the one the page marks (``<main>``, ``role="main"``, ``<article>``, Sphinx's
-``div.body``), else the whole body; inside it, navigation, sidebars, footers and permalink marks are
-dropped. The rest is read block by block (see :func:`html_blocks`): headings of every level, paragraphs,
-list items, table rows with their cells apart, code blocks with their lines, definition terms and API
-signatures (Sphinx's, Doxygen's: they open the section of their description), field labels with their value
-("Returns: ..."), each block once. Metadata (title, author,
-site, date, canonical URL) comes from the page's markup only, never from its text: a date in example
-output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
+The main element is the one the page marks (``<main>``, ``role="main"``, ``<article>``, Sphinx's ``div.body``),
+else the whole body; inside it, navigation, sidebars, footers and permalink marks are dropped. The rest is read
+block by block (see :func:`html_blocks`): headings of every level, paragraphs, list items, table rows with their
+cells apart, code blocks with their lines, definition terms and API signatures (Sphinx's, Doxygen's, Haddock's:
+they open the section of their description), field labels with their value ("Returns: ..."), each block once.
+Metadata (title, author, site, date, canonical URL) comes from the page's markup only, never from its text: a
+date in example output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
 trafilatura's main text on real documentation pages.)
 """
 from __future__ import annotations
@@ -25,7 +24,7 @@ from .text import decode_text
 _DROP = ("script", "style", "noscript", "template", "head", "title", "nav", "footer", "aside", "form",
          "header", "svg", "iframe", "button", "select", "dialog")
 # Chrome that generators mark by class, id or role rather than by element.
-_CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|sphinxsidebar\w*|related|navheader|"
+_CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|selflink|sphinxsidebar\w*|related|navheader|"
                      r"navfooter|footer|footer-text|footnotes-nav|breadcrumbs?|md-sidebar\w*|md-header\w*|"
                      r"md-footer\w*|md-source-file|theme-doc-toc\w*|table-of-contents|pagination-nav\w*|"
                      r"theme-edit-this-page|theme-doc-footer\w*|skip-link|toc|sidebar|navigation|nav|"
@@ -198,11 +197,13 @@ def _is_chrome(tag: Tag) -> bool:
         return False
     if str(tag.get("role") or "").lower() in _CHROME_ROLES:
         return True
-    if tag.name == "a" and str(tag.get("href") or "").startswith("#") and _is_mark(tag.get_text()):
-        # a hand-made permalink: <h2>Setup <a href="#s">#</a>, or rustdoc's beside its heading:
-        # <section><a href="#impl-X">§</a><h3>impl X</h3></section>
-        return tag.find_parent((*_HEADINGS, "dt")) is not None or (
-            tag.parent is not None and tag.parent.find(_HEADINGS, recursive=False) is not None)
+    # a hand-made permalink: <h2>Setup <a href="#s">#</a>, or rustdoc's beside its heading:
+    # <section><a href="#impl-X">§</a><h3>impl X</h3></section>; elsewhere, one its class names (Haddock's
+    # <a class="selflink">#</a> after a signature)
+    if tag.name == "a" and str(tag.get("href") or "").startswith("#") and _is_mark(tag.get_text()) and (
+            tag.find_parent((*_HEADINGS, "dt")) is not None
+            or (tag.parent is not None and tag.parent.find(_HEADINGS, recursive=False) is not None)):
+        return True
     names = [*(tag.get("class") or ()), str(tag.get("id") or "")]
     if not any(_CHROME.match(name) for name in names if name):
         return False
@@ -301,6 +302,8 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return None if _is_layout_row(tag) else _row(tag)
     if tag.name == "div" and "memproto" in (tag.get("class") or ()):  # Doxygen's signature of a member, laid
         return [(" ".join(_text(tag).split()), "term")]              # out as a table: its description's term
+    if tag.name == "p" and "src" in (tag.get("class") or ()) and _in_class(tag.parent, "top"):
+        return [(" ".join(_text(tag).split()), "term")]  # Haddock's signature of a declaration, over its doc
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
         return [(" ".join(_text(tag).split()), "note title")]
     return None
@@ -361,6 +364,10 @@ def _is_note_row(tr: Tag, cells: list[str]) -> bool:
 
 def _is_text(node: object) -> bool:
     return isinstance(node, NavigableString) and not isinstance(node, (Comment, Doctype, ProcessingInstruction))
+
+
+def _in_class(tag: Tag | None, name: str) -> bool:
+    return tag is not None and name in (tag.get("class") or ())
 
 
 def _in_field_list(dt: Tag) -> bool:
