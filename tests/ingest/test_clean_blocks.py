@@ -16,7 +16,7 @@ from qa.ingest.formats.text import markdown_blocks
 from qa.records import Cleaned
 
 from ..conftest import BLOG, CORPUS, WIKI
-from .test_clean import check_sections
+from .test_clean import check_sections, section_of
 
 
 def check_blocks(raw: str, cleaned: Cleaned) -> None:
@@ -97,6 +97,14 @@ output line</pre></div>
     assert (found.title, found.date) == ("Guide", "2020-05-06")
 
 
+def html_cleaned(page: bytes) -> Cleaned:
+    """A web page read and cleaned as the build does it, its blocks checked."""
+    found = extract("html", page)
+    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
+    check_blocks(found.text, cleaned)
+    return cleaned
+
+
 def test_a_label_term_is_read_under_the_section_it_labels_a_part_of() -> None:
     # javadoc: each method's notes are terms ("Returns:", "Throws:"); a term that names something stays a section
     page = b"""<main><h3>strip</h3><div class="member-signature">public String strip()</div>
@@ -107,18 +115,11 @@ def test_a_label_term_is_read_under_the_section_it_labels_a_part_of() -> None:
     <dl class="notes"><dt>Throws:</dt><dd>NoSuchElementException - if no value is present</dd></dl>
     <dl><dt>git push origin :</dt><dd>Push matching branches.</dd><dt>Type Parameters:</dt><dd>T - the type</dd></dl>
     </main>"""
-    found = extract("html", page)
-    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
-    check_blocks(found.text, cleaned)
-
-    def section_of(words: str) -> str | None:
-        start = cleaned.text.index(words)
-        return next((s.title for s in cleaned.sections if s.start <= start < s.end), None)
-
-    assert section_of("stripped") == "strip › Returns:" and section_of("11") == "strip › Since:"
-    assert section_of("NoSuchElementException") == "get › Throws:"
-    assert section_of("Push matching") == "git push origin :"  # a command, not a label
-    assert section_of("the type") == "git push origin : › Type Parameters:"
+    cleaned = html_cleaned(page)
+    assert section_of(cleaned, "stripped") == "strip › Returns:" and section_of(cleaned, "11") == "strip › Since:"
+    assert section_of(cleaned, "NoSuchElementException") == "get › Throws:"
+    assert section_of(cleaned, "Push matching") == "git push origin :"  # a command, not a label
+    assert section_of(cleaned, "the type") == "git push origin : › Type Parameters:"
     # the source panel marks each heading line where it is written, labels included
     shown = {cleaned.text[a:b] for a, b in heading_spans(SimpleNamespace(text=cleaned.text, sections=cleaned.sections))}
     assert {"strip", "Returns:", "Since:", "get", "Throws:", "git push origin :", "Type Parameters:"} <= shown
@@ -130,19 +131,12 @@ def test_a_heading_the_page_gives_to_many_of_its_parts_is_read_under_the_section
     <h4>pub fn with_capacity(capacity: usize)</h4><p>Makes a vector.</p><h5>Panics</h5><p>Panics if too large.</p>
     <h5>Examples</h5><pre>Vec::with_capacity(10);</pre><h4>pub fn insert(&amp;mut self, index: usize)</h4>
     <p>Inserts.</p><h5>Panics</h5><p>Panics if index &gt; len.</p><h2>Guarantees</h2><p>None.</p></main>"""
-    found = extract("html", page)
-    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
-    check_blocks(found.text, cleaned)
-
-    def section_of(words: str) -> str | None:
-        start = cleaned.text.index(words)
-        return next((s.title for s in cleaned.sections if s.start <= start < s.end), None)
-
-    assert section_of("let v") == "Struct Vec › Examples"
-    assert section_of("Panics if too large") == "pub fn with_capacity(capacity: usize) › Panics"
-    assert section_of("Vec::with_capacity(10)") == "pub fn with_capacity(capacity: usize) › Examples"
-    assert section_of("Panics if index") == "pub fn insert(&mut self, index: usize) › Panics"
-    assert section_of("None.") == "Guarantees"
+    cleaned = html_cleaned(page)
+    assert section_of(cleaned, "let v") == "Struct Vec › Examples"
+    assert section_of(cleaned, "Panics if too large") == "pub fn with_capacity(capacity: usize) › Panics"
+    assert section_of(cleaned, "Vec::with_capacity(10)") == "pub fn with_capacity(capacity: usize) › Examples"
+    assert section_of(cleaned, "Panics if index") == "pub fn insert(&mut self, index: usize) › Panics"
+    assert section_of(cleaned, "None.") == "Guarantees"
 
 
 def test_a_haddock_declaration_is_its_signature_over_its_doc_and_its_self_link_mark_is_dropped() -> None:
