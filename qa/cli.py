@@ -220,13 +220,19 @@ def _train_verifier(args: argparse.Namespace, config: Config) -> int:
     training.check_docs(args.docs)
     logging.getLogger("qa").setLevel(logging.INFO)
     settings = training.settings(layers=args.layers, epochs=args.epochs, max_pairs=args.max_pairs, lr=args.lr,
-                             seed=args.seed)
+                                 seed=args.seed, withheld_share=args.withheld_share)
     if args.fit_docs_weights:
         fit = training.fit_docs_weights(tuple(args.docs), settings, work=args.work,
                                         out=Path(args.out) if args.out else None)
         _print_json(fit)
         print(f"written to {training.write_docs_weights(fit, Path(args.out) if args.out else None, args.docs)}",
               file=sys.stderr)
+        return 0
+    if args.fit_support:
+        fit = training.fit_support(data, settings, work=args.work, config=config,
+                                   out=Path(args.out) if args.out else None)
+        _print_json(fit)
+        print(f"written to {training.write_support(fit, Path(args.out) if args.out else None)}", file=sys.stderr)
         return 0
     if args.fit_confidence is not None:
         fit = training.fit_confidence(data, args.fit_confidence, settings, work=args.work, config=config,

@@ -117,6 +117,14 @@ def _add_train_verifier(sub: Commands) -> None:
                    help="fit the confidence (qa.answering.doubt) on inputs from rankers refitted FOLDS times "
                         "without each question's article; adds it (weights, threshold, 'high' floor) to the "
                         "scoring file in --out (default: the shipped one)")
+    t.add_argument("--fit-support", action="store_true",
+                   help="only refit the support (its weights, bias and floor) around the ranker weights of the "
+                        "scoring file in --out (default: the shipped one), on the mined questions and their "
+                        "withheld copies (qa.training.withheld), and write it there")
+    t.add_argument("--withheld-share", type=float, metavar="F",
+                   help="share of the answerable training questions also asked without their paragraph, as "
+                        "unanswerable examples for the support and the confidence (default: the recipe's, "
+                        "qa.training.settings.WITHHELD_SHARE)")
     t.add_argument("--docs", nargs="+", metavar="QUESTIONS=INDEX", default=[],
                    help="also fit the ranker on questions over documentation: a "
                         "JSON Lines file of {question, expect, source} (or unanswerable) and the built index of "

@@ -42,11 +42,13 @@ def check_docs(specs: list[str]) -> None:
         parse_spec(spec)
 
 
-def settings(*, layers: int, epochs: int, max_pairs: int, lr: float, seed: int) -> TrainSettings:
-    """The training recipe's settings; the rest keep their defaults."""
-    from ..training.settings import TrainSettings
+def settings(*, layers: int, epochs: int, max_pairs: int, lr: float, seed: int, withheld_share: float | None
+             ) -> TrainSettings:
+    """The training recipe's settings; the rest (and ``withheld_share`` when None) keep their defaults."""
+    from ..training.settings import WITHHELD_SHARE, TrainSettings
 
-    return TrainSettings(layers=layers, epochs=epochs, max_pairs=max_pairs, lr=lr, seed=seed)
+    return TrainSettings(layers=layers, epochs=epochs, max_pairs=max_pairs, lr=lr, seed=seed,
+                         withheld_share=WITHHELD_SHARE if withheld_share is None else withheld_share)
 
 
 def train(data: list[Path], out: Path | None, s: TrainSettings, *, work: Path | None, config: Config,
@@ -72,13 +74,49 @@ def cross_validate(data: list[Path], folds: int, s: TrainSettings, *, work: Path
     from ..training.crossval import cross_validate as run
     from ..training.settings import article_order
     from ..training.verifier_train import docs_mined, mine
+    from ..training.withheld import withheld_copies
 
     articles = article_order(data)
     check_folds(folds, articles)
     with tempfile.TemporaryDirectory(prefix="qa-verifier-") as tmp:
         folder = work or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        return run(mine(data, folder, s, config) + docs_mined(docs, folder, s, docs_weight), articles, folds)
+        squad = mine(data, folder, s, config)
+        return run(squad + withheld_copies(squad, data, s) + docs_mined(docs, folder, s, docs_weight), articles, folds)
+
+
+def fit_support(data: list[Path], s: TrainSettings, *, work: str | None, config: Config, out: Path | None
+                ) -> dict[str, Any]:
+    """The support refitted around the ranker weights of the scoring file in ``out`` (default: the shipped one)
+    on the questions mined from ``data`` (in ``work``, reused when present) and their withheld copies."""
+    from ..training.verifier_train import mine, refit_support
+
+    weights = json.loads(_scoring_file(out, "refit the support around").read_text(encoding="utf-8"))["quote_weights"]
+    with tempfile.TemporaryDirectory(prefix="qa-support-") as tmp:
+        folder = Path(work) if work else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        return refit_support(mine(data, folder, s, config), data, s, weights)
+
+
+def write_support(fit: dict[str, Any], out: Path | None) -> Path:
+    """Put ``fit``'s support weights, bias and floor into the scoring file in ``out`` (default: the shipped one)."""
+    path = _scoring_file(out, "write the support into")
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update({k: fit[k] for k in ("support_weights", "support_bias", "support_floor")})
+    meta["support_fit"] = {k: v for k, v in fit.items() if k not in meta}
+    path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _scoring_file(out: Path | None, to: str) -> Path:
+    """The scoring file in ``out`` (default: the shipped one); a QAError saying how to get one when it is missing."""
+    from ..answering.scoring import MODEL_DIR, SCORING_FILE
+
+    path = (out or MODEL_DIR) / SCORING_FILE
+    if not path.is_file():
+        raise QAError(f"No scoring file at {path} to {to}: train one first with "
+                      f"`python -m qa train-verifier --out {out}`, or copy {MODEL_DIR} there.")
+    return path
 
 
 def fit_confidence(data: list[Path], folds: int, s: TrainSettings, *, work: str | None,
@@ -93,14 +131,10 @@ def fit_docs_weights(docs: tuple[str, ...], s: TrainSettings, *, work: str | Non
                      ) -> dict[str, Any]:
     """The ranker weights SQuAD cannot teach, fitted on the documentation questions of ``docs`` around the
     other weights of the scoring file in ``out`` (default: the shipped one)."""
-    from ..answering.scoring import MODEL_DIR, SCORING_FILE
     from ..training.docs_fit import fit_docs_only
     from ..training.verifier_train import docs_mined
 
-    path = (out or MODEL_DIR) / SCORING_FILE
-    if not path.is_file():
-        raise QAError(f"No scoring file at {path} to fit the documentation weights around: train one first "
-                      f"with `python -m qa train-verifier --out {out}`, or copy {MODEL_DIR} there.")
+    path = _scoring_file(out, "fit the documentation weights around")
     weights = json.loads(path.read_text(encoding="utf-8"))["quote_weights"]
     with tempfile.TemporaryDirectory(prefix="qa-docs-fit-") as tmp:
         folder = Path(work) if work else Path(tmp)

@@ -20,7 +20,8 @@ def cross_validate(mined: list, articles: list[str], folds: int) -> dict:
     articles rather than on the few held out for calibration.
 
     Returns hit@1 and hit@3 of the re-ranked units over every answerable question that has a unit, and
-    the support's AUC (answerable against unanswerable) per fold and on average."""
+    the support's AUC (answerable against unanswerable) per fold and on average. Withheld copies
+    (qa.training.withheld) are fitted on, never scored."""
     from .evaluate import roc_auc
 
     check_folds(folds, articles)
@@ -29,7 +30,8 @@ def cross_validate(mined: list, articles: list[str], folds: int) -> dict:
         held = set(articles[k::folds])
         train_part = [m for m in mined if m.article not in held]
         weights, support_weights, support_bias = fit_scoring(train_part)
-        ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in mined if m.article in held]
+        ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in mined
+                  if m.article in held and not m.withheld]
         hits += [r.labels[0] for r in ranked if r.answerable and r.labels]
         hits3 += [any(r.labels[:3]) for r in ranked if r.answerable and r.labels]
         supports = np.array([r.support for r in ranked])

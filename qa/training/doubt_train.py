@@ -7,8 +7,10 @@
    saw its article.
 2. Logistic regression of "the top unit holds a gold answer" on those inputs, over the articles that hold
    unanswerable questions (the others would teach a base rate no user's questions have): measured by a second
-   article cross-validation (AUC of right against wrong, AUC of answerable against unanswerable, ECE and
-   a reliability table), then fitted on all of them: the shipped weights.
+   article cross-validation (AUC of right against wrong, AUC of answerable against unanswerable, ECE and a
+   reliability table), then fitted on all of them: the shipped weights. The withheld copies of their
+   answerable questions (qa.training.withheld) teach each fold's support, not the regression: fitted on, they
+   left SQuAD's own questions underconfident (docs/confidence.md); the share of them abstained on is reported.
 3. On the same held-out confidences: the abstention threshold (answering ``answered`` of the answerable
    questions, as before) and the lowest confidence of the "high" band (held-out accuracy >= 0.9 above it).
 """
@@ -31,6 +33,7 @@ class Row:
     right: bool  # the top unit holds a gold answer (never for an unanswerable question)
     answerable: bool
     article: str
+    withheld: bool = False  # a withheld copy (qa.training.withheld): scored apart, never fitted on
 
 
 def vocabulary_of(data: list[Path]) -> frozenset[str]:
@@ -75,7 +78,7 @@ def out_of_fold_rows(mined: list, articles: list[str], folds: int, vocabulary: f
             }
             if extra is not None:
                 inputs.update(extra(m, weights))
-            rows.append(Row(inputs, bool(m.answerable and ranked.labels[0]), m.answerable, m.article))
+            rows.append(Row(inputs, bool(m.answerable and ranked.labels[0]), m.answerable, m.article, m.withheld))
     return rows
 
 
@@ -147,16 +150,19 @@ def high_floor(p: np.ndarray, y: np.ndarray, *, accuracy: float = 0.9, least: in
 
 def measure(rows: list[Row], articles: list[str], folds: int, names: tuple[str, ...] = CONFIDENCE_INPUTS,
             *, answered: float = 0.9) -> dict:
-    """Second-level article cross-validation of the confidence fitted on ``names``."""
+    """Second-level article cross-validation of the confidence fitted on ``names``, on the training file's own
+    questions; of the withheld copies (never fitted on), the share abstained on is reported."""
     from .evaluate import roc_auc
 
     p = np.zeros(len(rows))
     for k in range(folds):
         held = set(articles[k::folds])
-        train = [r for r in rows if r.article not in held]
-        w, b = fit_weights(train, names)
+        w, b = fit_weights([r for r in rows if r.article not in held and not r.withheld], names)
         idx = [i for i, r in enumerate(rows) if r.article in held]
         p[idx] = predict([rows[i] for i in idx], w, b, names)
+    copies = np.array([r.withheld for r in rows], dtype=bool)
+    withheld_p, p = p[copies], p[~copies]
+    rows = [r for r in rows if not r.withheld]
     y = np.array([r.right for r in rows], dtype=float)
     ans = np.array([r.answerable for r in rows])
     keep = np.sort(p[ans])
@@ -168,6 +174,8 @@ def measure(rows: list[Row], articles: list[str], folds: int, names: tuple[str, 
         "ece": round(expected_calibration_error(p, y), 4),
         "threshold": round(threshold, 4),
         "unanswerable_abstained": round(float(np.mean(p[~ans] < threshold)), 4),
+        "withheld_copies": len(withheld_p),
+        "withheld_abstained": round(float(np.mean(withheld_p < threshold)), 4) if len(withheld_p) else None,
         "high_floor": high_floor(p, y),
         "reliability": reliability(p, y),
     }
@@ -179,12 +187,12 @@ def fit_confidence(mined: list, articles: list[str], folds: int, vocabulary: fro
     rows = out_of_fold_rows(mined, articles, folds, vocabulary)
     # Fitted where both kinds of question were asked: an article whose unanswerable questions were left out
     # of the data (8 of the 10 in the SQuAD train file) would teach a base rate no user's questions have.
-    mixed = {r.article for r in rows if not r.answerable}
+    mixed = {r.article for r in rows if not r.answerable and not r.withheld}
     rows = [r for r in rows if r.article in mixed]
     articles = [a for a in articles if a in mixed]
     folds = min(folds, len(articles))
     figures = measure(rows, articles, folds)
-    weights, bias = fit_weights(rows)
+    weights, bias = fit_weights([r for r in rows if not r.withheld])
     ablation = {"support_only": _short(measure(rows, articles, folds, ("support",)))}
     for name in CONFIDENCE_INPUTS[1:]:  # each input left out: what it earns
         ablation[f"without_{name}"] = _short(measure(rows, articles, folds,
@@ -195,26 +203,30 @@ def fit_confidence(mined: list, articles: list[str], folds: int, vocabulary: fro
 
 
 def _short(f: dict) -> dict:
-    return {k: f[k] for k in ("p_right_over_wrong", "abstain_auc", "ece", "unanswerable_abstained")}
+    return {k: f[k] for k in ("p_right_over_wrong", "abstain_auc", "ece", "unanswerable_abstained",
+                              "withheld_abstained")}
 
 
 def fit_confidence_of(data: list[Path], folds: int, settings, config, *, work: str | None = None,
                       docs: tuple[str, ...] = (), docs_weight: int = 1) -> dict:
-    """:func:`fit_confidence` on the questions mined from ``data`` (in ``work``, reused when present). The
-    documentation questions of ``docs`` are fitted on by every fold's ranker, as by the shipped one; being
-    no SQuAD article, they are never a fold's held-out questions."""
+    """:func:`fit_confidence` on the questions mined from ``data`` (in ``work``, reused when present), each
+    fold's support fitted with their withheld copies (qa.training.withheld). The documentation questions of
+    ``docs`` are fitted on by every fold's ranker, as by the shipped one; being no SQuAD article, they are
+    never a fold's held-out questions."""
     import tempfile
 
     from .crossval import check_folds
     from .settings import article_order
     from .verifier_train import docs_mined, mine
+    from .withheld import withheld_copies
 
     articles = article_order(data)
     check_folds(folds, articles)
     with tempfile.TemporaryDirectory(prefix="qa-confidence-") as tmp:
         folder = Path(work) if work else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        mined = mine(data, folder, settings, config) + docs_mined(docs, folder, settings, docs_weight)
+        squad = mine(data, folder, settings, config)
+        mined = squad + withheld_copies(squad, data, settings) + docs_mined(docs, folder, settings, docs_weight)
         return fit_confidence(mined, articles, folds, vocabulary_of(data))
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+#: Share of the answerable training questions also asked without their paragraph (qa.training.withheld).
+WITHHELD_SHARE = 0.1
+
 
 @dataclass(frozen=True)
 class TrainSettings:
@@ -23,6 +26,7 @@ class TrainSettings:
     negatives: int = 4  # negatives per answerable question at most
     threads: int = 1
     share: tuple[int, int] = (2, 3)  # mine the first 2 of 3 seeded, interleaved parts of the questions
+    withheld_share: float = WITHHELD_SHARE
 
 
 def seeded_share(items: list, s: TrainSettings) -> list:

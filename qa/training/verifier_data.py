@@ -56,6 +56,7 @@ class Mined:
     support: float
     candidates: tuple[Candidate, ...]
     units: tuple[MinedUnit, ...] = ()  # every ranked unit, in the ranker's order
+    withheld: bool = False  # an answerable question asked again without its paragraph (qa.training.withheld)
 
 
 def load_training(paths: list[Path]) -> tuple[dict[str, str], list[Item]]:

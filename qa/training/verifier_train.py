@@ -30,6 +30,7 @@ import numpy as np
 from .card import previous_training, write_card, write_meta
 from .crossencoder import export_onnx, selqa_pairs, train_model, training_pairs
 from .settings import TrainSettings, article_order, seed_everything, seeded_share
+from .withheld import withheld_copies
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def support_row(unit, score: float) -> np.ndarray:
 
 def fit_scoring(mined: list) -> tuple[np.ndarray, np.ndarray, float]:
     """The ranker's weights (on the answerable questions) and the support's weights and bias (on all but the
-    documentation questions), as training ships them and cross-validation measures them.
+    documentation questions, withheld copies included), as training ships them and cross-validation measures them.
 
     Documentation questions (qa.training.docs_data) teach the ranker only: their few unanswerable ones are
     off-topic, so the support would learn a base rate of answerable questions no user asks."""
@@ -123,6 +124,21 @@ def support_floor(mined: list, weights: np.ndarray, support_weights: np.ndarray,
     supports = [rerank_offline(m, weights, support_weights, support_bias).support for m in mined
                 if m.answerable and m.units]
     return float(np.quantile(supports, share))
+
+
+def refit_support(mined: list, data: list[Path], s: TrainSettings, quote_weights: dict[str, float]) -> dict:
+    """The support (weights, bias, floor) refitted around ``quote_weights`` as :func:`train` fits it: on the mined
+    questions of all but the calibration articles, with their withheld copies (qa.training.withheld)."""
+    from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES
+
+    weights = np.array([quote_weights.get(n, 0.0) for n in UNIT_FEATURES])
+    trainset, _ = split_articles([m for m in mined if not is_docs(m)], s.holdout, article_order(data))
+    copies = withheld_copies(trainset, data, s)
+    support_weights, support_bias = fit_support(trainset + copies, weights)
+    return {"support_weights": {n: round(float(w), 4) for n, w in zip(SUPPORT_FEATURES, support_weights)},
+            "support_bias": round(support_bias, 4),
+            "support_floor": round(support_floor(trainset, weights, support_weights, support_bias), 4),
+            "questions": len(trainset), "withheld_copies": len(copies), "withheld_share": s.withheld_share}
 
 
 def fit_support(mined: list, weights: np.ndarray, *, c: float = 0.1) -> tuple[np.ndarray, float]:
@@ -247,7 +263,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     started = time.time()
     mined = mine(data, work, s, config)
     trainset, held = split_articles(mined, s.holdout, article_order(data))
-    fitted = trainset + docs_mined(docs, work, s, docs_weight)
+    fitted = trainset + withheld_copies(trainset, data, s) + docs_mined(docs, work, s, docs_weight)
     weights, support_weights, support_bias = fit_scoring(fitted)
     floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]

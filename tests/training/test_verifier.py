@@ -484,3 +484,21 @@ def test_examples_mined_with_other_features_are_refused(tmp_path):
     path.write_text(line(len(UNIT_FEATURES) - 1), encoding="utf-8")
     with pytest.raises(QAError, match=f"{len(UNIT_FEATURES) - 1} ranker .* this code has {len(UNIT_FEATURES)}"):
         read_mined(path)
+
+
+def test_the_cli_refits_the_support_around_the_scoring_file_s_ranker(tmp_path):
+    """``--fit-support`` rewrites the support, its bias and floor, and records what it was fitted on; the ranker's
+    weights and the confidence stay as the scoring file has them."""
+    squad, out = _tiny_squad(tmp_path / "tiny.json"), tmp_path / "model"
+    missing = _train_cli("--fit-support", "--data", str(squad), "--out", str(out))
+    assert missing.returncode != 0 and "No scoring file" in missing.stderr and "Traceback" not in missing.stderr
+    out.mkdir()
+    shipped = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
+    (out / "verifier.json").write_text(json.dumps(shipped), encoding="utf-8")
+    done = _train_cli("--fit-support", "--withheld-share", "1", "--data", str(squad), "--work",
+                      str(tmp_path / "work"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    meta = json.loads((out / "verifier.json").read_text(encoding="utf-8"))
+    assert meta["quote_weights"] == shipped["quote_weights"] and meta["confidence"] == shipped["confidence"]
+    assert meta["support_weights"] != shipped["support_weights"]
+    assert meta["support_fit"]["withheld_share"] == 1.0 and meta["support_fit"]["questions"] >= 1
