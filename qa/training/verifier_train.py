@@ -103,7 +103,8 @@ def support_row(unit, score: float) -> np.ndarray:
 
 def fit_scoring(mined: list) -> tuple[np.ndarray, np.ndarray, float]:
     """The ranker's weights (on the answerable questions) and the support's weights and bias (on all but the
-    documentation questions, withheld copies included), as training ships them and cross-validation measures them.
+    documentation questions; withheld copies among them count as unanswerable), as training ships them and
+    cross-validation measures them.
 
     Documentation questions (qa.training.docs_data) teach the ranker only: their few unanswerable ones are
     off-topic, so the support would learn a base rate of answerable questions no user asks."""
