@@ -121,7 +121,7 @@ def _add_train_verifier(sub: Commands) -> None:
                    help="only refit the support (its weights, bias and floor) around the ranker weights of the "
                         "scoring file in --out (default: the shipped one), on the mined questions and their "
                         "withheld copies (qa.training.withheld), and write it there")
-    t.add_argument("--withheld-share", type=float, metavar="F",
+    t.add_argument("--withheld-share", type=_share, metavar="F",
                    help="share of the answerable training questions also asked without their paragraph, as "
                         "unanswerable examples for the support and the confidence (default: the recipe's, "
                         "qa.training.settings.WITHHELD_SHARE)")
@@ -220,6 +220,16 @@ def _document_encoder_option(parser: argparse.ArgumentParser) -> None:
                         help="how a build embeds documents: bf16 (OpenVINO's bfloat16 arithmetic, on CPUs with "
                              "AMX or AVX-512 BF16), fp32, int8 (a quantised model, vectors less near); questions "
                              "stay fp32 (default: auto, bf16 where this machine can)")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1, got {text!r}")
+    return value
 
 
 def _positive(text: str) -> int:

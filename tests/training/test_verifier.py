@@ -490,6 +490,8 @@ def test_the_cli_refits_the_support_around_the_scoring_file_s_ranker(tmp_path):
     """``--fit-support`` rewrites the support, its bias and floor, and records what it was fitted on; the ranker's
     weights and the confidence stay as the scoring file has them."""
     squad, out = _tiny_squad(tmp_path / "tiny.json"), tmp_path / "model"
+    share = _train_cli("--fit-support", "--withheld-share", "1.5", "--data", str(squad), "--out", str(out))
+    assert share.returncode == 2 and "a share from 0 to 1" in share.stderr
     missing = _train_cli("--fit-support", "--data", str(squad), "--out", str(out))
     assert missing.returncode != 0 and "No scoring file" in missing.stderr and "Traceback" not in missing.stderr
     out.mkdir()
