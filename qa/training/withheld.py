@@ -43,7 +43,9 @@ def withheld_copies(mined: list[Mined], data: list[Path], s: TrainSettings) -> l
     for m in mined:
         if not (m.answerable and m.units and m.article in with_unanswerable) or rng.random() >= s.withheld_share:
             continue
-        paragraph = paragraphs.get((m.article, m.question), "")
+        paragraph = paragraphs.get((m.article, m.question))
+        if paragraph is None:  # mined from other files than ``data``: its paragraph is unknown
+            continue
         units = tuple(u for u in m.units if not u.label and _plain(u.text) not in paragraph)
         if units:
             copies.append(replace(m, answerable=False, units=units, withheld=True))

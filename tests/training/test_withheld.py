@@ -62,6 +62,12 @@ def test_a_copy_keeps_only_the_units_of_other_paragraphs(tmp_path):
     assert all(not u.label for c in copies for u in c.units)
 
 
+def test_a_question_whose_paragraph_is_not_in_the_files_is_not_copied(tmp_path):
+    stranger = Mined("Who dredged the harbour?", "Harbour", True, 1.0, (), (_unit("The fish market opens at six."),))
+    assert withheld_copies([*_mined(), stranger], [_squad(tmp_path / "s.json")], TrainSettings(withheld_share=1.0)
+                           )[-1].question == "How long is the main pier?"
+
+
 def test_no_share_no_copies_and_the_share_is_seeded(tmp_path):
     squad = _squad(tmp_path / "s.json")
     assert withheld_copies(_mined(), [squad], TrainSettings(withheld_share=0.0)) == []
