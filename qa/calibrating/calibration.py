@@ -100,20 +100,24 @@ def fit_path(index_dir: Path | str) -> Path:
     return Path(index_dir) / FILE
 
 
-#: The inputs a fit may use: the shipped confidence as a logit, the support, and the doubts the shipped fit
-#: could not weigh on SQuAD (qa.answering.doubt.DOUBTS), since they speak of one corpus's questions.
-INPUTS = ("confidence_logit", "support", "kind_missing", "unknown_terms")
+#: The inputs a fit may use: the shipped confidence as a logit, the support, the doubts the shipped fit could not
+#: weigh on SQuAD (qa.answering.doubt.DOUBTS), since they speak of one corpus's questions, and how much of the
+#: question the first quote covers, which SQuAD's unanswerable questions (written from the sentence, one detail
+#: changed) cannot teach either (docs/experiments.md).
+INPUTS = ("confidence_logit", "support", "kind_missing", "unknown_terms", "coverage")
 #: What each input is, in a user's words.
 INPUT_NAMES = {"confidence_logit": "the shipped confidence", "support": "how well the first quote is grounded",
                "kind_missing": "whether the first quote lacks the kind of answer asked for",
-               "unknown_terms": "the share of the question's words the documents never use"}
+               "unknown_terms": "the share of the question's words the documents never use",
+               "coverage": "how much of the question the first quote and its heading hold"}
 
 
 def inputs(index: Index, ranking: Ranking, names: Collection[str] = INPUTS) -> dict[str, float]:
     """The named per-answer inputs of ``ranking`` a fit may use (those of ``names``), as answering computed them:
     the shipped confidence as a logit (whatever goes into it), the support (how well the best quote is
-    grounded), whether the top unit lacks the kind of answer asked for, and the share of the question's words
-    the documents never use."""
+    grounded), whether the top unit lacks the kind of answer asked for, the share of the question's words
+    the documents never use, and the IDF-weighted share of the question's words the top unit or its heading
+    holds (the ranker's ``coverage_heading``)."""
     from ..answering import doubt
     from ..answering.features import unit_text
     from ..answering.sentence_stats import stats
@@ -125,6 +129,8 @@ def inputs(index: Index, ranking: Ranking, names: Collection[str] = INPUTS) -> d
                                   if ranking.units else 0.0)
     if "unknown_terms" in names:
         values["unknown_terms"] = doubt.unknown_terms(ranking.question.text, stats(index).df.__contains__)
+    if "coverage" in names:
+        values["coverage"] = ranking.features[0]["coverage_heading"] if ranking.units else 0.0
     return values
 
 

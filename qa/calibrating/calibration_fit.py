@@ -5,11 +5,12 @@ to "the first quote answers", fitted by maximum a posteriori with a Gaussian pri
 shipped mapping: weight 1 on the shipped confidence's logit, 0 on every other input, bias 0. With no
 evidence the fit *is* the shipped calibration; each answer pulls it away only as far as the data
 outweighs the prior. Which inputs to use (the shipped confidence alone or with the support, each with or
-without the doubts of :mod:`qa.answering.doubt`) and how strong the prior is are chosen together by
-cross-validated log loss over stratified folds, with the one-standard-error rule: the smallest model, then
-the strongest prior, whose loss is within one standard error of the best one's. On a few dozen answers a
-richer model that wins by less than that has learnt the folds, not the documents. A doubt may only lower
-the confidence: a choice whose fit gives one a positive weight is not taken.
+without the doubts of :mod:`qa.answering.doubt`, and with or without how much of the question the first
+quote covers) and how strong the prior is are chosen together by cross-validated log loss over stratified
+folds, with the one-standard-error rule: the smallest model, then the strongest prior, whose loss is within
+one standard error of the best one's. On a few dozen answers a richer model that wins by less than that has
+learnt the folds, not the documents. A doubt may only lower the confidence, and coverage only raise it: a
+choice whose fit gives either a weight of the other sign is not taken.
 
 The threshold is where the fitted mapping says an answer is as likely right as a labelled answer is on
 average: the share of right answers among the labelled ones. For a calibrated mapping that is where the
@@ -39,6 +40,8 @@ FOLDS = 5
 #: Prior strengths tried (the L2 pull towards the shipped mapping, in units of one answer's log loss).
 STRENGTHS = (32.0, 8.0, 2.0, 0.5)
 BIAS_SHARE = 0.1  # the bias is pulled towards 0 this much less than the weights: a corpus's base rate moves it
+#: Inputs that may only raise the confidence: a quote that covers more of the question is no worse an answer.
+EVIDENCE = ("coverage",)
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,13 @@ class Choice:
 
 def input_sets(names: Sequence[str]) -> list[tuple[str, ...]]:
     """The input sets tried, smallest first: the shipped confidence alone or with the support beside it (the
-    inputs of the shipped Platt mapping), each with none, one or both of the doubts among ``names``."""
+    inputs of the shipped Platt mapping), each with none, one or both of the doubts among ``names``, and each of
+    those with and without the evidence among them."""
     bases = [("confidence_logit",), ("confidence_logit", "support")] if "support" in names else [("confidence_logit",)]
     doubts = [d for d in DOUBTS if d in names]
     extra = [()] + [(d,) for d in doubts] + ([tuple(doubts)] if len(doubts) > 1 else [])
-    return sorted((b + e for b in bases for e in extra), key=len)
+    evidence = [()] + [(e,) for e in EVIDENCE if e in names]
+    return sorted((b + e + v for b in bases for e in extra for v in evidence), key=len)
 
 
 def check_enough(examples: Sequence[Example]) -> None:
@@ -175,10 +180,12 @@ def keeping_threshold(p: np.ndarray, y: np.ndarray, keep: float) -> float:
 
 
 def _lowers_only(examples: Sequence[Example], y: np.ndarray, choice: Choice) -> bool:
-    """Whether the doubts among ``choice``'s inputs, fitted on every example, only lower the confidence (a doubt
-    that would raise it has learnt an accident of these questions: such a choice is not taken)."""
+    """Whether the doubts among ``choice``'s inputs, fitted on every example, only lower the confidence, and its
+    evidence only raises it (a weight of the other sign has learnt an accident of these questions: such a
+    choice is not taken)."""
     weights, _ = logistic_map(_matrix(examples, choice.inputs), y, _prior(choice.inputs), choice.strength)
-    return all(w <= 0 for name, w in zip(choice.inputs, weights) if name in DOUBTS)
+    return all(w <= 0 if name in DOUBTS else w >= 0 for name, w in zip(choice.inputs, weights)
+               if name in DOUBTS or name in EVIDENCE)
 
 
 def _folds(y: np.ndarray) -> np.ndarray:

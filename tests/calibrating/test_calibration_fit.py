@@ -12,9 +12,10 @@ from qa.calibrating import calibration_fit
 from qa.calibrating.calibration_data import Example
 
 
-def example(right: bool, confidence: float, kind_missing: float = 0.0, unknown_terms: float = 0.0) -> Example:
+def example(right: bool, confidence: float, kind_missing: float = 0.0, unknown_terms: float = 0.0,
+            coverage: float = 0.5) -> Example:
     values = {"confidence_logit": math.log(confidence / (1 - confidence)), "support": 0.5,
-              "kind_missing": kind_missing, "unknown_terms": unknown_terms}
+              "kind_missing": kind_missing, "unknown_terms": unknown_terms, "coverage": coverage}
     ranking: Any = None  # the fit never reads the ranking
     return Example("q", values, confidence, confidence < 0.2, right, right, ranking)
 
@@ -43,6 +44,34 @@ def test_the_doubts_are_tried_beside_the_shipped_inputs_smallest_first():
     assert ("confidence_logit", "support", "kind_missing", "unknown_terms") in sets
     assert [len(s) for s in sets] == sorted(len(s) for s in sets) and len(set(sets)) == len(sets) == 8
     assert calibration_fit.input_sets(["confidence_logit"]) == [("confidence_logit",)]
+    with_coverage = calibration_fit.input_sets(["confidence_logit", "support", "kind_missing", "unknown_terms",
+                                                "coverage"])
+    assert len(set(with_coverage)) == 16 and set(sets) < set(with_coverage)
+    assert ("confidence_logit", "coverage") in with_coverage
+
+
+def covered(evidence_on: str, n: int = 120, seed: int = 5) -> list[Example]:
+    """``n`` answers whose shipped confidence tells right from wrong only a little, and whose coverage is high
+    for the ``evidence_on`` ones ("right" or "wrong") and low for the others."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        right = i % 2 == 0
+        confidence = min(0.9, max(0.1, rng.gauss(0.45 if right else 0.40, 0.12)))
+        high = right if evidence_on == "right" else not right
+        out.append(example(right, confidence, coverage=rng.uniform(0.6, 1.0) if high else rng.uniform(0.0, 0.5)))
+    return out
+
+
+def test_coverage_that_marks_right_answers_is_learnt_and_raises_the_confidence():
+    fit = fitted(covered("right"))
+    assert "coverage" in fit.inputs and fit.weights[fit.inputs.index("coverage")] > 1.0
+
+
+def test_coverage_never_lowers_the_confidence():
+    # High only on wrong answers, coverage would fit a negative weight: the fit leaves it out.
+    fit = fitted(covered("wrong"))
+    assert all(w >= 0 for name, w in zip(fit.inputs, fit.weights) if name == "coverage")
 
 
 def test_a_doubt_that_marks_wrong_answers_is_learnt_and_lowers_the_confidence():
@@ -50,7 +79,7 @@ def test_a_doubt_that_marks_wrong_answers_is_learnt_and_lowers_the_confidence():
     assert "kind_missing" in fit.inputs
     weight = fit.weights[fit.inputs.index("kind_missing")]
     assert weight < -1.0
-    plain = {"confidence_logit": 0.0, "support": 0.5, "kind_missing": 0.0, "unknown_terms": 0.0}
+    plain = {"confidence_logit": 0.0, "support": 0.5, "kind_missing": 0.0, "unknown_terms": 0.0, "coverage": 0.5}
     assert fit.probability({**plain, "kind_missing": 1.0}) < fit.probability(plain) - 0.2
 
 
