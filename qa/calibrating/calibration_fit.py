@@ -88,7 +88,7 @@ def fit(examples: Sequence[Example], *, documents_sha256: str, base_sha256: str,
     folds = _folds(y)
     choices = [_score(labelled, y, folds, names, s) for names in input_sets(list(labelled[0].values))
                for s in STRENGTHS]
-    best = one_standard_error([c for c in choices if _lowers_only(labelled, y, c)])
+    best = one_standard_error([c for c in choices if _signs_hold(labelled, y, c)])
     oof = _out_of_fold(labelled, y, folds, best.inputs, best.strength)
     threshold = base_rate_threshold(y) if keep is None else keeping_threshold(oof, y, keep)
     weights, bias = logistic_map(_matrix(labelled, best.inputs), y, _prior(best.inputs), best.strength)
@@ -179,7 +179,7 @@ def keeping_threshold(p: np.ndarray, y: np.ndarray, keep: float) -> float:
     return round(float((lowest + below.max()) / 2 if len(below) else lowest - 1e-6), 6)
 
 
-def _lowers_only(examples: Sequence[Example], y: np.ndarray, choice: Choice) -> bool:
+def _signs_hold(examples: Sequence[Example], y: np.ndarray, choice: Choice) -> bool:
     """Whether the doubts among ``choice``'s inputs, fitted on every example, only lower the confidence, and its
     evidence only raises it (a weight of the other sign has learnt an accident of these questions: such a
     choice is not taken)."""
