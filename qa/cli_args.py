@@ -123,7 +123,7 @@ def _add_train_verifier(sub: Commands) -> None:
                         "withheld copies (qa.training.withheld), and write it there")
     t.add_argument("--withheld-share", type=_share, metavar="F",
                    help="share of the answerable training questions also asked without their paragraph, as "
-                        "unanswerable examples for the support and the confidence (default: the recipe's, "
+                        "unanswerable examples for the support (default: the recipe's, "
                         "qa.training.settings.WITHHELD_SHARE)")
     t.add_argument("--docs", nargs="+", metavar="QUESTIONS=INDEX", default=[],
                    help="also fit the ranker on questions over documentation: a "

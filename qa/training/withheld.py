@@ -6,8 +6,9 @@ the documents do not answer is another case: the documents talk about its subjec
 answer it is simply not there. A *withheld copy* stands for that case: an answerable training question asked again
 of the corpus without its own paragraph. Its candidate units are the mined ones that are not sentences of that
 paragraph (nor hold a gold answer anywhere), so no index is rebuilt. The copies are unanswerable examples for the
-support (qa.training.verifier_train.fit_support) and rows of the confidence (qa.training.doubt_train); the ranker,
-which is fitted on answerable questions, never sees them.
+support (qa.training.verifier_train.fit_support). The confidence's cross-validation (qa.training.doubt_train) reports
+how many of them it abstains on but does not fit on them, and the ranker, fitted on answerable questions, never
+sees them.
 
 A seeded share of the answerable questions of the articles that also hold unanswerable ones is copied (the other
 articles' unanswerable questions were taken out of the data, qa.training.doubt_train). How large a share was chosen
