@@ -42,7 +42,7 @@ from qa.training import doubt_train as dt
 from qa.training.evaluate import roc_auc
 from qa.training.settings import article_order
 from qa.training.verifier_train import mine, refit_support
-from qa.training.withheld import withheld_copies
+from qa.training.withheld import with_copies
 
 ROOT = Path(__file__).resolve().parent
 SETS = ("python", "postgres", "git", "npm")
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         s = training.settings(layers=3, epochs=1, max_pairs=4000, lr=4e-5, seed=13, withheld_share=share)
         squad = mine(data, args.work, s, Config())
         support = refit_support(squad, data, s, quote_weights)
-        confidence = dt.fit_confidence(squad + withheld_copies(squad, data, s), articles, 6, dt.vocabulary_of(data))
+        confidence = dt.fit_confidence(with_copies(squad, data, s), articles, 6, dt.vocabulary_of(data))
         cv = confidence["cross_validated"]
         row = {"share": share, "withheld_copies": support["withheld_copies"],
                "squad_cv": {k: cv[k] for k in ("p_right_over_wrong", "abstain_auc", "ece", "unanswerable_abstained",

@@ -31,6 +31,7 @@ from .scoring import MODEL_DIR, SCORING_FILE, Calibration, scoring_for
 
 ONNX_FILE = "model.onnx"
 META_FILE = SCORING_FILE
+_CONTEXT = " [context: "  # where a candidate's context starts (candidate_text)
 
 
 def candidate_text(unit: str, where: str | None, previous: str | None) -> str:
@@ -42,7 +43,16 @@ def candidate_text(unit: str, where: str | None, previous: str | None) -> str:
     'They won. [context: Battle | The battle began.]'
     """
     parts = [p for p in (where, previous) if p]
-    return f"{unit} [context: {' | '.join(parts)}]" if parts else unit
+    return f"{unit}{_CONTEXT}{' | '.join(parts)}]" if parts else unit
+
+
+def unit_of_candidate(candidate: str) -> str:
+    """The unit's own text in a :func:`candidate_text`, its context left out.
+
+    >>> unit_of_candidate(candidate_text("They won.", "Battle", None))
+    'They won.'
+    """
+    return candidate.split(_CONTEXT)[0]
 
 
 def unit_candidate(index: Index, unit: Unit) -> str:

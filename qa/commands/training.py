@@ -74,15 +74,15 @@ def cross_validate(data: list[Path], folds: int, s: TrainSettings, *, work: Path
     from ..training.crossval import cross_validate as run
     from ..training.settings import article_order
     from ..training.verifier_train import docs_mined, mine
-    from ..training.withheld import withheld_copies
+    from ..training.withheld import with_copies
 
     articles = article_order(data)
     check_folds(folds, articles)
     with tempfile.TemporaryDirectory(prefix="qa-verifier-") as tmp:
         folder = work or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        squad = mine(data, folder, s, config)
-        return run(squad + withheld_copies(squad, data, s) + docs_mined(docs, folder, s, docs_weight), articles, folds)
+        return run(with_copies(mine(data, folder, s, config), data, s) + docs_mined(docs, folder, s, docs_weight),
+                   articles, folds)
 
 
 def fit_support(data: list[Path], s: TrainSettings, *, work: str | None, config: Config, out: Path | None

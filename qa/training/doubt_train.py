@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..answering.doubt import CONFIDENCE_INPUTS, DOUBTS, MARGIN_CAP, echoes, kind_missing, unknown_terms
+from ..answering.verifier import unit_of_candidate
 from ..errors import QAError
 
 
@@ -43,10 +44,6 @@ def vocabulary_of(data: list[Path]) -> frozenset[str]:
 
     docs, _ = load_training(data)
     return frozenset(t for terms in tokenize(list(docs.values())) for t in terms)
-
-
-def _plain(text: str) -> str:
-    return text.split(" [context: ")[0]
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -69,7 +66,7 @@ def out_of_fold_rows(mined: list, articles: list[str], folds: int, vocabulary: f
             if m.article not in held or not m.units:
                 continue
             ranked = rerank_offline(m, weights, support_weights, support_bias)
-            texts = [_plain(t) for t in ranked.texts]
+            texts = [unit_of_candidate(t) for t in ranked.texts]
             inputs = {
                 "support": ranked.support,
                 "margin": _margin(ranked.scores, texts),
@@ -218,15 +215,15 @@ def fit_confidence_of(data: list[Path], folds: int, settings, config, *, work: s
     from .crossval import check_folds
     from .settings import article_order
     from .verifier_train import docs_mined, mine
-    from .withheld import withheld_copies
+    from .withheld import with_copies
 
     articles = article_order(data)
     check_folds(folds, articles)
     with tempfile.TemporaryDirectory(prefix="qa-confidence-") as tmp:
         folder = Path(work) if work else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        squad = mine(data, folder, settings, config)
-        mined = squad + withheld_copies(squad, data, settings) + docs_mined(docs, folder, settings, docs_weight)
+        squad = with_copies(mine(data, folder, settings, config), data, settings)
+        mined = squad + docs_mined(docs, folder, settings, docs_weight)
         return fit_confidence(mined, articles, folds, vocabulary_of(data))
 
 

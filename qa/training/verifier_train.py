@@ -30,7 +30,7 @@ import numpy as np
 from .card import previous_training, write_card, write_meta
 from .crossencoder import export_onnx, selqa_pairs, train_model, training_pairs
 from .settings import TrainSettings, article_order, seed_everything, seeded_share
-from .withheld import withheld_copies
+from .withheld import with_copies, withheld_copies
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +264,7 @@ def train(data: list[Path], out: Path, s: TrainSettings, *, work: Path | None = 
     started = time.time()
     mined = mine(data, work, s, config)
     trainset, held = split_articles(mined, s.holdout, article_order(data))
-    fitted = trainset + withheld_copies(trainset, data, s) + docs_mined(docs, work, s, docs_weight)
+    fitted = with_copies(trainset, data, s) + docs_mined(docs, work, s, docs_weight)
     weights, support_weights, support_bias = fit_scoring(fitted)
     floor = support_floor(trainset, weights, support_weights, support_bias)
     ranked = [rerank_offline(m, weights, support_weights, support_bias) for m in held]

@@ -20,13 +20,19 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+from ..answering.verifier import unit_of_candidate
 from .settings import TrainSettings
 from .verifier_data import Mined, load_training
 
 
-def _plain(text: str) -> str:
-    """A mined unit's own text (without the context the verifier reads), whitespace collapsed."""
-    return " ".join(text.split(" [context: ")[0].split())
+def _own(candidate: str) -> str:
+    """A mined unit's own text, whitespace collapsed as the paragraphs are."""
+    return " ".join(unit_of_candidate(candidate).split())
+
+
+def with_copies(mined: list[Mined], data: list[Path], s: TrainSettings) -> list[Mined]:
+    """``mined`` followed by its withheld copies: what a support is fitted on."""
+    return mined + withheld_copies(mined, data, s)
 
 
 def withheld_copies(mined: list[Mined], data: list[Path], s: TrainSettings) -> list[Mined]:
@@ -47,7 +53,7 @@ def withheld_copies(mined: list[Mined], data: list[Path], s: TrainSettings) -> l
         paragraph = paragraphs.get((m.article, m.question))
         if paragraph is None:  # mined from other files than ``data``: its paragraph is unknown
             continue
-        units = tuple(u for u in m.units if not u.label and _plain(u.text) not in paragraph)
+        units = tuple(u for u in m.units if not u.label and _own(u.text) not in paragraph)
         if units:
             copies.append(replace(m, answerable=False, units=units, withheld=True))
     return copies
