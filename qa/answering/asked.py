@@ -17,13 +17,13 @@ import re
 from functools import lru_cache
 from typing import Literal
 
+from ..ingest.clean_rules import MONTHS
+
 Kind = Literal["person", "group", "place", "time", "duration", "count", "quantity", "reason", "manner", "other"]
 KINDS: tuple[Kind, ...] = ("person", "group", "place", "time", "duration", "count", "quantity", "reason",
                            "manner", "other")
 
 _I = re.IGNORECASE
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
                 "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
                 "million", "millions", "billion", "dozen", "dozens", "several")

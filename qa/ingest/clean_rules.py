@@ -11,8 +11,11 @@ import re
 
 Edit = tuple[int, int, str]
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+#: The months' names, lower-cased, in order: the one list ingestion and answering read them from.
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+# a month written out or cut to its first three letters ("Jan.", and "Sept.")
+_MONTH = r"(?:sept|" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTHS) + r")\.?"
 _DATE = (rf"(?i:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
          r"|\d{4}-\d{2}-\d{2})")
 _DATE_LINE = re.compile(rf"^\W*(?i:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_DATE}\W*$")

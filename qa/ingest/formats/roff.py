@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from ..clean_rules import MONTHS
 from . import Unreadable
 
 #: Named characters (``\(xx``, ``\[name]``) and what a UTF-8 terminal shows for them.
@@ -36,8 +37,7 @@ _DELIMITED = frozenset("hvwlLoDXZbNABR")
 MAX_EXPANDED = 1_000_000
 #: Characters in one line continued over several (a request and the block it opens, a long table row).
 MAX_LINE = 20_000
-_MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october "
-                                       "november december".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(MONTHS, 1)}
 
 
 
