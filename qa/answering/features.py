@@ -65,6 +65,8 @@ _TYPES = (
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
     ("place", re.compile(WHERE + r"|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
 )
+_CUE_KINDS = frozenset(name for name, _, cue in _TYPES if cue is not None)  # answered by what the text holds
+_NAME_KINDS = frozenset(name for name, _, cue in _TYPES if cue is None)  # answered by a name the question lacks
 
 
 @dataclass(frozen=True)
@@ -174,10 +176,9 @@ def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
 
 def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
     """Whether the unit holds what the kind of question asks for: a number, a date, a new name."""
-    for name, _, cue in _TYPES:
-        if name == q.kind:
-            return float(name in info.cues) if cue is not None else float(new_names > 0)
-    return 0.0
+    if q.kind in _CUE_KINDS:
+        return float(q.kind in info.cues)
+    return float(new_names > 0) if q.kind in _NAME_KINDS else 0.0
 
 
 @lru_cache(maxsize=65_536)
@@ -252,7 +253,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     q_terms = set(q.terms)
     infos = [unit_info(st, index, u) for u in units]
     chunks = [best_chunk(st, scores, u) for u in units]
-    in_chunk = {c: _chunk_sentences_dense(st, scores, c) for c in set(chunks)}  # once per chunk
+    in_chunk = {c: _chunk_facts(st, scores, c) for c in set(chunks)}  # once per chunk
     dense = np.array([_unit_dense(u, info, scores) for u, info in zip(units, infos)])
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
@@ -263,22 +264,22 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     rows = []
     for n, unit in enumerate(units):
         info, chunk = infos[n], chunks[n]
-        passage_best, passage_top2 = in_chunk[chunk]
+        passage_best, passage_top2, passage_dense, passage_bm25 = in_chunk[chunk]
         names = sum(1 for s in info.name_stems if s and s not in q_terms)
         kind_match = type_match(q, info, names)
-        scope = coverage(q, info.scope)
+        of_terms, of_near, of_titled, scope = _coverages(q, info)
         rows.append({
             "dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n],
-            "passage_dense": scores.chunks.get(chunk, 0.0),
-            "passage_bm25": scores.bm25_share(chunk) if chunk >= 0 else 0.0,
-            "coverage": coverage(q, info.terms), "coverage_near": coverage(q, info.near),
-            "new_terms": math.log1p(len(info.terms - q_terms)), "type_match": kind_match,
+            "passage_dense": passage_dense, "passage_bm25": passage_bm25,
+            "coverage": of_terms, "coverage_near": of_near,
+            "new_terms": math.log1p(len(info.terms) - len(q_terms.intersection(info.terms))),
+            "type_match": kind_match,
             "neighbour_dense": float(max((scores.sentences[i] for i in info.neighbours), default=0.0)),
             "length": math.log1p(len(info.terms)), "new_names": math.log1p(names),
             "pair": float(unit.is_pair), "anaphoric": float(info.anaphoric),
             "bigrams": bigram_share(q.bigrams, info), "passage_best": passage_best,
             "dense_rank": dense_rank[n], "bm25_rank": lexical_rank[n], "passage_top2": passage_top2,
-            "coverage_heading": coverage(q, info.titled), "coverage_scope": scope, "type_scope": kind_match * scope,
+            "coverage_heading": of_titled, "coverage_scope": scope, "type_scope": kind_match * scope,
             # a command or code example offered to a how-to question: SQuAD's prose never has one, so its
             # weight is fitted on documentation questions (qa.training.docs_fit)
             "code_procedure": float(q.procedure and info.code),
@@ -291,6 +292,27 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             "option_procedure": float(q.procedure and info.lead_option),
         })
     return rows
+
+
+def _coverages(q: Question, info: UnitInfo) -> tuple[float, float, float, float]:
+    """:func:`coverage` of the unit's terms, of its neighbourhood's, of its and its heading's, and of its scope,
+    in one pass over the question's terms."""
+    terms, near, titled, scope = info.terms, info.near, info.titled, info.scope
+    asked = q.weights.keys()
+    if asked.isdisjoint(near) and asked.isdisjoint(titled) and asked.isdisjoint(scope):
+        return 0.0, 0.0, 0.0, 0.0  # most candidates of a question miss most of its terms: no loop for them
+    of_terms = of_near = of_titled = of_scope = 0.0
+    for t, w in q.weights.items():
+        if t in terms:
+            of_terms += w
+        if t in near:
+            of_near += w
+        if t in titled:
+            of_titled += w
+        if t in scope:
+            of_scope += w
+    total = q.total
+    return of_terms / total, of_near / total, of_titled / total, of_scope / total
 
 
 def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
@@ -309,6 +331,14 @@ def best_chunk(st: Stats, scores: QuestionScores, unit: Unit) -> int:
     question best (-1: none)."""
     chunks = st.scope_chunks[unit.first]
     return max(chunks, key=lambda c: (scores.chunks.get(c, -1.0), -c)) if chunks else -1
+
+
+def _chunk_facts(st: Stats, scores: QuestionScores, chunk: int) -> tuple[float, float, float, float]:
+    """What the unit features read of the unit's chunk: :func:`_chunk_sentences_dense`, then the chunk's cosine
+    and its BM25 as a share of the best chunk's (all 0.0 for no chunk)."""
+    if chunk < 0:
+        return 0.0, 0.0, 0.0, 0.0
+    return (*_chunk_sentences_dense(st, scores, chunk), scores.chunks.get(chunk, 0.0), scores.bm25_share(chunk))
 
 
 def _chunk_sentences_dense(st: Stats, scores: QuestionScores, chunk: int) -> tuple[float, float]:

@@ -228,13 +228,13 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
             continue
         said.add(text_of(unit))
         if not chosen and config.neighbour_margin > 0:
-            unit = _with_neighbour(st, index, unit, ranked, scores, config.neighbour_margin)
+            unit = _with_neighbour(st, index, unit, ranked, values, config.neighbour_margin)
         used.update(unit.ids)
         shown.add(index.sentences[unit.first].source)
         chosen.append((unit, best_score))
     spans = []
     said.clear()
-    for unit, score in _widen(chosen, ranked, scores, used):
+    for unit, score in _widen(chosen, ranked, values, used):
         if text_of(unit) in said:  # widened into the words of another page's quote
             continue
         said.add(text_of(unit))
@@ -244,17 +244,17 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
 
 
 def _with_neighbour(st: Stats, index: Index, unit: Unit, ranked: tuple[Unit, ...],
-                    scores: np.ndarray, margin: float) -> Unit:
+                    scores: list[float], margin: float) -> Unit:
     """The top unit and the sentence beside it, when that sentence (in the same paragraph) scores within
     ``margin`` of it: the ranker cannot tell which of the two answers, so both are shown."""
     if unit.is_pair:
         return unit
-    top = float(scores[ranked.index(unit)])
+    top = scores[ranked.index(unit)]
     source = index.sentences[unit.first].source
     ids, pos = st.doc_sentences[source], st.position[unit.first]
     doc = index.documents[source]
     for n, other in enumerate(ranked):
-        if float(scores[n]) < top - margin:
+        if scores[n] < top - margin:
             break
         if other.is_pair or other == unit:
             continue
@@ -267,17 +267,17 @@ def _with_neighbour(st: Stats, index: Index, unit: Unit, ranked: tuple[Unit, ...
 
 
 def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...],
-           scores: np.ndarray, used: set[int]) -> list[tuple[Unit, float]]:
+           scores: list[float], used: set[int]) -> list[tuple[Unit, float]]:
     """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
     if not chosen:
         return chosen
     rank_of = {u: n for n, u in enumerate(ranked)}  # ranked units are distinct
-    floor = min((float(scores[rank_of[u]]) for u, _ in chosen if u in rank_of), default=-np.inf)
+    floor = min((scores[rank_of[u]] for u, _ in chosen if u in rank_of), default=-np.inf)
     out = []
     for unit, score in chosen:
         if not unit.is_pair:
             for n, other in enumerate(ranked):
-                if float(scores[n]) < floor:
+                if scores[n] < floor:
                     break
                 extra = set(other.ids) - set(unit.ids)
                 if other.is_pair and unit.first in other.ids and not extra & used:
