@@ -124,8 +124,10 @@ def following_units(index: Index, st: Stats, question: str, units: list[Unit]) -
     """Single sentences paired with the next one of their paragraph when only that one offers the kind of
     answer the question asks for ("... the Tauran incident ..." then "The result was a Mongolian rout, with
     56 soldiers being killed"): the pair names the subject and holds the answer."""
-    from .asked import offers
+    from .asked import asked_kind, offers
 
+    if asked_kind(question) == "other":
+        return []  # a question that asks for no kind: nothing offers it
     pairs: list[Unit] = []
     for unit in units:
         if unit.is_pair:
