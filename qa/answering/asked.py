@@ -24,9 +24,14 @@ KINDS: tuple[Kind, ...] = ("person", "group", "place", "time", "duration", "coun
                            "manner", "other")
 
 _I = re.IGNORECASE
-NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds", "thousand", "thousands",
-                "million", "millions", "billion", "dozen", "dozens", "several")
+#: Numbers written as words, with their values: the one list the kinds, the features and the conflicts read.
+NUMERALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+            "fifty": 50}
+#: Words that multiply the number before them ("two hundred"): a value only with it.
+MULTIPLIERS = ("hundred", "thousand", "million", "billion")
+#: Every word that counts something: the numerals, the multipliers, and counts told without a value.
+NUMBER_WORDS = (*NUMERALS, *MULTIPLIERS, "hundreds", "thousands", "millions", "dozen", "dozens", "several")
 _TIME_UNITS = r"(?:second|minute|hour|day|week|month|year|decade|centur(?:y|ie))s?"
 _NUM = r"(?:\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r"|a|an|a few|a full|an entire)"
 

@@ -11,15 +11,11 @@ from typing import Literal
 from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
-from .asked import MONTHS, WHEN, asked_kind
+from .asked import MONTHS, NUMERALS, WHEN, asked_kind
 
 Kind = Literal["duration", "date", "number"]
 
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50,
-    "a": 1, "an": 1, "a full": 1, "an entire": 1, "a whole": 1, "a single": 1,
-}
+_WORD_NUMBERS = {**NUMERALS, "a": 1, "an": 1, "a full": 1, "an entire": 1, "a whole": 1, "a single": 1}
 _UNIT_YEARS = {"day": 1 / 365, "week": 7 / 365, "month": 1 / 12, "year": 1.0, "decade": 10.0, "century": 100.0}
 _NUM = r"\b(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _WORD_NUMBERS), key=len, reverse=True)) + ")"
 # "for a full decade", "five years"; not "a two-year term" nor "four months later" (a relative time).

@@ -21,7 +21,7 @@ from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import SECTION_SEP, Unit
-from .asked import MONTHS, WHEN, WHERE, asks_definition, asks_procedure
+from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure
 from .question_scores import QuestionScores
 from .sentence_stats import Stats, before_in_section, is_anaphoric, own_heading
 
@@ -49,10 +49,11 @@ _I = re.IGNORECASE
 _DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + "|".join(MONTHS) + r")\b|"
                    r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
                    r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
-_NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-                 "hundred|thousand|million|billion")
-_NUMBER = re.compile(r"\d|\b(one|several|many|few|dozen|" + _NUMBER_WORDS + r")\b", _I)
-_NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + _NUMBER_WORDS + r")\b", _I)
+# A number, or a word that counts ("several", "thousands"): what a question asking how many wants
+_NUMBER = re.compile(r"\d|\b(many|few|" + "|".join(NUMBER_WORDS) + r")\b", _I)
+# A number the question states, which its answer should hold too ("one" states none: "one of the ...")
+_STATED = [*(w for w in NUMERALS if w != "one"), *MULTIPLIERS]
+_NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + "|".join(_STATED) + r")\b", _I)
 _NAME = re.compile(r"\b[A-Z][\w'-]+")
 # A negation word, not the "no" of an option ("--no-edit")
 _NEGATION = re.compile(r"(?<![-\w])(not|never|no|cannot|none|neither|nor|without|least|fewest)\b|n't\b", _I)
