@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.config import Config
 from qa.errors import CorpusError, Unreadable
 from qa.ingest.formats import (
     COMPRESSED,
@@ -170,13 +171,14 @@ def _add_file(found: dict[str, tuple[str, Path, bool]], skipped: list[Skipped], 
     skipped.append(Skipped(source, f"same file as {other[0]} (a link)"))
 
 
-def load_corpus(corpus_dir: Path, *, max_bytes: int = 20_000_000, stop: Callable[[], None] | None = None,
+def load_corpus(corpus_dir: Path, *, max_bytes: int = Config.max_file_bytes, stop: Callable[[], None] | None = None,
                 limits: Limits | None = None, unread: Collection[str] = ()) -> tuple[list[RawDocument], list[Skipped]]:
     """Load every supported file under ``corpus_dir``; unreadable ones are warned about and skipped.
 
     An existing folder with nothing loadable gives two empty lists: the caller decides if that is an error.
     ``stop`` is called before each file; it raises to cancel the load. Files are read in the worker
-    process for ``limits`` (default: those of ``Config()``). Files whose source is in ``unread`` (what the
+    process for ``limits`` (default: those of ``Config()``), each refused past ``max_bytes`` (default:
+    ``Config.max_file_bytes``). Files whose source is in ``unread`` (what the
     caller already holds) are neither read nor returned.
     """
     corpus_dir = Path(corpus_dir)
