@@ -9,7 +9,9 @@ conflict may be flagged), "unanswerable" (on topic, not answered by the corpus: 
 
 Figures:
 - hit@1, hit@3: answerable questions whose first (first three) quotes hold an expected substring;
-- abstained: unanswerable questions abstained from; wrongly abstained: answerable ones abstained from;
+- abstained: unanswerable questions abstained from; wrongly abstained: answerable ones abstained from,
+  and of those, how many show the answer as the first related passage (for the others, the passage that
+  would have been quote 1 lacks it);
 - flagged: disagreements flagged with both sides among the quotes shown; false flags on agreeing questions;
 - p_right_over_wrong: the probability that a right answer's confidence is above a wrong one's (a right
   answer: an answerable or disagreement question whose quote 1 holds an expected substring; wrong: every
@@ -49,10 +51,13 @@ def score(questions: list[dict], answers: list) -> dict:
         quotes = [] if a.abstained else [x.text for x in a.quotes]
         hit1 = bool(quotes) and _holds(quotes[0], q["expected"])
         hit3 = any(_holds(t, q["expected"]) for t in quotes[:3])
+        # an abstention shows related passages instead: whether the first of them holds the answer
+        related1 = a.abstained and bool(a.related) and _holds(a.related[0].text, q["expected"])
         sides = q.get("sides") or []
         both = bool(sides) and a.conflict and all(any(_holds(t, s) for t in quotes) for s in sides)
         rows.append({"question": q["question"], "kind": q["kind"], "abstained": a.abstained, "hit1": hit1,
-                     "hit3": hit3, "conflict": a.conflict, "flagged": both, "confidence": a.confidence,
+                     "hit3": hit3, "related_hit1": related1, "conflict": a.conflict, "flagged": both,
+                     "confidence": a.confidence,
                      "band": confidence_label(a.confidence, conflict=a.conflict), "agree": bool(q.get("agree")),
                      "quote": quotes[0] if quotes else None})
     answerable = [r for r in rows if r["kind"] == "answerable"]
@@ -72,6 +77,7 @@ def score(questions: list[dict], answers: list) -> dict:
         "hit@3": f"{sum(r['hit3'] for r in answerable)}/{len(answerable)}",
         "unanswerable_abstained": f"{sum(r['abstained'] for r in unanswerable)}/{len(unanswerable)}",
         "answerable_wrongly_abstained": sum(r["abstained"] for r in answerable),
+        "abstained_answer_first_related": sum(r["related_hit1"] for r in answerable),
         "disagreements_flagged": f"{sum(r['flagged'] for r in disagree)}/{len(disagree)}",
         "disagreement_hit@1": f"{sum(r['hit1'] for r in disagree)}/{len(disagree)}",
         "false_flags": f"{sum(r['conflict'] for r in answerable)}/{len(answerable)} "
