@@ -168,13 +168,6 @@ def analyse_question(text: str, st: Stats) -> Question:
                     numbers, names, bigrams, asks_procedure(text), asks_definition(text))
 
 
-def coverage(q: Question, terms: set[str] | frozenset[str]) -> float:
-    """IDF-weighted share of the question's content terms found in ``terms``."""
-    if q.weights.keys().isdisjoint(terms):
-        return 0.0  # most candidates of a question miss most of its terms: no loop for them
-    return sum(w for t, w in q.weights.items() if t in terms) / q.total
-
-
 def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
     """Whether the unit holds what the kind of question asks for: a number, a date, a new name."""
     if q.kind in _CUE_KINDS:
@@ -296,8 +289,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
 
 
 def _coverages(q: Question, info: UnitInfo) -> tuple[float, float, float, float]:
-    """:func:`coverage` of the unit's terms, of its neighbourhood's, of its and its heading's, and of its scope,
-    in one pass over the question's terms."""
+    """The IDF-weighted share of the question's content terms that the unit's terms hold, and that its
+    neighbourhood's, its and its heading's, and its scope's hold: the four coverages, in one pass over the
+    question's terms."""
     terms, near, titled, scope = info.terms, info.near, info.titled, info.scope
     asked = q.weights.keys()
     if asked.isdisjoint(near) and asked.isdisjoint(titled) and asked.isdisjoint(scope):
