@@ -25,6 +25,7 @@ def calibrate(config: Config, *, questions: Path | None = None, feedback: Path |
     Raises QAError when there is nothing to learn from or too little (the calibration in use is kept).
     """
     index = load_index(config.index_dir, config)
+    command = again_command(config.index_dir, questions, feedback, keep)  # before the default feedback is filled in
     if questions is None and feedback is None:
         from ..app.feedback import feedback_path
 
@@ -48,9 +49,24 @@ def calibrate(config: Config, *, questions: Path | None = None, feedback: Path |
     fit = calibration_fit.fit(examples, documents_sha256=calibration.documents_sha256(index),
                               base_sha256=calibration.base_sha256(config.with_(own_calibration=False)),
                               build=index.folder.name, source=" + ".join(sources), keep=keep)
-    if skipped:
-        fit = replace(fit, data={**(fit.data or {}), "feedback_set_aside": dict(skipped)})
+    fit = replace(fit, data={**(fit.data or {}), "command": command,
+                             **({"feedback_set_aside": dict(skipped)} if skipped else {})})
     return fit, calibration.save(fit, config.index_dir) if write else None
+
+
+def again_command(index_dir: Path, questions: Path | None, feedback: Path | None, keep: float | None) -> str:
+    """The command that fits a calibration on the same data again, its paths made absolute: what a stale fit's
+    message tells the user to run (a question file's path as given would depend on where they stand)."""
+    import shlex
+
+    words = ["python", "-m", "qa", "calibrate", "--index", str(Path(index_dir).resolve())]
+    if questions is not None:
+        words += ["--questions", str(Path(questions).resolve())]
+    if feedback is not None:
+        words += ["--feedback", str(Path(feedback).resolve())]
+    if keep is not None:
+        words += ["--keep", f"{keep:g}"]
+    return shlex.join(words)
 
 
 def _counts(counter: Counter[str]) -> str:

@@ -226,7 +226,8 @@ def _status(index: Index, config: Config, root: Path) -> Status:
     if fit is None:
         return Status("shipped", "The shipped calibration (fitted on SQuAD articles); run `python -m qa calibrate` "
                                  "to fit one on this index's own questions or feedback.")
-    again = f"Answers use the shipped calibration; run `python -m qa calibrate --index {root}` again."
+    command = (fit.data or {}).get("command") or f"python -m qa calibrate --index {root}"
+    again = f"Answers use the shipped calibration; run `{command}` to fit it again on the same data."
     if fit.documents_sha256 != documents_sha256(index):
         return Status("stale", f"This index's own calibration (fitted {fit.fitted_at}) is out of date: the documents "
                                f"changed since. {again}", fit)

@@ -105,6 +105,9 @@ def test_a_rebuild_that_changes_the_documents_makes_the_fit_stale(default_config
     idx = load_index(config.index_dir, config)
     state = calibration.status(idx)
     assert state.kind == "stale" and "documents changed" in state.message and "qa calibrate" in state.message
+    # the command to run fits on the same data again, wherever the user stands
+    assert f"--questions {(tmp_path / 'q.jsonl').resolve()}" in state.message
+    assert f"--index {config.index_dir.resolve()}" in state.message
     question = NATURAL[0]["question"]
     shipped = config.with_(own_calibration=False)
     assert ask(question, index=idx, config=config) == ask(question, index=idx, config=shipped)
@@ -248,6 +251,7 @@ def test_keep_sets_the_threshold_to_answer_that_share_of_right_answers(calibrate
     cv = (kept.data or {})["after_cross_validated"]
     assert written is None and cv["right_answered"] == cv["right"] and kept.threshold <= fit.threshold
     assert path.read_bytes() == before
+    assert (kept.data or {})["command"].endswith(f"--questions {(tmp_path / 'q.jsonl').resolve()} --keep 1")
     with pytest.raises(QAError, match="--keep takes a share"):
         calibrate(config, questions=tmp_path / "q.jsonl", keep=1.5, write=False)
 
