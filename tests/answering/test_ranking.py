@@ -141,6 +141,28 @@ def test_a_unit_is_scored_in_the_scope_of_its_heading_and_the_sentences_before_i
     assert row["coverage_scope"] >= row["coverage_heading"] > row["coverage"]
 
 
+def test_each_coverage_is_the_idf_share_of_the_question_its_term_set_holds(sectioned_index):
+    from qa.answering.features import analyse_question, unit_info
+    from qa.answering.sentence_stats import stats
+
+    st = stats(sectioned_index)
+    question = "How many boats did the storm of 1953 sink at the harbour?"
+    q = analyse_question(question, st)
+    ranking = rank(sectioned_index, question)
+    assert len(ranking.units) > 3
+    columns = {"coverage": "terms", "coverage_near": "near", "coverage_heading": "titled", "coverage_scope": "scope"}
+    seen = set()
+    for unit, row in zip(ranking.units, ranking.features):
+        info = unit_info(st, sectioned_index, unit)
+        for column, terms in columns.items():
+            held = sum(w for t, w in q.weights.items() if t in getattr(info, terms))
+            assert row[column] == pytest.approx(held / sum(q.weights.values()), abs=1e-12), (unit, column)
+            seen.add((column, row[column] > 0))
+        assert row["type_match"] == float("number" in info.cues)  # "How many" asks for a number
+        assert row["type_scope"] == row["type_match"] * row["coverage_scope"]
+    assert {(c, True) for c in columns} <= seen  # every column was read from units that hold question terms
+
+
 def test_the_top_quote_takes_in_a_neighbour_the_ranker_cannot_tell_apart(sectioned_index):
     question = "How many boats did the storm of 1953 sink?"
     config = sectioned_index.config.with_(follow_sentence=False)  # a pair of its own would hide the widening
