@@ -1,4 +1,5 @@
-"""The web app's event handlers, bound to one corpus and index: the chat, sources, documents, rebuilds.
+"""The web app's event handlers, bound to one corpus and index: the chat, sources, documents, rebuilds,
+calibration on the answers rated here.
 
 Each handler turns QAErrors into a line the page shows; what the page shows is rendered by
 :mod:`qa.app.ui`, and :mod:`qa.app.layout` wires the handlers to the page's parts.
@@ -6,6 +7,7 @@ Each handler turns QAErrors into a line the page shows; what the page shows is r
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from ..answering import followup, validate
 from ..answering.answer import ask
 from ..answering.verify_text import verify_text
 from ..calibrating import calibration
+from ..calibrating.calibrate import calibrate
 from ..config import Config
 from ..errors import QAError
 from ..indexing.index import Index, load_index
@@ -37,6 +40,7 @@ class Handlers:
         self.read_only = read_only
         self.build = Rebuild(config)
         self.answered = feedback.Answered()  # what feedback may name: the browser's copy is not trusted
+        self._calibrating = threading.Lock()  # one calibration at a time writes the fit beside the index
 
     def index(self) -> Index:
         """The live index; a finished rebuild is picked up here, on the next call."""
@@ -201,6 +205,25 @@ class Handlers:
 
     def cancel(self) -> str:
         return "Cancelling …" if self.build.cancel() else "No rebuild is running."
+
+    def calibrate(self) -> tuple[str, Any]:
+        """Fit the collection's own confidence and threshold on the answers rated in this app (what
+        `qa calibrate` does with the feedback file beside the index); say what it changes, and refresh the
+        landing line that says which calibration answers use."""
+        if not feedback.feedback_path(self.config).is_file():
+            return ui.error_html("No answer has been rated here yet. Rate answers with the thumbs under them (20 or "
+                                 "more, some of them not helpful), then calibrate."), gr.skip()
+        if self.build.running:
+            return ui.error_html("A rebuild is running: calibrate when it has finished."), gr.skip()
+        if not self._calibrating.acquire(blocking=False):
+            return ui.error_html("A calibration is already running."), gr.skip()
+        try:
+            fit, _ = calibrate(self.config)
+        except QAError as e:
+            return ui.error_html(str(e)), gr.skip()
+        finally:
+            self._calibrating.release()
+        return ui.calibration_report_html(fit.data or {}), self.refresh()[-1]
 
     def refresh(self) -> tuple[Any, Any, Any, str]:
         """The parts of the page that follow the index: table, document pickers, landing line."""

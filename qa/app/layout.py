@@ -94,6 +94,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
                                 rebuild_button = gr.Button("Rebuild index", elem_id="qa-rebuild")
                                 cancel_button = gr.Button("Cancel rebuild", variant="stop", visible=False,
                                                           elem_id="qa-cancel")
+                                calibrate_button = gr.Button("Calibrate on rated answers", elem_id="qa-calibrate")
                             status = gr.HTML("", elem_id="qa-status", min_height=80)
             with gr.Tab("Check a quote", id="verify"):
                 claimed = gr.Textbox(label="Text claimed to be a quote from the documents", lines=4, max_lines=12,
@@ -139,4 +140,5 @@ def make_demo(h: Handlers) -> gr.Blocks:
                 h.rebuild, None, [status, table, doc_picker, sources, blurb, examples, cancel_button],
                 show_progress="hidden", **HIDDEN)
             cancel_button.click(h.cancel, None, status, queue=False, show_progress="hidden", **HIDDEN)
+            calibrate_button.click(h.calibrate, None, [status, blurb], **HIDDEN)
     return demo

@@ -60,6 +60,22 @@ def calibration_note(state: Mapping[str, Any]) -> str:
     return ""
 
 
+def calibration_report_html(data: Mapping[str, Any]) -> str:
+    """What a calibration on the app's rated answers does, as its cross-validation on those answers measured it
+    (``data``: the fit's :attr:`qa.calibrating.calibration.OwnFit.data`)."""
+    before, after = data.get("before") or {}, data.get("after_cross_validated") or {}
+    rows = "".join(
+        f"<li>{esc(label)}: {int(after.get(key, 0))} of {int(after.get(total, 0))} "
+        f"(with the shipped calibration: {int(before.get(key, 0))})</li>"
+        for label, key, total in (("helpful answers still given", "right_answered", "right"),
+                                  ("other answers still given", "not_right_answered", "not_right")))
+    head = (f"Calibrated on {int(data.get('examples') or 0)} rated answers ({int(data.get('right') or 0)} helpful, "
+            f"{int(data.get('not_right') or 0)} not).")
+    return (f"<p><strong>{esc(head)}</strong> Answers now use this collection's own confidence and abstention "
+            "threshold. Checked on the same answers, each left out of the fit in turn:</p>"
+            f'<ul class="qa-calibration-report">{rows}</ul>')
+
+
 def span_link(source: str, start: int, end: int, sha: str | None = None) -> str:
     """The URL fragment that opens ``source`` at ``[start:end]``: ``#source=…&start=…&end=…``."""
     params: dict[str, Any] = {"source": source, "start": int(start), "end": int(end)}

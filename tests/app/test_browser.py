@@ -463,3 +463,34 @@ def test_upload_rebuild_remove_and_untrusted_text(page, live_app, tmp_path):
     page.locator("#qa-rebuild").click()
     expect(page.locator("#qa-status")).to_contain_text("Rebuilt", timeout=120_000)
     expect(page.get_by_role("gridcell").filter(has_text="Zorblat")).to_have_count(0)
+
+
+def test_calibrate_on_the_answers_rated_in_the_app(page, live_app, tmp_path):
+    from qa import Config
+
+    from ..calibrating.test_calibrate import question_file, rate_answers
+
+    config = Config(corpus_dir=live_app.corpus, index_dir=live_app.index)
+    ratings = live_app.base / "data" / "feedback.jsonl"
+    kept = ratings.read_bytes() if ratings.exists() else None
+    fit = live_app.index / "calibration.json"
+    try:
+        ratings.unlink(missing_ok=True)  # only this test's ratings: the others' are put back after it
+        labels = rate_answers(config, question_file(tmp_path / "q.jsonl"))  # thumbs, as the app records them
+        page.get_by_role("tab", name="Documents").click()
+        page.locator("#qa-calibrate").click()
+        helpful = sum(labels)
+        expect(page.locator("#qa-status")).to_contain_text(
+            f"Calibrated on {len(labels)} rated answers ({helpful} helpful, {len(labels) - helpful} not)",
+            timeout=ANSWER_TIMEOUT_MS)
+        expect(page.locator("#qa-status .qa-calibration-report li")).to_have_count(2)
+        assert fit.is_file()
+        page.get_by_role("tab", name="Ask").click()
+        expect(page.locator('.qa-calibration[data-calibration="own"]')).to_contain_text(
+            "calibrated on this collection's own")
+    finally:
+        fit.unlink(missing_ok=True)  # the other tests answer with the shipped calibration
+        if kept is None:
+            ratings.unlink(missing_ok=True)
+        else:
+            ratings.write_bytes(kept)

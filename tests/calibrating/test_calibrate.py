@@ -116,14 +116,13 @@ def test_a_rebuild_that_changes_the_documents_makes_the_fit_stale(default_config
     assert "calibration" in capsys.readouterr().err and "out of date" in state.message
 
 
-def test_feedback_from_the_apps_recorder_calibrates(default_config, tmp_path):
-    """Thumbs given through the web app's own recorder (Answered -> entry -> record) make a fit."""
-    config = copy_of(default_config, tmp_path)
+def rate_answers(config: Config, questions: Path) -> list[bool]:
+    """Ask each question of the file and rate its answer through the web app's own recorder (Answered -> entry ->
+    record) into the feedback file beside the index, as a reader would; the labels a fit should read."""
     idx = load_index(config.index_dir, config)
     answered, path = feedback.Answered(), feedback.feedback_path(config)
-    rows = calibration_data.read_questions(question_file(tmp_path / "q.jsonl"))
-    expected_labels = []
-    for row in rows:
+    labels = []
+    for row in calibration_data.read_questions(questions):
         answer = ask(row["question"], index=idx, config=config).to_dict()
         first = " ".join(answer["quotes"][0]["text"].split()) if answer["quotes"] else ""
         right = any(e in first for e in row["expected"])
@@ -133,11 +132,45 @@ def test_feedback_from_the_apps_recorder_calibrates(default_config, tmp_path):
         assert stored is not None
         feedback.record(path, feedback.entry(stored, "up" if up else "down", None, build=idx.folder.name, index=idx))
         if not (answer["abstained"] and not up):  # a thumbs down on an abstention labels nothing
-            expected_labels.append(not answer["abstained"] and right)
+            labels.append(not answer["abstained"] and right)
+    return labels
+
+
+def test_feedback_from_the_apps_recorder_calibrates(default_config, tmp_path):
+    """Thumbs given through the web app's own recorder make a fit."""
+    config = copy_of(default_config, tmp_path)
+    expected_labels = rate_answers(config, question_file(tmp_path / "q.jsonl"))
     fit, written = calibrate(config)  # no --questions: the feedback beside the index
     data = fit.data or {}
     assert written == config.index_dir / "calibration.json" and "feedback" in data["source"]
     assert data["examples"] == len(expected_labels) and data["right"] == sum(expected_labels)
+
+
+def test_the_app_calibrates_on_the_answers_rated_in_it(default_config, tmp_path):
+    from qa.app.handlers import Handlers
+
+    config = copy_of(default_config, tmp_path)
+    handlers = Handlers(config)
+    report, blurb = handlers.calibrate()  # nothing rated yet: a line saying what to do, and the fit in use stays
+    assert "No answer has been rated here yet" in report and 'role="alert"' in report
+    assert calibration.read(config.index_dir) is None
+    labels = rate_answers(config, question_file(tmp_path / "q.jsonl"))
+    report, blurb = handlers.calibrate()
+    fit = calibration.read(config.index_dir)
+    assert fit is not None and "feedback" in (fit.data or {})["source"]
+    helpful = sum(labels)
+    assert f"Calibrated on {len(labels)} rated answers ({helpful} helpful, {len(labels) - helpful} not)" in report
+    assert 'data-calibration="own"' in blurb  # the landing line follows
+    assert calibration.status(handlers.index()).kind == "own"
+    with handlers._calibrating:  # another calibration under way: this one waits for nothing and says so
+        assert "already running" in handlers.calibrate()[0]
+    # a rebuild under way (one with text to embed, seconds long): no calibration meanwhile
+    (config.corpus_dir / "harbour-notes.txt").write_text("".join(f"Harbour note {i} on the Amur flotilla. "
+                                                                 for i in range(600)))
+    handlers.build.start()
+    report, _ = handlers.calibrate()
+    handlers.build.wait()
+    assert "rebuild is running" in report
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
