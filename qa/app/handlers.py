@@ -18,7 +18,7 @@ from ..answering import followup, validate
 from ..answering.answer import ask
 from ..answering.verify_text import verify_text
 from ..calibrating import calibration
-from ..calibrating.calibrate import calibrate
+from ..calibrating.calibrate import calibrate as calibrate_index
 from ..config import Config
 from ..errors import QAError
 from ..indexing.index import Index, load_index
@@ -218,7 +218,7 @@ class Handlers:
         if not self._calibrating.acquire(blocking=False):
             return ui.error_html("A calibration is already running."), gr.skip()
         try:
-            fit, _ = calibrate(self.config)
+            fit, _ = calibrate_index(self.config)  # on the feedback file beside the index
         except QAError as e:
             return ui.error_html(str(e)), gr.skip()
         finally:
