@@ -181,7 +181,7 @@ class Handlers:
         lines = [f"Added {p.name}." for p in added] + refused
         if added:
             lines.append("Press Rebuild to index what was added.")
-        return ui.upload_report_html(lines), None
+        return ui.status_lines_html(lines), None
 
     def rebuild(self) -> Iterator[tuple]:
         """Run a rebuild in the background, drawing its progress until it ends; then refresh the page's parts."""
@@ -211,8 +211,8 @@ class Handlers:
         `qa calibrate` does with the feedback file beside the index); say what it changes, and refresh the
         landing line that says which calibration answers use."""
         if not feedback.feedback_path(self.config).is_file():
-            return ui.error_html("No answer has been rated here yet. Rate answers with the thumbs under them (20 or "
-                                 "more, some of them not helpful), then calibrate."), gr.skip()
+            return ui.status_lines_html(["No answer has been rated here yet. Rate answers with the thumbs under them "
+                                          "(20 or more, some of them not helpful), then calibrate."]), gr.skip()
         if self.build.running:
             return ui.error_html("A rebuild is running: calibrate when it has finished."), gr.skip()
         if not self._calibrating.acquire(blocking=False):

@@ -250,8 +250,9 @@ def _duration(seconds: float) -> str:
     return f"{max(1, round(seconds))} s" if seconds < 90 else f"{round(seconds / 60)} min"
 
 
-def upload_report_html(lines: Sequence[str]) -> str:
-    """What became of each uploaded file, one line each."""
+def status_lines_html(lines: Sequence[str]) -> str:
+    """Lines for the Documents tab's status, one paragraph each: what became of each uploaded file, or what to
+    do before a calibration can be made."""
     return "".join(f"<p>{esc(line)}</p>" for line in lines)
 
 
