@@ -223,14 +223,14 @@ class Handlers:
             return ui.error_html(str(e)), gr.skip()
         finally:
             self._calibrating.release()
-        return ui.calibration_report_html(fit.data or {}), self.refresh()[-1]
+        return ui.calibration_report_html(fit.data or {}), landing_line(self.index())
 
     def refresh(self) -> tuple[Any, Any, Any, str]:
         """The parts of the page that follow the index: table, document pickers, landing line."""
         idx = self.index()
         choices = ui.source_choices(idx.documents)
         return (ui.document_rows(idx.documents, idx.manifest), gr.Dropdown(choices=choices),
-                gr.CheckboxGroup(choices=choices), ui.corpus_blurb(idx.documents.values()) + calibration_line(idx))
+                gr.CheckboxGroup(choices=choices), landing_line(idx))
 
 
 def kept_turns(history: Any, max_turns: int) -> list[dict[str, Any]]:
@@ -241,6 +241,7 @@ def kept_turns(history: Any, max_turns: int) -> list[dict[str, Any]]:
             and isinstance(t.get("answer"), dict)]
 
 
-def calibration_line(idx: Index) -> str:
-    """The landing line saying when answers use the index's own calibration (qa.calibrating.calibration)."""
-    return ui.calibration_note(calibration.status(idx).to_dict())
+def landing_line(idx: Index) -> str:
+    """The line under the page's title: what the documents are, and which calibration answers use when it is not
+    the shipped one (qa.calibrating.calibration)."""
+    return ui.corpus_blurb(idx.documents.values()) + ui.calibration_note(calibration.status(idx).to_dict())

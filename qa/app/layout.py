@@ -7,7 +7,7 @@ from typing import Any
 import gradio as gr
 
 from . import ui, uploads
-from .handlers import Handlers, calibration_line
+from .handlers import Handlers, landing_line
 from .keys import browser_key
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -36,7 +36,7 @@ def make_demo(h: Handlers) -> gr.Blocks:
     choices = ui.source_choices(idx.documents)
     with gr.Blocks(title="Ask the documents", analytics_enabled=False) as demo:
         gr.HTML(THEME_PICKER, js_on_load=web("theme.js"), elem_id="qa-header")
-        blurb = gr.HTML(ui.corpus_blurb(idx.documents.values()) + calibration_line(idx))
+        blurb = gr.HTML(landing_line(idx))
         history = gr.BrowserState([], storage_key="qa-conversation",
                                   secret=browser_key(h.config, read_only=h.read_only))
         undo_state = gr.State([])
