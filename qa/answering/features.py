@@ -20,10 +20,12 @@ import numpy as np
 from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
-from ..records import SECTION_SEP, Unit
+from ..records import Unit
 from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure
+from .negation import negation_in, question_negated
 from .question_scores import QuestionScores
-from .sentence_stats import Stats, before_in_section, is_anaphoric, own_heading
+from .sentence_stats import Stats, is_anaphoric
+from .structure import offers_code, opens_section, scope_terms, section_facts
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
@@ -55,9 +57,6 @@ _NUMBER = re.compile(r"\d|\b(many|few|" + "|".join(NUMBER_WORDS) + r")\b", _I)
 _STATED = [*(w for w in NUMERALS if w != "one"), *MULTIPLIERS]
 _NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + "|".join(_STATED) + r")\b", _I)
 _NAME = re.compile(r"\b[A-Z][\w'-]+")
-# A negation word, not the "no" of an option ("--no-edit")
-_NEGATION = re.compile(r"(?<![-\w])(not|never|no|cannot|none|neither|nor|without|least|fewest)\b|n't\b", _I)
-# (kind of question, how to recognise it, what an answering sentence holds; None: a name not asked about)
 _TYPES = (
     ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
                           r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
@@ -88,14 +87,14 @@ class UnitInfo:
     scope: frozenset[str]  # its terms, its heading's and those of the sentences before it in its section
     norm: float = 1.0  # a pair's |a + b| over its sentences' unit vectors (see _unit_dense)
     code: bool = False  # it is code, or brings the code block after it (qa.records.Document.with_code)
-    lead: bool = False  # it is the first prose sentence under a heading of a structured page (_opens_section)
+    lead: bool = False  # it is the first prose sentence under a heading of a structured page (opens_section)
     titled: frozenset[str] = frozenset()  # its terms and its heading's (what coverage_heading reads)
-    # where it opens a section (lead): what that section's own heading names (see heading_names), and whether
-    # the heading is generic
+    # where it opens a section (lead): what that section's own heading names (heading_names), and whether the
+    # heading is generic
     lead_heading: tuple[frozenset[str], ...] = ()
     lead_generic: bool = False
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
-    lead_intro: bool = False  # that section introduces its page (see _lead_heading)
+    lead_intro: bool = False  # that section introduces its page (section_facts)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -104,9 +103,9 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
     info = kept.get(unit)
     if info is None:
         terms = frozenset(w for i in unit.ids for w in st.terms[i])
-        lead = _opens_section(st, index, unit)
-        lead_facts = _lead_heading(st, index, unit, lead)
-        heading, scope = _scope(st, index, unit, terms, of_page=lead_facts[1])
+        lead = opens_section(st, index, unit)
+        lead_facts = section_facts(st, index, unit, lead)
+        heading, in_scope = scope_terms(st, index, unit, terms, of_page=lead_facts[1])
         neighbours = tuple(_neighbours(st, index, unit))
         text = unit_text(index, unit)
         info = UnitInfo(
@@ -116,7 +115,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             # a section's first sentence ("This command removes ...") refers to its heading, not to a sentence
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), heading, scope, _pair_norm(index, unit), _offers_code(index, unit),
+            _name_stems(text), heading, in_scope, _pair_norm(index, unit), offers_code(index, unit),
             lead, terms | heading, *lead_facts)
         if len(kept) >= index.config.unit_cache:
             kept.clear()
@@ -193,52 +192,6 @@ def bigram_share(wanted: frozenset[frozenset[str]], info: UnitInfo) -> float:
     """The share of the question's pairs of adjacent terms that the unit holds too."""
     return len(wanted & info.bigrams) / len(wanted) if wanted else 0.0
 
-
-
-def negation_in(text: str) -> bool:
-    """Whether ``text`` negates: a negation word, where "None" capitalised inside a sentence is a value
-    (Python's ``None``), not one.
-
-    >>> negation_in("None of them survived."), negation_in("What happens if sep is None?")
-    (True, False)
-    >>> negation_in("It does not wait."), negation_in("Use git commit --no-edit to keep the message.")
-    (True, False)
-    """
-    return any(not _value_none(text, m) for m in _NEGATION.finditer(text))
-
-
-# Words that open a clause saying when or whether something holds ("if the substring is not found", "when no
-# rule matches"): a negation inside such a clause is the question's condition, not what it asks about
-_CLAUSE_OPENER = re.compile(r"\b(if|when|whenever|unless|once|while|after|before|until|because|since|although|though|"
-                        r"where)\b", _I)
-
-
-def question_negated(question: str) -> bool:
-    """Whether ``question`` asks about something negated ("Who did not sign the pact?"): a negation of its main
-    clause. "without" states a manner or a condition ("How do I clone without the full history?"), and a negation
-    in a clause opened by "if", "when" and the like (not the question's first word) states a condition
-    ("What does str.find return if the substring is not found?"): neither is.
-
-    >>> question_negated("Who did not sign the pact?"), question_negated("When didn't the troops withdraw?")
-    (True, True)
-    >>> question_negated("How do I clone a repository without its full history?")
-    False
-    >>> question_negated("What type should a file get when no rule matches?")
-    False
-    """
-    for m in _NEGATION.finditer(question):
-        if _value_none(question, m) or m.group().lower() == "without":
-            continue
-        opening = question[:m.start()]
-        if any(c.start() > 0 for c in _CLAUSE_OPENER.finditer(opening.lstrip())):
-            continue
-        return True
-    return False
-
-
-def _value_none(text: str, match: re.Match[str]) -> bool:
-    before = text[:match.start()].rstrip()
-    return match.group() == "None" and bool(before) and before[-1] not in ".!?"
 
 
 def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], scores: QuestionScores
@@ -360,134 +313,12 @@ def _pair_norm(index: Index, unit: Unit) -> float:
     return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
 
 
-def _offers_code(index: Index, unit: Unit) -> bool:
-    """Whether ``unit`` is quoted with code: it starts in a code block, or it ends in ":" right before one and
-    its quote takes that block in (plain text has none)."""
-    source, start, _ = index.sentences[unit.first]
-    return index.documents[source].with_code(start, index.sentences[unit.last].end)[1] is not None
-
-
-def _opens_section(st: Stats, index: Index, unit: Unit) -> bool:
-    """Whether ``unit`` starts with the first sentence under a heading of a structured page, not in code and
-    not one that many pages repeat (plain text has no blocks, and its headings are guessed from a line's
-    shape)."""
-    source, start, _ = index.sentences[unit.first]
-    doc = index.documents[source]
-    if not doc.blocks or unit.first in st.headings or unit.first in st.repeated \
-            or doc.section_at(start) is None or doc.block_kind(start, start) == "code":
-        return False
-    position = st.position[unit.first]
-    return position > 0 and st.doc_sentences[source][position - 1] in st.headings
-
-
 def _about_asked(info: UnitInfo, q_terms: set[str]) -> bool:
     """Whether the section ``info``'s unit opens is about what was asked: the question holds one of the names
     its heading gives, or the section introduces its page (a generic one before the page's own: "NAME",
     "Description"), so is about its page's subject. A Notes section after the options, or an option that many
     pages share ("--force"), is generic too, but says something else than what the page's subject is."""
     return info.lead_intro or any(name <= q_terms for name in info.lead_heading)
-
-
-def _lead_heading(st: Stats, index: Index, unit: Unit, lead: bool
-                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool]:
-    """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether the
-    heading is generic, whether it is a command-line option, and whether the section introduces its page: it
-    is generic and not an option, and so is every section between the page's first and it (NAME, Synopsis,
-    Description; not the Notes or Examples after the options)."""
-    if not lead:
-        return (), False, False, False
-    source, start, _ = index.sentences[unit.first]
-    doc = index.documents[source]
-    title = doc.section_at(start) or ""
-    own = title.split(SECTION_SEP)[-1]
-    here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
-    intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
-    return heading_names(own), own_heading(title) in st.generic, bool(_OPTION.match(own)), intro
-
-
-def _introduces(st: Stats, title: str) -> bool:
-    """Whether a section of this title can introduce its page: its heading is generic, and not an option."""
-    own = own_heading(title)
-    return own in st.generic and not _OPTION.match(own)
-
-
-# A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"
-_OPTION = re.compile(r"\s*--?[A-Za-z0-9]")
-
-
-def heading_names(heading: str) -> tuple[frozenset[str], ...]:
-    """The terms of what a heading names, each a set the question must hold whole to ask about it.
-
-    A heading that names code (an API signature, a setting, an option and its aliases) names each alias whole:
-    a question about ``git revert`` is not about the setting ``revert.reference``, and one about ``str.find``
-    does not name the signature's parameters. Each word of a prose heading ("Transaction Isolation") names on
-    its own.
-
-    >>> heading_names("revert.reference") == (frozenset({"revert", "refer"}),)
-    True
-    >>> heading_names("str.find(sub[, start[, end]])") == (frozenset({"str", "find"}),)
-    True
-    >>> sorted(sorted(n) for n in heading_names("-d, --delete"))
-    [['delet']]
-    >>> heading_names("class csv.DictReader(f, fieldnames=None)") == (frozenset({"csv", "dictread"}),)
-    True
-    >>> sorted(sorted(n) for n in heading_names("3.2 Invoking asn1Coding"))
-    [['asn1cod'], ['invok']]
-    >>> sorted(sorted(n) for n in heading_names("Transaction Isolation"))
-    [['isol'], ['transact']]
-    """
-    names = [w for w in _outside_brackets(heading).replace(",", " ").split()
-             if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
-    if not names:
-        return tuple(frozenset({t}) for t in query_terms(heading) if t)
-    return tuple(terms for terms in (frozenset(query_terms(n)) - {""} for n in names) if terms)
-
-
-def _outside_brackets(text: str) -> str:
-    """``text`` with what is inside brackets blanked out (a signature's parameters)."""
-    out, depth = [], 0
-    for ch in text:
-        depth += ch in "([{<"
-        out.append(" " if depth else ch)
-        depth -= depth > 0 and ch in ")]}>"
-    return "".join(out)
-
-
-# A name written as code: dotted, underscored, an option.
-_CODE_NAME = re.compile(r"[A-Za-z]\w*[._][A-Za-z_]|^--?[A-Za-z0-9]")  # not a section number ("3.2")
-_ABBREVIATION = re.compile(r"(?:\w\.)+$")  # "e.g.", "i.e."
-
-
-def quoted_text(index: Index, unit: Unit) -> str:
-    """The text a quote of ``unit`` shows: the unit's, and the code block it brings, if any."""
-    source, start, _ = index.sentences[unit.first]
-    doc = index.documents[source]
-    return doc.text[start:doc.with_code(start, index.sentences[unit.last].end)[0]]
-
-
-def _scope(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, of_page: bool = False
-           ) -> tuple[frozenset[str], frozenset[str]]:
-    """The terms of the unit's heading path (or its document's title), and those plus the terms of the
-    unit and of up to ``Config.scope_before`` sentences before it in the same section.
-
-    A sentence often answers about what its section or the sentence before it names ("37 soldiers were
-    killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
-    see that subject without quoting it. ``of_page``: the unit opens a generic section (Description,
-    DESCRIPTION), whose first sentence is about what the page is ("This command removes "extraneous"
-    packages." on npm-prune's page): the page title's terms count as its heading's too.
-    """
-    source, start, _ = index.sentences[unit.first]
-    doc = index.documents[source]
-    heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
-    if of_page:
-        heading |= frozenset(_heading_terms(doc.title))
-    before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
-    return heading, terms.union(heading, *(st.terms[i] for i in before))
-
-
-@lru_cache(maxsize=4096)
-def _heading_terms(title: str) -> tuple[str, ...]:
-    return tuple(tokenize([title])[0])
 
 
 def _neighbours(st: Stats, index: Index, unit: Unit) -> list[int]:

@@ -30,6 +30,7 @@ from ..records import Quote
 from .asked import Kind, asked_kind
 from .doubt import content_words
 from .entities import Name, capitalised, name_keys, of_kind, same_name
+from .negation import DENIAL
 from .paraphrase import relatives, wordnet
 
 #: The kinds of question whose answers are names.
@@ -38,8 +39,6 @@ _SAY = {"person": "who", "group": "which side", "place": "where"}
 # A place is compared with a place of its own sort: a country, state or city; or a river, region or building.
 _SORTS = {"GPE": "political", "LOC": "geographic", "FAC": "geographic"}
 _YES_NO = re.compile(r"^\W*(?:did|does|do|was|were|is|are|has|have|had|can|could|will|would|should)\b", re.I)
-_NEGATION = re.compile(r"(?:(?<![-\w])(?:not|never|no|neither|nor|cannot|without|hardly)\b|n[’']t\b|"
-                       r"\b(?:failed|refused|declined|ceased|stopped) to\b)", re.I)
 #: How many words before a term a negation may stand and still negate it ("did not, in the end, keep").
 NEGATION_WINDOW = 4
 _WORD = re.compile(r"[\w’'-]+")
@@ -258,7 +257,7 @@ def _stance(quote: Quote, own: frozenset[str], about: _About) -> Stance | None:
         if not stated or not about(sentence):
             continue
         negated = {s for i, s in enumerate(stems) if s in own
-                   and _NEGATION.search(" ".join(words[max(0, i - NEGATION_WINDOW):i]))}
+                   and DENIAL.search(" ".join(words[max(0, i - NEGATION_WINDOW):i]))}
         return Stance(sentence.strip(), quote, negated=frozenset(negated), stated=frozenset(stated))
     return None
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES, quoted_text, unit_text
+from ..answering.features import SUPPORT_FEATURES, UNIT_FEATURES, unit_text
 from ..answering.quotes import Ranking, rank, support_for
 from ..answering.sentence_stats import stats
+from ..answering.structure import quoted_text
 from ..answering.verifier import unit_candidate
 from ..config import Config
 from ..errors import QAError

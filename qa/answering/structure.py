@@ -1,0 +1,138 @@
+"""Where a unit stands on a structured page: whether it opens a section, what that section's heading names,
+whether the section introduces its page, the terms of its heading and of the sentences before it, and the code
+block it brings.
+
+Plain text has no blocks, so none of this marks its units. The quote features (:mod:`qa.answering.features`)
+read these once per unit; nothing here depends on a question.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..indexing.index import Index
+from ..indexing.lexical import query_terms, tokenize
+from ..records import SECTION_SEP, Unit
+from .sentence_stats import Stats, before_in_section, own_heading
+
+
+def offers_code(index: Index, unit: Unit) -> bool:
+    """Whether ``unit`` is quoted with code: it starts in a code block, or it ends in ":" right before one and
+    its quote takes that block in (plain text has none)."""
+    source, start, _ = index.sentences[unit.first]
+    return index.documents[source].with_code(start, index.sentences[unit.last].end)[1] is not None
+
+
+def opens_section(st: Stats, index: Index, unit: Unit) -> bool:
+    """Whether ``unit`` starts with the first sentence under a heading of a structured page, not in code and
+    not one that many pages repeat (plain text has no blocks, and its headings are guessed from a line's
+    shape)."""
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    if not doc.blocks or unit.first in st.headings or unit.first in st.repeated \
+            or doc.section_at(start) is None or doc.block_kind(start, start) == "code":
+        return False
+    position = st.position[unit.first]
+    return position > 0 and st.doc_sentences[source][position - 1] in st.headings
+
+
+def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
+                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool]:
+    """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether the
+    heading is generic, whether it is a command-line option, and whether the section introduces its page: it
+    is generic and not an option, and so is every section between the page's first and it (NAME, Synopsis,
+    Description; not the Notes or Examples after the options)."""
+    if not lead:
+        return (), False, False, False
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    title = doc.section_at(start) or ""
+    own = title.split(SECTION_SEP)[-1]
+    here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
+    intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
+    return heading_names(own), own_heading(title) in st.generic, bool(_OPTION.match(own)), intro
+
+
+def _introduces(st: Stats, title: str) -> bool:
+    """Whether a section of this title can introduce its page: its heading is generic, and not an option."""
+    own = own_heading(title)
+    return own in st.generic and not _OPTION.match(own)
+
+
+# A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"
+_OPTION = re.compile(r"\s*--?[A-Za-z0-9]")
+
+
+def heading_names(heading: str) -> tuple[frozenset[str], ...]:
+    """The terms of what a heading names, each a set the question must hold whole to ask about it.
+
+    A heading that names code (an API signature, a setting, an option and its aliases) names each alias whole:
+    a question about ``git revert`` is not about the setting ``revert.reference``, and one about ``str.find``
+    does not name the signature's parameters. Each word of a prose heading ("Transaction Isolation") names on
+    its own.
+
+    >>> heading_names("revert.reference") == (frozenset({"revert", "refer"}),)
+    True
+    >>> heading_names("str.find(sub[, start[, end]])") == (frozenset({"str", "find"}),)
+    True
+    >>> sorted(sorted(n) for n in heading_names("-d, --delete"))
+    [['delet']]
+    >>> heading_names("class csv.DictReader(f, fieldnames=None)") == (frozenset({"csv", "dictread"}),)
+    True
+    >>> sorted(sorted(n) for n in heading_names("3.2 Invoking asn1Coding"))
+    [['asn1cod'], ['invok']]
+    >>> sorted(sorted(n) for n in heading_names("Transaction Isolation"))
+    [['isol'], ['transact']]
+    """
+    names = [w for w in _outside_brackets(heading).replace(",", " ").split()
+             if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
+    if not names:
+        return tuple(frozenset({t}) for t in query_terms(heading) if t)
+    return tuple(terms for terms in (frozenset(query_terms(n)) - {""} for n in names) if terms)
+
+
+def _outside_brackets(text: str) -> str:
+    """``text`` with what is inside brackets blanked out (a signature's parameters)."""
+    out, depth = [], 0
+    for ch in text:
+        depth += ch in "([{<"
+        out.append(" " if depth else ch)
+        depth -= depth > 0 and ch in ")]}>"
+    return "".join(out)
+
+
+# A name written as code: dotted, underscored, an option.
+_CODE_NAME = re.compile(r"[A-Za-z]\w*[._][A-Za-z_]|^--?[A-Za-z0-9]")  # not a section number ("3.2")
+_ABBREVIATION = re.compile(r"(?:\w\.)+$")  # "e.g.", "i.e."
+
+
+def quoted_text(index: Index, unit: Unit) -> str:
+    """The text a quote of ``unit`` shows: the unit's, and the code block it brings, if any."""
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    return doc.text[start:doc.with_code(start, index.sentences[unit.last].end)[0]]
+
+
+def scope_terms(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, of_page: bool = False
+           ) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of the unit's heading path (or its document's title), and those plus the terms of the
+    unit and of up to ``Config.scope_before`` sentences before it in the same section.
+
+    A sentence often answers about what its section or the sentence before it names ("37 soldiers were
+    killed in this incident" under the heading "Kanchazu Island incident"); the scope lets the features
+    see that subject without quoting it. ``of_page``: the unit opens a generic section (Description,
+    DESCRIPTION), whose first sentence is about what the page is ("This command removes "extraneous"
+    packages." on npm-prune's page): the page title's terms count as its heading's too.
+    """
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
+    if of_page:
+        heading |= frozenset(_heading_terms(doc.title))
+    before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
+    return heading, terms.union(heading, *(st.terms[i] for i in before))
+
+
+@lru_cache(maxsize=4096)
+def _heading_terms(title: str) -> tuple[str, ...]:
+    return tuple(tokenize([title])[0])
