@@ -50,6 +50,20 @@ def test_a_sentence_ending_in_a_colon_brings_its_code(venv_index) -> None:
     assert q.section == "Virtual environments › Creating one on Windows" or q.section == "Creating one on Windows"
 
 
+def test_code_a_quote_brings_is_not_quoted_again(venv_index) -> None:
+    """The quotes of an answer never overlap in what they show: the block an "...:" sentence brings is not a
+    quote of its own as well, whichever of the two ranks first."""
+    for question in ("How do I create and activate a virtual environment on Windows?",
+                     "Which commands create and activate the environment on Windows?",
+                     "What does py -m venv .venv do?"):
+        answer = ask(question, index=venv_index, k=5)
+        shown = [(q.source, q.start, q.end) for q in answer.quotes + answer.related]
+        for n, (source, start, end) in enumerate(shown):
+            for other in shown[:n]:
+                assert other[0] != source or other[2] <= start or end <= other[1], (question, shown)
+        assert sum("py -m venv .venv" in q.text for q in answer.quotes) <= 1, [q.text for q in answer.quotes]
+
+
 def test_code_then_the_sentence_that_leans_on_it_is_code_then_prose(venv_index) -> None:
     """A code block and the sentence after it ("This makes ...") are quoted together; only the block is code."""
     doc = venv_index.document("venv.html")

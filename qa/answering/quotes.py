@@ -5,6 +5,7 @@ other ("This hypothesis is called ..."), so every quote is a verbatim, checkable
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -29,6 +30,7 @@ from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
 from .sentence_stats import Stats, stats
+from .structure import shown_sentences
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -196,11 +198,19 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     passages when they score nearly as well, and a unit whose words a chosen one already says (another
     page's copy of them) is passed over; a span's score is the one it was chosen with, so spans stay
     in descending order. A pair that extends a chosen single sentence (and scores above the last slot's
-    unit) widens that quote instead of being lost to the overlap.
+    unit) widens that quote instead of being lost to the overlap. Overlap is read on what a quote shows: a
+    sentence ending in ":" shows the code block after it, so that block is not quoted again on its own, nor is
+    the sentence once the block is.
     """
     penalty = config.quote_source_penalty
     chosen: list[tuple[Unit, float]] = []
     used: set[int] = set()
+    shows: dict[Unit, frozenset[int]] = {}
+
+    def shown_ids(unit: Unit) -> frozenset[int]:
+        if unit not in shows:
+            shows[unit] = shown_sentences(index, st, unit)
+        return shows[unit]
     shown: set[str] = set()
     said: set[str] = set()  # the chosen units' texts, spacing folded
     folded: dict[Unit, str] = {}
@@ -215,7 +225,7 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     while len(chosen) < limit:
         best, best_score = -1, -np.inf
         for n, unit in enumerate(ranked):
-            if taken[n] or not used.isdisjoint(unit.ids):
+            if taken[n] or not used.isdisjoint(shown_ids(unit)):
                 continue
             score = values[n] - (penalty if index.sentences[unit.first].source in shown else 0.0)
             if score > best_score:
@@ -231,12 +241,12 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
         said.add(text_of(unit))
         if not chosen and config.neighbour_margin > 0:
             unit = _with_neighbour(st, index, unit, ranked, values, config.neighbour_margin)
-        used.update(unit.ids)
+        used.update(shown_ids(unit))
         shown.add(index.sentences[unit.first].source)
         chosen.append((unit, best_score))
     spans = []
     said.clear()
-    for unit, score in _widen(chosen, ranked, values, used):
+    for unit, score in _widen(chosen, ranked, values, used, shown_ids):
         if text_of(unit) in said:  # widened into the words of another page's quote
             continue
         said.add(text_of(unit))
@@ -268,9 +278,10 @@ def _with_neighbour(st: Stats, index: Index, unit: Unit, ranked: tuple[Unit, ...
     return unit
 
 
-def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...],
-           scores: list[float], used: set[int]) -> list[tuple[Unit, float]]:
-    """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit."""
+def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...], scores: list[float], used: set[int],
+           shown_ids: Callable[[Unit], frozenset[int]]) -> list[tuple[Unit, float]]:
+    """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit and shows
+    nothing another chosen quote shows."""
     if not chosen:
         return chosen
     rank_of = {u: n for n, u in enumerate(ranked)}  # ranked units are distinct
@@ -281,7 +292,7 @@ def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...],
             for n, other in enumerate(ranked):
                 if scores[n] < floor:
                     break
-                extra = set(other.ids) - set(unit.ids)
+                extra = shown_ids(other) - shown_ids(unit)
                 if other.is_pair and unit.first in other.ids and not extra & used:
                     used.update(extra)
                     unit = other

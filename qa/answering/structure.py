@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import takewhile
 
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
@@ -111,6 +112,20 @@ def quoted_text(index: Index, unit: Unit) -> str:
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     return doc.text[start:doc.with_code(start, index.sentences[unit.last].end)[0]]
+
+
+def shown_sentences(index: Index, st: Stats, unit: Unit) -> frozenset[int]:
+    """The ids of the sentences a quote of ``unit`` shows: its own, and those of the code block it brings
+    (qa.records.Document.with_code)."""
+    source, start, _ = index.sentences[unit.first]
+    end = index.sentences[unit.last].end
+    shown_end = index.documents[source].with_code(start, end)[0]
+    if shown_end <= end:
+        return frozenset(unit.ids)
+    ids = st.doc_sentences[source]
+    after = ids[st.position[unit.last] + 1:]
+    return frozenset(unit.ids).union(i for i in takewhile(
+        lambda i: index.sentences[i].start < shown_end, after))
 
 
 def scope_terms(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, of_page: bool = False
