@@ -13,7 +13,9 @@ Dates, numbers and durations are compared in qa.answering.conflicts; this module
   swap who did what the question asks ("the Soviets defeated Japan" against "Japan defeated the Soviets").
 - A yes-or-no question ("Did the pact keep the peace?"): each source's best sentence that holds at least
   two of the question's terms (or all, when it has fewer) either negates one of them ("did not keep") or
-  not. Two sources disagree when one negates a term the other states plainly.
+  not. Two sources disagree when one negates a term the other states plainly. A denial inside a clause
+  stating a condition ("If the pact is not renewed, ...") or of what the question itself denies is no claim,
+  and a sentence that holds any denial, or says that what it states fails, states nothing plainly.
 
 A source that states no answer of the kind is not compared, so a disagreement needs two sources that each
 answer. Agreement in different words is never a disagreement: every match is tried before one is declared.
@@ -42,6 +44,11 @@ _YES_NO = re.compile(r"^\W*(?:did|does|do|was|were|is|are|has|have|had|can|could
 #: How many words before a term a negation may stand and still negate it ("did not, in the end, keep").
 NEGATION_WINDOW = 4
 _WORD = re.compile(r"[\w’'-]+")
+# A word opening a clause that states a condition: a denial inside it is the condition, not a claim
+_CONDITION = re.compile(r"\b(?:if|unless|when|whenever|whether)\b", re.I)
+# A word saying that what the sentence states does not happen, or is not allowed
+_FAILS = re.compile(r"\b(?:fail(?:s|ed|ure)?|refuse[sd]?|reject(?:s|ed)?|forbid(?:s|den)?|prohibit(?:s|ed)?|"
+                    r"disallow(?:s|ed)?|impossible)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Stance:
     values: tuple[Name, ...] = ()
     negated: frozenset[str] = frozenset()  # the question terms its sentence negates
     stated: frozenset[str] = frozenset()  # the question terms its sentence holds
+    plain: bool = True  # its sentence holds no denial and no word of failure anywhere
 
 
 def compare(question: str, quotes: Sequence[Quote], wider: Sequence[Quote] = ()
@@ -230,10 +238,13 @@ def _compare_polarity(question: str, quotes: Sequence[Quote]) -> tuple[str, tupl
     if not own:
         return None
     about = _About(question)
+    # what the question itself negates ("a package that I cannot install") is its premise: a source saying
+    # it too agrees with the question, and denies nothing
+    premise = _denied(question, *_stems(question), own)
     best: dict[str, Stance] = {}
     for q in quotes:
         if q.source not in best:
-            stance = _stance(q, own, about)
+            stance = _stance(q, own - premise, about)
             if stance is not None:
                 best[q.source] = stance
     if len(best) < 2:
@@ -251,17 +262,33 @@ def _stance(quote: Quote, own: frozenset[str], about: _About) -> Stance | None:
     """Whether ``quote``'s first sentence about the question negates any of the question's terms."""
     for start, end in split_sentences(quote.text):
         sentence = quote.text[start:end]
-        words = _WORD.findall(sentence)
-        stems = [t[0] if t else "" for t in tokenize(words)] if words else []
+        words, stems = _stems(sentence)
         stated = own.intersection(stems)
         if not stated or not about(sentence):
             continue
-        negated = {s for i, s in enumerate(stems) if s in own
-                   and DENIAL.search(" ".join(words[max(0, i - NEGATION_WINDOW):i]))}
-        return Stance(sentence.strip(), quote, negated=frozenset(negated), stated=frozenset(stated))
+        return Stance(sentence.strip(), quote, negated=_denied(sentence, words, stems, own),
+                      stated=frozenset(stated), plain=not DENIAL.search(sentence) and not _FAILS.search(sentence))
     return None
 
 
+def _stems(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    words = list(_WORD.finditer(text))
+    return words, [t[0] if t else "" for t in tokenize([w.group() for w in words])] if words else []
+
+
+def _denied(sentence: str, words: list[re.Match[str]], stems: list[str], own: frozenset[str]) -> frozenset[str]:
+    """The terms of ``own`` that ``sentence`` denies: a denial stands in the ``NEGATION_WINDOW`` words before
+    the term, and not in a clause stating a condition ("If you cannot install it locally, ...")."""
+    denied = set()
+    for i, stem in enumerate(stems):
+        if stem in own and stem not in denied:
+            denial = DENIAL.search(sentence, words[max(0, i - NEGATION_WINDOW)].start(), words[i].start())
+            if denial and not _CONDITION.search(re.split(r"[,;:]", sentence[:denial.start()])[-1]):
+                denied.add(stem)
+    return frozenset(denied)
+
+
 def _opposed(deny: Stance, affirm: Stance) -> bool:
-    """``deny`` negates a term that ``affirm`` states without negating it."""
-    return bool((deny.negated - affirm.negated) & affirm.stated) and not affirm.negated
+    """``deny`` negates a term that ``affirm`` states plainly: with no denial at all, nor a word saying that
+    what it states fails ("The publish will fail if ..." affirms nothing)."""
+    return bool((deny.negated - affirm.negated) & affirm.stated) and not affirm.negated and affirm.plain

@@ -124,6 +124,22 @@ def test_one_source_denying_what_another_affirms(a, b, conflict):
         assert {q.source for q in found.quotes} == {"b", "w"}
 
 
+@pytest.mark.parametrize(("question", "a", "b"), [
+    # The denial is a condition, not a claim.
+    ("Can the pact be renewed?", "If the pact is not renewed, it ends after five years.",
+     "The pact can be renewed by either side."),
+    # The question itself says what is denied: a source saying it too agrees with the question.
+    ("Did the army that did not retreat win the battle?", "The army did not retreat and won the battle.",
+     "The army did retreat at first, but won the battle in the end."),
+    # What the other source states, it states as failing: it affirms nothing.
+    ("Can a version be published twice?", "You cannot publish a version twice.",
+     "Publishing a version twice fails with an error."),
+])
+def test_a_denial_that_is_a_condition_the_premise_or_a_failure_is_no_conflict(question, a, b):
+    assert find_conflict(question, [quote(a, "b"), quote(b, "w")]) is None
+    assert find_conflict(question, [quote(b, "b"), quote(a, "w")]) is None
+
+
 def test_one_source_or_meaning_off_is_never_a_conflict_in_meaning():
     one = [quote("Japan won the battle of the Fords.", "w"), quote("The Soviets won the battle of the Fords.", "w")]
     assert find_conflict("Which side won the battle of the Fords?", one) is None
