@@ -140,6 +140,9 @@ def asks_procedure(question: str) -> bool:
 # documentation the first sentence under the thing's heading says that (qa.answering.features: lead_definition).
 _WHAT_IS = re.compile(r"^\W*what(?:'s|\s+(?:is|are))\s+(?!the\s+(?:difference|default|best|range|purpose)\b)"
                       r"(?:(?:an?|the)\s+)?[^\s?]+(?:\s+[^\s?]+){0,3}\s*\?*\s*$", _I)
+# A name alone, as typed into a search box ("str.find", "git gc", "VACUUM"): what the named thing is or does
+_BARE_NAME = re.compile(r"^\W*(?!(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|"
+                        r"should|would|will|was|were|has|have)\b)[\w.:()'-]+(?:\s+[\w.:()'-]+)?\s*\?*\s*$", _I)
 _WHAT_DOES = re.compile(r"^\W*what\s+does\s+.+?\s+(?:do|mean|return|create|represent|contain|print|show)\s*\?*\s*$",
                         _I)
 
@@ -148,14 +151,17 @@ def asks_definition(question: str) -> bool:
     """Whether ``question`` asks what something is or what it does.
 
     "What is the X of Y" asks for an attribute of Y, not what X is; "What does the X of Y do" still asks what
-    a thing does.
+    a thing does. So does a name typed alone, as into a search box ("str.find", "git gc"), but not a phrase of
+    more words ("read csv file").
 
     >>> [asks_definition(q) for q in ("What is a gitignore file?", "What does git gc do?",
     ...                               "What is the range of the integer type?", "What did the treaty end?",
     ...                               "What does the HEADER option of COPY do?")]
     [True, True, False, False, True]
+    >>> [asks_definition(q) for q in ("str.find", "git gc", "VACUUM", "read csv file", "Is it free?")]
+    [True, True, True, False, False]
     """
-    if _WHAT_DOES.search(question):
+    if _WHAT_DOES.search(question) or _BARE_NAME.search(question):
         return True
     return bool(_WHAT_IS.search(question)) and " of " not in question.lower()
 

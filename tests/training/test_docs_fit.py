@@ -81,6 +81,9 @@ def test_a_code_block_offered_to_a_how_to_question_is_marked(code_index):
     ("What is the range of the integer type?", False), ("What is the difference between a and b?", False),
     ("What did the treaty end?", False), ("How do I install mytool?", False),
     ("What does mytool write to disk?", False),
+    # a name alone, as typed into a search box, asks what it is or does; a phrase of more words does not
+    ("str.find", True), ("git gc", True), ("VACUUM", True), ("tidy.depth?", True),
+    ("install mytool on windows", False), ("read csv file", False), ("Is mytool free?", False), ("How to?", False),
 ])
 def test_questions_about_what_a_thing_is_or_does_are_told_apart(question, asks):
     assert asks_definition(question) is asks
@@ -120,6 +123,9 @@ def test_a_section_lead_is_marked_where_its_heading_is_generic_or_names_what_was
     # Notes, on every page too, comes after the page's own sections: it does not introduce the page
     assert not any("hook" in text or "this option" in text or "Setting this" in text or "Force" in text
                    or "cron" in text for text in marked)
+    named = rank(index, "tidy")  # the name alone, typed into a search box
+    assert "This command removes files nothing refers to." in _marked(index, named, "lead_definition")
+    assert "This command removes files nothing refers to." in [unit_text(index, u) for u in named.units[:3]]
     setting = rank(index, "What does tidy.depth do?")
     marked = _marked(index, setting, "lead_definition")
     assert "Setting this makes tidy look two folders deep." in marked
