@@ -15,6 +15,7 @@ from .terminal import printable
 def render_text(answer: dict[str, Any]) -> str:
     """The readable form of an answer for a terminal; text from the documents is made safe to print."""
     lines = [f"Q: {printable(answer['question'])}", ""]
+    lines += [printable(app.read_as(answer)), ""] if answer.get("corrections") else []
     if answer["abstained"]:
         lines.append("The documents do not answer this question.")
         if answer.get("related"):

@@ -113,6 +113,9 @@ class Config:
     meaning_conflicts: bool = True
     # Questions.
     max_question_chars: int = 2_000
+    # A question word the documents never use is read as the nearest word they do use, one typing slip away
+    # ("brnach" as "branch"; qa.answering.spelling), and the answer says so.
+    correct_spelling: bool = True
     # Longest sentence or code piece, in characters: a longer one is cut at line breaks or clause ends,
     # so a log or a word list with no sentence end never becomes one unbounded unit.
     max_unit_chars: int = 2_000

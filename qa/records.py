@@ -227,6 +227,8 @@ class Answer:
     conflict_note: str | None = None
     related: tuple[Quote, ...] = ()
     confidence: float = 0.0
+    # words of the question the documents never use, and the words searched for instead: (typed, read)
+    corrections: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -235,6 +237,7 @@ class Answer:
             "conflict": self.conflict,
             "conflict_note": self.conflict_note,
             "confidence": self.confidence,
+            "corrections": [{"typed": typed, "read": read} for typed, read in self.corrections],
             "quotes": [q.to_dict() for q in self.quotes],
             "related": [q.to_dict() for q in self.related],
         }

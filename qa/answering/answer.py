@@ -42,13 +42,14 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     wanted = validate.sources(sources, idx.document)  # a clear error for an unknown source
     ranking = select(idx, text, k=k, sources=wanted, config=config)  # more than k spans, to choose k from
     spans = _distinct(idx, [s for s in ranking.spans if not _heading(idx, s)])
-    confidence = round(ranking.confidence, 4)
+    confidence, read = round(ranking.confidence, 4), ranking.corrections
     if ranking.abstains(config):
-        return Answer(text, True, related=tuple(_quote(idx, s) for s in spans[:k]), confidence=confidence)
+        return Answer(text, True, related=tuple(_quote(idx, s) for s in spans[:k]), confidence=confidence,
+                      corrections=read)
     candidates = [_quote(idx, s) for s in spans]
     quotes = _diverse(candidates, k, config.diversity_margin)
     close, wider = _comparable(candidates, quotes, config)
-    conflict = find_conflict(text, close, wider, meaning=config.meaning_conflicts)
+    conflict = find_conflict(ranking.question.text, close, wider, meaning=config.meaning_conflicts)
     if conflict:
         quotes = _including(quotes, conflict.quotes, k)
     for source in dict.fromkeys(q.source for q in quotes):  # each document's text hashed once per answer
@@ -56,7 +57,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
     for q in quotes:
         _check_quote(q, idx.document(q.source))
     return Answer(text, False, tuple(quotes), conflict=conflict is not None,
-                  conflict_note=conflict.note if conflict else None, confidence=confidence)
+                  conflict_note=conflict.note if conflict else None, confidence=confidence, corrections=read)
 
 
 

@@ -14,7 +14,7 @@ from ..calibrating import calibration
 from ..config import Config
 from ..indexing.index import Index
 from ..records import Unit
-from . import doubt
+from . import doubt, spelling
 from .features import (
     UNIT_FEATURES,
     Question,
@@ -66,9 +66,13 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     then re-scores its best ``config.verifier_pairs`` and gives the calibrated confidence
     (qa.answering.verifier.rerank says when it is not asked). ``spans`` holds the :func:`pool` for showing
     ``k`` quotes; ``qvec`` is the question's embedding when the caller has already computed it (in a batch).
+    A word the documents never use is first read as the nearest one they do (``Ranking.corrections``).
     """
     config = config or index.config
     st = stats(index)
+    fixes = spelling.corrections(question, index) if config.correct_spelling else ()
+    if fixes:  # searched as read; a vector of the words as typed no longer fits
+        question, qvec = spelling.corrected(question, fixes), None
     q = analyse_question(question, st)
     scored = score_question(index, question, qvec)
     passages = tuple(retrieve(index, scored, sources=sources, config=config))
@@ -76,11 +80,12 @@ def rank(index: Index, question: str, *, sources: frozenset[str] | None = None, 
     if config.follow_sentence:
         units = sorted(set(units) | set(following_units(index, st, question, units)), key=_in_order)
     if not units:
-        return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, ())
+        return Ranking(q, (), np.zeros(0), (), passages, NO_SUPPORT, {}, (), corrections=fixes)
     scored = _with_chunk_cosines(index, st, scored, passages, units)
     ranking = rerank(index, config, _by_ranker(index, st, q, scored, passages, units, config))
     spans = _spans(index, st, scored, ranking.units, ranking.scores, pool(k, config), config)
-    return replace(ranking, spans=spans, confidence=_confidence(index, st, scoring_for(config), ranking))
+    return replace(ranking, spans=spans, confidence=_confidence(index, st, scoring_for(config), ranking),
+                   corrections=fixes)
 
 
 def _by_ranker(index: Index, st: Stats, q: Question, scored: QuestionScores, passages: tuple[Passage, ...],

@@ -48,6 +48,9 @@ class Ranking:
     question_scores: QuestionScores | None = None  # the scores the features were computed from
     threshold: float | None = None  # the index's own abstention threshold (qa.calibration); None: the config's
     ranker_scores: np.ndarray | None = None  # the ranker's own scores of ``units`` where the verifier re-scored them
+    # the question's words the documents never use and the words read for them (qa.answering.spelling): the
+    # question was searched as ``question.text``, with these read in
+    corrections: tuple[tuple[str, str], ...] = ()
 
     def abstains(self, config: Config) -> bool:
         """No candidate, a question far from the corpus, or a top quote the verifier doubts."""

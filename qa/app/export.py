@@ -37,6 +37,19 @@ def fenced(code: str) -> list[str]:
     return [fence, *code.splitlines(), fence]
 
 
+def read_as(answer: Mapping[str, Any]) -> str:
+    """The sentence that says which question words were searched as other words (empty when none were).
+
+    >>> read_as({"corrections": [{"typed": "brnach", "read": "branch"}]})
+    'Read “brnach” as “branch”: the documents never use the word as typed.'
+    """
+    pairs = [f"“{c['typed']}” as “{c['read']}”" for c in answer.get("corrections") or []]
+    if not pairs:
+        return ""
+    said = pairs[0] if len(pairs) == 1 else ", ".join(pairs[:-1]) + " and " + pairs[-1]
+    return f"Read {said}: the documents never use the {'word' if len(pairs) == 1 else 'words'} as typed."
+
+
 def quote_with_citation(q: Mapping[str, Any]) -> str:
     """What "copy" puts on the clipboard: the quote in quotation marks (code as a fenced block), then its citation."""
     text, code, after = quote_parts(q)
@@ -59,14 +72,15 @@ def conversation_markdown(turns: Sequence[Mapping[str, Any]], *, title: str = "A
 
 
 def _answer_markdown(answer: Mapping[str, Any]) -> list[str]:
+    read = [f"*{read_as(answer)}*", ""] if answer.get("corrections") else []
     if answer["abstained"]:
-        lines = ["The documents do not answer this question.", ""]
+        lines = [*read, "The documents do not answer this question.", ""]
         if answer.get("related"):
             lines += ["Related passages (not an answer):", ""]
             lines += [f"- “{_one_line(q['text'])}” — {citation_text(q)}" for q in answer["related"]]
             lines.append("")
         return lines
-    lines = [f"**Sources disagree.** {answer['conflict_note']}", ""] if answer["conflict"] else []
+    lines = [*read, *([f"**Sources disagree.** {answer['conflict_note']}", ""] if answer["conflict"] else [])]
     for n, q in enumerate(answer["quotes"], 1):
         text, code, after = quote_parts(q)
         body = (text.splitlines() if text else []) + ([""] if text and code else []) + (fenced(code) if code else [])

@@ -18,7 +18,7 @@ from ..answering.meaning import said
 from ..answering.scoring import scoring_for
 from ..config import Config
 from ..ingest.load import web_url
-from .export import conversation_markdown, quote_parts, quote_with_citation
+from .export import conversation_markdown, quote_parts, quote_with_citation, read_as
 from .ui_docs import (  # noqa: F401  (the documents view and landing view are part of this module's API)
     TARGET_ID,
     corpus_blurb,
@@ -151,7 +151,13 @@ def confidence_html(answer: Mapping[str, Any]) -> str:
 
 
 def answer_html(answer: Mapping[str, Any], *, turn: int = 0) -> str:
-    """An answer: cited quotes with a confidence cue, sources side by side on a conflict, or an abstention."""
+    """An answer: cited quotes with a confidence cue, sources side by side on a conflict, or an abstention;
+    first, which question words were searched as other words, if any."""
+    read = f'<p class="qa-query qa-read-as">{esc(read_as(answer))}</p>' if answer.get("corrections") else ""
+    return read + _answer_body_html(answer, turn)
+
+
+def _answer_body_html(answer: Mapping[str, Any], turn: int) -> str:
     if answer["abstained"]:
         return _abstention_html(answer, turn)
     quotes = list(enumerate(answer["quotes"], 1))
