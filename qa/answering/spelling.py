@@ -53,11 +53,12 @@ def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
     if english is None:  # no way to tell a slip from a word the documents lack: nothing is corrected
         return ()
     known = stats(index).df.__contains__
-    words = _WORD.findall(question)
+    words = _QUESTION_WORD.findall(question)
     fixes: dict[str, str] = {}
     for n, written in enumerate(words):
         word = written.lower()
-        if written in fixes or not _slip(word, written, n == 0, known) or english.synsets(word):
+        if written in fixes or not word.isalnum() or not _slip(word, written, n == 0, known) \
+                or english.synsets(word):
             continue  # (WordNet knows it: a word of English, rightly spelt, that the documents do not use)
         found = words_of(index)
         nearest = _nearest(word, found)
@@ -133,5 +134,7 @@ def words_of(index: Index) -> Words:
 # A word as a question or a document writes it: letters and digits ("libtasn1"); an underscore or a dot parts
 # two words ("asn1_parser2tree").
 _WORD = re.compile(r"[^\W_]{2,}")
+# The same in a question, with a contraction whole ("wasn't"): never a slip
+_QUESTION_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Loaded index -> the words of its documents (words_of). Weak keys: an index dropped after a rebuild takes them.
 _WORDS: weakref.WeakKeyDictionary[Index, Words] = weakref.WeakKeyDictionary()

@@ -62,6 +62,7 @@ def test_two_letters_swapped_read_as_the_word_with_the_same_letters(manual) -> N
     "Does notes export to XSLX?",  # an acronym
     "How do I sync the xlsx files?",  # no word of the documents is that near
     "What does the lst command show?",  # three letters or fewer
+    "Why wasn't the list sorted?",  # a contraction ("wasn" alone is no word)
 ])
 def test_words_taken_as_typed(manual, question) -> None:
     assert spelling.corrections(question, manual) == ()
