@@ -20,7 +20,7 @@ gradio_client = pytest.importorskip("gradio_client")
 from gradio_client.exceptions import AppError  # noqa: E402
 
 ANSWER_KEYS = {"question": str, "abstained": bool, "conflict": bool, "confidence": float, "quotes": list,
-               "related": list}
+               "related": list, "corrections": list}
 QUOTE_KEYS = {"text": str, "source": str, "title": str, "kind": str, "start": int, "end": int, "score": float,
               "context": str, "context_start": int, "doc_sha256": str, "block": str}
 OPTIONAL_QUOTE_KEYS = {"section", "line", "page", "paragraph", "url", "date", "code_start", "code_end"}
