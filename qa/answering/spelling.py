@@ -49,17 +49,18 @@ def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
     the question's order (none where nothing is corrected). The read word is in lower case, capitalised as the
     question's first word, or as the documents write it where they write it with capitals inside
     ("PostgreSQL")."""
-    english = wordnet()
-    if english is None:  # no way to tell a slip from a word the documents lack: nothing is corrected
-        return ()
     known = stats(index).df.__contains__
     words = _QUESTION_WORD.findall(question)
     fixes: dict[str, str] = {}
     for n, written in enumerate(words):
         word = written.lower()
-        if written in fixes or not word.isalnum() or not _slip(word, written, n == 0, known) \
-                or english.synsets(word):
-            continue  # (WordNet knows it: a word of English, rightly spelt, that the documents do not use)
+        if written in fixes or not word.isalnum() or not _slip(word, written, n == 0, known):
+            continue
+        english = wordnet()  # loaded only for a question with a word the documents do not know
+        if english is None:  # no way to tell a slip from a word the documents lack: nothing is corrected
+            return ()
+        if english.synsets(word):  # a word of English, rightly spelt, that the documents do not use
+            continue
         found = words_of(index)
         nearest = _nearest(word, found)
         if nearest is not None:
