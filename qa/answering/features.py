@@ -25,7 +25,7 @@ from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, ask
 from .negation import negation_in, question_negated
 from .question_scores import QuestionScores
 from .sentence_stats import Stats, is_anaphoric
-from .structure import offers_code, opens_section, scope_terms, section_facts
+from .structure import offers_code, opens_section, scope_terms, section_facts, shown_sentences
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
@@ -95,6 +95,7 @@ class UnitInfo:
     lead_generic: bool = False
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
     lead_intro: bool = False  # that section introduces its page (section_facts)
+    shows: frozenset[int] = frozenset()  # the sentence ids its quote shows: its own and its code's (shown_sentences)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -107,6 +108,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
         lead_facts = section_facts(st, index, unit, lead)
         heading, in_scope = scope_terms(st, index, unit, terms, of_page=lead_facts[1])
         neighbours = tuple(_neighbours(st, index, unit))
+        code = offers_code(index, unit)
         text = unit_text(index, unit)
         info = UnitInfo(
             terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
@@ -115,8 +117,8 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             # a section's first sentence ("This command removes ...") refers to its heading, not to a sentence
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
-            _name_stems(text), heading, in_scope, _pair_norm(index, unit), offers_code(index, unit),
-            lead, terms | heading, *lead_facts)
+            _name_stems(text), heading, in_scope, _pair_norm(index, unit), code, lead, terms | heading, *lead_facts,
+            shown_sentences(index, st, unit) if code else frozenset(unit.ids))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info

@@ -23,6 +23,8 @@ from .features import (
     best_chunk,
     support_features,
     unit_features,
+    unit_info,
+    unit_infos,
     unit_text,
 )
 from .question_scores import QuestionScores, score_question
@@ -30,7 +32,6 @@ from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
 from .sentence_stats import Stats, stats
-from .structure import shown_sentences
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -210,15 +211,15 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
     penalty = config.quote_source_penalty
     chosen: list[tuple[Unit, float]] = []
     used: set[int] = set()
-    shows: dict[Unit, frozenset[int]] = {}
-
-    def shown_ids(unit: Unit) -> frozenset[int]:
-        if unit not in shows:
-            shows[unit] = shown_sentences(index, st, unit)
-        return shows[unit]
     shown: set[str] = set()
     said: set[str] = set()  # the chosen units' texts, spacing folded
     folded: dict[Unit, str] = {}
+
+    infos = unit_infos(index)  # every ranked unit's, computed with its features
+
+    def shown_ids(unit: Unit) -> frozenset[int]:  # its sentences and its code's (UnitInfo.shows)
+        info = infos.get(unit)
+        return (info or unit_info(st, index, unit)).shows
 
     def text_of(unit: Unit) -> str:
         if unit not in folded:
@@ -227,6 +228,7 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
 
     taken = [False] * len(ranked)
     values = scores.tolist()  # Python floats: read many times over
+    floor = np.inf  # the lowest ranker score among the chosen units (as ranked)
     while len(chosen) < limit:
         best, best_score = -1, -np.inf
         for n, unit in enumerate(ranked):
@@ -246,12 +248,16 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
         said.add(text_of(unit))
         if not chosen and config.neighbour_margin > 0:
             unit = _with_neighbour(st, index, unit, ranked, values, config.neighbour_margin)
+            if unit != ranked[best]:  # the pair's own score, where it was ranked itself
+                best = ranked.index(unit) if unit in ranked else -1
         used.update(shown_ids(unit))
         shown.add(index.sentences[unit.first].source)
         chosen.append((unit, best_score))
+        if best >= 0:
+            floor = min(floor, values[best])
     spans = []
     said.clear()
-    for unit, score in _widen(chosen, ranked, values, used, shown_ids):
+    for unit, score in _widen(chosen, ranked, values, floor, used, shown_ids):
         if text_of(unit) in said:  # widened into the words of another page's quote
             continue
         said.add(text_of(unit))
@@ -283,24 +289,22 @@ def _with_neighbour(st: Stats, index: Index, unit: Unit, ranked: tuple[Unit, ...
     return unit
 
 
-def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...], scores: list[float], used: set[int],
-           shown_ids: Callable[[Unit], frozenset[int]]) -> list[tuple[Unit, float]]:
-    """Replace a chosen single sentence by a pair holding it that ranks above the last chosen unit and shows
-    nothing another chosen quote shows."""
-    if not chosen:
-        return chosen
-    rank_of = {u: n for n, u in enumerate(ranked)}  # ranked units are distinct
-    floor = min((scores[rank_of[u]] for u, _ in chosen if u in rank_of), default=-np.inf)
+def _widen(chosen: list[tuple[Unit, float]], ranked: tuple[Unit, ...], scores: list[float], floor: float,
+           used: set[int], shown_ids: Callable[[Unit], frozenset[int]]) -> list[tuple[Unit, float]]:
+    """Replace a chosen single sentence by a pair holding it that ranks at or above ``floor`` (the lowest
+    chosen unit's score) and shows nothing another chosen quote shows."""
+    floor = -np.inf if floor == np.inf else floor  # no chosen unit as ranked: any pair may widen
     out = []
     for unit, score in chosen:
         if not unit.is_pair:
             for n, other in enumerate(ranked):
                 if scores[n] < floor:
                     break
-                extra = shown_ids(other) - shown_ids(unit)
-                if other.is_pair and unit.first in other.ids and not extra & used:
-                    used.update(extra)
-                    unit = other
-                    break
+                if other.is_pair and unit.first in other.ids:
+                    extra = shown_ids(other) - shown_ids(unit)
+                    if not extra & used:
+                        used.update(extra)
+                        unit = other
+                        break
         out.append((unit, score))
     return out

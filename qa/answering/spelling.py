@@ -17,12 +17,13 @@ import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..indexing.index import Index
-from ..indexing.lexical import tokenize
+from ..indexing.lexical import query_terms
 from .paraphrase import relatives, wordnet
 from .sentence_stats import stats
 
@@ -59,8 +60,8 @@ def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
         english = wordnet()  # loaded only for a question with a word the documents do not know
         if english is None:  # no way to tell a slip from a word the documents lack: nothing is corrected
             return ()
-        if english.synsets(word):  # a word of English, rightly spelt, that the documents do not use
-            continue
+        if _english(word) or any(known(r) for r in relatives(word)):
+            continue  # a word of English, rightly spelt, that the documents do not use (or use as a relative)
         found = words_of(index)
         nearest = _nearest(word, found)
         if nearest is not None:
@@ -70,13 +71,18 @@ def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
 
 def _slip(word: str, written: str, opening: bool, known: Callable[[str], bool]) -> bool:
     """Whether ``word`` (as ``written`` in the question; ``opening``: its first word) may be a slip: long
-    enough, typed in lower case, not a word that frames a question, and unknown to the documents, as written
-    or as a WordNet relative."""
-    typed_lower = written == word or (opening and written[1:] == word[1:])
-    if sum(c.isalpha() for c in word) < MIN_LENGTH or not typed_lower or word in _FRAME:
+    enough, typed in lower case, not a word that frames a question, and unknown to the documents."""
+    if len(word) < MIN_LENGTH or word in _FRAME or not (written == word or (opening and written[1:] == word[1:])):
         return False
-    stem = tokenize([word])[0][0]
-    return bool(stem) and not known(stem) and not any(known(r) for r in relatives(word))  # a stopword: no stem
+    terms = query_terms(word)
+    return sum(c.isalpha() for c in word) >= MIN_LENGTH and bool(terms) and bool(terms[0]) and not known(terms[0])
+
+
+@lru_cache(maxsize=16_384)
+def _english(word: str) -> bool:
+    """Whether WordNet knows ``word`` in any part of speech (its index, read without loading a synset)."""
+    english = wordnet()
+    return english is not None and english.morphy(word) is not None
 
 
 def corrected(question: str, fixes: tuple[tuple[str, str], ...]) -> str:
