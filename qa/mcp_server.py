@@ -49,7 +49,8 @@ def make_server(config: Config) -> MCPServer:
         "Answer a question with verbatim quotes from the documents, each with its source, character offsets "
         "and location (section, line, page). Copy every quote exactly as given and cite it. If `abstained` "
         "is true, the documents do not answer: say so, and do not answer from memory (`related` holds nearby "
-        "passages, which are not an answer). If `conflict` is true, the documents disagree: show both sides."))
+        "passages, which are not an answer). If `conflict` is true, the documents disagree: show both sides. "
+        "`corrections` lists question words searched as other words of the documents (typing slips): say so."))
     def ask(question: Annotated[str, Field(description="The question, in a sentence or two.")],
             k: Annotated[int, Field(description=f"How many quotes, 1 to {Config.max_quotes}.")] = 3,
             sources: Sources = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
+from qa.answering.paraphrase import wordnet
 from qa.mcp_server import make_server
 
 from .conftest import BLOG, ROOT, WIKI, _free_port
@@ -57,6 +58,7 @@ def test_tools_are_read_only_and_tell_an_agent_to_quote_exactly(server):
     described = {t.name: t.description for t in tools}
     assert "exactly" in described["ask"] and "cite" in described["ask"]
     assert "do not answer" in described["ask"]
+    assert "corrections" in described["ask"]
     assert "exactly" in described["verify_quote"]
 
 
@@ -67,6 +69,14 @@ def test_ask_returns_the_answer_json_with_verbatim_quotes(server, default_index)
     assert not answer["abstained"] and len(answer["quotes"]) <= 2
     check_quotes(answer, default_index)
     assert any("1938" in q["text"] for q in answer["quotes"])
+
+
+@pytest.mark.skipif(wordnet() is None, reason="WordNet (Debian's wordnet-base) is not installed")
+def test_ask_says_which_words_it_read_as_others(server, default_index):
+    answer = call(server, "ask", {"question": "When was the neutrality pakt signed?"}).structured_content
+    assert answer["corrections"] == [{"typed": "pakt", "read": "pact"}]
+    assert not answer["abstained"]
+    check_quotes(answer, default_index)
 
 
 def test_ask_abstains_when_the_documents_do_not_answer(server):
