@@ -249,7 +249,7 @@ def _spans(index: Index, st: Stats, scored: QuestionScores, ranked: tuple[Unit, 
         if not chosen and config.neighbour_margin > 0:
             unit = _with_neighbour(st, index, unit, ranked, values, config.neighbour_margin)
             if unit != ranked[best]:  # the pair's own score, where it was ranked itself
-                best = ranked.index(unit) if unit in ranked else -1
+                best = next((n for n, other in enumerate(ranked) if other == unit), -1)
         used.update(shown_ids(unit))
         shown.add(index.sentences[unit.first].source)
         chosen.append((unit, best_score))

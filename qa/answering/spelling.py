@@ -57,8 +57,7 @@ def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
         word = written.lower()
         if written in fixes or not word.isalnum() or not _slip(word, written, n == 0, known):
             continue
-        english = wordnet()  # loaded only for a question with a word the documents do not know
-        if english is None:  # no way to tell a slip from a word the documents lack: nothing is corrected
+        if wordnet() is None:  # loaded only now; without it a slip is not told from a word the documents lack
             return ()
         if _english(word) or any(known(r) for r in relatives(word)):
             continue  # a word of English, rightly spelt, that the documents do not use (or use as a relative)
