@@ -5,8 +5,10 @@ import hashlib
 import json
 import random
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -157,8 +159,12 @@ def test_a_file_that_is_not_selqa_is_refused(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory) -> Path:
-    """A tiny cross-encoder trained and exported into a temporary folder (the package ships none)."""
+def tiny_model(tmp_path_factory) -> Iterator[Path]:
+    """A tiny cross-encoder trained and exported into a temporary folder (the package ships none).
+
+    Its training folder goes as soon as the export is made, the export when the module is done: the suite
+    runs on machines with little disk to spare."""
+
     s = TrainSettings(layers=1, epochs=1, batch_size=4, max_length=48)
     rows = [("When was the pact signed?", "The pact was signed in April 1941. [context: Pact]", 1.0, 1.0),
             ("When was the pact signed?", "The battle began in May. [context: Battle]", 0.0, 2.0),
@@ -169,14 +175,15 @@ def tiny_model(tmp_path_factory) -> Path:
     out.mkdir()
     train_model(rows, s, bundled_model_path(), base / "work")
     export_onnx(base / "work", out)
+    shutil.rmtree(base / "work")
     write_meta(out, s, {"rank_weight": 1.0, "a": 1.0, "b": 0.0, "c": 0.0, "threshold": 0.5}, {})
-    return out
+    yield out
+    shutil.rmtree(base, ignore_errors=True)
 
 
 def _with_calibration(model: Path, folder: Path, calibration: Calibration) -> Path:
     """``model``'s files in ``folder`` with the shipped scoring file, its calibration replaced by ``calibration``."""
     import dataclasses
-    import shutil
 
     shutil.copytree(model, folder)
     meta = json.loads((MODEL_DIR / "verifier.json").read_text(encoding="utf-8"))
