@@ -102,22 +102,11 @@ class MdocPage(PageReader):
 
     def render(self, tokens: list[str]) -> str:
         """A macro line's words as mandoc shows them."""
-        pieces: list[tuple[str, bool]] = []  # (text, joined to what comes before)
-        self._words(tokens, pieces)
-        return _joined(pieces, self.spacing)
+        return _joined(self._words(tokens), self.spacing)
 
-    def _words(self, tokens: list[str], pieces: list[tuple[str, bool]]) -> None:
-        i, glue_next = 0, False
-
-        def put(text: str, glued: bool = False) -> None:
-            nonlocal glue_next
-            raw = text
-            text = self.text(text)
-            closing = raw in _CLOSING
-            unspaced, self.spaced_once = not self.spacing and not self.spaced_once, False
-            pieces.append((text, glued or glue_next or closing or unspaced))
-            glue_next = raw in _OPENING
-
+    def _words(self, tokens: list[str]) -> list[tuple[str, bool]]:
+        """The words of ``tokens`` (text and callable macros), each with whether it joins the one before."""
+        line, i = _Line(self), 0
         while i < len(tokens):
             token = tokens[i]
             i += 1
@@ -125,94 +114,19 @@ class MdocPage(PageReader):
                 continue  # a word glued to the end of one line stays glued to the next line's first
             if token in (_SPACING_ON, _SPACING_OFF):
                 self.spacing, self.spaced_once = token == _SPACING_ON, token == _SPACING_OFF
-                continue
-            if token not in _CALLABLE:
-                put(token)
-                continue
-            if token in _ENCLOSE:  # it wraps the rest of the line, but for the punctuation that ends it
-                opening, closing = _ENCLOSE[token]
+            elif token not in _CALLABLE:
+                line.put(token)
+            elif token in _ENCLOSE:  # it wraps the rest of the line, but for the punctuation that ends it
                 end = tokens.index(_LINE_END, i) if _LINE_END in tokens[i:] else len(tokens)
                 body, trailing = _split_trailing(tokens[i:end])
                 i = end
-                inner: list[tuple[str, bool]] = []
-                self._words(body, inner)
-                put(opening + _joined(inner, self.spacing) + closing)
-                for mark in trailing:
-                    put(mark)
-                continue
-            args, i = _arguments(tokens, i)
-            if token in _HALVES:
-                closes = token.endswith("c")
-                put(_HALVES[token], glued=closes)
-                glue_next = not closes
-                for word in args:
-                    put(word)
-            elif token == "Fl":  # each word a flag, but for punctuation and the "|" between alternatives
-                words = [a for a in args if a not in _CLOSING]
-                put("-" + words[0] if words else "-")
-                for word in args[1:] if words else args:
-                    put(word if word in _CLOSING or self.text(word) == "|" else "-" + word)
-            elif token == "Xr" and args:
-                put(args[0] + (f"({args[1]})" if len(args) > 1 and args[1] not in _CLOSING else ""))
-                for word in args[2:] if len(args) > 1 and args[1] not in _CLOSING else args[1:]:
-                    put(word)
-            elif token in ("Ns", "Ap"):
-                if token == "Ap":
-                    put("'", glued=True)
-                glue_next = True
-                for word in args:
-                    put(word)
-            elif token == "Pf" and args:
-                put(args[0])
-                glue_next = True
-                for word in args[1:]:
-                    put(word)
-            elif token == "Nm":
-                if args and args[0] not in _CLOSING and not self.name:
-                    self.name = args[0]
-                words = args if args and args[0] not in _CLOSING else [self.name, *args]
-                for word in words:
-                    put(word)
-            elif token == "Fn" and args:
-                put(args[0] + "(" + ", ".join(a for a in args[1:] if a not in _CLOSING) + ")")
-                for word in (a for a in args[1:] if a in _CLOSING):
-                    put(word)
-            elif token == "Fo" and args:
-                put(args[0] + "(")
-                glue_next = True
-            elif token == "Fc":
-                put(")", glued=True)
-                for word in args:
-                    put(word)
-            elif token == "Lk" and args:
-                put(f"{args[1]}: {args[0]}" if len(args) > 1 and args[1] not in _CLOSING else args[0])
-                for word in args[2:] if len(args) > 1 and args[1] not in _CLOSING else args[1:]:
-                    put(word)
-            elif token in _SYSTEMS:
-                put(_SYSTEMS[token])
-                for word in args:
-                    put(word)
-            elif token == "St" and args:
-                put(_STANDARDS.get(args[0], args[0]))
-                for word in args[1:]:
-                    put(word)
-            elif token == "In" and args:  # a header: the line that includes it in a synopsis, its name elsewhere
-                put(f"#include <{args[0]}>" if self.in_synopsis() else f"<{args[0]}>")
-                for word in args[1:]:
-                    put(word)
-            elif token == "Ta":
-                put("\t")
-                for word in args:
-                    put(word)
-            elif token in ("Eo", "Ec"):
-                if args:
-                    put(args[0], glued=token == "Ec")
-                    glue_next = token == "Eo"
-                    for word in args[1:]:
-                        put(word)
-            else:  # the plain ones, and Xo/Xc inside a line
-                for word in args:
-                    put(word)
+                opening, closing = _ENCLOSE[token]
+                line.put(opening + _joined(self._words(body), self.spacing) + closing)
+                line.put_all(trailing)
+            else:
+                args, i = _arguments(tokens, i)
+                _MACRO_WORDS.get(token, _plain)(line, token, args)
+        return line.pieces
 
     # ------------------------------------------------------------------ block macros
 
@@ -325,6 +239,137 @@ class MdocPage(PageReader):
         return
 
     _Ek = _Bf = _Ef = _Bk
+
+
+class _Line:
+    """The words of one macro line as they are put, each with whether it joins the one before: a closing mark
+    joins the word before it, the word after an opening one joins it, and under ``.Sm off`` all join."""
+
+    def __init__(self, page: MdocPage) -> None:
+        self.page = page
+        self.pieces: list[tuple[str, bool]] = []
+        self.glue_next = False  # the next word joins this one (after "(", ".Ns", ".Pf", ".Fo")
+
+    def put(self, word: str, glued: bool = False) -> None:
+        page = self.page
+        unspaced, page.spaced_once = not page.spacing and not page.spaced_once, False
+        self.pieces.append((page.text(word), glued or self.glue_next or word in _CLOSING or unspaced))
+        self.glue_next = word in _OPENING
+
+    def put_all(self, words: list[str]) -> None:
+        for word in words:
+            self.put(word)
+
+
+# What each callable macro shows of its arguments. A macro that needs an argument and has none shows nothing.
+
+def _plain(line: _Line, token: str, args: list[str]) -> None:  # and Xo/Xc inside a line
+    line.put_all(args)
+
+
+def _half(line: _Line, token: str, args: list[str]) -> None:
+    closes = token.endswith("c")
+    line.put(_HALVES[token], glued=closes)
+    line.glue_next = not closes
+    line.put_all(args)
+
+
+def _flags(line: _Line, token: str, args: list[str]) -> None:
+    """Each word a flag, but for punctuation and the "|" between alternatives."""
+    words = [a for a in args if a not in _CLOSING]
+    line.put("-" + words[0] if words else "-")
+    for word in args[1:] if words else args:
+        line.put(word if word in _CLOSING or line.page.text(word) == "|" else "-" + word)
+
+
+def _cross_reference(line: _Line, token: str, args: list[str]) -> None:
+    if args:
+        section = len(args) > 1 and args[1] not in _CLOSING
+        line.put(args[0] + (f"({args[1]})" if section else ""))
+        line.put_all(args[2:] if section else args[1:])
+
+
+def _no_space(line: _Line, token: str, args: list[str]) -> None:
+    if token == "Ap":
+        line.put("'", glued=True)
+    line.glue_next = True
+    line.put_all(args)
+
+
+def _prefix(line: _Line, token: str, args: list[str]) -> None:
+    if args:
+        line.put(args[0])
+        line.glue_next = True
+        line.put_all(args[1:])
+
+
+def _name(line: _Line, token: str, args: list[str]) -> None:
+    """The name given, which the page keeps (the first), or the page's name."""
+    named = bool(args) and args[0] not in _CLOSING
+    if named and not line.page.name:
+        line.page.name = args[0]
+    line.put_all(args if named else [line.page.name, *args])
+
+
+def _function(line: _Line, token: str, args: list[str]) -> None:
+    if args:
+        line.put(args[0] + "(" + ", ".join(a for a in args[1:] if a not in _CLOSING) + ")")
+        line.put_all([a for a in args[1:] if a in _CLOSING])
+
+
+def _function_open(line: _Line, token: str, args: list[str]) -> None:
+    if args:
+        line.put(args[0] + "(")
+        line.glue_next = True
+
+
+def _function_close(line: _Line, token: str, args: list[str]) -> None:
+    line.put(")", glued=True)
+    line.put_all(args)
+
+
+def _link(line: _Line, token: str, args: list[str]) -> None:
+    if args:
+        text = len(args) > 1 and args[1] not in _CLOSING
+        line.put(f"{args[1]}: {args[0]}" if text else args[0])
+        line.put_all(args[2:] if text else args[1:])
+
+
+def _system(line: _Line, token: str, args: list[str]) -> None:
+    line.put(_SYSTEMS[token])
+    line.put_all(args)
+
+
+def _standard(line: _Line, token: str, args: list[str]) -> None:
+    if args:
+        line.put(_STANDARDS.get(args[0], args[0]))
+        line.put_all(args[1:])
+
+
+def _include(line: _Line, token: str, args: list[str]) -> None:
+    """A header: the line that includes it in a synopsis, its name elsewhere."""
+    if args:
+        line.put(f"#include <{args[0]}>" if line.page.in_synopsis() else f"<{args[0]}>")
+        line.put_all(args[1:])
+
+
+def _cell(line: _Line, token: str, args: list[str]) -> None:
+    line.put("\t")
+    line.put_all(args)
+
+
+def _enclosure_end(line: _Line, token: str, args: list[str]) -> None:
+    """``.Eo`` and ``.Ec``: an enclosure's opening and closing marks, given as their first argument."""
+    if args:
+        line.put(args[0], glued=token == "Ec")
+        line.glue_next = token == "Eo"
+        line.put_all(args[1:])
+
+
+_MACRO_WORDS = {**dict.fromkeys(_HALVES, _half), **dict.fromkeys(_SYSTEMS, _system), "Fl": _flags,
+                "Xr": _cross_reference, "Ns": _no_space, "Ap": _no_space, "Pf": _prefix, "Nm": _name, "Fn": _function,
+                "Fo": _function_open, "Fc": _function_close, "Lk": _link, "St": _standard, "In": _include,
+                "Ta": _cell, "Eo": _enclosure_end, "Ec": _enclosure_end}
 
 
 _BLOCK = frozenset("Dd Dt Os Sh Ss Nd Pp Lp Bl El It Xc Bd Ed D1 Dl Sm Ex Rv Rs Re Bk Ek Bf Ef".split())
