@@ -30,6 +30,10 @@ class VerificationError(QAError):
     """A quote does not match the stored document it cites."""
 
 
+class IndexWriteError(QAError):
+    """The new index could not be written (a full disk, a folder that cannot be written); the one in use stays."""
+
+
 class BuildCancelled(QAError):
     """A build was stopped on request; the previous index is still the live one."""
 

@@ -17,10 +17,12 @@ crashes or is killed leaves the previous index intact and loadable.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Mapping
@@ -31,7 +33,7 @@ import numpy as np
 import orjson
 
 from ..config import Config
-from ..errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError
+from ..errors import DocumentNotFoundError, IndexMismatchError, IndexMissingError, IndexWriteError
 from ..records import Chunk, Document, Section, SentenceSpan
 from . import checksums
 from . import vectors as search
@@ -165,10 +167,32 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     Milvus store is updated in place, only for documents that differ from ``previous`` (the live
     manifest). ``terms``: chunk text -> BM25 terms already known (the live index's, :func:`previous_terms`).
     """
-    root.mkdir(parents=True, exist_ok=True)
     name = f"build-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = root / f".tmp-{name}"
-    tmp.mkdir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        data = _write_build(tmp, manifest, documents, chunks, vectors, sentence_vectors, flat_below=flat_below,
+                            store=store, previous=previous, terms=terms, root=root)
+        os.rename(tmp, root / name)
+    except OSError as e:
+        message = _write_failed(root, e)  # the space free as it failed, before the partial build goes
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(message) from e
+    try:
+        _swap_pointer(root, name, hashlib.sha256(data).hexdigest())
+    except OSError as e:
+        message = _write_failed(root, e)
+        if _live_name(root) != name:
+            shutil.rmtree(root / name, ignore_errors=True)
+        raise IndexWriteError(message) from e
+    return root / name
+
+
+def _write_build(tmp: Path, manifest: dict[str, Any], documents: list[Document], chunks: list[Chunk],
+                 vectors: np.ndarray, sentence_vectors: np.ndarray, *, flat_below: int, store: dict[str, Any] | None,
+                 previous: dict[str, Any] | None, terms: Mapping[str, list[str]] | None, root: Path) -> bytes:
+    """Every file of a build into ``tmp``, the manifest last (its bytes are returned for the pointer)."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
 
@@ -194,10 +218,38 @@ def write_index(root: Path, manifest: dict[str, Any], documents: list[Document],
     data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
     (tmp / "manifest.json").write_bytes(data)
     _fsync_tree(tmp)
-    final = root / name
-    os.rename(tmp, final)
-    _swap_pointer(root, name, hashlib.sha256(data).hexdigest())
-    return final
+    return data
+
+
+def _write_failed(root: Path, e: OSError) -> str:
+    """What went wrong writing an index into ``root``, and what to do about it."""
+    try:
+        free: int | None = shutil.disk_usage(root if root.exists() else root.parent).free
+    except OSError:
+        free = None
+    # numpy reports a short write without an errno ("64896 requested and 62432 written")
+    full = e.errno in (errno.ENOSPC, errno.EDQUOT) or (e.errno is None and " requested and " in str(e)) \
+        or (free is not None and free < 1 << 20)
+    kept = "The index in use is unchanged." if _live_name(root) else "No index was written."
+    if full:
+        return (f"Could not write the index in {root}: the disk is full ({(free or 0) / 1e6:.1f} MB free). {kept} "
+                "Free some space (a new index is written beside the one in use, so both need room for a moment), "
+                "or build into a folder on another disk (--index DIR).")
+    if e.errno == errno.EFBIG:
+        return (f"Could not write the index in {root}: a file is larger than this process may write (ulimit -f). "
+                f"{kept} Raise the limit, or build a smaller collection.")
+    return (f"Could not write the index in {root}: {e.strerror or e}. {kept} Check that the folder can be written "
+            "to, or build into another folder (--index DIR).")
+
+
+def _live_name(root: Path) -> str | None:
+    """The name of the build the pointer names, if it names one (a failed swap may have failed before or after
+    its rename)."""
+    try:
+        live = _live(root)
+    except (IndexMismatchError, OSError):
+        return None
+    return live[0].name if live else None
 
 
 def previous_terms(index: Index) -> dict[str, list[str]]:
@@ -242,7 +294,6 @@ def _swap_pointer(root: Path, name: str, manifest_sha256: str) -> None:
 
 def prune(root: Path) -> None:
     """Remove build folders other than the live one, and every leftover of an interrupted build."""
-    import shutil
 
     try:
         live = _live(root)

@@ -249,6 +249,47 @@ def test_killed_build_leaves_previous_index_loadable(tmp_path):
     assert not (config.index_dir / ".tmp-build-crashed").exists()
 
 
+def test_a_build_that_cannot_write_says_so_and_keeps_the_index_in_use(tmp_path):
+    """A build whose files cannot be written (here: a file-size limit below the vectors' file, as a full disk
+    would stop it) ends in one clear error, without a traceback; the index in use answers as before, and no
+    partial build is left behind."""
+    import resource
+
+    docs = {f"doc{i:03d}.txt": f"Document {i} talks about item {i}. " * 12 for i in range(40)}
+    config = Config(corpus_dir=_corpus(tmp_path, docs), index_dir=tmp_path / "index")
+    build_index(config)
+    before, live = _state(config), live_folder(config.index_dir)
+    (config.corpus_dir / "doc000.txt").write_text("Document zero now talks about something else. " * 12,
+                                                 encoding="utf-8")
+    limit = 16 * 1024  # under the sentence vectors' file, over every file written before it
+    assert (live / "sentences.npy").stat().st_size > limit
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "build", "--corpus", str(config.corpus_dir), "--index", str(config.index_dir)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"error: Could not write the index in {config.index_dir}" in done.stderr
+    assert "The index in use is unchanged." in done.stderr and "ulimit -f" in done.stderr
+    assert live_folder(config.index_dir) == live
+    _assert_same(_state(config), before)
+    assert sorted(p.name for p in config.index_dir.iterdir() if p.name.startswith((".tmp-", "build-"))) == [live.name]
+
+
+def test_a_full_disk_is_named_with_what_to_do():
+    """The message for a disk that filled up (ENOSPC, or numpy's short write that carries no errno)."""
+    import errno
+
+    from qa.indexing.index import _write_failed
+
+    for error in (OSError(errno.ENOSPC, "No space left on device"), OSError("64896 requested and 62432 written")):
+        message = _write_failed(Path("/nonexistent/index"), error)
+        assert "the disk is full" in message and "No index was written." in message
+        assert "--index DIR" in message
+    other = _write_failed(Path("/nonexistent/index"), OSError(errno.EACCES, "Permission denied"))
+    assert "Permission denied" in other and "can be written to" in other
+
+
 def test_cli_build_docs_and_doc(tmp_path, capsys):
     """`python -m qa build` in its own process; `docs` and `doc` through the same CLI entry point in this one."""
     from qa.cli import main
