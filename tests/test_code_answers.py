@@ -157,3 +157,48 @@ def test_doc_into_a_closed_pipe_exits_quietly(tmp_path) -> None:
     done = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
     assert done.returncode in (0, 141)
+
+
+MIRROR = """<html><head><title>Mirror tool guide</title></head><body><main>
+<h1>The mirror tool</h1>
+<p>The mirror tool copies a remote archive to a local folder and keeps it up to date.</p>
+<h2>Retries</h2>
+<p>A download that fails is tried again after a pause, and the number of retries defaults to three.</p>
+<p>INTRO</p>
+<pre>$ mirror config set retries 5
+$ mirror config show retries</pre>
+<p>The pause between tries doubles each time.</p>
+<h2>Folders</h2>
+<p>The local folder must exist before the first run; the tool never creates it.</p>
+</main></body></html>"""
+
+
+def test_a_sentence_is_read_with_the_code_it_brings(venv_index) -> None:
+    """The ranker reads what a quote shows: a sentence that brings a code block ("... with these commands:") is
+    scored on the code's words too, so a question put in the code's words finds it."""
+    from qa.answering.features import unit_info
+    from qa.answering.sentence_stats import stats
+    from qa.indexing.lexical import tokenize
+    from qa.records import Unit
+
+    st = stats(venv_index)
+    doc = venv_index.document("venv.html")
+    intro = next(i for i, s in enumerate(venv_index.sentences)
+                 if doc.text[s.start:s.end].startswith("On Windows, create and activate"))
+    info = unit_info(st, venv_index, Unit.of(intro))
+    assert info.code and len(info.shows) > 1
+    code_terms = set(tokenize([".venv\\Scripts\\activate (the prompt changes)"])[0])
+    assert code_terms <= info.terms and code_terms <= set(info.counts), sorted(info.terms)
+
+
+def test_the_sentence_that_brings_an_answer_s_code_is_no_rival_of_it(tmp_path) -> None:
+    """A code block answered alone is not made to look contested by its own "To change it, run:" (the same code,
+    shown with the sentence): its confidence is that of the same page whose sentence brings no code."""
+    confidences = []
+    for n, intro in enumerate(("To change it, run:", "To change it, run the commands below.")):
+        (tmp_path / str(n)).mkdir()
+        index = index_of(tmp_path / str(n), {"mirror.html": MIRROR.replace("INTRO", intro)})
+        answer = ask("How do I set the number of retries?", index=index, k=3)
+        assert answer.quotes[0].text.startswith("$ mirror config set retries 5"), [q.text for q in answer.quotes]
+        confidences.append(answer.confidence)
+    assert abs(confidences[0] - confidences[1]) < 0.02, confidences

@@ -73,11 +73,11 @@ _NAME_KINDS = frozenset(name for name, _, cue in _TYPES if cue is None)  # answe
 class UnitInfo:
     """What the features need of a unit that does not depend on the question (kept per index)."""
 
-    terms: frozenset[str]
+    terms: frozenset[str]  # the terms of what its quote shows: its sentences and the code block it brings
     near: frozenset[str]  # its terms and its neighbour sentences'
     neighbours: tuple[int, ...]
     text: str
-    counts: Counter
+    counts: Counter  # of the terms of what its quote shows, as ``terms``
     length: int  # term tokens
     bigrams: frozenset[frozenset[str]]
     anaphoric: bool  # it leans on the sentence before ("It ...", "This ..."); a section's first sentence does not
@@ -103,22 +103,25 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
     kept = unit_infos(index)
     info = kept.get(unit)
     if info is None:
-        terms = frozenset(w for i in unit.ids for w in st.terms[i])
+        code = offers_code(index, unit)
+        shows = shown_sentences(index, st, unit) if code else frozenset(unit.ids)
+        # its words are those its quote shows: its own, and the code block it brings ("Like this:" and the code)
+        read = sorted(shows)
+        terms = frozenset(w for i in read for w in st.terms[i])
         lead = opens_section(st, index, unit)
         lead_facts = section_facts(st, index, unit, lead)
         heading, in_scope = scope_terms(st, index, unit, terms, of_page=lead_facts[1])
         neighbours = tuple(_neighbours(st, index, unit))
-        code = offers_code(index, unit)
         text = unit_text(index, unit)
         info = UnitInfo(
             terms, terms.union(*(st.terms[i] for i in neighbours)), neighbours, text,
-            Counter(w for i in unit.ids for w in st.terms[i]), sum(len(st.terms[i]) for i in unit.ids),
+            Counter(w for i in read for w in st.terms[i]), sum(len(st.terms[i]) for i in read),
             frozenset(frozenset(p) for i in unit.ids for p in pairwise(st.terms[i])),
             # a section's first sentence ("This command removes ...") refers to its heading, not to a sentence
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, in_scope, _pair_norm(index, unit), code, lead, terms | heading, *lead_facts,
-            shown_sentences(index, st, unit) if code else frozenset(unit.ids))
+            shows)
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info

@@ -111,10 +111,11 @@ def _confidence(index: Index, st: Stats, scoring: Scoring, ranking: Ranking) -> 
     units, top = ranking.units, ranking.units[0]
     # the margin as the confidence was fitted on it: over the ranker's own scores, whatever the verifier added
     scores = ranking.scores if ranking.ranker_scores is None else ranking.ranker_scores
-    text = unit_text(index, top)
+    text, shown = unit_text(index, top), unit_info(st, index, top).shows
 
-    def no_rival(n: int) -> bool:  # unit n shares a sentence with the top unit or says it again
-        return top.overlaps(units[n]) or doubt.echoes(text, unit_text(index, units[n]))
+    def no_rival(n: int) -> bool:  # unit n shows a sentence the top unit shows (its code too), or says it again
+        return top.overlaps(units[n]) or not shown.isdisjoint(unit_info(st, index, units[n]).shows) \
+            or doubt.echoes(text, unit_text(index, units[n]))
 
     inputs = doubt.inputs_of(ranking.question.text, [text], scores.tolist(), no_rival, ranking.support,
                              st.df.__contains__, fit.weights)
