@@ -315,8 +315,8 @@ def squad_sentences(data: Path) -> list[str]:
 def synthetic_index(folder: Path, n_chunks: int, data: Path, per_doc: int = 10, seed: int = 0) -> Any:
     from qa import Config, load_index
     from qa.indexing.embed import embedder_for, vector_family
-    from qa.indexing.index import write_index
     from qa.indexing.manifest import chunking_params
+    from qa.indexing.write import write_index
     from qa.records import Chunk, Document
 
     rng = np.random.default_rng(seed)

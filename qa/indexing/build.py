@@ -31,14 +31,7 @@ from .embed import Embedder, embedder_for, vector_family
 from .embed_context import chunk_text, sentence_text
 from .embed_many import build_threads, document_embedder, embed_many
 from .fragments import embedded_sentences
-from .index import (
-    Index,
-    previous_terms,
-    prune,
-    read_manifest,
-    verified_manifest,
-    write_index,
-)
+from .index import Index, read_manifest, verified_manifest
 from .late import MODES as SENTENCE_MODES
 from .late import embed_late
 from .manifest import FORMAT_VERSION, check_compatible, chunking_params
@@ -54,6 +47,7 @@ from .reuse import (
 from .stale import file_stamp
 from .store import parse_target
 from .unchanged import ReadPlan, carried_stamp, nothing_to_do, plan_reading, read_key, steady
+from .write import previous_terms, prune, write_index
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]

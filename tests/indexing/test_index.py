@@ -280,7 +280,7 @@ def test_a_full_disk_is_named_with_what_to_do():
     """The message for a disk that filled up (ENOSPC, or numpy's short write that carries no errno)."""
     import errno
 
-    from qa.indexing.index import _write_failed
+    from qa.indexing.write import _write_failed
 
     for error in (OSError(errno.ENOSPC, "No space left on device"), OSError("64896 requested and 62432 written")):
         message = _write_failed(Path("/nonexistent/index"), error)

@@ -137,7 +137,7 @@ def test_ann_is_chosen_by_size_with_measured_recall(tmp_path):
 
 
 def test_index_above_the_threshold_uses_ivf_and_reports_it(tmp_path):
-    from qa.indexing.index import write_index
+    from qa.indexing.write import write_index
 
     x = _clustered(3000)
     config = _small_config(tmp_path)

@@ -11,7 +11,8 @@ import time
 import pytest
 
 from qa import IndexMismatchError, load_index
-from qa.indexing.index import _swap_pointer, live_folder, prune
+from qa.indexing.index import live_folder
+from qa.indexing.write import _swap_pointer, prune
 
 from ..conftest import index_of
 
