@@ -105,7 +105,11 @@ def check_arrival(data: bytes, name: str, *, max_bytes: int, limits: Limits | No
 
     with tempfile.TemporaryDirectory(prefix="qa-upload-") as folder:
         staged = Path(folder) / name
-        staged.write_bytes(data)
+        try:
+            staged.write_bytes(data)
+        except OSError as e:
+            raise CorpusError(f"{name} was not added: it could not be staged for reading in {folder} "
+                              f"({e.strerror or e}). Free some space in the temporary folder.") from e
         try:
             raw = load_document(staged, Path(folder), max_bytes=max_bytes, worker=shared_worker(limits or Limits()))
         except QAError as e:
@@ -136,4 +140,9 @@ def _write_new(data: bytes, name: str, corpus_dir: Path) -> Path:
             return target
         except FileExistsError:
             continue
+        except OSError as e:  # a full disk, a size limit: no partial file is left in the corpus
+            target.unlink(missing_ok=True)
+            raise CorpusError(f"{name} was not added: it could not be written into {corpus_dir} "
+                              f"({e.strerror or e}). Free some space there, or check that the folder can be "
+                              "written to.") from e
     raise CorpusError(f"Too many files named like {name} in the corpus. Rename the file and upload it again.")

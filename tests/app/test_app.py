@@ -254,6 +254,34 @@ def test_add_to_corpus_refuses(tmp_path, name, data, message):
         uploads.add_to_corpus(tmp_path / name, tmp_path / "corpus", max_bytes=100)
 
 
+def test_an_upload_that_cannot_be_written_leaves_no_partial_file(tmp_path):
+    """A file-size limit stops the copy half-way (as a full disk would): the upload is refused with the reason and
+    what to do, and nothing of it is left in the corpus; the files already there are untouched."""
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kept.txt").write_text("A document that was there before.", encoding="utf-8")
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from qa.app import uploads\n"
+        "from qa.errors import CorpusError\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "try:\n"
+        "    uploads._write_new(b'The pact was signed in April 1941. ' * 1000, 'big.txt', Path(sys.argv[1]))\n"
+        "except CorpusError as e:\n"
+        "    print('refused:', e)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(corpus)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.startswith("refused: big.txt was not added: it could not be written into"), done.stdout
+    assert "Free some space there" in done.stdout
+    assert sorted(p.name for p in corpus.iterdir()) == ["kept.txt"]
+    assert (corpus / "kept.txt").read_text(encoding="utf-8") == "A document that was there before."
+
+
 @pytest.mark.parametrize(("name", "safe"), [
     ("../../etc/passwd.txt", "passwd.txt"), (".hidden.md", "hidden.md"), ("my notes (1).txt", "my-notes-1-.txt"),
 ])
