@@ -11,6 +11,7 @@ import math
 import re
 import weakref
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import pairwise
@@ -205,8 +206,11 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
     q_terms = set(q.terms)
     infos = [unit_info(st, index, u) for u in units]
     chunks = [best_chunk(st, scores, u) for u in units]
-    in_chunk = {c: _chunk_facts(st, scores, c) for c in set(chunks)}  # once per chunk
-    dense = np.array([_unit_dense(u, info, scores) for u, info in zip(units, infos)])
+    # sentence id -> cosine, for every sentence read below (computed together: far cheaper than one at a time)
+    cos = scores.sentences.prefetch({i for u, info in zip(units, infos) for i in (*u.ids, *info.neighbours)}.union(
+        *(st.chunk_sentences[c] for c in set(chunks) if c >= 0)))
+    in_chunk = {c: _chunk_facts(st, scores, c, cos) for c in set(chunks)}  # once per chunk
+    dense = np.array([_unit_dense(u, info, cos) for u, info in zip(units, infos)])
     lexical = np.array([bm25(q, st, info) for info in infos])
     best_lexical = lexical.max() or 1.0
     # the arithmetic in the arrays' own types, then read as Python floats (cheaper than numpy scalars)
@@ -226,7 +230,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             "coverage": of_terms, "coverage_near": of_near,
             "new_terms": math.log1p(len(info.terms) - len(q_terms.intersection(info.terms))),
             "type_match": kind_match,
-            "neighbour_dense": float(max((scores.sentences[i] for i in info.neighbours), default=0.0)),
+            "neighbour_dense": max((cos[i] for i in info.neighbours), default=0.0),
             "length": math.log1p(len(info.terms)), "new_names": math.log1p(names),
             "pair": float(unit.is_pair), "anaphoric": float(info.anaphoric),
             "bigrams": bigram_share(q.bigrams, info), "passage_best": passage_best,
@@ -286,28 +290,24 @@ def best_chunk(st: Stats, scores: QuestionScores, unit: Unit) -> int:
     return max(chunks, key=lambda c: (scores.chunks.get(c, -1.0), -c)) if chunks else -1
 
 
-def _chunk_facts(st: Stats, scores: QuestionScores, chunk: int) -> tuple[float, float, float, float]:
-    """What the unit features read of the unit's chunk: :func:`_chunk_sentences_dense`, then the chunk's cosine
-    and its BM25 as a share of the best chunk's (all 0.0 for no chunk)."""
+def _chunk_facts(st: Stats, scores: QuestionScores, chunk: int, cos: Mapping[int, float]
+                 ) -> tuple[float, float, float, float]:
+    """What the unit features read of the unit's chunk: the best cosine among its sentences (``cos``: sentence id
+    -> cosine) and the mean of its best two, then the chunk's cosine and its BM25 as a share of the best chunk's
+    (all 0.0 for no chunk)."""
     if chunk < 0:
         return 0.0, 0.0, 0.0, 0.0
-    return (*_chunk_sentences_dense(st, scores, chunk), scores.chunks.get(chunk, 0.0), scores.bm25_share(chunk))
+    best = sorted((cos[i] for i in st.chunk_sentences[chunk]), reverse=True)[:2]
+    best_two = (best[0], sum(best) / len(best)) if best else (0.0, 0.0)
+    return (*best_two, scores.chunks.get(chunk, 0.0), scores.bm25_share(chunk))
 
 
-def _chunk_sentences_dense(st: Stats, scores: QuestionScores, chunk: int) -> tuple[float, float]:
-    """The best cosine among the chunk's sentences and the mean of its best two (0.0, 0.0 if none)."""
-    if chunk < 0:
-        return 0.0, 0.0
-    best = sorted((float(scores.sentences[i]) for i in st.chunk_sentences[chunk]), reverse=True)[:2]
-    return (best[0], sum(best) / len(best)) if best else (0.0, 0.0)
-
-
-def _unit_dense(unit: Unit, info: UnitInfo, scores: QuestionScores) -> float:
+def _unit_dense(unit: Unit, info: UnitInfo, cos: Mapping[int, float]) -> float:
     if not unit.is_pair:
-        return scores.sentences[unit.first]
+        return cos[unit.first]
     # The pair's vector is the normalised sum of its sentences' vectors (no extra model call), and
     # cos(q, a + b) = (q.a + q.b) / |a + b| for unit vectors.
-    return sum(scores.sentences[i] for i in unit.ids) / info.norm
+    return sum(cos[i] for i in unit.ids) / info.norm
 
 
 def _pair_norm(index: Index, unit: Unit) -> float:
