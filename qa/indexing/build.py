@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..config import Config
-from ..errors import BuildCancelled, CorpusError, QAError
+from ..errors import BuildCancelled, CorpusError, IndexWriteError, QAError
 from ..ingest.chunk import encoding, split_sentences
 from ..ingest.clean import CLEANER_VERSION, clean_text
 from ..ingest.formats import CITES, SUPPORTED_SHOWN
@@ -232,8 +232,13 @@ def store_target(config: Config) -> dict[str, Any]:
 
 @contextmanager
 def _build_lock(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("w") as f:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = (root / ".lock").open("w")
+    except OSError as e:
+        raise IndexWriteError(f"The index folder {root} cannot be made or written to ({e.strerror or e}). "
+                              "Pass a folder you can write to with --index DIR.") from e
+    with lock as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -182,6 +182,9 @@ def load_corpus(corpus_dir: Path, *, max_bytes: int = Config.max_file_bytes, sto
     caller already holds) are neither read nor returned.
     """
     corpus_dir = Path(corpus_dir)
+    if corpus_dir.exists() and not corpus_dir.is_dir():
+        raise CorpusError(f"Corpus folder {corpus_dir} is a file, not a folder. Pass the folder that holds the "
+                          "documents with --corpus DIR.")
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus folder {corpus_dir} does not exist. Create it and add "
                           f"{SUPPORTED_SHOWN} files, or pass --corpus DIR.")

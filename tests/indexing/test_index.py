@@ -276,6 +276,18 @@ def test_a_build_that_cannot_write_says_so_and_keeps_the_index_in_use(tmp_path):
     assert sorted(p.name for p in config.index_dir.iterdir() if p.name.startswith((".tmp-", "build-"))) == [live.name]
 
 
+def test_an_index_folder_that_cannot_be_made_is_a_clear_error(tmp_path, capsys):
+    """``--index`` under a file (or anywhere a folder cannot be made): one line saying so, exit status 2."""
+    from qa.cli import main
+
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    corpus = _corpus(tmp_path, {"a.txt": "A sentence about the river."})
+    assert main(["build", "--corpus", str(corpus), "--index", str(tmp_path / "a-file" / "index")]) == 2
+    err = capsys.readouterr().err
+    assert f"error: The index folder {tmp_path / 'a-file' / 'index'} cannot be made or written to" in err, err
+    assert "Traceback" not in err and "--index DIR" in err
+
+
 def test_a_full_disk_is_named_with_what_to_do():
     """The message for a disk that filled up (ENOSPC, or numpy's short write that carries no errno)."""
     import errno

@@ -234,6 +234,12 @@ def test_missing_folder(tmp_path: Path) -> None:
         load_corpus(missing)
 
 
+def test_a_file_given_as_the_corpus_folder(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("A file, not a folder.", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"Corpus folder .*notes\.txt is a file, not a folder\. .*--corpus DIR"):
+        load_corpus(tmp_path / "notes.txt")
+
+
 def test_unsupported_file_named_directly(tmp_path: Path) -> None:
     with pytest.raises(Unreadable, match=r"unsupported file type '\.xlsx'"):
         load_one(tmp_path, "a.xlsx", "text")
