@@ -19,7 +19,7 @@ import orjson
 from ..errors import IndexMismatchError, IndexWriteError
 from ..records import Chunk, Document
 from . import checksums
-from .index import POINTER, Index, _live
+from .index import POINTER, Index, live_folder
 from .lexical import saved_terms
 from .manifest import FORMAT, FORMAT_VERSION
 from .store import faiss as faiss_store
@@ -115,10 +115,10 @@ def _live_name(root: Path) -> str | None:
     """The name of the build the pointer names, if it names one (a failed swap may have failed before or after
     its rename)."""
     try:
-        live = _live(root)
+        live = live_folder(root)
     except (IndexMismatchError, OSError):
         return None
-    return live[0].name if live else None
+    return live.name if live else None
 
 
 def previous_terms(index: Index) -> dict[str, list[str]]:
@@ -163,10 +163,8 @@ def _swap_pointer(root: Path, name: str, manifest_sha256: str) -> None:
 
 def prune(root: Path) -> None:
     """Remove build folders other than the live one, and every leftover of an interrupted build."""
-
     try:
-        live = _live(root)
-        keep = live[0] if live else None
+        keep: Path | None = live_folder(root)
     except IndexMismatchError:
         keep = _KEEP_ALL  # a damaged pointer: keep the builds until a new one is live
     for p in root.iterdir():
