@@ -6,12 +6,15 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..indexing.lexical import tokenize
 from ..ingest.chunk import split_sentences
 from ..records import Quote
 from .asked import MONTHS, NUMERALS, WHEN, asked_kind
+from .sentence_stats import own_heading
+from .structure import code_names
 
 Kind = Literal["duration", "date", "number"]
 
@@ -152,6 +155,9 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     between its earliest and latest date. ``meaning`` compares names and negation too (qa.answering.meaning)
     where no date or number settles the question.
     """
+    if quotes:  # only what is said about the top quote's subject is compared (see same_subject)
+        quotes = [q for q in quotes if same_subject(q, quotes[0])]
+        wider = [q for q in wider if same_subject(q, quotes[0])]
     asked = question_kind(question)
     for kind in kinds_compared(question):
         # A question that asks for no such fact is compared by the facts of sentences about what it names.
@@ -163,6 +169,29 @@ def find_conflict(question: str, quotes: Sequence[Quote], wider: Sequence[Quote]
     from .meaning import compare  # names and negation, where no date or number settles it
     differs = compare(question, quotes, wider)
     return Conflict(*differs) if isinstance(differs, tuple) else None
+
+
+def same_subject(a: Quote, b: Quote) -> bool:
+    """Whether two quotes can be about the same thing: not when each stands under a heading that names code and
+    they name none of it in common. A description under ``diff.context`` and one under
+    ``--inter-hunk-context=<lines>`` state the defaults of two settings, which differ without disagreeing.
+
+    >>> quote = lambda section: Quote("x", "a", "a", section, "d", 0, 1, 0.0, "x", 0, "")
+    >>> same_subject(quote("diff.context"), quote("git-diff › --inter-hunk-context=<lines>"))
+    False
+    >>> same_subject(quote("diff.context"), quote("Configuration › diff.context"))
+    True
+    >>> same_subject(quote("diff.context"), quote("Aftermath"))
+    True
+    """
+    names_a, names_b = _subject(a.section), _subject(b.section)
+    return not (names_a and names_b) or not set(names_a).isdisjoint(names_b)
+
+
+@lru_cache(maxsize=4096)
+def _subject(section: str | None) -> tuple[frozenset[str], ...]:
+    """What the quote's own heading names as code (an option, a setting, a signature), if it names any."""
+    return code_names(own_heading(section)) if section else ()
 
 
 #: The share of a question's terms that a sentence must name for its dates or durations to be compared, when

@@ -85,10 +85,20 @@ def heading_names(heading: str) -> tuple[frozenset[str], ...]:
     >>> sorted(sorted(n) for n in heading_names("Transaction Isolation"))
     [['isol'], ['transact']]
     """
+    return code_names(heading) or tuple(frozenset({t}) for t in query_terms(heading) if t)
+
+
+def code_names(heading: str) -> tuple[frozenset[str], ...]:
+    """The terms of each name a heading writes as code (an API signature, a setting, an option and its
+    aliases), each whole; () for a prose heading (see :func:`heading_names`).
+
+    >>> code_names("diff.context") == (frozenset({"diff", "context"}),)
+    True
+    >>> code_names("Transaction Isolation")
+    ()
+    """
     names = [w for w in _outside_brackets(heading).replace(",", " ").split()
              if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
-    if not names:
-        return tuple(frozenset({t}) for t in query_terms(heading) if t)
     return tuple(terms for terms in (frozenset(query_terms(n)) - {""} for n in names) if terms)
 
 

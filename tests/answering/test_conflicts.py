@@ -7,8 +7,8 @@ from qa.answering.conflicts import dates, facts, find_conflict, question_kind
 from qa.records import Quote
 
 
-def quote(text: str, source: str, score: float = 1.0) -> Quote:
-    return Quote(text=text, source=source, title=source.upper(), section=None, kind="blog" if source == "b" else
+def quote(text: str, source: str, score: float = 1.0, section: str | None = None) -> Quote:
+    return Quote(text=text, source=source, title=source.upper(), section=section, kind="blog" if source == "b" else
                  "encyclopedia", start=0, end=len(text), score=score, context=text, context_start=0,
                  doc_sha256="0" * 64)
 
@@ -104,6 +104,19 @@ def test_disagreeing_dates_and_numbers():
 def test_one_source_or_no_fact_question_is_never_a_conflict():
     assert find_conflict("When was it signed?", [quote("In 1941.", "w"), quote("In 1932.", "w")]) is None
     assert find_conflict("Who signed it?", [quote("Molotov in 1941.", "b"), quote("Matsuoka in 1932.", "w")]) is None
+
+
+def test_numbers_stated_under_different_code_names_are_about_different_things():
+    """Two manual pages give the defaults of two settings: each description stands under the name it describes."""
+    question = "How many lines of context does git diff show by default?"
+    shown = quote("Generate diffs with <n> lines of context instead of the default of 3.", "git-diff.html",
+                  section="diff.context")
+    other = quote("Defaults to diff.interHunkContext or 0 if the config option is unset.", "git-log.html",
+                  section="OPTIONS › --inter-hunk-context=<lines>")
+    assert find_conflict(question, [shown, other]) is None
+    # the same setting described on two pages, or a page whose heading names no code, is compared as before
+    assert find_conflict(question, [shown, quote("Show 5 lines of context.", "b", section="Config › diff.context")])
+    assert find_conflict(question, [shown, quote("It shows 5 lines of context.", "b", section="Viewing changes")])
 
 
 def test_a_year_in_a_sentence_about_something_else_is_not_the_sources_answer():
