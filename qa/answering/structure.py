@@ -84,8 +84,13 @@ def heading_names(heading: str) -> tuple[frozenset[str], ...]:
     [['asn1cod'], ['invok']]
     >>> sorted(sorted(n) for n in heading_names("Transaction Isolation"))
     [['isol'], ['transact']]
+    >>> heading_names("git revert -n master~5..master~2")  # an example's command line: its option holds no term
+    ()
     """
-    return code_names(heading) or tuple(frozenset({t}) for t in query_terms(heading) if t)
+    names = _code_words(heading)
+    if not names:
+        return tuple(frozenset({t}) for t in query_terms(heading) if t)
+    return _terms_of(names)
 
 
 def code_names(heading: str) -> tuple[frozenset[str], ...]:
@@ -97,8 +102,16 @@ def code_names(heading: str) -> tuple[frozenset[str], ...]:
     >>> code_names("Transaction Isolation")
     ()
     """
-    names = [w for w in _outside_brackets(heading).replace(",", " ").split()
-             if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
+    return _terms_of(_code_words(heading))
+
+
+def _code_words(heading: str) -> list[str]:
+    """The words of a heading written as code, outside its brackets."""
+    return [w for w in _outside_brackets(heading).replace(",", " ").split()
+            if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
+
+
+def _terms_of(names: list[str]) -> tuple[frozenset[str], ...]:
     return tuple(terms for terms in (frozenset(query_terms(n)) - {""} for n in names) if terms)
 
 
