@@ -1,4 +1,4 @@
-"""API references from four more generators, Javadoc, Doxygen, rustdoc and Haddock, asked hand-written questions.
+"""Hand-written questions on API references and manuals of Javadoc, Doxygen, rustdoc, Haddock and Texinfo.
 
     .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,rustdoc] [--json PATH]
 
@@ -8,7 +8,8 @@ the questions of ``benchmarks/realdocs/<probe>-probe*.jsonl`` and reports hit@1 
 it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc),
 ``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen), and Rust's standard library reference from a rustup toolchain
 (``rustup component add rust-docs``) or Debian's ``rust-doc``, and ``libghc-async-doc``, ``libghc-split-doc``,
-``libghc-vector-doc`` (Haddock); a probe whose pages are missing is skipped with the
+``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page, and
+diffutils' manual, split into pages); a probe whose pages are missing is skipped with the
 command that installs them. What the probes showed, and which questions were written before which version answered them:
 docs/realdocs.md.
 """
@@ -64,6 +65,8 @@ PROBES = {
         "/usr/share/doc/libghc-async-doc/html/Control-Concurrent-Async.html",
         "/usr/share/doc/libghc-split-doc/html/Data-List-Split.html",
         "/usr/share/doc/libghc-vector-doc/html/Data-Vector.html"), "haddock-probe.jsonl"),
+    "texinfo": Probe("bash-doc diffutils-doc", ("/usr/share/doc/bash/bashref.html",
+                     *sorted(glob.glob("/usr/share/doc/diffutils/*.html"))), "texinfo-probe.jsonl"),
 }
 
 
