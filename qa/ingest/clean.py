@@ -30,6 +30,7 @@ from typing import NamedTuple
 from ..records import SECTION_SEP, Cleaned, Removal, Section
 from . import clean_rules as rules
 from .clean_mirror import find_previews
+from .formats import INNER_TERM
 
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
@@ -341,9 +342,14 @@ def _assemble(paras: list[_Para]) -> Cleaned:
         pieces.extend(para.text.pieces)
         length += len(para.text.text)
     text = "".join(t for _, t in pieces)
-    blocks = tuple((start, start + len(p.text.text), "heading" if p.heading and p.kind == "text" else p.kind)
-                   for start, p in zip(starts, paras, strict=True))
+    blocks = tuple((start, start + len(p.text.text), _block_kind(p)) for start, p in zip(starts, paras, strict=True))
     return Cleaned(text, _sections(paras, starts, length), _segments(pieces), blocks)
+
+
+def _block_kind(para: _Para) -> str:
+    if para.kind == INNER_TERM:
+        return "term"
+    return "heading" if para.heading and para.kind == "text" else para.kind
 
 
 def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Section, ...]:
@@ -356,22 +362,31 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     or example it is nor what the section is about. Such a heading is a few words, not a name written as code
     (Javadoc's overloads, "parseInt" three times, are each a method of their own), and one that repeats the heading
     before it names the next of several alike (a class's constructors, "Thread" nine times).
+
+    A term inside another term's description (:data:`~qa.ingest.formats.INNER_TERM`: a class's method, a
+    command's option) is read under that term's title ("set › -e"), as the page nests it.
     """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
     base = ""  # the title of the last run that is no label
-    headings = Counter(p.text.text for p in paras if p.heading and p.kind != "term")
+    outer = ""  # the title of the last run that a term (not an inner one) opened
+    headings = Counter(p.text.text for p in paras if p.heading and p.kind not in ("term", INNER_TERM))
     for i, para in enumerate(paras):
         if not para.heading:
             continue
         if i and paras[i - 1].heading:
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
-        elif base and (_LABEL.fullmatch(para.text.text) if para.kind == "term" else _PART.fullmatch(para.text.text)
+        elif base and (_LABEL.fullmatch(para.text.text) if para.kind in ("term", INNER_TERM)
+                       else _PART.fullmatch(para.text.text)
                        and headings[para.text.text] > 1 and base.split(SECTION_SEP)[-1] != para.text.text):
             runs.append((starts[i], base + SECTION_SEP + para.text.text))
             continue
+        elif para.kind == INNER_TERM and outer:
+            runs.append((starts[i], outer + SECTION_SEP + para.text.text))
         else:
             runs.append((starts[i], para.text.text))
         base = runs[-1][1]
+        if para.kind != INNER_TERM:
+            outer = runs[-1][1] if para.kind == "term" else ""
     ends = [start for start, _ in runs[1:]] + [length] if runs else []
     return tuple(Section(title, start, end) for (start, title), end in zip(runs, ends, strict=True))
 

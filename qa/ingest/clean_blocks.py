@@ -15,9 +15,9 @@ from collections.abc import Collection, Iterable
 from ..records import Cleaned
 from . import clean_rules as rules
 from .clean import Mapped, _assemble, _join, _lines, _Para
+from .formats import HEADS
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v\r]*\n\s*")
-_HEADS = ("heading", "term")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
 # Markdown link and image markup around the words a reader sees: "[text](url)", "![alt](src)", "[text][ref]",
 # "[text][]". The text may hold brackets, balanced (not an image's) or in a code span ("[the `#[test]`
@@ -115,7 +115,7 @@ def _block(raw: str, start: int, end: int, kind: str, by_shape: bool, lead: re.P
     if not text.text.strip():
         return None
     shaped = by_shape and kind == "text" and "\n" not in raw[start:end].strip() and rules.is_heading(text.text)
-    return _Para(text, kind in _HEADS or shaped, kind)
+    return _Para(text, kind in HEADS or shaped, kind)
 
 
 def _code(raw: str, start: int, end: int) -> Mapped:

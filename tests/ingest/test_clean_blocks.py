@@ -93,7 +93,8 @@ output line</pre></div>
         ("JSON | Python", "table row"), ("object | dict", "table row"),
         ("f(x, y='')", "term"), ("Return -1 if x is not found.", "text"),
         ("g()", "term"), ("Inner method.", "text"), ("Printed 2010-02-01 in the example.", "text")]
-    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "g()"]
+    # the method nested in the function's description is read under it
+    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "f(x, y='') › g()"]
     assert (found.title, found.date) == ("Guide", "2020-05-06")
 
 

@@ -152,3 +152,16 @@ def test_a_sphinx_exception_is_a_signature_not_a_field_label() -> None:
     "exception": only Doxygen's is a label read into its text."""
     doc = read(page("python3-doc/html/library/csv.html"))
     assert "exception csv.Error" in [s.title for s in doc.sections]
+
+
+def test_a_term_inside_another_terms_description_is_read_under_it() -> None:
+    """A class's method (Sphinx) and an option's value (AsciiDoc) are terms nested in another term's description:
+    their sections name the enclosing term, as the page nests them, so that "has_header" is cited as the
+    Sniffer's and "strip" as the value of git commit's --cleanup."""
+    doc = read(page("python3-doc/html/library/csv.html"))
+    at = doc.text.index("Analyze the sample text (presumed to be in CSV format)")
+    assert doc.section_at(at) == "class csv.Sniffer › has_header(sample)"
+    doc = read(page("git-doc/git-commit.html"))
+    at = doc.text.index("Strip leading and trailing empty lines")
+    assert doc.section_at(at) == "--cleanup=<mode> › strip"
+    assert "-p › --patch" in [s.title for s in doc.sections]  # a term of the page's own list stays as it is

@@ -17,8 +17,9 @@ from typing import Literal, TypeVar
 
 from qa.errors import Unreadable
 
-__all__ = ["BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable",
-           "capped", "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs"]
+__all__ = ["BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM", "SUPPORTED", "SUPPORTED_SHOWN",
+           "Extracted", "Unreadable", "capped", "check_zip", "extract", "format_of", "format_suffix", "from_blocks",
+           "from_paragraphs"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -78,6 +79,11 @@ def format_of(name: str) -> str | None:
 #: heading, it opens the section of the description under it.
 BlockKind = Literal["heading", "term", "text", "code", "list item", "table row"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list item", "table row")
+#: A reader's kind for a term inside another term's description (a class's method, a command's option): cleaning
+#: makes it a "term" whose section is read under the enclosing term's ("set › -e", not "-e" alone).
+INNER_TERM = "inner term"
+#: The kinds of block that open a section.
+HEADS = ("heading", "term", INNER_TERM)
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
                  "man": "manual page", "info": "info manual", "ipynb": "notebook",
                  "odt": "text document"}
@@ -156,7 +162,7 @@ def from_blocks(blocks: Iterable[tuple[str, str]], **meta: str | None) -> Extrac
         spans.append((at, at + len(text), kind))
         parts.append(text)
         at += len(text) + 2
-    headings = tuple(s for s, _, kind in spans if kind in ("heading", "term"))
+    headings = tuple(s for s, _, kind in spans if kind in HEADS)
     return Extracted("\n\n".join(parts), paragraph_starts=tuple(s for s, _, _ in spans), headings=headings,
                      blocks=tuple(spans), **{k: clean_meta(v) for k, v in meta.items()})  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
-from . import Extracted, Unreadable, from_blocks
+from . import INNER_TERM, Extracted, Unreadable, from_blocks
 from .text import decode_text
 
 # Elements whose text is page chrome or not text at all.
@@ -297,7 +297,10 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(" ".join(_text(tag).split()), "code")]
     if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
         label = " ".join(_drop_permalinks(_text(tag)).split())
-        return [(label, "note title" if _in_field_list(tag) else "term")]
+        if _in_field_list(tag):
+            return [(label, "note title")]
+        # a term in another term's description: a class's method, a command's option ("set" › "-e")
+        return [(label, INNER_TERM if tag.find_parent("dd") is not None else "term")]
     if tag.name == "tr":
         return None if _is_layout_row(tag) else _row(tag)
     if tag.name == "div" and "memproto" in (tag.get("class") or ()):  # Doxygen's signature of a member, laid
