@@ -17,7 +17,8 @@ _MAIN = ("//*[@role='main']", "//main", "//article", "//div[contains(concat(' ',
 _CHROME = ("//script", "//style", "//nav", "//footer", "//noscript", "//template", "//svg",
            "//a[contains(@class, 'headerlink')]", "//*[contains(@class, 'navheader')]",
            "//*[contains(@class, 'navfooter')]", "//*[@id='footer']", "//div[@class='toc']",
-           "//span[@class='permalink']")  # Doxygen's "◆" before a member's name
+           "//span[@class='permalink']",  # Doxygen's "◆" before a member's name
+           "//span[contains(@class, 'viewcode-link')]")  # Sphinx's "[source]" link after a signature
 _SIGNATURES = ("//dl[contains(concat(' ', @class, ' '), ' py ') or contains(concat(' ', @class, ' '), ' c ')"
                " or contains(concat(' ', @class, ' '), ' describe ')]/dt")
 _WORD = re.compile(r"\w+")

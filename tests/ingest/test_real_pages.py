@@ -1,6 +1,6 @@
 """Integrity on real documentation pages from Debian packages (python3-doc, postgresql-doc, git-doc, MkDocs
-sites: mkdocs-doc in MkDocs's own theme, mkdocs-literate-nav-doc in Material for MkDocs, and a Doxygen API
-reference: libjsoncpp-doc).
+sites: mkdocs-doc in MkDocs's own theme, mkdocs-literate-nav-doc in Material for MkDocs, a Doxygen API
+reference: libjsoncpp-doc, and a Sphinx API reference in the Read the Docs theme: python-cookiecutter-doc).
 
 Each page is read and cleaned as the build does it, then measured against the page's main element as an
 independent extractor (lxml) sees it (tests/integrity.py): every heading kept, every API signature whole,
@@ -38,6 +38,8 @@ PAGES = {
     "mkdocs/html/getting-started.html": "mkdocs-doc",
     "mkdocs-literate-nav-doc/html/index.html": "mkdocs-literate-nav-doc",
     "libjsoncpp-doc/class_json_1_1_value.html": "libjsoncpp-doc",  # Doxygen: members' signatures and notes
+    # Sphinx in the Read the Docs theme, with autodoc's signatures and their "[source]" links
+    "python-cookiecutter-doc/html/cookiecutter.html": "python-cookiecutter-doc",
 }
 
 
@@ -165,3 +167,12 @@ def test_a_term_inside_another_terms_description_is_read_under_it() -> None:
     at = doc.text.index("Strip leading and trailing empty lines")
     assert doc.section_at(at) == "--cleanup=<mode> › strip"
     assert "-p › --patch" in [s.title for s in doc.sections]  # a term of the page's own list stays as it is
+
+
+def test_a_sphinx_source_link_is_not_part_of_its_signature() -> None:
+    """Sphinx's viewcode extension puts a "[source]" link after each signature, which goes to the highlighted
+    module (as "Show Source" goes to the page's source): navigation, not the signature's text."""
+    doc = read(page("python-cookiecutter-doc/html/cookiecutter.html"))
+    titles = [s.title for s in doc.sections]
+    assert "class cookiecutter.environment.StrictEnvironment(**kwargs)" in titles
+    assert "[source]" not in doc.text

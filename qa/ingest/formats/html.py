@@ -29,7 +29,7 @@ _CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|selfli
                      r"md-footer\w*|md-source-file|theme-doc-toc\w*|table-of-contents|pagination-nav\w*|"
                      r"theme-edit-this-page|theme-doc-footer\w*|skip-link|toc|sidebar|navigation|nav|"
                      r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn|tableofcontents\w*|menu|"
-                     r"site-nav\w*|topbar|top-bar)$", re.IGNORECASE)
+                     r"site-nav\w*|topbar|top-bar|viewcode-link|viewcode-back)$", re.IGNORECASE)
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
 _PERMALINK = frozenset(("¶", "#", "§", "🔗", "◆", "", "link", "permalink"))  # "◆": Doxygen's
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
