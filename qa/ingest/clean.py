@@ -364,7 +364,8 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     before it names the next of several alike (a class's constructors, "Thread" nine times).
 
     A term inside another term's description (:data:`~qa.ingest.formats.INNER_TERM`: a class's method, a
-    command's option) is read under that term's title ("set › -e"), as the page nests it.
+    command's option) is read under that term's title ("set › -e"), as the page nests it; a term right after
+    the last inner one of a list opens a section of its own.
     """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
     base = ""  # the title of the last run that is no label
@@ -373,7 +374,7 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     for i, para in enumerate(paras):
         if not para.heading:
             continue
-        if i and paras[i - 1].heading:
+        if i and paras[i - 1].heading and not (paras[i - 1].kind == INNER_TERM and para.kind == "term"):
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
         elif base and (_LABEL.fullmatch(para.text.text) if para.kind in ("term", INNER_TERM)
                        else _PART.fullmatch(para.text.text)

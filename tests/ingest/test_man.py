@@ -20,6 +20,7 @@ import pytest
 
 from qa.app.uploads import add_to_corpus, safe_name
 from qa.errors import CorpusError, Unreadable
+from qa.ingest.clean import clean_text
 from qa.ingest.formats import format_of
 from qa.ingest.formats.man import read_man
 from qa.ingest.load import discover, gunzip, load_corpus
@@ -390,3 +391,73 @@ def test_real_mdoc_page_options_are_terms() -> None:
     assert "-P port" in kinds(doc, "term") and "-r" in kinds(doc, "term")
     assert doc.section_at(doc.text.index("Recursively copy entire directories.")) == "-r"
     assert "scp [-346ABCOpqRrsTv] [-c cipher]" in doc.text
+
+
+NESTED = rb""".TH NESTED 1
+.SH OPTIONS
+.TP
+.B set
+Set options:
+.RS
+.TP
+.B \-e
+Exit at once.
+.TP
+.B \-u
+Treat unset variables as errors.
+.RE
+.TP
+.B shift
+Shift the arguments.
+.TP
+
+At most one of these:
+
+.RS
+.TP
+.B \-\-zone
+The zone.
+.RE
+.PP
+.B \-\-cleanup
+.RS 4
+How to clean up.
+.PP
+.B strip
+.RS 4
+Strip it all.
+.RE
+.RE
+.PP
+.B \-\-quiet
+.RS 4
+Say nothing.
+.RE
+"""
+
+
+def test_a_term_set_in_under_another_terms_description_is_read_under_it() -> None:
+    """A .TP term inside the .RS of a .TP term's description, or a DocBook option's value (its own paragraph
+    and .RS) inside an option's, is read under that term; a .TP, a .PP or an .RE that ends the description ends
+    it, even a .TP whose tag turns out empty ("At most one of these:" is a group's note, not a term)."""
+    found = read_man(NESTED)
+    cleaned = clean_text(found.text, fmt="man", headings=found.headings, blocks=found.blocks)
+    under = {cleaned.text[b:e]: next(s.title for s in cleaned.sections if s.start <= b < s.end)
+             for b, e, kind in cleaned.blocks if kind == "text"}
+    assert under == {"Set options:": "OPTIONS › set", "Exit at once.": "OPTIONS › set › -e",
+                     "Treat unset variables as errors.": "OPTIONS › set › -u", "Shift the arguments.": "shift",
+                     "At most one of these:": "shift", "The zone.": "--zone", "How to clean up.": "--cleanup",
+                     "Strip it all.": "--cleanup › strip", "Say nothing.": "--quiet"}
+    assert {kind for _, _, kind in cleaned.blocks} == {"heading", "term", "text"}
+
+
+def test_real_pages_nest_an_options_values_under_it() -> None:
+    bash = read(real("/usr/share/man/man1/bash.1.gz"))
+    at = bash.text.index("Exit immediately if a")
+    assert bash.section_at(at).startswith("set [-abefhkmnptuvxBCEHPT]") and bash.section_at(at).endswith(" › -e")
+    reset = read(real("/usr/share/man/man1/git-reset.1.gz"))  # DocBook
+    at = reset.text.index("Does not touch the index file or the working tree at all")
+    assert reset.section_at(at) == "git reset [<mode>] [<commit>] › --soft"
+    scp = read(real("/usr/share/man/man1/scp.1.gz"))  # mdoc: a list of values in an option's description
+    assert "-X sftp_option › buffer=value" in [s.title for s in scp.sections]
+    assert scp.section_at(scp.text.index("Specifies the port")) == "-P port"  # the next option is its own again

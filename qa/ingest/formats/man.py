@@ -6,7 +6,9 @@ The reader interprets the page's requests and escapes itself; no formatter runs.
 - a paragraph (``.PP``, ``.LP``, ``.P``, ``.sp``, a blank line) is text, its lines joined as ``man`` fills them;
 - a tagged paragraph (``.TP``, or ``.IP`` with a tag) is a term over its description, as an option list or a
   definition list is on a web page; so is a short paragraph whose description follows indented (``.RS``), as
-  DocBook writes options; ``.IP`` with a bullet or a number is a list item;
+  DocBook writes options; ``.IP`` with a bullet or a number is a list item; a term set in (``.RS``) inside
+  another term's description (bash's ``set`` and its ``-e``, git's ``--cleanup=<mode>`` and its ``strip``) is
+  read under that term;
 - unfilled text (``.nf`` to ``.fi``, ``.EX`` to ``.EE``) is code, its lines and indentation kept;
 - a table (``.TS`` to ``.TE``) is one table row per line, its cells joined by " | ";
 - conditionals are read as ``man`` reads them on a terminal (``n`` true, ``t`` false), macro and string
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import Extracted, Unreadable, capped, from_blocks
+from . import INNER_TERM, Extracted, Unreadable, capped, from_blocks
 from .roff import iso_date, logical_lines, split_request, table_rows, unescape
 from .text import decode_text
 
@@ -93,6 +95,8 @@ class PageReader:
         self.heading_next = ""  # "SH" or "SS" when the heading's text is on the next line
         self.joined = False  # the last text line ended in \c: the next one goes on from it
         self.table: list[str] | None = None
+        self.depth = 0  # how many .RS are open
+        self.terms: list[int] = []  # the depths of the terms whose descriptions are open, outermost first
 
     # ------------------------------------------------------------------ lines
 
@@ -139,7 +143,7 @@ class PageReader:
         if self.tag_next:
             self.tag_next = False
             self.end_paragraph()
-            self.blocks.append((text, "term"))
+            self.term(text)
             return
         if self.joined and self.para:
             if len(self.para) == 1 and len(self.para[0]) == 1 and self.kind == "text" \
@@ -175,11 +179,24 @@ class PageReader:
         self.end_code()
         self.end_paragraph()
         self.blocks.append((text, "heading"))
+        self.depth, self.terms = 0, []
+
+    def term(self, text: str) -> None:
+        """A term at the current depth: inside the description of a term set out less far, if one is open."""
+        self.close_terms()
+        self.blocks.append((text, INNER_TERM if self.terms else "term"))
+        self.terms.append(self.depth)
+
+    def close_terms(self) -> None:
+        """A paragraph or a term at this depth ends the descriptions of the terms at it or deeper."""
+        while self.terms and self.terms[-1] >= self.depth:
+            self.terms.pop()
 
     def end_paragraph(self) -> None:
         self.tag_next = self.joined = False
         if self.para:
-            self.blocks.append((" ".join("".join(line) for line in self.para), self.kind))
+            text = " ".join("".join(line) for line in self.para)
+            self.term(text) if self.kind == "term" else self.blocks.append((text, self.kind))
         self.para = []
         self.kind = "text"
 
@@ -196,6 +213,7 @@ class PageReader:
                 and not (last.endswith((".", ":")) and not last.endswith(("...", "…"))):
             self.kind = "term"
         self.end_paragraph()
+        self.depth += 1
 
 
 def _is_item_mark(text: str) -> bool:
@@ -225,22 +243,25 @@ def _sh(page: PageReader, name: str, args: list[str], _: str) -> None:
 
 def _paragraph(page: PageReader, *_: object) -> None:
     _space(page)
+    page.close_terms()
 
 
 def _tp(page: PageReader, *_: object) -> None:
     page.end_paragraph()
+    page.close_terms()  # a tagged paragraph ends the one before it at this depth, whatever its tag turns out to be
     page.tag_next = True
 
 
 def _ip(page: PageReader, _: str, args: list[str], __: str) -> None:
     page.end_paragraph()
+    page.close_terms()
     tag = unescape(args[0], page.strings).strip() if args else ""
     if not tag:
         return
     if _is_item_mark(tag):
         page.kind = "list item"
     else:
-        page.blocks.append((tag, "term"))
+        page.term(tag)
 
 
 def _fonts(page: PageReader, name: str, args: list[str], _: str) -> None:
@@ -277,6 +298,15 @@ def _space(page: PageReader, *_: object) -> None:
 def _rs(page: PageReader, *_: object) -> None:
     if page.fill:
         page.rs()
+    else:
+        page.depth += 1
+
+
+def _re(page: PageReader, *_: object) -> None:
+    _break(page)
+    page.depth = max(0, page.depth - 1)
+    while page.terms and page.terms[-1] > page.depth:  # the descriptions set in that far are over
+        page.terms.pop()
 
 
 def _define_string(page: PageReader, _: str, args: list[str], line: str) -> None:
@@ -319,7 +349,7 @@ _REQUESTS: dict[str, Callable[[PageReader, str, list[str], str], None]] = {
     "TH": _th, "SH": _sh, "SS": _sh, "PP": _paragraph, "LP": _paragraph, "P": _paragraph, "TP": _tp,
     "TQ": _tp, "IP": _ip, "B": _fonts, "I": _fonts, "BR": _fonts, "RB": _fonts, "BI": _fonts, "IB": _fonts,
     "IR": _fonts, "RI": _fonts, "SM": _fonts, "SB": _fonts, "CW": _fonts, "nf": _nofill, "EX": _nofill,
-    "fi": _fill, "EE": _fill, "br": _break, "sp": _space, "RS": _rs, "RE": _break, "ds": _define_string,
+    "fi": _fill, "EE": _fill, "br": _break, "sp": _space, "RS": _rs, "RE": _re, "ds": _define_string,
     "TS": _table, "so": _so, "UR": _link, "UE": _link, "MT": _link, "ME": _link, "SY": _synopsis,
     "OP": _synopsis, "YS": _synopsis,
 }

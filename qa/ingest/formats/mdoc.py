@@ -5,8 +5,9 @@ macros are mdoc's. What each part becomes:
 
 - ``.Sh`` and ``.Ss`` are headings; ``.Dt`` and ``.Dd`` give the title ("scp(1)") and date;
 - a list (``.Bl`` to ``.El``) of tags (``-tag``, ``-hang``, ``-ohang``, ``-inset``, ``-diag``): each ``.It`` is a
-  term over its description; of bullets, dashes, numbers or items: each ``.It`` opens a list item; of columns:
-  each ``.It`` is a table row, its cells (``Ta``) joined by " | ";
+  term over its description (read under the item whose description holds its list, if one does); of bullets,
+  dashes, numbers or items: each ``.It`` opens a list item; of columns: each ``.It`` is a table row, its cells
+  (``Ta``) joined by " | ";
 - a literal or unfilled display (``.Bd -literal``, ``.Bd -unfilled``, ``.D1``, ``.Dl``) is code;
 - the words of a line's macros are shown as mandoc shows them: ``.Fl L Ar port`` as "-L port", ``.Op Fl v`` as
   "[-v]", ``.Xr ssh_config 5`` as "ssh_config(5)", ``.Dq yes`` as "“yes”", ``.Nm`` as the page's name, closing
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from . import Unreadable
+from . import INNER_TERM, Unreadable
 from .man import PageReader
 from .roff import iso_date, split_request
 
@@ -197,7 +198,9 @@ class MdocPage(PageReader):
             cells = [c.strip() for c in self.render(args).replace("\t", "\x01").split("\x01")]
             self.blocks.append((" | ".join(c for c in cells if c), "table row"))
         elif args and (term := self.render(args)):  # a head of only .Sm lines shows nothing
-            self.blocks.append((term, "term"))
+            # a list of tags inside another's item (ssh_config's values of a keyword) is read under that item
+            inner = any(outer in _TAGGED for outer in self.lists[:-1])
+            self.blocks.append((term, INNER_TERM if inner else "term"))
 
     def _Bd(self, args: list[str]) -> None:
         self.end_paragraph()
