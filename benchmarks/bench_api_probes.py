@@ -1,4 +1,4 @@
-"""Hand-written questions on API references and manuals of Javadoc, Doxygen, rustdoc, Haddock and Texinfo.
+"""Hand-written questions on API references and manuals of Javadoc, Doxygen, rustdoc, Haddock, Texinfo and roff.
 
     .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,rustdoc] [--json PATH]
 
@@ -8,10 +8,11 @@ the questions of ``benchmarks/realdocs/<probe>-probe*.jsonl`` and reports hit@1 
 it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc),
 ``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen), and Rust's standard library reference from a rustup toolchain
 (``rustup component add rust-docs``) or Debian's ``rust-doc``, and ``libghc-async-doc``, ``libghc-split-doc``,
-``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page, and
-diffutils' manual, split into pages); a probe whose pages are missing is skipped with the
-command that installs them. What the probes showed, and which questions were written before which version answered them:
-docs/realdocs.md.
+``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page,
+and diffutils' manual, split into pages), and the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff;
+a system whose packages skip /usr/share/man lacks them). A probe whose pages are missing is skipped with the
+command that installs them. What the probes showed, and which questions were written before which version
+answered them: docs/realdocs.md.
 """
 from __future__ import annotations
 
@@ -67,6 +68,9 @@ PROBES = {
         "/usr/share/doc/libghc-vector-doc/html/Data-Vector.html"), "haddock-probe.jsonl"),
     "texinfo": Probe("bash-doc diffutils-doc", ("/usr/share/doc/bash/bashref.html",
                      *sorted(glob.glob("/usr/share/doc/diffutils/*.html"))), "texinfo-probe.jsonl"),
+    "man": Probe("findutils grep tar openssh-client coreutils bash", tuple(
+        f"/usr/share/man/man1/{p}.1.gz" for p in ("find", "grep", "tar", "ssh", "ls", "chmod", "bash")),
+        "man-probe.jsonl"),
 }
 
 
