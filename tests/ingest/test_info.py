@@ -69,6 +69,9 @@ def test_real_info_terms_definitions_and_code() -> None:
     assert "‘-a’" in kinds(coreutils, "term") and "‘--all’" in kinds(coreutils, "term")
     at = coreutils.text.index("In directories, do not ignore file names that start with ‘.’.")
     assert coreutils.section_at(at) == "‘-a’ › ‘--all’"
+    # a table in a term's description: each of its terms is read under that term
+    at = coreutils.text.index("Never make backups.")
+    assert coreutils.section_at(at) == "‘-b’ › ‘--backup[=METHOD]’ › ‘none’ › ‘off’"
     tasn1 = read(real("/usr/share/info/libtasn1.info.gz"))
     signature = ("-- Function: int asn1_create_element (asn1_node_const DEFINITIONS, const char * SOURCE_NAME, "
                  "asn1_node * ELEMENT)")

@@ -9,7 +9,7 @@ Next: ..."). What each part becomes, by the layout makeinfo gives it:
   kept; under a term, its description, set in 5 columns, is text, and code is set in 5 more;
 - lines that end no sentence right above a description set in (an ``@table`` item: "'-a'" / "'--all'", or a
   definition: " -- Function: int asn1_create_element (...)") are terms: like a heading, a term opens the
-  section of its description;
+  section of its description, and a term inside another's description ('set' and its '-e') is read under it;
 - "* " or "1. " starts a list item, its other lines set in under it (a bullet is left out, a number kept).
 
 Navigation is left out, and recorded with its reason, as a web page's menus are: each node's first line, its
@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from . import Extracted, Unreadable, capped, from_blocks
+from . import INNER_TERM, Extracted, Unreadable, capped, from_blocks
 
 _NODE_LINE = re.compile(r"^File: [^,]*,\s+Node: ")
 _UNDERLINE = re.compile(r"^([*=\-.])\1*$")
@@ -97,6 +97,7 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
     """One node's blocks: its groups of lines between blank lines, read by their indentation."""
     described = -1  # the indentation of the description being read under a term or an item (-1: none)
     in_item = False  # that description is a list item's
+    open_terms: list[tuple[int, int]] = []  # (term, description) indentation of the terms being described
     groups = list(_groups(lines))
     for n, group in enumerate(groups):
         if group[0].startswith("* Menu:"):  # it runs to the node's end: navigation
@@ -104,7 +105,7 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
             return
         if len(group) >= 2 and _UNDERLINE.match(group[1]) and len(group[1]) == len(group[0].rstrip()) \
                 and not group[0][:1].isspace():
-            described, in_item = -1, False
+            described, in_item, open_terms = -1, False, []
             yield group[0], "heading"
             if len(group) > 2:
                 yield from _node_blocks(group[2:])
@@ -115,12 +116,16 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
             if not group:
                 continue
         indent = min(_indent(line) for line in group)
+        # a group set out further than a description ends it; a term ends those of terms set as far in or further
         terms = _terms(group)
+        while open_terms and (open_terms[-1][1] > indent or (terms and open_terms[-1][0] >= indent)):
+            open_terms.pop()
         if terms:
             for term in terms:
-                yield term, "term"
+                yield term, INNER_TERM if open_terms else "term"
             rest = group[len(_term_lines(group)):]
             described, in_item = min(_indent(line) for line in rest), False
+            open_terms.append((indent, indent + _STEP))
             yield from _text(rest)
             continue
         if indent >= max(described, 0) + _STEP and not _filled(group):  # set in from the text or a description
