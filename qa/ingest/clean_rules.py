@@ -38,8 +38,10 @@ _CITATION = re.compile(r"[A-Z][\w'’-]+(?:(?:,? and |, | & )[A-Z][\w'’-]+)*(?
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?$")
 
 _WIKI_MARKUP = re.compile(r"'{2,}|\{\{[^{}]*\}\}|\{\{.*$|\[\[(?:[^\[\]|]*\|)?|\]\]")
-# Control characters that are not whitespace, zero-width characters, soft hyphens, byte-order marks.
-_INVISIBLE = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff\u00ad"
+# Control characters that are not whitespace, zero-width spaces, word joiners, soft hyphens, byte-order marks. The
+# zero-width non-joiner and joiner are not among them: they change how letters join (Persian's "می‌خواهم", an
+# Indic conjunct) and which emoji shows ("🤷‍♂️"), so they are part of what the page says.
+_INVISIBLE = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b\u2060\ufeff\u00ad"
 # Whitespace runs and invisible characters, except a lone plain space (nothing to edit; most of them).
 _GAP = re.compile(rf"(?! (?![\s{_INVISIBLE}]))[\s{_INVISIBLE}]+")
 _SPACE = re.compile(r"\s")

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from qa.ingest.clean import clean_text
 from qa.ingest.clean_rules import is_bibliographic
+from qa.ingest.formats import extract
 
 from ..conftest import SHARED_DATA
 
@@ -23,7 +24,7 @@ HUTTON = (
 )
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))  # the cleaner drops these
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"))  # the cleaner drops these
 
 
 def words(text: str) -> list[str]:
@@ -103,3 +104,15 @@ def test_plain_paragraph_loses_no_sentence(paragraph: list[str], separator: str)
     """One paragraph of ordinary sentences, on one line or a sentence per line: every sentence is kept."""
     cleaned = " ".join(words(clean_text(separator.join(paragraph) + "\n").text))
     assert [s for s in paragraph if " ".join(words(s)) not in cleaned] == []
+
+
+def test_joiners_are_kept_as_part_of_the_words() -> None:
+    """A zero-width non-joiner or joiner changes how letters join or which emoji shows: kept, in plain text
+    and in a web page alike, while a zero-width space and a soft hyphen are dropped."""
+    persian, shrug = "می\u200cخواهم", "\U0001f937\u200d\u2642\ufe0f"
+    text = f"Persian writes {persian} with a non-joiner, and {shrug} is one emoji.\n"
+    assert clean_text(text).text == text.strip()
+    dropped = clean_text("A zero\u200bwidth space and a soft hy\u00adphen.\n").text
+    assert dropped == "A zerowidth space and a soft hyphen."
+    found = extract("html", f"<html><body><main><p>{text}</p></main></body></html>".encode())
+    assert clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks).text == text.strip()
