@@ -29,12 +29,15 @@ def embed_heading(doc: Document, section: str | None) -> str | None:
     >>> embed_heading(page, None) is None
     True
     """
-    if not section or not doc.blocks:
-        return section
-    title = " ".join(doc.title.split()[:TITLE_WORDS])
-    if not title or section.startswith(title):
+    title = embed_title(doc)
+    if not section or not title or section.startswith(title):
         return section
     return f"{title}{SECTION_SEP}{section}"
+
+
+def embed_title(doc: Document) -> str:
+    """The words of ``doc``'s title that lead its heading paths when embedded ("" for plain text)."""
+    return " ".join(doc.title.split()[:TITLE_WORDS]) if doc.blocks else ""
 
 
 def chunk_text(doc: Document, chunk: Chunk) -> str:

@@ -16,6 +16,7 @@ from ..ingest.chunk import chunk_document
 from ..records import Chunk, Document
 from .build_progress import BuildProgress
 from .embed import Embedder, embedder_for
+from .embed_context import embed_title
 from .embed_many import document_embedder
 from .index import Index, load_index, read_manifest
 from .manifest import check_compatible
@@ -71,8 +72,7 @@ def reuse_or_chunk(documents: list[Document], previous: Index | None, config: Co
         if tell:
             tell.chunked(n, len(documents), doc.source)
         parts = old.get(doc.source)
-        # Same text split into the same sentences (another splitter would misalign the sentence vectors).
-        if parts and parts.document.sha256 == doc.sha256 and parts.document.sentences == doc.sentences:
+        if parts and embedded_alike(parts.document, doc):
             prepared.append(replace(parts, document=doc))
             reused.append(doc.source)
         else:
@@ -84,6 +84,15 @@ def reuse_or_chunk(documents: list[Document], previous: Index | None, config: Co
                 raise CorpusError(f"{doc.source}: {e}") from e
             prepared.append(Prepared(doc, chunks, None, None))
     return prepared, reused
+
+
+def embedded_alike(old: Document, new: Document) -> bool:
+    """Whether ``old``'s chunks and vectors hold for ``new``: the same text split into the same sentences
+    (another splitter would misalign the sentence vectors), under the same sections and the same title where the
+    title leads the heading paths embedded (:mod:`qa.indexing.embed_context`). A reader that reads a page's
+    headings another way changes its sections and not its text; its chunks are then made and embedded again."""
+    return (old.sha256 == new.sha256 and old.sentences == new.sentences and old.sections == new.sections
+            and embed_title(old) == embed_title(new))
 
 
 def _old_parts(index: Index) -> dict[str, Prepared]:

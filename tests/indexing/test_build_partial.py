@@ -65,8 +65,8 @@ def same_index(config, tmp_path):
     full = config.with_(index_dir=tmp_path / "full")
     build_index(full, full=True)
     a, b = load_index(config.index_dir, config), load_index(full.index_dir, full)
-    assert [(c.source, c.start, c.end, c.text) for c in a.chunks] == [(c.source, c.start, c.end, c.text)
-                                                                        for c in b.chunks]
+    assert [(c.source, c.start, c.end, c.text, c.section) for c in a.chunks] == [
+        (c.source, c.start, c.end, c.text, c.section) for c in b.chunks]
     assert a.documents == b.documents and a.sentences == b.sentences
     assert np.abs(np.asarray(a.chunk_vectors) - np.asarray(b.chunk_vectors)).max() < 1e-6
     assert np.abs(np.asarray(a.sentence_vectors) - np.asarray(b.sentence_vectors)).max() < 1e-6
@@ -126,6 +126,29 @@ def test_a_touched_file_alone_is_read_once(corpus, config, monkeypatch):
     # Written with its new stamp and nothing re-embedded, so that the next build reads nothing.
     monkeypatch.setattr(build_module, "load_corpus", lambda *a, **k: pytest.fail("a file was read"))
     assert not build_index(config).written
+
+
+def test_a_page_whose_sections_change_but_not_its_text_is_embedded_again(tmp_path, corpus, config):
+    """Chunks are embedded under their heading paths: a paragraph made a heading (or a reader that reads a page's
+    headings another way) leaves the text as it was and changes what is embedded, so the page is embedded again."""
+    build_index(config)
+    page = corpus / "notes.html"
+    page.write_text(PAGE.replace("<h2>Khalkhin Gol</h2>", "<p>Khalkhin Gol</p>"), encoding="utf-8")
+    report = build_index(config)
+    assert report.reembedded == ("notes.html",)
+    index = load_index(config.index_dir, config)
+    assert "Khalkhin Gol" not in [s.title for s in index.documents["notes.html"].sections]
+    same_index(config, tmp_path)
+
+
+def test_a_new_title_embeds_a_page_again_and_not_a_plain_text(tmp_path, corpus, config):
+    """A page's title leads the heading paths its chunks are embedded under; a plain text's does not."""
+    build_index(config)
+    (corpus / "notes.html.meta.json").write_text('{"title": "Notes on the border"}', encoding="utf-8")
+    (corpus / "diary.txt.meta.json").write_text('{"title": "A patrol diary"}', encoding="utf-8")
+    report = build_index(config)
+    assert report.reembedded == ("notes.html",) and "diary.txt" in report.reused
+    same_index(config, tmp_path)
 
 
 def test_a_changed_sidecar_reads_its_file_again(corpus, config, monkeypatch):
