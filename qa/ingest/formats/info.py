@@ -116,8 +116,8 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
             if not group:
                 continue
         indent = min(_indent(line) for line in group)
-        # a group set out further than a description ends it; a term ends those of terms set as far in or further
         terms = _terms(group)
+        # a group set out further than a description ends it; a term ends those of terms set as far in or further
         while open_terms and (open_terms[-1][1] > indent or (terms and open_terms[-1][0] >= indent)):
             open_terms.pop()
         if terms:

@@ -196,7 +196,10 @@ class PageReader:
         self.tag_next = self.joined = False
         if self.para:
             text = " ".join("".join(line) for line in self.para)
-            self.term(text) if self.kind == "term" else self.blocks.append((text, self.kind))
+            if self.kind == "term":
+                self.term(text)
+            else:
+                self.blocks.append((text, self.kind))
         self.para = []
         self.kind = "text"
 
