@@ -47,6 +47,9 @@ _MD_HTML_TAG = re.compile(r"</?(" + "|".join(_HTML_ELEMENTS) + r")(?:\s+[A-Za-z_
 # A mark escaped by a backslash ("\_") is the text's own.
 _MD_BOLD = re.compile(r"(?<![^\W_]|\*|\\)(\*\*)(?=\S)([^*\n]*?[^\s\\])(\*\*)(?![^\W_]|\*)|"  # "_**bold**_" too
                       r"(?<![\w_\\])(__)(?=[^\s_])([^_\n]*?[^\s_\\])(__)(?![\w_])")
+# Bold and emphasis at once: "***CLI argument***", "___both___"
+_MD_STRONG_EMPHASIS = re.compile(r"(?<![^\W_]|\*|\\)(\*\*\*)(?=\S)([^*\n]*?[^\s\\])(\*\*\*)(?![^\W_]|\*)|"
+                                 r"(?<![\w_\\])(___)(?=[^\s_])([^_\n]*?[^\s_\\])(___)(?![\w_])")
 _MD_EMPHASIS = re.compile(r"(?<![^\W_]|\*|\\)(\*)(?=[^\s*])([^*\n]*?[^\s*\\])(\*)(?![^\W_]|\*)|"
                           r"(?<![\w_\\])(_)(?=[^\s_])((?:[^_\n]|\\_)*?[^\s_\\])(_)(?![\w_])")
 _MD_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)(\1)(?!`)")  # CommonMark: closed by as many backticks
@@ -168,7 +171,8 @@ def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple
               if not in_code(m.start(), m.end()) and (shown := _character(m.group())) != m.group()]
     edits += [(m.start(), m.end(), " " if m.group(1).lower() in _HTML_BREAKS else "")  # a cell's end parts words
               for m in _MD_HTML_TAG.finditer(line) if not in_code(m.start(), m.end())]
-    for pattern in (_MD_LINK, _MD_IMAGE_LINK, _MD_SHORTCUT_LINK, _MD_AUTOLINK, _MD_BOLD, _MD_EMPHASIS):
+    for pattern in (_MD_LINK, _MD_IMAGE_LINK, _MD_SHORTCUT_LINK, _MD_AUTOLINK, _MD_STRONG_EMPHASIS, _MD_BOLD,
+                    _MD_EMPHASIS):
         for m in pattern.finditer(line):
             if in_code(m.start(), m.end()) or (pattern is _MD_SHORTCUT_LINK and _label(m.group(2)) not in labels):
                 continue

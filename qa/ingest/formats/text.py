@@ -160,6 +160,8 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             blocks.append((*title, "heading"))
         if description:
             blocks.append((*description, "heading"))
+    body, titles = _admonitions(body, starts)
+    blocks += [(start, end, "text") for start, end in titles]
     tokens = MarkdownIt("commonmark").enable("table").parse(body)
     items = 0
     for n, token in enumerate(tokens):
@@ -185,4 +187,54 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
                 span(first + 1, last - 1, "code")  # preformatted text between its tags' own lines: lines kept
             else:
                 span(first, last, "text")
-    return tuple(blocks)
+    return tuple(sorted(blocks))
+
+
+# Python-Markdown's admonitions and collapsible blocks ("!!! note", '??? tip "Title"', as MkDocs sites write them)
+# and content tabs ('=== "Linux"'): a marker line, then the block's Markdown indented four spaces under it
+_ADMONITION = re.compile(r'(?P<indent>[ \t]*)(?:(?:!!!|\?\?\?\+?)[ \t]+(?P<type>[\w-]+)(?:[ \t]+[\w-]+)*'
+                         r'(?:[ \t]+"(?P<title>[^"\n]*)")?|===\+?[ \t]+"(?P<tab>[^"\n]*)")[ \t]*')
+
+
+def _admonitions(body: str, starts: list[int]) -> tuple[str, list[tuple[int, int]]]:
+    """``body`` as markdown-it should parse it, and the spans of the admonitions' and tabs' titles.
+
+    A site renders an admonition as a box with a title over its Markdown; CommonMark would read the indented
+    Markdown as code. So each marker line is blanked (its title, or its type where it has none, is a block of
+    its own) and the lines under it are set out four spaces, line for line, so that the parsed lines are the
+    file's. A marker with nothing indented under it is the page's text, as written.
+
+    >>> text = '!!! tip "Fast"\\n    Use **make**.\\n\\n        code\\nAfter.'
+    >>> body, titles = _admonitions(text, [0, 15, 33, 34, 47])
+    >>> body.splitlines()
+    ['', 'Use **make**.', '', '    code', 'After.']
+    >>> [text[s:e] for s, e in titles]
+    ['Fast']
+    """
+    lines = _LINE_BREAK.split(body)
+    shifts = [0] * len(lines)  # how far each line has been set out
+    titles: list[tuple[int, int]] = []
+    changed = True
+    while changed:  # a block inside a block is set out by the next pass
+        changed = False
+        for i, line in enumerate(lines):
+            m = _ADMONITION.fullmatch(line)
+            if m is None:
+                continue
+            inner = m.group("indent") + "    "
+            n = i + 1
+            while n < len(lines) and (lines[n].startswith(inner) or not lines[n].strip()):
+                n += 1
+            while n > i + 1 and not lines[n - 1].strip():
+                n -= 1
+            if n == i + 1:
+                continue
+            name = "tab" if m.group("tab") is not None else "title" if m.group("title") else "type"
+            if m.group(name):
+                titles.append((starts[i] + shifts[i] + m.start(name), starts[i] + shifts[i] + m.end(name)))
+            lines[i] = ""
+            for j in range(i + 1, n):
+                if lines[j].startswith(inner):
+                    lines[j], shifts[j] = lines[j][4:], shifts[j] + 4
+            changed = True
+    return "\n".join(lines), titles
