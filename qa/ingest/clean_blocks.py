@@ -47,6 +47,12 @@ _MD_HTML_TAG = re.compile(r"</?(" + "|".join(_HTML_ELEMENTS) + r")(?:\s+[A-Za-z_
 # A mark escaped by a backslash ("\_") is the text's own.
 _MD_BOLD = re.compile(r"(?<![^\W_]|\*|\\)(\*\*)(?=\S)([^*\n]*?[^\s\\])(\*\*)(?![^\W_]|\*)|"  # "_**bold**_" too
                       r"(?<![\w_\\])(__)(?=[^\s_])([^_\n]*?[^\s_\\])(__)(?![\w_])")
+# An attribute list (Python-Markdown's attr_list, as MkDocs sources write them) right after a link or at the end of
+# a heading or a paragraph: "[Typer CLI](cli.md){.internal-link target=_blank}", "# Notes {: #notes }". A site
+# shows neither.
+_ATTRS = r"(?:[ \t]*(?:[#.][^\s{}]+|[\w-]+=(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s{}]+)))+[ \t]*\}"
+_MD_LINK_ATTRS = re.compile(r"\{:?" + _ATTRS)  # matched where a link ends
+_MD_ATTR_LIST = re.compile(r"[ \t]+\{(?::|(?=#))" + _ATTRS + r"[ \t]*$")  # "{: ...}" or "{#id ...}" ending a line
 # Bold and emphasis at once: "***CLI argument***", "___both___"
 _MD_STRONG_EMPHASIS = re.compile(r"(?<![^\W_]|\*|\\)(\*\*\*)(?=\S)([^*\n]*?[^\s\\])(\*\*\*)(?![^\W_]|\*)|"
                                  r"(?<![\w_\\])(___)(?=[^\s_])([^_\n]*?[^\s_\\])(___)(?![\w_])")
@@ -165,7 +171,7 @@ def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple
         return any(c.start() < end and start < c.end() and not (start <= c.start() and c.end() <= end)
                    for c in spans)
 
-    edits += [(m.start(), m.end(), "") for pattern in (_MD_ESCAPE, _MD_HTML_COMMENT)
+    edits += [(m.start(), m.end(), "") for pattern in (_MD_ESCAPE, _MD_HTML_COMMENT, _MD_ATTR_LIST)
               for m in pattern.finditer(line) if not in_code(m.start(), m.end())]
     edits += [(m.start(), m.end(), shown) for m in _MD_ENTITY.finditer(line)
               if not in_code(m.start(), m.end()) and (shown := _character(m.group())) != m.group()]
@@ -176,6 +182,8 @@ def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple
         for m in pattern.finditer(line):
             if in_code(m.start(), m.end()) or (pattern is _MD_SHORTCUT_LINK and _label(m.group(2)) not in labels):
                 continue
+            if pattern is _MD_LINK and (attrs := _MD_LINK_ATTRS.match(line, m.end())):
+                edits.append((attrs.start(), attrs.end(), ""))
             first = 1 if m.group(1) is not None else 4  # "*...*" or "_..._", "**...**" or "__...__"
             if m.group(first + 1).strip():
                 edits += [(m.start(first), m.end(first), ""), (m.start(first + 2), m.end(first + 2), "")]

@@ -212,18 +212,22 @@ def test_markdown_code_in_a_list_item_loses_the_item_indentation_and_keeps_its_o
 def test_mkdocs_admonitions_and_tabs_are_their_title_over_markdown_not_code() -> None:
     """Python-Markdown's admonitions ("!!! tip"), collapsible blocks ("???") and content tabs ('=== "Linux"'), as
     MkDocs sites write them: a site shows a box with its title over the Markdown indented under it, which
-    CommonMark alone would show as code. A marker line with nothing indented under it stays the page's text."""
-    raw = ('!!! tip "Technical Details"\n    Use ***CLI arguments*** for **required** values:\n\n'
+    CommonMark alone would show as code. A marker line with nothing indented under it stays the page's text, and an
+    attribute list after a link or ending a heading ("{.internal-link}", "{: #notes }") is markup a site hides."""
+    raw = ('# Notes {: #notes }\n\n'
+           '!!! tip "Technical Details"\n    Use ***CLI arguments*** for **required** values:\n\n'
            '    - one\n\n    ```sh\n    run --fast\n      --x\n    ```\n\n'
            '    !!! warning\n        Inner text.\n\n'
-           '=== "Linux"\n\n    Install with `apt`.\n\nAfter the box.\n\n!!! note\nNot an admonition.\n')
+           '=== "Linux"\n\n    Install with `apt`.\n\nSee [the CLI](cli.md){.internal-link target=_blank}.\n\n'
+           '!!! note\nNot an admonition.\n')
     found = extract("md", raw.encode())
     cleaned = clean_text(found.text, fmt="md", headings=found.headings, blocks=found.blocks)
     check_blocks(found.text, cleaned)
     assert [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks] == [
-        ("Technical Details", "text"), ("Use CLI arguments for required values:", "text"), ("one", "list item"),
-        ("run --fast\n  --x", "code"), ("warning", "text"), ("Inner text.", "text"), ("Linux", "text"),
-        ("Install with apt.", "text"), ("After the box.", "text"), ("!!! note Not an admonition.", "text")]
+        ("Notes", "heading"), ("Technical Details", "text"), ("Use CLI arguments for required values:", "text"),
+        ("one", "list item"), ("run --fast\n  --x", "code"), ("warning", "text"), ("Inner text.", "text"),
+        ("Linux", "text"), ("Install with apt.", "text"), ("See the CLI.", "text"),
+        ("!!! note Not an admonition.", "text")]
 
 
 @pytest.mark.parametrize("raw", ["```", "Run:\n\n```", "Run:\n```sh"])
