@@ -214,27 +214,23 @@ def _admonitions(body: str, starts: list[int]) -> tuple[str, list[tuple[int, int
     lines = _LINE_BREAK.split(body)
     shifts = [0] * len(lines)  # how far each line has been set out
     titles: list[tuple[int, int]] = []
-    changed = True
-    while changed:  # a block inside a block is set out by the next pass
-        changed = False
-        for i, line in enumerate(lines):
-            m = _ADMONITION.fullmatch(line)
-            if m is None:
-                continue
-            inner = m.group("indent") + "    "
-            n = i + 1
-            while n < len(lines) and (lines[n].startswith(inner) or not lines[n].strip()):
-                n += 1
-            while n > i + 1 and not lines[n - 1].strip():
-                n -= 1
-            if n == i + 1:
-                continue
-            name = "tab" if m.group("tab") is not None else "title" if m.group("title") else "type"
-            if m.group(name):
-                titles.append((starts[i] + shifts[i] + m.start(name), starts[i] + shifts[i] + m.end(name)))
-            lines[i] = ""
-            for j in range(i + 1, n):
-                if lines[j].startswith(inner):
-                    lines[j], shifts[j] = lines[j][4:], shifts[j] + 4
-            changed = True
+    for i, line in enumerate(lines):  # a block inside a block comes later, already set out by the one holding it
+        m = _ADMONITION.fullmatch(line)
+        if m is None:
+            continue
+        inner = m.group("indent") + "    "
+        n = i + 1
+        while n < len(lines) and (lines[n].startswith(inner) or not lines[n].strip()):
+            n += 1
+        while n > i + 1 and not lines[n - 1].strip():
+            n -= 1
+        if n == i + 1:
+            continue
+        name = "tab" if m.group("tab") is not None else "title" if m.group("title") else "type"
+        if m.group(name):
+            titles.append((starts[i] + shifts[i] + m.start(name), starts[i] + shifts[i] + m.end(name)))
+        lines[i] = ""
+        for j in range(i + 1, n):
+            if lines[j].startswith(inner):
+                lines[j], shifts[j] = lines[j][4:], shifts[j] + 4
     return "\n".join(lines), titles
