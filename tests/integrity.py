@@ -77,6 +77,8 @@ def measure(text: str, sections: list[str], ref: Reference, page_text: str = "")
     blocks = text.split("\n\n")
     titles = {part for title in sections for part in title.split(" › ")}
     lines = {line.rstrip() for line in text.splitlines()}
+    # a note's title ("Note", "Tip") labels the note's text, "Note: ...", as the page shows it
+    labels = {b.split(": ", 1)[0] for b in blocks if ": " in b}
     squashed = _squash(text)
     words = Counter(w.lower() for w in _WORD.findall(text))
     kept = sum(min(n, words[w]) for w, n in ref.words.items())
@@ -84,7 +86,7 @@ def measure(text: str, sections: list[str], ref: Reference, page_text: str = "")
     page = _words(page_text)
     repeated = sum(1 for b, n in block_counts.items() if n > 1 and n > page.count(b))
     return Figures(
-        len(ref.headings), sum(h in titles or h in blocks for h in ref.headings),
+        len(ref.headings), sum(h in titles or h in blocks or h in labels for h in ref.headings),
         len(ref.signatures), sum(s in squashed for s in ref.signatures),
         len(ref.code_lines), sum(c in lines for c in ref.code_lines),
         sum(ref.words.values()), kept, sum((words - ref.words).values()), repeated,

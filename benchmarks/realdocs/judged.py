@@ -12,13 +12,14 @@ line (a quote without one counts as right when it holds the expected substring):
     {"set": "postgres", "question": "How do I start a transaction block?", "key": "…", "answers": true,
      "source": "sql-begin.html", "section": "BEGIN", "quote": "BEGIN — start a transaction block"}
 
-``key`` (:func:`quote_key`) names the quote's whole text, so a judgment counts for that text only: a quote
-that changes is judged again. ``quote`` is its first 300 characters, to read the file by (the pages are not
-ours to publish whole). ``pending`` lists, as such lines with ``"answers": null``, the quotes of a results
-file's answerable questions that hold no expected substring and have no judgment; the reader sees the
-question, the quote and where it is, never ``expect``. ``--controls`` adds the quotes that do hold it, mixed
-in unmarked: their judgments check the reader against the substrings (``score`` reports how often the reader
-said they answer), and a quote that holds the substring in passing without answering is then judged wrong.
+``key`` (:func:`quote_key`) names the quote's whole text, and a judgment counts for that text under that
+``section`` only: a quote whose text or section changes is judged again. ``quote`` is its first 300
+characters, to read the file by (the pages are not ours to publish whole). ``pending`` lists, as such lines
+with ``"answers": null``, the quotes of a results file's answerable questions that hold no expected substring
+and have no judgment; the reader sees the question, the quote and where it is, never ``expect``.
+``--controls`` adds the quotes that do hold it, mixed in unmarked: their judgments check the reader against
+the substrings (``score`` reports how often the reader said they answer), and a quote that holds the substring
+in passing without answering is then judged wrong.
 
 The rule a reader judges by: a quote answers when someone who asked the question, reading the quote alone
 with its page and section, has what they asked for: the fact, value, command, option or code asked about
@@ -40,7 +41,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from realdocs.integrity import collapse  # noqa: E402
 
 JUDGMENTS = Path(__file__).with_name("judgments.jsonl")
-Judgments = dict[tuple[str, str, str], bool]
+Judgments = dict[tuple[str, str, str, str], bool]
 
 
 def quote_key(text: str) -> str:
@@ -49,7 +50,7 @@ def quote_key(text: str) -> str:
 
 
 def load(path: Path = JUDGMENTS) -> Judgments:
-    """(set, question, quote key) -> whether the quote answers; lines still ``null`` are left out."""
+    """(set, question, quote key, section) -> whether the quote answers; lines still ``null`` are left out."""
     if not path.is_file():
         return {}
     found: Judgments = {}
@@ -59,7 +60,7 @@ def load(path: Path = JUDGMENTS) -> Judgments:
             if row.get("answers") is not None:
                 if not isinstance(row["answers"], bool):
                     raise SystemExit(f"{path}, line {n}: 'answers' must be true, false or null")
-                found[(row["set"], row["question"], row["key"])] = row["answers"]
+                found[(row["set"], row["question"], row["key"], row["section"])] = row["answers"]
     return found
 
 
@@ -75,6 +76,11 @@ def key_of(quote: dict[str, Any]) -> str:
     return quote.get("key") or quote_key(quote["text"])
 
 
+def judgment(judgments: Judgments, name: str, question: str, quote: dict[str, Any]) -> bool | None:
+    """The reader's verdict on ``quote`` as an answer to ``question`` in set ``name``; None: not judged."""
+    return judgments.get((name, question, key_of(quote), quote.get("section") or ""))
+
+
 def judged_figures(name: str, rows: list[dict[str, Any]], judgments: Judgments) -> dict[str, Any]:
     """hit@1 and hit@3 of a set's answerable questions as a reader judged them: a judged quote is right when
     the reader said it answers, an unjudged one when it holds the expected substring. ``unjudged``: quotes
@@ -86,7 +92,7 @@ def judged_figures(name: str, rows: list[dict[str, Any]], judgments: Judgments) 
             continue
         right = []
         for quote in row["quotes"][:3]:
-            verdict = judgments.get((name, row["question"], key_of(quote)))
+            verdict = judgment(judgments, name, row["question"], quote)
             strict = holds(row, quote)
             right.append(strict if verdict is None else verdict)
             unjudged += verdict is None and not strict
@@ -109,12 +115,13 @@ def pending(results: dict[str, Any], judgments: Judgments, controls: bool, work:
             if not row["answerable"]:
                 continue
             for quote in row["quotes"][:3]:
-                key = key_of(quote)
-                if (result["set"], row["question"], key) in judgments or (holds(row, quote) and not controls):
+                if judgment(judgments, result["set"], row["question"], quote) is not None \
+                        or (holds(row, quote) and not controls):
                     continue
-                out.append({"set": result["set"], "question": row["question"], "key": key, "answers": None,
-                            "source": quote["source"], "section": quote["section"], "quote": whole(quote)})
-    return list({(r["set"], r["question"], r["key"]): r for r in out}.values())
+                out.append({"set": result["set"], "question": row["question"], "key": key_of(quote),
+                            "answers": None, "source": quote["source"], "section": quote["section"],
+                            "quote": whole(quote)})
+    return list({(r["set"], r["question"], r["key"], r["section"]): r for r in out}.values())
 
 
 def _reader(index_dir: Path):

@@ -120,6 +120,24 @@ def test_the_terms_of_a_docbook_entry_are_words_apart() -> None:
     assert "LOGINNOLOGIN" not in doc.text
 
 
+def test_a_postgres_function_signature_is_the_section_of_its_description() -> None:
+    """PostgreSQL's function tables hold a function per row: its signatures, its description, its examples."""
+    doc = read(page("postgresql-doc-*/html/functions-string.html"))
+    at = doc.text.index("Other NULL arguments are ignored.")
+    assert doc.section_at(at) == 'concat_ws ( sep text, val1 "any" [, val2 "any" [, ...] ] ) → text'
+    signature = doc.text.index("concat_ws ( sep text,")
+    assert (signature, signature + len('concat_ws ( sep text, val1 "any" [, val2 "any" [, ...] ] ) → text'), "term") \
+        in doc.blocks
+    assert "concat_ws(',', 'abcde', 2, NULL, 22) → abcde,2,22" in doc.text.split("\n\n")
+
+
+def test_a_docbook_note_labels_its_text_and_heads_nothing_after_it() -> None:
+    doc = read(page("postgresql-doc-*/html/functions-string.html"))
+    at = doc.text.index("Note: The string concatenation operator (||) will accept non-string input")
+    assert doc.section_at(at) == "9.4. String Functions and Operators"
+    assert "Note" not in [s.title for s in doc.sections]
+
+
 def test_asciidoc_note_reads_as_a_note() -> None:
     doc = read(page("git-doc/git-commit.html"))
     notes = [doc.text[s:e] for s, e, kind in doc.blocks if doc.text[s:e].startswith(("Note: ", "Warning: "))]

@@ -3,8 +3,9 @@
 The main element is the one the page marks (``<main>``, ``role="main"``, ``<article>``, Sphinx's ``div.body``),
 else the whole body; inside it, navigation, sidebars, footers and permalink marks are dropped. The rest is read
 block by block (see :func:`html_blocks`): headings of every level, paragraphs, list items, table rows with their
-cells apart, code blocks with their lines, definition terms and API signatures (Sphinx's, Doxygen's, Haddock's:
-they open the section of their description), field labels with their value ("Returns: ..."), each block once.
+cells apart, code blocks with their lines, definition terms and API signatures (Sphinx's, Doxygen's, Haddock's,
+those of PostgreSQL's function tables: they open the section of their description), field labels and the titles of
+notes with their text ("Returns: ...", "Note: ..."), each block once.
 Metadata (title, author, site, date, canonical URL) comes from the page's markup only, never from its text: a
 date in example output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
 trafilatura's main text on real documentation pages.)
@@ -290,6 +291,8 @@ _SYNOPSIS = {"cmdsynopsis", "funcsynopsis"}
 def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
     """Blocks read whole (heading, code, term, table row), or None for an element to walk into."""
     if tag.name in _HEADINGS:
+        if _is_docbook_note_title(tag):  # DocBook's note or tip: its title labels its text, as Sphinx's does
+            return [(" ".join(_drop_permalinks(_text(tag)).split()), "note title")]
         return [(_drop_permalinks(_text(tag)), "heading")]
     if tag.name == "pre":
         return [(_text(tag, "\n"), "code")]
@@ -302,7 +305,9 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         # a term in another term's description: a class's method, a command's option ("set" › "-e")
         return [(label, INNER_TERM if tag.find_parent("dd") is not None else "term")]
     if tag.name == "tr":
-        return None if _is_layout_row(tag) else _row(tag)
+        return None if _is_layout_row(tag) or _is_function_row(tag) else _row(tag)
+    if tag.name == "p" and "func_signature" in (tag.get("class") or ()) and _in_function_row(tag):
+        return [(" ".join(_text(tag).split()), "term")]  # PostgreSQL's function table: a signature over its text
     if tag.name == "div" and "memproto" in (tag.get("class") or ()):  # Doxygen's signature of a member, laid
         return [(" ".join(_text(tag).split()), "term")]              # out as a table: its description's term
     if tag.name == "p" and "src" in (tag.get("class") or ()) and _in_class(tag.parent, "top"):
@@ -357,6 +362,31 @@ def _is_layout_row(tr: Tag) -> bool:
 
 
 _LAYOUT = ("table", *_HEADINGS)
+
+
+def _is_function_row(tr: Tag) -> bool:
+    """Whether a table row is an entry of PostgreSQL's function tables: a cell holding a function's signatures,
+    its description and examples as paragraphs (then, in some tables, a cell or two more). Such a row is read as
+    a term over its description, as the other references lay an API out, not as one row of run-together text."""
+    cell = tr.find("td", recursive=False)
+    return cell is not None and "func_table_entry" in (cell.get("class") or ()) \
+        and cell.find("p", class_="func_signature", recursive=False) is not None
+
+
+def _in_function_row(p: Tag) -> bool:
+    return p.parent is not None and p.parent.name == "td" and p.parent.parent is not None \
+        and _is_function_row(p.parent.parent)
+
+
+def _is_docbook_note_title(heading: Tag) -> bool:
+    """DocBook's admonitions: ``<div class="note"><h3 class="title">Note</h3><p>…``; the title heads the note
+    only, not the text after it."""
+    parent = heading.parent
+    return "title" in (heading.get("class") or ()) and parent is not None and parent.name == "div" \
+        and bool(_ADMONITIONS & set(parent.get("class") or ()))
+
+
+_ADMONITIONS = {"note", "tip", "warning", "caution", "important"}
 
 
 def _is_note_row(tr: Tag, cells: list[str]) -> bool:
