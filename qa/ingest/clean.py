@@ -30,7 +30,7 @@ from typing import NamedTuple
 from ..records import SECTION_SEP, Cleaned, Removal, Section
 from . import clean_rules as rules
 from .clean_mirror import find_previews
-from .formats import INNER_TERM
+from .formats import AFTER_TERMS, INNER_TERM
 
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
@@ -349,6 +349,8 @@ def _assemble(paras: list[_Para]) -> Cleaned:
 def _block_kind(para: _Para) -> str:
     if para.kind == INNER_TERM:
         return "term"
+    if para.kind == AFTER_TERMS:
+        return "text"
     return "heading" if para.heading and para.kind == "text" else para.kind
 
 
@@ -365,14 +367,19 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
 
     A term inside another term's description (:data:`~qa.ingest.formats.INNER_TERM`: a class's method, a
     command's option) is read under that term's title ("set › -e"), as the page nests it; a term right after
-    the last inner one of a list opens a section of its own.
+    the last inner one of a list opens a section of its own. A paragraph after a list of terms has ended
+    (:data:`~qa.ingest.formats.AFTER_TERMS`) goes back to the section that held the list.
     """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
     base = ""  # the title of the last run that is no label
     outer = ""  # the title of the last run that a term (not an inner one) opened
+    held = ""  # the title of the section the last heading (not a term) opened: what a list of terms sits in
     headings = Counter(p.text.text for p in paras if p.heading and p.kind not in ("term", INNER_TERM))
     for i, para in enumerate(paras):
         if not para.heading:
+            if para.kind == AFTER_TERMS and held and runs[-1][1] != held:
+                runs.append((starts[i], held))
+                base, outer = held, ""
             continue
         if i and paras[i - 1].heading and not (paras[i - 1].kind == INNER_TERM and para.kind == "term"):
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
@@ -388,6 +395,8 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
         base = runs[-1][1]
         if para.kind != INNER_TERM:
             outer = runs[-1][1] if para.kind == "term" else ""
+        if para.kind == "heading":
+            held = runs[-1][1]
     ends = [start for start, _ in runs[1:]] + [length] if runs else []
     return tuple(Section(title, start, end) for (start, title), end in zip(runs, ends, strict=True))
 

@@ -128,6 +128,8 @@ def check_sections(cleaned: Cleaned) -> None:
     for n, s in enumerate(sections):
         assert s.title and 0 <= s.start < s.end <= len(cleaned.text)
         parts = s.title.split(" › ")
+        if n and any(t.title == s.title for t in sections[:n - 1]) and sections[n - 1].title != s.title:
+            continue  # a section that goes on after a list of terms inside it ended
         # the section opens with its title, or with a label under an earlier section's title ("strip › Returns:")
         opens = next(k for k, part in enumerate(parts) if cleaned.text[s.start:].startswith(part))
         assert opens == 0 or any(" › ".join(parts[:opens]) == t.title for t in sections[:n]), s

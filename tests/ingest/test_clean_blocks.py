@@ -93,8 +93,9 @@ output line</pre></div>
         ("JSON | Python", "table row"), ("object | dict", "table row"),
         ("f(x, y='')", "term"), ("Return -1 if x is not found.", "text"),
         ("g()", "term"), ("Inner method.", "text"), ("Printed 2010-02-01 in the example.", "text")]
-    # the method nested in the function's description is read under it
-    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "f(x, y='') › g()"]
+    # the method nested in the function's description is read under it; the paragraph after the function's
+    # list is the guide's again
+    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "f(x, y='') › g()", "Guide"]
     assert (found.title, found.date) == ("Guide", "2020-05-06")
 
 

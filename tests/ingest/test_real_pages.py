@@ -131,6 +131,15 @@ def test_a_postgres_function_signature_is_the_section_of_its_description() -> No
     assert "concat_ws(',', 'abcde', 2, NULL, 22) → abcde,2,22" in doc.text.split("\n\n")
 
 
+def test_text_after_a_list_of_terms_is_the_section_that_held_the_list() -> None:
+    doc = read(page("postgresql-doc-*/html/functions-string.html"))
+    at = doc.text.index("Additional string manipulation functions and operators are available")
+    assert doc.section_at(at) == "9.4. String Functions and Operators"  # after Table 9.9's last function
+    doc = read(page("python3-doc/html/howto/logging.html"))
+    at = doc.text.index("If there is no message format string, the default is to use the raw message.")
+    assert doc.section_at(at) == "Formatters"  # after logging.Formatter.__init__'s description
+
+
 def test_a_docbook_note_labels_its_text_and_heads_nothing_after_it() -> None:
     doc = read(page("postgresql-doc-*/html/functions-string.html"))
     at = doc.text.index("Note: The string concatenation operator (||) will accept non-string input")

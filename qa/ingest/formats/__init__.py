@@ -17,9 +17,9 @@ from typing import Literal, TypeVar
 
 from qa.errors import Unreadable
 
-__all__ = ["BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM", "SUPPORTED", "SUPPORTED_SHOWN",
-           "Extracted", "Unreadable", "capped", "check_zip", "extract", "format_of", "format_suffix", "from_blocks",
-           "from_paragraphs"]
+__all__ = ["AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM", "SUPPORTED",
+           "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped", "check_zip", "extract", "format_of", "format_suffix",
+           "from_blocks", "from_paragraphs"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -82,6 +82,9 @@ BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "term", "text", "code", "list i
 #: A reader's kind for a term inside another term's description (a class's method, a command's option): cleaning
 #: makes it a "term" whose section is read under the enclosing term's ("set › -e", not "-e" alone).
 INNER_TERM = "inner term"
+#: A reader's kind for a paragraph right after a list of terms (a description list, an API's members) has ended:
+#: the terms reach no further, and the section that held the list goes on there. Cleaning makes it "text".
+AFTER_TERMS = "text after terms"
 #: The kinds of block that open a section.
 HEADS = ("heading", "term", INNER_TERM)
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
