@@ -30,7 +30,7 @@ from typing import NamedTuple
 from ..records import SECTION_SEP, Cleaned, Removal, Section
 from . import clean_rules as rules
 from .clean_mirror import find_previews
-from .formats import AFTER_TERMS, INNER_TERM
+from .formats import AFTER_INNER_TERMS, AFTER_TERMS, INNER_TERM
 
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
@@ -349,7 +349,7 @@ def _assemble(paras: list[_Para]) -> Cleaned:
 def _block_kind(para: _Para) -> str:
     if para.kind == INNER_TERM:
         return "term"
-    if para.kind == AFTER_TERMS:
+    if para.kind in (AFTER_TERMS, AFTER_INNER_TERMS):
         return "text"
     return "heading" if para.heading and para.kind == "text" else para.kind
 
@@ -368,7 +368,8 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     A term inside another term's description (:data:`~qa.ingest.formats.INNER_TERM`: a class's method, a
     command's option) is read under that term's title ("set › -e"), as the page nests it; a term right after
     the last inner one of a list opens a section of its own. A paragraph after a list of terms has ended
-    (:data:`~qa.ingest.formats.AFTER_TERMS`) goes back to the section that held the list.
+    (:data:`~qa.ingest.formats.AFTER_TERMS`) goes back to the section that held the list, and one after a list
+    inside a term's description (:data:`~qa.ingest.formats.AFTER_INNER_TERMS`) to that term's section.
     """
     runs: list[tuple[int, str]] = []  # (start, title) of each run of consecutive headings
     base = ""  # the title of the last run that is no label
@@ -380,6 +381,9 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
             if para.kind == AFTER_TERMS and held and runs[-1][1] != held:
                 runs.append((starts[i], held))
                 base, outer = held, ""
+            elif para.kind == AFTER_INNER_TERMS and outer and runs[-1][1] != outer:
+                runs.append((starts[i], outer))
+                base = outer
             continue
         if i and paras[i - 1].heading and not (paras[i - 1].kind == INNER_TERM and para.kind == "term"):
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)

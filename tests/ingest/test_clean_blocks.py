@@ -81,7 +81,7 @@ output line</pre></div>
     <dl class="py function"><dt id="f">f<span>(</span><em>x</em>, <em>y=''</em><span>)</span>
     <a class="headerlink">\xc2\xb6</a></dt>
     <dd><p>Return -1 if x is not found.</p>
-      <dl class="py method"><dt>g()</dt><dd><p>Inner method.</p></dd></dl></dd></dl>
+      <dl class="py method"><dt>g()</dt><dd><p>Inner method.</p></dd></dl><p>More about f.</p></dd></dl>
     <p>Printed 2010-02-01 in the example.</p></div><footer>Copyright</footer></body></html>"""
     found = extract("html", page)
     cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
@@ -92,10 +92,11 @@ output line</pre></div>
         ("py -m venv .venv\n      .venv\\Scripts\\activate\n\noutput line", "code"),
         ("JSON | Python", "table row"), ("object | dict", "table row"),
         ("f(x, y='')", "term"), ("Return -1 if x is not found.", "text"),
-        ("g()", "term"), ("Inner method.", "text"), ("Printed 2010-02-01 in the example.", "text")]
-    # the method nested in the function's description is read under it; the paragraph after the function's
-    # list is the guide's again
-    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "f(x, y='') › g()", "Guide"]
+        ("g()", "term"), ("Inner method.", "text"), ("More about f.", "text"),
+        ("Printed 2010-02-01 in the example.", "text")]
+    # the method nested in the function's description is read under it; a paragraph after the list of methods
+    # is the function's again, and one after the list of functions the guide's
+    assert [s.title for s in cleaned.sections] == ["Guide", "f(x, y='')", "f(x, y='') › g()", "f(x, y='')", "Guide"]
     assert (found.title, found.date) == ("Guide", "2020-05-06")
 
 

@@ -72,6 +72,9 @@ def test_real_info_terms_definitions_and_code() -> None:
     # a table in a term's description: each of its terms is read under that term
     at = coreutils.text.index("Never make backups.")
     assert coreutils.section_at(at) == "‘-b’ › ‘--backup[=METHOD]’ › ‘none’ › ‘off’"
+    # text set out from the descriptions after a table describes none of its terms
+    at = coreutils.text.index("A single ‘-’ operand is not really an option")
+    assert coreutils.section_at(at) == "2 Common options"
     tasn1 = read(real("/usr/share/info/libtasn1.info.gz"))
     signature = ("-- Function: int asn1_create_element (asn1_node_const DEFINITIONS, const char * SOURCE_NAME, "
                  "asn1_node * ELEMENT)")

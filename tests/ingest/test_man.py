@@ -461,3 +461,21 @@ def test_real_pages_nest_an_options_values_under_it() -> None:
     scp = read(real("/usr/share/man/man1/scp.1.gz"))  # mdoc: a list of values in an option's description
     assert "-X sftp_option › buffer=value" in [s.title for s in scp.sections]
     assert scp.section_at(scp.text.index("Specifies the port")) == "-P port"  # the next option is its own again
+
+
+def test_text_after_a_list_of_terms_is_the_section_that_held_the_list() -> None:
+    """A .PP back at a list's margin ends it (man), as .El does (mdoc): what follows describes none of its terms;
+    a list inside a term's description gives way to that term's section again."""
+    ls = read(real("/usr/share/man/man1/ls.1.gz"))
+    assert ls.section_at(ls.text.index("The SIZE argument is an integer and optional unit")) == "DESCRIPTION"
+    bash = read(real("/usr/share/man/man1/bash.1.gz"))
+    assert bash.section_at(bash.text.index("Bash also interprets a number of multi-character options.")) == "OPTIONS"
+    page = b".Dd March 5, 2024\n.Dt DEMO 1\n.Os\n.Sh DESCRIPTION\nThe options:\n.Bl -tag -width Ds\n.It Fl a\nAll.\n" \
+        b".Bl -tag -width Ds\n.It yes\nOn.\n.El\nMore about a.\n.It Fl b\nBrief.\n.El\nAfter the list.\n"
+    found = read_man(page)
+    cleaned = clean_text(found.text, fmt="man", headings=found.headings, blocks=found.blocks)
+    under = {cleaned.text[b:e]: next(s.title for s in cleaned.sections if s.start <= b < s.end)
+             for b, e, kind in cleaned.blocks if kind == "text"}
+    assert under == {"The options:": "DESCRIPTION", "All.": "-a", "On.": "-a › yes", "More about a.": "-a",
+                     "Brief.": "-b", "After the list.": "DESCRIPTION"}
+

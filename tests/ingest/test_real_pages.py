@@ -138,6 +138,12 @@ def test_text_after_a_list_of_terms_is_the_section_that_held_the_list() -> None:
     doc = read(page("python3-doc/html/howto/logging.html"))
     at = doc.text.index("If there is no message format string, the default is to use the raw message.")
     assert doc.section_at(at) == "Formatters"  # after logging.Formatter.__init__'s description
+    doc = read(page("python3-doc/html/library/csv.html"))
+    at = doc.text.index("The csv module defines the following classes:")
+    assert doc.section_at(at) == "Module Contents"  # after csv.field_size_limit()'s description
+    # after the list of Sniffer's methods, inside the description of the class
+    at = doc.text.index("Note: This method is a rough heuristic")
+    assert doc.section_at(at) == "class csv.Sniffer"
 
 
 def test_a_docbook_note_labels_its_text_and_heads_nothing_after_it() -> None:

@@ -17,9 +17,9 @@ from typing import Literal, TypeVar
 
 from qa.errors import Unreadable
 
-__all__ = ["AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM", "SUPPORTED",
-           "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped", "check_zip", "extract", "format_of", "format_suffix",
-           "from_blocks", "from_paragraphs"]
+__all__ = ["AFTER_INNER_TERMS", "AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM",
+           "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped", "check_zip", "extract", "format_of",
+           "format_suffix", "from_blocks", "from_paragraphs"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -85,6 +85,9 @@ INNER_TERM = "inner term"
 #: A reader's kind for a paragraph right after a list of terms (a description list, an API's members) has ended:
 #: the terms reach no further, and the section that held the list goes on there. Cleaning makes it "text".
 AFTER_TERMS = "text after terms"
+#: The same after a list of terms inside another term's description (a class's methods): the enclosing term's
+#: section goes on there.
+AFTER_INNER_TERMS = "text after inner terms"
 #: The kinds of block that open a section.
 HEADS = ("heading", "term", INNER_TERM)
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",

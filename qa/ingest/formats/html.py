@@ -18,7 +18,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
-from . import AFTER_TERMS, HEADS, INNER_TERM, Extracted, Unreadable, from_blocks
+from . import AFTER_INNER_TERMS, AFTER_TERMS, HEADS, INNER_TERM, Extracted, Unreadable, from_blocks
 from .text import decode_text
 
 # Elements whose text is page chrome or not text at all.
@@ -237,7 +237,7 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     inline: list[str] = []
     pending_note: list[str] = []
-    after_terms = False  # a list of terms has just ended: the next paragraph is no term's description
+    after_terms = ""  # a list of terms has just ended (its kind for the next paragraph): that one describes none
 
     def flush(kind: str, tag: str) -> None:
         nonlocal after_terms
@@ -247,7 +247,7 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
             if pending_note:
                 text = f"{pending_note.pop()}: {text}"
             if after_terms and kind == "text":
-                kind, after_terms = AFTER_TERMS, False
+                kind, after_terms = after_terms, ""
             out.append((text, kind, tag))
 
     stack: list[tuple[object, str, bool]] = [(root, "text", False)]
@@ -255,7 +255,8 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
         node, kind, closing = stack.pop()
         if closing:
             flush(kind, getattr(node, "name", ""))
-            after_terms = after_terms or _ends_terms(node)
+            if after_terms != AFTER_TERMS:
+                after_terms = _ends_terms(node) or after_terms
             continue
         if isinstance(node, NavigableString):
             if _is_text(node):
@@ -266,7 +267,8 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
         leaves = _leaf(node)
         if leaves is not None:
             flush(kind, node.name)
-            after_terms = after_terms and not any(k in HEADS for _, k in leaves)
+            if any(k in HEADS for _, k in leaves):
+                after_terms = ""
             for text, leaf_kind in leaves:
                 if leaf_kind == "note title":
                     pending_note.append(text.rstrip(":"))
@@ -284,14 +286,19 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
     return out
 
 
-def _ends_terms(tag: object) -> bool:
-    """Whether a closing element is a list of terms not inside another term's description: a description list
-    that is no field list ("Parameters:"), or a table of PostgreSQL's functions."""
-    if not isinstance(tag, Tag) or tag.name not in ("dl", "table", "tbody") or tag.find_parent("dd") is not None:
-        return False
+def _ends_terms(tag: object) -> str:
+    """For a closing element that is a list of terms (a description list that is no field list, "Parameters:";
+    a table of PostgreSQL's functions), the kind of the paragraph after it: :data:`AFTER_INNER_TERMS` inside
+    another term's description, else :data:`AFTER_TERMS`; "" for any other element."""
+    if not isinstance(tag, Tag) or tag.name not in ("dl", "table", "tbody"):
+        return ""
     if tag.name == "dl":
-        return tag.find("dt", recursive=False) is not None and not (_FIELD_LISTS & set(tag.get("class") or ()))
-    return tag.name in ("table", "tbody") and any(_is_function_row(tr) for tr in tag.find_all("tr", limit=3))
+        terms = tag.find("dt", recursive=False) is not None and not (_FIELD_LISTS & set(tag.get("class") or ()))
+    else:
+        terms = any(_is_function_row(tr) for tr in tag.find_all("tr", limit=3))
+    if not terms:
+        return ""
+    return AFTER_INNER_TERMS if tag.find_parent("dd") is not None else AFTER_TERMS
 
 
 def _in_synopsis(tag: Tag) -> bool:

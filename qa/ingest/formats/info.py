@@ -21,10 +21,10 @@ files hold the text) is ``Unreadable``, with that reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from . import INNER_TERM, Extracted, Unreadable, capped, from_blocks
+from . import AFTER_INNER_TERMS, AFTER_TERMS, INNER_TERM, Extracted, Unreadable, capped, from_blocks
 
 _NODE_LINE = re.compile(r"^File: [^,]*,\s+Node: ")
 _UNDERLINE = re.compile(r"^([*=\-.])\1*$")
@@ -118,6 +118,7 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
         indent = min(_indent(line) for line in group)
         terms = _terms(group)
         # a group set out further than a description ends it; a term ends those of terms set as far in or further
+        open_before = len(open_terms)
         while open_terms and (open_terms[-1][1] > indent or (terms and open_terms[-1][0] >= indent)):
             open_terms.pop()
         if terms:
@@ -139,7 +140,16 @@ def _node_blocks(lines: list[str]) -> Iterator[tuple[str, str]]:
             item = _ITEM.match(group[0].lstrip())
             if item and _indent(group[0]) >= 2:  # what follows set in under the item goes on with it
                 described, in_item = _indent(group[0]) + item.end(1) + 1, True
-            yield from _text(group)
+            blocks = _text(group)
+            if len(open_terms) < open_before:  # text set out from the descriptions it ended describes no term
+                blocks = _after_terms(blocks, AFTER_INNER_TERMS if open_terms else AFTER_TERMS)
+            yield from blocks
+
+
+def _after_terms(blocks: Iterable[tuple[str, str]], kind: str) -> Iterator[tuple[str, str]]:
+    """``blocks`` with the first, if it is text, of ``kind``."""
+    for n, (text, was) in enumerate(blocks):
+        yield text, kind if n == 0 and was == "text" else was
 
 
 def _groups(lines: list[str]) -> Iterator[list[str]]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import INNER_TERM, Extracted, Unreadable, capped, from_blocks
+from . import AFTER_INNER_TERMS, AFTER_TERMS, INNER_TERM, Extracted, Unreadable, capped, from_blocks
 from .roff import iso_date, logical_lines, split_request, table_rows, unescape
 from .text import decode_text
 
@@ -97,6 +97,7 @@ class PageReader:
         self.table: list[str] | None = None
         self.depth = 0  # how many .RS are open
         self.terms: list[int] = []  # the depths of the terms whose descriptions are open, outermost first
+        self.after_terms = ""  # a paragraph (.PP) ended term descriptions: the kind of its text, if text
 
     # ------------------------------------------------------------------ lines
 
@@ -179,13 +180,14 @@ class PageReader:
         self.end_code()
         self.end_paragraph()
         self.blocks.append((text, "heading"))
-        self.depth, self.terms = 0, []
+        self.depth, self.terms, self.after_terms = 0, [], ""
 
     def term(self, text: str) -> None:
         """A term at the current depth: inside the description of a term set out less far, if one is open."""
         self.close_terms()
         self.blocks.append((text, INNER_TERM if self.terms else "term"))
         self.terms.append(self.depth)
+        self.after_terms = ""
 
     def close_terms(self) -> None:
         """A paragraph or a term at this depth ends the descriptions of the terms at it or deeper."""
@@ -198,6 +200,9 @@ class PageReader:
             text = " ".join("".join(line) for line in self.para)
             if self.kind == "term":
                 self.term(text)
+            elif self.kind == "text" and self.after_terms:
+                self.blocks.append((text, self.after_terms))
+                self.after_terms = ""
             else:
                 self.blocks.append((text, self.kind))
         self.para = []
@@ -246,7 +251,10 @@ def _sh(page: PageReader, name: str, args: list[str], _: str) -> None:
 
 def _paragraph(page: PageReader, *_: object) -> None:
     _space(page)
+    open_terms = len(page.terms)
     page.close_terms()
+    if len(page.terms) < open_terms:  # back at the margin of a list it ended: what follows describes no term
+        page.after_terms = AFTER_INNER_TERMS if page.terms else AFTER_TERMS
 
 
 def _tp(page: PageReader, *_: object) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from . import INNER_TERM, Unreadable
+from . import AFTER_INNER_TERMS, AFTER_TERMS, INNER_TERM, Unreadable
 from .man import PageReader
 from .roff import iso_date, split_request
 
@@ -172,8 +172,8 @@ class MdocPage(PageReader):
 
     def _El(self, args: list[str]) -> None:
         self.end_paragraph()
-        if self.lists:
-            self.lists.pop()
+        if self.lists and self.lists.pop() in _TAGGED:  # what follows a list of tags describes none of them
+            self.after_terms = AFTER_INNER_TERMS if any(k in _TAGGED for k in self.lists) else AFTER_TERMS
 
     def _It(self, args: list[str]) -> None:
         self.end_paragraph()
@@ -201,6 +201,7 @@ class MdocPage(PageReader):
             # a list of tags inside another's item (ssh_config's values of a keyword) is read under that item
             inner = any(outer in _TAGGED for outer in self.lists[:-1])
             self.blocks.append((term, INNER_TERM if inner else "term"))
+            self.after_terms = ""
 
     def _Bd(self, args: list[str]) -> None:
         self.end_paragraph()
