@@ -29,6 +29,7 @@ PAGES = {
     "python3-doc/html/howto/logging.html": "python3-doc",
     "postgresql-doc-*/html/sql-select.html": "postgresql-doc",
     "postgresql-doc-*/html/functions-string.html": "postgresql-doc",
+    "postgresql-doc-*/html/functions-aggregate.html": "postgresql-doc",  # a function table of two columns
     "postgresql-doc-*/html/app-pg-ctl.html": "postgresql-doc",  # a DocBook command synopsis
     "postgresql-doc-*/html/sql-createrole.html": "postgresql-doc",  # entries of two terms each
     "git-doc/git-commit.html": "git-doc",
@@ -129,6 +130,9 @@ def test_a_postgres_function_signature_is_the_section_of_its_description() -> No
     assert (signature, signature + len('concat_ws ( sep text, val1 "any" [, val2 "any" [, ...] ] ) → text'), "term") \
         in doc.blocks
     assert "concat_ws(',', 'abcde', 2, NULL, 22) → abcde,2,22" in doc.text.split("\n\n")
+    doc = read(page("postgresql-doc-*/html/functions-aggregate.html"))  # a cell after the function's: a row's
+    at = doc.text.index("Collects all the input values, including nulls, into an array.\n\nNo\n\n") + 64
+    assert (at, at + 2, "table row") in doc.blocks and doc.section_at(at) == "array_agg ( anynonarray ) → anyarray"
 
 
 def test_text_after_a_list_of_terms_is_the_section_that_held_the_list() -> None:

@@ -278,6 +278,9 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
                     out.append((text, leaf_kind, node.name))
             continue
         child_kind = "list item" if node.name == "li" else "text" if node.name in ("dd", "blockquote") else kind
+        if node.name == "td" and "func_table_entry" not in (node.get("class") or ()) and node.parent is not None \
+                and _is_function_row(node.parent):
+            child_kind = "table row"  # a function's other cells ("Partial Mode": "No")
         if node.name in _BLOCKS:
             flush(kind, node.name)
             stack.append((node, child_kind, True))
