@@ -30,7 +30,7 @@ from typing import NamedTuple
 from ..records import SECTION_SEP, Cleaned, Removal, Section
 from . import clean_rules as rules
 from .clean_mirror import find_previews
-from .formats import AFTER_INNER_TERMS, AFTER_TERMS, INNER_TERM
+from .formats import AFTER_INNER_TERMS, AFTER_TERMS, INNER_TERM, NEXT_HEADING
 
 __all__ = ["CLEANER_VERSION", "clean_text"]
 
@@ -351,6 +351,8 @@ def _block_kind(para: _Para) -> str:
         return "term"
     if para.kind in (AFTER_TERMS, AFTER_INNER_TERMS):
         return "text"
+    if para.kind == NEXT_HEADING:
+        return "heading"
     return "heading" if para.heading and para.kind == "text" else para.kind
 
 
@@ -364,6 +366,9 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
     or example it is nor what the section is about. Such a heading is a few words, not a name written as code
     (Javadoc's overloads, "parseInt" three times, are each a method of their own), and one that repeats the heading
     before it names the next of several alike (a class's constructors, "Thread" nine times).
+
+    A heading right after one of its level or a deeper one (:data:`~qa.ingest.formats.NEXT_HEADING`) opens a run
+    of its own: the one before it heads an empty section, not this one.
 
     A term inside another term's description (:data:`~qa.ingest.formats.INNER_TERM`: a class's method, a
     command's option) is read under that term's title ("set › -e"), as the page nests it; a term right after
@@ -385,7 +390,8 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
                 runs.append((starts[i], outer))
                 base = outer
             continue
-        if i and paras[i - 1].heading and not (paras[i - 1].kind == INNER_TERM and para.kind == "term"):
+        if i and paras[i - 1].heading and para.kind != NEXT_HEADING \
+                and not (paras[i - 1].kind == INNER_TERM and para.kind == "term"):
             runs[-1] = (runs[-1][0], runs[-1][1] + SECTION_SEP + para.text.text)
         elif base and (_LABEL.fullmatch(para.text.text) if para.kind in ("term", INNER_TERM)
                        else _PART.fullmatch(para.text.text)
@@ -399,7 +405,7 @@ def _sections(paras: list[_Para], starts: list[int], length: int) -> tuple[Secti
         base = runs[-1][1]
         if para.kind != INNER_TERM:
             outer = runs[-1][1] if para.kind == "term" else ""
-        if para.kind == "heading":
+        if para.kind in ("heading", NEXT_HEADING):
             held = runs[-1][1]
     ends = [start for start, _ in runs[1:]] + [length] if runs else []
     return tuple(Section(title, start, end) for (start, title), end in zip(runs, ends, strict=True))

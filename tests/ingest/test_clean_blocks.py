@@ -172,6 +172,22 @@ def test_html_date_only_from_metadata() -> None:
     assert extract("html", dated).date == "2021-07-08"
 
 
+@pytest.mark.parametrize(("fmt", "page"), [
+    ("html", b"<main><h1>API</h1><p>All of it.</p><h2>Application</h2><h2>Blueprints</h2><h3>Methods</h3>"
+             b"<p>They register.</p><h4>Example</h4><h3>Other</h3><p>More.</p></main>"),
+    ("md", b"# API\n\nAll of it.\n\n## Application\n\n## Blueprints\n\n### Methods\n\nThey register.\n\n"
+           b"#### Example\n\n### Other\n\nMore.\n"),
+])
+def test_a_heading_after_an_empty_section_of_its_level_is_not_read_under_it(fmt: str, page: bytes) -> None:
+    """Two headings in a row are read as one title when the second is set under the first; one of the same
+    level or higher follows an empty section (its content generated elsewhere), and opens a section of its own."""
+    found = extract(fmt, page)
+    cleaned = clean_text(found.text, fmt=fmt, headings=found.headings, blocks=found.blocks)
+    check_sections(cleaned)
+    assert [s.title for s in cleaned.sections] == ["API", "Application", "Blueprints › Methods", "Example", "Other"]
+    assert {kind for _, _, kind in cleaned.blocks} == {"heading", "text"}
+
+
 def test_markdown_links_and_bold_show_their_words_only() -> None:
     raw = "Read [the guide](guide.md) **first**; see ![the logo](l.png).\n\n```\n[kept](as code)\n```"
     cleaned = clean_text(raw, fmt="md")

@@ -18,8 +18,8 @@ from typing import Literal, TypeVar
 from qa.errors import Unreadable
 
 __all__ = ["AFTER_INNER_TERMS", "AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM",
-           "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped", "check_zip", "extract", "format_of",
-           "format_suffix", "from_blocks", "from_paragraphs"]
+           "NEXT_HEADING", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped", "check_zip", "extract",
+           "format_of", "format_suffix", "from_blocks", "from_paragraphs"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -88,8 +88,12 @@ AFTER_TERMS = "text after terms"
 #: The same after a list of terms inside another term's description (a class's methods): the enclosing term's
 #: section goes on there.
 AFTER_INNER_TERMS = "text after inner terms"
+#: A reader's kind for a heading right after another heading of its level or a deeper one (a section with nothing
+#: in it, such as one whose content is generated elsewhere): this one is not read under that one, but opens a
+#: section of its own. Cleaning makes it a "heading".
+NEXT_HEADING = "next heading"
 #: The kinds of block that open a section.
-HEADS = ("heading", "term", INNER_TERM)
+HEADS = ("heading", NEXT_HEADING, "term", INNER_TERM)
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
                  "man": "manual page", "info": "info manual", "ipynb": "notebook",
                  "odt": "text document"}

@@ -18,7 +18,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
-from . import AFTER_INNER_TERMS, AFTER_TERMS, HEADS, INNER_TERM, Extracted, Unreadable, from_blocks
+from . import AFTER_INNER_TERMS, AFTER_TERMS, HEADS, INNER_TERM, NEXT_HEADING, Extracted, Unreadable, from_blocks
 from .text import decode_text
 
 # Elements whose text is page chrome or not text at all.
@@ -275,6 +275,9 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
                 elif text.strip():
                     if pending_note:  # a note that opens with code, a table or a term: its title heads it
                         out.append((pending_note.pop(), "heading", "p"))
+                    if leaf_kind == "heading" and out and out[-1][1] in ("heading", NEXT_HEADING) \
+                            and out[-1][2] in _HEADINGS and out[-1][2] >= node.name:
+                        leaf_kind = NEXT_HEADING  # the heading before heads an empty section, not this one
                     out.append((text, leaf_kind, node.name))
             continue
         child_kind = "list item" if node.name == "li" else "text" if node.name in ("dd", "blockquote") else kind

@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any
 
-from . import Extracted, Unreadable, clean_meta, too_much_text
+from . import HEADS, Extracted, Unreadable, clean_meta, too_much_text
 from .text import decode_text, markdown_blocks
 
 #: Terminal colour codes in an error's traceback: not text.
@@ -67,10 +67,10 @@ def read_notebook(data: bytes, *, max_chars: int | None = None) -> Extracted:
         raise Unreadable("an empty notebook: no cell holds text")
     text = "\n\n".join(parts)
     metadata = notebook.get("metadata") if isinstance(notebook.get("metadata"), dict) else {}
-    first = next((text[s:e] for s, e, kind in blocks if kind == "heading"), None)
+    first = next((text[s:e] for s, e, kind in blocks if kind in HEADS), None)
     return Extracted(text, title=clean_meta(metadata.get("title")) or first, author=_authors(metadata),
                      paragraph_starts=tuple(s for s, _, _ in blocks),
-                     headings=tuple(s for s, _, kind in blocks if kind == "heading"), blocks=tuple(blocks),
+                     headings=tuple(s for s, _, kind in blocks if kind in HEADS), blocks=tuple(blocks),
                      left_out=tuple(left_out))
 
 

@@ -6,7 +6,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from . import Extracted, Unreadable
+from . import HEADS, NEXT_HEADING, Extracted, Unreadable
 
 
 def decode_text(data: bytes) -> str:
@@ -51,7 +51,7 @@ def read_markdown(data: bytes) -> Extracted:
     date = re.match(r"\d{4}-\d{2}-\d{2}", front.value(text, "date") or "")
     blocks = markdown_blocks(text)
     return Extracted(text, title, author=front.value(text, "author"), date=date.group(0) if date else None,
-                     headings=tuple(s for s, _, kind in blocks if kind == "heading"), blocks=blocks)
+                     headings=tuple(s for s, _, kind in blocks if kind in HEADS), blocks=blocks)
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,7 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
             blocks.append((start, end, kind))
 
     blocks: list[tuple[int, int, str]] = []
+    levels: dict[int, int] = {}  # a heading's level (1 for "#"), by its start
     front = front_matter(text)
     body = text
     if front.end:  # its lines parse as nothing (line numbers kept); what a site shows of it is the title
@@ -171,7 +172,10 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
         first, last = token.map
         if token.type == "heading_open":
             inline = tokens[n + 1].map or token.map
+            had = len(blocks)
             span(inline[0], inline[1], "heading", _ATX if token.markup.startswith("#") else _MARKERS)
+            if len(blocks) > had:
+                levels[blocks[-1][0]] = int(token.tag[1:])
         elif token.type == "paragraph_open":
             span(first, last, "list item" if items else "text", _MARKERS)
         elif token.type in ("fence", "code_block"):
@@ -187,7 +191,19 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
                 span(first + 1, last - 1, "code")  # preformatted text between its tags' own lines: lines kept
             else:
                 span(first, last, "text")
-    return tuple(sorted(blocks))
+    return tuple(_next_headings(sorted(blocks), levels))
+
+
+def _next_headings(blocks: list[tuple[int, int, str]], levels: dict[int, int]) -> list[tuple[int, int, str]]:
+    """A heading right after one of its level or a deeper one is :data:`NEXT_HEADING` (the front matter's title
+    and description, which have no level, head what follows them)."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, kind in blocks:
+        if kind == "heading" and out and out[-1][2] in ("heading", NEXT_HEADING) \
+                and levels.get(out[-1][0], 0) >= levels.get(start, 7):
+            kind = NEXT_HEADING
+        out.append((start, end, kind))
+    return out
 
 
 # Python-Markdown's admonitions and collapsible blocks ("!!! note", '??? tip "Title"', as MkDocs sites write them)
