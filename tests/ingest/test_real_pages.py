@@ -184,6 +184,11 @@ def test_doxygen_member_reads_as_its_signature_over_its_description_and_notes() 
     assert doc.section_at(at).startswith("isMember() [2/3]")
     at = doc.text.index("Returns: non-zero, but JSON_ASSERT if this is neither object nor nullValue.")
     assert doc.section_at(at).startswith("demand() › Value * Json::Value::demand")
+    # a group's heading heads an empty section: the first member after it is titled by itself, as the others are,
+    # and a heading after a member with no description is not read under that member
+    first = titles.index("Member Typedef Documentation")
+    assert titles[first + 1] == "ArrayIndex › using Json::Value::ArrayIndex = Json::ArrayIndex"
+    assert titles[titles.index("Member Function Documentation") - 1] == "~Value() › Json::Value::~Value ( )"
 
 
 def test_a_sphinx_exception_is_a_signature_not_a_field_label() -> None:

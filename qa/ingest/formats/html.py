@@ -275,9 +275,11 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
                 elif text.strip():
                     if pending_note:  # a note that opens with code, a table or a term: its title heads it
                         out.append((pending_note.pop(), "heading", "p"))
-                    if leaf_kind == "heading" and out and out[-1][1] in ("heading", NEXT_HEADING) \
-                            and out[-1][2] in _HEADINGS and out[-1][2] >= node.name:
-                        leaf_kind = NEXT_HEADING  # the heading before heads an empty section, not this one
+                    if leaf_kind == "heading" and out and (
+                            out[-1][1] in ("term", INNER_TERM)  # a term with no description
+                            or (out[-1][1] in ("heading", NEXT_HEADING) and out[-1][2] in _HEADINGS
+                                and out[-1][2] >= node.name)):
+                        leaf_kind = NEXT_HEADING  # what is before heads an empty section, not this one
                     out.append((text, leaf_kind, node.name))
             continue
         child_kind = "list item" if node.name == "li" else "text" if node.name in ("dd", "blockquote") else kind
