@@ -188,6 +188,20 @@ def test_a_heading_after_an_empty_section_of_its_level_is_not_read_under_it(fmt:
     assert {kind for _, _, kind in cleaned.blocks} == {"heading", "text"}
 
 
+def test_html_elements_left_open_end_where_a_browser_ends_them() -> None:
+    """Hand-written pages (and Javadoc's comments) leave ``<dt>``, ``<dd>``, ``<tr>``, ``<td>`` and ``<li>``
+    unclosed: each ends where the next one starts."""
+    page = (b"<main><h1>Numbers</h1><dl><dt><i>Separator</i><dd>The character between groups.<dt>Sign<dd>"
+            b"The sign.</dl><table><tr><td>a<td>1<tr><td>b<td>2</table><ul><li>one<li>two</ul></main>")
+    found = extract("html", page)
+    cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
+    assert [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks] == [
+        ("Numbers", "heading"), ("Separator", "term"), ("The character between groups.", "text"), ("Sign", "term"),
+        ("The sign.", "text"), ("a | 1", "table row"), ("b | 2", "table row"), ("one", "list item"),
+        ("two", "list item")]
+    assert section_of(cleaned, "The sign.") == "Sign"
+
+
 def test_markdown_links_and_bold_show_their_words_only() -> None:
     raw = "Read [the guide](guide.md) **first**; see ![the logo](l.png).\n\n```\n[kept](as code)\n```"
     cleaned = clean_text(raw, fmt="md")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from . import AFTER_INNER_TERMS, AFTER_TERMS, HEADS, INNER_TERM, NEXT_HEADING, Extracted, Unreadable, from_blocks
@@ -98,8 +99,12 @@ def _browser_decode(data: bytes, label: str) -> str:
 
 
 def parse(markup: str | bytes) -> BeautifulSoup:
-    """Parse a page; markup nested deeper than the block walk can afford is ``Unreadable``."""
-    soup = BeautifulSoup(markup, "html.parser")
+    """Parse a page as a browser would (libxml2's HTML parser: an unclosed ``<dt>``, ``<dd>``, ``<li>`` or ``<td>``
+    ends where the next one starts, as hand-written pages and Javadoc's comments leave them); markup nested
+    deeper than the block walk can afford is ``Unreadable``."""
+    with warnings.catch_warnings():  # an XHTML page (EPUB's, AsciiDoc's) is read as HTML on purpose
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(markup, "lxml")
     deepest, stack = 0, [(soup, 0)]
     while stack:
         node, depth = stack.pop()
