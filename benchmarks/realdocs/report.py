@@ -92,7 +92,8 @@ How the figures are computed:
   and the way to add judgments are in `benchmarks/realdocs/judged.py`). A quote can answer in other words
   than `expect` ("BEGIN — start a transaction block"), or hold `expect` in passing without answering ("NULL
   arguments are ignored.", asked which function ignores them). The reader saw each question with its quote,
-  page and section, never `expect`, in random order across sets. A quote with no judgment counts as right
+  page and section, never `expect`, in random order across sets. A judgment holds for its quote's text under
+  its section: a quote cited under another section is judged again. A quote with no judgment counts as right
   only if it holds `expect`; the number of quotes that hold no `expect` and have no judgment is shown. The 666
   quotes of the two runs judged below were judged once each. Two checks on the reader: 60 of them, judged
   again by a second reader who did not see the first verdicts, got the same verdict all 60 times; of the 161
