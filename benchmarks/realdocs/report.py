@@ -399,7 +399,7 @@ Three more readings of structure, found by reading section titles of the sets an
   over its description ("concat_ws ( sep text, val1 "any" [, val2 "any" [, ...] ] ) → text" over "Concatenates all
   but the first argument, with separators. ..."); a row's other cells (the aggregates' "Partial Mode") follow as a
   table row.
-- **DocBook's notes** (`div.note > h3.title`, and tip, warning, caution, important: 455 in postgresql-doc-15, some
+- **DocBook's notes** (`div.note > h3.title`, and tip, warning, caution, important: 456 in postgresql-doc-15, some
   in Git's user manual) were headings, so the text after a note was cited under "Note". A note's title now labels
   its text ("Note: The string concatenation operator (||) will accept non-string input ..."), as Sphinx's do.
 - **A heading right after another of its level or a deeper one, or right after a term with no description**, heads
