@@ -424,10 +424,11 @@ The answers barely move (the run below against the run before it, both scored wi
 quote's text under its section; 32 quotes, new ones and ones cited under a new section, were judged blind): by
 `expect` hit@1 98 / 136 → 98 / 135 (postgres hit@3 22 → 21); judged hit@1 / hit@3 130 / 159 → 130 / 157: python,
 npm and pdf the same, postgres 20 / 26 → 21 / 26 ("NULL arguments are ignored." is now cited under `concat ( val1
-"any" [, val2 "any" [, ...] ] ) → text`, and answers which function ignores them), git 18 / 23 → 17 / 22, flask 18 /
-25 → 18 / 24; the other quotes that changed are second and third quotes, reordered as chunks and titles changed
-around them. The probes: doxygen2 hit@3 9 → 10, the others the same. `benchmarks/answers_digest.py` (the default
-corpus and SQuAD dev) is byte for byte the same.
+"any" [, val2 "any" [, ...] ] ) → text`, and answers which function ignores them), git 18 / 23 → 17 / 22 ("What
+does git revert do?" gets the page's synopsis first: its NAME line, "git-revert - Revert some existing commits",
+left the candidates as chunks of other pages changed), flask 18 / 25 → 18 / 24; the other quotes that changed are
+second and third quotes, reordered as chunks and titles changed around them. The probes: doxygen2 hit@3 9 → 10, the
+others the same. `benchmarks/answers_digest.py` (the default corpus and SQuAD dev) is byte for byte the same.
 
 Each run below is labelled with the code it measured; a run with a new `--label` is added, one with the
 same label replaces its section.
