@@ -109,7 +109,8 @@ def html_cleaned(page: bytes) -> Cleaned:
 
 
 def test_a_label_term_is_read_under_the_section_it_labels_a_part_of() -> None:
-    # javadoc: each method's notes are terms ("Returns:", "Throws:"); a term that names something stays a section
+    # javadoc: a method's signature is the term of its description, and its notes are terms ("Returns:",
+    # "Throws:") read under it; a term that names something stays a section
     page = b"""<main><h3>strip</h3><div class="member-signature">public String strip()</div>
     <div class="block">Returns a string with white space removed.</div>
     <dl class="notes"><dt>Returns:</dt><dd>a string whose value is this string, stripped</dd>
@@ -119,13 +120,17 @@ def test_a_label_term_is_read_under_the_section_it_labels_a_part_of() -> None:
     <dl><dt>git push origin :</dt><dd>Push matching branches.</dd><dt>Type Parameters:</dt><dd>T - the type</dd></dl>
     </main>"""
     cleaned = html_cleaned(page)
-    assert section_of(cleaned, "stripped") == "strip › Returns:" and section_of(cleaned, "11") == "strip › Since:"
+    assert section_of(cleaned, "white space removed") == "strip › public String strip()"
+    assert section_of(cleaned, "stripped") == "strip › public String strip() › Returns:"
+    assert section_of(cleaned, "11") == "strip › public String strip() › Since:"
+    assert ("public String strip()", "term") in [(cleaned.text[a:b], kind) for a, b, kind in cleaned.blocks]
     assert section_of(cleaned, "NoSuchElementException") == "get › Throws:"
     assert section_of(cleaned, "Push matching") == "git push origin :"  # a command, not a label
     assert section_of(cleaned, "the type") == "git push origin : › Type Parameters:"
     # the source panel marks each heading line where it is written, labels included
     shown = {cleaned.text[a:b] for a, b in heading_spans(SimpleNamespace(text=cleaned.text, sections=cleaned.sections))}
-    assert {"strip", "Returns:", "Since:", "get", "Throws:", "git push origin :", "Type Parameters:"} <= shown
+    assert {"strip", "public String strip()", "Returns:", "Since:", "get", "Throws:", "git push origin :",
+            "Type Parameters:"} <= shown
 
 
 def test_a_heading_the_page_gives_to_many_of_its_parts_is_read_under_the_section_before_it() -> None:

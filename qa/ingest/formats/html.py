@@ -3,9 +3,9 @@
 The main element is the one the page marks (``<main>``, ``role="main"``, ``<article>``, Sphinx's ``div.body``),
 else the whole body; inside it, navigation, sidebars, footers and permalink marks are dropped. The rest is read
 block by block (see :func:`html_blocks`): headings of every level, paragraphs, list items, table rows with their
-cells apart, code blocks with their lines, definition terms and API signatures (Sphinx's, Doxygen's, Haddock's,
-those of PostgreSQL's function tables: they open the section of their description), field labels and the titles of
-notes with their text ("Returns: ...", "Note: ..."), each block once.
+cells apart, code blocks with their lines, definition terms and API signatures (Sphinx's, Doxygen's, Javadoc's,
+Haddock's, those of PostgreSQL's function tables: they open the section of their description), field labels and the
+titles of notes with their text ("Returns: ...", "Note: ..."), each block once.
 Metadata (title, author, site, date, canonical URL) comes from the page's markup only, never from its text: a
 date in example output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
 trafilatura's main text on real documentation pages.)
@@ -322,6 +322,8 @@ def _in_synopsis(tag: Tag) -> bool:
 
 
 _SYNOPSIS = {"cmdsynopsis", "funcsynopsis"}
+# Javadoc's member signatures: JDK 16 and later, JDK 13 to 15, JDK 11 and 12
+_JAVADOC_SIGNATURES = {"member-signature", "memberSignature", "methodSignature"}
 
 
 def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
@@ -346,6 +348,8 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(" ".join(_text(tag).split()), "term")]  # PostgreSQL's function table: a signature over its text
     if tag.name == "div" and "memproto" in (tag.get("class") or ()):  # Doxygen's signature of a member, laid
         return [(" ".join(_text(tag).split()), "term")]              # out as a table: its description's term
+    if tag.name in ("div", "pre") and _JAVADOC_SIGNATURES & set(tag.get("class") or ()):
+        return [(" ".join(_text(tag).split()), "term")]  # Javadoc's signature of a member, under the member's name
     if tag.name == "p" and "src" in (tag.get("class") or ()) and _in_class(tag.parent, "top"):
         return [(" ".join(_text(tag).split()), "term")]  # Haddock's signature of a declaration, over its doc
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
