@@ -147,26 +147,37 @@ def test_a_heading_the_page_gives_to_many_of_its_parts_is_read_under_the_section
     assert section_of(cleaned, "None.") == "Guarantees"
 
 
-def test_a_haddock_declaration_is_its_signature_over_its_doc_and_its_self_link_mark_is_dropped() -> None:
-    page = b"""<div id="content"><ul><li class="src short">wait :: Async a -> IO a</li></ul>
+def test_a_haddock_declaration_is_its_signature_over_its_doc_and_its_links_and_synopsis_are_dropped() -> None:
+    # the page's header, its synopsis (every signature again, folded away), a signature's "Source" link and its
+    # self-link mark are chrome; a mark that is part of a sentence is not
+    page = b"""<body><div id="package-header"><span class="caption">async-2.2.4</span>
+    <ul class="links" id="page-menu"><li><a href="src/A.html">Source</a></li></ul></div>
+    <div id="content"><div id="synopsis"><details id="syn"><summary>Synopsis</summary>
+    <ul class="details-toggle"><li class="src short">wait :: Async a -> IO a</li></ul></details></div>
     <div class="top"><p class="src"><a id="v:wait" class="def">wait</a> :: Async a -&gt; IO a
     <a href="src/A.html#wait" class="link">Source</a> <a href="#v:wait" class="selflink">#</a></p>
     <div class="doc"><p>Wait for an asynchronous action to complete.</p></div></div>
-    <p>See <a href="#v:wait">#</a> above.</p></div>"""
+    <ul><li class="src short">A list item of the page's own.</li></ul>
+    <p>See <a href="#v:wait">#</a> above.</p></div></body>"""
     found = extract("html", page)
     blocks = [(found.text[s:e], kind) for s, e, kind in found.blocks]
-    assert blocks == [("wait :: Async a -> IO a", "list item"), ("wait :: Async a -> IO a Source", "term"),
-                      ("Wait for an asynchronous action to complete.", "text"), ("See # above.", "text")]
+    assert blocks == [("wait :: Async a -> IO a", "term"), ("Wait for an asynchronous action to complete.", "text"),
+                      ("A list item of the page's own.", "list item"), ("See # above.", "text")]
 
 
 def test_a_permalink_beside_its_heading_is_dropped_and_a_link_named_with_a_mark_elsewhere_kept() -> None:
-    # rustdoc: the source link and the section mark sit before the heading they point at
+    # rustdoc: the source link and the section mark sit before the heading they point at; "ⓘ" is a button
+    # (a pop-up over an example that panics, or beside a signature), not text
     page = ("<main><section id='impl-D'><a class='src rightside' href='../src/d.rs.html'>Source</a>"
             "<a href='#impl-D' class='anchor'>§</a><h3>impl Duration</h3></section>"
-            "<p>See <a href='#law'>§</a> 5 of the act.</p></main>").encode()
+            "<div class='example-wrap should_panic'><a href='#' class='tooltip' title='This example panics'>ⓘ</a>"
+            "<pre>d.unwrap();</pre></div>"
+            "<p>See <a href='#law'>§</a> 5 of the act, and the <a class='src' href='s.html'>source</a> of it.</p>"
+            "</main>").encode()
     found = extract("html", page)
     blocks = [(found.text[s:e], kind) for s, e, kind in found.blocks]
-    assert blocks == [("Source", "text"), ("impl Duration", "heading"), ("See § 5 of the act.", "text")]
+    assert blocks == [("impl Duration", "heading"), ("d.unwrap();", "code"),
+                      ("See § 5 of the act, and the source of it.", "text")]
 
 
 def test_html_date_only_from_metadata() -> None:

@@ -31,9 +31,11 @@ _CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|selfli
                      r"md-footer\w*|md-source-file|theme-doc-toc\w*|table-of-contents|pagination-nav\w*|"
                      r"theme-edit-this-page|theme-doc-footer\w*|skip-link|toc|sidebar|navigation|nav|"
                      r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn|tableofcontents\w*|menu|"
-                     r"site-nav\w*|topbar|top-bar|viewcode-link|viewcode-back)$", re.IGNORECASE)
+                     r"site-nav\w*|topbar|top-bar|viewcode-link|viewcode-back|package-header)$", re.IGNORECASE)
 _CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
-_PERMALINK = frozenset(("¶", "#", "§", "🔗", "◆", "", "link", "permalink"))  # "◆": Doxygen's
+# "◆": Doxygen's; "ⓘ": rustdoc's mark of a return type's notable traits, a pop-up's button
+_PERMALINK = frozenset(("¶", "#", "§", "🔗", "◆", "ⓘ", "", "link", "permalink"))
+_SOURCE_LINKS = frozenset(("src", "srclink", "link"))  # classes of a "Source" link (rustdoc's, Haddock's)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that end a block; everything else is inline text.
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "ul", "ol", "dl", "dd", "li", "blockquote",
@@ -205,16 +207,29 @@ def _is_chrome(tag: Tag) -> bool:
         return True
     # a hand-made permalink: <h2>Setup <a href="#s">#</a>, or rustdoc's beside its heading:
     # <section><a href="#impl-X">§</a><h3>impl X</h3></section>; elsewhere, one its class names (Haddock's
-    # <a class="selflink">#</a> after a signature)
-    if tag.name == "a" and str(tag.get("href") or "").startswith("#") and _is_mark(tag.get_text()) and (
-            tag.find_parent((*_HEADINGS, "dt")) is not None
+    # <a class="selflink">#</a> after a signature); a mark that links nowhere is a button (rustdoc's "ⓘ" over an
+    # example that panics)
+    href = str(tag.get("href") or "")
+    if tag.name == "a" and href.startswith("#") and _is_mark(tag.get_text()) and (
+            href == "#" or tag.find_parent((*_HEADINGS, "dt")) is not None
             or (tag.parent is not None and tag.parent.find(_HEADINGS, recursive=False) is not None)):
         return True
     names = [*(tag.get("class") or ()), str(tag.get("id") or "")]
+    if tag.name == "a" and _SOURCE_LINKS.intersection(names) and tag.get_text().strip().lower() == "source" \
+            and not _in_prose(tag):
+        return True  # a link to the code a declaration was built from: rustdoc's and Haddock's "Source"
+    if tag.name == "div" and tag.get("id") == "synopsis" and tag.find("li", class_="short") is not None:
+        return True  # Haddock's synopsis: every signature of the page again, in a list folded away
     if not any(_CHROME.match(name) for name in names if name):
         return False
     # A permalink mark is an anchor whose text is a mark, never a link with words in it.
     return tag.name != "a" or _is_mark(tag.get_text())
+
+
+def _in_prose(tag: Tag) -> bool:
+    """Whether ``tag`` is inside a paragraph of text (Haddock's signature is a paragraph, ``p.src``, but none)."""
+    paragraph = tag.find_parent("p")
+    return paragraph is not None and not _in_class(paragraph, "src")
 
 
 def _is_mark(text: str) -> bool:
@@ -360,15 +375,20 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
 def _text(tag: Tag, line_break: str = " ") -> str:
     """The text of an element read whole, a ``<br>`` or a block inside it a line break as a browser shows one:
     DocBook puts a ``<br>`` between the terms of an entry ("SUPERUSER<br>NOSUPERUSER"), rustdoc a ``<div>``
-    before a signature's where clause; each is a word of its own.
+    before a signature's where clause; each is a word of its own, as is each of Doxygen's labels of a member,
+    drawn as boxes ("static", "constexpr").
 
     >>> _text(BeautifulSoup("<dt><code>LOGIN</code><br/><code>NOLOGIN</code></dt>", "html.parser").dt)
     'LOGIN NOLOGIN'
     >>> _text(BeautifulSoup("<h3>impl&lt;T&gt;<div class='where'>where T: Ord</div></h3>", "html.parser").h3)
     'impl<T> where T: Ord'
+    >>> _text(BeautifulSoup("<td><span class='mlabel'>static</span><span class='mlabel'>constexpr</span></td>",
+    ...                     "html.parser").td)
+    ' static constexpr'
     """
     return "".join(line_break if isinstance(node, Tag) else str(node) for node in tag.descendants
-                   if (isinstance(node, Tag) and node.name in _BLOCKS) or _is_text(node))
+                   if (isinstance(node, Tag) and (node.name in _BLOCKS or _in_class(node, "mlabel")))
+                   or _is_text(node))
 
 
 def _row(tr: Tag) -> list[tuple[str, str]]:
