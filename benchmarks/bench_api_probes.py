@@ -10,7 +10,8 @@ it holds the question's ``expect`` text (whitespace collapsed). The packages: ``
 (``rustup component add rust-docs``) or Debian's ``rust-doc``, and ``libghc-async-doc``, ``libghc-split-doc``,
 ``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page,
 and diffutils' manual, split into pages), and the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff;
-a system whose packages skip /usr/share/man lacks them). A probe whose pages are missing is skipped with the
+a system whose packages skip /usr/share/man lacks them), asked two ways: tasks (``man``) and what a single-letter
+option does (``options``). A probe whose pages are missing is skipped with the
 command that installs them. What the probes showed, and which questions were written before which version
 answered them: docs/realdocs.md.
 """
@@ -71,6 +72,10 @@ PROBES = {
     "man": Probe("findutils grep tar openssh-client coreutils bash", tuple(
         f"/usr/share/man/man1/{p}.1.gz" for p in ("find", "grep", "tar", "ssh", "ls", "chmod", "bash")),
         "man-probe.jsonl"),
+    # the same manual pages, asked what one of their single-letter options does
+    "options": Probe("findutils grep tar openssh-client coreutils bash", tuple(
+        f"/usr/share/man/man1/{p}.1.gz" for p in ("find", "grep", "tar", "ssh", "ls", "chmod", "bash")),
+        "options-probe.jsonl"),
 }
 
 

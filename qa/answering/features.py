@@ -25,8 +25,8 @@ from ..records import Unit
 from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure
 from .negation import negation_in, question_negated
 from .question_scores import QuestionScores
-from .sentence_stats import Stats, is_anaphoric
-from .structure import offers_code, opens_section, scope_terms, section_facts, shown_sentences
+from .sentence_stats import OPTION, Stats, is_anaphoric
+from .structure import offers_code, opens_section, scope_terms, section_facts, section_options, shown_sentences
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
 UNIT_FEATURES = (
@@ -97,6 +97,9 @@ class UnitInfo:
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
     lead_intro: bool = False  # that section introduces its page (section_facts)
     shows: frozenset[int] = frozenset()  # the sentence ids its quote shows: its own and its code's (shown_sentences)
+    # the options its section's own heading names, and its page title's terms (section_options)
+    options: frozenset[str] = frozenset()
+    page: frozenset[str] = frozenset()
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -122,7 +125,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, in_scope, _pair_norm(index, unit), code, lead, terms | heading, *lead_facts,
-            shows)
+            shows, *section_options(index, unit))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -157,6 +160,7 @@ class Question:
     bigrams: frozenset[frozenset[str]]  # unordered pairs of adjacent content terms
     procedure: bool = False  # it asks how to do something (qa.answering.asked.asks_procedure)
     definition: bool = False  # it asks what something is or does (qa.answering.asked.asks_definition)
+    options: tuple[str, ...] = ()  # the command-line options it names ("-v", "--amend")
 
     @cached_property
     def total(self) -> float:
@@ -170,7 +174,8 @@ def analyse_question(text: str, st: Stats) -> Question:
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, question_negated(text),
-                    numbers, names, bigrams, asks_procedure(text), asks_definition(text))
+                    numbers, names, bigrams, asks_procedure(text), asks_definition(text),
+                    tuple(OPTION.findall(text)) if "-" in text else ())
 
 
 def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
@@ -224,6 +229,8 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
         names = sum(1 for s in info.name_stems if s and s not in q_terms)
         kind_match = type_match(q, info, names)
         of_terms, of_near, of_titled, scope = _coverages(q, info)
+        if info.options and not info.options.isdisjoint(q.options):  # "grep -v" asked, under grep(1)'s "-v, ..."
+            of_titled = _coverage(q, info.titled | info.page)
         rows.append({
             "dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n],
             "passage_dense": passage_dense, "passage_bm25": passage_bm25,
@@ -242,7 +249,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # what a thing is or does, and the sentence that opens its section in a structured page, where the
             # section is about the thing: documentation says it there first (SQuAD's paragraphs have no
             # headings: fitted on documentation)
-            "lead_definition": float(q.definition and info.lead and _about_asked(info, q_terms)),
+            "lead_definition": float(q.definition and info.lead and _about_asked(info, q_terms, bool(q.options))),
             # how to do something, and the description of a command-line option: a manual page says it there
             # (fitted on documentation, as above)
             "option_procedure": float(q.procedure and info.lead_option),
@@ -270,6 +277,11 @@ def _coverages(q: Question, info: UnitInfo) -> tuple[float, float, float, float]
             of_scope += w
     total = q.total
     return of_terms / total, of_near / total, of_titled / total, of_scope / total
+
+
+def _coverage(q: Question, terms: frozenset[str]) -> float:
+    """The IDF-weighted share of the question's content terms that ``terms`` hold."""
+    return sum(w for t, w in q.weights.items() if t in terms) / q.total
 
 
 def as_matrix(rows: list[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
@@ -318,12 +330,14 @@ def _pair_norm(index: Index, unit: Unit) -> float:
     return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
 
 
-def _about_asked(info: UnitInfo, q_terms: set[str]) -> bool:
+def _about_asked(info: UnitInfo, q_terms: set[str], option: bool = False) -> bool:
     """Whether the section ``info``'s unit opens is about what was asked: the question holds one of the names
     its heading gives, or the section introduces its page (a generic one before the page's own: "NAME",
-    "Description"), so is about its page's subject. A Notes section after the options, or an option that many
-    pages share ("--force"), is generic too, but says something else than what the page's subject is."""
-    return info.lead_intro or any(name <= q_terms for name in info.lead_heading)
+    "Description"), so is about its page's subject, unless the question names a command-line ``option`` ("What
+    does grep -v do?" asks about the option, not about grep). A Notes section after the options, or an option
+    that many pages share ("--force"), is generic too, but says something else than what the page's subject
+    is."""
+    return (info.lead_intro and not option) or any(name <= q_terms for name in info.lead_heading)
 
 
 def _neighbours(st: Stats, index: Index, unit: Unit) -> list[int]:

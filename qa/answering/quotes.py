@@ -13,6 +13,7 @@ import numpy as np
 from ..calibrating import calibration
 from ..config import Config
 from ..indexing.index import Index
+from ..indexing.lexical import query_terms
 from ..records import Unit
 from . import doubt, spelling
 from .features import (
@@ -31,7 +32,7 @@ from .question_scores import QuestionScores, score_question
 from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
-from .sentence_stats import Stats, stats
+from .sentence_stats import OPTION, Stats, stats
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -158,12 +159,17 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
                     sources: frozenset[str] | None, config: Config) -> list[Unit]:
     """Sentences of the best passages and the sentences nearest the question, as quote units.
 
+    A question that names a command-line option ("What does grep -v do?") also gets the sentences that open
+    the sections headed by that option (:func:`option_units`): a manual says what an option does there, in
+    words that share little with the question.
+
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
     followed by one that leans on it comes both alone and with it. Headings, bare date lines and the lines of
     a structured page's "See also" section (names of other pages) are never units.
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(scored.vector, config.quote_sentences, sources))
+    picked.update(option_units(index, st, scored.text, sources))
     def quotable(i: int) -> bool:
         return i not in st.headings and i not in st.datelines and i not in st.references
 
@@ -178,6 +184,25 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
         if pos + 1 < len(ids) and ids[pos + 1] in st.anaphoric and quotable(ids[pos + 1]):
             units.add(Unit.of(i, ids[pos + 1]))
     return sorted(units, key=_in_order)
+
+
+def option_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:
+    """The first sentences of the sections headed by an option the question names (``Stats.options``), on the
+    pages whose titles hold the most of the question's words when some do ("grep" for grep(1)'s "-v"), at most
+    :data:`OPTION_UNITS` of them."""
+    asked = OPTION.findall(question) if "-" in question else []
+    found = [i for option in asked for i in st.options.get(option, ())
+             if sources is None or index.sentences[i].source in sources]
+    if not found:
+        return []
+    terms = set(query_terms(question))
+    named = {source: len(terms.intersection(query_terms(index.documents[source].title)))
+             for source in {index.sentences[i].source for i in found}}
+    most = max(named.values())
+    return [i for i in found if named[index.sentences[i].source] == most][:OPTION_UNITS]
+
+
+OPTION_UNITS = 12
 
 
 def _in_order(unit: Unit) -> tuple[int, ...]:

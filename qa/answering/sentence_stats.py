@@ -10,7 +10,7 @@ import math
 import re
 import weakref
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -59,6 +59,9 @@ class Stats:
     # ids of the sentences many pages repeat word for word ("Part of the git(1) suite" under each page's "GIT"):
     # opening a section, such a sentence says nothing about its page (repeated_sentences)
     repeated: frozenset[int] = frozenset()
+    # a command-line option ("-v", "--invert-match") -> the first sentences of each section of a structured page
+    # whose own heading names it ("-v, --invert-match"): where a manual says what the option does (option_sections)
+    options: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -96,7 +99,44 @@ def _compute_stats(index: Index) -> Stats:
                  frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
                  generic_headings(index),
                  _references(index, doc_sentences) | {i for i, text in enumerate(texts) if is_pointer(text)},
-                 repeated_sentences(index, texts))
+                 repeated_sentences(index, texts), option_sections(index, doc_sentences, headings))
+
+
+#: A command-line option, short or long, as a heading or a question writes it ("-v", "--invert-match"; not the
+#: end of a hyphenated word, "x-y")
+OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+OPTION_SENTENCES = 2  # the sentences of an option's section that say what it does
+
+
+def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings: frozenset[int]
+                    ) -> dict[str, tuple[int, ...]]:
+    """Each option that the own heading of a section of a structured page names ("-v, --invert-match",
+    "-p port"), with the first :data:`OPTION_SENTENCES` prose sentences of every such section.
+
+    >>> from types import SimpleNamespace
+    >>> from qa.records import Document, Section, SentenceSpan
+    >>> parts = ["NAME", "grep", "-v, --invert-match", "Select non-matching lines.", "More.", "Third."]
+    >>> text = " ".join(parts)
+    >>> spans = [(text.index(p), text.index(p) + len(p)) for p in parts]
+    >>> doc = Document("grep.1", "grep(1)", text, "man", "x", "", "", blocks=((0, 4, "heading"),),
+    ...     sections=(Section("NAME", 0, 10), Section("-v, --invert-match", 10, len(text))))
+    >>> index = SimpleNamespace(documents={"grep.1": doc}, sentences=[SentenceSpan("grep.1", a, b) for a, b in spans])
+    >>> option_sections(index, {"grep.1": [0, 1, 2, 3, 4, 5]}, frozenset({0, 2}))
+    {'-v': (3, 4), '--invert-match': (3, 4)}
+    """
+    out: dict[str, list[int]] = {}
+    for source, ids in doc_sentences.items():
+        doc = index.documents[source]
+        if not doc.blocks:
+            continue  # plain text: its headings are guessed
+        for section in doc.sections:
+            named = OPTION.findall(section.title.split(SECTION_SEP)[-1])
+            if not named:
+                continue
+            inside = [i for i in ids if section.start <= index.sentences[i].start < section.end and i not in headings]
+            for option in named:
+                out.setdefault(option, []).extend(inside[:OPTION_SENTENCES])
+    return {option: tuple(dict.fromkeys(ids)) for option, ids in out.items()}
 
 
 #: The own heading (folded) of a section that lists other pages: man pages, DocBook, Sphinx and Markdown

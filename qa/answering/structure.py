@@ -14,7 +14,7 @@ from itertools import takewhile
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import SECTION_SEP, Unit
-from .sentence_stats import Stats, before_in_section, own_heading
+from .sentence_stats import OPTION, Stats, before_in_section, own_heading
 
 
 def offers_code(index: Index, unit: Unit) -> bool:
@@ -77,7 +77,7 @@ def heading_names(heading: str) -> tuple[frozenset[str], ...]:
     >>> heading_names("str.find(sub[, start[, end]])") == (frozenset({"str", "find"}),)
     True
     >>> sorted(sorted(n) for n in heading_names("-d, --delete"))
-    [['delet']]
+    [['-d'], ['delet']]
     >>> heading_names("class csv.DictReader(f, fieldnames=None)") == (frozenset({"csv", "dictread"}),)
     True
     >>> sorted(sorted(n) for n in heading_names("3.2 Invoking asn1Coding"))
@@ -90,7 +90,7 @@ def heading_names(heading: str) -> tuple[frozenset[str], ...]:
     names = _code_words(heading)
     if not names:
         return tuple(frozenset({t}) for t in query_terms(heading) if t)
-    return _terms_of(names)
+    return _terms_of(_named(heading, names))
 
 
 def code_names(heading: str) -> tuple[frozenset[str], ...]:
@@ -102,13 +102,21 @@ def code_names(heading: str) -> tuple[frozenset[str], ...]:
     >>> code_names("Transaction Isolation")
     ()
     """
-    return _terms_of(_code_words(heading))
+    return _terms_of(_named(heading, _code_words(heading)))
 
 
 def _code_words(heading: str) -> list[str]:
     """The words of a heading written as code, outside its brackets."""
     return [w for w in _outside_brackets(heading).replace(",", " ").split()
             if _CODE_NAME.search(w) and not _ABBREVIATION.match(w)]
+
+
+def _named(heading: str, words: list[str]) -> list[str]:
+    """The code ``words`` of ``heading`` that name what it is about: a single-letter option only in an option's
+    own heading ("-n, --no-commit"), not in an example's command line ("git revert -n master~5..master~2")."""
+    if _OPTION.match(heading):
+        return words
+    return [w for w in words if not _LETTER_OPTION.match(w)]
 
 
 def _terms_of(names: list[str]) -> tuple[frozenset[str], ...]:
@@ -128,6 +136,7 @@ def _outside_brackets(text: str) -> str:
 # A name written as code: dotted, underscored, an option.
 _CODE_NAME = re.compile(r"[A-Za-z]\w*[._][A-Za-z_]|^--?[A-Za-z0-9]")  # not a section number ("3.2")
 _ABBREVIATION = re.compile(r"(?:\w\.)+$")  # "e.g.", "i.e."
+_LETTER_OPTION = re.compile(r"-[A-Za-z]$")
 
 
 def quoted_text(index: Index, unit: Unit) -> str:
@@ -169,6 +178,17 @@ def scope_terms(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, o
         heading |= frozenset(_heading_terms(doc.title))
     before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
+
+
+def section_options(index: Index, unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
+    """The command-line options that the own heading of the unit's section names ("-v", "--invert-match" for
+    "-v, --invert-match"), and then the terms of its page's title (both empty where it names none, or on a plain
+    text page): such a section is about an option of the page's command, as "grep -v" says."""
+    source, start, _ = index.sentences[unit.first]
+    doc = index.documents[source]
+    section = doc.section_at(start) if doc.blocks else None
+    options = frozenset(OPTION.findall(section.split(SECTION_SEP)[-1])) if section else frozenset()
+    return (options, frozenset(_heading_terms(doc.title))) if options else (frozenset(), frozenset())
 
 
 @lru_cache(maxsize=4096)

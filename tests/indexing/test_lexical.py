@@ -27,6 +27,15 @@ def test_terms_are_lower_cased_stemmed_and_free_of_stopwords():
     assert not any(tokenize(["of the and"])[0])  # stopwords only: no term
 
 
+def test_a_single_letter_option_is_a_term_as_written():
+    assert query_terms("What does ls -R do?") == ("what", "doe", "ls", "do", "-R")
+    # not the end of a hyphenated word, a negative number or a part of a long option
+    assert tokenize(["-v, --invert-match", "x-y and pre-war, a -1 or --a-b"]) == [["invert", "match", "-v"],
+                                                                               ["pre", "war"]]
+    lexical = Lexical.fit(["-r, --reverse: reverse order", "-R, --recursive: list subdirectories"])
+    assert int(np.argmax(lexical.scores("ls -R"))) == 1 and int(np.argmax(lexical.scores("ls -r"))) == 0
+
+
 def test_scores_follow_the_query_terms():
     lexical = Lexical.fit(TEXTS)
     scores = lexical.scores("When was the harbour dredged?")
@@ -76,12 +85,17 @@ def test_the_tokenizer_key_is_the_same_in_another_process():
 
 
 def _bm25s_terms(texts: list[str]) -> list[list[str]]:
-    """The reference: bm25s's own tokenizer, set up as qa's tokenize describes."""
+    """The reference: bm25s's own tokenizer, set up as qa's tokenize describes, and then each text's single-letter
+    options ("-e"), which it does not keep."""
+    import re
+
     from bm25s.tokenization import Tokenizer
 
     from qa.indexing.lexical import _stemmer
 
-    return Tokenizer(stopwords="en", stemmer=_stemmer()).tokenize(texts, return_as="string", show_progress=False)
+    words = Tokenizer(stopwords="en", stemmer=_stemmer()).tokenize(texts, return_as="string", show_progress=False)
+    options = [re.findall(r"(?<![\w-])-[A-Za-z](?![\w-])", text) for text in texts]
+    return [[w for w in found if w] + more or [""] for found, more in zip(words, options)]
 
 
 def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():

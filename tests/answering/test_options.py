@@ -1,0 +1,51 @@
+"""A question about a command-line option ("What does grep -v do?") is answered from the section that the
+option heads, on the page of the command it names: real manual pages, the real model and index."""
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from qa import ask
+from qa.answering.quotes import option_units
+from qa.answering.sentence_stats import stats
+
+from ..conftest import index_of
+from ..ingest.installed import installed
+
+PAGES = {"/usr/share/man/man1/grep.1.gz": "grep", "/usr/share/man/man1/ls.1.gz": "coreutils",
+         "/usr/share/man/man1/chmod.1.gz": "coreutils"}
+
+
+@pytest.fixture(scope="module")
+def manuals(tmp_path_factory):
+    pages = {path.rsplit("/", 1)[1].removesuffix(".gz"): gzip.decompress(installed(path, package).read_bytes())
+             .decode("utf-8") for path, package in PAGES.items()}
+    return index_of(tmp_path_factory.mktemp("man"), pages)
+
+
+@pytest.mark.parametrize(("question", "source", "expected"), [
+    ("What does grep -v do?", "grep.1", "Invert the sense of matching"),
+    ("What does ls -R do?", "ls.1", "list subdirectories recursively"),
+    ("What does ls -r do?", "ls.1", "reverse order while sorting"),  # "-r" is not "-R"
+    ("What does chmod -R do?", "chmod.1", "change files and directories recursively"),
+    ("What does ls --all do?", "ls.1", "do not ignore entries starting with"),
+])
+def test_an_option_is_answered_from_its_own_section_on_the_page_named(manuals, question, source, expected) -> None:
+    answer = ask(question, index=manuals)
+    assert not answer.abstained
+    first = answer.quotes[0]
+    assert first.source == source and expected in first.text, (first.source, first.section, first.text)
+    assert manuals.documents[source].text[first.start:first.end] == first.text
+
+
+def test_option_sections_are_found_by_the_option_as_written_and_on_the_page_named(manuals) -> None:
+    st = stats(manuals)
+    sources = lambda ids: {manuals.sentences[i].source for i in ids}  # noqa: E731
+    # all three pages have a section headed by "-R" ("-R, --recursive"; grep's "-R, --dereference-recursive"):
+    # all of them when no page is named, only ls's when "ls" is, and only the pages searched
+    assert sources(option_units(manuals, st, "What does -R do?", None)) == {"ls.1", "chmod.1", "grep.1"}
+    assert sources(option_units(manuals, st, "What does ls -R do?", None)) == {"ls.1"}
+    assert sources(option_units(manuals, st, "What does ls -R do?", frozenset({"chmod.1"}))) == {"chmod.1"}
+    assert option_units(manuals, st, "What does ls do?", None) == []
+    assert option_units(manuals, st, "What does ls -Q9 do?", None) == []  # no section is headed so
