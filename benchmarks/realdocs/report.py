@@ -389,7 +389,9 @@ hit@1 1 and hit@3 2. Three changes:
 - A single-letter option is a term as written ("-v", "-R": case kept, so "-r" is not "-R"), in BM25 and in the
   ranker's term features; the end of a hyphenated word, a negative number or a part of a long option is none.
 - A question that names an option ("-v", "--all") gets among its candidates the first two sentences of each section
-  that option heads, on the pages whose titles hold most of the question's words ("grep" for grep(1)).
+  that option heads, on the pages whose titles hold most of the question's words ("grep" for grep(1)). Short
+  options written together ("ls -la", "tar -xzf") are asked about each ("-l" and "-a") where the pages have a
+  section for each and none for them together.
 - Such a section's heading is read with its page's title when the question names its option ("grep" and "-v" both
   count for "-v, --invert-match" on grep(1)), and a page's introduction is not taken for what such a question asks
   about (`lead_definition`).

@@ -25,7 +25,7 @@ from ..records import Unit
 from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure
 from .negation import negation_in, question_negated
 from .question_scores import QuestionScores
-from .sentence_stats import OPTION, Stats, is_anaphoric
+from .sentence_stats import OPTION, Stats, asked_options, is_anaphoric
 from .structure import offers_code, opens_section, scope_terms, section_facts, section_options, shown_sentences
 
 #: Order of the columns of :func:`unit_features`; the scoring file's ``quote_weights`` name them.
@@ -169,13 +169,17 @@ class Question:
 
 def analyse_question(text: str, st: Stats) -> Question:
     terms = tuple(t for t in query_terms(text) if t and t not in _QUESTION_WORDS)
+    options = asked_options(text, st)
+    written = OPTION.findall(text) if options else []
+    if any(o not in written for o in options):  # short options written together ("ls -la") are searched as the
+        together = {t for o in written if o not in options for t in query_terms(o)}  # options they are
+        terms = tuple(t for t in terms if t not in together) + tuple(o for o in options if o not in written)
     kind = next((name for name, pattern, _ in _TYPES if pattern.search(text)), "other")
     names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, question_negated(text),
-                    numbers, names, bigrams, asks_procedure(text), asks_definition(text),
-                    tuple(OPTION.findall(text)) if "-" in text else ())
+                    numbers, names, bigrams, asks_procedure(text), asks_definition(text), options)
 
 
 def type_match(q: Question, info: UnitInfo, new_names: int) -> float:

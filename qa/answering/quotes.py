@@ -32,7 +32,7 @@ from .question_scores import QuestionScores, score_question
 from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
-from .sentence_stats import OPTION, Stats, stats
+from .sentence_stats import Stats, asked_options, stats
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -190,8 +190,7 @@ def option_units(index: Index, st: Stats, question: str, sources: frozenset[str]
     """The first sentences of the sections headed by an option the question names (``Stats.options``), on the
     pages whose titles hold the most of the question's words when some do ("grep" for grep(1)'s "-v"), at most
     :data:`OPTION_UNITS` of them."""
-    asked = OPTION.findall(question) if "-" in question else []
-    found = [i for option in asked for i in st.options.get(option, ())
+    found = [i for option in asked_options(question, st) for i in st.options.get(option, ())
              if sources is None or index.sentences[i].source in sources]
     if not found:
         return []

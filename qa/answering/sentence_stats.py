@@ -108,6 +108,26 @@ OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 OPTION_SENTENCES = 2  # the sentences of an option's section that say what it does
 
 
+def asked_options(question: str, st: Stats) -> tuple[str, ...]:
+    """The command-line options ``question`` names, as the index's sections head them: short options written
+    together ("ls -la") are each their own where the index has a section for each and none for them together.
+
+    >>> st = Stats((), {}, 1.0, {}, (), (), (), frozenset(), options={"-l": (1,), "-a": (2,), "-name": (3,)})
+    >>> asked_options("What does ls -la do?", st), asked_options("What does find -name do?", st)
+    (('-l', '-a'), ('-name',))
+    >>> asked_options("What does tar -xzf do?", st), asked_options("What does git commit --amend do?", st)
+    (('-xzf',), ('--amend',))
+    """
+    if "-" not in question:
+        return ()
+    out: list[str] = []
+    for option in OPTION.findall(question):
+        letters = [f"-{c}" for c in option[1:]] if 3 <= len(option) <= 5 and option[1:].isalpha() else []
+        split = option not in st.options and letters and all(o in st.options for o in letters)
+        out.extend(letters if split else [option])
+    return tuple(dict.fromkeys(out))
+
+
 def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings: frozenset[int]
                     ) -> dict[str, tuple[int, ...]]:
     """Each option that the own heading of a section of a structured page names ("-v, --invert-match",

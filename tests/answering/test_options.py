@@ -49,3 +49,11 @@ def test_option_sections_are_found_by_the_option_as_written_and_on_the_page_name
     assert sources(option_units(manuals, st, "What does ls -R do?", frozenset({"chmod.1"}))) == {"chmod.1"}
     assert option_units(manuals, st, "What does ls do?", None) == []
     assert option_units(manuals, st, "What does ls -Q9 do?", None) == []  # no section is headed so
+
+
+def test_short_options_written_together_are_asked_about_each(manuals) -> None:
+    # "-la" heads no section; "-l" and "-a" do: the answer quotes both (the page's synopsis may come first)
+    answer = ask("What does ls -la do?", index=manuals)
+    shown = [(q.source, q.text) for q in answer.quotes]
+    assert ("ls.1", "use a long listing format") in shown
+    assert ("ls.1", "do not ignore entries starting with .") in shown
