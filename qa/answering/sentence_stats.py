@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import weakref
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -149,13 +150,15 @@ def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings:
         doc = index.documents[source]
         if not doc.blocks:
             continue  # plain text: its headings are guessed
+        starts = [index.sentences[i].start for i in ids]  # in order
         for section in doc.sections:
             named = OPTION.findall(section.title.split(SECTION_SEP)[-1])
             if not named:
                 continue
-            inside = [i for i in ids if section.start <= index.sentences[i].start < section.end and i not in headings]
+            first, end = bisect_left(starts, section.start), bisect_left(starts, section.end)
+            inside = [i for i in ids[first:end] if i not in headings][:OPTION_SENTENCES]
             for option in named:
-                out.setdefault(option, []).extend(inside[:OPTION_SENTENCES])
+                out.setdefault(option, []).extend(inside)
     return {option: tuple(dict.fromkeys(ids)) for option, ids in out.items()}
 
 
