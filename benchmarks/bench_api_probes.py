@@ -11,7 +11,8 @@ it holds the question's ``expect`` text (whitespace collapsed). The packages: ``
 ``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page,
 and diffutils' manual, split into pages), and the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff;
 a system whose packages skip /usr/share/man lacks them), asked two ways: tasks (``man``) and what a single-letter
-option does (``options``). A probe whose pages are missing is skipped with the
+option does (``options``), and five pages of Git's HTML manual (``git-doc``), asked what an option does
+(``options2``). A probe whose pages are missing is skipped with the
 command that installs them. What the probes showed, and which questions were written before which version
 answered them: docs/realdocs.md.
 """
@@ -76,6 +77,9 @@ PROBES = {
     "options": Probe("findutils grep tar openssh-client coreutils bash", tuple(
         f"/usr/share/man/man1/{p}.1.gz" for p in ("find", "grep", "tar", "ssh", "ls", "chmod", "bash")),
         "options-probe.jsonl"),
+    # Git's HTML manual, whose pages write an option's aliases one above the other ("-n" over "--dry-run")
+    "options2": Probe("git-doc", tuple(f"/usr/share/doc/git-doc/git-{p}.html" for p in (
+        "clean", "commit", "branch", "add", "log")), "options-probe2.jsonl"),
 }
 
 

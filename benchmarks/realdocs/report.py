@@ -396,13 +396,18 @@ hit@1 1 and hit@3 2. Three changes:
   count for "-v, --invert-match" on grep(1)), and a page's introduction is not taken for what such a question asks
   about (`lead_definition`).
 
-options 1 / 2 → 19 / 20; texinfo 8 / 10 → 9 / 11 ("What does set -e do?" now gets set's "-e: Exit immediately if a
-pipeline ..."); the other probes and the six sets give the same figures (one flask and one npm answer changed a second
-or third quote), and `benchmarks/answers_digest.py` is byte for byte the same. Measured and not kept: the page title
-in the heading terms of every option section, asked about or not (git's "How do I rename a file in git?" lost its
-third quote to format-patch's "Detect renames.": by `expect` 98 / 135 → 98 / 134); and a word negated by "non-" read
-as a negation ("non-matching lines" for "lines that do not match", where grep's `-v` was abstained on), which had 6 of
-SQuAD dev's unanswerable questions written with a negation ("What machines are not equally powerful in principle?")
+Git's HTML manual writes an option over its aliases as terms of their own ("-n" over "--dry-run"), so the section is "-n
+› --dry-run": each option of such a group names it. options 1 / 2 → 19 / 20; a second probe of 15 questions on five
+pages of Git's HTML manual (clean, commit, branch, add, log; `options-probe2.jsonl`, written the same way) 0 / 0 → 12 /
+15 (5 / 10 before aliases were read); texinfo 8 / 10 → 9 / 11 ("What does set -e do?" now gets set's "-e: Exit
+immediately if a pipeline ..."). What still comes first on the two probes: a usage line or an example that writes the
+option ("tar -c -v -f etc.tar /etc", "$ git commit -a"), and a section's lead where the option is described in its
+second sentence (`git clean -d`). The other probes and the six sets give the same figures (one flask and one npm answer
+changed a second or third quote), and `benchmarks/answers_digest.py` is byte for byte the same. Measured and not kept:
+the page title in the heading terms of every option section, asked about or not (git's "How do I rename a file in git?"
+lost its third quote to format-patch's "Detect renames.": by `expect` 98 / 135 → 98 / 134); and a word negated by "non-"
+read as a negation ("non-matching lines" for "lines that do not match", where grep's `-v` was abstained on), which had 6
+of SQuAD dev's unanswerable questions written with a negation ("What machines are not equally powerful in principle?")
 answered from sentences about "non-deterministic" machines.
 
 MkDocs sources (after e274e58): a Markdown tree written for MkDocs uses Python-Markdown's admonitions ("!!! tip",

@@ -109,6 +109,23 @@ OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 OPTION_SENTENCES = 2  # the sentences of an option's section that say what it does
 
 
+def option_headings(title: str) -> list[str]:
+    """The headings at the end of a section title that are options: its own, and those of the same term the
+    page writes one above the other ("-n › --dry-run"), not an enclosing heading ("set › -e", "OPTIONS").
+
+    >>> option_headings("OPTIONS › -n › --dry-run"), option_headings("set › -e"), option_headings("NAME")
+    (['-n', '--dry-run'], ['-e'], [])
+    """
+    parts = title.split(SECTION_SEP)
+    n = len(parts)
+    while n and _OPTION_HEADING.match(parts[n - 1]):
+        n -= 1
+    return parts[n:]
+
+
+_OPTION_HEADING = re.compile(r"\s*--?[A-Za-z]")
+
+
 def asked_options(question: str, st: Stats) -> tuple[str, ...]:
     """The command-line options ``question`` names, as the index's sections head them: short options written
     together ("ls -la") are each their own where the index has a section for each and none for them together.
@@ -132,7 +149,8 @@ def asked_options(question: str, st: Stats) -> tuple[str, ...]:
 def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings: frozenset[int]
                     ) -> dict[str, tuple[int, ...]]:
     """Each option that the own heading of a section of a structured page names ("-v, --invert-match",
-    "-p port"), with the first :data:`OPTION_SENTENCES` prose sentences of every such section.
+    "-p port", and "-n" as well as "--dry-run" for "-n › --dry-run": :func:`option_headings`), with the first
+    :data:`OPTION_SENTENCES` prose sentences of every such section.
 
     >>> from types import SimpleNamespace
     >>> from qa.records import Document, Section, SentenceSpan
@@ -152,7 +170,7 @@ def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings:
             continue  # plain text: its headings are guessed
         starts = [index.sentences[i].start for i in ids]  # in order
         for section in doc.sections:
-            named = OPTION.findall(section.title.split(SECTION_SEP)[-1])
+            named = [o for heading in option_headings(section.title) for o in OPTION.findall(heading)]
             if not named:
                 continue
             first, end = bisect_left(starts, section.start), bisect_left(starts, section.end)

@@ -14,7 +14,7 @@ from itertools import takewhile
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import SECTION_SEP, Unit
-from .sentence_stats import OPTION, Stats, before_in_section, own_heading
+from .sentence_stats import OPTION, Stats, before_in_section, option_headings, own_heading
 
 
 def offers_code(index: Index, unit: Unit) -> bool:
@@ -51,7 +51,8 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
     own = title.split(SECTION_SEP)[-1]
     here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
     intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
-    return heading_names(own), own_heading(title) in st.generic, bool(_OPTION.match(own)), intro
+    names = tuple(n for heading in option_headings(title) or [own] for n in heading_names(heading))
+    return names, own_heading(title) in st.generic, bool(_OPTION.match(own)), intro
 
 
 def _introduces(st: Stats, title: str) -> bool:
@@ -182,12 +183,14 @@ def scope_terms(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, o
 
 def section_options(index: Index, unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
     """The command-line options that the own heading of the unit's section names ("-v", "--invert-match" for
-    "-v, --invert-match"), and then the terms of its page's title (both empty where it names none, or on a plain
-    text page): such a section is about an option of the page's command, as "grep -v" says."""
+    "-v, --invert-match"; "-n" and "--dry-run" for "-n › --dry-run": option_headings), and then the terms of its
+    page's title (both empty where it names none, or on a plain text page): such a section is about an option of
+    the page's command, as "grep -v" says."""
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     section = doc.section_at(start) if doc.blocks else None
-    options = frozenset(OPTION.findall(section.split(SECTION_SEP)[-1])) if section else frozenset()
+    options = frozenset(o for heading in option_headings(section) for o in OPTION.findall(heading)) \
+        if section else frozenset()
     return (options, frozenset(_heading_terms(doc.title))) if options else (frozenset(), frozenset())
 
 

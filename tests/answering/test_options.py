@@ -57,3 +57,14 @@ def test_short_options_written_together_are_asked_about_each(manuals) -> None:
     shown = [(q.source, q.text) for q in answer.quotes]
     assert ("ls.1", "use a long listing format") in shown
     assert ("ls.1", "do not ignore entries starting with .") in shown
+
+
+def test_an_option_written_over_its_alias_names_the_section_too(tmp_path) -> None:
+    # Git's HTML manual writes "-v" over "--verbose" as two terms: the section is "-v › --verbose", and "-v"
+    # names it as well as "--verbose" does
+    path = installed("/usr/share/doc/git-doc/git-commit.html", "git-doc")
+    index = index_of(tmp_path, {"git-commit.html": path.read_text(encoding="utf-8")})
+    for question, expected in (("What does git commit -v do?", "Show unified diff between the HEAD commit"),
+                               ("What does git commit -s do?", "Add a Signed-off-by trailer by the committer")):
+        first = ask(question, index=index).quotes[0]
+        assert expected in first.text, (question, first.section, first.text)
