@@ -118,12 +118,13 @@ def option_headings(title: str) -> list[str]:
     """
     parts = title.split(SECTION_SEP)
     n = len(parts)
-    while n and _OPTION_HEADING.match(parts[n - 1]):
+    while n and OPTION_HEADING.match(parts[n - 1]):
         n -= 1
     return parts[n:]
 
 
-_OPTION_HEADING = re.compile(r"\s*--?[A-Za-z]")
+#: A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"
+OPTION_HEADING = re.compile(r"\s*--?[A-Za-z0-9]")
 
 
 def asked_options(question: str, st: Stats) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from itertools import takewhile
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import SECTION_SEP, Unit
-from .sentence_stats import OPTION, Stats, before_in_section, option_headings, own_heading
+from .sentence_stats import OPTION, OPTION_HEADING, Stats, before_in_section, option_headings, own_heading
 
 
 def offers_code(index: Index, unit: Unit) -> bool:
@@ -52,17 +52,13 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
     here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
     intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
     names = tuple(n for heading in option_headings(title) or [own] for n in heading_names(heading))
-    return names, own_heading(title) in st.generic, bool(_OPTION.match(own)), intro
+    return names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro
 
 
 def _introduces(st: Stats, title: str) -> bool:
     """Whether a section of this title can introduce its page: its heading is generic, and not an option."""
     own = own_heading(title)
-    return own in st.generic and not _OPTION.match(own)
-
-
-# A command-line option as a heading: "-a", "--annotate", "--depth <depth>", "-n <num>"
-_OPTION = re.compile(r"\s*--?[A-Za-z0-9]")
+    return own in st.generic and not OPTION_HEADING.match(own)
 
 
 def heading_names(heading: str) -> tuple[frozenset[str], ...]:
@@ -115,7 +111,7 @@ def _code_words(heading: str) -> list[str]:
 def _named(heading: str, words: list[str]) -> list[str]:
     """The code ``words`` of ``heading`` that name what it is about: a single-letter option only in an option's
     own heading ("-n, --no-commit"), not in an example's command line ("git revert -n master~5..master~2")."""
-    if _OPTION.match(heading):
+    if OPTION_HEADING.match(heading):
         return words
     return [w for w in words if not _LETTER_OPTION.match(w)]
 
@@ -189,8 +185,9 @@ def section_options(index: Index, unit: Unit) -> tuple[frozenset[str], frozenset
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     section = doc.section_at(start) if doc.blocks else None
-    options = frozenset(o for heading in option_headings(section) for o in OPTION.findall(heading)) \
-        if section else frozenset()
+    if not section:
+        return frozenset(), frozenset()
+    options = frozenset(o for heading in option_headings(section) for o in OPTION.findall(heading))
     return (options, frozenset(_heading_terms(doc.title))) if options else (frozenset(), frozenset())
 
 
