@@ -11,8 +11,8 @@ it holds the question's ``expect`` text (whitespace collapsed). The packages: ``
 ``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page,
 and diffutils' manual, split into pages), and the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff;
 a system whose packages skip /usr/share/man lacks them), asked two ways: tasks (``man``) and what a single-letter
-option does (``options``), and five pages of Git's HTML manual (``git-doc``), asked what an option does
-(``options2``). A probe whose pages are missing is skipped with the
+option does (``options``), five pages of Git's HTML manual (``git-doc``) and twelve more manual pages, asked the
+same (``options2``, ``options3``). A probe whose pages are missing is skipped with the
 command that installs them. What the probes showed, and which questions were written before which version
 answered them: docs/realdocs.md.
 """
@@ -80,6 +80,10 @@ PROBES = {
     # Git's HTML manual, whose pages write an option's aliases one above the other ("-n" over "--dry-run")
     "options2": Probe("git-doc", tuple(f"/usr/share/doc/git-doc/git-{p}.html" for p in (
         "clean", "commit", "branch", "add", "log")), "options-probe2.jsonl"),
+    # twelve other manual pages, asked the same way (written after the two above were answered)
+    "options3": Probe("coreutils procps openssh-client", tuple(f"/usr/share/man/man1/{p}.1.gz" for p in (
+        "cp", "rm", "mkdir", "df", "du", "sort", "head", "tail", "wc", "cut", "ssh-keygen", "ps")),
+        "options-probe3.jsonl"),
 }
 
 
