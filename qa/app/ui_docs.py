@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..answering.sentence_stats import OPTION, OPTION_HEADING, option_headings
 from ..records import SECTION_SEP
 
 TARGET_ID = "qa-target"  # the <mark> the source panel scrolls to and focuses
@@ -145,6 +146,7 @@ _EVENT = re.compile(r"\b(battles?|incidents?|pacts?|treaty|treaties|wars?|confli
 # An API signature heading: "csv.reader(csvfile, dialect='excel')", "class csv.DictReader(f, ...)".
 _SIGNATURE = re.compile(r"^(class\s+|exception\s+)?([A-Za-z_][\w.]*)\s*\(")
 _HOW_TO = re.compile(r"^how (?:to|do i|can i)\s+(.+?)\??$", re.I)
+_MANUAL_PAGE = re.compile(r"^([\w.+-]+)\((\d\w*)\)$")  # a manual page's title: "grep(1)", "git-commit(1)"
 _GENERIC_OPENERS = frozenset({"major", "minor", "other", "early", "late", "first", "second", "final"})
 
 
@@ -156,8 +158,12 @@ def example_questions(documents: Iterable[Any], *, limit: int = 4) -> list[str]:
     """
     per_doc = []
     for d in documents:
-        names = [short_title(d.title)] + [s.title.split(SECTION_SEP)[-1].strip() for s in d.sections]
-        per_doc.append([q for n in dict.fromkeys(names) if (q := question_from_heading(n))])
+        page = _MANUAL_PAGE.match(d.title.strip())
+        command = page.group(1) if page else None
+        # an option written over its aliases ("-n › --line-number") is asked about by its first
+        names = [short_title(d.title)] + [(option_headings(s.title) or [s.title.split(SECTION_SEP)[-1]])[0].strip()
+                                          for s in d.sections]
+        per_doc.append([q for n in dict.fromkeys(names) if (q := question_from_heading(n, command))])
     out: dict[str, str] = {}
     for row in range(max((len(a) for a in per_doc), default=0)):
         for asks in per_doc:
@@ -166,8 +172,9 @@ def example_questions(documents: Iterable[Any], *, limit: int = 4) -> list[str]:
     return list(out.values())[: limit * 3]
 
 
-def question_from_heading(heading: str) -> str | None:
+def question_from_heading(heading: str, command: str | None = None) -> str | None:
     """A question a reader would ask that ``heading`` answers, or None when it names nothing to ask about.
+    On the manual page of ``command``, its title and the options its sections head ask what they do.
 
     >>> question_from_heading("Why are default values shared between objects?")
     'Why are default values shared between objects?'
@@ -175,10 +182,18 @@ def question_from_heading(heading: str) -> str | None:
     'What does csv.reader() do?'
     >>> question_from_heading("How to install packages"), question_from_heading("Boolean Operations")
     ('How do I install packages?', None)
+    >>> [question_from_heading(h, "grep") for h in ("grep(1)", "-v, --invert-match", "--color[=WHEN]", "FILES")]
+    ['What does grep do?', 'What does grep -v do?', 'What does grep --color do?', None]
     """
     words = heading.split()
     if not words or len(words) > 16:
         return None
+    if command:
+        if heading == command or _MANUAL_PAGE.match(heading):
+            return f"What does {command} do?"
+        option = OPTION.match(heading)
+        if option and OPTION_HEADING.match(heading):
+            return f"What does {command} {option.group(0)} do?"
     if heading.endswith("?") and words[0][:1].isupper():
         return heading
     how = _HOW_TO.match(heading)

@@ -50,3 +50,12 @@ def test_example_questions_come_from_headings_documents_in_turn():
     ]
     assert len(ui_docs.example_questions([a, b], limit=1)) == 3  # three candidates a question wanted
     assert ui_docs.question_from_heading("Boolean Operations") is None
+
+
+def test_a_manual_page_asks_what_its_command_and_its_options_do():
+    page = _doc("grep.1.gz", "grep(1)", sections=(Section("NAME", 0, 5), Section("-v, --invert-match", 5, 10),
+                                                   Section("OPTIONS › -n › --line-number", 10, 15)))
+    assert ui_docs.example_questions([page]) == ["What does grep do?", "What does grep -v do?",
+                                                 "What does grep -n do?"]
+    # a title written like a call is one only where the page is no manual page
+    assert ui_docs.question_from_heading("grep(1)") == "What does grep() do?"
