@@ -49,21 +49,22 @@ if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
 fi
 
 # Real documentation for the integrity tests (tests/ingest/test_real_pages.py, test_real_pdfs.py): Sphinx (in its
-# classic theme and in Read the Docs'), DocBook, AsciiDoc, MkDocs and Doxygen pages, and two PDF manuals (Texinfo
-# and DocBook).
+# classic theme and in Read the Docs'), DocBook, AsciiDoc, MkDocs, Doxygen and hand-written (SQLite's) pages, and
+# two PDF manuals (Texinfo and DocBook).
 if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /usr/share/doc/git-doc ] \
     || ! ls -d /usr/share/doc/postgresql-doc-*/html >/dev/null 2>&1 \
     || [ ! -f /usr/share/doc/libtasn1-doc/libtasn1.pdf ] \
     || [ ! -f /usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf ] \
     || [ ! -d /usr/share/doc/mkdocs/html ] || [ ! -d /usr/share/doc/mkdocs-literate-nav-doc/html ] \
     || [ ! -f /usr/share/doc/libjsoncpp-doc/class_json_1_1_value.html ] \
-    || [ ! -f /usr/share/doc/python-cookiecutter-doc/html/cookiecutter.html ]; }; then
-  echo "== Installing python3-doc, postgresql-doc, git-doc, Sphinx, MkDocs and Doxygen sites and PDF manuals for the integrity tests"
+    || [ ! -f /usr/share/doc/python-cookiecutter-doc/html/cookiecutter.html ] \
+    || [ ! -f /usr/share/doc/sqlite3/lang_select.html ]; }; then
+  echo "== Installing python3-doc, postgresql-doc, git-doc, Sphinx, MkDocs, Doxygen and SQLite sites and PDF manuals for the integrity tests"
   apt_update
   # Slim images tell dpkg to skip /usr/share/doc: include it for these packages (reinstalled if skipped before).
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
     -o Dpkg::Options::="--path-include=/usr/share/doc/*" python3-doc postgresql-doc git-doc libtasn1-doc \
-    shared-mime-info mkdocs-doc mkdocs-literate-nav-doc libjsoncpp-doc python-cookiecutter-doc >/dev/null
+    shared-mime-info mkdocs-doc mkdocs-literate-nav-doc libjsoncpp-doc python-cookiecutter-doc sqlite3-doc >/dev/null
 fi
 
 # Node.js's API reference in Markdown for tests/ingest/test_real_markdown.py: Debian's nodejs-doc, unless a Node.js

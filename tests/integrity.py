@@ -18,7 +18,9 @@ _CHROME = ("//script", "//style", "//nav", "//footer", "//noscript", "//template
            "//a[contains(@class, 'headerlink')]", "//*[contains(@class, 'navheader')]",
            "//*[contains(@class, 'navfooter')]", "//*[@id='footer']", "//div[@class='toc']",
            "//span[@class='permalink']",  # Doxygen's "◆" before a member's name
-           "//span[contains(@class, 'viewcode-link')]")  # Sphinx's "[source]" link after a signature
+           "//span[contains(@class, 'viewcode-link')]",  # Sphinx's "[source]" link after a signature
+           "//button", "//form", "//*[contains(concat(' ', @class, ' '), ' menu ')]",  # controls, a site's menu
+           "//*[@class='fancy_toc']")  # SQLite's table of the page's contents
 _SIGNATURES = ("//dl[contains(concat(' ', @class, ' '), ' py ') or contains(concat(' ', @class, ' '), ' c ')"
                " or contains(concat(' ', @class, ' '), ' describe ')]/dt")
 _WORD = re.compile(r"\w+")

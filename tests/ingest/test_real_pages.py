@@ -1,6 +1,7 @@
 """Integrity on real documentation pages from Debian packages (python3-doc, postgresql-doc, git-doc, MkDocs
 sites: mkdocs-doc in MkDocs's own theme, mkdocs-literate-nav-doc in Material for MkDocs, a Doxygen API
-reference: libjsoncpp-doc, and a Sphinx API reference in the Read the Docs theme: python-cookiecutter-doc).
+reference: libjsoncpp-doc, a Sphinx API reference in the Read the Docs theme: python-cookiecutter-doc, and SQLite's
+hand-written pages: sqlite3-doc).
 
 Each page is read and cleaned as the build does it, then measured against the page's main element as an
 independent extractor (lxml) sees it (tests/integrity.py): every heading kept, every API signature whole,
@@ -41,6 +42,9 @@ PAGES = {
     "libjsoncpp-doc/class_json_1_1_value.html": "libjsoncpp-doc",  # Doxygen: members' signatures and notes
     # Sphinx in the Read the Docs theme, with autodoc's signatures and their "[source]" links
     "python-cookiecutter-doc/html/cookiecutter.html": "python-cookiecutter-doc",
+    # hand-written pages (SQLite's): a title in a styled div, a table of contents of its own, list items titled
+    "sqlite3/lang_select.html": "sqlite3-doc",
+    "sqlite3/limits.html": "sqlite3-doc",
 }
 
 
@@ -218,3 +222,20 @@ def test_a_sphinx_source_link_is_not_part_of_its_signature() -> None:
     titles = [s.title for s in doc.sections]
     assert "class cookiecutter.environment.StrictEnvironment(**kwargs)" in titles
     assert "[source]" not in doc.text
+
+
+def test_a_hand_written_pages_title_heads_it_and_its_own_contents_are_not_read() -> None:
+    # SQLite's pages title themselves in a styled <div> and list their sections in a folding "Table Of Contents"
+    doc = read(page("sqlite3/lang_select.html"))
+    assert doc.sections[0].title.startswith("SELECT")
+    assert doc.is_heading(doc.text.index("SELECT"), doc.text.index("SELECT") + len("SELECT"))
+    assert doc.text.count("Special handling of CROSS JOIN") == 1  # its heading, not its line in the contents too
+    assert "Table Of Contents" not in doc.text
+
+
+def test_a_list_items_bold_title_is_the_section_of_its_paragraphs() -> None:
+    doc = read(page("sqlite3/limits.html"))
+    assert doc.section_at(doc.text.index("The default value of this macro is 1 billion")) \
+        == "Maximum length of a string or BLOB"
+    # the list's end ends the last item's section
+    assert doc.section_at(doc.text.index("This page last modified")) == "Limits In SQLite"

@@ -58,11 +58,28 @@ def read_soup(soup: BeautifulSoup) -> Extracted:
     """:func:`read_html` of a page already parsed (by :func:`parse`)."""
     meta = page_metadata(soup)
     main = main_element(soup)
-    titled = _titled(main) or _titled(soup)
+    titled = _title_line(_titled(main) or _titled(soup), meta.get("title"))
     # The main element's headline names the page; a bare body's first h1 may be any heading.
     h1 = next((text for text, _, tag in titled if tag == "h1"), None)
     title = h1 if main.name != "body" else meta.get("title") or h1
     return from_blocks([(text, kind) for text, kind, _ in titled], **{**meta, "title": title or meta.get("title")})
+
+
+def _title_line(blocks: list[tuple[str, str, str]], title: str | None) -> list[tuple[str, str, str]]:
+    """The blocks, with a paragraph before the first heading that says the page's title (a styled ``<div>``
+    over hand-written pages: SQLite's "SELECT") read as the page's headline: it names the page, it says
+    nothing to quote.
+
+    >>> _title_line([("Intro", "text", "p"), ("SELECT", "text", "div"), ("Overview", "heading", "h1")], "SELECT")
+    [('Intro', 'text', 'p'), ('SELECT', 'heading', 'h1'), ('Overview', 'heading', 'h1')]
+    """
+    wanted = " ".join((title or "").split()).casefold()
+    for n, (text, kind, _) in enumerate(blocks):
+        if kind in HEADS:
+            break
+        if wanted and kind == "text" and " ".join(text.split()).casefold() == wanted:
+            return [*blocks[:n], (text, "heading", "h1"), *blocks[n + 1:]]
+    return blocks
 
 
 def _decode(data: bytes) -> str:
@@ -187,10 +204,31 @@ def _is_main(tag: Tag, n: int) -> bool:
 
 
 def _drop_chrome(soup: BeautifulSoup) -> None:
+    headings = {_link_text(tag) for tag in soup.find_all(_HEADINGS)}
     doomed = [tag for tag in soup.find_all(True)
-              if (tag.name in _DROP and not _content_despite_name(tag)) or _is_chrome(tag)]
+              if (tag.name in _DROP and not _content_despite_name(tag)) or _is_chrome(tag)
+              or _is_page_toc(tag, headings)]
     for tag in doomed:  # extract, not decompose: a tag inside one already dropped goes with it harmlessly
         tag.extract()
+
+
+def _is_page_toc(tag: Tag, headings: set[str]) -> bool:
+    """Whether ``tag`` is a table of the page's own contents that its class or id does not name exactly
+    (SQLite's ``div.fancy_toc``; ``toc`` and ``table-of-contents`` are chrome by name): named for a table of
+    contents, and nothing but links to places in the page, most of them titled as its headings."""
+    names = " ".join([*(tag.get("class") or ()), str(tag.get("id") or "")]).lower()
+    if "toc" not in names and "contents" not in names:
+        return False
+    links = [a for a in tag.find_all("a") if a.get("href")]
+    if len(links) < 2 or not all(str(a["href"]).startswith("#") for a in links):
+        return False
+    titled = sum(_link_text(a) in headings for a in links)
+    rest = len(" ".join(tag.get_text().split())) - sum(len(_link_text(a)) + 1 for a in links)
+    return titled >= 0.8 * len(links) and rest <= 40
+
+
+def _link_text(tag: Tag) -> str:
+    return " ".join(_drop_permalinks(tag.get_text()).split()).casefold()
 
 
 def _content_despite_name(tag: Tag) -> bool:
@@ -318,9 +356,12 @@ def _ends_terms(tag: object) -> str:
     """For a closing element that is a list of terms (a description list that is no field list, "Parameters:";
     a table of PostgreSQL's functions), the kind of the paragraph after it: :data:`AFTER_INNER_TERMS` inside
     another term's description, else :data:`AFTER_TERMS`; "" for any other element."""
-    if not isinstance(tag, Tag) or tag.name not in ("dl", "table", "tbody"):
+    if not isinstance(tag, Tag) or tag.name not in ("dl", "table", "tbody", "ol", "ul"):
         return ""
-    if tag.name == "dl":
+    if tag.name in ("ol", "ul"):  # a list whose items open with their titles (_run_in_term)
+        terms = any(isinstance(p := _first_child(li), Tag) and p.name == "p" and _run_in_term(p)
+                    for li in tag.find_all("li", recursive=False, limit=3))
+    elif tag.name == "dl":
         terms = tag.find("dt", recursive=False) is not None and not (_FIELD_LISTS & set(tag.get("class") or ()))
     else:
         terms = any(_is_function_row(tr) for tr in tag.find_all("tr", limit=3))
@@ -367,8 +408,32 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(" ".join(_text(tag).split()), "term")]  # Javadoc's signature of a member, under the member's name
     if tag.name == "p" and "src" in (tag.get("class") or ()) and _in_class(tag.parent, "top"):
         return [(" ".join(_text(tag).split()), "term")]  # Haddock's signature of a declaration, over its doc
+    if tag.name == "p" and _run_in_term(tag):  # a list item's bold title over its paragraphs: their term
+        return [(" ".join(_text(tag).split()), "term")]
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
         return [(" ".join(_text(tag).split()), "note title")]
+    return None
+
+
+def _run_in_term(tag: Tag) -> bool:
+    """Whether a paragraph is the title of the list item it opens: nothing but bold text, with more of the item
+    after it ("<li><p><b>Maximum length of a string or BLOB</b></p><p>The maximum number of bytes ...")."""
+    item = tag.parent
+    if item is None or item.name != "li" or _first_child(item) is not tag or tag.find_next_sibling(True) is None:
+        return False
+    inner = _first_child(tag)
+    return (inner is not None and inner.name in ("b", "strong") and inner.find_next_sibling(True) is None
+            and not any(isinstance(node, NavigableString) and node.strip() and node.parent is tag
+                        for node in tag.children))
+
+
+def _first_child(tag: Tag) -> Tag | None:
+    """The first child element of ``tag``, if no text comes before it."""
+    for node in tag.children:
+        if isinstance(node, Tag):
+            return node
+        if isinstance(node, NavigableString) and _is_text(node) and node.strip():
+            return None
     return None
 
 
