@@ -120,6 +120,19 @@ class Document:
         kind = found[2] if found else "text"
         return kind if kind in ("code", "table row", "list item") else "text"
 
+    def table_header(self, start: int) -> tuple[int, int] | None:
+        """Where the first row of the table holding ``start`` is, when ``start`` is in a later row of it (a table's
+        first row names its columns: "Name | Storage Size | Description | Range"); None elsewhere. A table is a
+        run of table rows with nothing but white space between them."""
+        i = bisect.bisect_right(self.blocks, (start, float("inf"), "")) - 1
+        if i < 0 or not self.blocks[i][0] <= start < self.blocks[i][1] or self.blocks[i][2] != "table row":
+            return None
+        first = i
+        while (first > 0 and self.blocks[first - 1][2] == "table row"
+               and not self.text[self.blocks[first - 1][1]:self.blocks[first][0]].strip()):
+            first -= 1
+        return None if first == i else (self.blocks[first][0], self.blocks[first][1])
+
     def with_code(self, start: int, end: int) -> tuple[int, int | None, int | None]:
         """The end of a quote ``[start:end]`` and where its code starts and ends (None, None: no code). A quote
         that starts in a code block is code up to that block's end (the sentence after it, which a pair can

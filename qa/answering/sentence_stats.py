@@ -18,7 +18,7 @@ import numpy as np
 from ..indexing.index import Index
 from ..indexing.lexical import tokenize
 from ..ingest.clean_rules import is_date_line
-from ..records import SECTION_SEP
+from ..records import SECTION_SEP, block_at
 
 _I = re.IGNORECASE
 # A sentence opening with one of these leans on the one before it.
@@ -54,8 +54,9 @@ class Stats:
     # headings (folded) that open a section in many of the documents ("Description", "OPTIONS"): such a section
     # is about its page's subject, where "HOOKS" or "--auto" names a subject of its own (generic_headings)
     generic: frozenset[str] = frozenset()
-    # ids of the sentences of a structured page's "See also" section, and of the sentences anywhere that only
-    # send the reader elsewhere ("See git-rebase(1) for details.": is_pointer): never an answer
+    # ids of the sentences of a structured page's "See also" section, of the sentences anywhere that only send
+    # the reader elsewhere ("See git-rebase(1) for details.": is_pointer), and of a structured page's labels of
+    # what a quote cannot show ("select-stmt:" over a diagram: _labels): never an answer
     references: frozenset[int] = frozenset()
     # ids of the sentences many pages repeat word for word ("Part of the git(1) suite" under each page's "GIT"):
     # opening a section, such a sentence says nothing about its page (repeated_sentences)
@@ -99,7 +100,8 @@ def _compute_stats(index: Index) -> Stats:
                  sentence_chunks, headings, datelines, _scope_chunks(index, sentence_chunks, headings),
                  frozenset(i for i, text in enumerate(texts) if is_anaphoric(text)),
                  generic_headings(index),
-                 _references(index, doc_sentences) | {i for i, text in enumerate(texts) if is_pointer(text)},
+                 _references(index, doc_sentences) | {i for i, text in enumerate(texts) if is_pointer(text)}
+                 | _labels(index, texts),
                  repeated_sentences(index, texts), option_sections(index, doc_sentences, headings))
 
 
@@ -196,6 +198,25 @@ def _references(index: Index, doc_sentences: dict[str, list[int]]) -> frozenset[
         if spans:
             out.extend(i for i in ids if any(a <= index.sentences[i].start < b for a, b in spans))
     return frozenset(out)
+
+
+def _labels(index: Index, texts: list[str]) -> frozenset[int]:
+    """Ids of the sentences of structured pages that end their paragraph with a few words and ":", with no code
+    after them to bring: the label of a diagram, list or table a quote cannot show ("select-stmt:" over SQLite's
+    syntax diagram; "Advantages include:" over a list), which says nothing alone."""
+    out = []
+    for i, text in enumerate(texts):
+        if text.endswith(":") and len(text.split()) <= LABEL_WORDS:
+            source, start, end = index.sentences[i]
+            doc = index.documents[source]
+            if doc.blocks and doc.block_kind(start, end) != "code" and doc.with_code(start, end)[1] is None:
+                block = block_at(doc.blocks, start)
+                if block is not None and block[1] == end:
+                    out.append(i)
+    return frozenset(out)
+
+
+LABEL_WORDS = 4
 
 
 def is_pointer(text: str) -> bool:

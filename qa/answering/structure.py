@@ -173,6 +173,9 @@ def scope_terms(st: Stats, index: Index, unit: Unit, terms: frozenset[str], *, o
     heading = frozenset(_heading_terms(doc.section_at(start) or doc.title))
     if of_page:
         heading |= frozenset(_heading_terms(doc.title))
+    header = doc.table_header(start) if doc.blocks else None
+    if header is not None:  # a table's row is read under its columns' names as under its heading
+        heading |= frozenset(_heading_terms(doc.text[header[0]:header[1]]))
     before = before_in_section(index, st.headings, unit.first, index.config.scope_before)
     return heading, terms.union(heading, *(st.terms[i] for i in before))
 

@@ -1,0 +1,53 @@
+"""Parts of a page that are not sentences of its text: a label over a diagram or a list, which says nothing a
+quote can show, and a table's first row, which names its columns for every row below. Real pages (SQLite's
+hand-written HTML, PostgreSQL's DocBook), the real model and index."""
+from __future__ import annotations
+
+import glob
+
+import pytest
+
+from qa import ask
+from qa.answering.features import unit_text
+from qa.answering.quotes import rank
+
+from ..conftest import index_of
+from ..ingest.installed import installed
+
+SQLITE = "/usr/share/doc/sqlite3"
+
+
+@pytest.fixture(scope="module")
+def sqlite_pages(tmp_path_factory):
+    pages = {name: installed(f"{SQLITE}/{name}", "sqlite3-doc").read_text(encoding="utf-8")
+             for name in ("lang_returning.html", "wal.html", "lang_select.html")}
+    return index_of(tmp_path_factory.mktemp("sqlite"), pages)
+
+
+@pytest.mark.parametrize("question", ["What does the RETURNING clause do?", "What is write-ahead logging?",
+                                      "What does a SELECT statement return?"])
+def test_a_label_of_what_a_quote_cannot_show_is_never_quoted(sqlite_pages, question) -> None:
+    # "returning-clause:" labels a syntax diagram (a drawing), "Advantages include:" a list: alone, neither says
+    # anything, and the first was once the best match of all for the question it names
+    texts = [unit_text(sqlite_pages, unit) for unit in rank(sqlite_pages, question).units]
+    assert texts and not [t for t in texts if t.endswith(":") and len(t.split()) <= 4], texts
+    answer = ask(question, index=sqlite_pages)
+    assert not answer.abstained and not answer.quotes[0].text.endswith(":")
+
+
+def test_a_table_row_is_read_under_the_names_of_its_columns(tmp_path) -> None:
+    # PostgreSQL's table of numeric types: "integer | 4 bytes | typical choice for integer | -2147483648 to
+    # +2147483647" says "range" only in the table's first row, "Name | Storage Size | Description | Range"
+    found = sorted(glob.glob("/usr/share/doc/postgresql-doc-*/html/datatype-numeric.html"))
+    path = installed(found[-1] if found else "/usr/share/doc/postgresql-doc-15/html/datatype-numeric.html",
+                     "postgresql-doc")
+    index = index_of(tmp_path, {"datatype-numeric.html": path.read_text(encoding="utf-8")})
+    ranking = rank(index, "What is the range of the integer type?")
+    rows = {unit_text(index, u): f for u, f in zip(ranking.units, ranking.features)}
+    row = next(f for text, f in rows.items() if text.startswith("integer | 4 bytes"))
+    assert row["coverage_heading"] == 1.0  # "range", "integer" and "type" all name it
+    doc = index.documents["datatype-numeric.html"]
+    first = doc.text.index("integer | 4 bytes")
+    header = doc.table_header(first)
+    assert header is not None and doc.text[header[0]:header[1]].startswith("Name | Storage Size")
+    assert doc.table_header(header[0]) is None  # the first row heads no row of its own table
