@@ -63,7 +63,10 @@ def reference(path: Path, fmt: str) -> Reference:
     if fmt == "info":
         return _info_reference(path)
     main = _main_element(path, fmt)
-    junk_tags = "script, style, button, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"
+    # a drawing's labels (SVG: SQLite's syntax diagrams) are part of an image, not of the text
+    junk_tags = "script, style, svg, button, a.headerlink, .navheader, .navfooter, nav, header, footer, #footer"
+    if fmt == "html":  # SQLite's hand-written pages: the site's menus, its search form, the folding contents
+        junk_tags += ", form, .menu, .searchmenu, .fancy_toc"
     for junk in main.select(junk_tags):
         junk.decompose()
     for anchor in main.select('a[href^="#"]'):  # a heading's link to itself ("Process#" in Node.js's pages)

@@ -69,6 +69,12 @@ offline from installed packages (and, for npm and flask, their package registrie
   and FOP, 17 pages; `apt-get install shared-mime-info`). Its 38 answerable and 10 unanswerable questions were
   written from the two texts after the PDF layout reader was done and before any answer was looked at; it
   has no training file.
+- **sqlite** (not in the default run: `--sets sqlite`): SQLite 3.40's own hand-written HTML, 46 pages of its
+  SQL reference, pragmas, functions, datatypes, WAL, JSON, FTS5, locking, the command-line shell and the FAQ.
+  Needs `apt-get install sqlite3-doc`. Its 30 answerable and 10 unanswerable questions were written from the
+  pages by a writer who never saw an answer of qa's, after the reading of such pages (a title line, a page's
+  own table of contents, bold titles over paragraphs) was done; nothing was fitted or chosen on them: it has
+  no training file.
 
 The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
 written by hand before any answer was looked at: per set 32 (postgres: 33, pdf: 38) answerable questions, each with the
@@ -106,10 +112,11 @@ How the figures are computed:
   `doc.text[start:end] == quote.text`.
 - **Integrity** compares qa's cleaned text (`Index.documents[source].text`) with an independent reading of
   each page: BeautifulSoup (lxml) on Sphinx's `div[role=main]`, DocBook's and AsciiDoc's body without their
-  navigation and footer, the HTML markdown-it-py renders from the Markdown, and the HTML docutils alone renders
-  from the reStructuredText (a Sphinx role read as Sphinx shows it). Headings kept: h1-h6 text without permalink marks,
-  found whole. Body words missing: word occurrences of the reference missing from the cleaned text
-  (multiset difference). Signatures truncated: Sphinx `dt.sig` text not found whole. Code blocks: `pre`
+  navigation and footer, SQLite's body without its menus, search form, folding table of contents and the
+  labels of its syntax diagrams (drawings, SVG), the HTML markdown-it-py renders from the Markdown, and the HTML
+  docutils alone renders from the reStructuredText (a Sphinx role read as Sphinx shows it). Headings kept: h1-h6
+  text without permalink marks, found whole. Body words missing: word occurrences of the reference missing from
+  the cleaned text (multiset difference). Signatures truncated: Sphinx `dt.sig` text not found whole. Code blocks: `pre`
   blocks whose every non-blank line is a line of the cleaned text (indentation included). Duplicated
   text: characters in repeats of paragraphs (or sentences, where paragraphs are glued) of 80+ characters.
   A PDF's reference is pypdf's text of its pages, less the running heads, page numbers and lines of a table of

@@ -12,6 +12,8 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
 - ``pdf``: two PDF manuals Debian ships, typeset by two tool chains: libtasn1's manual (Texinfo and TeX,
   ``apt-get install libtasn1-doc``) and the Shared MIME-info specification (DocBook and FOP,
   ``apt-get install shared-mime-info``);
+- ``sqlite``: SQLite's own hand-written HTML (its language reference, pragmas, functions, WAL, JSON, FTS5, the
+  shell, the FAQ) from Debian's ``sqlite3-doc`` (3.40), ``apt-get install sqlite3-doc``; not in the default run;
 - ``git-man``: the ``git`` set's pages as Git's own manual pages (roff from DocBook, gzip-compressed, as
   ``/usr/share/man`` holds them; ``apt-get install git-man``, which ``git`` brings), asked the ``git`` set's
   questions;
@@ -34,6 +36,7 @@ POSTGRES_HTML = Path("/usr/share/doc/postgresql-doc-15/html")
 GIT_HTML = Path("/usr/share/doc/git-doc")
 MAN = Path("/usr/share/man")
 DEBIAN_DOC = Path("/usr/share/doc")
+SQLITE_HTML = Path("/usr/share/doc/sqlite3")
 PDF_ALL = ("libtasn1-doc/libtasn1.pdf", "shared-mime-info/shared-mime-info-spec.pdf")
 SHARE = Path("/usr/share")
 INFO_ALL = ("info/libtasn1.info.gz", "doc/shared-mime-info/shared-mime-info-spec.pdf")
@@ -169,9 +172,17 @@ _FLASK = ("api appcontext async-await blueprints changes cli config contributing
 FLASK_ALL = tuple(f"{n}.rst" for n in _FLASK.split())
 
 
+_SQLITE = ("lang_select lang_insert lang_update lang_delete lang_createtable lang_altertable lang_createindex "
+           "lang_createview lang_createtrigger lang_transaction lang_vacuum lang_attach lang_upsert lang_returning "
+           "lang_with lang_expr lang_corefunc lang_aggfunc lang_datefunc lang_mathfunc lang_conflict lang_droptable "
+           "lang_explain lang_analyze datatype3 autoinc foreignkeys pragma wal limits json1 fts5 windowfunctions "
+           "cli faq whentouse backup isolation atomiccommit lockingv3 partialindex gencol stricttables withoutrowid "
+           "quirks nulls")
+SQLITE_ALL = tuple(f"{n}.html" for n in _SQLITE.split())
+
 #: Where each format's pages lie, for the sets read from installed packages.
 _ROOTS = {"sphinx": PYTHON_HTML, "docbook": POSTGRES_HTML, "asciidoc": GIT_HTML, "pdf": DEBIAN_DOC, "man": MAN,
-          "info": SHARE}
+          "info": SHARE, "html": SQLITE_HTML}
 
 
 def _root(docset: DocSet, download: Path) -> Path:
@@ -234,6 +245,8 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
         "pdf": DocSet("pdf", "Two PDF manuals: libtasn1 (Texinfo, libtasn1-doc) and the Shared MIME-info "
                       "specification (DocBook, shared-mime-info)", "pdf", PDF_ALL,
                       "apt-get install libtasn1-doc shared-mime-info"),
+        "sqlite": DocSet("sqlite", "SQLite 3.40 documentation (hand-written HTML, sqlite3-doc)", "html", SQLITE_ALL,
+                         "apt-get install sqlite3-doc"),
         "git-man": DocSet("git-man", "Git 2.39 manual pages and tutorials (roff manual pages, git-man)", "man",
                           GIT_MAN, "apt-get install git-man", asks="git"),
         "info": DocSet("info", "The pdf set with libtasn1's manual as its Info file (libtasn1-doc) beside the Shared "

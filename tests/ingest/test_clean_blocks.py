@@ -100,6 +100,25 @@ output line</pre></div>
     assert (found.title, found.date) == ("Guide", "2020-05-06")
 
 
+@pytest.mark.parametrize(("paragraph", "titles"), [
+    ("<b>Maximum length of a string</b>", True),
+    ("<b>(1) How do I create an AUTOINCREMENT field?</b>", True),  # an FAQ's question
+    ("<b>PRAGMA optimize;<br>PRAGMA optimize(</b><i>MASK</i><b>);</b>", True),  # a placeholder in italics
+    ("<strong>Source code:</strong> <a href='x'>Lib/tomllib</a>", False),  # a label and its value
+    ("<b>Note:</b> <i>keep a copy</i>", False),
+    ("<b>Never run this as root!</b>", False),  # an exclamation, not a title
+    ("<b>Back up first.</b>", False),
+    ("<i>A quotation</i>", False),
+    ("Plain words and <b>a bold one</b>", False),
+])
+def test_a_bold_paragraph_titles_what_follows_it(paragraph: str, titles: bool) -> None:
+    page = f"<html><body><main><h1>Page</h1><p>{paragraph}</p><p>What it says.</p></main></body></html>"
+    cleaned = html_cleaned(page.encode())
+    kinds = {cleaned.text[s:e]: kind for s, e, kind in cleaned.blocks}
+    assert (kinds["What it says."] == "text") and ((cleaned.sections[-1].title != "Page") is titles), \
+        (kinds, [x.title for x in cleaned.sections])
+
+
 def html_cleaned(page: bytes) -> Cleaned:
     """A web page read and cleaned as the build does it, its blocks checked."""
     found = extract("html", page)

@@ -45,6 +45,8 @@ PAGES = {
     # hand-written pages (SQLite's): a title in a styled div, a table of contents of its own, list items titled
     "sqlite3/lang_select.html": "sqlite3-doc",
     "sqlite3/limits.html": "sqlite3-doc",
+    "sqlite3/faq.html": "sqlite3-doc",  # each question a bold paragraph over its answer
+    "sqlite3/pragma.html": "sqlite3-doc",  # each pragma's forms in bold over its description
 }
 
 
@@ -239,3 +241,23 @@ def test_a_list_items_bold_title_is_the_section_of_its_paragraphs() -> None:
         == "Maximum length of a string or BLOB"
     # the list's end ends the last item's section
     assert doc.section_at(doc.text.index("This page last modified")) == "Limits In SQLite"
+
+
+def test_an_faqs_bold_question_is_the_section_of_its_answer() -> None:
+    doc = read(page("sqlite3/faq.html"))
+    assert doc.section_at(doc.text.index("Short answer: A column declared INTEGER PRIMARY KEY")) \
+        == "(1) How do I create an AUTOINCREMENT field?"
+    # an exclamation is no title: it stays a sentence of the text
+    exclaimed = "(3) SQLite lets me insert a string into a database column of type integer!"
+    at = doc.text.index(exclaimed)
+    assert not doc.is_heading(at, at + len(exclaimed))
+    assert not (doc.section_at(doc.text.index("This is a feature, not a bug.")) or "").startswith("(3)")
+
+
+def test_a_statements_forms_in_bold_with_italic_placeholders_title_its_description() -> None:
+    # "<p><b>PRAGMA optimize;<br>PRAGMA optimize(</b><i>MASK</i><b>);</b></p>": the pragma's forms over what it does;
+    # read as text, its description fell under the pragma before it
+    doc = read(page("sqlite3/pragma.html"))
+    assert (doc.section_at(doc.text.index("To achieve the best long-term query performance")) or "") \
+        .startswith("PRAGMA optimize;")
+    assert doc.section_at(doc.text.index("This pragma returns a list of virtual table")) == "PRAGMA module_list;"

@@ -354,13 +354,13 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
 
 def _ends_terms(tag: object) -> str:
     """For a closing element that is a list of terms (a description list that is no field list, "Parameters:";
-    a table of PostgreSQL's functions), the kind of the paragraph after it: :data:`AFTER_INNER_TERMS` inside
-    another term's description, else :data:`AFTER_TERMS`; "" for any other element."""
-    if not isinstance(tag, Tag) or tag.name not in ("dl", "table", "tbody", "ol", "ul"):
+    a table of PostgreSQL's functions) or that holds a bold title of what follows it (a list item's, a
+    DocBook table's: :func:`_run_in_term`), the kind of the paragraph after it: :data:`AFTER_INNER_TERMS`
+    inside another term's description, else :data:`AFTER_TERMS`; "" for any other element."""
+    if not isinstance(tag, Tag):
         return ""
-    if tag.name in ("ol", "ul"):  # a list whose items open with their titles (_run_in_term)
-        terms = any(isinstance(p := _first_child(li), Tag) and p.name == "p" and _run_in_term(p)
-                    for li in tag.find_all("li", recursive=False, limit=3))
+    if tag.name not in ("dl", "table", "tbody"):
+        terms = any(isinstance(child, Tag) and child.name == "p" and _run_in_term(child) for child in tag.children)
     elif tag.name == "dl":
         terms = tag.find("dt", recursive=False) is not None and not (_FIELD_LISTS & set(tag.get("class") or ()))
     else:
@@ -408,7 +408,7 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(" ".join(_text(tag).split()), "term")]  # Javadoc's signature of a member, under the member's name
     if tag.name == "p" and "src" in (tag.get("class") or ()) and _in_class(tag.parent, "top"):
         return [(" ".join(_text(tag).split()), "term")]  # Haddock's signature of a declaration, over its doc
-    if tag.name == "p" and _run_in_term(tag):  # a list item's bold title over its paragraphs: their term
+    if tag.name == "p" and _run_in_term(tag):  # a bold title over paragraphs (a list item's, an FAQ's question)
         return [(" ".join(_text(tag).split()), "term")]
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
         return [(" ".join(_text(tag).split()), "note title")]
@@ -416,25 +416,38 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
 
 
 def _run_in_term(tag: Tag) -> bool:
-    """Whether a paragraph is the title of the list item it opens: nothing but bold text, with more of the item
-    after it ("<li><p><b>Maximum length of a string or BLOB</b></p><p>The maximum number of bytes ...")."""
-    item = tag.parent
-    if item is None or item.name != "li" or _first_child(item) is not tag or tag.find_next_sibling(True) is None:
+    """Whether a paragraph titles what follows it: set in bold (every word marked up, most of them bold: a
+    syntax's placeholder may be in italics), not a sentence (no closing "." or "!"), with more of its list item
+    or its parent after it. Hand-written pages title a list item so ("<li><p><b>Maximum length of a string or
+    BLOB</b></p><p>The maximum number of bytes ..."), an FAQ's questions ("<p><b>(1) How do I create an
+    AUTOINCREMENT field?</b></p><blockquote>Short answer: ...") and a statement's forms ("<p><b>PRAGMA
+    optimize;<br>PRAGMA optimize(</b><i>MASK</i><b>);</b></p><p>Attempt to optimize the database. ...")."""
+    if tag.find_next_sibling(True) is None:
         return False
-    inner = _first_child(tag)
-    return (inner is not None and inner.name in ("b", "strong") and inner.find_next_sibling(True) is None
-            and not any(isinstance(node, NavigableString) and node.strip() and node.parent is tag
-                        for node in tag.children))
+    words = [node for node in tag.descendants if isinstance(node, NavigableString) and _is_text(node) and node.strip()]
+    styled = [_styled(node, tag) for node in words]
+    if not words or None in styled or styled[0] != "bold":  # a word set in neither, or one after a bold label
+        return False
+    text = " ".join(tag.get_text().split())
+    bold = sum(len(node) for node, style in zip(words, styled) if style == "bold")
+    return (bold * 2 >= sum(len(node) for node in words) and not text.endswith((".", "!", ":"))
+            and not any(style == "bold" and node.strip().endswith(":") for node, style in zip(words, styled))
+            and len(text.split()) <= _TITLE_WORDS)
 
 
-def _first_child(tag: Tag) -> Tag | None:
-    """The first child element of ``tag``, if no text comes before it."""
-    for node in tag.children:
-        if isinstance(node, Tag):
-            return node
-        if isinstance(node, NavigableString) and _is_text(node) and node.strip():
+def _styled(node: NavigableString, paragraph: Tag) -> str | None:
+    """How a word of ``paragraph`` is set: "bold", "italic", or None (plain, or a link's)."""
+    for parent in node.parents:
+        if parent is paragraph:
             return None
+        if parent.name in ("b", "strong"):
+            return "bold"
+        if parent.name in ("i", "em", "var"):
+            return "italic"
     return None
+
+
+_TITLE_WORDS = 30
 
 
 def _text(tag: Tag, line_break: str = " ") -> str:
