@@ -23,7 +23,7 @@ from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import Unit
 from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure
-from .negation import negation_in, question_negated
+from .negation import SENTENCE_END, negation_in, question_negated
 from .question_scores import QuestionScores
 from .sentence_stats import OPTION, Stats, asked_options, is_anaphoric
 from .structure import offers_code, opens_section, scope_terms, section_facts, section_options, shown_sentences
@@ -175,7 +175,9 @@ def analyse_question(text: str, st: Stats) -> Question:
         together = {t for o in written if o not in options for t in query_terms(o)}  # options they are
         terms = tuple(t for t in terms if t not in together) + tuple(o for o in options if o not in written)
     kind = next((name for name, pattern, _ in _TYPES if pattern.search(text)), "other")
-    names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() > 0)
+    # a capital that opens one of the question's sentences ("... at all. How do I ...") is no name
+    opens = {0} | {m.end() for m in SENTENCE_END.finditer(text)}
+    names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() not in opens)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, question_negated(text),

@@ -48,7 +48,14 @@ def question_negated(question: str) -> bool:
     False
     >>> question_negated("What type should a file get when no rule matches?")
     False
+
+    A question asked after a statement of the problem is read alone: "My constraints aren't enforced. How do I
+    turn them on?" asks nothing negated.
+
+    >>> question_negated("My constraints aren't enforced. How do I turn them on?")
+    False
     """
+    question = asked_sentence(question)
     for m in NEGATION.finditer(question):
         if _value_none(question, m) or m.group().lower() == "without":
             continue
@@ -57,6 +64,24 @@ def question_negated(question: str) -> bool:
             continue
         return True
     return False
+
+
+def asked_sentence(question: str) -> str:
+    """The sentences of ``question`` that ask (those ending in "?"), without the statements before them; the whole
+    text where none ends so.
+
+    >>> asked_sentence("BEGIN inside BEGIN fails. How do I nest transactions?")
+    'How do I nest transactions?'
+    >>> asked_sentence("nested transactions in sqlite")
+    'nested transactions in sqlite'
+    """
+    parts = SENTENCE_END.split(question.strip())
+    asked = [part for part in parts if part.rstrip().endswith("?")]
+    return " ".join(asked) if asked and len(parts) > 1 else question
+
+
+#: Where a question's text starts a new sentence: after ".", "!" or "?" and white space, before a capital
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def _value_none(text: str, match: re.Match[str]) -> bool:

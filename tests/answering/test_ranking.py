@@ -208,3 +208,17 @@ def test_a_bare_date_line_is_never_quoted(tmp_path):
 def test_the_support_reads_only_a_negated_main_clause_as_a_negated_question(fake_index, question, negated):
     ranking = rank(fake_index, question)
     assert ranking.support_row["question_negated"] == float(negated)
+
+
+def test_a_question_asked_after_a_statement_of_the_problem_is_read_by_its_asking_sentence(sectioned_index):
+    from qa.answering.features import analyse_question
+    from qa.answering.sentence_stats import stats
+
+    st = stats(sectioned_index)
+    q = analyse_question("My boats don't seem to be counted at all. How many did the storm of 1953 sink?", st)
+    assert not q.negated  # the statement is negated, the question is not
+    assert q.names == ()  # "How" opens a sentence: no name
+    asked = analyse_question("The harbour was not rebuilt. Why did Harold not rebuild it?", st)
+    assert asked.negated and asked.names == ("Harold",)
+    # the statement's words still say what the question is about
+    assert {"boat", "count", "storm", "sink"} <= set(q.terms)
