@@ -426,7 +426,7 @@ def _run_in_term(tag: Tag) -> bool:
         return False
     words = [node for node in tag.descendants if isinstance(node, NavigableString) and _is_text(node) and node.strip()]
     styled = [_styled(node, tag) for node in words]
-    if not words or None in styled or styled[0] != "bold":  # a word set in neither, or one after a bold label
+    if not words or None in styled or styled[0] != "bold":  # every word bold or italic, the first one bold
         return False
     text = " ".join(tag.get_text().split())
     bold = sum(len(node) for node, style in zip(words, styled) if style == "bold")
