@@ -215,16 +215,18 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
 def _is_page_toc(tag: Tag, headings: set[str]) -> bool:
     """Whether ``tag`` is a table of the page's own contents that its class or id does not name exactly
     (SQLite's ``div.fancy_toc``; ``toc`` and ``table-of-contents`` are chrome by name): named for a table of
-    contents, and nothing but links to places in the page, most of them titled as its headings."""
+    contents, nothing but links, and most of them to places in the page titled as its headings (an entry may
+    hold a link to another page: "2.9. Transient Database Used By VACUUM")."""
     names = " ".join([*(tag.get("class") or ()), str(tag.get("id") or "")]).lower()
     if "toc" not in names and "contents" not in names:
         return False
     links = [a for a in tag.find_all("a") if a.get("href")]
-    if len(links) < 2 or not all(str(a["href"]).startswith("#") for a in links):
+    inside = [a for a in links if str(a["href"]).startswith("#")]
+    if len(inside) < 2 or len(inside) < 0.8 * len(links):
         return False
-    titled = sum(_link_text(a) in headings for a in links)
-    rest = len(" ".join(tag.get_text().split())) - sum(len(_link_text(a)) + 1 for a in links)
-    return titled >= 0.8 * len(links) and rest <= 40
+    titled = sum(_link_text(a) in headings for a in inside)
+    rest = len(" ".join(tag.get_text().split())) - sum(len(_link_text(a)) + 1 for a in inside)
+    return titled >= 0.8 * len(inside) and rest <= 40
 
 
 def _link_text(tag: Tag) -> str:
