@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 import warnings
+from collections.abc import Callable
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Doctype, ProcessingInstruction
@@ -204,27 +205,36 @@ def _is_main(tag: Tag, n: int) -> bool:
 
 
 def _drop_chrome(soup: BeautifulSoup) -> None:
-    headings = {_link_text(tag) for tag in soup.find_all(_HEADINGS)}
+    headings: set[str] = set()  # the page's headings, read when a table of contents is suspected (_is_page_toc)
+
+    def page_headings() -> set[str]:
+        if not headings:
+            headings.update(_link_text(tag) for tag in soup.find_all(_HEADINGS))
+        return headings
+
     doomed = [tag for tag in soup.find_all(True)
               if (tag.name in _DROP and not _content_despite_name(tag)) or _is_chrome(tag)
-              or _is_page_toc(tag, headings)]
+              or _is_page_toc(tag, page_headings)]
     for tag in doomed:  # extract, not decompose: a tag inside one already dropped goes with it harmlessly
         tag.extract()
 
 
-def _is_page_toc(tag: Tag, headings: set[str]) -> bool:
+def _is_page_toc(tag: Tag, headings: Callable[[], set[str]]) -> bool:
     """Whether ``tag`` is a table of the page's own contents that its class or id does not name exactly
     (SQLite's ``div.fancy_toc``; ``toc`` and ``table-of-contents`` are chrome by name): named for a table of
     contents, nothing but links, and most of them to places in the page titled as its headings (an entry may
     hold a link to another page: "2.9. Transient Database Used By VACUUM")."""
-    names = " ".join([*(tag.get("class") or ()), str(tag.get("id") or "")]).lower()
+    classes, name = tag.get("class"), tag.get("id")
+    if not classes and not name:
+        return False
+    names = " ".join([*(classes or ()), str(name or "")]).lower()
     if "toc" not in names and "contents" not in names:
         return False
     links = [a for a in tag.find_all("a") if a.get("href")]
     inside = [a for a in links if str(a["href"]).startswith("#")]
     if len(inside) < 2 or len(inside) < 0.8 * len(links):
         return False
-    titled = sum(_link_text(a) in headings for a in inside)
+    titled = sum(_link_text(a) in headings() for a in inside)
     rest = len(" ".join(tag.get_text().split())) - sum(len(_link_text(a)) + 1 for a in inside)
     return titled >= 0.8 * len(inside) and rest <= 40
 
@@ -424,8 +434,10 @@ def _run_in_term(tag: Tag) -> bool:
     BLOB</b></p><p>The maximum number of bytes ..."), an FAQ's questions ("<p><b>(1) How do I create an
     AUTOINCREMENT field?</b></p><blockquote>Short answer: ...") and a statement's forms ("<p><b>PRAGMA
     optimize;<br>PRAGMA optimize(</b><i>MASK</i><b>);</b></p><p>Attempt to optimize the database. ...")."""
-    if tag.find_next_sibling(True) is None:
-        return False
+    first = next((node for node in tag.descendants if isinstance(node, NavigableString) and _is_text(node)
+                  and node.strip()), None)
+    if first is None or _styled(first, tag) != "bold" or tag.find_next_sibling(True) is None:
+        return False  # most paragraphs open with a plain word: read no further
     words = [node for node in tag.descendants if isinstance(node, NavigableString) and _is_text(node) and node.strip()]
     styled = [_styled(node, tag) for node in words]
     if not words or None in styled or styled[0] != "bold":  # every word bold or italic, the first one bold
