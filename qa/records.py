@@ -40,8 +40,14 @@ Block = tuple[int, int, str]
 
 def block_at(blocks: tuple[Block, ...], offset: int) -> Block | None:
     """The block holding cleaned ``offset``, or None (plain text has no blocks)."""
+    i = block_index(blocks, offset)
+    return None if i is None else blocks[i]
+
+
+def block_index(blocks: tuple[Block, ...], offset: int) -> int | None:
+    """The position in ``blocks`` of the block holding cleaned ``offset``, or None."""
     i = bisect.bisect_right(blocks, (offset, float("inf"), "")) - 1
-    return blocks[i] if i >= 0 and blocks[i][0] <= offset < blocks[i][1] else None
+    return i if i >= 0 and blocks[i][0] <= offset < blocks[i][1] else None
 
 
 @dataclass(frozen=True)
@@ -124,8 +130,8 @@ class Document:
         """Where the first row of the table holding ``start`` is, when ``start`` is in a later row of it (a table's
         first row names its columns: "Name | Storage Size | Description | Range"); None elsewhere. A table is a
         run of table rows with nothing but white space between them."""
-        i = bisect.bisect_right(self.blocks, (start, float("inf"), "")) - 1
-        if i < 0 or not self.blocks[i][0] <= start < self.blocks[i][1] or self.blocks[i][2] != "table row":
+        i = block_index(self.blocks, start)
+        if i is None or self.blocks[i][2] != "table row":
             return None
         first = i
         while (first > 0 and self.blocks[first - 1][2] == "table row"

@@ -209,10 +209,9 @@ def _labels(index: Index, texts: list[str]) -> frozenset[int]:
         if text.endswith(":") and len(text.split()) <= LABEL_WORDS:
             source, start, end = index.sentences[i]
             doc = index.documents[source]
-            if doc.blocks and doc.block_kind(start, end) != "code" and doc.with_code(start, end)[1] is None:
-                block = block_at(doc.blocks, start)
-                if block is not None and block[1] == end:
-                    out.append(i)
+            block = block_at(doc.blocks, start)
+            if block is not None and block[2] != "code" and block[1] == end and doc.with_code(start, end)[1] is None:
+                out.append(i)
     return frozenset(out)
 
 
