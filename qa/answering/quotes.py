@@ -33,6 +33,7 @@ from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
 from .sentence_stats import Stats, asked_options, stats
+from .structure import intro_leads
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -161,7 +162,8 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
 
     A question that names a command-line option ("What does grep -v do?") also gets the sentences that open
     the sections headed by that option (:func:`option_units`): a manual says what an option does there, in
-    words that share little with the question.
+    words that share little with the question. One that names a page ("What does git revert do?") gets the
+    sentences that open the sections introducing that page (:func:`page_units`), for the same reason.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
     followed by one that leans on it comes both alone and with it. Headings, bare date lines and the lines of
@@ -170,6 +172,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(scored.vector, config.quote_sentences, sources))
     picked.update(option_units(index, st, scored.text, sources))
+    picked.update(page_units(index, st, scored.text, sources))
     def quotable(i: int) -> bool:
         return i not in st.headings and i not in st.datelines and i not in st.references
 
@@ -202,6 +205,25 @@ def option_units(index: Index, st: Stats, question: str, sources: frozenset[str]
 
 
 OPTION_UNITS = 12
+
+
+def page_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:
+    """The sentences that open the sections introducing a page the question names (:func:`intro_leads`): every
+    term of the page's name is in the question ("What does git revert do?" names git-revert(1)), and no other
+    page's name holds more of them; at most :data:`PAGE_UNITS` on each of :data:`NAMED_PAGES` pages. A manual
+    says what its subject is or does there (NAME, Description), in words that may share little with the
+    question beyond the name."""
+    terms = set(query_terms(question))
+    named = {source: len(name) for term in terms for source, name in st.pages.get(term, ())
+             if name <= terms and (sources is None or source in sources)}
+    if not named:
+        return []
+    most = max(named.values())
+    chosen = sorted(source for source, size in named.items() if size == most)[:NAMED_PAGES]
+    return [i for source in chosen for i in intro_leads(st, index, source)[:PAGE_UNITS]]
+
+
+NAMED_PAGES, PAGE_UNITS = 2, 3
 
 
 def _in_order(unit: Unit) -> tuple[int, ...]:

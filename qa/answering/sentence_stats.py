@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..indexing.index import Index
-from ..indexing.lexical import tokenize
+from ..indexing.lexical import query_terms, tokenize
 from ..ingest.clean_rules import is_date_line
 from ..records import SECTION_SEP, block_at
 
@@ -64,6 +64,9 @@ class Stats:
     # a command-line option ("-v", "--invert-match") -> the first sentences of each section of a structured page
     # whose own heading names it ("-v, --invert-match"): where a manual says what the option does (option_sections)
     options: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # a term -> the structured pages whose name (page_name) holds it, each with its name's terms: how a question
+    # that names a page ("What does git revert do?") finds it (page_names)
+    pages: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -102,7 +105,34 @@ def _compute_stats(index: Index) -> Stats:
                  generic_headings(index),
                  _references(index, doc_sentences) | {i for i, text in enumerate(texts) if is_pointer(text)}
                  | _labels(index, texts),
-                 repeated_sentences(index, texts), option_sections(index, doc_sentences, headings))
+                 repeated_sentences(index, texts), option_sections(index, doc_sentences, headings),
+                 page_names(index))
+
+
+def page_name(title: str) -> frozenset[str]:
+    """The terms of what a page's title names: the title before a dash or colon that starts a description
+    of it ("csv — CSV File Reading and Writing"), less a manual section's number ("git-revert(1)").
+
+    >>> sorted(page_name("git-revert(1)")), sorted(page_name("csv — CSV File Reading and Writing"))
+    (['git', 'revert'], ['csv'])
+    """
+    name = _TITLE_TAIL.split(title, maxsplit=1)[0]
+    return frozenset(t for t in query_terms(_MANUAL_SECTION.sub(" ", name)) if t and not t.isdigit())
+
+
+_TITLE_TAIL = re.compile(r"\s+[—–-]\s+|:\s")
+_MANUAL_SECTION = re.compile(r"\(\d\w*\)")
+
+
+def page_names(index: Index) -> dict[str, tuple[tuple[str, frozenset[str]], ...]]:
+    """Each term of a structured page's name (:func:`page_name`), with the pages whose name holds it (plain
+    text's titles are often guessed, so are no names)."""
+    out: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for source, doc in index.documents.items():
+        name = page_name(doc.title) if doc.blocks else frozenset()
+        for term in name:
+            out.setdefault(term, []).append((source, name))
+    return {term: tuple(pages) for term, pages in out.items()}
 
 
 #: A command-line option, short or long, as a heading or a question writes it ("-v", "--invert-match"; not the

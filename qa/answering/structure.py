@@ -55,6 +55,13 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
     return names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro
 
 
+def intro_leads(st: Stats, index: Index, source: str) -> list[int]:
+    """The sentences of page ``source`` that open its first section or a section that introduces the page
+    (:func:`section_facts`: NAME, Synopsis, Description), in page order."""
+    leads = [i for i in st.doc_sentences[source] if opens_section(st, index, Unit.of(i))]
+    return leads[:1] + [i for i in leads[1:] if section_facts(st, index, Unit.of(i), True)[3]]
+
+
 def _introduces(st: Stats, title: str) -> bool:
     """Whether a section of this title can introduce its page: its heading is generic, and not an option."""
     own = own_heading(title)

@@ -51,3 +51,26 @@ def test_a_table_row_is_read_under_the_names_of_its_columns(tmp_path) -> None:
     header = doc.table_header(first)
     assert header is not None and doc.text[header[0]:header[1]].startswith("Name | Storage Size")
     assert doc.table_header(header[0]) is None  # the first row heads no row of its own table
+
+
+@pytest.fixture(scope="module")
+def git_pages(tmp_path_factory):
+    # Few candidates, so that a sentence is a candidate because of where it stands, not because retrieval found
+    # it among a handful of pages
+    pages = {name: installed(f"/usr/share/doc/git-doc/{name}", "git-doc").read_text(encoding="utf-8")
+             for name in ("git-revert.html", "git-add.html", "git-reset.html", "git-gc.html")}
+    return index_of(tmp_path_factory.mktemp("git"), pages, candidates=3, quote_chunks=3, quote_sentences=3)
+
+
+def test_a_page_the_question_names_is_read_where_it_introduces_itself(git_pages) -> None:
+    # "What does git revert do?" names git-revert(1) whole: its NAME line and its Description's first sentence
+    # are candidates, though "revert" is said on other pages too (git-add's interactive "revert" command)
+    ranking = rank(git_pages, "What does git revert do?")
+    texts = [unit_text(git_pages, unit) for unit in ranking.units]
+    assert "git-revert - Revert some existing commits" in texts
+    assert any(t.startswith("Given one or more existing commits, revert the changes") for t in texts), texts
+    assert unit_text(git_pages, ranking.units[0]).startswith(("git-revert - ", "Given one or more existing"))
+    # git(1) names no page here, and git-gc(1) is named only with both its words: "gc" alone is no page's name
+    for other in ("What does git do with a commit?", "What does gc mean?"):
+        found = [unit_text(git_pages, unit) for unit in rank(git_pages, other).units]
+        assert not [t for t in found if t.startswith(("git-gc - ", "git-revert - "))], (other, found)
