@@ -38,8 +38,11 @@ def render_text(answer: dict[str, Any]) -> str:
 
 
 def _quoted(prose: str) -> str:
-    return printable(textwrap.fill(f"“{prose}”", width=100, initial_indent="> ", subsequent_indent="> "),
-                     multiline=True)
+    """A quote's prose as block-quoted lines of at most 100 characters, each of its paragraphs (a list's items)
+    filled apart."""
+    filled = [textwrap.fill(part, width=100, initial_indent="> ", subsequent_indent="> ")
+              for part in f"“{prose}”".split("\n\n")]
+    return printable("\n>\n".join(filled), multiline=True)
 
 
 def citation_place(q: dict[str, Any]) -> str:

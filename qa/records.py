@@ -90,6 +90,11 @@ def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -
     return r0 + n
 
 
+#: The longest list a sentence ending in ":" takes into its quote (Document.list_end): at most this many items,
+#: and this many characters from the first item's start to the last one's end
+LIST_ITEMS, LIST_CHARS = 12, 1200
+
+
 @dataclass(frozen=True)
 class Document:
     """An indexed document: metadata, cleaned text and what is needed to cite into it."""
@@ -143,16 +148,37 @@ class Document:
         """The end of a quote ``[start:end]`` and where its code starts and ends (None, None: no code). A quote
         that starts in a code block is code up to that block's end (the sentence after it, which a pair can
         bring, is prose again); one ending in ":" right before a code block takes that block in ("On
-        Windows, run:")."""
+        Windows, run:"), and one ending in ":" right before a list takes the list in ("... one of the
+        following type affinities:" and its items), when the list is short (:meth:`list_end`)."""
         here = block_at(self.blocks, start)
         if here is not None and here[2] == "code":
             last = block_at(self.blocks, end - 1)
             return end, start, end if last is not None and last[2] == "code" else min(end, here[1])
-        after = block_at(self.blocks, end + 2)
-        if (self.text[start:end].endswith(":") and after is not None and after[2] == "code"
-                and after[0] == end + 2 and self.text[end:after[0]] == "\n\n"):
-            return after[1], after[0], after[1]
-        return end, None, None
+        if not self.text[start:end].endswith(":") or self.text[end:end + 2] != "\n\n":
+            return end, None, None
+        after = block_index(self.blocks, end + 2)
+        if after is None or self.blocks[after][0] != end + 2:
+            return end, None, None
+        if self.blocks[after][2] == "code":
+            return self.blocks[after][1], self.blocks[after][0], self.blocks[after][1]
+        return self.list_end(after) or end, None, None
+
+    def list_end(self, first: int) -> int | None:
+        """Where the list whose first item is ``blocks[first]`` ends: its items are the list items that follow
+        one another with nothing but white space between them. None when it is no list item, or when the list
+        is longer than :data:`LIST_ITEMS` items or :data:`LIST_CHARS` characters: a quote would then be more
+        list than answer."""
+        blocks = self.blocks
+        if blocks[first][2] != "list item":
+            return None
+        last = first
+        while (last + 1 < len(blocks) and blocks[last + 1][2] == "list item"
+               and not self.text[blocks[last][1]:blocks[last + 1][0]].strip()):
+            last += 1
+            if last - first >= LIST_ITEMS:
+                return None
+        end = blocks[last][1]
+        return end if end - blocks[first][0] <= LIST_CHARS else None
 
     def section_at(self, offset: int) -> str | None:
         return section_title(self.sections, offset)

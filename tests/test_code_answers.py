@@ -202,3 +202,23 @@ def test_the_sentence_that_brings_an_answer_s_code_is_no_rival_of_it(tmp_path) -
         assert answer.quotes[0].text.startswith("$ mirror config set retries 5"), [q.text for q in answer.quotes]
         confidences.append(answer.confidence)
     assert abs(confidences[0] - confidences[1]) < 0.02, confidences
+
+
+def test_a_sentence_ending_in_a_colon_takes_in_a_short_list_and_no_long_one() -> None:
+    from qa.records import LIST_ITEMS, Document
+
+    def page(items: int) -> tuple[Document, int]:
+        parts = ["Each column is assigned one of these:", *(f"ITEM{n}" for n in range(items)), "After the list."]
+        text = "\n\n".join(parts)
+        blocks, at = [], 0
+        for n, part in enumerate(parts):
+            kind = "list item" if 0 < n < len(parts) - 1 else "text"
+            blocks.append((at, at + len(part), kind))
+            at += len(part) + 2
+        return Document("p.html", "P", "document", "html", text, "", "", blocks=tuple(blocks)), len(parts[0])
+
+    doc, end = page(5)
+    assert doc.with_code(0, end) == (doc.text.index("ITEM4") + 5, None, None)
+    assert doc.with_code(0, end - 1)[0] == end - 1  # ends in no ":"
+    doc, end = page(LIST_ITEMS + 1)  # more list than answer: the sentence alone
+    assert doc.with_code(0, end) == (end, None, None)

@@ -108,9 +108,10 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
     info = kept.get(unit)
     if info is None:
         code = offers_code(index, unit)
-        shows = shown_sentences(index, st, unit) if code else frozenset(unit.ids)
-        # its words are those its quote shows: its own, and the code block it brings ("Like this:" and the code)
-        read = sorted(shows)
+        shows = shown_sentences(index, st, unit)
+        # its words are those its quote shows: its own, and the code block it brings ("Like this:" and the code);
+        # a list it brings is shown, not read (its items are units of their own)
+        read = sorted(shows if code else unit.ids)
         terms = frozenset(w for i in read for w in st.terms[i])
         lead = opens_section(st, index, unit)
         lead_facts = section_facts(st, index, unit, lead)

@@ -232,15 +232,16 @@ def _references(index: Index, doc_sentences: dict[str, list[int]]) -> frozenset[
 
 def _labels(index: Index, texts: list[str]) -> frozenset[int]:
     """Ids of the sentences of structured pages that end their paragraph with a few words and ":", with no code
-    after them to bring: the label of a diagram, list or table a quote cannot show ("select-stmt:" over SQLite's
-    syntax diagram; "Advantages include:" over a list), which says nothing alone."""
+    or short list after them to bring: the label of a diagram, a long list or a table a quote cannot show
+    ("select-stmt:" over SQLite's syntax diagram), which says nothing alone. "Advantages include:" over a list
+    of four is quoted with its list (qa.records.Document.with_code)."""
     out = []
     for i, text in enumerate(texts):
         if text.endswith(":") and len(text.split()) <= LABEL_WORDS:
             source, start, end = index.sentences[i]
             doc = index.documents[source]
             block = block_at(doc.blocks, start)
-            if block is not None and block[2] != "code" and block[1] == end and doc.with_code(start, end)[1] is None:
+            if block is not None and block[2] != "code" and block[1] == end and doc.with_code(start, end)[0] == end:
                 out.append(i)
     return frozenset(out)
 

@@ -144,15 +144,15 @@ _LETTER_OPTION = re.compile(r"-[A-Za-z]$")
 
 
 def quoted_text(index: Index, unit: Unit) -> str:
-    """The text a quote of ``unit`` shows: the unit's, and the code block it brings, if any."""
+    """The text a quote of ``unit`` shows: the unit's, and the code block or the list it brings, if any."""
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     return doc.text[start:doc.with_code(start, index.sentences[unit.last].end)[0]]
 
 
 def shown_sentences(index: Index, st: Stats, unit: Unit) -> frozenset[int]:
-    """The ids of the sentences a quote of ``unit`` shows: its own, and those of the code block it brings
-    (qa.records.Document.with_code)."""
+    """The ids of the sentences a quote of ``unit`` shows: its own, and those of the code block or the list it
+    brings (qa.records.Document.with_code)."""
     source, start, _ = index.sentences[unit.first]
     end = index.sentences[unit.last].end
     shown_end = index.documents[source].with_code(start, end)[0]

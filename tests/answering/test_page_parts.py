@@ -10,6 +10,7 @@ import pytest
 from qa import ask
 from qa.answering.features import unit_text
 from qa.answering.quotes import rank
+from qa.answering.structure import quoted_text
 
 from ..conftest import index_of
 from ..ingest.installed import installed
@@ -27,12 +28,32 @@ def sqlite_pages(tmp_path_factory):
 @pytest.mark.parametrize("question", ["What does the RETURNING clause do?", "What is write-ahead logging?",
                                       "What does a SELECT statement return?"])
 def test_a_label_of_what_a_quote_cannot_show_is_never_quoted(sqlite_pages, question) -> None:
-    # "returning-clause:" labels a syntax diagram (a drawing), "Advantages include:" a list: alone, neither says
-    # anything, and the first was once the best match of all for the question it names
-    texts = [unit_text(sqlite_pages, unit) for unit in rank(sqlite_pages, question).units]
-    assert texts and not [t for t in texts if t.endswith(":") and len(t.split()) <= 4], texts
+    # "returning-clause:" labels a syntax diagram (a drawing): alone, it says nothing, and it was once the best
+    # match of all for the question it names. "Advantages include:" over a list of four is quoted with its list.
+    units = rank(sqlite_pages, question).units
+    labels = [u for u in units if unit_text(sqlite_pages, u).endswith(":")
+              and len(unit_text(sqlite_pages, u).split()) <= 4]
+    assert units and all(quoted_text(sqlite_pages, u) != unit_text(sqlite_pages, u) for u in labels)
+    assert "returning-clause:" not in [unit_text(sqlite_pages, u) for u in units]
     answer = ask(question, index=sqlite_pages)
     assert not answer.abstained and not answer.quotes[0].text.endswith(":")
+
+
+def test_a_sentence_ending_in_a_colon_is_quoted_with_the_short_list_it_introduces(sqlite_pages) -> None:
+    # WAL's "Advantages include:" and its four items; "But there are also disadvantages:" and its five, a second
+    # list, are not part of it. The quote is still the page's own text, at its offsets.
+    doc = sqlite_pages.documents["wal.html"]
+    start = doc.text.index("Advantages include:")
+    end, code_start, _ = doc.with_code(start, start + len("Advantages include:"))
+    assert code_start is None
+    assert doc.text[start:end].endswith("the fsync() system call is broken.")
+    assert doc.text[start:end].count("\n\n") == 4
+    answer = ask("What are the advantages of WAL?", index=sqlite_pages)
+    quotes = [q for q in answer.quotes if q.text.startswith("Advantages include:")]
+    assert quotes and "WAL is significantly faster in most scenarios." in quotes[0].text
+    assert all(q.text == sqlite_pages.documents[q.source].text[q.start:q.end] for q in answer.quotes)
+    # its items are in that quote, so none of them is quoted again on its own
+    assert not [q for q in answer.quotes if q is not quotes[0] and q.start > start and q.end <= quotes[0].end]
 
 
 def test_a_table_row_is_read_under_the_names_of_its_columns(tmp_path) -> None:
