@@ -1,11 +1,12 @@
 """Web pages: the page's main element read into blocks, with the page's own metadata.
 
 The main element is the one the page marks (``<main>``, ``role="main"``, ``<article>``, Sphinx's ``div.body``),
-else the whole body; inside it, navigation, sidebars, footers and permalink marks are dropped. The rest is read
-block by block (see :func:`html_blocks`): headings of every level, paragraphs, list items, table rows with their
-cells apart, code blocks with their lines, definition terms and API signatures (Sphinx's, Doxygen's, Javadoc's,
-Haddock's, those of PostgreSQL's function tables: they open the section of their description), field labels and the
-titles of notes with their text ("Returns: ...", "Note: ..."), each block once.
+else the whole body; inside it, navigation, sidebars, footers and permalink marks are dropped (see
+:mod:`qa.ingest.formats.html_chrome`). The rest is read block by block (see :func:`html_blocks`): headings of every
+level, paragraphs, list items, table rows with their cells apart, code blocks with their lines, definition terms
+and API signatures (Sphinx's, Doxygen's, Javadoc's, Haddock's, those of PostgreSQL's function tables: they open the
+section of their description), field labels and the titles of notes with their text ("Returns: ...", "Note:
+..."), each block once.
 Metadata (title, author, site, date, canonical URL) comes from the page's markup only, never from its text: a
 date in example output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
 trafilatura's main text on real documentation pages.)
@@ -15,38 +16,19 @@ from __future__ import annotations
 import codecs
 import re
 import warnings
-from collections.abc import Callable
 
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
 from . import AFTER_INNER_TERMS, AFTER_TERMS, HEADS, INNER_TERM, NEXT_HEADING, Extracted, Unreadable, from_blocks
+from .html_chrome import HEADINGS, drop_chrome, drop_permalinks, in_class, main_element
 from .text import decode_text
 
-# Elements whose text is page chrome or not text at all.
-_DROP = ("script", "style", "noscript", "template", "head", "title", "nav", "footer", "aside", "form",
-         "header", "svg", "iframe", "button", "select", "dialog")
-# Chrome that generators mark by class, id or role rather than by element.
-_CHROME = re.compile(r"^(?:headerlink|hash-link|anchorjs-link|anchor-link|selflink|sphinxsidebar\w*|related|navheader|"
-                     r"navfooter|footer|footer-text|footnotes-nav|breadcrumbs?|md-sidebar\w*|md-header\w*|"
-                     r"md-footer\w*|md-source-file|theme-doc-toc\w*|table-of-contents|pagination-nav\w*|"
-                     r"theme-edit-this-page|theme-doc-footer\w*|skip-link|toc|sidebar|navigation|nav|"
-                     r"prev-next-area|bd-sidebar\w*|bd-header\w*|bd-footer\w*|copybtn|tableofcontents\w*|menu|"
-                     r"site-nav\w*|topbar|top-bar|viewcode-link|viewcode-back|package-header)$", re.IGNORECASE)
-_CHROME_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
-# "◆": Doxygen's; "ⓘ": rustdoc's mark of a return type's notable traits, a pop-up's button
-_PERMALINK = frozenset(("¶", "#", "§", "🔗", "◆", "ⓘ", "", "link", "permalink"))
-_SOURCE_LINKS = frozenset(("src", "srclink", "link"))  # classes of a "Source" link (rustdoc's, Haddock's)
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that end a block; everything else is inline text.
 _BLOCKS = frozenset(("p", "div", "section", "article", "main", "ul", "ol", "dl", "dd", "li", "blockquote",
                      "table", "thead", "tbody", "tfoot", "caption", "figure", "figcaption", "br", "hr",
                      "details", "summary", "center", "address", "fieldset", "legend", "body", "html", "tr", "td",
                      "th"))
-# Candidates for the main element, best first: (element, role, class); None matches any.
-_MAIN: tuple[tuple[str | None, str | None, str | None], ...] = (
-    ("main", None, None), (None, "main", None), ("article", None, None), ("div", None, "body"),
-    ("div", None, "document"))
 _MAX_DEPTH = 1000  # marking blocks costs time quadratic in the nesting depth
 
 
@@ -160,7 +142,7 @@ def page_metadata(soup: BeautifulSoup) -> dict[str, str | None]:
     if canonical and canonical.get("href"):
         found["url"] = str(canonical["href"]).strip()
     if not found["title"] and soup.title:
-        found["title"] = _drop_permalinks(soup.title.get_text())
+        found["title"] = drop_permalinks(soup.title.get_text())
     found["date"] = _iso_date(found["date"]) or _header_time(soup)
     if found["url"] and not found["url"].startswith(("http://", "https://")):
         found["url"] = None
@@ -181,120 +163,8 @@ def _header_time(soup: BeautifulSoup) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- main element and blocks
+# ---------------------------------------------------------------- blocks
 
-def main_element(soup: BeautifulSoup) -> Tag:
-    """The element holding the page's own content (the largest candidate), with its chrome removed."""
-    _drop_chrome(soup)
-    candidates: list[list[Tag]] = [[] for _ in _MAIN]
-    for tag in soup.find_all(True):
-        for n, found in enumerate(candidates):
-            if _is_main(tag, n):
-                found.append(tag)
-    for found in candidates:
-        if found:
-            return max(found, key=lambda tag: len(tag.get_text()))
-    return soup.body or soup
-
-
-def _is_main(tag: Tag, n: int) -> bool:
-    """Whether ``tag`` is a main-element candidate of rank ``n`` (see ``_MAIN``)."""
-    name, role, classes = _MAIN[n]
-    return ((name is None or tag.name == name) and (role is None or tag.get("role") == role)
-            and (classes is None or classes in (tag.get("class") or ())))
-
-
-def _drop_chrome(soup: BeautifulSoup) -> None:
-    headings: set[str] = set()  # the page's headings, read when a table of contents is suspected (_is_page_toc)
-
-    def page_headings() -> set[str]:
-        if not headings:
-            headings.update(_link_text(tag) for tag in soup.find_all(_HEADINGS))
-        return headings
-
-    doomed = [tag for tag in soup.find_all(True)
-              if (tag.name in _DROP and not _content_despite_name(tag)) or _is_chrome(tag)
-              or _is_page_toc(tag, page_headings)]
-    for tag in doomed:  # extract, not decompose: a tag inside one already dropped goes with it harmlessly
-        tag.extract()
-
-
-def _is_page_toc(tag: Tag, headings: Callable[[], set[str]]) -> bool:
-    """Whether ``tag`` is a table of the page's own contents that its class or id does not name exactly
-    (SQLite's ``div.fancy_toc``; ``toc`` and ``table-of-contents`` are chrome by name): named for a table of
-    contents, nothing but links, and most of them to places in the page titled as its headings (an entry may
-    hold a link to another page: "2.9. Transient Database Used By VACUUM")."""
-    classes, name = tag.get("class"), tag.get("id")
-    if not classes and not name:
-        return False
-    names = " ".join([*(classes or ()), str(name or "")]).lower()
-    if "toc" not in names and "contents" not in names:
-        return False
-    links = [a for a in tag.find_all("a") if a.get("href")]
-    inside = [a for a in links if str(a["href"]).startswith("#")]
-    if len(inside) < 2 or len(inside) < 0.8 * len(links):
-        return False
-    titled = sum(_link_text(a) in headings() for a in inside)
-    rest = len(" ".join(tag.get_text().split())) - sum(len(_link_text(a)) + 1 for a in inside)
-    return titled >= 0.8 * len(inside) and rest <= 40
-
-
-def _link_text(tag: Tag) -> str:
-    return " ".join(_drop_permalinks(tag.get_text()).split()).casefold()
-
-
-def _content_despite_name(tag: Tag) -> bool:
-    """An article's own ``<header>`` (its headline), or an ``<aside>`` of footnotes (Sphinx 7)."""
-    if tag.name == "header":
-        return tag.find_parent(("article", "main")) is not None
-    return tag.name == "aside" and any("footnote" in name for name in tag.get("class") or ())
-
-
-def _is_chrome(tag: Tag) -> bool:
-    if tag.name in _HEADINGS:  # a heading is content, whatever its id says (MkDocs: <h2 id="nav">nav</h2>)
-        return False
-    if str(tag.get("role") or "").lower() in _CHROME_ROLES:
-        return True
-    # a hand-made permalink: <h2>Setup <a href="#s">#</a>, or rustdoc's beside its heading:
-    # <section><a href="#impl-X">§</a><h3>impl X</h3></section>; elsewhere, one its class names (Haddock's
-    # <a class="selflink">#</a> after a signature); a mark that links nowhere is a button (rustdoc's "ⓘ" over an
-    # example that panics)
-    href = str(tag.get("href") or "")
-    if tag.name == "a" and href.startswith("#") and _is_mark(tag.get_text()) and (
-            href == "#" or tag.find_parent((*_HEADINGS, "dt")) is not None
-            or (tag.parent is not None and tag.parent.find(_HEADINGS, recursive=False) is not None)):
-        return True
-    names = [*(tag.get("class") or ()), str(tag.get("id") or "")]
-    if tag.name == "a" and _SOURCE_LINKS.intersection(names) and tag.get_text().strip().lower() == "source" \
-            and not _in_prose(tag):
-        return True  # a link to the code a declaration was built from: rustdoc's and Haddock's "Source"
-    if tag.name == "div" and tag.get("id") == "synopsis" and tag.find("li", class_="short") is not None:
-        return True  # Haddock's synopsis: every signature of the page again, in a list folded away
-    if not any(_CHROME.match(name) for name in names if name):
-        return False
-    # A permalink mark is an anchor whose text is a mark, never a link with words in it.
-    return tag.name != "a" or _is_mark(tag.get_text())
-
-
-def _in_prose(tag: Tag) -> bool:
-    """Whether ``tag`` is inside a paragraph of text (Haddock's signature is a paragraph, ``p.src``, but none)."""
-    paragraph = tag.find_parent("p")
-    return paragraph is not None and not _in_class(paragraph, "src")
-
-
-def _is_mark(text: str) -> bool:
-    """A permalink's mark: "¶", "#", a link symbol, or a glyph of an icon font (Unicode's private use area,
-    as MkDocs themes draw their link icon: U+F0C1), which is never readable text.
-
-    >>> _is_mark("¶"), _is_mark("\uf0c1"), _is_mark("Setup")
-    (True, True, False)
-    """
-    mark = _drop_permalinks(text)
-    return mark.lower() in _PERMALINK or all(0xE000 <= ord(c) <= 0xF8FF for c in mark)
-
-
-def _drop_permalinks(text: str) -> str:
-    return " ".join(text.replace("¶", " ").replace("\u200b", " ").split())
 
 
 def html_blocks(root: Tag) -> list[tuple[str, str]]:
@@ -347,7 +217,7 @@ def _titled(root: Tag) -> list[tuple[str, str, str]]:
                         out.append((pending_note.pop(), "heading", "p"))
                     if leaf_kind == "heading" and out and (
                             out[-1][1] in ("term", INNER_TERM)  # a term with no description
-                            or (out[-1][1] in ("heading", NEXT_HEADING) and out[-1][2] in _HEADINGS
+                            or (out[-1][1] in ("heading", NEXT_HEADING) and out[-1][2] in HEADINGS
                                 and out[-1][2] >= node.name)):
                         leaf_kind = NEXT_HEADING  # what is before heads an empty section, not this one
                     out.append((text, leaf_kind, node.name))
@@ -396,16 +266,16 @@ _JAVADOC_SIGNATURES = {"member-signature", "memberSignature", "methodSignature"}
 
 def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
     """Blocks read whole (heading, code, term, table row), or None for an element to walk into."""
-    if tag.name in _HEADINGS:
+    if tag.name in HEADINGS:
         if _is_docbook_note_title(tag):  # DocBook's note or tip: its title labels its text, as Sphinx's does
-            return [(" ".join(_drop_permalinks(_text(tag)).split()), "note title")]
-        return [(_drop_permalinks(_text(tag)), "heading")]
+            return [(" ".join(drop_permalinks(_text(tag)).split()), "note title")]
+        return [(drop_permalinks(_text(tag)), "heading")]
     if tag.name == "pre":
         return [(_text(tag, "\n"), "code")]
     if tag.name == "p" and _in_synopsis(tag):  # its spacing is a paragraph's, as a browser shows it
         return [(" ".join(_text(tag).split()), "code")]
     if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
-        label = " ".join(_drop_permalinks(_text(tag)).split())
+        label = " ".join(drop_permalinks(_text(tag)).split())
         if _in_field_list(tag):
             return [(label, "note title")]
         # a term in another term's description: a class's method, a command's option ("set" › "-e")
@@ -418,7 +288,7 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
         return [(" ".join(_text(tag).split()), "term")]              # out as a table: its description's term
     if tag.name in ("div", "pre") and _JAVADOC_SIGNATURES & set(tag.get("class") or ()):
         return [(" ".join(_text(tag).split()), "term")]  # Javadoc's signature of a member, under the member's name
-    if tag.name == "p" and "src" in (tag.get("class") or ()) and _in_class(tag.parent, "top"):
+    if tag.name == "p" and "src" in (tag.get("class") or ()) and in_class(tag.parent, "top"):
         return [(" ".join(_text(tag).split()), "term")]  # Haddock's signature of a declaration, over its doc
     if tag.name == "p" and _run_in_term(tag):  # a bold title over paragraphs (a list item's, an FAQ's question)
         return [(" ".join(_text(tag).split()), "term")]
@@ -479,7 +349,7 @@ def _text(tag: Tag, line_break: str = " ") -> str:
     ' static constexpr'
     """
     return "".join(line_break if isinstance(node, Tag) else str(node) for node in tag.descendants
-                   if (isinstance(node, Tag) and (node.name in _BLOCKS or _in_class(node, "mlabel")))
+                   if (isinstance(node, Tag) and (node.name in _BLOCKS or in_class(node, "mlabel")))
                    or _is_text(node))
 
 
@@ -494,7 +364,7 @@ def _row(tr: Tag) -> list[tuple[str, str]]:
             if isinstance(node, Tag):
                 if node.name == "pre":
                     pres.append(node)
-                elif node.name in _BLOCKS or node.name in _HEADINGS:  # a cell's heading is a line apart
+                elif node.name in _BLOCKS or node.name in HEADINGS:  # a cell's heading is a line apart
                     parts.append(" ")
             elif _is_text(node) and not (pres and pres[-1] in node.parents):
                 parts.append(str(node))
@@ -513,7 +383,7 @@ def _is_layout_row(tr: Tag) -> bool:
                for cell in tr.children)
 
 
-_LAYOUT = ("table", *_HEADINGS)
+_LAYOUT = ("table", *HEADINGS)
 
 
 def _is_function_row(tr: Tag) -> bool:
@@ -551,10 +421,6 @@ def _is_text(node: object) -> bool:
     return isinstance(node, NavigableString) and not isinstance(node, (Comment, Doctype, ProcessingInstruction))
 
 
-def _in_class(tag: Tag | None, name: str) -> bool:
-    return tag is not None and name in (tag.get("class") or ())
-
-
 def _in_field_list(dt: Tag) -> bool:
     """Sphinx's "Parameters:" / "Returns:" fields and Doxygen's "Parameters" / "Returns" sections of a member:
     labels inside a description, not terms of their own."""
@@ -568,5 +434,5 @@ _FIELD_LISTS = {"field-list", "section", "params", "tparams", "retval"}
 
 def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     """Visible text as ``(text, kind)`` blocks, chrome dropped, code as it is (for EPUB chapters)."""
-    _drop_chrome(soup)
+    drop_chrome(soup)
     return html_blocks(soup)
