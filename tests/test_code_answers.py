@@ -125,6 +125,20 @@ def test_every_view_shows_code_as_code() -> None:
     assert "> “On Windows, run:”\n> ```\n> py -m venv .venv\n>     .venv\\Scripts\\activate\n> ```" in cli
 
 
+def test_every_view_shows_a_list_quote_item_by_item() -> None:
+    # a sentence ending in ":" quoted with the short list it introduces: each item on a line of its own
+    text = 'There are several levels, including:\n\n"silent"\n\n"error"\n\n"warn"'
+    q = {**_code_quote(), "text": text, "end": 100 + len(text), "context": text, "block": "text", "code_start": None}
+    answer = {"question": "Which?", "abstained": False, "conflict": False, "conflict_note": None, "quotes": [q],
+              "related": [], "confidence": 0.9}
+    assert render_text(answer).startswith('Q: Which?\n\n> “There are several levels, including:\n>\n> "silent"\n>\n'
+                                          '> "error"\n>\n> "warn"”\n')
+    md = conversation_markdown([{"question": "Which?", "answer": answer}])
+    assert '> There are several levels, including:\n>\n> "silent"\n>\n> "error"\n>\n> "warn"\n' in md
+    assert quote_with_citation(q).startswith(f"“{text}”\n— Venv")
+    assert "<pre" not in quote_html(q, 1, "0-1")  # prose, its line breaks kept by the quote's style
+
+
 def test_source_panel_shows_code_blocks_in_monospace(venv_index) -> None:
     doc = venv_index.document("venv.html")
     html = document_html(doc)
