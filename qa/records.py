@@ -149,7 +149,8 @@ class Document:
         that starts in a code block is code up to that block's end (the sentence after it, which a pair can
         bring, is prose again); one ending in ":" right before a code block takes that block in ("On
         Windows, run:"), and one ending in ":" right before a list takes the list in ("... one of the
-        following type affinities:" and its items), when the list is short (:meth:`list_end`)."""
+        following type affinities:" and its items), when the list is short (:meth:`list_end`) and the sentence
+        is no list item itself (npm's "Default:" item stands before its sibling "Type: ...")."""
         here = block_at(self.blocks, start)
         if here is not None and here[2] == "code":
             last = block_at(self.blocks, end - 1)
@@ -161,6 +162,9 @@ class Document:
             return end, None, None
         if self.blocks[after][2] == "code":
             return self.blocks[after][1], self.blocks[after][0], self.blocks[after][1]
+        own = block_at(self.blocks, end - 1)
+        if own is not None and own[2] == "list item":
+            return end, None, None  # the items after an item may be its own list's or its siblings: no nesting is kept
         return self.list_end(after) or end, None, None
 
     def list_end(self, first: int) -> int | None:

@@ -236,3 +236,7 @@ def test_a_sentence_ending_in_a_colon_takes_in_a_short_list_and_no_long_one() ->
     assert doc.with_code(0, end - 1)[0] == end - 1  # ends in no ":"
     doc, end = page(LIST_ITEMS + 1)  # more list than answer: the sentence alone
     assert doc.with_code(0, end) == (end, None, None)
+    # an item ending in ":" before other items: they may be its siblings ("Default:", then "Type: String")
+    text = "Default:\n\nType: String"
+    doc = Document("p.md", "P", "document", "md", text, "", "", blocks=((0, 8, "list item"), (10, 22, "list item")))
+    assert doc.with_code(0, 8) == (8, None, None)
