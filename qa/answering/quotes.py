@@ -33,7 +33,7 @@ from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
 from .sentence_stats import Stats, asked_options, stats
-from .structure import intro_leads
+from .structure import intro_leads, section_start
 from .verifier import rerank
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
@@ -208,11 +208,11 @@ OPTION_UNITS = 12
 
 
 def page_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:
-    """The sentences that open the sections introducing a page the question names (:func:`intro_leads`): every
+    """The first sentences of the sections introducing a page the question names (:func:`intro_leads`): every
     term of the page's name is in the question ("What does git revert do?" names git-revert(1)), and no other
-    page's name holds more of them; at most :data:`PAGE_UNITS` on each of :data:`NAMED_PAGES` pages. A manual
-    says what its subject is or does there (NAME, Description), in words that may share little with the
-    question beyond the name."""
+    page's name holds more of them; the first :data:`SECTION_SENTENCES` of each of :data:`PAGE_UNITS` sections on
+    each of :data:`NAMED_PAGES` pages. A manual says what its subject is or does there (NAME, Description), in
+    words that may share little with the question beyond the name."""
     terms = set(query_terms(question))
     named = {source: len(name) for term in terms for source, name in st.pages.get(term, ())
              if name <= terms and (sources is None or source in sources)}
@@ -220,10 +220,11 @@ def page_units(index: Index, st: Stats, question: str, sources: frozenset[str] |
         return []
     most = max(named.values())
     chosen = sorted(source for source, size in named.items() if size == most)[:NAMED_PAGES]
-    return [i for source in chosen for i in intro_leads(st, index, source)[:PAGE_UNITS]]
+    return [i for source in chosen for lead in intro_leads(st, index, source)[:PAGE_UNITS]
+            for i in section_start(st, index, lead, SECTION_SENTENCES)]
 
 
-NAMED_PAGES, PAGE_UNITS = 2, 3
+NAMED_PAGES, PAGE_UNITS, SECTION_SENTENCES = 2, 3, 4
 
 
 def _in_order(unit: Unit) -> tuple[int, ...]:

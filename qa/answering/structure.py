@@ -62,6 +62,14 @@ def intro_leads(st: Stats, index: Index, source: str) -> list[int]:
     return leads[:1] + [i for i in leads[1:] if section_facts(st, index, Unit.of(i), True)[3]]
 
 
+def section_start(st: Stats, index: Index, lead: int, n: int) -> list[int]:
+    """``lead`` and the sentences after it in its section, ``n`` at most."""
+    source, start, _ = index.sentences[lead]
+    end = next((s.end for s in index.documents[source].sections if s.start <= start < s.end), start + 1)
+    ids = st.doc_sentences[source]
+    return list(takewhile(lambda i: index.sentences[i].start < end, ids[st.position[lead]:st.position[lead] + n]))
+
+
 def _introduces(st: Stats, title: str) -> bool:
     """Whether a section of this title can introduce its page: its heading is generic, and not an option."""
     own = own_heading(title)

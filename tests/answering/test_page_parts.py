@@ -90,6 +90,8 @@ def test_a_page_the_question_names_is_read_where_it_introduces_itself(git_pages)
     texts = [unit_text(git_pages, unit) for unit in ranking.units]
     assert "git-revert - Revert some existing commits" in texts
     assert any(t.startswith("Given one or more existing commits, revert the changes") for t in texts), texts
+    # and the sentences after it in its section, a few of them
+    assert any(t.startswith("Note: git revert is used to record some new commits") for t in texts), texts
     assert unit_text(git_pages, ranking.units[0]).startswith(("git-revert - ", "Given one or more existing"))
     # git(1) names no page here, and git-gc(1) is named only with both its words: "gc" alone is no page's name
     for other in ("What does git do with a commit?", "What does gc mean?"):
