@@ -163,7 +163,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     A question that names a command-line option ("What does grep -v do?") also gets the sentences that open
     the sections headed by that option (:func:`option_units`): a manual says what an option does there, in
     words that share little with the question. One that names a page ("What does git revert do?") gets the
-    sentences that open the sections introducing that page (:func:`page_units`), for the same reason.
+    first sentences of the sections introducing that page (:func:`page_units`), for the same reason.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
     followed by one that leans on it comes both alone and with it. Headings, bare date lines and the lines of
