@@ -25,16 +25,51 @@ def offers_code(index: Index, unit: Unit) -> bool:
 
 
 def opens_section(st: Stats, index: Index, unit: Unit) -> bool:
-    """Whether ``unit`` starts with the first sentence under a heading of a structured page, not in code and
+    """Whether ``unit`` starts with the first prose sentence under a heading of a structured page: not in code and
     not one that many pages repeat (plain text has no blocks, and its headings are guessed from a line's
-    shape)."""
+    shape). A section may open with its entry's particulars before saying what it is: Node.js's "Added in:
+    v0.1.16", a parameter list and "Returns: <string>"; npm's "Default: false" and "Type: Boolean". Those
+    (:func:`particular`) are passed over, and the first sentence after them opens the section; where nothing but
+    particulars follows the heading, the first of them does."""
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     if not doc.blocks or unit.first in st.headings or unit.first in st.repeated \
             or doc.section_at(start) is None or doc.block_kind(start, start) == "code":
         return False
-    position = st.position[unit.first]
-    return position > 0 and st.doc_sentences[source][position - 1] in st.headings
+    ids, position = st.doc_sentences[source], st.position[unit.first]
+    if particular(st, index, unit.first):  # the lead only where no prose follows the particulars
+        if position == 0 or ids[position - 1] not in st.headings:
+            return False
+        after = position + 1
+        while after < len(ids) and after - position <= PARTICULARS and particular(st, index, ids[after]):
+            after += 1
+        return not (after < len(ids) and after - position <= PARTICULARS and ids[after] not in st.headings
+                    and doc.block_kind(*index.sentences[ids[after]][1:]) != "code")
+    before = position - 1
+    while before >= 0 and position - before <= PARTICULARS and particular(st, index, ids[before]):
+        before -= 1
+    return before >= 0 and position - before <= PARTICULARS + 1 and ids[before] in st.headings
+
+
+#: The most sentences of particulars a section opens with before its first prose sentence
+PARTICULARS = 40
+#: A line that only says in which version something came or changed ("Added in: v0.1.16", "New in version 3.8.")
+VERSION_STAMP = re.compile(r"(?:added|deprecated|removed|changed|new) in(?: version)?:?\s*v?\d+(?:\.\w+)*"
+                           r"(?:,\s*v?\d+(?:\.\w+)*)*\.?", re.IGNORECASE)
+
+
+def particular(st: Stats, index: Index, sentence: int) -> bool:
+    """Whether a sentence states one of an entry's particulars rather than saying what the entry is: a list item
+    or table row (a parameter, a default, a version's change), a version stamp, or a label of two words at most
+    ("History")."""
+    if sentence in st.headings:
+        return False
+    source, start, end = index.sentences[sentence]
+    doc = index.documents[source]
+    if doc.block_kind(start, start) in ("list item", "table row"):
+        return True
+    text = doc.text[start:end].strip()
+    return bool(VERSION_STAMP.fullmatch(text)) or (len(text.split()) <= 2 and not text.endswith((".", "!", "?")))
 
 
 def section_facts(st: Stats, index: Index, unit: Unit, lead: bool

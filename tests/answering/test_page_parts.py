@@ -97,3 +97,36 @@ def test_a_page_the_question_names_is_read_where_it_introduces_itself(git_pages)
     for other in ("What does git do with a commit?", "What does gc mean?"):
         found = [unit_text(git_pages, unit) for unit in rank(git_pages, other).units]
         assert not [t for t in found if t.startswith(("git-gc - ", "git-revert - "))], (other, found)
+
+
+@pytest.fixture(scope="module")
+def node_path(tmp_path_factory):
+    # Node.js's reference for its path module, as the nodejs and nodejs-doc packages ship it (Debian's compressed)
+    from ..ingest.test_real_markdown import markdown_of, page
+
+    return index_of(tmp_path_factory.mktemp("node"), {"path.md": markdown_of(page("path"))})
+
+
+def test_a_section_opens_with_its_first_sentence_after_the_entrys_particulars(node_path) -> None:
+    # Under `path.join([...paths])` come its parameter ("`...paths` {string} ...") and "Returns: {string}", then
+    # what it does: that sentence opens the section, so "What does path.join do?" is answered by it, not by a
+    # parameter's line. A section with nothing but particulars under its heading still opens with the first.
+    from qa.answering.sentence_stats import stats
+    from qa.answering.structure import opens_section
+    from qa.records import Unit
+
+    doc, st = node_path.documents["path.md"], stats(node_path)
+
+    def opens(words: str) -> bool:
+        at = doc.text.index(words)
+        i = next(i for i in st.doc_sentences["path.md"] if node_path.sentences[i].start <= at
+                 < node_path.sentences[i].end)
+        return opens_section(st, node_path, Unit.of(i))
+
+    joined = doc.text.index("path.join([...paths])", doc.text.index("path.isAbsolute"))
+    assert not opens(doc.text[doc.text.index("...paths", joined):][:8])
+    assert not opens(doc.text[doc.text.index("Returns:", joined):][:8])
+    assert opens("method joins all given")
+    answer = ask("What does path.join do?", index=node_path)
+    assert "method joins all given path segments together" in answer.quotes[0].text
+    assert answer.quotes[0].text == doc.text[answer.quotes[0].start:answer.quotes[0].end]
