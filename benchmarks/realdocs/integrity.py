@@ -160,7 +160,8 @@ def _main_element(path: Path, fmt: str) -> Tag:
     with warnings.catch_warnings():  # DocBook pages are XHTML; read them as a browser does
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(raw, "lxml")
-    main = soup.select_one("div[role=main], div.body") if fmt == "sphinx" else None
+    main = soup.select_one("div[role=main], div.body") if fmt == "sphinx" else \
+        soup.select_one("#apicontent") if fmt == "node" else None  # Node.js's page body, without its contents
     return main or soup.body or soup
 
 

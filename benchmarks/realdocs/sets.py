@@ -14,6 +14,10 @@ Every set is a fixed list of pages, so the corpus is the same on every machine t
   ``apt-get install shared-mime-info``);
 - ``sqlite``: SQLite's own hand-written HTML (its language reference, pragmas, functions, WAL, JSON, FTS5, the
   shell, the FAQ) from Debian's ``sqlite3-doc`` (3.40), ``apt-get install sqlite3-doc``; not in the default run;
+- ``node``: Node.js 20's API reference as its own generator writes it (HTML pages with a contents panel, version
+  stamps, parameter lists and two flavours of each example), twelve modules from ``/usr/share/doc/nodejs/api``
+  (NodeSource's ``nodejs`` 20 package installs them; Debian's ``nodejs-doc`` holds an older release, whose
+  wording may differ); not in the default run;
 - ``git-man``: the ``git`` set's pages as Git's own manual pages (roff from DocBook, gzip-compressed, as
   ``/usr/share/man`` holds them; ``apt-get install git-man``, which ``git`` brings), asked the ``git`` set's
   questions;
@@ -37,6 +41,7 @@ GIT_HTML = Path("/usr/share/doc/git-doc")
 MAN = Path("/usr/share/man")
 DEBIAN_DOC = Path("/usr/share/doc")
 SQLITE_HTML = Path("/usr/share/doc/sqlite3")
+NODE_HTML = Path("/usr/share/doc/nodejs/api")
 PDF_ALL = ("libtasn1-doc/libtasn1.pdf", "shared-mime-info/shared-mime-info-spec.pdf")
 SHARE = Path("/usr/share")
 INFO_ALL = ("info/libtasn1.info.gz", "doc/shared-mime-info/shared-mime-info-spec.pdf")
@@ -109,7 +114,8 @@ class DocSet:
 
     name: str
     title: str
-    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst", "pdf", "man" or "info" (a .pdf page: "pdf")
+    format: str  # "sphinx", "docbook", "asciidoc", "markdown", "rst", "html", "node", "pdf", "man" or "info" (a .pdf
+    # page: "pdf")
     pages: tuple[str, ...]
     needs: str  # what a fresh machine must install
     #: the pages are read as a browser saves them as PDF (``benchmarks/realdocs/printed.py``), each page's
@@ -180,9 +186,12 @@ _SQLITE = ("lang_select lang_insert lang_update lang_delete lang_createtable lan
            "quirks nulls")
 SQLITE_ALL = tuple(f"{n}.html" for n in _SQLITE.split())
 
+_NODE = "path events child_process os timers readline url util fs process buffer http"
+NODE_ALL = tuple(f"{n}.html" for n in _NODE.split())
+
 #: Where each format's pages lie, for the sets read from installed packages.
 _ROOTS = {"sphinx": PYTHON_HTML, "docbook": POSTGRES_HTML, "asciidoc": GIT_HTML, "pdf": DEBIAN_DOC, "man": MAN,
-          "info": SHARE, "html": SQLITE_HTML}
+          "info": SHARE, "html": SQLITE_HTML, "node": NODE_HTML}
 
 
 def _root(docset: DocSet, download: Path) -> Path:
@@ -247,6 +256,9 @@ def docsets(pages: str = "default") -> dict[str, DocSet]:
                       "apt-get install libtasn1-doc shared-mime-info"),
         "sqlite": DocSet("sqlite", "SQLite 3.40 documentation (hand-written HTML, sqlite3-doc)", "html", SQLITE_ALL,
                          "apt-get install sqlite3-doc"),
+        "node": DocSet("node", "Node.js 20 API reference (its own generator's HTML, /usr/share/doc/nodejs/api)",
+                       "node", NODE_ALL,
+                       "Node.js 20's documentation: NodeSource's nodejs package (or apt-get install nodejs-doc)"),
         "git-man": DocSet("git-man", "Git 2.39 manual pages and tutorials (roff manual pages, git-man)", "man",
                           GIT_MAN, "apt-get install git-man", asks="git"),
         "info": DocSet("info", "The pdf set with libtasn1's manual as its Info file (libtasn1-doc) beside the Shared "
