@@ -33,11 +33,11 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "code_procedure", "lead_definition", "option_procedure",
+    "code_procedure", "lead_definition", "option_procedure", "api_procedure",
 )
 #: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
 #: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
-DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure")
+DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
@@ -96,6 +96,7 @@ class UnitInfo:
     lead_generic: bool = False
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
     lead_intro: bool = False  # that section introduces its page (section_facts)
+    lead_api: bool = False  # that heading is an API entry ("path.join([...paths])", "os.EOL", "credential.helper")
     shows: frozenset[int] = frozenset()  # the sentence ids its quote shows: its own and its code's (shown_sentences)
     # the options its section's own heading names, and its page title's terms (section_options)
     options: frozenset[str] = frozenset()
@@ -260,6 +261,10 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # how to do something, and the description of a command-line option: a manual page says it there
             # (fitted on documentation, as above)
             "option_procedure": float(q.procedure and info.lead_option),
+            # how to do something, and the sentence that says what an API entry does ("Returns the string path of
+            # the current user's home directory." under os.homedir()): a reference says it there, after the
+            # entry's particulars (fitted on documentation, as above)
+            "api_procedure": float(q.procedure and info.lead_api),
         })
     return rows
 

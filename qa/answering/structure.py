@@ -73,13 +73,14 @@ def particular(st: Stats, index: Index, sentence: int) -> bool:
 
 
 def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
-                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool]:
+                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool, bool]:
     """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether the
-    heading is generic, whether it is a command-line option, and whether the section introduces its page: it
-    is generic and not an option, and so is every section between the page's first and it (NAME, Synopsis,
-    Description; not the Notes or Examples after the options)."""
+    heading is generic, whether it is a command-line option, whether the section introduces its page (it is
+    generic and not an option, and so is every section between the page's first and it: NAME, Synopsis,
+    Description; not the Notes or Examples after the options), and whether the heading is an API entry
+    (:data:`API_HEADING`)."""
     if not lead:
-        return (), False, False, False
+        return (), False, False, False, False
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     title = doc.section_at(start) or ""
@@ -87,7 +88,15 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
     here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
     intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
     names = tuple(n for heading in option_headings(title) or [own] for n in heading_names(heading))
-    return names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro
+    return (names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro,
+            bool(API_HEADING.fullmatch(own.strip())))
+
+
+#: The heading of an API entry: a name called with its parameters ("str.find(sub[, start[, end]])", "os.tmpdir()",
+#: "class csv.DictReader(f, ...)", "Static method: Buffer.alloc(size[, fill])", SQLite's "trim(X,Y)"), or a dotted
+#: name (a property or setting: "process.platform", "os.EOL", git's "credential.helper")
+API_HEADING = re.compile(r"(?:(?:class|exception|static method|async|classmethod|staticmethod|abstractmethod)\s*:?\s+)?"
+                         r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|(?:\.[A-Za-z_$][\w$]*)+)", re.IGNORECASE)
 
 
 def intro_leads(st: Stats, index: Index, source: str) -> list[int]:

@@ -3,8 +3,9 @@
 
 Some ranker features are 0 on every SQuAD question: ``code_procedure`` (a code block offered to a how-to
 question; SQuAD's paragraphs hold no code), ``lead_definition`` (the first sentence under a heading, for a
-question asking what a thing is or does; they have no headings) and ``option_procedure`` (the description of a
-command-line option, for a how-to question). Fitted on SQuAD, their weights stay 0. Each
+question asking what a thing is or does; they have no headings), ``option_procedure`` (the description of a
+command-line option, for a how-to question) and ``api_procedure`` (what an API entry does, for a how-to
+question). Fitted on SQuAD, their weights stay 0. Each
 feature of :data:`DOCS_ONLY` in turn gets the value of :data:`GRID` that puts a right unit first for the most
 answerable documentation questions, every other weight as the scoring file has it or as the features before
 it were just fitted (the smallest such value on a tie); nothing else in the scoring file changes. The

@@ -130,3 +130,20 @@ def test_a_section_opens_with_its_first_sentence_after_the_entrys_particulars(no
     answer = ask("What does path.join do?", index=node_path)
     assert "method joins all given path segments together" in answer.quotes[0].text
     assert answer.quotes[0].text == doc.text[answer.quotes[0].start:answer.quotes[0].end]
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    ("How do I get the directory name of a path?", "path.dirname(path)", "returns the directory name of a path"),
+    ("How do I check whether a path is absolute?", "path.isAbsolute(path)", "determines if the literal path is"),
+])
+def test_a_how_to_question_is_answered_where_an_api_entry_says_what_it_does(node_path, question, entry, says):
+    # The sentence that opens an API entry's section (after its particulars) says what the call does; for a
+    # question asking how to do that, it is the answer (api_procedure, fitted on documentation questions). Without
+    # it, the module's introduction and an example's edge case came first.
+    ranking = rank(node_path, question)
+    top = unit_text(node_path, ranking.units[0])
+    assert says in top and ranking.features[0]["api_procedure"] == 1.0
+    answer = ask(question, index=node_path)
+    assert answer.quotes[0].section == entry and says in answer.quotes[0].text
+    # the same entry, asked what it returns rather than how to do something: no how-to question, no such weight
+    assert not any(row["api_procedure"] for row in rank(node_path, f"What does {entry.split('(')[0]} return?").features)
