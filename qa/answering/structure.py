@@ -58,10 +58,15 @@ VERSION_STAMP = re.compile(r"(?:added|deprecated|removed|changed|new) in(?: vers
                            r"(?:,\s*v?\d+(?:\.\w+)*)*\.?", re.IGNORECASE)
 
 
+#: A label and its short value on a line of its own, no sentence: "Stability: 2 - Stable", "Source code:
+#: Lib/tomllib", "Author: Michael Foord", "Default: false"
+LABEL_LINE = re.compile(r"[A-Z][\w ]{0,24}:\s+[^.!?]{1,40}")
+
+
 def particular(st: Stats, index: Index, sentence: int) -> bool:
     """Whether a sentence states one of an entry's particulars rather than saying what the entry is: a list item
-    or table row (a parameter, a default, a version's change), a version stamp, or a label of two words at most
-    ("History")."""
+    or table row (a parameter, a default, a version's change), a version stamp, a label with its short value
+    (:data:`LABEL_LINE`, six words at most), or a label of two words at most ("History")."""
     if sentence in st.headings:
         return False
     source, start, end = index.sentences[sentence]
@@ -69,7 +74,9 @@ def particular(st: Stats, index: Index, sentence: int) -> bool:
     if doc.block_kind(start, start) in ("list item", "table row"):
         return True
     text = doc.text[start:end].strip()
-    return bool(VERSION_STAMP.fullmatch(text)) or (len(text.split()) <= 2 and not text.endswith((".", "!", "?")))
+    words = len(text.split())
+    return bool(VERSION_STAMP.fullmatch(text)) or (words <= 6 and bool(LABEL_LINE.fullmatch(text))) \
+        or (words <= 2 and not text.endswith((".", "!", "?")))
 
 
 def section_facts(st: Stats, index: Index, unit: Unit, lead: bool

@@ -147,3 +147,12 @@ def test_a_how_to_question_is_answered_where_an_api_entry_says_what_it_does(node
     assert answer.quotes[0].section == entry and says in answer.quotes[0].text
     # the same entry, asked what it returns rather than how to do something: no how-to question, no such weight
     assert not any(row["api_procedure"] for row in rank(node_path, f"What does {entry.split('(')[0]} return?").features)
+
+
+def test_a_label_with_its_value_is_one_of_the_entrys_particulars(tmp_path) -> None:
+    # Python's module pages open with "Source code: Lib/tomllib" under their title: a label and its value, not
+    # what the module is. The sentence after it opens the section, so "What is tomllib?" is answered by it.
+    page = installed("/usr/share/doc/python3-doc/html/library/tomllib.html", "python3-doc")
+    index = index_of(tmp_path, {"tomllib.html": page.read_text(encoding="utf-8")})
+    answer = ask("What is tomllib?", index=index)
+    assert answer.quotes[0].text.startswith("This module provides an interface for parsing TOML")
