@@ -156,3 +156,27 @@ def test_a_label_with_its_value_is_one_of_the_entrys_particulars(tmp_path) -> No
     index = index_of(tmp_path, {"tomllib.html": page.read_text(encoding="utf-8")})
     answer = ask("What is tomllib?", index=index)
     assert answer.quotes[0].text.startswith("This module provides an interface for parsing TOML")
+
+
+@pytest.mark.parametrize(("heading", "entry"), [
+    ("str.find(sub[, start[, end]])", True), ("class csv.DictReader(f, fieldnames=None)", True),
+    ("Static method: Buffer.alloc(size[, fill[, encoding]])", True), ("os.tmpdir()", True), ("os.EOL", True),
+    ("credential.helper", True), ("pop [--index] [-q|--quiet] [<stash>]", True), ("trim(X,Y)", True),
+    ("branch", False), ("8.1.2", False), ("Installation [optional]", False), ("Event: 'close'", False),
+    ("Description", False),
+])
+def test_an_api_entry_is_named_by_its_heading(heading, entry) -> None:
+    from qa.answering.structure import API_HEADING
+
+    assert bool(API_HEADING.fullmatch(heading)) is entry
+
+
+def test_a_subcommand_with_its_arguments_is_an_api_entry(tmp_path) -> None:
+    # git stash's "pop [--index] [-q|--quiet] [<stash>]" documents a subcommand as a reference documents a call: the
+    # sentence that opens it says what it does, which a how-to question asks for
+    page = installed("/usr/share/doc/git-doc/git-stash.html", "git-doc")
+    index = index_of(tmp_path, {"git-stash.html": page.read_text(encoding="utf-8")})
+    ranking = rank(index, "How do I take the changes of a stash back and drop it?")
+    rows = {unit_text(index, u): row for u, row in zip(ranking.units, ranking.features)}
+    pop = next(t for t in rows if t.startswith("Remove a single stashed state from the stash list and apply it"))
+    assert rows[pop]["api_procedure"] == 1.0
