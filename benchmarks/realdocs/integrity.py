@@ -74,8 +74,14 @@ def reference(path: Path, fmt: str) -> Reference:
             anchor.decompose()
     headings = tuple(h for h in (_clean(_shown(e)) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
     signatures = tuple(s for s in (_clean(e.get_text("")) for e in main.select("dt.sig")) if s)
-    code = tuple(tuple(ln.rstrip() for ln in pre.get_text("").splitlines() if ln.strip())
-                 for pre in main.find_all("pre"))
+    for pre in main.find_all("pre"):  # Node.js's two flavours of an example, one shown at a time: apart
+        codes = pre.find_all("code", recursive=False)
+        for code in codes[1:] if len(codes) > 1 else []:
+            code.insert_before("\n")
+    code = tuple(tuple(ln.rstrip() for ln in block.get_text("").splitlines() if ln.strip())
+                 for pre in main.find_all("pre")
+                 for block in (pre.find_all("code", recursive=False) if len(pre.find_all("code", recursive=False)) > 1
+                               else [pre]))
     _mark_blocks(main)
     source = path.read_text(encoding="utf-8", errors="replace") if fmt == "rst" else ""
     return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c), source)

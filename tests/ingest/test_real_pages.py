@@ -264,3 +264,16 @@ def test_a_statements_forms_in_bold_with_italic_placeholders_title_its_descripti
     assert (doc.section_at(doc.text.index("To achieve the best long-term query performance")) or "") \
         .startswith("PRAGMA optimize;")
     assert doc.section_at(doc.text.index("This pragma returns a list of virtual table")) == "PRAGMA module_list;"
+
+
+def test_the_two_flavours_of_a_node_example_are_two_code_blocks() -> None:
+    # Node.js's pages hold each example twice in one <pre>, as ES modules and as CommonJS, and show one at a time:
+    # read as one block, "// => undefined" and "const { env } = ..." ran together into a line the page never shows
+    from .installed import installed
+
+    doc = read(installed("/usr/share/doc/nodejs/api/process.html", "nodejs"))
+    code = [doc.text[s:e] for s, e, kind in doc.blocks if kind == "code"]
+    assert "undefinedconst" not in doc.text
+    first = next(n for n, c in enumerate(code) if "delete env.TEST;" in c)
+    assert code[first].startswith("import { env } from 'node:process';") and code[first].endswith("// => undefined")
+    assert code[first + 1].startswith("const { env } = require('node:process');")

@@ -252,6 +252,19 @@ def _ends_terms(tag: object) -> str:
     return AFTER_INNER_TERMS if tag.find_parent("dd") is not None else AFTER_TERMS
 
 
+def _flavours(pre: Tag) -> list[Tag]:
+    r"""The code blocks of a ``pre``: itself, or each ``code`` element it holds where it holds several. Node.js's
+    pages hold an example twice in one ``pre``, as ES modules and as CommonJS, and a style sheet shows one; read as
+    one block, the first's last line and the second's first would run together ("// => undefinedconst ...").
+
+    >>> pre = BeautifulSoup("<pre><code>a;\n// x</code><code>b;</code></pre>", "html.parser").pre
+    >>> [_text(code, "\n") for code in _flavours(pre)]
+    ['a;\n// x', 'b;']
+    """
+    codes = pre.find_all("code", recursive=False)
+    return codes if len(codes) > 1 else [pre]
+
+
 def _in_synopsis(tag: Tag) -> bool:
     """Whether a paragraph is a line of a DocBook command or function synopsis ("initdb [option...]"): command
     syntax in a monospace font, though not in a ``pre``."""
@@ -271,7 +284,7 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
             return [(" ".join(drop_permalinks(_text(tag)).split()), "note title")]
         return [(drop_permalinks(_text(tag)), "heading")]
     if tag.name == "pre":
-        return [(_text(tag, "\n"), "code")]
+        return [(_text(code, "\n"), "code") for code in _flavours(tag)]
     if tag.name == "p" and _in_synopsis(tag):  # its spacing is a paragraph's, as a browser shows it
         return [(" ".join(_text(tag).split()), "code")]
     if tag.name == "dt":  # a field's label ("Parameters:") leads its value, like a note's title
