@@ -47,8 +47,8 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str]]:
 
 PREAMBLE = r"""# Real documentation benchmarks
 
-Answers and text integrity on six documentation sets that nobody on the project wrote, assembled
-offline from installed packages (and, for npm and flask, their package registries) by
+Answers and text integrity on six documentation sets (and two more outside the default run) that nobody on
+the project wrote, assembled offline from installed packages (and, for npm and flask, their package registries) by
 `benchmarks/bench_realdocs.py` (the corpora are never committed):
 
 - **python**: Python 3.11 documentation, Sphinx HTML: tutorial, FAQ, 8 HOWTOs, 35 library pages; 69 pages
@@ -75,6 +75,13 @@ offline from installed packages (and, for npm and flask, their package registrie
   pages by a writer who never saw an answer of qa's, after the reading of such pages (a title line, a page's
   own table of contents, bold titles over paragraphs) was done; nothing was fitted or chosen on them: it has
   no training file.
+- **node** (not in the default run: `--sets node`): Node.js 20's API reference as its own generator writes it
+  (HTML with version stamps, parameter lists, a History table per entry and each example in two flavours), 12
+  modules (path, events, child_process, os, timers, readline, url, util, fs, process, buffer, http) from
+  `/usr/share/doc/nodejs/api` (NodeSource's `nodejs` 20 package installs them; Debian's `nodejs-doc` holds
+  Node.js 18, whose wording may differ). Its 30 answerable and 10 unanswerable questions were written from the
+  pages before any of them was asked; `node-train.jsonl` (32 answerable, 8 unanswerable, written after the
+  first run) is for fitting only.
 
 The page lists are fixed in `benchmarks/realdocs/sets.py`. Questions are in `benchmarks/realdocs/<set>.jsonl`,
 written by hand before any answer was looked at: per set 32 (postgres: 33, pdf: 38) answerable questions, each with the
@@ -88,7 +95,9 @@ unanswerable per set, none of them a scored question) for fitting the ranker on 
 `docs/experiments.md`. Where a training how-to question's answer is also a command or a code example on
 the page, its `also` lists that code: the units with code that a boost for code would put first
 (`code_procedure` up to 4) were read, and the 46 that answer their question were added (the others were
-left wrong). The `code_procedure` weight is fitted on these questions alone (`python -m qa train-verifier
+left wrong); `node-train.jsonl`'s lists the quotes a reader judged right, blind, among those the weights tried
+for `api_procedure` put in the first three (32 on 18 questions). The `code_procedure` weight and the other
+documentation-only weights are fitted on these questions alone (`python -m qa train-verifier
 --fit-docs-weights`, `qa/answering/verifier_model/README.md`).
 
 How the figures are computed:
