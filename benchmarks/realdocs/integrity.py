@@ -74,17 +74,23 @@ def reference(path: Path, fmt: str) -> Reference:
             anchor.decompose()
     headings = tuple(h for h in (_clean(_shown(e)) for e in main.find_all(re.compile(r"^h[1-6]$"))) if h)
     signatures = tuple(s for s in (_clean(e.get_text("")) for e in main.select("dt.sig")) if s)
-    for pre in main.find_all("pre"):  # Node.js's two flavours of an example, one shown at a time: apart
-        codes = pre.find_all("code", recursive=False)
-        for code in codes[1:] if len(codes) > 1 else []:
-            code.insert_before("\n")
-    code = tuple(tuple(ln.rstrip() for ln in block.get_text("").splitlines() if ln.strip())
-                 for pre in main.find_all("pre")
-                 for block in (pre.find_all("code", recursive=False) if len(pre.find_all("code", recursive=False)) > 1
-                               else [pre]))
+    blocks = [block for pre in main.find_all("pre") for block in _flavours(pre)]
+    for block in blocks:  # Node.js's two flavours of an example, one shown at a time: apart
+        if block.name == "code" and block.previous_sibling is not None:
+            block.insert_before("\n")
+    code = tuple(tuple(ln.rstrip() for ln in block.get_text("").splitlines() if ln.strip()) for block in blocks)
     _mark_blocks(main)
     source = path.read_text(encoding="utf-8", errors="replace") if fmt == "rst" else ""
     return Reference(main.get_text(""), headings, signatures, tuple(c for c in code if c), source)
+
+
+def _flavours(pre: Tag) -> list[Tag]:
+    """A ``pre``'s code blocks as a browser lays them out: the ``code`` elements it holds where it holds nothing else
+    that shows (Node.js's example as ES modules and as CommonJS, one shown at a time), else the ``pre`` whole."""
+    codes = pre.find_all("code", recursive=False)
+    others = [node for node in pre.children if node not in codes and
+              (str(node).strip() if isinstance(node, NavigableString) else node.get_text(strip=True))]
+    return codes if len(codes) > 1 and not others else [pre]
 
 
 def _shown(element) -> str:

@@ -260,9 +260,14 @@ def _flavours(pre: Tag) -> list[Tag]:
     >>> pre = BeautifulSoup("<pre><code>a;\n// x</code><code>b;</code></pre>", "html.parser").pre
     >>> [_text(code, "\n") for code in _flavours(pre)]
     ['a;\n// x', 'b;']
+    >>> len(_flavours(BeautifulSoup("<pre><code>pg_ctl</code> start <code>-D</code></pre>", "html.parser").pre))
+    1
     """
     codes = pre.find_all("code", recursive=False)
-    return codes if len(codes) > 1 else [pre]
+    if len(codes) < 2 or any(str(node).strip() if not isinstance(node, Tag) else
+                             node.name != "code" and node.get_text(strip=True) for node in pre.children):
+        return [pre]  # DocBook's synopsis: code words inside a line of the pre's own text, one block
+    return codes
 
 
 def _in_synopsis(tag: Tag) -> bool:
