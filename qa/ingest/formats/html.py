@@ -253,7 +253,8 @@ def _ends_terms(tag: object) -> str:
 
 
 def _flavours(pre: Tag) -> list[Tag]:
-    r"""The code blocks of a ``pre``: itself, or each ``code`` element it holds where it holds several. Node.js's
+    r"""The code blocks of a ``pre``: itself, or each ``code`` element it holds where it holds several and nothing
+    else that shows (DocBook's synopsis has words of its own between them, one line, one block). Node.js's
     pages hold an example twice in one ``pre``, as ES modules and as CommonJS, and a style sheet shows one; read as
     one block, the first's last line and the second's first would run together ("// => undefinedconst ...").
 
