@@ -136,6 +136,23 @@ def asks_procedure(question: str) -> bool:
     return bool(_PROCEDURE.search(question))
 
 
+# A question asking for a value that something gives back ("How do I get the current working directory?", "How
+# can I find out the CPU architecture?", "What does str.find return ...?"): in a reference, the entry that returns
+# it answers (qa.answering.features: returns_value).
+_VALUE = re.compile(r"^\W*how\s+(?:do|can|could|should|would|may|might)\s+(?:i|you|we|one)\s+(?:get|find|obtain|"
+                    r"retrieve|fetch|read|know|tell|determine|count|list|check|compute|calculate|see)\b|"
+                    r"^\W*what\s+does\s+.+?\s+return\b", _I)
+
+
+def asks_value(question: str) -> bool:
+    """Whether ``question`` asks for a value that something returns.
+
+    >>> asks_value("How do I get the current working directory?"), asks_value("How do I delete a tag?")
+    (True, False)
+    """
+    return bool(_VALUE.search(question))
+
+
 # A question asking what something is or does ("What is a gitignore file?", "What does git gc do?"). In
 # documentation the first sentence under the thing's heading says that (qa.answering.features: lead_definition).
 _WHAT_IS = re.compile(r"^\W*what(?:'s|\s+(?:is|are))\s+(?!the\s+(?:difference|default|best|range|purpose)\b)"

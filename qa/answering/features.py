@@ -22,7 +22,7 @@ from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import Unit
-from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure
+from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure, asks_value
 from .negation import SENTENCE_END, negation_in, question_negated
 from .question_scores import QuestionScores
 from .sentence_stats import OPTION, Stats, asked_options, is_anaphoric
@@ -33,11 +33,11 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "code_procedure", "lead_definition", "option_procedure", "api_procedure",
+    "code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value",
 )
 #: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
 #: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
-DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure")
+DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
@@ -58,11 +58,20 @@ _NUMBER = re.compile(r"\d|\b(many|few|" + "|".join(NUMBER_WORDS) + r")\b", _I)
 _STATED = [*(w for w in NUMERALS if w != "one"), *MULTIPLIERS]
 _NUMBER_TERM = re.compile(r"\b\d[\d,.]*\b|\b(" + "|".join(_STATED) + r")\b", _I)
 _NAME = re.compile(r"\b[A-Z][\w'-]+")
+# A setting's default, and a sentence that states one ("The default is text.", "it defaults to index.js",
+# "Read Committed is the default isolation level", "Default: 1024 * 1024", "By default, fetches are ...")
+_DEFAULT_STATED = re.compile(r"\bdefaults? (?:[\w-]+ ){0,4}(?:is|are|was|to)\b|"
+                             r"\b(?:is|are) (?:the|used by) default\b|\bDefault:|\bby default\b|\bthe default\)", _I)
+# A sentence saying what something returns, as a reference opens an entry's description ("Returns the host name of
+# the operating system", "The process.cwd() method returns ...", "Return the lowest index ..."; not a "Returns:"
+# label, which gives a type or a list of codes)
+_RETURNS = re.compile(r"^\W*(?:(?:the\s+)?[\w.$()\[\]]+\s+(?:(?:method|property|function)\s+)?)?returns?\b(?!:)", _I)
 _TYPES = (
     ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
                           r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
     ("date", re.compile(WHEN + r"|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
      _DATE),
+    ("default", re.compile(r"\bdefault\b", _I), _DEFAULT_STATED),
     ("person", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", _I), None),
     ("place", re.compile(WHERE + r"|\bwhat (country|city|region|place|area|state|island)\b", _I), None),
 )
@@ -101,6 +110,7 @@ class UnitInfo:
     # the options its section's own heading names, and its page title's terms (section_options)
     options: frozenset[str] = frozenset()
     page: frozenset[str] = frozenset()
+    returns: bool = False  # it says what something returns ("Returns the host name ...", "The x() method returns")
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -127,7 +137,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, in_scope, _pair_norm(index, unit), code, lead, terms | heading, *lead_facts,
-            shows, *section_options(index, unit))
+            shows, *section_options(index, unit), returns=bool(_RETURNS.match(text)))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -163,6 +173,7 @@ class Question:
     procedure: bool = False  # it asks how to do something (qa.answering.asked.asks_procedure)
     definition: bool = False  # it asks what something is or does (qa.answering.asked.asks_definition)
     options: tuple[str, ...] = ()  # the command-line options it names ("-v", "--amend")
+    value: bool = False  # it asks for a value that something returns (qa.answering.asked.asks_value)
 
     @cached_property
     def total(self) -> float:
@@ -183,7 +194,7 @@ def analyse_question(text: str, st: Stats) -> Question:
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, question_negated(text),
-                    numbers, names, bigrams, asks_procedure(text), asks_definition(text), options)
+                    numbers, names, bigrams, asks_procedure(text), asks_definition(text), options, asks_value(text))
 
 
 def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
@@ -265,6 +276,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # the current user's home directory." under os.homedir()): a reference says it there, after the
             # entry's particulars (fitted on documentation, as above)
             "api_procedure": float(q.procedure and info.lead_api),
+            # a value asked for ("How do I get the host name?", "What does str.find return?"), and a sentence saying
+            # what something returns: a reference's verb for it (fitted on documentation, as above)
+            "returns_value": float(q.value and info.returns),
         })
     return rows
 

@@ -1,0 +1,68 @@
+"""Two kinds of question a reference answers in its own words: a value something returns ("How do I get the
+current working directory?": "The process.cwd() method returns ..."), and a default ("Why are default values
+shared ...?": "Default values are created exactly once ..."). Real pages (Node.js's process module, Python's
+programming FAQ), the real model and index."""
+from __future__ import annotations
+
+import pytest
+
+from qa import ask
+from qa.answering.asked import asks_value
+from qa.answering.features import analyse_question, unit_text
+from qa.answering.quotes import rank
+from qa.answering.sentence_stats import stats
+
+from ..conftest import index_of
+from ..ingest.installed import installed
+
+
+@pytest.fixture(scope="module")
+def node_process(tmp_path_factory):
+    from ..ingest.test_real_markdown import markdown_of, page
+
+    return index_of(tmp_path_factory.mktemp("process"), {"process.md": markdown_of(page("process"))})
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    ("How do I get the current working directory?", "process.cwd()", "method returns the current working directory"),
+    ("How do I read environment variables?", "process.env", "property returns an object containing the user"),
+])
+def test_a_value_asked_for_is_answered_where_an_entry_says_what_it_returns(node_process, question, entry, says):
+    # Both process.cwd() and process.chdir() open with a sentence on the current working directory; the one that
+    # says it returns it answers "How do I get ...?" (returns_value, fitted on documentation questions). Without
+    # it, chdir()'s description came first, and for the environment an entry on flags allowed in NODE_OPTIONS.
+    ranking = rank(node_process, question)
+    assert says in unit_text(node_process, ranking.units[0]) and ranking.features[0]["returns_value"] == 1.0
+    answer = ask(question, index=node_process)
+    quote = answer.quotes[0]
+    assert not answer.abstained and quote.section == entry and says in quote.text
+    assert quote.text == node_process.documents["process.md"].text[quote.start:quote.end]
+
+
+def test_a_sentence_that_changes_the_value_says_nothing_returned(node_process) -> None:
+    ranking = rank(node_process, "How do I get the current working directory?")
+    changes = next(n for n, u in enumerate(ranking.units)
+                   if "method changes the current working" in unit_text(node_process, u))
+    assert ranking.features[changes]["returns_value"] == 0.0 and ranking.features[changes]["api_procedure"] == 1.0
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("How do I get the current working directory?", True), ("How can I find out the CPU architecture?", True),
+    ("What does str.find return if the substring is not found?", True),
+    ("How do I change the current working directory?", False), ("What does git gc do?", False),
+])
+def test_a_question_asks_for_a_value_when_it_asks_to_get_or_find_one(question, value) -> None:
+    assert asks_value(question) is value
+
+
+def test_a_default_asked_for_is_answered_where_a_sentence_states_it(tmp_path) -> None:
+    # "Why are default values shared between objects?" asks about a default: the FAQ's answer states one ("Default
+    # values are created exactly once"), where the example's walk-through before it does not.
+    html = installed("/usr/share/doc/python3-doc/html/faq/programming.html", "python3-doc")
+    index = index_of(tmp_path, {"programming.html": html.read_text(encoding="utf-8")})
+    question = "Why are default values shared between objects?"
+    assert analyse_question(question, stats(index)).kind == "default"
+    answer = ask(question, index=index)
+    assert answer.quotes[0].text.startswith("Default values are created exactly once")
+    # a count asked "by default" still asks for a count
+    assert analyse_question("How many columns can a table have by default?", stats(index)).kind == "number"
