@@ -130,9 +130,10 @@ def check_sections(cleaned: Cleaned) -> None:
         parts = s.title.split(" › ")
         if n and any(t.title == s.title for t in sections[:n - 1]) and sections[n - 1].title != s.title:
             continue  # a section that goes on after a list of terms inside it ended
-        # the section opens with its title, or with a label under an earlier section's title ("strip › Returns:")
-        opens = next(k for k, part in enumerate(parts) if cleaned.text[s.start:].startswith(part))
-        assert opens == 0 or any(" › ".join(parts[:opens]) == t.title for t in sections[:n]), s
+        # the section opens with its title, or with a label under an earlier section's title ("strip › Returns:");
+        # a path may name one heading twice ("0 › Aa › 0 › Aa"): any part it opens with may be the one
+        opens = [k for k, part in enumerate(parts) if cleaned.text[s.start:].startswith(part)]
+        assert any(k == 0 or any(" › ".join(parts[:k]) == t.title for t in sections[:n]) for k in opens), s
     assert all(a.end == b.start for a, b in itertools.pairwise(sections))
     assert not sections or sections[-1].end == len(cleaned.text)
 

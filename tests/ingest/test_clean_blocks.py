@@ -6,7 +6,7 @@ import unicodedata
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qa.app.ui_docs import heading_spans
@@ -350,6 +350,8 @@ def test_a_markdown_line_break_is_a_space_before_a_code_span_or_a_path() -> None
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=60),
                           st.sampled_from(BLOCK_KINDS)), max_size=12))
+# a path that names one heading twice ("0 › Aa › 0 › Aa")
+@example([("0", "heading"), ("Aa", "heading"), ("0", "heading"), ("0", "text"), ("Aa", "heading")])
 def test_any_blocks_keep_the_invariants(blocks: list[tuple[str, str]]) -> None:
     found = from_blocks(blocks)
     cleaned = clean_text(found.text, fmt="html", headings=found.headings, blocks=found.blocks)
