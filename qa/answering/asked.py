@@ -137,11 +137,12 @@ def asks_procedure(question: str) -> bool:
 
 
 # A question asking for a value that something gives back ("How do I get the current working directory?", "How
-# can I find out the CPU architecture?", "What does str.find return ...?"): in a reference, the entry that returns
-# it answers (qa.answering.features: returns_value).
+# can I find out the CPU architecture?", "What does COALESCE return?"): in a reference, the entry that returns it
+# answers (qa.answering.features: returns_value). Asked what it returns on a condition ("... return if the substring
+# is not found?"), the answer is the sentence on that case, not the one on what it returns.
 _VALUE = re.compile(r"^\W*how\s+(?:do|can|could|should|would|may|might)\s+(?:i|you|we|one)\s+(?:get|find|obtain|"
                     r"retrieve|fetch|read|know|tell|determine|count|list|check|compute|calculate|see)\b|"
-                    r"^\W*what\s+does\s+.+?\s+return\b", _I)
+                    r"^\W*what\s+does\s+.+?\s+return\s*\?*\s*$", _I)
 
 
 def asks_value(question: str) -> bool:

@@ -48,8 +48,10 @@ def test_a_sentence_that_changes_the_value_says_nothing_returned(node_process) -
 
 @pytest.mark.parametrize(("question", "value"), [
     ("How do I get the current working directory?", True), ("How can I find out the CPU architecture?", True),
-    ("What does str.find return if the substring is not found?", True),
-    ("How do I change the current working directory?", False), ("What does git gc do?", False),
+    ("What does COALESCE return?", True), ("How do I change the current working directory?", False),
+    ("What does git gc do?", False),
+    # asked what it returns in one case, the answer is the sentence on that case ("Return -1 if sub is not found")
+    ("What does str.find return if the substring is not found?", False),
 ])
 def test_a_question_asks_for_a_value_when_it_asks_to_get_or_find_one(question, value) -> None:
     assert asks_value(question) is value
