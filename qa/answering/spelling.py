@@ -7,8 +7,9 @@ in documents that never say it), and the documents know neither it nor a WordNet
 word of the documents that starts with the same letter and is one edit away (two for a word of 8 letters or
 more; swapping two adjacent letters is one edit): among equally near words, one with the same letters first,
 then the most frequent. A word with nothing that near ("xlsx") stays as it is, and keeps counting against
-answering (qa.answering.doubt's ``unknown_terms``). Where WordNet is missing nothing is corrected. The answer
-says which words it read otherwise (:attr:`qa.records.Answer.corrections`).
+answering (qa.answering.doubt's ``unknown_terms``). Where WordNet is missing nothing is corrected. A word
+the documents never use but write with a hyphen ("ceasefire", where they say "cease-fire") is read as they write
+it, WordNet or not. The answer says which words it read otherwise (:attr:`qa.records.Answer.corrections`).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import re
 import weakref
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -43,6 +44,8 @@ class Words:
 
     by_letter: dict[str, tuple[str, ...]]  # lower-cased
     written: dict[str, str]  # lower-cased -> as most often written
+    # a word the documents write with a hyphen, joined and lower-cased -> as most often written ("cease-fire")
+    hyphenated: dict[str, str] = field(default_factory=dict)
 
 
 def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
@@ -57,11 +60,14 @@ def corrections(question: str, index: Index) -> tuple[tuple[str, str], ...]:
         word = written.lower()
         if written in fixes or not word.isalnum() or not _slip(word, written, n == 0, known):
             continue
+        found = words_of(index)
+        if word in found.hyphenated:  # "ceasefire", which the documents write "cease-fire"
+            fixes[written] = _cased(found.hyphenated[word], written)
+            continue
         if wordnet() is None:  # loaded only now; without it a slip is not told from a word the documents lack
             return ()
         if _english(word) or any(known(r) for r in relatives(word)):
             continue  # a word of English, rightly spelt, that the documents do not use (or use as a relative)
-        found = words_of(index)
         nearest = _nearest(word, found)
         if nearest is not None:
             fixes[written] = _cased(found.written[nearest], written)
@@ -133,13 +139,20 @@ def words_of(index: Index) -> Words:
         by_letter: dict[str, list[str]] = {}
         for w, _ in lowered.most_common():
             by_letter.setdefault(w[0], []).append(w)
-        kept = _WORDS[index] = Words({k: tuple(v) for k, v in by_letter.items()}, written)
+        hyphenated: dict[str, str] = {}
+        for doc in index.documents.values():
+            for w in _HYPHENATED.findall(doc.text):
+                hyphenated.setdefault(w.replace("-", "").lower(), w.lower())
+        kept = _WORDS[index] = Words({k: tuple(v) for k, v in by_letter.items()}, written, hyphenated)
     return kept
 
 
 # A word as a question or a document writes it: letters and digits ("libtasn1"); an underscore or a dot parts
 # two words ("asn1_parser2tree").
 _WORD = re.compile(r"[^\W_]{2,}")
+# Two words joined by a hyphen ("cease-fire", "e-mail"), not part of a longer chain ("state-of-the-art") or of a
+# name with digits ("utf-8")
+_HYPHENATED = re.compile(r"(?<![\w-])[^\W\d_]+-[^\W\d_]+(?![\w-])")
 # The same in a question, with a contraction whole ("wasn't"): never a slip
 _QUESTION_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Loaded index -> the words of its documents (words_of). Weak keys: an index dropped after a rebuild takes them.

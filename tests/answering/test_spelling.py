@@ -32,6 +32,10 @@ quotes sorts as one title. Each string is compared as a whole string, and every 
 ## Sync
 
 The sync command copies the notes to the remote server every hour.
+
+## Limits
+
+A sync stops after a time-out of ten minutes. Its state-of-the-art engine keeps going.
 """
 
 
@@ -49,6 +53,15 @@ def test_a_slip_is_searched_as_the_word_the_documents_use(manual) -> None:
     assert typed.confidence == right.confidence
     assert right.corrections == ()
     assert typed.to_dict()["corrections"] == [{"typed": "brnach", "read": "branch"}]
+
+
+def test_a_word_the_documents_write_with_a_hyphen_is_read_as_they_write_it(manual) -> None:
+    # "timeout" is an English word, and the documents never use it: they write "time-out"
+    answer = ask("How long is the sync timeout?", index=manual)
+    assert answer.corrections == (("timeout", "time-out"),)
+    assert "time-out of ten minutes" in answer.quotes[0].text
+    # only two words joined: a longer chain is no compound of two
+    assert spelling.corrections("Is the stateoftheart engine fast?", manual) == ()
 
 
 def test_two_letters_swapped_read_as_the_word_with_the_same_letters(manual) -> None:
