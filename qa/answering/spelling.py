@@ -44,7 +44,7 @@ class Words:
 
     by_letter: dict[str, tuple[str, ...]]  # lower-cased
     written: dict[str, str]  # lower-cased -> as most often written
-    # a word the documents write with a hyphen, joined and lower-cased -> as most often written ("cease-fire")
+    # a word the documents write with a hyphen, joined -> as most often written (lower-cased: "cease-fire")
     hyphenated: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,8 +128,10 @@ def words_of(index: Index) -> Words:
     kept = _WORDS.get(index)
     if kept is None:
         counts: Counter[str] = Counter()
+        joined: Counter[str] = Counter()
         for doc in index.documents.values():
             counts.update(_WORD.findall(doc.text))  # counted in C; the few distinct words are read after
+            joined.update(w.lower() for w in _HYPHENATED.findall(doc.text))
         lowered: Counter[str] = Counter()
         written: dict[str, str] = {}
         for w, n in counts.most_common():
@@ -140,9 +142,8 @@ def words_of(index: Index) -> Words:
         for w, _ in lowered.most_common():
             by_letter.setdefault(w[0], []).append(w)
         hyphenated: dict[str, str] = {}
-        for doc in index.documents.values():
-            for w in _HYPHENATED.findall(doc.text):
-                hyphenated.setdefault(w.replace("-", "").lower(), w.lower())
+        for w, _ in joined.most_common():
+            hyphenated.setdefault(w.replace("-", ""), w)
         kept = _WORDS[index] = Words({k: tuple(v) for k, v in by_letter.items()}, written, hyphenated)
     return kept
 

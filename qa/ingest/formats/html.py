@@ -265,10 +265,16 @@ def _flavours(pre: Tag) -> list[Tag]:
     1
     """
     codes = pre.find_all("code", recursive=False)
-    if len(codes) < 2 or any(str(node).strip() if not isinstance(node, Tag) else
-                             node.name != "code" and node.get_text(strip=True) for node in pre.children):
+    if len(codes) < 2 or any(_shows_besides_code(node) for node in pre.children):
         return [pre]  # DocBook's synopsis: code words inside a line of the pre's own text, one block
     return codes
+
+
+def _shows_besides_code(node: object) -> bool:
+    """Whether a child of a ``pre`` shows something of its own: text, or an element other than ``code`` with text."""
+    if isinstance(node, Tag):
+        return node.name != "code" and bool(node.get_text(strip=True))
+    return bool(str(node).strip())
 
 
 def _in_synopsis(tag: Tag) -> bool:
