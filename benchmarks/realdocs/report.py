@@ -96,8 +96,10 @@ unanswerable per set, none of them a scored question) for fitting the ranker on 
 the page, its `also` lists that code: the units with code that a boost for code would put first
 (`code_procedure` up to 4) were read, and the 46 that answer their question were added (the others were
 left wrong); `node-train.jsonl`'s lists the quotes a reader judged right, blind, among those the weights tried
-for `api_procedure` put in the first three (32 on 18 questions). The `code_procedure` weight and the other
-documentation-only weights are fitted on these questions alone (`python -m qa train-verifier
+for `api_procedure` put in the first three (32 on 18 questions). `options-train.jsonl` (40 questions asking what
+an option of a git command does, over the git set's pages other than those `benchmarks/bench_api_probes.py`
+asks about; `expect` is the option's own description) goes with the git set's index. The `code_procedure`
+weight and the other documentation-only weights are fitted on these questions alone (`python -m qa train-verifier
 --fit-docs-weights`, `qa/answering/verifier_model/README.md`).
 
 How the figures are computed:

@@ -33,11 +33,12 @@ UNIT_FEATURES = (
     "dense", "dense_rel", "bm25", "passage_dense", "passage_bm25", "coverage", "coverage_near", "new_terms",
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
-    "code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value",
+    "code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value", "option_definition",
 )
 #: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
 #: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
-DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value")
+DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value",
+             "option_definition")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
@@ -250,6 +251,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
         of_terms, of_near, of_titled, scope = _coverages(q, info)
         if info.options and not info.options.isdisjoint(q.options):  # "grep -v" asked, under grep(1)'s "-v, ..."
             of_titled = _coverage(q, info.titled | info.page)
+        defines = q.definition and info.lead and _about_asked(info, q_terms, bool(q.options))
         rows.append({
             "dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n],
             "passage_dense": passage_dense, "passage_bm25": passage_bm25,
@@ -268,7 +270,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # what a thing is or does, and the sentence that opens its section in a structured page, where the
             # section is about the thing: documentation says it there first (SQuAD's paragraphs have no
             # headings: fitted on documentation)
-            "lead_definition": float(q.definition and info.lead and _about_asked(info, q_terms, bool(q.options))),
+            "lead_definition": float(defines),
             # how to do something, and the description of a command-line option: a manual page says it there
             # (fitted on documentation, as above)
             "option_procedure": float(q.procedure and info.lead_option),
@@ -279,6 +281,10 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # a value asked for ("How do I get the host name?", "What does str.find return?"), and a sentence saying
             # what something returns: a reference's verb for it (fitted on documentation, as above)
             "returns_value": float(q.value and info.returns),
+            # what an option the question names does ("What does rm -f do?"), and the description under that
+            # option's own heading, where the page's Description only mentions it ("... and the -f or --force
+            # option is not given"): a manual says it there (fitted on documentation, as above)
+            "option_definition": float(defines and bool(q.options) and info.lead_option),
         })
     return rows
 

@@ -7,7 +7,8 @@ import gzip
 import pytest
 
 from qa import ask
-from qa.answering.quotes import option_units
+from qa.answering.features import unit_text
+from qa.answering.quotes import option_units, rank
 from qa.answering.sentence_stats import stats
 
 from ..conftest import index_of
@@ -68,3 +69,24 @@ def test_an_option_written_over_its_alias_names_the_section_too(tmp_path) -> Non
                                ("What does git commit -s do?", "Add a Signed-off-by trailer by the committer")):
         first = ask(question, index=index).quotes[0]
         assert expected in first.text, (question, first.section, first.text)
+
+
+def test_an_option_is_answered_by_its_description_rather_than_an_example_naming_it(tmp_path) -> None:
+    # git-rebase(1)'s Description shows "git rebase --onto master topicA topicB" in an example, which holds every
+    # word of "What does git rebase --onto do?"; the option's own description ("Starting point at which to
+    # create the new commits.") holds none but the option, and comes first (option_definition, fitted on
+    # documentation questions)
+    path = installed("/usr/share/doc/git-doc/git-rebase.html", "git-doc")
+    index = index_of(tmp_path, {"git-rebase.html": path.read_text(encoding="utf-8")})
+    question = "What does git rebase --onto do?"
+    ranking = rank(index, question)
+    assert unit_text(index, ranking.units[0]).startswith("Starting point at which to create the new commits")
+    assert ranking.features[0]["option_definition"] == 1.0
+    example = next(n for n, u in enumerate(ranking.units)
+                   if unit_text(index, u).startswith("git rebase --onto master topicA topicB"))
+    assert ranking.features[example]["option_definition"] == 0.0
+    first = ask(question, index=index).quotes[0]
+    assert first.section.endswith("--onto <newbase>")
+    assert index.documents["git-rebase.html"].text[first.start:first.end] == first.text
+    # a how-to question that names the option asks how, not what it does: the weight is not its
+    assert not any(row["option_definition"] for row in rank(index, "How do I use git rebase --onto?").features)
