@@ -436,6 +436,12 @@ Measured on it and not kept: leaving code (an example or a usage line outside th
 candidates of a question asking what an option does. It gained one question at hit@1 on each of the first two probes,
 whose misses it was made from, and none on this one.
 
+Then a sixth documentation-only weight, `option_definition` (docs/experiments.md): the description under the asked
+option's own heading, for a question asking what that option does, fitted on 40 training questions over other pages
+of Git's manual (`options-train.jsonl`) and never on the probes. The three probes went from 19 / 20, 12 / 15 and
+14 / 18 to 20 / 20, 14 / 15 and 18 / 18 (hit@1 45 → 52 of 53); the other probes and the eight sets gave the same
+answers, and `benchmarks/answers_digest.py` the same digest.
+
 MkDocs sources (after e274e58): a Markdown tree written for MkDocs uses Python-Markdown's admonitions ("!!! tip",
 '!!! note "Technical Details"'), collapsible blocks ("???") and content tabs ('=== "Linux"'): a marker line, then
 Markdown indented four spaces under it. CommonMark alone reads the indented lines as code, and so did qa: in
