@@ -30,24 +30,34 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stopword-free, stemmed terms of each text (``[""]`` for a text with none), then its
-    single-letter command-line options as written ("-e", "-R").
+    single-letter command-line options as written ("-e", "-R") and the single-letter parts of its dotted names
+    ("flask.g", "re.A", "g.user": "g", "a", "g").
 
     The words are the terms bm25s's ``Tokenizer(stopwords="en", stemmer=...)`` gives (its default splitter,
     its English stopwords; the tests check that both agree), without the tokenizer and progress bar it sets
     up per call, which cost more than tokenising a question. That splitter keeps words of two letters or
     more, so "What does set -e do?" would lose what it asks about; an option keeps its dash and its case
-    ("-r" and "-R" differ), so that it is never the word "e" or "r".
+    ("-r" and "-R" differ), so that it is never the word "e" or "r". A name's single letter after or before a
+    dot and a longer word ("What is flask.g?") is kept too, lower-cased; the letters of "e.g." or "U.S." are not.
     """
-    return [[_stem(w) for w in split_words(text) if w not in _STOPWORDS] + _options(text) or [""] for text in texts]
+    return [[_stem(w) for w in split_words(text) if w not in _STOPWORDS] + _options(text) + _dotted_letters(text)
+            or [""] for text in texts]
 
 
 def _options(text: str) -> list[str]:
     return _OPTION(text) if "-" in text else []
 
 
+def _dotted_letters(text: str) -> list[str]:
+    return [m.lower() for m in _DOTTED_LETTER(text)] if "." in text else []
+
+
 # A single-letter option: a dash and a letter, standing alone ("ls -a", "-v, --invert-match"), not the end of a
 # hyphenated word ("x-y") or a long option ("--a-b")
 _OPTION = re.compile(r"(?<![\w-])-[A-Za-z](?![\w-])").findall
+# A letter standing alone in a dotted name, after a word of two or more ("flask.g", "re.A") or before one
+# ("g.user"), not between two single letters ("e.g.", "i.e.", "U.S.")
+_DOTTED_LETTER = re.compile(r"(?:(?<=\w\w\.)|(?<![\w.])(?=[A-Za-z]\.\w\w))[A-Za-z](?!\w)").findall
 
 
 def split_words(text: str) -> list[str]:

@@ -1,7 +1,8 @@
-"""Two kinds of question a reference answers in its own words: a value something returns ("How do I get the
-current working directory?": "The process.cwd() method returns ..."), and a default ("Why are default values
-shared ...?": "Default values are created exactly once ..."). Real pages (Node.js's process module, Python's
-programming FAQ), the real model and index."""
+"""Kinds of question a reference answers in its own words: a value something returns ("How do I get the
+current working directory?": "The process.cwd() method returns ..."), a default ("Why are default values
+shared ...?": "Default values are created exactly once ..."), and what an entry named with one letter does
+("What does re.A do?"). Real pages (Node.js's process module, Python's programming FAQ and re module), the real
+model and index."""
 from __future__ import annotations
 
 import pytest
@@ -68,3 +69,14 @@ def test_a_default_asked_for_is_answered_where_a_sentence_states_it(tmp_path) ->
     assert answer.quotes[0].text.startswith("Default values are created exactly once")
     # a count asked "by default" still asks for a count
     assert analyse_question("How many columns can a table have by default?", stats(index)).kind == "number"
+
+
+def test_a_name_whose_last_part_is_one_letter_is_found_by_that_letter(tmp_path) -> None:
+    # Python's re module names its flags "re.A", "re.I", ...: asked what re.A does, the answer says it ("re.A
+    # (ASCII-only matching)", or its entry's "... perform ASCII-only matching"), found by the letter the question
+    # names (a word of one letter is no term otherwise, and the page's introduction came first)
+    html = installed("/usr/share/doc/python3-doc/html/library/re.html", "python3-doc")
+    index = index_of(tmp_path, {"re.html": html.read_text(encoding="utf-8")})
+    answer = ask("What does re.A do?", index=index)
+    quote = answer.quotes[0]
+    assert not answer.abstained and "ASCII-only matching" in quote.text, (quote.section, quote.text)

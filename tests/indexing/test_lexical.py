@@ -36,6 +36,20 @@ def test_a_single_letter_option_is_a_term_as_written():
     assert int(np.argmax(lexical.scores("ls -R"))) == 1 and int(np.argmax(lexical.scores("ls -r"))) == 0
 
 
+def test_a_single_letter_of_a_dotted_name_is_a_term():
+    # a reference names things with one letter after a module's or object's name ("flask.g", "re.A", "math.e"),
+    # and its examples use them before an attribute ("g.user"): the splitter alone drops every one-letter word
+    assert query_terms("What is flask.g?") == ("what", "flask", "g")
+    assert query_terms("What does re.A do?")[-1] == "a"
+    assert tokenize(["then set g.user in the view"]) == [["set", "user", "view", "g"]]
+    # abbreviations, versions and initials are no names
+    assert tokenize(["e.g. this, i.e. that, the U.S. army", "Python 3.x", "J. R. Smith"]) == [
+        ["armi"], ["python"], ["smith"]]
+    lexical = Lexical.fit(["re.A: make matching ASCII-only", "re.I: make matching ignore case"])
+    assert int(np.argmax(lexical.scores("What does re.A do?"))) == 0
+    assert int(np.argmax(lexical.scores("What does re.I do?"))) == 1
+
+
 def test_scores_follow_the_query_terms():
     lexical = Lexical.fit(TEXTS)
     scores = lexical.scores("When was the harbour dredged?")
@@ -86,7 +100,7 @@ def test_the_tokenizer_key_is_the_same_in_another_process():
 
 def _bm25s_terms(texts: list[str]) -> list[list[str]]:
     """The reference: bm25s's own tokenizer, set up as qa's tokenize describes, and then each text's single-letter
-    options ("-e"), which it does not keep."""
+    options ("-e") and the single letters of its dotted names ("re.A"), which it does not keep."""
     import re
 
     from bm25s.tokenization import Tokenizer
@@ -95,7 +109,9 @@ def _bm25s_terms(texts: list[str]) -> list[list[str]]:
 
     words = Tokenizer(stopwords="en", stemmer=_stemmer()).tokenize(texts, return_as="string", show_progress=False)
     options = [re.findall(r"(?<![\w-])-[A-Za-z](?![\w-])", text) for text in texts]
-    return [[w for w in found if w] + more or [""] for found, more in zip(words, options)]
+    dotted = [[m.lower() for m in re.findall(r"(?:(?<=\w\w\.)|(?<![\w.])(?=[A-Za-z]\.\w\w))[A-Za-z](?!\w)", text)]
+              for text in texts]
+    return [[w for w in found if w] + more + letters or [""] for found, more, letters in zip(words, options, dotted)]
 
 
 def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():
