@@ -129,3 +129,11 @@ def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():
 @given(st.lists(st.text(), max_size=5))
 def test_terms_equal_bm25s_tokenizer_on_any_text(texts):
     assert tokenize(texts) == _bm25s_terms(texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abZé1_. -", max_size=12), max_size=4))
+def test_terms_equal_the_reference_on_dotted_names(texts):
+    # letters, dots and word characters mixed: where the dot-by-dot reading of a dotted name's letter could part
+    # from the pattern the reference uses
+    assert tokenize(texts) == _bm25s_terms(texts)
