@@ -30,8 +30,9 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stopword-free, stemmed terms of each text (``[""]`` for a text with none), then its
-    single-letter command-line options as written ("-e", "-R") and the single-letter parts of its dotted names
-    ("flask.g", "re.A", "g.user": "g", "a", "g").
+    single-letter command-line options as written ("-e", "-R"), the single-letter parts of its dotted names
+    ("flask.g", "re.A", "g.user": "g", "a", "g") and its words written with a letter and a hyphen, joined ("f-strings",
+    "B-tree", "e-mail": "fstring", "btree", "email").
 
     The words are the terms bm25s's ``Tokenizer(stopwords="en", stemmer=...)`` gives (its default splitter,
     its English stopwords; the tests check that both agree), without the tokenizer and progress bar it sets
@@ -39,9 +40,28 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     more, so "What does set -e do?" would lose what it asks about; an option keeps its dash and its case
     ("-r" and "-R" differ), so that it is never the word "e" or "r". A name's single letter after or before a
     dot and a longer word ("What is flask.g?") is kept too, lower-cased; the letters of "e.g." or "U.S." are not.
+    A word after a single letter and a hyphen is a term alone and joined to the letter, so that "email" finds
+    "e-mail" and "f-strings" is not read as "strings" alone.
     """
     return [[_stem(w) for w in split_words(text) if w not in _STOPWORDS] + _options(text) + _dotted_letters(text)
-            or [""] for text in texts]
+            + _lettered(text) or [""] for text in texts]
+
+
+def _lettered(text: str) -> list[str]:
+    """The stemmed join of each single letter, a hyphen and a word of two or more characters that starts with a
+    letter ("f-strings": "fstring"), the letter standing alone (not "pre-x" or "a-b-c"'s "b-c")."""
+    if "-" not in text:
+        return []
+    out = []
+    for m in _AFTER_DASH(text):
+        letter = m.start() - 1
+        if letter >= 0 and text[letter] in _LETTERS and not (letter and _in_word(text[letter - 1])):
+            out.append(_stem((text[letter] + m.group(1)).lower()))
+    return out
+
+
+# A hyphen and a word starting with a letter: where a letter before it makes a word written with a letter
+_AFTER_DASH = re.compile(r"-([A-Za-z]\w+)").finditer
 
 
 def _options(text: str) -> list[str]:
@@ -75,6 +95,10 @@ def _word(char: str) -> bool:
 
 def _in_name(char: str) -> bool:
     return _word(char) or char == "."
+
+
+def _in_word(char: str) -> bool:
+    return _word(char) or char == "-"
 
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")

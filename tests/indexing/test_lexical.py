@@ -50,6 +50,18 @@ def test_a_single_letter_of_a_dotted_name_is_a_term():
     assert int(np.argmax(lexical.scores("What does re.I do?"))) == 1
 
 
+def test_a_word_after_a_letter_and_a_hyphen_is_also_a_term_joined_to_it():
+    # "f-strings", "B-tree", "e-mail": the splitter keeps the word alone, so "f-strings" was "strings" and a
+    # question typing "btree" or "email" found none of them
+    assert query_terms("How do I use f-strings?")[-2:] == ("string", "fstring")
+    assert tokenize(["B-tree indexes", "send an e-mail", "X-Forwarded-For"]) == [
+        ["tree", "index", "btree"], ["send", "mail", "email"], ["forward", "xforward"]]
+    # a longer prefix, a chain of single letters, an option or a number is none
+    assert tokenize(["pre-x, a-b-c, x-y, -e and a-1x"]) == [["pre", "1x", "-e"]]
+    lexical = Lexical.fit(["Each B-tree index entry points to a row.", "The tree of directories."])
+    assert int(np.argmax(lexical.scores("How is a btree index organised?"))) == 0
+
+
 def test_scores_follow_the_query_terms():
     lexical = Lexical.fit(TEXTS)
     scores = lexical.scores("When was the harbour dredged?")
@@ -100,7 +112,8 @@ def test_the_tokenizer_key_is_the_same_in_another_process():
 
 def _bm25s_terms(texts: list[str]) -> list[list[str]]:
     """The reference: bm25s's own tokenizer, set up as qa's tokenize describes, and then each text's single-letter
-    options ("-e") and the single letters of its dotted names ("re.A"), which it does not keep."""
+    options ("-e"), the single letters of its dotted names ("re.A") and its words joined to a letter by a hyphen
+    ("f-strings"), which it does not keep."""
     import re
 
     from bm25s.tokenization import Tokenizer
@@ -111,7 +124,10 @@ def _bm25s_terms(texts: list[str]) -> list[list[str]]:
     options = [re.findall(r"(?<![\w-])-[A-Za-z](?![\w-])", text) for text in texts]
     dotted = [[m.lower() for m in re.findall(r"(?:(?<=\w\w\.)|(?<![\w.])(?=[A-Za-z]\.\w\w))[A-Za-z](?!\w)", text)]
               for text in texts]
-    return [[w for w in found if w] + more + letters or [""] for found, more, letters in zip(words, options, dotted)]
+    joined = [[_stemmer().stemWord((a + b).lower()) for a, b in re.findall(r"(?<![\w-])([A-Za-z])-([A-Za-z]\w+)", text)]
+              for text in texts]
+    return [[w for w in found if w] + more + letters + lettered or [""]
+            for found, more, letters, lettered in zip(words, options, dotted, joined)]
 
 
 def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():
@@ -134,6 +150,6 @@ def test_terms_equal_bm25s_tokenizer_on_any_text(texts):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="abZé1_. -", max_size=12), max_size=4))
 def test_terms_equal_the_reference_on_dotted_names(texts):
-    # letters, dots and word characters mixed: where the dot-by-dot reading of a dotted name's letter could part
-    # from the pattern the reference uses
+    # letters, dots, hyphens and word characters mixed: where the dot-by-dot (and dash-by-dash) reading could part
+    # from the patterns the reference uses
     assert tokenize(texts) == _bm25s_terms(texts)
