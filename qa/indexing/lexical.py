@@ -44,7 +44,21 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     "e-mail" and "f-strings" is not read as "strings" alone.
     """
     return [[_stem(w) for w in split_words(text) if w not in _STOPWORDS] + _options(text) + _dotted_letters(text)
-            + _lettered(text) or [""] for text in texts]
+            + _lettered(text) + _escapes(text) or [""] for text in texts]
+
+
+def _escapes(text: str) -> list[str]:
+    """Each backslash and single letter standing alone, as written ("\\d", "\\D", "\\x"): a regular expression's
+    class, a string's escape or psql's command, which the splitter reads as nothing (case kept: "\\d" is not "\\D")."""
+    if "\\" not in text:
+        return []
+    return [m.group() for m in _ESCAPE(text) if not (m.start() and (_word(text[m.start() - 1])
+                                                                     or text[m.start() - 1] == "\\"))]
+
+
+# A backslash and one letter that no word character follows ("\\d+", "'\\n'", "\\x"), not the letter of a name
+# ("C:\\Windows")
+_ESCAPE = re.compile(r"\\[A-Za-z](?!\w)").finditer
 
 
 def _lettered(text: str) -> list[str]:

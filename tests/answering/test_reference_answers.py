@@ -1,8 +1,8 @@
 """Kinds of question a reference answers in its own words: a value something returns ("How do I get the
 current working directory?": "The process.cwd() method returns ..."), a default ("Why are default values
 shared ...?": "Default values are created exactly once ..."), and what an entry named with one letter does
-("What does re.A do?"). Real pages (Node.js's process module, Python's programming FAQ and re module), the real
-model and index."""
+("What does re.A do?", "What does \\A match?"). Real pages (Node.js's process module, Python's programming FAQ
+and re module), the real model and index."""
 from __future__ import annotations
 
 import pytest
@@ -71,12 +71,28 @@ def test_a_default_asked_for_is_answered_where_a_sentence_states_it(tmp_path) ->
     assert analyse_question("How many columns can a table have by default?", stats(index)).kind == "number"
 
 
-def test_a_name_whose_last_part_is_one_letter_is_found_by_that_letter(tmp_path) -> None:
+@pytest.fixture(scope="module")
+def re_module(tmp_path_factory):
+    html = installed("/usr/share/doc/python3-doc/html/library/re.html", "python3-doc")
+    return index_of(tmp_path_factory.mktemp("re"), {"re.html": html.read_text(encoding="utf-8")})
+
+
+def test_a_name_whose_last_part_is_one_letter_is_found_by_that_letter(re_module) -> None:
     # Python's re module names its flags "re.A", "re.I", ...: asked what re.A does, the answer says it ("re.A
     # (ASCII-only matching)", or its entry's "... perform ASCII-only matching"), found by the letter the question
     # names (a word of one letter is no term otherwise, and the page's introduction came first)
-    html = installed("/usr/share/doc/python3-doc/html/library/re.html", "python3-doc")
-    index = index_of(tmp_path, {"re.html": html.read_text(encoding="utf-8")})
-    answer = ask("What does re.A do?", index=index)
+    answer = ask("What does re.A do?", index=re_module)
     quote = answer.quotes[0]
     assert not answer.abstained and "ASCII-only matching" in quote.text, (quote.section, quote.text)
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    (r"What does \A match?", r"\A", "Matches only at the start of the string."),
+    (r"What does \Z match in a regular expression?", r"\Z", "Matches only at the end of the string."),
+])
+def test_a_backslashed_letter_is_answered_under_its_own_entry(re_module, question, entry, says) -> None:
+    # the page's syntax list heads each special sequence's description with it ("\A", "\Z"): found by the
+    # sequence as written, where the splitter read the question as "match" alone
+    answer = ask(question, index=re_module)
+    quote = answer.quotes[0]
+    assert not answer.abstained and quote.section == entry and quote.text.startswith(says), (quote.section, quote.text)

@@ -62,6 +62,19 @@ def test_a_word_after_a_letter_and_a_hyphen_is_also_a_term_joined_to_it():
     assert int(np.argmax(lexical.scores("How is a btree index organised?"))) == 0
 
 
+def test_a_backslash_and_a_letter_is_a_term_as_written():
+    # a regular expression's classes (\d, \s, \A) and psql's commands (\x) are a backslash and a letter, which
+    # the splitter reads as nothing; case is kept, as \d and \D are opposites
+    assert query_terms(r"What does \d match?")[-1] == r"\d"
+    assert tokenize([r"\D is not \d", r"r'\d+' and '\n'"]) == [[r"\D", r"\d"], [r"\d", r"\n"]]
+    # the letter of a word or of a doubled backslash is none (C:\Windows\x, \\d in a string's source)
+    assert tokenize([r"C:\Windows\x and \\d"]) == [["window"]]
+    lexical = Lexical.fit([r"\A matches only at the start of the string.",
+                           r"\Z matches only at the end of the string."])
+    assert int(np.argmax(lexical.scores(r"What does \A match?"))) == 0
+    assert int(np.argmax(lexical.scores(r"What does \Z match?"))) == 1
+
+
 def test_scores_follow_the_query_terms():
     lexical = Lexical.fit(TEXTS)
     scores = lexical.scores("When was the harbour dredged?")
@@ -112,8 +125,8 @@ def test_the_tokenizer_key_is_the_same_in_another_process():
 
 def _bm25s_terms(texts: list[str]) -> list[list[str]]:
     """The reference: bm25s's own tokenizer, set up as qa's tokenize describes, and then each text's single-letter
-    options ("-e"), the single letters of its dotted names ("re.A") and its words joined to a letter by a hyphen
-    ("f-strings"), which it does not keep."""
+    options ("-e"), the single letters of its dotted names ("re.A"), its words joined to a letter by a hyphen
+    ("f-strings") and its backslashed letters ("\\d"), which it does not keep."""
     import re
 
     from bm25s.tokenization import Tokenizer
@@ -126,8 +139,9 @@ def _bm25s_terms(texts: list[str]) -> list[list[str]]:
               for text in texts]
     joined = [[_stemmer().stemWord((a + b).lower()) for a, b in re.findall(r"(?<![\w-])([A-Za-z])-([A-Za-z]\w+)", text)]
               for text in texts]
-    return [[w for w in found if w] + more + letters + lettered or [""]
-            for found, more, letters, lettered in zip(words, options, dotted, joined)]
+    escapes = [re.findall(r"(?<![\w\\])\\[A-Za-z](?!\w)", text) for text in texts]
+    return [[w for w in found if w] + more + letters + lettered + escaped or [""]
+            for found, more, letters, lettered, escaped in zip(words, options, dotted, joined, escapes)]
 
 
 def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():
@@ -148,8 +162,8 @@ def test_terms_equal_bm25s_tokenizer_on_any_text(texts):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="abZé1_. -", max_size=12), max_size=4))
+@given(st.lists(st.text(alphabet="abZé1_. -\\", max_size=12), max_size=4))
 def test_terms_equal_the_reference_on_dotted_names(texts):
-    # letters, dots, hyphens and word characters mixed: where the dot-by-dot (and dash-by-dash) reading could part
-    # from the patterns the reference uses
+    # letters, dots, hyphens, backslashes and word characters mixed: where the readings that start at a dot, a
+    # hyphen or a backslash could part from the look-behind patterns the reference uses
     assert tokenize(texts) == _bm25s_terms(texts)
