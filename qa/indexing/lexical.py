@@ -31,8 +31,8 @@ def _stemmer() -> Stemmer.Stemmer:
 def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stopword-free, stemmed terms of each text (``[""]`` for a text with none), then its
     single-letter command-line options as written ("-e", "-R"), the single-letter parts of its dotted names
-    ("flask.g", "re.A", "g.user": "g", "a", "g") and its words written with a letter and a hyphen, joined ("f-strings",
-    "B-tree", "e-mail": "fstring", "btree", "email").
+    ("flask.g", "re.A", "g.user": "g", "a", "g"), its words written with a letter and a hyphen, joined ("f-strings",
+    "B-tree", "e-mail": "fstring", "btree", "email"), and its backslashed letters as written ("\\d", "\\A").
 
     The words are the terms bm25s's ``Tokenizer(stopwords="en", stemmer=...)`` gives (its default splitter,
     its English stopwords; the tests check that both agree), without the tokenizer and progress bar it sets
@@ -47,45 +47,19 @@ def tokenize(texts: list[str]) -> list[list[str]]:
             + _lettered(text) + _escapes(text) or [""] for text in texts]
 
 
-def _escapes(text: str) -> list[str]:
-    """Each backslash and single letter standing alone, as written ("\\d", "\\D", "\\x"): a regular expression's
-    class, a string's escape or psql's command, which the splitter reads as nothing (case kept: "\\d" is not "\\D")."""
-    if "\\" not in text:
-        return []
-    return [m.group() for m in _ESCAPE(text) if not (m.start() and (_word(text[m.start() - 1])
-                                                                     or text[m.start() - 1] == "\\"))]
-
-
-# A backslash and one letter that no word character follows ("\\d+", "'\\n'", "\\x"), not the letter of a name
-# ("C:\\Windows")
-_ESCAPE = re.compile(r"\\[A-Za-z](?!\w)").finditer
-
-
-def _lettered(text: str) -> list[str]:
-    """The stemmed join of each single letter, a hyphen and a word of two or more characters that starts with a
-    letter ("f-strings": "fstring"), the letter standing alone (not "pre-x" or "a-b-c"'s "b-c")."""
-    if "-" not in text:
-        return []
-    out = []
-    for m in _AFTER_DASH(text):
-        letter = m.start() - 1
-        if letter >= 0 and text[letter] in _LETTERS and not (letter and _in_word(text[letter - 1])):
-            out.append(_stem((text[letter] + m.group(1)).lower()))
-    return out
-
-
-# A hyphen and a word starting with a letter: where a letter before it makes a word written with a letter
-_AFTER_DASH = re.compile(r"-([A-Za-z]\w+)").finditer
-
-
 def _options(text: str) -> list[str]:
     return _OPTION(text) if "-" in text else []
+
+
+# A single-letter option: a dash and a letter, standing alone ("ls -a", "-v, --invert-match"), not the end of a
+# hyphenated word ("x-y") or a long option ("--a-b")
+_OPTION = re.compile(r"(?<![\w-])-[A-Za-z](?![\w-])").findall
 
 
 def _dotted_letters(text: str) -> list[str]:
     """Each letter standing alone in a dotted name, lower-cased, in order: before a dot and a word of two or more
     ("g.user"), or after a dot that such a word precedes ("flask.g", "re.A"); not one between two single letters
-    ("e.g.", "i.e.", "U.S."). Read dot by dot: a pattern tried at every position cost half of tokenising."""
+    ("e.g.", "i.e.", "U.S."). Read dot by dot: one pattern tried at every position doubled the cost of tokenising."""
     out: list[str] = []
     n, last = len(text), -1
     dot = text.find(".")
@@ -118,9 +92,35 @@ def _in_word(char: str) -> bool:
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-# A single-letter option: a dash and a letter, standing alone ("ls -a", "-v, --invert-match"), not the end of a
-# hyphenated word ("x-y") or a long option ("--a-b")
-_OPTION = re.compile(r"(?<![\w-])-[A-Za-z](?![\w-])").findall
+def _lettered(text: str) -> list[str]:
+    """The stemmed join of each single letter, a hyphen and a word of two or more characters that starts with a
+    letter ("f-strings": "fstring"), the letter standing alone (not "pre-x" or "a-b-c"'s "b-c")."""
+    if "-" not in text:
+        return []
+    out = []
+    for m in _AFTER_DASH(text):
+        letter = m.start() - 1
+        if letter >= 0 and text[letter] in _LETTERS and not (letter and _in_word(text[letter - 1])):
+            out.append(_stem((text[letter] + m.group(1)).lower()))
+    return out
+
+
+# A hyphen and a word starting with a letter: where a letter before it makes a word written with a letter
+_AFTER_DASH = re.compile(r"-([A-Za-z]\w+)").finditer
+
+
+def _escapes(text: str) -> list[str]:
+    """Each backslash and single letter standing alone, as written ("\\d", "\\D", "\\x"): a regular expression's
+    class, a string's escape or psql's command, which the splitter reads as nothing (case kept: "\\d" is not "\\D")."""
+    if "\\" not in text:
+        return []
+    return [m.group() for m in _ESCAPE(text) if not (m.start() and (_word(text[m.start() - 1])
+                                                                     or text[m.start() - 1] == "\\"))]
+
+
+# A backslash and one letter that no word character follows ("\d+", "'\n'", "\x"), not the letter of a name
+# ("C:\Windows")
+_ESCAPE = re.compile(r"\\[A-Za-z](?!\w)").finditer
 
 
 def split_words(text: str) -> list[str]:
