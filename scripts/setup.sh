@@ -50,7 +50,8 @@ fi
 
 # Real documentation for the integrity tests (tests/ingest/test_real_pages.py, test_real_pdfs.py): Sphinx (in its
 # classic theme and in Read the Docs'), DocBook, AsciiDoc, MkDocs, Doxygen and hand-written (SQLite's) pages, and
-# two PDF manuals (Texinfo and DocBook).
+# two PDF manuals (Texinfo and DocBook); Bash's reference manual in Texinfo HTML for
+# tests/answering/test_reference_answers.py.
 if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /usr/share/doc/git-doc ] \
     || ! ls -d /usr/share/doc/postgresql-doc-*/html >/dev/null 2>&1 \
     || [ ! -f /usr/share/doc/libtasn1-doc/libtasn1.pdf ] \
@@ -58,13 +59,14 @@ if [ $want_test = 1 ] && { [ ! -d /usr/share/doc/python3-doc/html ] || [ ! -d /u
     || [ ! -d /usr/share/doc/mkdocs/html ] || [ ! -d /usr/share/doc/mkdocs-literate-nav-doc/html ] \
     || [ ! -f /usr/share/doc/libjsoncpp-doc/class_json_1_1_value.html ] \
     || [ ! -f /usr/share/doc/python-cookiecutter-doc/html/cookiecutter.html ] \
-    || [ ! -f /usr/share/doc/sqlite3/lang_select.html ]; }; then
-  echo "== Installing python3-doc, postgresql-doc, git-doc, Sphinx, MkDocs, Doxygen and SQLite sites and PDF manuals for the integrity tests"
+    || [ ! -f /usr/share/doc/sqlite3/lang_select.html ] || [ ! -f /usr/share/doc/bash/bashref.html ]; }; then
+  echo "== Installing python3-doc, postgresql-doc, git-doc, Sphinx, MkDocs, Doxygen, SQLite and Bash sites and PDF manuals for the tests"
   apt_update
   # Slim images tell dpkg to skip /usr/share/doc: include it for these packages (reinstalled if skipped before).
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall \
     -o Dpkg::Options::="--path-include=/usr/share/doc/*" python3-doc postgresql-doc git-doc libtasn1-doc \
-    shared-mime-info mkdocs-doc mkdocs-literate-nav-doc libjsoncpp-doc python-cookiecutter-doc sqlite3-doc >/dev/null
+    shared-mime-info mkdocs-doc mkdocs-literate-nav-doc libjsoncpp-doc python-cookiecutter-doc sqlite3-doc \
+    bash-doc >/dev/null
 fi
 
 # Node.js's API reference in Markdown for tests/ingest/test_real_markdown.py: Debian's nodejs-doc, unless a Node.js

@@ -44,7 +44,7 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     "e-mail" and "f-strings" is not read as "strings" alone.
     """
     return [[_stem(w) for w in split_words(text) if w not in _STOPWORDS] + _options(text) + _dotted_letters(text)
-            + _lettered(text) + _escapes(text) or [""] for text in texts]
+            + _lettered(text) + _escapes(text) + _specials(text) or [""] for text in texts]
 
 
 def _options(text: str) -> list[str]:
@@ -121,6 +121,19 @@ def _escapes(text: str) -> list[str]:
 # A backslash and one letter that no word character follows ("\d+", "'\n'", "\x"), not the letter of a name
 # ("C:\Windows")
 _ESCAPE = re.compile(r"\\[A-Za-z](?!\w)").finditer
+
+
+def _specials(text: str) -> list[str]:
+    """Each shell or make special parameter as written ("$?", "$#", "$@", "$$", "$0", make's "$<"), which the
+    splitter reads as nothing: a dollar and one sign (or 0) that no word character follows, after no word
+    character or other dollar (not a price: "$5" is none)."""
+    if "$" not in text:
+        return []
+    return [m.group() for m in _SPECIAL(text) if not (m.start() and (_word(text[m.start() - 1])
+                                                                      or text[m.start() - 1] == "$"))]
+
+
+_SPECIAL = re.compile(r"\$[?#@*!$<^+|0-](?!\w)").finditer
 
 
 def split_words(text: str) -> list[str]:

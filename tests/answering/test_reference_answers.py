@@ -1,8 +1,8 @@
 """Kinds of question a reference answers in its own words: a value something returns ("How do I get the
 current working directory?": "The process.cwd() method returns ..."), a default ("Why are default values
-shared ...?": "Default values are created exactly once ..."), and what an entry named with one letter does
-("What does re.A do?", "What does \\A match?"). Real pages (Node.js's process module, Python's programming FAQ
-and re module), the real model and index."""
+shared ...?": "Default values are created exactly once ..."), and what an entry named with one letter or sign
+does ("What does re.A do?", "What does \\A match?", "What does $? mean in bash?"). Real pages (Node.js's process
+module, Python's programming FAQ and re module, Bash's manual), the real model and index."""
 from __future__ import annotations
 
 import pytest
@@ -96,3 +96,22 @@ def test_a_backslashed_letter_is_answered_under_its_own_entry(re_module, questio
     answer = ask(question, index=re_module)
     quote = answer.quotes[0]
     assert not answer.abstained and quote.section == entry and quote.text.startswith(says), (quote.section, quote.text)
+
+
+@pytest.fixture(scope="module")
+def bash_manual(tmp_path_factory):
+    html = installed("/usr/share/doc/bash/bashref.html", "bash-doc")
+    return index_of(tmp_path_factory.mktemp("bash"), {"bashref.html": html.read_text(encoding="utf-8")})
+
+
+@pytest.mark.parametrize(("question", "entry", "says"), [
+    ("What does $? mean in bash?", "?", "($?) Expands to the exit status"),
+    ("What is $# in a shell script?", "#", "($#) Expands to the number of positional parameters"),
+])
+def test_a_special_parameter_is_answered_under_its_own_entry(bash_manual, question, entry, says) -> None:
+    # Bash's manual heads each special parameter's description with its sign ("?", "#") and writes it "($?)":
+    # found by the parameter as written, where the splitter read "What does $? mean in bash?" as "mean" and "bash"
+    answer = ask(question, index=bash_manual)
+    quote = answer.quotes[0]
+    assert not answer.abstained and quote.section.endswith(entry) and quote.text.startswith(says), (
+        quote.section, quote.text)

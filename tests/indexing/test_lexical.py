@@ -75,6 +75,19 @@ def test_a_backslash_and_a_letter_is_a_term_as_written():
     assert int(np.argmax(lexical.scores(r"What does \Z match?"))) == 1
 
 
+def test_a_special_parameter_is_a_term_as_written():
+    # the shell's "$?", "$#", "$@", "$$" and make's "$<" are a dollar and a sign, which the splitter reads as nothing
+    assert query_terms("What does $? mean in bash?")[-1] == "$?"
+    assert tokenize(["($$) Expands to the process ID", "target: $< $^ $@"]) == [
+        ["expand", "process", "id", "$$"], ["target", "$<", "$^", "$@"]]
+    # a price, a variable's name and a sign inside a word are none
+    assert tokenize(["$5 million, US$3 and $HOME"]) == [["million", "us", "home"]]
+    lexical = Lexical.fit(["($?) Expands to the exit status of the last pipeline.",
+                           "($#) Expands to the number of positional parameters."])
+    assert int(np.argmax(lexical.scores("What does $? mean?"))) == 0
+    assert int(np.argmax(lexical.scores("What is $# in a shell script?"))) == 1
+
+
 def test_scores_follow_the_query_terms():
     lexical = Lexical.fit(TEXTS)
     scores = lexical.scores("When was the harbour dredged?")
@@ -126,7 +139,7 @@ def test_the_tokenizer_key_is_the_same_in_another_process():
 def _bm25s_terms(texts: list[str]) -> list[list[str]]:
     """The reference: bm25s's own tokenizer, set up as qa's tokenize describes, and then each text's single-letter
     options ("-e"), the single letters of its dotted names ("re.A"), its words joined to a letter by a hyphen
-    ("f-strings") and its backslashed letters ("\\d"), which it does not keep."""
+    ("f-strings"), its backslashed letters ("\\d") and its special parameters ("$?"), which it does not keep."""
     import re
 
     from bm25s.tokenization import Tokenizer
@@ -140,8 +153,10 @@ def _bm25s_terms(texts: list[str]) -> list[list[str]]:
     joined = [[_stemmer().stemWord((a + b).lower()) for a, b in re.findall(r"(?<![\w-])([A-Za-z])-([A-Za-z]\w+)", text)]
               for text in texts]
     escapes = [re.findall(r"(?<![\w\\])\\[A-Za-z](?!\w)", text) for text in texts]
-    return [[w for w in found if w] + more + letters + lettered + escaped or [""]
-            for found, more, letters, lettered, escaped in zip(words, options, dotted, joined, escapes)]
+    specials = [re.findall(r"(?<![\w$])\$[?#@*!$<^+|0-](?!\w)", text) for text in texts]
+    return [[w for w in found if w] + more + letters + lettered + escaped + special or [""]
+            for found, more, letters, lettered, escaped, special in zip(words, options, dotted, joined, escapes,
+                                                                         specials)]
 
 
 def test_terms_equal_bm25s_tokenizer_on_the_default_corpus():
@@ -162,8 +177,8 @@ def test_terms_equal_bm25s_tokenizer_on_any_text(texts):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="abZé1_. -\\", max_size=12), max_size=4))
+@given(st.lists(st.text(alphabet="abZé1_. -\\$?#@0", max_size=12), max_size=4))
 def test_terms_equal_the_reference_on_dotted_names(texts):
-    # letters, dots, hyphens, backslashes and word characters mixed: where the readings that start at a dot, a
-    # hyphen or a backslash could part from the look-behind patterns the reference uses
+    # letters, dots, hyphens, backslashes, dollars and word characters mixed: where the readings that start at a
+    # dot, a hyphen, a backslash or a dollar could part from the look-behind patterns the reference uses
     assert tokenize(texts) == _bm25s_terms(texts)
