@@ -32,7 +32,8 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     """Lower-cased, stopword-free, stemmed terms of each text (``[""]`` for a text with none), then its
     single-letter command-line options as written ("-e", "-R"), the single-letter parts of its dotted names
     ("flask.g", "re.A", "g.user": "g", "a", "g"), its words written with a letter and a hyphen, joined ("f-strings",
-    "B-tree", "e-mail": "fstring", "btree", "email"), and its backslashed letters as written ("\\d", "\\A").
+    "B-tree", "e-mail": "fstring", "btree", "email"), its backslashed letters ("\\d", "\\A") and its special
+    parameters ("$?", "$#") as written.
 
     The words are the terms bm25s's ``Tokenizer(stopwords="en", stemmer=...)`` gives (its default splitter,
     its English stopwords; the tests check that both agree), without the tokenizer and progress bar it sets
