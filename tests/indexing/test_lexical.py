@@ -178,7 +178,7 @@ def test_terms_equal_bm25s_tokenizer_on_any_text(texts):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="abZé1_. -\\$?#@0", max_size=12), max_size=4))
-def test_terms_equal_the_reference_on_dotted_names(texts):
+def test_terms_equal_the_reference_on_names_and_signs(texts):
     # letters, dots, hyphens, backslashes, dollars and word characters mixed: where the readings that start at a
     # dot, a hyphen, a backslash or a dollar could part from the look-behind patterns the reference uses
     assert tokenize(texts) == _bm25s_terms(texts)
