@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,10 +113,7 @@ _AFTER_DASH = re.compile(r"-([A-Za-z]\w+)").finditer
 def _escapes(text: str) -> list[str]:
     """Each backslash and single letter standing alone, as written ("\\d", "\\D", "\\x"): a regular expression's
     class, a string's escape or psql's command, which the splitter reads as nothing (case kept: "\\d" is not "\\D")."""
-    if "\\" not in text:
-        return []
-    return [m.group() for m in _ESCAPE(text) if not (m.start() and (_word(text[m.start() - 1])
-                                                                     or text[m.start() - 1] == "\\"))]
+    return _standing(text, "\\", _ESCAPE)
 
 
 # A backslash and one letter that no word character follows ("\d+", "'\n'", "\x"), not the letter of a name
@@ -128,13 +125,19 @@ def _specials(text: str) -> list[str]:
     """Each shell or make special parameter as written ("$?", "$#", "$@", "$$", "$0", make's "$<"), which the
     splitter reads as nothing: a dollar and one sign (or 0) that no word character follows, after no word
     character or other dollar (not a price: "$5" is none)."""
-    if "$" not in text:
-        return []
-    return [m.group() for m in _SPECIAL(text) if not (m.start() and (_word(text[m.start() - 1])
-                                                                      or text[m.start() - 1] == "$"))]
+    return _standing(text, "$", _SPECIAL)
 
 
 _SPECIAL = re.compile(r"\$[?#@*!$<^+|0-](?!\w)").finditer
+
+
+def _standing(text: str, sign: str, pattern: Callable[[str], Iterator[re.Match[str]]]) -> list[str]:
+    """The matches of ``pattern`` (each starting with ``sign``) that no word character and no other ``sign``
+    comes right before, as written."""
+    if sign not in text:
+        return []
+    return [m.group() for m in pattern(text)
+            if not (m.start() and (_word(text[m.start() - 1]) or text[m.start() - 1] == sign))]
 
 
 def split_words(text: str) -> list[str]:
