@@ -310,13 +310,15 @@ class Integrity:
 
 def made_up_words(words: list[str], reference: str) -> list[str]:
     """The words of the cleaned text that the reference shows nowhere, not even inside a longer run of text
-    (a word split over two inline elements is one the page shows). A note title's colon is set aside.
+    (a word split over two inline elements is one the page shows). A note title's colon is set aside, and so is
+    the mark written before a superscript ("2^31": the reference's plain text runs it into "231").
 
-    >>> made_up_words(["Note:", "LOGINNOLOGIN", "os.path", "x"], "Note LOGIN NOLOGIN os.path x")
+    >>> made_up_words(["Note:", "LOGINNOLOGIN", "os.path", "x", "2^31-1"], "Note LOGIN NOLOGIN os.path x 231-1")
     ['LOGINNOLOGIN']
     """
     shown, flat = set(reference.split()), collapse(reference)
-    return [w for w in words if w not in shown and w not in flat and w.rstrip(":") not in shown]
+    return [w for w in words if w not in shown and w not in flat and w.rstrip(":") not in shown
+            and w.replace("^", "") not in flat]
 
 
 def duplicated_chars(text: str) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable
 from ..records import Cleaned
 from . import clean_rules as rules
 from .clean import Mapped, _assemble, _join, _lines, _Para
-from .formats import HEADS
+from .formats import HEADS, SUPERSCRIPT_MARK, marks_superscript
 
 _BLANK_LINES = re.compile(r"\n[ \t\f\v\r]*\n\s*")
 _QUOTE_MARKS = re.compile(r"[ \t]*(?:>[ \t]?)*")
@@ -157,6 +157,19 @@ def _character(reference: str) -> str:
     return shown if len(shown) == 1 and shown.isprintable() else reference
 
 
+def _tag_shown(line: str, tag: re.Match[str]) -> str:
+    """What an HTML tag in Markdown leaves in the text: a space where it ends a block (a cell's end parts words),
+    the superscript mark where it raises what follows it off a word ("2<sup>31</sup>": "2^31"), else nothing."""
+    name = tag.group(1).lower()
+    if name in _HTML_BREAKS:
+        return " "
+    if name == "sup" and not tag.group().startswith("</"):
+        end = line.lower().find("</sup>", tag.end())
+        if end >= 0 and marks_superscript(line[:tag.start()], line[tag.end():end]):
+            return SUPERSCRIPT_MARK
+    return ""
+
+
 def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple[int, int, str]]:
     """Remove Markdown's link, bold, emphasis and code-span markup, keeping the words: ``[the docs](x.md)`` -> ``the
     docs``, ```npm link``` -> ``npm link`` (a site shows a code span in a monospace font, without its marks), and
@@ -175,7 +188,7 @@ def _markup_edits(line: str, labels: frozenset[str] = frozenset()) -> list[tuple
               for m in pattern.finditer(line) if not in_code(m.start(), m.end())]
     edits += [(m.start(), m.end(), shown) for m in _MD_ENTITY.finditer(line)
               if not in_code(m.start(), m.end()) and (shown := _character(m.group())) != m.group()]
-    edits += [(m.start(), m.end(), " " if m.group(1).lower() in _HTML_BREAKS else "")  # a cell's end parts words
+    edits += [(m.start(), m.end(), _tag_shown(line, m))
               for m in _MD_HTML_TAG.finditer(line) if not in_code(m.start(), m.end())]
     for pattern in (_MD_LINK, _MD_IMAGE_LINK, _MD_SHORTCUT_LINK, _MD_AUTOLINK, _MD_STRONG_EMPHASIS, _MD_BOLD,
                     _MD_EMPHASIS):

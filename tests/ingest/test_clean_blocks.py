@@ -244,6 +244,15 @@ def test_markdown_links_and_bold_show_their_words_only() -> None:
     check_blocks(raw, cleaned)
 
 
+def test_markdown_superscript_reads_raised_off_the_word_before_it() -> None:
+    """A site raises "31" in "2<sup>31</sup>-1": read as plain text it would say 231-1."""
+    raw = ("Up to 2<sup>31</sup>-1 rows, the 1<sup>st</sup> one, x <sup>2</sup> and BETWEEN<sup>5</sup>; "
+           "see<sup>[7]</sup>.\n")
+    cleaned = clean_text(raw, fmt="md")
+    check_blocks(raw, cleaned)
+    assert cleaned.text == "Up to 2^31-1 rows, the 1st one, x 2 and BETWEEN^5; see[7]."
+
+
 def test_markdown_entities_brackets_and_parenthesised_addresses_show_as_rendered() -> None:
     raw = ("* [`From<(T,)>` for arrays](https://doc/x.html#impl-From%3C(T,)%3E-for-(A,)) and "
            "[Warn about #[repr] hints][1].\n* The thread is \"&lt;main&gt;\" &amp; ©: [![CI](b.svg)](https://ci).\n\n"

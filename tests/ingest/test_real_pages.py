@@ -104,6 +104,13 @@ def test_signature_is_the_section_of_its_description() -> None:
     assert doc.text.count("Create an object that operates like a regular reader") == 1
 
 
+def test_a_superscript_reads_raised_not_as_part_of_the_number_before_it() -> None:
+    """SQLite's limits page raises "31" in "2<sup>31</sup>-1": the text says 2^31-1 (2147483647), never 231-1."""
+    doc = read(page("sqlite3/limits.html"))
+    assert "a string or BLOB length up to 2^31-1 or 2147483647" in doc.text
+    assert "231-1" not in doc.text and "is 2^64 (18446744073709551616" in doc.text
+
+
 def test_faq_questions_are_headings_over_their_answers() -> None:
     doc = read(page("python3-doc/html/faq/programming.html"))
     question = "Why are default values shared between objects?"

@@ -18,8 +18,9 @@ from typing import Literal, TypeVar
 from qa.errors import Unreadable
 
 __all__ = ["AFTER_INNER_TERMS", "AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM",
-           "NEXT_HEADING", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped", "check_zip", "extract",
-           "format_of", "format_suffix", "from_blocks", "from_paragraphs"]
+           "NEXT_HEADING", "SUPERSCRIPT_MARK", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped",
+           "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs",
+           "marks_superscript"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -27,6 +28,27 @@ MONOSPACED_FONT = re.compile(r"mono|nimbusmon|courier|consol|menlo|typewriter|fi
                              r"^[a-z]*tt\d*$", re.IGNORECASE)
 #: Style names of code in word processors' files (a Word or OpenDocument paragraph style).
 CODE_STYLE = re.compile(r"code|preformatted|source|verbatim|listing|plain text|macro|console|terminal", re.I)
+#: The mark written before a raised text set right after a word ("2<sup>31</sup>" reads "2^31", not "231").
+SUPERSCRIPT_MARK = "^"
+_ORDINAL = frozenset(("st", "nd", "rd", "th", "er", "re", "e"))
+
+
+def marks_superscript(before: str, raised: str) -> bool:
+    """Whether a superscript ``raised`` shown right after ``before`` is written with :data:`SUPERSCRIPT_MARK`: glued
+    to it, it would read as one word with it ("2" and "31" as "231", "BETWEEN" and a footnote's "5" as
+    "BETWEEN5"). Not where a space parts them, nor a footnote in brackets ("[7]"), nor an ordinal's letters after
+    a number ("1st"), nor a sign that is no letter or number ("®").
+
+    >>> [marks_superscript(b, r) for b, r in (("2", "31"), ("BETWEEN", "5"), ("x ", "2"), ("text", "[7]"),
+    ...                                       ("1", "st"), ("Java", "®"), ("e", "-x"))]
+    [True, True, False, False, False, False, True]
+    """
+    raised = raised.strip()
+    if not before or before[-1].isspace() or not raised or not (raised[0].isalnum() or raised[0] in "+-−"):
+        return False
+    return not (before[-1].isdigit() and raised.lower() in _ORDINAL)
+
+
 #: File suffix (lower case) -> format name. Manual pages are named by their section instead (see format_of).
 FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".html": "html",
            ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".epub": "epub", ".info": "info", ".ipynb": "ipynb",

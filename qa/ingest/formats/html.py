@@ -6,7 +6,8 @@ else the whole body; inside it, navigation, sidebars, footers and permalink mark
 level, paragraphs, list items, table rows with their cells apart, code blocks with their lines, definition terms
 and API signatures (Sphinx's, Doxygen's, Javadoc's, Haddock's, those of PostgreSQL's function tables: they open the
 section of their description), field labels and the titles of notes with their text ("Returns: ...", "Note:
-..."), each block once.
+..."), each block once. A superscript raised right off a word is written after a "^" (:func:`mark_superscripts`):
+"2<sup>31</sup>-1" is 2^31-1, not 231-1.
 Metadata (title, author, site, date, canonical URL) comes from the page's markup only, never from its text: a
 date in example output is not the page's date. (benchmarks/bench_html_integrity.py measured this reader against
 trafilatura's main text on real documentation pages.)
@@ -20,7 +21,18 @@ import warnings
 from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Doctype, ProcessingInstruction
 
-from . import AFTER_INNER_TERMS, AFTER_TERMS, HEADS, INNER_TERM, NEXT_HEADING, Extracted, Unreadable, from_blocks
+from . import (
+    AFTER_INNER_TERMS,
+    AFTER_TERMS,
+    HEADS,
+    INNER_TERM,
+    NEXT_HEADING,
+    SUPERSCRIPT_MARK,
+    Extracted,
+    Unreadable,
+    from_blocks,
+    marks_superscript,
+)
 from .html_chrome import HEADINGS, drop_chrome, drop_permalinks, in_class, main_element
 from .text import decode_text
 
@@ -40,6 +52,7 @@ def read_html(data: bytes) -> Extracted:
 def read_soup(soup: BeautifulSoup) -> Extracted:
     """:func:`read_html` of a page already parsed (by :func:`parse`)."""
     meta = page_metadata(soup)
+    mark_superscripts(soup)
     main = main_element(soup)
     titled = _title_line(_titled(main) or _titled(soup), meta.get("title"))
     # The main element's headline names the page; a bare body's first h1 may be any heading.
@@ -98,6 +111,35 @@ def _browser_decode(data: bytes, label: str) -> str:
         except UnicodeDecodeError:  # the five bytes windows-1252 leaves undefined are control characters
             return data.decode("latin-1")
     return data.decode(codecs.lookup(label).name)
+
+
+def mark_superscripts(root: Tag) -> None:
+    """Write :data:`SUPERSCRIPT_MARK` before each superscript that a browser raises right after a word
+    (:func:`qa.ingest.formats.marks_superscript`): read as text, "2<sup>31</sup> - 1" would say "231 - 1". Code
+    is left as it is.
+
+    >>> soup = BeautifulSoup("<p>up to 2<sup>31</sup>-1, the 1<sup>st</sup> row, see<sup>[7]</sup></p>", "lxml")
+    >>> mark_superscripts(soup); soup.p.get_text()
+    'up to 2^31-1, the 1st row, see[7]'
+    """
+    for sup in root.find_all("sup"):
+        if sup.find_parent(("pre", "code")) is None and marks_superscript(_just_before(sup), sup.get_text()):
+            sup.insert(0, NavigableString(SUPERSCRIPT_MARK))
+
+
+def _just_before(tag: Tag) -> str:
+    """The text shown right before ``tag`` on its line: "" where a block starts between them."""
+    node: Tag | None = tag
+    while node is not None and node.name not in _BLOCKS:
+        previous = node.previous_sibling
+        while previous is not None and not (_is_text(previous) and str(previous)) and not isinstance(previous, Tag):
+            previous = previous.previous_sibling
+        if isinstance(previous, Tag):
+            return "" if previous.name in _BLOCKS else previous.get_text()
+        if previous is not None:
+            return str(previous)
+        node = node.parent
+    return ""
 
 
 def parse(markup: str | bytes) -> BeautifulSoup:
@@ -460,4 +502,5 @@ _FIELD_LISTS = {"field-list", "section", "params", "tparams", "retval"}
 def visible_blocks(soup: BeautifulSoup) -> list[tuple[str, str]]:
     """Visible text as ``(text, kind)`` blocks, chrome dropped, code as it is (for EPUB chapters)."""
     drop_chrome(soup)
+    mark_superscripts(soup)
     return html_blocks(soup)
