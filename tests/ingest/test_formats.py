@@ -145,6 +145,19 @@ def test_docx_code_and_lists_are_blocks_and_each_code_line_is_its_paragraph(tmp_
         assert document.location(document.text.index(text))["paragraph"] == paragraph
 
 
+def test_docx_superscript_reads_raised_off_the_word_before_it(tmp_path: Path) -> None:
+    """Word raises "31" in "2" "31" "-1": read as plain text it would say 231-1."""
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("A value may be up to 2")
+    for text, raised in (("31", True), ("-1, the 1", False), ("st", True), (" row, x ", False), ("2", True),
+                         (" or a note", False), ("[4]", True), (".", False)):
+        paragraph.add_run(text).font.superscript = raised
+    document.save(tmp_path / "limits.docx")
+    assert load(tmp_path / "limits.docx").text == "A value may be up to 2^31-1, the 1st row, x 2 or a note[4]."
+
+
 def test_docx_heading_never_dropped_as_site_chrome(tmp_path: Path) -> None:
     """Shape rules are for plain captures: a styled heading "SUMMARY" opens a section, a short
     unstyled line is prose, not a heading."""

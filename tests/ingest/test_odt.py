@@ -56,7 +56,11 @@ BODY = """<text:h text:outline-level="1">Canal locks</text:h>
 def odt(body: str = BODY, *, mimetype: str = "application/vnd.oasis.opendocument.text", meta: bool = True,
         doctype: str = "") -> bytes:
     content = (f"{doctype}<office:document-content {NS}><office:automatic-styles><style:style style:name=\"P1\" "
-               "style:family=\"paragraph\" style:parent-style-name=\"Preformatted_20_Text\"/></office:automatic-styles>"
+               "style:family=\"paragraph\" style:parent-style-name=\"Preformatted_20_Text\"/>"
+               "<style:style style:name=\"T1\" style:family=\"text\"><style:text-properties "
+               "style:text-position=\"super 58%\"/></style:style>"
+               "<style:style style:name=\"T2\" style:family=\"text\"><style:text-properties "
+               "style:text-position=\"-33% 58%\"/></style:style></office:automatic-styles>"
                f"<office:body><office:text>{body}</office:text></office:body></office:document-content>")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
@@ -83,6 +87,15 @@ def test_odt_blocks_and_metadata() -> None:
     # each line of code cites its own paragraph, as in a Word file
     starts = [found.text[s:].split("\n", 1)[0] for s in found.paragraph_starts]
     assert starts[3:5] == ["lock.open(  gate=1)", "    wait()"]
+
+
+def test_odt_superscript_reads_raised_off_the_word_before_it() -> None:
+    """A text style set above the line ("super", or a positive percentage) raises "31" in "2" "31" "-1"; read
+    as plain text it would say 231-1. A subscript, an ordinal's letters and a spaced superscript stay as they are."""
+    found = read_odt(odt('<text:p>Up to 2<text:span text:style-name="T1">31</text:span>-1, the 1'
+                         '<text:span text:style-name="T1">st</text:span> row, H<text:span text:style-name="T2">2'
+                         '</text:span>O and x <text:span text:style-name="T1">2</text:span>.</text:p>'))
+    assert found.text == "Up to 2^31-1, the 1st row, H2O and x 2."
 
 
 @pytest.mark.parametrize(("data", "reason"), [

@@ -17,12 +17,14 @@ from dataclasses import replace
 from . import (
     CODE_STYLE,
     MONOSPACED_FONT,
+    SUPERSCRIPT_MARK,
     Extracted,
     Unreadable,
     capped,
     check_zip,
     code_lines_merged,
     from_blocks,
+    marks_superscript,
     paragraph_starts,
 )
 
@@ -67,7 +69,21 @@ def _blocks(document) -> Iterator[tuple[str, str]]:
             runs = [run for run in block.runs if run.text.strip()]
             mono = bool(runs) and all(MONOSPACED_FONT.search(run.font.name or "") for run in runs)
             kind = "list item" if numbered else "code" if mono else "text"
-        yield block.text, kind
+        yield _text(block), kind
+
+
+def _text(paragraph) -> str:
+    """A paragraph's text as ``paragraph.text`` reads it (its runs' and links' text), a superscript raised right off
+    a word written after a "^" (:func:`qa.ingest.formats.marks_superscript`): "2" and a raised "31" read "2^31"."""
+    parts: list[str] = []
+    for element in paragraph._p.xpath("w:r | w:hyperlink"):
+        text = element.text
+        raised = getattr(element, "rPr", None)
+        if text and raised is not None and raised.superscript and marks_superscript(parts[-1] if parts else "", text):
+            text = SUPERSCRIPT_MARK + text
+        if text:
+            parts.append(text)
+    return "".join(parts)
 
 
 def _style_kind(style) -> str | None:

@@ -14,19 +14,21 @@ network access off; the text stops at ``max_chars``. Title, author and date come
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
 
 from . import (
     CODE_STYLE,
     MONOSPACED_FONT,
+    SUPERSCRIPT_MARK,
     Extracted,
     Unreadable,
     capped,
     check_zip,
     code_lines_merged,
     from_blocks,
+    marks_superscript,
     paragraph_starts,
 )
 
@@ -90,6 +92,7 @@ class _Styles:
         self.parent: dict[str, str] = {}
         self.code: dict[str, bool] = {}
         self.term: dict[str, bool] = {}
+        self.raised: set[str] = set()  # text styles that set their text above the line (a superscript)
         for root in (styles, content):
             if root is None:
                 continue
@@ -103,6 +106,8 @@ class _Styles:
                 family = fonts.get(font, font) or (props.get(_q("fo", "font-family"), "") if props is not None else "")
                 self.code[name] = bool(CODE_STYLE.search(shown) or (family and MONOSPACED_FONT.search(family)))
                 self.term[name] = bool(_TERM_STYLE.search(shown))
+                if props is not None and _is_raised(props.get(_q("style", "text-position"), "")):
+                    self.raised.add(name)
                 if parent := style.get(_q("style", "parent-style-name")):
                     self.parent[name] = parent
 
@@ -119,6 +124,17 @@ class _Styles:
         return "text"
 
 
+def _is_raised(position: str) -> bool:
+    """Whether a style's ``style:text-position`` ("super 58%", "33% 58%"; "sub 58%", "-33% 58%") raises its text."""
+    first = (position.split() or [""])[0]
+    if first == "super":
+        return True
+    try:
+        return first.endswith("%") and float(first[:-1]) > 0
+    except ValueError:
+        return False
+
+
 def _blocks(container: Any, styles: _Styles) -> Iterator[tuple[str, str]]:
     """The container's paragraphs, headings, list items and table rows, in document order."""
     for child in container:
@@ -128,7 +144,7 @@ def _blocks(container: Any, styles: _Styles) -> Iterator[tuple[str, str]]:
         if tag in ("h", "p"):
             kind = "heading" if tag == "h" else styles.kind(child.get(_q("text", "style-name")))
             notes: list[Any] = []
-            yield _text(child, notes), kind
+            yield _text(child, notes, styles.raised), kind
             for note in notes:
                 yield from _blocks(note, styles)
         elif tag == "list":  # its items' paragraphs; a list inside an item gives its own items
@@ -146,9 +162,10 @@ def _blocks(container: Any, styles: _Styles) -> Iterator[tuple[str, str]]:
 
 
 
-def _text(element: Any, notes: list[Any]) -> str:
+def _text(element: Any, notes: list[Any], raised: Collection[str] = ()) -> str:
     """A paragraph's text: its spans and links read through, ``text:s`` as spaces, tabs and line breaks kept;
-    a note's body is put in ``notes`` (read after the paragraph)."""
+    a note's body is put in ``notes`` (read after the paragraph). A span in one of the ``raised`` styles (a
+    superscript) right off a word is written after a "^" (:func:`qa.ingest.formats.marks_superscript`)."""
     parts = [element.text or ""]
     for child in element:
         tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
@@ -163,7 +180,11 @@ def _text(element: Any, notes: list[Any]) -> str:
             if body is not None:
                 notes.append(body)
         elif tag not in _NOT_TEXT and tag not in ("frame",):
-            parts.append(_text(child, notes))
+            text = _text(child, notes, raised)
+            if tag == "span" and child.get(_q("text", "style-name")) in raised \
+                    and marks_superscript("".join(parts), text):
+                text = SUPERSCRIPT_MARK + text
+            parts.append(text)
         parts.append(child.tail or "")
     return "".join(parts)
 
