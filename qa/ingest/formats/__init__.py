@@ -20,7 +20,7 @@ from qa.errors import Unreadable
 __all__ = ["AFTER_INNER_TERMS", "AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM",
            "NEXT_HEADING", "SUPERSCRIPT_MARK", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped",
            "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs",
-           "marks_superscript"]
+           "marks_superscript", "superscript_shown"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -47,6 +47,16 @@ def marks_superscript(before: str, raised: str) -> bool:
     if not before or before[-1].isspace() or not raised or not (raised[0].isalnum() or raised[0] in "+-−"):
         return False
     return not (before[-1].isdigit() and raised.lower() in _ORDINAL)
+
+
+def superscript_shown(before: str, raised: str) -> str:
+    """The text of a superscript ``raised`` shown right after ``before``: after :data:`SUPERSCRIPT_MARK` where
+    :func:`marks_superscript` says so, else as it is.
+
+    >>> superscript_shown("2", "31"), superscript_shown("1", "st")
+    ('^31', 'st')
+    """
+    return SUPERSCRIPT_MARK + raised if marks_superscript(before, raised) else raised
 
 
 #: File suffix (lower case) -> format name. Manual pages are named by their section instead (see format_of).

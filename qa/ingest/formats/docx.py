@@ -17,15 +17,14 @@ from dataclasses import replace
 from . import (
     CODE_STYLE,
     MONOSPACED_FONT,
-    SUPERSCRIPT_MARK,
     Extracted,
     Unreadable,
     capped,
     check_zip,
     code_lines_merged,
     from_blocks,
-    marks_superscript,
     paragraph_starts,
+    superscript_shown,
 )
 
 
@@ -74,13 +73,13 @@ def _blocks(document) -> Iterator[tuple[str, str]]:
 
 def _text(paragraph) -> str:
     """A paragraph's text as ``paragraph.text`` reads it (its runs' and links' text), a superscript raised right off
-    a word written after a "^" (:func:`qa.ingest.formats.marks_superscript`): "2" and a raised "31" read "2^31"."""
+    a word written after a "^" (:func:`qa.ingest.formats.superscript_shown`): "2" and a raised "31" read "2^31"."""
     parts: list[str] = []
     for element in paragraph._p.xpath("w:r | w:hyperlink"):
         text = element.text
         raised = getattr(element, "rPr", None)
-        if text and raised is not None and raised.superscript and marks_superscript(parts[-1] if parts else "", text):
-            text = SUPERSCRIPT_MARK + text
+        if text and raised is not None and raised.superscript:
+            text = superscript_shown(parts[-1] if parts else "", text)
         if text:
             parts.append(text)
     return "".join(parts)

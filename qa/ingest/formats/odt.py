@@ -21,15 +21,14 @@ from typing import Any
 from . import (
     CODE_STYLE,
     MONOSPACED_FONT,
-    SUPERSCRIPT_MARK,
     Extracted,
     Unreadable,
     capped,
     check_zip,
     code_lines_merged,
     from_blocks,
-    marks_superscript,
     paragraph_starts,
+    superscript_shown,
 )
 
 _NS = {
@@ -162,10 +161,10 @@ def _blocks(container: Any, styles: _Styles) -> Iterator[tuple[str, str]]:
 
 
 
-def _text(element: Any, notes: list[Any], raised: Collection[str] = ()) -> str:
+def _text(element: Any, notes: list[Any], raised: Collection[str]) -> str:
     """A paragraph's text: its spans and links read through, ``text:s`` as spaces, tabs and line breaks kept;
     a note's body is put in ``notes`` (read after the paragraph). A span in one of the ``raised`` styles (a
-    superscript) right off a word is written after a "^" (:func:`qa.ingest.formats.marks_superscript`)."""
+    superscript) right off a word is written after a "^" (:func:`qa.ingest.formats.superscript_shown`)."""
     parts = [element.text or ""]
     for child in element:
         tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
@@ -181,9 +180,8 @@ def _text(element: Any, notes: list[Any], raised: Collection[str] = ()) -> str:
                 notes.append(body)
         elif tag not in _NOT_TEXT and tag not in ("frame",):
             text = _text(child, notes, raised)
-            if tag == "span" and child.get(_q("text", "style-name")) in raised \
-                    and marks_superscript("".join(parts), text):
-                text = SUPERSCRIPT_MARK + text
+            if tag == "span" and child.get(_q("text", "style-name")) in raised:
+                text = superscript_shown(next((part for part in reversed(parts) if part), ""), text)
             parts.append(text)
         parts.append(child.tail or "")
     return "".join(parts)
