@@ -250,8 +250,16 @@ LABEL_WORDS = 4
 
 
 def is_pointer(text: str) -> bool:
-    """Whether a sentence only sends the reader elsewhere: it opens with "See" or "Refer to" (a "See also:" note
-    goes on to say something itself).
+    """Whether a sentence only sends the reader elsewhere, stating nothing a question could be answered by:
+
+    - it opens with "See" or "Refer to" (a "See also:" note goes on to say something itself);
+    - it opens with what there is more of and then sends the reader on ("For more information, see ...",
+      "For an example of the syntax, check the pkix.asn file ...");
+    - it sends the reader to a page's documentation ("Check out the Tk documentation for ...", "Head over to
+      ...");
+    - all it says of its subject is where a numbered part describes it ("The supported encodings are described
+      in Section 24.3.1."); a clause of its own before that ("The LIKE operator does pattern matching and is
+      explained in Section 9.7", "... the autovacuum daemon, which is described in ...") is something said.
 
     >>> is_pointer("See git-rebase(1) for details.")
     True
@@ -261,11 +269,44 @@ def is_pointer(text: str) -> bool:
     False
     >>> is_pointer("Seeds are planted in spring.")
     False
+    >>> is_pointer("For more information on each row-level lock mode, refer to Section 13.3.2.")
+    True
+    >>> is_pointer("For more details, see the pathspec entry in gitglossary(7).")
+    True
+    >>> is_pointer("For example, see how the parser reads a file.")
+    False
+    >>> is_pointer("Window functions are described in detail in Section 3.5, Section 4.2.8, and Section 7.2.5.")
+    True
+    >>> is_pointer("The LIKE operator does pattern matching and is explained in Section 9.7.")
+    False
+    >>> is_pointer("(Another way is to set PGCLIENTENCODING.) The encodings are described in Section 24.3.1.")
+    False
+    >>> is_pointer("Check out the /quickstart for an overview of what Flask can do.")
+    True
+    >>> is_pointer("Check out the branch you want to merge into.")
+    False
     """
-    return bool(_POINTER.match(text))
+    text = text.strip()
+    if _POINTER.match(text) or _MORE_ELSEWHERE.match(text) or _GO_READ.match(text):
+        return True
+    return bool(_DESCRIBED_IN.match(text))
 
 
 _POINTER = re.compile(r"\(?\s*(?:see|refer to)\s+(?!also\b)", re.I)
+# "For more information ..., see", "For an example of X, check the Y file": what a sentence has more of, then where
+_MORE_ELSEWHERE = re.compile(
+    r"\(?\s*for\s+(?:more|further|additional|details?|information|info|an?\s+examples?|examples|(?:a|the)\s+"
+    r"(?:full|complete|detailed)\b)[^.;:]*?,\s*(?:please\s+)?(?:see|check|refer\s+to|consult|read)\b", re.I)
+# "Check out the X documentation", "Head over to the Jinja documentation": a page's docs, not a branch checked out
+_GO_READ = re.compile(r"(?:check\s+out|head\s+(?:over\s+)?to)\s+(?=[^.]*\b(?:documentation|docs|page|guide|"
+                      r"tutorial|manual|section|chapter|quickstart|for\s+more)\b)", re.I)
+_PART = r"(?:Table|Section|Chapter|Figure|Appendix|Example|Part)"
+# "... are described in Table 13.1." ending the sentence, said by its main clause (not "which is", "and is")
+_DESCRIBED_IN = re.compile(
+    r"(?:(?!\b(?:which|that|and|but)\s+(?:is|are)\b|[.!?]\)?\s)[^;])*?\b(?:is|are)\s+(?:also\s+)?(?:described|listed|"
+    r"shown|summari[sz]ed|given|explained|documented|detailed|covered|discussed)\s+(?:in\s+(?:more\s+|further\s+|"
+    r"greater\s+)?detail\s+)?in\s+(?:the\s+)?" + _PART + r"s?\s+[\w.-]+(?:\s*(?:,\s*and|,|and|or)\s*(?:"
+    + _PART + r"\s+)?[\w.-]+)*[.)\s]*$")
 
 
 #: A heading that opens a section in at least this share of the documents (and in GENERIC_MIN of them) is generic.
