@@ -65,8 +65,10 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )
 
 # What a sentence offers.
+# A month is written with a capital: "may" and "march" in lower case are a verb ("Stashes may also be referenced").
+_MONTH = r"(?-i:" + "|".join(m.capitalize() for m in MONTHS) + r")"
 _YEAR = r"\b(?:1\d{3}|20\d{2})s?\b"
-_TIME = re.compile(_YEAR + r"|\b(?:" + "|".join(MONTHS) + r")\b|\bcentur(?:y|ies)\b|"
+_TIME = re.compile(_YEAR + r"|\b" + _MONTH + r"\b|\bcentur(?:y|ies)\b|"
                    r"\b(?:next|following|previous|same) (?:day|week|month|year|morning|night)\b|"
                    r"\b(?:days?|weeks?|months?|years?|hours?) (?:later|earlier|after|before)\b|"
                    r"\b(?:today|yesterday|tomorrow|nowadays)\b", _I)
@@ -74,10 +76,10 @@ _DURATION = re.compile(r"\b" + _NUM + r"[ -]" + _TIME_UNITS + r"\b|\bfor (?:a|an
                        r"\bfrom\s+\S+\s+(?:to|until|till)\b|\b(?:until|lasted|lasting|throughout|since)\b|"
                        r"\d\s*[–-]\s*\d|\bdecades?\b|\bcenturies\b", _I)
 # A number that counts: not a year, not the day of a date ("15 September", "August 10").
-_DAY = r"(?:" + "|".join(MONTHS) + r")"
+_DAY = _MONTH
 _COUNT = re.compile(r"(?<![\d,.])(?!(?:1\d{3}|20\d{2})s?\b)\d[\d,]*(?:\.\d+)?\b(?!\s*(?:%|percent)\b)|"
                     r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b|\bno (?:casualties|losses|one)\b", _I)
-_MONTH_NEAR = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s*$|^\s*(?:" + "|".join(MONTHS) + r")\b", _I)
+_MONTH_NEAR = re.compile(r"\b" + _MONTH + r"\s*$|^\s*" + _MONTH + r"\b", _I)
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent|km|kilomet(?:er|re)s?|met(?:er|re)s?|miles?|tons?|"
                        r"tonnes?|kg|pounds?|dollars?|feet|foot|inches|acres?|hectares?|characters|bytes|[KMGT]i?B|"
                        r"bits|digits|lines)\b|[$£€¥]\s*\d|"
@@ -115,6 +117,15 @@ _PATH = re.compile(r"(?<![\w/])(?:~|\$\w+|\{\w+\}|\.{1,2})?/[\w.{}*$-]+")
 # A condition ("if value1 equals value2", "unless ..."): what "when" asks of a manual ("When does NULLIF return null?")
 _CONDITION = re.compile(r"\b(?:if|unless|whenever|as soon as)\b", _I)
 _WHEN_ASKED = re.compile(WHEN, _I)
+#: "When" asked in the present or with a modal of what may or should happen ("When should I use git stash?", "When
+#: does NULLIF return null?") asks under what condition, which a clause opened by "when" gives too ("Use git stash
+#: when you want to ..."); asked in the past or the future ("When did the war end?", "When will the line open?")
+#: it asks for a date.
+WHEN_CONDITION = r"^\W*when\s+(?:does|do|is|are|should|can|could|must|may|might)(?:n't)?\b"
+#: A condition a sentence states: "if", "unless", "whenever", "as soon as", or a clause opened by "when".
+CONDITION_CLAUSE = r"\b(?:if|unless|whenever|as soon as)\b|(?<!^)(?<!^\W)\bwhen\b"
+_WHEN_CONDITION_ASKED = re.compile(WHEN_CONDITION, _I)
+_WHEN_CLAUSE = re.compile(CONDITION_CLAUSE, _I)
 _OFFERS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("time", _TIME), ("duration", _DURATION), ("count", _COUNT), ("quantity", _QUANTITY), ("reason", _REASON),
     ("manner", _MANNER), ("person", _PERSON), ("group", _GROUP), ("place", _PLACE), ("place", _PATH),
@@ -232,6 +243,8 @@ def offers(question: str, text: str) -> bool | None:
         return counts_asked(question, text)
     if kind == "time" and _WHEN_ASKED.search(question) and _CONDITION.search(text):
         return True  # "When does NULLIF return null?" asks under what condition as well as at what time
+    if kind == "time" and _WHEN_CONDITION_ASKED.search(question) and _WHEN_CLAUSE.search(text.strip()):
+        return True
     offered = offered_kinds(text)
     if kind == "person" and "person" not in offered and _other_name(question, text):
         return True

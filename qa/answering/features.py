@@ -22,7 +22,19 @@ from ..config import Config
 from ..indexing.index import Index
 from ..indexing.lexical import query_terms, tokenize
 from ..records import Unit
-from .asked import MONTHS, MULTIPLIERS, NUMBER_WORDS, NUMERALS, WHEN, WHERE, asks_definition, asks_procedure, asks_value
+from .asked import (
+    CONDITION_CLAUSE,
+    MONTHS,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    NUMERALS,
+    WHEN,
+    WHEN_CONDITION,
+    WHERE,
+    asks_definition,
+    asks_procedure,
+    asks_value,
+)
 from .negation import SENTENCE_END, negation_in, question_negated
 from .question_scores import QuestionScores
 from .sentence_stats import OPTION, Stats, asked_options, is_anaphoric
@@ -48,9 +60,11 @@ _QUESTION_WORDS = frozenset(tokenize([(
     "what which who whom whose when where why how does do did is are was were be been kind type name many much"
 )])[0])
 _I = re.IGNORECASE
-# A time: a year, a century, a month (with its day, if any), or a time told relative to another one
-# ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd Division" is a name.
-_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + "|".join(MONTHS) + r")\b|"
+# A time: a year, a century, a month (with its day, if any; written with a capital, since "may" is a verb), or a
+# time told relative to another one ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd
+# Division" is a name.
+_MONTH = r"(?-i:(" + "|".join(m.capitalize() for m in MONTHS) + r"))"
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b" + _MONTH + r"\b|"
                    r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
                    r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
 # A number, or a word that counts ("several", "thousands"): what a question asking how many wants
@@ -70,6 +84,8 @@ _RETURNS = re.compile(r"^\W*(?:(?:the\s+)?[\w.$()\[\]]+\s+(?:(?:method|property|
 _TYPES = (
     ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
                           r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
+    # "When does NULLIF return null?": a condition answers as well as a date (qa.answering.asked.WHEN_CONDITION)
+    ("condition", re.compile(WHEN_CONDITION, _I), re.compile(CONDITION_CLAUSE + "|" + _DATE.pattern, _I)),
     ("date", re.compile(WHEN + r"|\b(what|which|in what) (year|century|decade|date|time|period)\b", _I),
      _DATE),
     ("default", re.compile(r"\bdefault\b", _I), _DEFAULT_STATED),

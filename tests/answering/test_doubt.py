@@ -57,6 +57,10 @@ def test_the_kinds_a_sentence_offers():
     assert offered_kinds("The result was a Mongolian rout, with 56 soldiers being killed.") >= {"count", "group"}
     assert "count" not in offered_kinds("The sides agreed to a cease-fire on 15 September 1939.")  # a day, a year
     assert "time" in offered_kinds("The two sides agreed to a cease-fire on 15 September 1939.")
+    # a month has a capital: "may" and "march" in lower case are verbs
+    assert "time" in offered_kinds("The pact was signed in May.")
+    assert "time" not in offered_kinds("Stashes may also be referenced by their index.")
+    assert "time" not in offered_kinds("The troops march to the river.")
     assert "person" in offered_kinds("In 1936, Lieutenant-Colonel Sugimoto Yasuo formed a detachment.")
     assert "person" not in offered_kinds("The talks between the Soviet Union and Japan failed.")
     assert "reason" in offered_kinds("The attack failed due to the arrival of Japanese troops.")
@@ -68,6 +72,11 @@ def test_a_manual_s_answers_offer_what_its_questions_ask():
     assert offers("Where is the user config?", "It defaults to $HOME/.npmrc.")
     assert offers("Where is it kept?", "Use one and/or the other.") is False
     assert offers("When does NULLIF return null?", "NULLIF returns a null value if value1 equals value2.")
+    # asked in the present or with "should", "when" asks under what condition, which a "when" clause states too;
+    # asked in the past it asks for a date
+    assert offers("When should I use git stash?", "Use git stash when you want a clean working directory.")
+    assert offers("When did the war end?", "The war ended when the treaty was signed.") is False
+    assert offers("When should I use git stash?", "When in doubt, read the manual page.") is False
     assert offers("In what year was it merged?", "If the boroughs were cities, they would rank high.") is False
     assert offers("How long can a package name be?", "The name must be at most 214 characters.")
     assert offers("How long did the war last?", "The war was fought over the border.") is False

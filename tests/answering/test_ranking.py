@@ -222,3 +222,28 @@ def test_a_question_asked_after_a_statement_of_the_problem_is_read_by_its_asking
     assert asked.negated and asked.names == ("Harold",)
     # the statement's words still say what the question is about
     assert {"boat", "count", "storm", "sink"} <= set(q.terms)
+
+
+def test_a_when_question_reads_a_date_or_the_condition_it_asks_for(tmp_path):
+    from qa.answering.features import analyse_question, unit_text
+    from qa.answering.sentence_stats import stats
+
+    docs = {"stash.txt": ("Stashes may also be named by their index.\n\n"
+                          "Use a stash when you want a clean working tree.\n\n"
+                          "The stash command was added in 2007.")}
+    with _fake_index_of(tmp_path, docs) as index:
+        rows = {}
+        for question in ("When should I use a stash?", "When was the stash command added?"):
+            ranking = rank(index, question)
+            read = {unit_text(index, u): row["type_match"] for u, row in zip(ranking.units, ranking.features)}
+            rows[question] = (analyse_question(question, stats(index)).kind, read)
+    # "may" is no month; a "when" clause answers a question asked in the present, a year one asked in the past
+    (kind_now, asked_now), (kind_then, asked_then) = rows["When should I use a stash?"], \
+        rows["When was the stash command added?"]
+    assert (kind_now, kind_then) == ("condition", "date")
+    assert asked_now == {"Stashes may also be named by their index.": 0.0,
+                         "Use a stash when you want a clean working tree.": 1.0,
+                         "The stash command was added in 2007.": 1.0}
+    assert asked_then == {"Stashes may also be named by their index.": 0.0,
+                          "Use a stash when you want a clean working tree.": 0.0,
+                          "The stash command was added in 2007.": 1.0}
