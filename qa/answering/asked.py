@@ -109,9 +109,11 @@ _PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|King|Queen|Emperor|Tsar|President|G
                      r"\b(?:led|commanded|founded|written|directed|signed|ruled) by\b", 0)
 _GROUP = re.compile(r"\b[A-Z][a-z]+(?:ese|ian|ians|ans|an|ish|ic|i|s)\b|\b(?:forces|army|armies|troops|side|"
                     r"division|regiment|government|party|people|soldiers)\b", 0)
+# A place: a name after a preposition of place ("in Manchuria", "at the Halha River"; a name has its capital), or a
+# word for one ("the border", a manual's "directory" or "folder")
 _PLACE = re.compile(r"\b(?:in|at|near|from|to|into|across|north of|south of|east of|west of|inside|outside) "
-                    r"(?:the )?[A-Z][\w'-]+|\b(?:river|lake|island|city|town|village|border|region|province|"
-                    r"country|mountain|sea|coast|territory|area)\b", _I)
+                    r"(?:the )?(?-i:[A-Z])[\w'-]+|\b(?:river|lake|island|city|town|village|border|region|province|"
+                    r"country|mountain|sea|coast|territory|area|director(?:y|ies)|folders?)\b", _I)
 # A file or folder a manual points to ("{prefix}/lib/node_modules", "$HOME/.npmrc", "/etc/hosts"): a place
 _PATH = re.compile(r"(?<![\w/])(?:~|\$\w+|\{\w+\}|\.{1,2})?/[\w.{}*$-]+")
 # A condition ("if value1 equals value2", "unless ..."): what "when" asks of a manual ("When does NULLIF return null?")

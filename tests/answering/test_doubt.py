@@ -61,6 +61,10 @@ def test_the_kinds_a_sentence_offers():
     assert "time" in offered_kinds("The pact was signed in May.")
     assert "time" not in offered_kinds("Stashes may also be referenced by their index.")
     assert "time" not in offered_kinds("The troops march to the river.")
+    # a place is named with a capital after its preposition, or is a word for one
+    assert "place" in offered_kinds("The battle was fought in Manchuria.")
+    assert "place" not in offered_kinds("The value is written in the manifest by the build.")
+    assert "place" in offered_kinds("The cache is kept in a folder of its own.")
     assert "person" in offered_kinds("In 1936, Lieutenant-Colonel Sugimoto Yasuo formed a detachment.")
     assert "person" not in offered_kinds("The talks between the Soviet Union and Japan failed.")
     assert "reason" in offered_kinds("The attack failed due to the arrival of Japanese troops.")
