@@ -182,7 +182,7 @@ class Question:
     text: str
     terms: tuple[str, ...]  # content terms, in order (question words removed)
     weights: dict[str, float]  # term -> idf
-    kind: str  # number, date, person, place or other
+    kind: str  # one of _TYPES (number, condition, date, default, person, place) or other
     negated: bool
     numbers: tuple[str, ...]
     names: tuple[str, ...]
@@ -191,6 +191,8 @@ class Question:
     definition: bool = False  # it asks what something is or does (qa.answering.asked.asks_definition)
     options: tuple[str, ...] = ()  # the command-line options it names ("-v", "--amend")
     value: bool = False  # it asks for a value that something returns (qa.answering.asked.asks_value)
+    # the terms of each name it writes after a dot ("zfill" of "str.zfill"): asked about under that qualifier only
+    qualified: frozenset[str] = frozenset()
 
     @cached_property
     def total(self) -> float:
@@ -210,8 +212,14 @@ def analyse_question(text: str, st: Stats) -> Question:
     names = tuple(m.group(0) for m in _NAME.finditer(text) if m.start() not in opens)
     numbers = tuple(m.group(0).lower() for m in _NUMBER_TERM.finditer(text))
     bigrams = frozenset(frozenset(p) for p in pairwise(terms) if p[0] != p[1])
+    qualified = frozenset(t for m in _QUALIFIED.finditer(text) for t in query_terms(m.group(1)) if t)
     return Question(text, terms, {t: st.idf(t) for t in terms}, kind, question_negated(text),
-                    numbers, names, bigrams, asks_procedure(text), asks_definition(text), options, asks_value(text))
+                    numbers, names, bigrams, asks_procedure(text), asks_definition(text), options, asks_value(text),
+                    qualified)
+
+
+# A name written after a dot and its qualifier ("str.zfill", "os.path.join")
+_QUALIFIED = re.compile(r"(?<=[\w$])\.([A-Za-z_$][\w$]*)")
 
 
 def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
@@ -267,7 +275,7 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
         of_terms, of_near, of_titled, scope = _coverages(q, info)
         if info.options and not info.options.isdisjoint(q.options):  # "grep -v" asked, under grep(1)'s "-v, ..."
             of_titled = _coverage(q, info.titled | info.page)
-        defines = q.definition and info.lead and _about_asked(info, q_terms, bool(q.options))
+        defines = q.definition and info.lead and _about_asked(info, q_terms, bool(q.options), q.qualified)
         rows.append({
             "dense": dense_of[n], "dense_rel": dense_rel[n], "bm25": lexical_of[n],
             "passage_dense": passage_dense, "passage_bm25": passage_bm25,
@@ -378,14 +386,17 @@ def _pair_norm(index: Index, unit: Unit) -> float:
     return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
 
 
-def _about_asked(info: UnitInfo, q_terms: set[str], option: bool = False) -> bool:
+def _about_asked(info: UnitInfo, q_terms: set[str], option: bool = False,
+                 qualified: frozenset[str] = frozenset()) -> bool:
     """Whether the section ``info``'s unit opens is about what was asked: the question holds one of the names
     its heading gives, or the section introduces its page (a generic one before the page's own: "NAME",
     "Description"), so is about its page's subject, unless the question names a command-line ``option`` ("What
     does grep -v do?" asks about the option, not about grep). A Notes section after the options, or an option
     that many pages share ("--force"), is generic too, but says something else than what the page's subject
-    is."""
-    return (info.lead_intro and not option) or any(name <= q_terms for name in info.lead_heading)
+    is. A name the question writes only after a qualifier ("str.zfill") is not asked about under another
+    ("bytes.zfill(width)")."""
+    return (info.lead_intro and not option) or any(name <= q_terms and not name <= qualified
+                                                   for name in info.lead_heading)
 
 
 def _neighbours(st: Stats, index: Index, unit: Unit) -> list[int]:

@@ -51,8 +51,9 @@ def opens_section(st: Stats, index: Index, unit: Unit) -> bool:
     return before >= 0 and position - before <= PARTICULARS + 1 and ids[before] in st.headings
 
 
-#: The most sentences of particulars a section opens with before its first prose sentence
-PARTICULARS = 40
+#: The most sentences of particulars a section opens with before its first prose sentence (Node.js lists 43 for
+#: child_process.fork()'s parameters, history and defaults)
+PARTICULARS = 100
 #: A line that only says in which version something came or changed ("Added in: v0.1.16", "New in version 3.8.")
 VERSION_STAMP = re.compile(r"(?:added|deprecated|removed|changed|new) in(?: version)?:?\s*v?\d+(?:\.\w+)*"
                            r"(?:,\s*v?\d+(?:\.\w+)*)*\.?", re.IGNORECASE)
@@ -135,16 +136,18 @@ def heading_names(heading: str) -> tuple[frozenset[str], ...]:
 
     A heading that names code (an API signature, a setting, an option and its aliases) names each alias whole:
     a question about ``git revert`` is not about the setting ``revert.reference``, and one about ``str.find``
-    does not name the signature's parameters. Each word of a prose heading ("Transaction Isolation") names on
+    does not name the signature's parameters. A call names its function alone as well ("What is fork used
+    for?" asks about ``child_process.fork(...)``). Each word of a prose heading ("Transaction Isolation") names on
     its own.
 
     >>> heading_names("revert.reference") == (frozenset({"revert", "refer"}),)
     True
-    >>> heading_names("str.find(sub[, start[, end]])") == (frozenset({"str", "find"}),)
+    >>> heading_names("str.find(sub[, start[, end]])") == (frozenset({"str", "find"}), frozenset({"find"}))
     True
     >>> sorted(sorted(n) for n in heading_names("-d, --delete"))
     [['-d'], ['delet']]
-    >>> heading_names("class csv.DictReader(f, fieldnames=None)") == (frozenset({"csv", "dictread"}),)
+    >>> heading_names("class csv.DictReader(f, fieldnames=None)") == (frozenset({"csv", "dictread"}),
+    ...                                                                frozenset({"dictread"}))
     True
     >>> sorted(sorted(n) for n in heading_names("3.2 Invoking asn1Coding"))
     [['asn1cod'], ['invok']]
@@ -156,7 +159,15 @@ def heading_names(heading: str) -> tuple[frozenset[str], ...]:
     names = _code_words(heading)
     if not names:
         return tuple(frozenset({t}) for t in query_terms(heading) if t)
-    return _terms_of(_named(heading, names))
+    found = _terms_of(_named(heading, names))
+    # a call's own name alone too: "child_process.fork(...)" is what "What is fork used for?" asks about, its
+    # module only where it is (a setting's last part is no name of its own: "revert.reference")
+    own = _terms_of([name.rsplit(".", 1)[1] for name in _CALLED.findall(heading)])
+    return found + tuple(name for name in own if name not in found)
+
+
+# A dotted name called with its parameters: "child_process.fork(", "class csv.DictReader("
+_CALLED = re.compile(r"(?<![\w.$])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\s*\(")
 
 
 def code_names(heading: str) -> tuple[frozenset[str], ...]:

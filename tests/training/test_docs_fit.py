@@ -155,6 +155,23 @@ def test_a_generic_section_lead_is_read_under_its_page_title(tmp_path):
     assert unit_text(index, ranking.units[0]) == "This command removes files nothing refers to."
 
 
+def test_a_call_s_own_name_asks_about_its_entry_however_long_its_parameter_list(tmp_path):
+    # an API entry: a call's heading, then its parameters (more than forty here) before what it does
+    params = "\n".join(f"- `opt{n}` <number> The {n}th setting." for n in range(45))
+    index = _built(tmp_path, {
+        "proc.md": f"# proc\n\n## proc.fork(path[, options])\n\n{params}\n\nThe proc.fork() method starts a copy "
+                   "of the current program as a child.\n\nA forked child reports back through a pipe.\n",
+        "text.md": "# text\n\n## bytes.pad(width)\n\nReturn a copy of the bytes padded with zeros.\n\n"
+                   "## str.pad(width)\n\nReturn a copy of the string padded with zeros.\n"})
+    fork = rank(index, "What is fork used for?")
+    assert _marked(index, fork, "lead_definition") == ["The proc.fork() method starts a copy of the current "
+                                                       "program as a child."]
+    assert unit_text(index, fork.units[0]).startswith("The proc.fork() method")
+    # a name the question qualifies is asked about under that qualifier only
+    assert _marked(index, rank(index, "What does str.pad do?"), "lead_definition") == [
+        "Return a copy of the string padded with zeros."]
+
+
 def test_a_see_also_section_is_never_quoted(tmp_path):
     index = _built(tmp_path, {
         "tidy.md": "# tidy\n\n## Description\n\nThis command removes files nothing refers to.\n\n## See also\n\n"
