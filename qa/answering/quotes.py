@@ -5,6 +5,7 @@ other ("This hypothesis is called ..."), so every quote is a verbatim, checkable
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -33,8 +34,11 @@ from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
 from .sentence_stats import Stats, asked_options, stats
-from .structure import intro_leads, section_start
+from .structure import VERSION_STAMP, intro_leads, section_start
 from .verifier import rerank
+
+# A question asking when, or in which version or release, something came or changed
+_VERSION_ASKED = re.compile(r"\b(?:when|version|versions|since|added|introduced|release|released)\b", re.I)
 
 #: The support of a question with no candidate quote at all (finite, so that it serialises as JSON).
 NO_SUPPORT = -100.0
@@ -167,14 +171,19 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
     followed by one that leans on it comes both alone and with it. Headings, bare date lines and the lines of
-    a structured page's "See also" section (names of other pages) are never units.
+    a structured page's "See also" section (names of other pages) are never units, nor a bare version stamp
+    ("Since: 6.8.1", "Added in: v0.1.16") for a question that asks nothing of when or in which version.
     """
     picked = {i for p in passages[: config.quote_chunks] for i in st.chunk_sentences[p.chunk_id]}
     picked.update(index.nearest_sentences(scored.vector, config.quote_sentences, sources))
     picked.update(option_units(index, st, scored.text, sources))
     picked.update(page_units(index, st, scored.text, sources))
+    stamps = bool(_VERSION_ASKED.search(scored.text))  # "Added in: v0.1.16" answers only when it was added
+
     def quotable(i: int) -> bool:
-        return i not in st.headings and i not in st.datelines and i not in st.references
+        if i in st.headings or i in st.datelines or i in st.references:
+            return False
+        return stamps or not _is_stamp(index, i)
 
     units: set[Unit] = set()
     for i in filter(quotable, picked):
@@ -187,6 +196,12 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
         if pos + 1 < len(ids) and ids[pos + 1] in st.anaphoric and quotable(ids[pos + 1]):
             units.add(Unit.of(i, ids[pos + 1]))
     return sorted(units, key=_in_order)
+
+
+def _is_stamp(index: Index, i: int) -> bool:
+    """Whether sentence ``i`` only says in which version something came or changed."""
+    source, start, end = index.sentences[i]
+    return bool(VERSION_STAMP.fullmatch(index.documents[source].text[start:end].strip()))
 
 
 def option_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:

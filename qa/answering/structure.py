@@ -55,13 +55,14 @@ def opens_section(st: Stats, index: Index, unit: Unit) -> bool:
 #: child_process.fork()'s parameters, history and defaults)
 PARTICULARS = 100
 #: A line that only says in which version something came or changed ("Added in: v0.1.16", "New in version 3.8.")
-VERSION_STAMP = re.compile(r"(?:added|deprecated|removed|changed|new) in(?: version)?:?\s*v?\d+(?:\.\w+)*"
+VERSION_STAMP = re.compile(r"(?:(?:added|deprecated|removed|changed|new) in(?: version)?|since):?\s*v?\d+(?:\.\w+)*"
                            r"(?:,\s*v?\d+(?:\.\w+)*)*\.?", re.IGNORECASE)
 
 
 #: A label and its short value on a line of its own, no sentence: "Stability: 2 - Stable", "Source code:
-#: Lib/tomllib", "Author: Michael Foord", "Default: false"
-LABEL_LINE = re.compile(r"[A-Z][\w ]{0,24}:\s+[^.!?]{1,40}")
+#: Lib/tomllib", "Author: Michael Foord", "Default: false", "Implies: DisambiguateRecordFields." (a dot only inside
+#: a word, "Lib/json.py", or ending the line)
+LABEL_LINE = re.compile(r"[A-Z][\w ]{0,24}:\s+(?:[^.!?]|\.(?=\w)){1,40}\.?")
 
 
 def particular(st: Stats, index: Index, sentence: int) -> bool:

@@ -172,6 +172,19 @@ def test_a_call_s_own_name_asks_about_its_entry_however_long_its_parameter_list(
         "Return a copy of the string padded with zeros."]
 
 
+def test_an_entry_s_labels_and_version_stamp_are_passed_over(tmp_path):
+    # a language extension's entry: what it implies and since when, then what it does
+    index = _built(tmp_path, {"exts.md": (
+        "# Extensions\n\n## WildPatterns\n\nImplies: NamedFields.\n\nSince: 6.8.1\n\nAllow the use of wildcards in "
+        "patterns.\n\n## NamedFields\n\nSince: 6.2.1\n\nAllow fields to be named in patterns.\n")})
+    what = rank(index, "What does WildPatterns do?")
+    assert _marked(index, what, "lead_definition") == ["Allow the use of wildcards in patterns."]
+    # a bare version stamp answers only a question asking when or since which version
+    assert not any(unit_text(index, u).startswith("Since") for u in what.units)
+    since = rank(index, "Since which version is WildPatterns available?")
+    assert "Since: 6.8.1" in [unit_text(index, u) for u in since.units]
+
+
 def test_a_see_also_section_is_never_quoted(tmp_path):
     index = _built(tmp_path, {
         "tidy.md": "# tidy\n\n## Description\n\nThis command removes files nothing refers to.\n\n## See also\n\n"
