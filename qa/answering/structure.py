@@ -104,11 +104,11 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
 #: The heading of an API entry: a name called with its parameters ("str.find(sub[, start[, end]])", "os.tmpdir()",
 #: "class csv.DictReader(f, ...)", "Static method: Buffer.alloc(size[, fill])", SQLite's "trim(X,Y)"), or a dotted
 #: name (a property or setting: "process.platform", "os.EOL", git's "credential.helper"), or a subcommand with its
-#: arguments (git stash's "pop [--index] [-q|--quiet] [<stash>]")
+#: arguments (git stash's "pop [--index] [-q|--quiet] [<stash>]", GHCi's ":type +v ⟨expression⟩")
 API_HEADING = re.compile(r"(?:(?i:class|exception|static method|async|classmethod|staticmethod|abstractmethod)"
                          r"\s*:?\s+)?"
                          r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|(?:\.[A-Za-z_$][\w$]*)+)|"
-                         r"[a-z][\w-]*\s+[\[<].*")
+                         r"[:.]?[a-z][\w-]*(?:\s+[+-]\w+)?\s+[\[<⟨].*")
 
 
 def intro_leads(st: Stats, index: Index, source: str) -> list[int]:

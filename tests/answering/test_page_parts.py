@@ -162,6 +162,7 @@ def test_a_label_with_its_value_is_one_of_the_entrys_particulars(tmp_path) -> No
     ("str.find(sub[, start[, end]])", True), ("class csv.DictReader(f, fieldnames=None)", True),
     ("Static method: Buffer.alloc(size[, fill[, encoding]])", True), ("os.tmpdir()", True), ("os.EOL", True),
     ("credential.helper", True), ("pop [--index] [-q|--quiet] [<stash>]", True), ("trim(X,Y)", True),
+    (":type ⟨expression⟩", True), (":type +v ⟨expression⟩", True), (":all-types", False),
     ("branch", False), ("8.1.2", False), ("Installation [optional]", False), ("Event: 'close'", False),
     ("Description", False),
 ])
