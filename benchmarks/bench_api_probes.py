@@ -1,4 +1,4 @@
-"""Hand-written questions on API references and manuals of Javadoc, Doxygen, rustdoc, Haddock, Texinfo and roff.
+"""Hand-written questions on API references and manuals of Javadoc, Doxygen, rustdoc, Haddock, Sphinx, Texinfo and roff.
 
     .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,rustdoc] [--json PATH]
 
@@ -8,9 +8,10 @@ the questions of ``benchmarks/realdocs/<probe>-probe*.jsonl`` and reports hit@1 
 it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc),
 ``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen), and Rust's standard library reference from a rustup toolchain
 (``rustup component add rust-docs``) or Debian's ``rust-doc``, and ``libghc-async-doc``, ``libghc-split-doc``,
-``libghc-vector-doc`` (Haddock), ``bash-doc`` and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page,
-and diffutils' manual, split into pages), and the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff;
-a system whose packages skip /usr/share/man lacks them), asked two ways: tasks (``man``) and what a single-letter
+``libghc-vector-doc`` (Haddock), ``ghc-doc`` (GHC's User's Guide, Sphinx with its own directives), ``bash-doc``
+and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page, and diffutils' manual, split into pages), and
+the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff; a system whose packages skip /usr/share/man
+lacks them), asked two ways: tasks (``man``) and what a single-letter
 option does (``options``), five pages of Git's HTML manual (``git-doc``) and twelve more manual pages, asked the
 same (``options2``, ``options3``). A probe whose pages are missing is skipped with the
 command that installs them. What the probes showed, and which questions were written before which version
@@ -36,6 +37,7 @@ QUESTIONS = ROOT / "benchmarks" / "realdocs"
 JAVA = "/usr/share/doc/openjdk-17-jre-headless/api/java.base"
 SDL = "/usr/share/doc/libsdl2-doc/html"
 # Rust's std reference: a rustup toolchain's (newest first), else Debian's rust-doc
+GHC = "/usr/share/doc/ghc-doc/html/users_guide"
 RUST = next(iter(sorted(glob.glob(str(Path.home() / ".rustup/toolchains/*/share/doc/rust/html/std")), reverse=True)),
             "/usr/share/doc/rust-doc/html/std")
 
@@ -68,6 +70,12 @@ PROBES = {
         "/usr/share/doc/libghc-async-doc/html/Control-Concurrent-Async.html",
         "/usr/share/doc/libghc-split-doc/html/Data-List-Split.html",
         "/usr/share/doc/libghc-vector-doc/html/Data-Vector.html"), "haddock-probe.jsonl"),
+    # GHC's User's Guide: Sphinx with directives of its own for flags, GHCi commands and language extensions
+    "sphinx": Probe("ghc-doc", tuple(f"{GHC}/{p}.html" for p in (
+        "ghci", "profiling", "runtime_control", "packages", "phases", "debugging", "using-warnings",
+        "using-optimisation", "using", "using-concurrent", "exts/overloaded_strings", "exts/lambda_case",
+        "exts/record_wildcards", "exts/type_applications", "exts/gadt_syntax", "exts/multiway_if")),
+        "ghc-probe.jsonl"),
     "texinfo": Probe("bash-doc diffutils-doc", ("/usr/share/doc/bash/bashref.html",
                      *sorted(glob.glob("/usr/share/doc/diffutils/*.html"))), "texinfo-probe.jsonl"),
     "man": Probe("findutils grep tar openssh-client coreutils bash", tuple(
