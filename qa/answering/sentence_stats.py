@@ -279,6 +279,10 @@ def is_pointer(text: str) -> bool:
     True
     >>> is_pointer("The LIKE operator does pattern matching and is explained in Section 9.7.")
     False
+    >>> is_pointer("The basic suppression format is described in Suppressing errors.")
+    True
+    >>> is_pointer("Values are given in milliseconds.")
+    False
     >>> is_pointer("(Another way is to set PGCLIENTENCODING.) The encodings are described in Section 24.3.1.")
     False
     >>> is_pointer("Check out the /quickstart for an overview of what Flask can do.")
@@ -302,11 +306,16 @@ _GO_READ = re.compile(r"(?:check\s+out|head\s+(?:over\s+)?to)\s+(?=[^.]*\b(?:doc
                       r"tutorial|manual|section|chapter|quickstart|for\s+more)\b)", re.I)
 _PART = r"(?:Table|Section|Chapter|Figure|Appendix|Example|Part)"
 # "... are described in Table 13.1." ending the sentence, said by its main clause (not "which is", "and is")
+# The main clause of a sentence that only says where its subject is told of: "... are listed in Table 9.10.", "The
+# basic suppression format is described in Suppressing errors.", "This is explained in the next section."
+_MAIN_CLAUSE = r"(?:(?!\b(?:which|that|what|and|but)\s+(?:is|are)\b|[.!?]\)?\s)[^;,—–])*?\b(?:is|are)\s+(?:also\s+)?"
+_IN_DETAIL = r"(?:in\s+(?:more\s+|further\s+|greater\s+|precise\s+)?detail\s+)?"
 _DESCRIBED_IN = re.compile(
-    r"(?:(?!\b(?:which|that|and|but)\s+(?:is|are)\b|[.!?]\)?\s)[^;])*?\b(?:is|are)\s+(?:also\s+)?(?:described|listed|"
-    r"shown|summari[sz]ed|given|explained|documented|detailed|covered|discussed)\s+(?:in\s+(?:more\s+|further\s+|"
-    r"greater\s+)?detail\s+)?in\s+(?:the\s+)?" + _PART + r"s?\s+[\w.-]+(?:\s*(?:,\s*and|,|and|or)\s*(?:"
-    + _PART + r"\s+)?[\w.-]+)*[.)\s]*$")
+    _MAIN_CLAUSE + r"(?:(?:described|listed|shown|summari[sz]ed|given|explained|documented|detailed|covered|discussed)"
+    r"\s+" + _IN_DETAIL + r"in\s+(?:the\s+)?" + _PART + r"s?\s+[\w.-]+(?:\s*(?:,\s*and|,|and|or)\s*(?:" + _PART
+    + r"\s+)?[\w.-]+)*"
+    r"|(?:described|explained|documented|detailed|covered|discussed)\s+" + _IN_DETAIL + r"(?:in|under)\s+[^.!?;]{1,60}?"
+    r"|(?:described|explained|documented|discussed)\s+" + _IN_DETAIL + r"(?:below|above|later|elsewhere))[.)\s]*$")
 
 
 #: A heading that opens a section in at least this share of the documents (and in GENERIC_MIN of them) is generic.

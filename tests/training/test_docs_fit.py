@@ -204,7 +204,8 @@ def test_a_sentence_that_only_points_elsewhere_is_never_quoted(tmp_path):
                    "--prune.)\n",
         "notes.txt": "Tidy keeps a log of what it removes. Refer to the tidy manual for what tidy removes.\n",
         "more.md": "# Tidy notes\n\nFor more on what tidy removes, see the pack page.\n\nThe files tidy removes "
-                   "are listed in Table 3.1.\n\nCheck out the tidy documentation for what tidy removes.\n"})
+                   "are listed in Table 3.1.\n\nCheck out the tidy documentation for what tidy removes.\n\n"
+                   "The files tidy removes are described in Pack Internals.\n"})
     texts = [unit_text(index, u) for u in rank(index, "What does tidy remove?").units]
     assert texts and not any(t.lstrip("(").startswith(("See", "Refer", "For more", "The files", "Check out"))
                              for t in texts), texts
