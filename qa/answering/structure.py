@@ -54,9 +54,10 @@ def opens_section(st: Stats, index: Index, unit: Unit) -> bool:
 #: The most sentences of particulars a section opens with before its first prose sentence (Node.js lists 43 for
 #: child_process.fork()'s parameters, history and defaults)
 PARTICULARS = 100
-#: A line that only says in which version something came or changed ("Added in: v0.1.16", "New in version 3.8.")
-VERSION_STAMP = re.compile(r"(?:(?:added|deprecated|removed|changed|new) in(?: version)?|since):?\s*v?\d+(?:\.\w+)*"
-                           r"(?:,\s*v?\d+(?:\.\w+)*)*\.?", re.IGNORECASE)
+#: A line that only says in which version something came or changed ("Added in: v0.1.16", "New in version 3.8.",
+#: "New in Cookiecutter 1.1", "Since: 6.8.1")
+VERSION_STAMP = re.compile(r"(?:(?:added|deprecated|removed|changed|new) in(?: version| (?-i:[A-Z])[\w-]*)?|since)"
+                           r":?\s*v?\d+(?:\.\w+)*(?:,\s*v?\d+(?:\.\w+)*)*\.?", re.IGNORECASE)
 
 
 #: A label and its short value on a line of its own, no sentence: "Stability: 2 - Stable", "Source code:

@@ -181,3 +181,14 @@ def test_a_subcommand_with_its_arguments_is_an_api_entry(tmp_path) -> None:
     rows = {unit_text(index, u): row for u, row in zip(ranking.units, ranking.features)}
     pop = next(t for t in rows if t.startswith("Remove a single stashed state from the stash list and apply it"))
     assert rows[pop]["api_procedure"] == 1.0
+
+
+@pytest.mark.parametrize(("line", "stamp"), [
+    ("Added in: v0.1.16", True), ("New in version 3.8.", True), ("Since: 6.8.1", True),
+    ("New in Cookiecutter 1.1", True), ("Changed in version 3.7: The level parameter was defaulted.", False),
+    ("New in this release, three bugs were fixed.", False),
+])
+def test_a_version_stamp_is_told_from_a_note_on_a_version(line, stamp) -> None:
+    from qa.answering.structure import VERSION_STAMP
+
+    assert bool(VERSION_STAMP.fullmatch(line)) is stamp
