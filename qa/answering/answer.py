@@ -10,8 +10,10 @@ from pathlib import Path
 from ..config import Config
 from ..errors import VerificationError
 from ..indexing.index import Index, load_index
+from ..indexing.lexical import query_terms
 from ..records import Answer, Document, Quote
 from . import validate
+from .asked import compared_sides
 from .conflicts import find_conflict
 from .quotes import Span, select
 
@@ -47,7 +49,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
         return Answer(text, True, related=tuple(_quote(idx, s) for s in spans[:k]), confidence=confidence,
                       corrections=read)
     candidates = [_quote(idx, s) for s in spans]
-    quotes = _diverse(candidates, k, config.diversity_margin)
+    quotes = _both_sides(text, candidates, _diverse(candidates, k, config.diversity_margin), k)
     close, wider = _comparable(candidates, quotes, config)
     conflict = find_conflict(ranking.question.text, close, wider, meaning=config.meaning_conflicts)
     if conflict:
@@ -91,6 +93,29 @@ def _diverse(candidates: list[Quote], k: int, margin: float) -> list[Quote]:
         if q.source not in shown and q.score >= chosen[0].score - margin and len(chosen) > 1:
             chosen = _including(chosen[:-1], (q,), k)
             shown.add(q.source)
+    return chosen
+
+
+def _both_sides(question: str, candidates: list[Quote], chosen: list[Quote], k: int) -> list[Quote]:
+    """For a question comparing two things ("path.join vs path.resolve", "the difference between git pull and git
+    fetch"), a quote about each: where no chosen quote names one of them (in its text or its section), the best
+    candidate that does takes the place of the last quote that names nothing the other side needs."""
+    sides = compared_sides(question)
+    if sides is None or len(chosen) < 2:
+        return chosen
+
+    def names(quote: Quote, side: frozenset[str]) -> bool:
+        return side <= set(query_terms(f"{quote.section or ''} {quote.text}"))
+
+    for side in sides:
+        if any(names(q, side) for q in chosen):
+            continue
+        best = next((q for q in candidates if q not in chosen and names(q, side)), None)
+        other = next(s for s in sides if s is not side)
+        keep = [q for q in chosen[1:] if names(q, other)][:1]  # the first quote, and one about the other side
+        spare = [q for q in reversed(chosen[1:]) if q not in keep]
+        if best is not None and spare:
+            chosen = sorted([q for q in chosen if q is not spare[0]] + [best], key=lambda q: -q.score)
     return chosen
 
 

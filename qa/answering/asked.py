@@ -324,3 +324,38 @@ def _count_words(question: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def _words(tokens: list[str]) -> list[str]:
     return [w for t in tokens for w in re.findall(r"[a-z]+", t.lower()) if len(w) > 2]
+
+
+# Two things a question compares: "the difference between X and Y", "X vs Y", "How do X and Y differ?"
+_BETWEEN = re.compile(r"\bdifferences?\s+between\s+(.+?)\s+and\s+(.+?)\W*$", _I)
+_VERSUS = re.compile(r"^(.+?)\s+(?:vs\.?|versus)\s+(.+?)\W*$", _I)
+_DIFFER = re.compile(r"\b(?:do|does|did)\s+(.+?)\s+and\s+(.+?)\s+differ\W*$", _I)
+# what is no side of its own: the question's words and the framing of a comparison
+_FRAMING = ("what which how is are was were the a an difference differences between vs versus compare compared "
+            "differ do does did use should i you we when")
+
+
+def compared_sides(question: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The terms that tell apart the two things ``question`` compares, or None for a question comparing nothing
+    (or two things no term tells apart).
+
+    >>> sides = compared_sides("What is the difference between git pull and git fetch?")
+    >>> sorted(map(sorted, sides))
+    [['fetch'], ['pull']]
+    >>> sorted(map(sorted, compared_sides("path.join vs path.resolve")))
+    [['join'], ['resolv']]
+    >>> compared_sides("What is the difference between -> and ->>?") is None  # no term tells them apart
+    True
+    >>> compared_sides("How do I join two paths?") is None
+    True
+    """
+    from ..indexing.lexical import query_terms
+
+    found = _BETWEEN.search(question) or _DIFFER.search(question) or _VERSUS.search(question)
+    if found is None:
+        return None
+    framing = set(query_terms(_FRAMING)) | {""}
+    one, other = (frozenset(query_terms(side)) - framing for side in found.groups())
+    one, other = one - other, other - one
+    return (one, other) if one and other else None
+

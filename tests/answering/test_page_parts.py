@@ -192,3 +192,14 @@ def test_a_version_stamp_is_told_from_a_note_on_a_version(line, stamp) -> None:
     from qa.answering.structure import VERSION_STAMP
 
     assert bool(VERSION_STAMP.fullmatch(line)) is stamp
+
+
+def test_a_question_comparing_two_entries_is_answered_about_each(tmp_path) -> None:
+    # Node.js's path module: "path.join vs path.resolve" finds path.resolve's section first and most, and a user
+    # asking for a comparison must also read what path.join does
+    page = installed("/usr/share/doc/nodejs/api/path.html", "nodejs-doc")
+    index = index_of(tmp_path, {"path.html": page.read_text(encoding="utf-8")})
+    answer = ask("path.join vs path.resolve", index=index)
+    sections = [q.section or "" for q in answer.quotes]
+    assert any("path.join(" in s for s in sections) and any("path.resolve(" in s for s in sections), sections
+    assert answer.quotes[0].score == max(q.score for q in answer.quotes)  # still best first
