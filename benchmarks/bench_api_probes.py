@@ -1,4 +1,4 @@
-"""Hand-written questions on API references and manuals of Javadoc, Doxygen, rustdoc, Haddock, Sphinx, Texinfo and roff.
+"""Hand-written questions on API references and manuals (Javadoc, Doxygen, rustdoc, Haddock, Sphinx, gtk-doc, roff).
 
     .venv/bin/python benchmarks/bench_api_probes.py [--work DIR] [--probes javadoc,rustdoc] [--json PATH]
 
@@ -8,7 +8,8 @@ the questions of ``benchmarks/realdocs/<probe>-probe*.jsonl`` and reports hit@1 
 it holds the question's ``expect`` text (whitespace collapsed). The packages: ``openjdk-17-doc`` (Javadoc),
 ``libjsoncpp-doc``, ``libsdl2-doc`` (Doxygen), and Rust's standard library reference from a rustup toolchain
 (``rustup component add rust-docs``) or Debian's ``rust-doc``, and ``libghc-async-doc``, ``libghc-split-doc``,
-``libghc-vector-doc`` (Haddock), ``ghc-doc`` (GHC's User's Guide, Sphinx with its own directives), ``bash-doc``
+``libghc-vector-doc`` (Haddock), ``ghc-doc`` (GHC's User's Guide, Sphinx with its own directives), ``libxslt1-dev``
+(libxslt's API reference, gtk-doc), ``bash-doc``
 and ``diffutils-doc`` (Texinfo: Bash's reference manual, one page, and diffutils' manual, split into pages), and
 the manual pages of find, grep, tar, ssh, ls, chmod and bash (roff; a system whose packages skip /usr/share/man
 lacks them), asked two ways: tasks (``man``) and what a single-letter
@@ -76,6 +77,10 @@ PROBES = {
         "using-optimisation", "using", "using-concurrent", "exts/overloaded_strings", "exts/lambda_case",
         "exts/record_wildcards", "exts/type_applications", "exts/gadt_syntax", "exts/multiway_if")),
         "ghc-probe.jsonl"),
+    # libxslt's API reference as gtk-doc writes it: "Function: name", its prototype as code, then what it does
+    "gtkdoc": Probe("libxslt1-dev", tuple(f"/usr/share/doc/libxslt1-dev/html/html/libxslt-{p}.html" for p in (
+        "transform", "xsltInternals", "xsltutils", "xslt", "security", "variables", "extensions")),
+        "gtkdoc-probe.jsonl"),
     "texinfo": Probe("bash-doc diffutils-doc", ("/usr/share/doc/bash/bashref.html",
                      *sorted(glob.glob("/usr/share/doc/diffutils/*.html"))), "texinfo-probe.jsonl"),
     "man": Probe("findutils grep tar openssh-client coreutils bash", tuple(

@@ -174,7 +174,7 @@ _WHAT_IS = re.compile(r"^\W*what(?:'s|\s+(?:is|are))\s+(?!the\s+(?:difference|de
 # A name alone, as typed into a search box ("str.find", "git gc", "VACUUM"): what the named thing is or does
 _BARE_NAME = re.compile(r"^\W*(?!(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|"
                         r"should|would|will|was|were|has|have)\b)[\w.:()'-]+(?:\s+[\w.:()'-]+)?\s*\?*\s*$", _I)
-_WHAT_DOES = re.compile(r"^\W*what\s+does\s+.+?\s+(?:do|mean|return|create|represent|contain|print|show)\s*\?*\s*$",
+_WHAT_DOES = re.compile(r"^\W*what\s+does\s+.+?\s+(?:do|mean|create|represent|contain|print|show)\s*\?*\s*$",
                         _I)
 
 

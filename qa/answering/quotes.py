@@ -199,9 +199,16 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
 
 
 def _is_stamp(index: Index, i: int) -> bool:
-    """Whether sentence ``i`` only says in which version something came or changed."""
+    """Whether sentence ``i`` only says in which version something came or changed: a bare stamp ("Since:
+    6.8.1"), or a "Since:" label's sentence ending in the version ("Since: This function is available since SDL
+    2.0.1.")."""
     source, start, end = index.sentences[i]
-    return bool(VERSION_STAMP.fullmatch(index.documents[source].text[start:end].strip()))
+    text = index.documents[source].text[start:end].strip()
+    return bool(VERSION_STAMP.fullmatch(text) or _SINCE_NOTE.fullmatch(text))
+
+
+# A "Since:" label's sentence that ends in the version it names
+_SINCE_NOTE = re.compile(r"Since:\s+[^.!?]*?\bv?\d+(?:\.\d+)+\.?")
 
 
 def option_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:

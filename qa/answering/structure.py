@@ -68,14 +68,19 @@ LABEL_LINE = re.compile(r"[A-Z][\w ]{0,24}:\s+(?:[^.!?]|\.(?=\w)){1,40}\.?")
 
 def particular(st: Stats, index: Index, sentence: int) -> bool:
     """Whether a sentence states one of an entry's particulars rather than saying what the entry is: a list item
-    or table row (a parameter, a default, a version's change), a version stamp, a label with its short value
-    (:data:`LABEL_LINE`, six words at most), or a label of two words at most ("History")."""
+    or table row (a parameter, a default, a version's change), code under an API entry's heading (its prototype),
+    a version stamp, a label with its short value (:data:`LABEL_LINE`, six words at most), or a label of two words
+    at most ("History")."""
     if sentence in st.headings:
         return False
     source, start, end = index.sentences[sentence]
     doc = index.documents[source]
-    if doc.block_kind(start, start) in ("list item", "table row"):
+    kind = doc.block_kind(start, start)
+    if kind in ("list item", "table row"):
         return True
+    if kind == "code":  # an API entry's prototype, as gtk-doc and Doxygen set it under the entry's name
+        title = doc.section_at(start) or ""
+        return bool(API_HEADING.fullmatch(title.split(SECTION_SEP)[-1].strip()))
     text = doc.text[start:end].strip()
     words = len(text.split())
     return bool(VERSION_STAMP.fullmatch(text)) or (words <= 6 and bool(LABEL_LINE.fullmatch(text))) \
@@ -105,11 +110,14 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
 #: The heading of an API entry: a name called with its parameters ("str.find(sub[, start[, end]])", "os.tmpdir()",
 #: "class csv.DictReader(f, ...)", "Static method: Buffer.alloc(size[, fill])", SQLite's "trim(X,Y)"), or a dotted
 #: name (a property or setting: "process.platform", "os.EOL", git's "credential.helper"), or a subcommand with its
-#: arguments (git stash's "pop [--index] [-q|--quiet] [<stash>]", GHCi's ":type +v ⟨expression⟩")
+#: arguments (git stash's "pop [--index] [-q|--quiet] [<stash>]", GHCi's ":type +v ⟨expression⟩"), or a name after
+#: what kind of entry it is ("Function: xsltApplyStylesheet", "Macro: LIBXSLT_VERSION", as gtk-doc writes them)
 API_HEADING = re.compile(r"(?:(?i:class|exception|static method|async|classmethod|staticmethod|abstractmethod)"
                          r"\s*:?\s+)?"
                          r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|(?:\.[A-Za-z_$][\w$]*)+)|"
-                         r"[:.]?[a-z][\w-]*(?:\s+[+-]\w+)?\s+[\[<⟨].*")
+                         r"[:.]?[a-z][\w-]*(?:\s+[+-]\w+)?\s+[\[<⟨].*|"
+                         r"(?:Function|Macro|Struct|Enum|Typedef|Variable|Method|Property|Constant):\s+"
+                         r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\s*\(.*\))?")
 
 
 def intro_leads(st: Stats, index: Index, source: str) -> list[int]:

@@ -163,6 +163,7 @@ def test_a_label_with_its_value_is_one_of_the_entrys_particulars(tmp_path) -> No
     ("Static method: Buffer.alloc(size[, fill[, encoding]])", True), ("os.tmpdir()", True), ("os.EOL", True),
     ("credential.helper", True), ("pop [--index] [-q|--quiet] [<stash>]", True), ("trim(X,Y)", True),
     (":type ⟨expression⟩", True), (":type +v ⟨expression⟩", True), (":all-types", False),
+    ("Function: xsltApplyStylesheet", True), ("Macro: LIBXSLT_VERSION", True), ("Function: what it does", False),
     ("branch", False), ("8.1.2", False), ("Installation [optional]", False), ("Event: 'close'", False),
     ("Description", False),
 ])

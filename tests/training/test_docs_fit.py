@@ -81,6 +81,8 @@ def test_a_code_block_offered_to_a_how_to_question_is_marked(code_index):
     ("What is the range of the integer type?", False), ("What is the difference between a and b?", False),
     ("What did the treaty end?", False), ("How do I install mytool?", False),
     ("What does mytool write to disk?", False),
+    # what something returns is a value (asks_value), not what the thing is or does
+    ("What does mytool.run return?", False),
     # a name alone, as typed into a search box, asks what it is or does; a phrase of more words does not
     ("str.find", True), ("git gc", True), ("VACUUM", True), ("tidy.depth?", True),
     ("install mytool on windows", False), ("read csv file", False), ("Is mytool free?", False), ("How to?", False),
@@ -183,6 +185,20 @@ def test_an_entry_s_labels_and_version_stamp_are_passed_over(tmp_path):
     assert not any(unit_text(index, u).startswith("Since") for u in what.units)
     since = rank(index, "Since which version is WildPatterns available?")
     assert "Since: 6.8.1" in [unit_text(index, u) for u in since.units]
+
+
+def test_an_api_entry_s_prototype_is_passed_over_and_a_since_note_is_a_stamp(tmp_path):
+    # gtk-doc and Doxygen: the entry's name, its prototype as code, what it does, and since which version
+    index = _built(tmp_path, {"api.md": (
+        "# API\n\n## Function: toolFreeSheet\n\n```\nvoid toolFreeSheet (toolSheetPtr sheet)\n```\n\nFree up "
+        "the memory held by a sheet.\n\nSince: This function is available since Tool 2.0.1.\n\n## Function: "
+        "toolLoadSheet\n\n```\ntoolSheetPtr toolLoadSheet (const char * filename)\n```\n\nLoad and parse a "
+        "sheet from a file.\n")})
+    what = rank(index, "What does toolFreeSheet do?")
+    assert _marked(index, what, "lead_definition") == ["Free up the memory held by a sheet."]
+    how = rank(index, "How do I free a sheet?")
+    assert "Free up the memory held by a sheet." in _marked(index, how, "api_procedure")
+    assert not any(unit_text(index, u).startswith("Since") for u in what.units + how.units)
 
 
 def test_a_see_also_section_is_never_quoted(tmp_path):
