@@ -49,7 +49,7 @@ def ask(question: str, *, k: int = 3, index: Index | Path | str | None = None,
         return Answer(text, True, related=tuple(_quote(idx, s) for s in spans[:k]), confidence=confidence,
                       corrections=read)
     candidates = [_quote(idx, s) for s in spans]
-    quotes = _both_sides(text, candidates, _diverse(candidates, k, config.diversity_margin), k)
+    quotes = _both_sides(text, candidates, _diverse(candidates, k, config.diversity_margin))
     close, wider = _comparable(candidates, quotes, config)
     conflict = find_conflict(ranking.question.text, close, wider, meaning=config.meaning_conflicts)
     if conflict:
@@ -96,10 +96,10 @@ def _diverse(candidates: list[Quote], k: int, margin: float) -> list[Quote]:
     return chosen
 
 
-def _both_sides(question: str, candidates: list[Quote], chosen: list[Quote], k: int) -> list[Quote]:
+def _both_sides(question: str, candidates: list[Quote], chosen: list[Quote]) -> list[Quote]:
     """For a question comparing two things ("path.join vs path.resolve", "the difference between git pull and git
     fetch"), a quote about each: where no chosen quote names one of them (in its text or its section), the best
-    candidate that does takes the place of the last quote that names nothing the other side needs."""
+    candidate that does takes the place of the last quote after the first, keeping one that names the other."""
     sides = compared_sides(question)
     if sides is None or len(chosen) < 2:
         return chosen

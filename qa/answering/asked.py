@@ -65,10 +65,10 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )
 
 # What a sentence offers.
-# A month is written with a capital: "may" and "march" in lower case are a verb ("Stashes may also be referenced").
-_MONTH = r"(?-i:" + "|".join(m.capitalize() for m in MONTHS) + r")"
+#: A month's name, written with its capital: "may" and "march" in lower case are verbs ("Stashes may also be ...").
+MONTH_NAME = r"(?-i:" + "|".join(m.capitalize() for m in MONTHS) + r")"
 _YEAR = r"\b(?:1\d{3}|20\d{2})s?\b"
-_TIME = re.compile(_YEAR + r"|\b" + _MONTH + r"\b|\bcentur(?:y|ies)\b|"
+_TIME = re.compile(_YEAR + r"|\b" + MONTH_NAME + r"\b|\bcentur(?:y|ies)\b|"
                    r"\b(?:next|following|previous|same) (?:day|week|month|year|morning|night)\b|"
                    r"\b(?:days?|weeks?|months?|years?|hours?) (?:later|earlier|after|before)\b|"
                    r"\b(?:today|yesterday|tomorrow|nowadays)\b", _I)
@@ -76,10 +76,10 @@ _DURATION = re.compile(r"\b" + _NUM + r"[ -]" + _TIME_UNITS + r"\b|\bfor (?:a|an
                        r"\bfrom\s+\S+\s+(?:to|until|till)\b|\b(?:until|lasted|lasting|throughout|since)\b|"
                        r"\d\s*[–-]\s*\d|\bdecades?\b|\bcenturies\b", _I)
 # A number that counts: not a year, not the day of a date ("15 September", "August 10").
-_DAY = _MONTH
+_DAY = MONTH_NAME
 _COUNT = re.compile(r"(?<![\d,.])(?!(?:1\d{3}|20\d{2})s?\b)\d[\d,]*(?:\.\d+)?\b(?!\s*(?:%|percent)\b)|"
                     r"\b(?:" + "|".join(NUMBER_WORDS) + r")\b|\bno (?:casualties|losses|one)\b", _I)
-_MONTH_NEAR = re.compile(r"\b" + _MONTH + r"\s*$|^\s*" + _MONTH + r"\b", _I)
+_MONTH_NEAR = re.compile(r"\b" + MONTH_NAME + r"\s*$|^\s*" + MONTH_NAME + r"\b", _I)
 _QUANTITY = re.compile(r"\d[\d,.]*\s*(?:%|percent|per cent|km|kilomet(?:er|re)s?|met(?:er|re)s?|miles?|tons?|"
                        r"tonnes?|kg|pounds?|dollars?|feet|foot|inches|acres?|hectares?|characters|bytes|[KMGT]i?B|"
                        r"bits|digits|lines)\b|[$£€¥]\s*\d|"

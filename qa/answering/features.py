@@ -24,7 +24,7 @@ from ..indexing.lexical import query_terms, tokenize
 from ..records import Unit
 from .asked import (
     CONDITION_CLAUSE,
-    MONTHS,
+    MONTH_NAME,
     MULTIPLIERS,
     NUMBER_WORDS,
     NUMERALS,
@@ -63,8 +63,7 @@ _I = re.IGNORECASE
 # A time: a year, a century, a month (with its day, if any; written with a capital, since "may" is a verb), or a
 # time told relative to another one ("the next day", "two weeks later"). A bare ordinal is not one: "the 23rd
 # Division" is a name.
-_MONTH = r"(?-i:(" + "|".join(m.capitalize() for m in MONTHS) + r"))"
-_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b" + _MONTH + r"\b|"
+_DATE = re.compile(r"\b(1\d{3}|20\d{2})s?\b|centur(y|ies)|\b(" + MONTH_NAME + r")\b|"
                    r"\b(next|following|previous|same) (day|week|month|year|morning|night)\b|"
                    r"\b(days?|weeks?|months?|years?|hours?) (later|earlier)\b", _I)
 # A number, or a word that counts ("several", "thousands"): what a question asking how many wants
