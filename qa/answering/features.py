@@ -75,12 +75,16 @@ _NAME = re.compile(r"\b[A-Z][\w'-]+")
 # A setting's default, and a sentence that states one ("The default is text.", "it defaults to index.js",
 # "Read Committed is the default isolation level", "Default: 1024 * 1024", "By default, fetches are ...")
 _DEFAULT_STATED = re.compile(r"\bdefaults? (?:[\w-]+ ){0,4}(?:is|are|was|to)\b|"
-                             r"\b(?:is|are) (?:the|used by) default\b|\bDefault:|\bby default\b|\bthe default\)", _I)
+                             r"\b(?:is|are) (?:the|used by) default\b|\bDefault:|\bby default\b|\bthe default\)|"
+                             r"\bthe default of \S", _I)
 # A sentence saying what something returns, as a reference opens an entry's description ("Returns the host name of
 # the operating system", "The process.cwd() method returns ...", "Return the lowest index ..."; not a "Returns:"
 # label, which gives a type or a list of codes)
 _RETURNS = re.compile(r"^\W*(?:(?:the\s+)?[\w.$()\[\]]+\s+(?:(?:method|property|function)\s+)?)?returns?\b(?!:)", _I)
 _TYPES = (
+    # "How many columns can a table have by default?": a number the sentence states as the default
+    ("default number", re.compile(r"\bhow (many|much|long|large|big)\b(?=.*\bdefault\b)", _I),
+     re.compile(r"^(?=[\s\S]*(?:" + _DEFAULT_STATED.pattern + r"))(?=[\s\S]*\d)", _I)),
     ("number", re.compile(r"\bhow (many|much|long|old|large|big|far|often)\b|"
                           r"\bwhat (percentage|number|amount)\b", _I), _NUMBER),
     # "When does NULLIF return null?": a condition answers as well as a date (qa.answering.asked.WHEN_CONDITION)
@@ -181,7 +185,7 @@ class Question:
     text: str
     terms: tuple[str, ...]  # content terms, in order (question words removed)
     weights: dict[str, float]  # term -> idf
-    kind: str  # one of _TYPES (number, condition, date, default, person, place) or other
+    kind: str  # one of _TYPES (default number, number, condition, date, default, person, place) or other
     negated: bool
     numbers: tuple[str, ...]
     names: tuple[str, ...]

@@ -247,3 +247,23 @@ def test_a_when_question_reads_a_date_or_the_condition_it_asks_for(tmp_path):
     assert asked_then == {"Stashes may also be named by their index.": 0.0,
                           "Use a stash when you want a clean working tree.": 0.0,
                           "The stash command was added in 2007.": 1.0}
+
+
+def test_a_count_asked_by_default_is_a_number_stated_as_the_default(tmp_path):
+    from qa.answering.features import analyse_question, unit_text
+    from qa.answering.sentence_stats import stats
+
+    docs = {"limits.txt": ("The default setting for MAX_COLUMN is 2000.\n\n"
+                           "You can raise it at compile time to values as large as 32767.\n\n"
+                           "Diffs show lines of context instead of the default of 3.\n\n"
+                           "A column may have a default value.")}
+    question = "How many columns can a table have by default?"
+    with _fake_index_of(tmp_path, docs) as index:
+        ranking = rank(index, question)
+        read = {unit_text(index, u): row["type_match"] for u, row in zip(ranking.units, ranking.features)}
+        kind = analyse_question(question, stats(index)).kind
+    assert kind == "default number"
+    assert read["The default setting for MAX_COLUMN is 2000."] == 1.0
+    assert read["Diffs show lines of context instead of the default of 3."] == 1.0
+    assert read["You can raise it at compile time to values as large as 32767."] == 0.0  # a number, no default
+    assert read["A column may have a default value."] == 0.0  # a default, no number
