@@ -67,8 +67,9 @@ def test_a_default_asked_for_is_answered_where_a_sentence_states_it(tmp_path) ->
     assert analyse_question(question, stats(index)).kind == "default"
     answer = ask(question, index=index)
     assert answer.quotes[0].text.startswith("Default values are created exactly once")
-    # a count asked "by default" still asks for a count
-    assert analyse_question("How many columns can a table have by default?", stats(index)).kind == "number"
+    # a count asked "by default" asks for a number the sentence states as the default, not any number or default
+    assert analyse_question("How many columns can a table have by default?", stats(index)).kind == "default number"
+    assert analyse_question("How many columns can a table have?", stats(index)).kind == "number"
 
 
 @pytest.fixture(scope="module")
