@@ -257,9 +257,10 @@ def is_pointer(text: str) -> bool:
       "For an example of the syntax, check the pkix.asn file ...");
     - it sends the reader to a page's documentation ("Check out the Tk documentation for ...", "Head over to
       ...");
-    - all it says of its subject is where a numbered part describes it ("The supported encodings are described
-      in Section 24.3.1."); a clause of its own before that ("The LIKE operator does pattern matching and is
-      explained in Section 9.7", "... the autovacuum daemon, which is described in ...") is something said.
+    - all its main clause says of its subject is where it is described ("The supported encodings are described
+      in Section 24.3.1.", "... is described in Suppressing errors.", "... is explained below."); a clause of
+      its own before that ("The LIKE operator does pattern matching and is explained in Section 9.7", "... the
+      autovacuum daemon, which is described in ...") is something said.
 
     >>> is_pointer("See git-rebase(1) for details.")
     True
@@ -291,9 +292,7 @@ def is_pointer(text: str) -> bool:
     False
     """
     text = text.strip()
-    if _POINTER.match(text) or _MORE_ELSEWHERE.match(text) or _GO_READ.match(text):
-        return True
-    return bool(_DESCRIBED_IN.match(text))
+    return any(p.match(text) for p in (_POINTER, _MORE_ELSEWHERE, _GO_READ, _DESCRIBED_IN))
 
 
 _POINTER = re.compile(r"\(?\s*(?:see|refer to)\s+(?!also\b)", re.I)
@@ -305,7 +304,6 @@ _MORE_ELSEWHERE = re.compile(
 _GO_READ = re.compile(r"(?:check\s+out|head\s+(?:over\s+)?to)\s+(?=[^.]*\b(?:documentation|docs|page|guide|"
                       r"tutorial|manual|section|chapter|quickstart|for\s+more)\b)", re.I)
 _PART = r"(?:Table|Section|Chapter|Figure|Appendix|Example|Part)"
-# "... are described in Table 13.1." ending the sentence, said by its main clause (not "which is", "and is")
 # The main clause of a sentence that only says where its subject is told of: "... are listed in Table 9.10.", "The
 # basic suppression format is described in Suppressing errors.", "This is explained in the next section."
 _MAIN_CLAUSE = r"(?:(?!\b(?:which|that|what|and|but)\s+(?:is|are)\b|[.!?]\)?\s)[^;,—–])*?\b(?:is|are)\s+(?:also\s+)?"

@@ -79,8 +79,7 @@ def particular(st: Stats, index: Index, sentence: int) -> bool:
     if kind in ("list item", "table row"):
         return True
     if kind == "code":  # an API entry's prototype, as gtk-doc and Doxygen set it under the entry's name
-        title = doc.section_at(start) or ""
-        return bool(API_HEADING.fullmatch(title.split(SECTION_SEP)[-1].strip()))
+        return heads_api_entry(doc.section_at(start) or "")
     text = doc.text[start:end].strip()
     words = len(text.split())
     return bool(VERSION_STAMP.fullmatch(text)) or (words <= 6 and bool(LABEL_LINE.fullmatch(text))) \
@@ -103,8 +102,7 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
     here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
     intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
     names = tuple(n for heading in option_headings(title) or [own] for n in heading_names(heading))
-    return (names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro,
-            bool(API_HEADING.fullmatch(own.strip())))
+    return (names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro, heads_api_entry(title))
 
 
 #: The heading of an API entry: a name called with its parameters ("str.find(sub[, start[, end]])", "os.tmpdir()",
@@ -118,6 +116,11 @@ API_HEADING = re.compile(r"(?:(?i:class|exception|static method|async|classmetho
                          r"[:.]?[a-z][\w-]*(?:\s+[+-]\w+)?\s+[\[<⟨].*|"
                          r"(?:Function|Macro|Struct|Enum|Typedef|Variable|Method|Property|Constant):\s+"
                          r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\s*\(.*\))?")
+
+
+def heads_api_entry(title: str) -> bool:
+    """Whether a section's own heading (the last of its ``title``) names an API entry (:data:`API_HEADING`)."""
+    return bool(API_HEADING.fullmatch(title.split(SECTION_SEP)[-1].strip()))
 
 
 def intro_leads(st: Stats, index: Index, source: str) -> list[int]:
