@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import dropwhile, pairwise
 
 import numpy as np
 
@@ -46,11 +46,12 @@ UNIT_FEATURES = (
     "type_match", "neighbour_dense", "length", "new_names", "pair", "anaphoric", "bigrams", "passage_best",
     "dense_rank", "bm25_rank", "passage_top2", "coverage_heading", "coverage_scope", "type_scope",
     "code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value", "option_definition",
+    "purpose_procedure",
 )
 #: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
 #: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
 DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value",
-             "option_definition")
+             "option_definition", "purpose_procedure")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
 SUPPORT_FEATURES = ("passage_dense", "passage_best", "negated", "numbers_missing", "names_missing", "score",
                     "question_negated", "bm25")
@@ -81,6 +82,14 @@ _DEFAULT_STATED = re.compile(r"\bdefaults? (?:[\w-]+ ){0,4}(?:is|are|was|to)\b|"
 # the operating system", "The process.cwd() method returns ...", "Return the lowest index ..."; not a "Returns:"
 # label, which gives a type or a list of codes)
 _RETURNS = re.compile(r"^\W*(?:(?:the\s+)?[\w.$()\[\]]+\s+(?:(?:method|property|function)\s+)?)?returns?\b(?!:)", _I)
+# A sentence that opens with the task it serves ("To log a user in, from a view, use login().", "In order to publish
+# the package again, you must use a new version number."): the words of that task, up to the comma (a dot only
+# inside a name: "To call os.rename, ...")
+_PURPOSE = re.compile(r"^\W*(?:to|in\s+order\s+to)\s+((?:[^,:;.\n]|\.(?=\S)){3,100}?)\s*,", _I)
+# words before a task's verb ("To also capture ...", "To instead work on ...")
+_LEADING_ADVERBS = frozenset(tokenize(["also just only instead first then simply quickly easily further "
+                                       "explicitly actually additionally"])[0])
+_SERVES = 0.5  # the share of a how-to question's term weight a task must hold to be the asked one (serves_asked)
 _TYPES = (
     # "How many columns can a table have by default?": a number the sentence states as the default
     ("default number", re.compile(r"\bhow (many|much|long|large|big)\b(?=.*\bdefault\b)", _I),
@@ -131,6 +140,7 @@ class UnitInfo:
     options: frozenset[str] = frozenset()
     page: frozenset[str] = frozenset()
     returns: bool = False  # it says what something returns ("Returns the host name ...", "The x() method returns")
+    purpose: tuple[str, ...] = ()  # the terms of the task it opens with, in order ("To log a user in, ...": _PURPOSE)
 
 
 def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
@@ -157,7 +167,7 @@ def unit_info(st: Stats, index: Index, unit: Unit) -> UnitInfo:
             is_anaphoric(text) and not lead,
             frozenset(name for name, _, cue in _TYPES if cue is not None and cue.search(text)),
             _name_stems(text), heading, in_scope, _pair_norm(index, unit), code, lead, terms | heading, *lead_facts,
-            shows, *section_options(index, unit), returns=bool(_RETURNS.match(text)))
+            shows, *section_options(index, unit), returns=bool(_RETURNS.match(text)), purpose=_purpose(text))
         if len(kept) >= index.config.unit_cache:
             kept.clear()
         kept[unit] = info
@@ -230,6 +240,33 @@ def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
     if q.kind in _CUE_KINDS:
         return float(q.kind in info.cues)
     return float(new_names > 0) if q.kind in _NAME_KINDS else 0.0
+
+
+def _purpose(text: str) -> tuple[str, ...]:
+    """The terms of the task ``text`` opens with, in order, if it opens with one (:data:`_PURPOSE`).
+
+    >>> _purpose("To log a user in, from a view, use login().")
+    ('log', 'user')
+    >>> _purpose("To also capture standard error in the result, use stderr=subprocess.STDOUT:")[:2]
+    ('captur', 'standard')
+    >>> _purpose("Use login() to log a user in.")
+    ()
+    """
+    m = _PURPOSE.match(text)
+    terms = tokenize([m.group(1)])[0] if m else []
+    return tuple(dropwhile(_LEADING_ADVERBS.__contains__, terms))
+
+
+def serves_asked(q: Question, purpose: tuple[str, ...]) -> bool:
+    """Whether a task a sentence opens with is the one a how-to question asks about: its first term, the task's
+    verb, is one of the question's, and it holds at least half of the question's content terms, weighted as the
+    question weighs them, and two of them where the question has two. "How do I log a user in?" and "To log a user
+    in, from a view, use login()."; not "To nest transactions within a transaction block, ..." for "How do I start
+    a transaction block?", nor "To loop over two or more sequences ..." for "How do I loop over a dictionary?"."""
+    if not (q.procedure and purpose and q.weights) or purpose[0] not in q.weights:
+        return False
+    held = [w for t, w in q.weights.items() if t in purpose]
+    return len(held) >= min(2, len(q.weights)) and sum(held) >= _SERVES * sum(q.weights.values())
 
 
 @lru_cache(maxsize=65_536)
@@ -312,6 +349,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # option's own heading, where the page's Description only mentions it ("... and the -f or --force
             # option is not given"): a manual says it there (fitted on documentation, as above)
             "option_definition": float(defines and bool(q.options) and info.lead_option),
+            # how to do something, and a sentence that opens with that very task ("To log a user in, from a view,
+            # use login()."): documentation says how in the same breath (fitted on documentation, as above)
+            "purpose_procedure": float(serves_asked(q, info.purpose)),
         })
     return rows
 

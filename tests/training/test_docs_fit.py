@@ -249,7 +249,8 @@ def test_the_fit_takes_the_smallest_value_that_puts_most_right_units_first():
     ]
     fit = fit_docs_only(mined, weights)
     assert fit["weights"] == {"code_procedure": 1.0, "lead_definition": 0.0, "option_procedure": 0.0,
-                              "api_procedure": 0.0, "returns_value": 0.0, "option_definition": 0.0} \
+                              "api_procedure": 0.0, "returns_value": 0.0, "option_definition": 0.0,
+                              "purpose_procedure": 0.0} \
         and fit["questions"] == 3
     curve = fit["hit@1_by_value"]["code_procedure"]
     assert curve["0.0"] == 1 and curve["1.0"] == 3 and curve[str(GRID[-1])] == 2
