@@ -89,6 +89,9 @@ _PURPOSE = re.compile(r"^\W*(?:to|in\s+order\s+to)\s+((?:[^,:;.\n]|\.(?=\S)){3,1
 # words before a task's verb ("To also capture ...", "To instead work on ...")
 _LEADING_ADVERBS = frozenset(tokenize(["also just only instead first then simply quickly easily further "
                                        "explicitly actually additionally"])[0])
+# what a section whose heading names more than the asked thing counts as a definition of it ("Defining signals"
+# for "What is a signal?"), where the section headed by the thing alone ("Signals") counts 1 (_definition)
+_BESIDE_ASKED = 0.5
 _SERVES = 0.5  # the share of a how-to question's term weight a task must hold to be the asked one (serves_asked)
 _TYPES = (
     # "How many columns can a table have by default?": a number the sentence states as the default
@@ -332,9 +335,9 @@ def unit_features(q: Question, st: Stats, index: Index, units: list[Unit], score
             # weight is fitted on documentation questions (qa.training.docs_fit)
             "code_procedure": float(q.procedure and info.code),
             # what a thing is or does, and the sentence that opens its section in a structured page, where the
-            # section is about the thing: documentation says it there first (SQuAD's paragraphs have no
-            # headings: fitted on documentation)
-            "lead_definition": float(defines),
+            # section is about the thing (half as much where its heading names something beside it: _definition):
+            # documentation says it there first (SQuAD's paragraphs have no headings: fitted on documentation)
+            "lead_definition": _definition(info, q_terms) if defines else 0.0,
             # how to do something, and the description of a command-line option: a manual page says it there
             # (fitted on documentation, as above)
             "option_procedure": float(q.procedure and info.lead_option),
@@ -427,6 +430,18 @@ def _pair_norm(index: Index, unit: Unit) -> float:
         return 1.0
     vectors = index.sentence_vectors
     return float(np.linalg.norm(vectors[unit.first] + vectors[unit.last])) or 1.0
+
+
+def _definition(info: UnitInfo, q_terms: set[str]) -> float:
+    """How far the section ``info``'s unit opens, about the asked thing (:func:`_about_asked`), is about it
+    alone: 1 where the question holds every name its heading gives (a section number aside: "5.10.
+    Inheritance" for "What is table inheritance?"), or where the heading is the page's introduction, an API
+    entry or an option (its names are aliases of one thing); :data:`_BESIDE_ASKED` where the heading names
+    something else beside it ("Defining signals", "Listening to signals" for "What is a signal?")."""
+    if info.lead_intro or info.lead_api or info.lead_option:
+        return 1.0
+    named = (name for name in info.lead_heading if not all(t.isdigit() for t in name))
+    return 1.0 if all(name <= q_terms for name in named) else _BESIDE_ASKED
 
 
 def _about_asked(info: UnitInfo, q_terms: set[str], option: bool = False,
