@@ -174,6 +174,9 @@ _WHAT_IS = re.compile(r"^\W*what(?:'s|\s+(?:is|are))\s+(?!the\s+(?:difference|de
 # A name alone, as typed into a search box ("str.find", "git gc", "VACUUM"): what the named thing is or does
 _BARE_NAME = re.compile(r"^\W*(?!(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|"
                         r"should|would|will|was|were|has|have)\b)[\w.:()'-]+(?:\s+[\w.:()'-]+)?\s*\?*\s*$", _I)
+# A question that ends in a preposition asks for what would stand after it ("What is France a region of?")
+_ENDS_IN_PREPOSITION = re.compile(r"\s(?:of|from|in|on|to|with|by|at|about|into|as|like|under|after|before|between|"
+                                  r"over)\s*\?*\s*$", _I)
 _WHAT_DOES = re.compile(r"^\W*what\s+does\s+.+?\s+(?:do|mean|create|represent|contain|print|show)\s*\?*\s*$",
                         _I)
 
@@ -181,20 +184,23 @@ _WHAT_DOES = re.compile(r"^\W*what\s+does\s+.+?\s+(?:do|mean|create|represent|co
 def asks_definition(question: str) -> bool:
     """Whether ``question`` asks what something is or what it does.
 
-    "What is the X of Y" asks for an attribute of Y, not what X is; "What does the X of Y do" still asks what
-    a thing does. So does a name typed alone, as into a search box ("str.find", "git gc"), but not a phrase of
-    more words ("read csv file").
+    "What is the X of Y" asks for an attribute of Y, not what X is, and "What are text types subclasses of?" for
+    what stands after the preposition ("What is fork used for?" still asks what fork is for); "What does the X
+    of Y do" still asks what a thing does. So does a name typed alone, as into a search box ("str.find", "git
+    gc"), but not a phrase of more words ("read csv file").
 
     >>> [asks_definition(q) for q in ("What is a gitignore file?", "What does git gc do?",
     ...                               "What is the range of the integer type?", "What did the treaty end?",
-    ...                               "What does the HEADER option of COPY do?")]
-    [True, True, False, False, True]
+    ...                               "What does the HEADER option of COPY do?", "What are text types subclasses of?",
+    ...                               "What is fork used for?")]
+    [True, True, False, False, True, False, True]
     >>> [asks_definition(q) for q in ("str.find", "git gc", "VACUUM", "read csv file", "Is it free?")]
     [True, True, True, False, False]
     """
     if _WHAT_DOES.search(question) or _BARE_NAME.search(question):
         return True
-    return bool(_WHAT_IS.search(question)) and " of " not in question.lower()
+    return bool(_WHAT_IS.search(question)) and " of " not in question.lower() and not _ENDS_IN_PREPOSITION.search(
+        question)
 
 
 @lru_cache(maxsize=4096)

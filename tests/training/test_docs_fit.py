@@ -83,6 +83,9 @@ def test_a_code_block_offered_to_a_how_to_question_is_marked(code_index):
     ("What does mytool write to disk?", False),
     # what something returns is a value (asks_value), not what the thing is or does
     ("What does mytool.run return?", False),
+    # a question ending in a preposition asks for what would stand after it; "for" asks what the thing is for
+    ("What are text types subclasses of?", False), ("What is France a region of?", False),
+    ("What is mytool based on?", False), ("What is mytool used for?", True),
     # a name alone, as typed into a search box, asks what it is or does; a phrase of more words does not
     ("str.find", True), ("git gc", True), ("VACUUM", True), ("tidy.depth?", True),
     ("install mytool on windows", False), ("read csv file", False), ("Is mytool free?", False), ("How to?", False),
