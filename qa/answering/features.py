@@ -138,6 +138,7 @@ class UnitInfo:
     lead_option: bool = False  # that heading is a command-line option ("-a, --annotate", "--depth <depth>")
     lead_intro: bool = False  # that section introduces its page (section_facts)
     lead_api: bool = False  # that heading is an API entry ("path.join([...paths])", "os.EOL", "credential.helper")
+    lead_prose: bool = False  # that heading writes no code: each of its words is a name of its own (section_facts)
     shows: frozenset[int] = frozenset()  # the sentence ids its quote shows: its own and its code's (shown_sentences)
     # the options its section's own heading names, and its page title's terms (section_options)
     options: frozenset[str] = frozenset()
@@ -434,11 +435,11 @@ def _pair_norm(index: Index, unit: Unit) -> float:
 
 def _definition(info: UnitInfo, q_terms: set[str]) -> float:
     """How far the section ``info``'s unit opens, about the asked thing (:func:`_about_asked`), is about it
-    alone: 1 where the question holds every name its heading gives (a section number aside: "5.10.
-    Inheritance" for "What is table inheritance?"), or where the heading is the page's introduction, an API
-    entry or an option (its names are aliases of one thing); :data:`_BESIDE_ASKED` where the heading names
+    alone: 1 where the question holds every name its prose heading gives (a section number aside: "5.10.
+    Inheritance" for "What is table inheritance?"), or where the heading is the page's introduction, or code (an
+    API entry, an option: its names are aliases of one thing); :data:`_BESIDE_ASKED` where the heading names
     something else beside it ("Defining signals", "Listening to signals" for "What is a signal?")."""
-    if info.lead_intro or info.lead_api or info.lead_option:
+    if info.lead_intro or info.lead_api or info.lead_option or not info.lead_prose:
         return 1.0
     named = (name for name in info.lead_heading if not all(t.isdigit() for t in name))
     return 1.0 if all(name <= q_terms for name in named) else _BESIDE_ASKED

@@ -87,14 +87,15 @@ def particular(st: Stats, index: Index, sentence: int) -> bool:
 
 
 def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
-                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool, bool]:
+                  ) -> tuple[tuple[frozenset[str], ...], bool, bool, bool, bool, bool]:
     """For a unit that opens its section: the names its own heading gives (:func:`heading_names`), whether the
     heading is generic, whether it is a command-line option, whether the section introduces its page (it is
     generic and not an option, and so is every section between the page's first and it: NAME, Synopsis,
-    Description; not the Notes or Examples after the options), and whether the heading is an API entry
-    (:data:`API_HEADING`)."""
+    Description; not the Notes or Examples after the options), whether the heading is an API entry
+    (:data:`API_HEADING`), and whether it is prose (it writes no code: each of its words names on its own, where
+    a code heading's names are aliases of one thing, "wait :: Async a -> IO a")."""
     if not lead:
-        return (), False, False, False, False
+        return (), False, False, False, False, False
     source, start, _ = index.sentences[unit.first]
     doc = index.documents[source]
     title = doc.section_at(start) or ""
@@ -102,7 +103,23 @@ def section_facts(st: Stats, index: Index, unit: Unit, lead: bool
     here = next((n for n, sec in enumerate(doc.sections) if sec.start <= start < sec.end), 0)
     intro = _introduces(st, title) and all(_introduces(st, sec.title) for sec in doc.sections[1:here])
     names = tuple(n for heading in option_headings(title) or [own] for n in heading_names(heading))
-    return (names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro, heads_api_entry(title))
+    return (names, own_heading(title) in st.generic, bool(OPTION_HEADING.match(own)), intro, heads_api_entry(title),
+            prose_heading(own))
+
+
+def prose_heading(heading: str) -> bool:
+    """Whether a heading writes no code: no name written as code, no signature (a type, as Haddock heads an entry,
+    or a call). Each word of such a heading names on its own (:func:`heading_names`).
+
+    >>> prose_heading("Defining signals"), prose_heading("5.10. Inheritance")
+    (True, True)
+    >>> prose_heading("wait :: Async a -> IO a"), prose_heading("str.find(sub[, start[, end]])")
+    (False, False)
+    """
+    return not _code_words(heading) and not _SIGNATURE.search(heading)
+
+
+_SIGNATURE = re.compile(r"::|->|=>|\w\(")
 
 
 #: The heading of an API entry: a name called with its parameters ("str.find(sub[, start[, end]])", "os.tmpdir()",
