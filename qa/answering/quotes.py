@@ -33,7 +33,7 @@ from .question_scores import QuestionScores, score_question
 from .ranking import Ranking, Span
 from .retrieve import Passage, chunk_dense, retrieve
 from .scoring import Scoring, scoring_for
-from .sentence_stats import Stats, asked_options, stats
+from .sentence_stats import Stats, asked_entries, asked_options, stats
 from .structure import VERSION_STAMP, intro_leads, section_start
 from .verifier import rerank
 
@@ -178,6 +178,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     picked.update(index.nearest_sentences(scored.vector, config.quote_sentences, sources))
     picked.update(option_units(index, st, scored.text, sources))
     picked.update(page_units(index, st, scored.text, sources))
+    picked.update(entry_units(index, st, scored.text, sources))
     stamps = bool(_VERSION_ASKED.search(scored.text))  # "Added in: v0.1.16" answers only when it was added
 
     def quotable(i: int) -> bool:
@@ -227,6 +228,19 @@ def option_units(index: Index, st: Stats, question: str, sources: frozenset[str]
 
 
 OPTION_UNITS = 12
+
+
+def entry_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:
+    """The first sentences of the sections headed by an entry the question names ("What does the Alias directive
+    do?" and "Alias Directive": :func:`asked_entries`), at most :data:`ENTRY_UNITS` of them. A reference that
+    puts many entries on one page ("TimeOut Directive" among a hundred on one page, each saying "timeout") says
+    what each is and defaults to there, and its passage need not be among the best of the page."""
+    found = [i for name in asked_entries(question, st) for i in st.entries[name]
+             if sources is None or index.sentences[i].source in sources]
+    return found[:ENTRY_UNITS]
+
+
+ENTRY_UNITS = 16
 
 
 def page_units(index: Index, st: Stats, question: str, sources: frozenset[str] | None) -> list[int]:

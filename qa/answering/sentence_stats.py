@@ -67,6 +67,9 @@ class Stats:
     # a term -> the structured pages whose name (page_name) holds it, each with its name's terms: how a question
     # that names a page ("What does git revert do?") finds it (page_names)
     pages: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
+    # the name of one thing a section's own heading gives with the kind of thing it is ("Alias Directive",
+    # "UNION Clause"), case folded -> the first sentences of each such section (entry_sections)
+    entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def idf(self, term: str) -> float:
         n = len(self.terms)
@@ -106,7 +109,7 @@ def _compute_stats(index: Index) -> Stats:
                  _references(index, doc_sentences) | {i for i, text in enumerate(texts) if is_pointer(text)}
                  | _labels(index, texts),
                  repeated_sentences(index, texts), option_sections(index, doc_sentences, headings),
-                 page_names(index))
+                 page_names(index), entry_sections(index, doc_sentences, headings))
 
 
 def page_name(title: str) -> frozenset[str]:
@@ -133,6 +136,78 @@ def page_names(index: Index) -> dict[str, tuple[tuple[str, frozenset[str]], ...]
         for term in name:
             out.setdefault(term, []).append((source, name))
     return {term: tuple(pages) for term, pages in out.items()}
+
+
+#: A heading that names one thing and the kind of thing it is: a reference's entry for a directive, a clause, a
+#: statement ("Alias Directive", "TimeOut Directive", "ON CONFLICT Clause", "The for statement"). The name is one
+#: word, or several in capitals (a SQL keyword of two words).
+ENTRY_HEADING = re.compile(r"^\s*(?:the\s+)?(?P<name><?[A-Za-z_][\w.:-]*>?|"
+                           r"(?-i:[A-Z][A-Z_]+(?:\s+[A-Z][A-Z_]+){1,2}))\s+"
+                           r"(?P<kind>directive|function|statement|command|clause|keyword|macro|module|class|method|"
+                           r"property|variable|setting|parameter|flag|element|attribute|hook|event|operator|filter|"
+                           r"pragma)s?\s*$", re.I)
+ENTRY_SENTENCES = 8  # an entry's first sentences: its quick reference's rows ("Default: | TimeOut 60") and prose
+
+
+def entry_name(heading: str) -> str | None:
+    """The name an entry's heading gives (:data:`ENTRY_HEADING`), case folded, or None.
+
+    >>> entry_name("TimeOut Directive"), entry_name("ON CONFLICT Clause"), entry_name("The for statement")
+    ('timeout', 'on conflict', 'for')
+    >>> entry_name("Writing custom commands"), entry_name("Using Name-based Virtual Hosts")
+    (None, None)
+    """
+    m = ENTRY_HEADING.match(heading)
+    return " ".join(m.group("name").split()).casefold() if m else None
+
+
+def entry_sections(index: Index, doc_sentences: dict[str, list[int]], headings: frozenset[int]
+                   ) -> dict[str, tuple[int, ...]]:
+    """Each name a section's own heading gives with its kind (:func:`entry_name`), on structured pages, with the
+    first :data:`ENTRY_SENTENCES` sentences of every such section: where a reference says what the entry is,
+    does and defaults to."""
+    out: dict[str, list[int]] = {}
+    for source, ids in doc_sentences.items():
+        doc = index.documents[source]
+        if not doc.blocks:
+            continue  # plain text: its headings are guessed
+        starts = [index.sentences[i].start for i in ids]
+        for section in doc.sections:
+            name = entry_name(section.title.split(SECTION_SEP)[-1])
+            if name is None:
+                continue
+            first, end = bisect_left(starts, section.start), bisect_left(starts, section.end)
+            out.setdefault(name, []).extend([i for i in ids[first:end] if i not in headings][:ENTRY_SENTENCES])
+    return {name: tuple(ids) for name, ids in out.items()}
+
+
+def asked_entries(question: str, st: Stats) -> tuple[str, ...]:
+    """The entries (:attr:`Stats.entries`) ``question`` names as a name: written with a capital after its first
+    word, or beside the kind of thing it is ("the Alias directive", "What is the default value of Timeout?"),
+    not a word of the question's own ("How do I set a timeout?").
+
+    >>> entries = {"alias": (1,), "timeout": (2,), "on conflict": (3,)}
+    >>> st = Stats((), {}, 1.0, {}, (), (), (), frozenset(), entries=entries)
+    >>> asked_entries("What does the alias directive do?", st), asked_entries("Default of Timeout?", st)
+    (('alias',), ('timeout',))
+    >>> asked_entries("How do I set a timeout?", st), asked_entries("What does ON CONFLICT DO NOTHING do?", st)
+    ((), ('on conflict',))
+    """
+    if not st.entries:
+        return ()
+    words = re.findall(r"<?[\w.:-]+>?", question)
+    found = []
+    for n in range(len(words)):
+        for size in (3, 2, 1):
+            name = " ".join(words[n:n + size])
+            if len(words[n:n + size]) < size or name.casefold() not in st.entries:
+                continue
+            after = words[n + size].casefold() if n + size < len(words) else ""
+            named = (n > 0 and any(c.isupper() for c in name)) or ENTRY_HEADING.match(f"{name} {after}")
+            if named and name.casefold() not in found:
+                found.append(name.casefold())
+            break
+    return tuple(found)
 
 
 #: A command-line option, short or long, as a heading or a question writes it ("-v", "--invert-match"; not the
