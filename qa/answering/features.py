@@ -266,7 +266,8 @@ def serves_asked(q: Question, purpose: tuple[str, ...]) -> bool:
     verb, is one of the question's, and it holds at least half of the question's content terms, weighted as the
     question weighs them, and two of them where the question has two. "How do I log a user in?" and "To log a user
     in, from a view, use login()."; not "To nest transactions within a transaction block, ..." for "How do I start
-    a transaction block?", nor "To loop over two or more sequences ..." for "How do I loop over a dictionary?"."""
+    a transaction block?", nor "To reload an archive file into the same database it was dumped from, ..." for "How
+    do I dump a database?"."""
     if not (q.procedure and purpose and q.weights) or purpose[0] not in q.weights:
         return False
     held = [w for t, w in q.weights.items() if t in purpose]
