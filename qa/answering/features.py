@@ -92,6 +92,10 @@ _LEADING_ADVERBS = frozenset(tokenize(["also just only instead first then simply
 # what a section whose heading names more than the asked thing counts as a definition of it ("Defining signals"
 # for "What is a signal?"), where the section headed by the thing alone ("Signals") counts 1 (_definition)
 _BESIDE_ASKED = 0.5
+# An instruction followed by the task it serves ("Use cwd to specify the working directory ...", "Set to false to
+# suppress browser behavior ...", "Use a subset of Python's array-slicing syntax to limit your QuerySet to ...")
+_USE_TO = re.compile(r"^\W*(?:use|call|run|pass|set|specify|give)\s+[^.;:]{1,80}?\s+(?:in\s+order\s+)?to\s+"
+                     r"((?:[^,:;.\n]|\.(?=\S)){3,100}?)\s*[.,;:(]", _I)
 _SERVES = 0.5  # the share of a how-to question's term weight a task must hold to be the asked one (serves_asked)
 _TYPES = (
     # "How many columns can a table have by default?": a number the sentence states as the default
@@ -247,16 +251,19 @@ def type_match(q: Question, info: UnitInfo, new_names: int) -> float:
 
 
 def _purpose(text: str) -> tuple[str, ...]:
-    """The terms of the task ``text`` opens with, in order, if it opens with one (:data:`_PURPOSE`).
+    """The terms of the task ``text`` opens with, in order, if it opens with one (:data:`_PURPOSE`) or with an
+    instruction followed by the task it serves (:data:`_USE_TO`).
 
     >>> _purpose("To log a user in, from a view, use login().")
     ('log', 'user')
     >>> _purpose("To also capture standard error in the result, use stderr=subprocess.STDOUT:")[:2]
     ('captur', 'standard')
-    >>> _purpose("Use login() to log a user in.")
+    >>> _purpose("Use cwd to specify the working directory from which the process is spawned.")[:3]
+    ('specifi', 'work', 'directori')
+    >>> _purpose("Call login() with the request and the user.")
     ()
     """
-    m = _PURPOSE.match(text)
+    m = _PURPOSE.match(text) or _USE_TO.match(text)
     terms = tokenize([m.group(1)])[0] if m else []
     return tuple(dropwhile(_LEADING_ADVERBS.__contains__, terms))
 

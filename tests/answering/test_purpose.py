@@ -42,13 +42,18 @@ def test_a_how_to_question_is_answered_where_a_sentence_opens_with_its_task(pyth
     ("How do I log a user in?", "To log a user in, from a view, use login().", True),
     ("How do I capture standard error too?", "To also capture standard error in the result, use stderr=STDOUT:",
      True),
+    # an instruction, then the task it serves
+    ("How do I limit a QuerySet to the first five results?",
+     "Use a subset of Python's array-slicing syntax to limit your QuerySet to a certain number of results.", True),
+    ("How do I set the working directory of a child process?",
+     "Use cwd to specify the working directory from which the process is spawned.", False),
     # the task's verb is another: nesting is not starting, reloading is not dumping
     ("How do I start a transaction block?", "To nest transactions within a transaction block, use savepoints.",
      False),
     ("How do I dump a database into an SQL script file?",
      "To reload an archive file into the same database it was dumped from, run pg_restore.", False),
-    # the purpose comes last, or the question asks what something is
-    ("How do I log a user in?", "Use login() to log a user in.", False),
+    # the sentence states no task, or the question asks what something is
+    ("How do I log a user in?", "Call login() with the request and the user.", False),
     ("What is a user login?", "To log a user in, from a view, use login().", False),
 ])
 def test_a_task_serves_the_question_when_its_verb_and_most_of_its_words_are_asked(python_pages, question, sentence,
