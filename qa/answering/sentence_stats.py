@@ -163,9 +163,12 @@ def entry_name(heading: str) -> str | None:
 
 def entry_sections(index: Index, doc_sentences: dict[str, list[int]], headings: frozenset[int]
                    ) -> dict[str, tuple[int, ...]]:
-    """Each name a section's own heading gives with its kind (:func:`entry_name`), on structured pages, with the
-    first :data:`ENTRY_SENTENCES` sentences of every such section: where a reference says what the entry is,
-    does and defaults to."""
+    """Each name a section's own heading gives with its kind (:func:`entry_name`), or as an API entry
+    ("prefetch_related(*lookups)", "str.find(sub[, start[, end]])": :func:`qa.answering.structure.api_names`), on
+    structured pages, with the first :data:`ENTRY_SENTENCES` sentences of every such section: where a reference
+    says what the entry is, does and defaults to."""
+    from .structure import api_names, heads_api_entry  # that module reads this one's statistics
+
     out: dict[str, list[int]] = {}
     for source, ids in doc_sentences.items():
         doc = index.documents[source]
@@ -173,18 +176,26 @@ def entry_sections(index: Index, doc_sentences: dict[str, list[int]], headings: 
             continue  # plain text: its headings are guessed
         starts = [index.sentences[i].start for i in ids]
         for section in doc.sections:
-            name = entry_name(section.title.split(SECTION_SEP)[-1])
-            if name is None:
+            own = section.title.split(SECTION_SEP)[-1]
+            name = entry_name(own)
+            names = (name,) if name else api_names(own) if heads_api_entry(section.title) else ()
+            if not names:
                 continue
             first, end = bisect_left(starts, section.start), bisect_left(starts, section.end)
-            out.setdefault(name, []).extend([i for i in ids[first:end] if i not in headings][:ENTRY_SENTENCES])
+            inside = [i for i in ids[first:end] if i not in headings][:ENTRY_SENTENCES]
+            for each in names:
+                out.setdefault(each, []).extend(inside)
     return {name: tuple(ids) for name, ids in out.items()}
+
+
+# A name written as code: with an underscore or a dot inside it ("prefetch_related", "str.find")
+_WRITTEN_AS_CODE = re.compile(r"\w[_.]\w")
 
 
 def asked_entries(question: str, st: Stats) -> tuple[str, ...]:
     """The entries (:attr:`Stats.entries`) ``question`` names as a name: written with a capital after its first
-    word, or beside the kind of thing it is ("the Alias directive", "What is the default value of Timeout?"),
-    not a word of the question's own ("How do I set a timeout?").
+    word, as code, or beside the kind of thing it is ("the Alias directive", "What is the default value of
+    Timeout?", "What does prefetch_related do?"), not a word of the question's own ("How do I set a timeout?").
 
     >>> entries = {"alias": (1,), "timeout": (2,), "on conflict": (3,)}
     >>> st = Stats((), {}, 1.0, {}, (), (), (), frozenset(), entries=entries)
@@ -203,7 +214,8 @@ def asked_entries(question: str, st: Stats) -> tuple[str, ...]:
             if len(words[n:n + size]) < size or name.casefold() not in st.entries:
                 continue
             after = words[n + size].casefold() if n + size < len(words) else ""
-            named = (n > 0 and any(c.isupper() for c in name)) or ENTRY_HEADING.match(f"{name} {after}")
+            named = (n > 0 and any(c.isupper() for c in name)) or ENTRY_HEADING.match(f"{name} {after}") \
+                or _WRITTEN_AS_CODE.search(name)
             if named and name.casefold() not in found:
                 found.append(name.casefold())
             break

@@ -135,6 +135,27 @@ API_HEADING = re.compile(r"(?:(?i:class|exception|static method|async|classmetho
                          r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\s*\(.*\))?")
 
 
+def api_names(heading: str) -> tuple[str, ...]:
+    """The names an API entry's heading (:data:`API_HEADING`) gives its entry, case folded: the name it writes
+    first, dotted as written, and its last part alone.
+
+    >>> api_names("str.find(sub[, start[, end]])"), api_names("prefetch_related(*lookups)")
+    (('str.find', 'find'), ('prefetch_related',))
+    >>> api_names("class csv.DictReader(f, fieldnames=None)"), api_names("Function: xsltApplyStylesheet")
+    (('csv.dictreader', 'dictreader'), ('xsltapplystylesheet',))
+    """
+    m = _API_NAME.search(_API_PREFIX.sub("", heading.strip()))
+    if not m:
+        return ()
+    name = m.group(0).casefold()
+    return (name, name.rsplit(".", 1)[1]) if "." in name else (name,)
+
+
+_API_PREFIX = re.compile(r"^(?:(?i:class|exception|static method|async|classmethod|staticmethod|abstractmethod)"
+                         r"\s*:?\s+|(?:Function|Macro|Struct|Enum|Typedef|Variable|Method|Property|Constant):\s+)")
+_API_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+
+
 def heads_api_entry(title: str) -> bool:
     """Whether a section's own heading (the last of its ``title``) names an API entry (:data:`API_HEADING`)."""
     return bool(API_HEADING.fullmatch(title.split(SECTION_SEP)[-1].strip()))

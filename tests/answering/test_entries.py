@@ -1,7 +1,8 @@
 """A question that names a reference's entry by its name ("What does the HAVING clause do?", "What is the default
 value of Timeout?") gets the entry's first sentences as candidates, wherever retrieval ranks its passage: a page of
-many entries alike (Apache's core directives, each saying "timeout") need not put it among the best. On a real
-page (PostgreSQL's SELECT), the real index."""
+many entries alike (Apache's core directives, each saying "timeout") need not put it among the best. An API
+entry is one too ("What does prefetch_related do?"). On real pages (PostgreSQL's SELECT, Python's csv module), the
+real index."""
 from __future__ import annotations
 
 import glob
@@ -56,3 +57,22 @@ def test_an_entry_the_question_names_brings_its_first_sentences_as_candidates(se
     ranking = rank(select_page, question)
     assert set(found) <= {i for unit in ranking.units for i in unit.ids}
     assert entry_units(select_page, stats(select_page), question, frozenset({"other.html"})) == []
+
+
+@pytest.fixture(scope="module")
+def csv_page(tmp_path_factory):
+    path = installed("/usr/share/doc/python3-doc/html/library/csv.html", "python3-doc")
+    return index_of(tmp_path_factory.mktemp("csv"), {"csv.html": path.read_text(encoding="utf-8")})
+
+
+@pytest.mark.parametrize(("question", "names", "opening"), [
+    # an API entry, named as written in code or by its own name beside its kind
+    ("What does csv.DictReader do?", ("csv.dictreader",), "Create an object that operates like a regular reader"),
+    ("What does the writerow method do?", ("writerow",), "Write the row parameter to the writer"),
+    ("How do I read a csv file?", (), None),
+])
+def test_an_api_entry_the_question_names_brings_its_first_sentences(csv_page, question, names, opening) -> None:
+    st = stats(csv_page)
+    assert asked_entries(question, st) == names
+    texts = _texts(csv_page, entry_units(csv_page, st, question, None))
+    assert (texts[0].startswith(opening) if opening else texts == [])
