@@ -186,17 +186,30 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
             return False
         return stamps or not _is_stamp(index, i)
 
+    def leans(i: int, before: int) -> bool:  # sentence i leans on sentence ``before``, just before it
+        return i in st.anaphoric and quotable(before) and not _after_rows(index, before, i)
+
     units: set[Unit] = set()
     for i in filter(quotable, picked):
         ids = st.doc_sentences[index.sentences[i].source]
         pos = st.position[i]
-        if pos > 0 and i in st.anaphoric and quotable(ids[pos - 1]):
+        if pos > 0 and leans(i, ids[pos - 1]):
             units.add(Unit.of(ids[pos - 1], i))
         else:
             units.add(Unit.of(i))
-        if pos + 1 < len(ids) and ids[pos + 1] in st.anaphoric and quotable(ids[pos + 1]):
+        if pos + 1 < len(ids) and leans(ids[pos + 1], i):
             units.add(Unit.of(i, ids[pos + 1]))
     return sorted(units, key=_in_order)
+
+
+def _after_rows(index: Index, before: int, i: int) -> bool:
+    """Whether sentence ``i`` is prose right after a table's last row or a list's last item (``before``): what it
+    leans on ("Here, 'Unix' is used to mean ...") is the table or the list, not that row or item."""
+    source, start, end = index.sentences[before]
+    doc = index.documents[source]
+    if doc.block_kind(start, end) not in ("table row", "list item"):
+        return False
+    return doc.block_kind(index.sentences[i].start, index.sentences[i].end) == "text"
 
 
 def _is_stamp(index: Index, i: int) -> bool:

@@ -204,3 +204,19 @@ def test_a_question_comparing_two_entries_is_answered_about_each(tmp_path) -> No
     sections = [q.section or "" for q in answer.quotes]
     assert any("path.join(" in s for s in sections) and any("path.resolve(" in s for s in sections), sections
     assert answer.quotes[0].score == max(q.score for q in answer.quotes)  # still best first
+
+
+def test_prose_after_a_list_or_a_table_is_not_joined_to_its_last_item(tmp_path) -> None:
+    # "There's also a Random class ..." follows the FAQ's list of random functions and leans on the list as a whole;
+    # quoted with the list's last item ("shuffle(L) shuffles a list in-place ...") it read as one claim of the two
+    html = installed("/usr/share/doc/python3-doc/html/faq/library.html", "python3-doc")
+    index = index_of(tmp_path, {"library.html": html.read_text(encoding="utf-8")})
+    ranking = rank(index, "How do I generate random numbers in Python?")
+    doc = index.documents["library.html"]
+    texts = [unit_text(index, u) for u in ranking.units]
+    assert any(t.startswith("There’s also a Random class") for t in texts)
+    for unit in ranking.units:
+        if unit.is_pair:
+            first, second = index.sentences[unit.first], index.sentences[unit.last]
+            assert not (doc.block_kind(first.start, first.end) in ("table row", "list item")
+                        and doc.block_kind(second.start, second.end) == "text"), unit_text(index, unit)
