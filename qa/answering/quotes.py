@@ -169,8 +169,9 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     words that share little with the question. One that names a page ("What does git revert do?") gets the
     first sentences of the sections introducing that page (:func:`page_units`), for the same reason.
 
-    A sentence that leans on the previous one ("It ...", "This ...") only comes with it; a sentence
-    followed by one that leans on it comes both alone and with it. Headings, bare date lines and the lines of
+    A sentence that leans on the previous one ("It ...", "This ...") only comes with it, unless that one is a
+    table's last row or a list's last item (:func:`_after_rows`); a sentence followed by one that leans on it comes
+    both alone and with it. Headings, bare date lines and the lines of
     a structured page's "See also" section (names of other pages) are never units, nor a bare version stamp
     ("Since: 6.8.1", "Added in: v0.1.16") for a question that asks nothing of when or in which version.
     """
