@@ -11,6 +11,7 @@ import re
 import weakref
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,23 +170,12 @@ def entry_sections(index: Index, doc_sentences: dict[str, list[int]], headings: 
     says what the entry is, does and defaults to."""
     from .structure import api_names, heads_api_entry  # that module reads this one's statistics
 
-    out: dict[str, list[int]] = {}
-    for source, ids in doc_sentences.items():
-        doc = index.documents[source]
-        if not doc.blocks:
-            continue  # plain text: its headings are guessed
-        starts = [index.sentences[i].start for i in ids]
-        for section in doc.sections:
-            own = section.title.split(SECTION_SEP)[-1]
-            name = entry_name(own)
-            names = (name,) if name else api_names(own) if heads_api_entry(section.title) else ()
-            if not names:
-                continue
-            first, end = bisect_left(starts, section.start), bisect_left(starts, section.end)
-            inside = [i for i in ids[first:end] if i not in headings][:ENTRY_SENTENCES]
-            for each in names:
-                out.setdefault(each, []).extend(inside)
-    return {name: tuple(ids) for name, ids in out.items()}
+    def names(title: str) -> tuple[str, ...]:
+        own = title.split(SECTION_SEP)[-1]
+        name = entry_name(own)
+        return (name,) if name else api_names(own) if heads_api_entry(title) else ()
+
+    return sections_named(index, doc_sentences, headings, names, ENTRY_SENTENCES)
 
 
 # A name written as code: with an underscore or a dot inside it ("prefetch_related", "str.find")
@@ -283,6 +273,16 @@ def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings:
     >>> option_sections(index, {"grep.1": [0, 1, 2, 3, 4, 5]}, frozenset({0, 2}))
     {'-v': (3, 4), '--invert-match': (3, 4)}
     """
+    def named(title: str) -> list[str]:
+        return [o for heading in option_headings(title) for o in OPTION.findall(heading)]
+
+    return sections_named(index, doc_sentences, headings, named, OPTION_SENTENCES)
+
+
+def sections_named(index: Index, doc_sentences: dict[str, list[int]], headings: frozenset[int],
+                   names_of: Callable[[str], Sequence[str]], first: int) -> dict[str, tuple[int, ...]]:
+    """Each name that ``names_of`` reads in the title of a section of a structured page, with the ``first``
+    sentences (not headings) of every section so named, in page order, each once."""
     out: dict[str, list[int]] = {}
     for source, ids in doc_sentences.items():
         doc = index.documents[source]
@@ -290,14 +290,14 @@ def option_sections(index: Index, doc_sentences: dict[str, list[int]], headings:
             continue  # plain text: its headings are guessed
         starts = [index.sentences[i].start for i in ids]  # in order
         for section in doc.sections:
-            named = [o for heading in option_headings(section.title) for o in OPTION.findall(heading)]
-            if not named:
+            names = names_of(section.title)
+            if not names:
                 continue
-            first, end = bisect_left(starts, section.start), bisect_left(starts, section.end)
-            inside = [i for i in ids[first:end] if i not in headings][:OPTION_SENTENCES]
-            for option in named:
-                out.setdefault(option, []).extend(inside)
-    return {option: tuple(dict.fromkeys(ids)) for option, ids in out.items()}
+            start, end = bisect_left(starts, section.start), bisect_left(starts, section.end)
+            inside = [i for i in ids[start:end] if i not in headings][:first]
+            for name in names:
+                out.setdefault(name, []).extend(inside)
+    return {name: tuple(dict.fromkeys(ids)) for name, ids in out.items()}
 
 
 #: The own heading (folded) of a section that lists other pages: man pages, DocBook, Sphinx and Markdown
