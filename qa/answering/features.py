@@ -48,8 +48,9 @@ UNIT_FEATURES = (
     "code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value", "option_definition",
     "purpose_procedure",
 )
-#: Features that are 0 on every SQuAD question (its paragraphs hold no code and no headings): SQuAD fits leave
-#: their weights at 0, and they are fitted on documentation questions alone (qa.training.docs_fit).
+#: Features that SQuAD cannot teach (its paragraphs hold no code and no headings, and almost none of its questions
+#: asks how to do a task that a sentence opens with): SQuAD fits leave their weights at 0, and they are
+#: fitted on documentation questions alone (qa.training.docs_fit).
 DOCS_ONLY = ("code_procedure", "lead_definition", "option_procedure", "api_procedure", "returns_value",
              "option_definition", "purpose_procedure")
 #: Order of the columns of :func:`support_features`; the scoring file's ``support_weights`` name them.
