@@ -127,12 +127,12 @@ _SIGNATURE = re.compile(r"::|->|=>|\w\(")
 #: name (a property or setting: "process.platform", "os.EOL", git's "credential.helper"), or a subcommand with its
 #: arguments (git stash's "pop [--index] [-q|--quiet] [<stash>]", GHCi's ":type +v ⟨expression⟩"), or a name after
 #: what kind of entry it is ("Function: xsltApplyStylesheet", "Macro: LIBXSLT_VERSION", as gtk-doc writes them)
-API_HEADING = re.compile(r"(?:(?i:class|exception|static method|async|classmethod|staticmethod|abstractmethod)"
-                         r"\s*:?\s+)?"
-                         r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*\)|(?:\.[A-Za-z_$][\w$]*)+)|"
+_ENTRY_KIND = r"(?i:class|exception|static method|async|classmethod|staticmethod|abstractmethod)\s*:?\s+"
+_GTKDOC_KIND = r"(?:Function|Macro|Struct|Enum|Typedef|Variable|Method|Property|Constant):\s+"
+_DOTTED_NAME = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
+API_HEADING = re.compile(rf"(?:{_ENTRY_KIND})?{_DOTTED_NAME}(?:\(.*\)|(?:\.[A-Za-z_$][\w$]*)+)|"
                          r"[:.]?[a-z][\w-]*(?:\s+[+-]\w+)?\s+[\[<⟨].*|"
-                         r"(?:Function|Macro|Struct|Enum|Typedef|Variable|Method|Property|Constant):\s+"
-                         r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\s*\(.*\))?")
+                         rf"{_GTKDOC_KIND}{_DOTTED_NAME}(?:\s*\(.*\))?")
 
 
 def api_names(heading: str) -> tuple[str, ...]:
@@ -151,9 +151,8 @@ def api_names(heading: str) -> tuple[str, ...]:
     return (name, name.rsplit(".", 1)[1]) if "." in name else (name,)
 
 
-_API_PREFIX = re.compile(r"^(?:(?i:class|exception|static method|async|classmethod|staticmethod|abstractmethod)"
-                         r"\s*:?\s+|(?:Function|Macro|Struct|Enum|Typedef|Variable|Method|Property|Constant):\s+)")
-_API_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_API_PREFIX = re.compile(f"^(?:{_ENTRY_KIND}|{_GTKDOC_KIND})")
+_API_NAME = re.compile(_DOTTED_NAME)
 
 
 def heads_api_entry(title: str) -> bool:
