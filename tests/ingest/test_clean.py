@@ -128,8 +128,9 @@ def check_sections(cleaned: Cleaned) -> None:
     for n, s in enumerate(sections):
         assert s.title and 0 <= s.start < s.end <= len(cleaned.text)
         parts = s.title.split(" › ")
-        if n and any(t.title == s.title for t in sections[:n - 1]) and sections[n - 1].title != s.title:
-            continue  # a section that goes on after a list of terms inside it ended
+        if n and sections[n - 1].title != s.title and any(
+                t.title == s.title or t.title.startswith(s.title + " › ") for t in sections[:n]):
+            continue  # a section that goes on after a list of terms inside it ended (the first one read under it)
         # the section opens with its title, or with a label under an earlier section's title ("strip › Returns:");
         # a path may name one heading twice ("0 › Aa › 0 › Aa"): any part it opens with may be the one
         opens = [k for k, part in enumerate(parts) if cleaned.text[s.start:].startswith(part)]

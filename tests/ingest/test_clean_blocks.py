@@ -288,8 +288,10 @@ def test_markdown_code_in_a_list_item_loses_the_item_indentation_and_keeps_its_o
 def test_mkdocs_admonitions_and_tabs_are_their_title_over_markdown_not_code() -> None:
     """Python-Markdown's admonitions ("!!! tip"), collapsible blocks ("???") and content tabs ('=== "Linux"'), as
     MkDocs sites write them: a site shows a box with its title over the Markdown indented under it, which
-    CommonMark alone would show as code. A marker line with nothing indented under it stays the page's text, and an
-    attribute list after a link or ending a heading ("{.internal-link}", "{: #notes }") is markup a site hides."""
+    CommonMark alone would show as code. A title that says what the note is about heads it, as a term heads its
+    description, and what follows the note is read under the section around it again. A marker line with nothing
+    indented under it stays the page's text, and an attribute list after a link or ending a heading
+    ("{.internal-link}", "{: #notes }") is markup a site hides."""
     raw = ('# Notes {: #notes }\n\n'
            '!!! tip "Technical Details"\n    Use ***CLI arguments*** for **required** values:\n\n'
            '    - one\n\n    ```sh\n    run --fast\n      --x\n    ```\n\n'
@@ -300,10 +302,13 @@ def test_mkdocs_admonitions_and_tabs_are_their_title_over_markdown_not_code() ->
     cleaned = clean_text(found.text, fmt="md", headings=found.headings, blocks=found.blocks)
     check_blocks(found.text, cleaned)
     assert [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks] == [
-        ("Notes", "heading"), ("Technical Details", "text"), ("Use CLI arguments for required values:", "text"),
+        ("Notes", "heading"), ("Technical Details", "term"), ("Use CLI arguments for required values:", "text"),
         ("one", "list item"), ("run --fast\n  --x", "code"), ("warning", "text"), ("Inner text.", "text"),
         ("Linux", "text"), ("Install with apt.", "text"), ("See the CLI.", "text"),
         ("!!! note Not an admonition.", "text")]
+    titles = [next(s.title for s in cleaned.sections if s.start <= cleaned.text.index(t) < s.end)
+              for t in ("Inner text.", "Install with apt.")]
+    assert titles == ["Notes › Technical Details", "Notes"]
 
 
 @pytest.mark.parametrize("raw", ["```", "Run:\n\n```", "Run:\n```sh"])

@@ -93,6 +93,27 @@ def test_version_notes_program_and_bracketed_targets_read_as_sphinx_shows_them()
     ]
 
 
+def test_a_note_titled_with_what_it_is_about_heads_it_and_the_text_after_goes_back() -> None:
+    """A generic admonition's title says what the note is about: it heads the note as a term heads its
+    description (no "Title: " glued onto the note's first sentence), and the paragraph after the note is read
+    under the section around it again; a note titled with its kind ("Note") still labels its sentence."""
+    page = ("Sessions\n========\n\nSessions keep state.\n\n.. admonition:: How to generate good secret keys\n\n"
+            "    A key should be random. Use this::\n\n        $ python -c 'import secrets'\n\n"
+            "A note on cookies follows.\n\n.. note:: It never writes.\n")
+    found = extract("rst", page.encode())
+    cleaned = clean_text(found.text, fmt="rst", headings=found.headings, blocks=found.blocks)
+    check_blocks(found.text, cleaned)
+    blocks = [(cleaned.text[s:e], kind) for s, e, kind in cleaned.blocks]
+    assert blocks == [("Sessions", "heading"), ("Sessions keep state.", "text"),
+                      ("How to generate good secret keys", "term"), ("A key should be random. Use this:", "text"),
+                      ("$ python -c 'import secrets'", "code"), ("A note on cookies follows.", "text"),
+                      ("Note: It never writes.", "text")]
+    section_of = {text: next(s.title for s in cleaned.sections if s.start <= cleaned.text.index(text) < s.end)
+                  for text, _ in blocks[1:]}
+    assert section_of["A key should be random. Use this:"] == "How to generate good secret keys"
+    assert section_of["A note on cookies follows."] == section_of["Note: It never writes."] == "Sessions"
+
+
 def test_docutils_reports_are_not_the_page() -> None:
     blocks, _ = read("Title\n=====\n\nSee `the guide <https://example.com>`__ and `that`__ for more.\n")
     assert blocks == [("Title", "heading"), ("See the guide and `that`__ for more.", "text")]  # no report section

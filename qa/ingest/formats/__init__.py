@@ -20,7 +20,7 @@ from qa.errors import Unreadable
 __all__ = ["AFTER_INNER_TERMS", "AFTER_TERMS", "BLOCK_KINDS", "CITES", "COMPRESSED", "FORMATS", "HEADS", "INNER_TERM",
            "NEXT_HEADING", "SUPERSCRIPT_MARK", "SUPPORTED", "SUPPORTED_SHOWN", "Extracted", "Unreadable", "capped",
            "check_zip", "extract", "format_of", "format_suffix", "from_blocks", "from_paragraphs",
-           "marks_superscript", "superscript_shown"]
+           "marks_superscript", "names_its_note", "superscript_shown"]
 
 _T = TypeVar("_T")
 #: Font names of monospaced faces (a PDF's or a Word file's code): the usual families, and TeX's (cmtt10).
@@ -126,6 +126,22 @@ AFTER_INNER_TERMS = "text after inner terms"
 NEXT_HEADING = "next heading"
 #: The kinds of block that open a section.
 HEADS = ("heading", NEXT_HEADING, "term", INNER_TERM)
+#: The titles a note of a kind gets (Sphinx's, docutils', DocBook's) that are more than one word
+NOTE_KINDS = frozenset({"see also", "to do"})
+
+
+def names_its_note(title: str) -> bool:
+    """Whether an admonition's title says what its note is about ("How to generate good secret keys",
+    "Externally Visible Server", as a generic admonition is titled) rather than what kind of note it is ("Note",
+    "Warning", "See also"): such a title heads its note as a term heads its description, so the note is read
+    under it, not as a sentence opening with it, and the text after the note under the section around it.
+
+    >>> names_its_note("How to generate good secret keys"), names_its_note("Note"), names_its_note("See also")
+    (True, False, False)
+    """
+    return len(title.split()) > 1 and title.rstrip(":").casefold() not in NOTE_KINDS
+
+
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
                  "man": "manual page", "info": "info manual", "ipynb": "notebook",
                  "odt": "text document"}

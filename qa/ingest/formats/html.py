@@ -32,6 +32,7 @@ from . import (
     Unreadable,
     from_blocks,
     marks_superscript,
+    names_its_note,
 )
 from .html_chrome import HEADINGS, drop_chrome, drop_permalinks, in_class, main_element
 from .text import decode_text
@@ -284,7 +285,8 @@ def _ends_terms(tag: object) -> str:
     if not isinstance(tag, Tag):
         return ""
     if tag.name not in ("dl", "table", "tbody"):
-        terms = any(isinstance(child, Tag) and child.name == "p" and _run_in_term(child) for child in tag.children)
+        terms = any(isinstance(child, Tag) and child.name == "p" and (_run_in_term(child) or _titles_note(child))
+                    for child in tag.children)
     elif tag.name == "dl":
         terms = tag.find("dt", recursive=False) is not None and not (_FIELD_LISTS & set(tag.get("class") or ()))
     else:
@@ -292,6 +294,11 @@ def _ends_terms(tag: object) -> str:
     if not terms:
         return ""
     return AFTER_INNER_TERMS if tag.find_parent("dd") is not None else AFTER_TERMS
+
+
+def _titles_note(tag: Tag) -> bool:
+    """Whether a paragraph is an admonition's title that heads its note (:func:`~qa.ingest.formats.names_its_note`)."""
+    return "admonition-title" in (tag.get("class") or ()) and names_its_note(" ".join(_text(tag).split()))
 
 
 def _flavours(pre: Tag) -> list[Tag]:
@@ -360,7 +367,10 @@ def _leaf(tag: Tag) -> list[tuple[str, str]] | None:
     if tag.name == "p" and _run_in_term(tag):  # a bold title over paragraphs (a list item's, an FAQ's question)
         return [(" ".join(_text(tag).split()), "term")]
     if tag.name == "p" and "admonition-title" in (tag.get("class") or ()):
-        return [(" ".join(_text(tag).split()), "note title")]
+        title = " ".join(_text(tag).split())
+        if names_its_note(title):  # "How to generate good secret keys" over a note: it heads the note
+            return [(title, INNER_TERM if tag.find_parent("dd") is not None else "term")]
+        return [(title, "note title")]
     return None
 
 

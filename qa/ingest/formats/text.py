@@ -6,7 +6,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from . import HEADS, NEXT_HEADING, Extracted, Unreadable
+from . import AFTER_TERMS, HEADS, NEXT_HEADING, Extracted, Unreadable, names_its_note
 
 
 def decode_text(data: bytes) -> str:
@@ -162,7 +162,8 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
         if description:
             blocks.append((*description, "heading"))
     body, titles = _admonitions(body, starts)
-    blocks += [(start, end, "text") for start, end in titles]
+    heads = [not tab and names_its_note(text[start:end]) for start, end, tab, _ in titles]
+    blocks += [(start, end, "term" if head else "text") for (start, end, _, _), head in zip(titles, heads)]
     tokens = MarkdownIt("commonmark").enable("table").parse(body)
     items = 0
     for n, token in enumerate(tokens):
@@ -191,7 +192,13 @@ def markdown_blocks(text: str) -> tuple[tuple[int, int, str], ...]:
                 span(first + 1, last - 1, "code")  # preformatted text between its tags' own lines: lines kept
             else:
                 span(first, last, "text")
-    return tuple(_next_headings(sorted(blocks), levels))
+    blocks.sort()
+    # the paragraph after a note that its title heads goes back to the section around the note
+    for (_, _, _, after), head in zip(titles, heads):
+        following = next((i for i, b in enumerate(blocks) if b[0] >= after), None) if head and after else None
+        if following is not None and blocks[following][2] == "text":
+            blocks[following] = (*blocks[following][:2], AFTER_TERMS)
+    return tuple(_next_headings(blocks, levels))
 
 
 def _next_headings(blocks: list[tuple[int, int, str]], levels: dict[int, int]) -> list[tuple[int, int, str]]:
@@ -212,8 +219,9 @@ _ADMONITION = re.compile(r'(?P<indent>[ \t]*)(?:(?:!!!|\?\?\?\+?)[ \t]+(?P<type>
                          r'(?:[ \t]+"(?P<title>[^"\n]*)")?|===\+?[ \t]+"(?P<tab>[^"\n]*)")[ \t]*')
 
 
-def _admonitions(body: str, starts: list[int]) -> tuple[str, list[tuple[int, int]]]:
-    """``body`` as markdown-it should parse it, and the spans of the admonitions' and tabs' titles.
+def _admonitions(body: str, starts: list[int]) -> tuple[str, list[tuple[int, int, bool, int]]]:
+    """``body`` as markdown-it should parse it, and the spans of the admonitions' and tabs' titles, each with
+    whether it is a tab's and the offset of the line after its block (0 at the end of the text).
 
     A site renders an admonition as a box with a title over its Markdown; CommonMark would read the indented
     Markdown as code. So each marker line is blanked (its title, or its type where it has none, is a block of
@@ -224,12 +232,12 @@ def _admonitions(body: str, starts: list[int]) -> tuple[str, list[tuple[int, int
     >>> body, titles = _admonitions(text, [0, 15, 33, 34, 47])
     >>> body.splitlines()
     ['', 'Use **make**.', '', '    code', 'After.']
-    >>> [text[s:e] for s, e in titles]
-    ['Fast']
+    >>> [(text[s:e], tab, text[after:]) for s, e, tab, after in titles]
+    [('Fast', False, 'After.')]
     """
     lines = _LINE_BREAK.split(body)
     shifts = [0] * len(lines)  # how far each line has been set out
-    titles: list[tuple[int, int]] = []
+    titles: list[tuple[int, int, bool, int]] = []
     for i, line in enumerate(lines):  # a block inside a block comes later, already set out by the one holding it
         m = _ADMONITION.fullmatch(line)
         if m is None:
@@ -244,7 +252,8 @@ def _admonitions(body: str, starts: list[int]) -> tuple[str, list[tuple[int, int
             continue
         name = "tab" if m.group("tab") is not None else "title" if m.group("title") else "type"
         if m.group(name):
-            titles.append((starts[i] + shifts[i] + m.start(name), starts[i] + shifts[i] + m.end(name)))
+            titles.append((starts[i] + shifts[i] + m.start(name), starts[i] + shifts[i] + m.end(name), name == "tab",
+                           starts[n] if n < len(starts) else 0))
         lines[i] = ""
         for j in range(i + 1, n):
             if lines[j].startswith(inner):
