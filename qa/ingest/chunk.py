@@ -114,8 +114,11 @@ _CLOSING = re.compile(r"[)\]}\"”’]+[.,;:!?]*")
 #: is a number's), before a capitalised word.
 _MISSED_END = re.compile(r"(?:(?<=\s[a-uw-z]\.)|(?<=\s[Nn]o\.))\s+(?=[A-Z][a-z])")
 #: A sentence end that is a mark standing for itself: not after a word or a closing bracket ("Makes the '.'
-#: special character", "begin with #! followed by", "git rm -rf . from the top").
-_BARE_MARK = re.compile(r"(?:^|[^\w)\]])[.!?]['\"”’]?$")
+#: special character", "begin with #! followed by", "git rm -rf . from the top"), or an exclamation or question
+#: mark right after a word, which a word in lower case goes on from: a name that ends in one (Rust's macros, "call
+#: panic! and when", "the assert_eq! macro"; "ab? will match"), or words quoted with their mark ("prints the text
+#: Hello, world! to the screen").
+_BARE_MARK = re.compile(r"(?:(?:^|[^\w)\]])[.!?]|\w[!?])['\"”’]?$")
 
 
 def _split_paragraph(text: str, start: int, end: int,

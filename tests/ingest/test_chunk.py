@@ -145,6 +145,16 @@ def test_a_sentence_ends_only_where_a_space_follows():
         "defaultdict is a subclass.", "(It is greedy, as in x = (y) + 1.)", "Then."]
 
 
+def test_a_name_or_quoted_words_ending_in_a_mark_do_not_end_the_sentence():
+    """Rust's macros end in "!" ("panic!", "assert_eq!") and quoted words keep their mark ("Hello, world!"): a
+    word in lower case after such a mark goes on with the sentence; a mark before a capital still ends one."""
+    text = ("So how do you decide when you should call panic! and when you should return Result? Use the "
+            "assert_eq! macro. It prints the text Hello, world! to the screen. Stop! Then go.")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "So how do you decide when you should call panic! and when you should return Result?",
+        "Use the assert_eq! macro.", "It prints the text Hello, world! to the screen.", "Stop!", "Then go."]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300),
        st.sampled_from(["pysbd", "sentencex"]))
