@@ -95,8 +95,10 @@ _LEADING_ADVERBS = frozenset(tokenize(["also just only instead first then simply
 _BESIDE_ASKED = 0.5
 # An instruction followed by the task it serves ("Use cwd to specify the working directory ...", "Set to false to
 # suppress browser behavior ...", "Use a subset of Python's array-slicing syntax to limit your QuerySet to ...")
-_USE_TO = re.compile(r"^\W*(?:use|call|run|pass|set|specify|give)\s+[^.;:]{1,80}?\s+(?:in\s+order\s+)?to\s+"
-                     r"((?:[^,:;.\n]|\.(?=\S)){3,100}?)\s*[.,;:(]", _I)
+# (a dot inside a name belongs to it: "Use the following command to quickly generate a value for Flask.secret_key (or
+# SECRET_KEY):")
+_USE_TO = re.compile(r"^\W*(?:use|call|run|pass|set|specify|give)\s+(?:[^.;:]|\.(?=\S)){1,80}?\s+"
+                     r"(?:in\s+order\s+)?to\s+((?:[^,:;.\n]|\.(?=\S)){3,100}?)\s*(?:[.,;:](?!\S)|\()", _I)
 _SERVES = 0.5  # the share of a how-to question's term weight a task must hold to be the asked one (serves_asked)
 _TYPES = (
     # "How many columns can a table have by default?": a number the sentence states as the default
@@ -261,11 +263,17 @@ def _purpose(text: str) -> tuple[str, ...]:
     ('captur', 'standard')
     >>> _purpose("Use cwd to specify the working directory from which the process is spawned.")[:3]
     ('specifi', 'work', 'directori')
+    >>> _purpose("Use the following command to quickly generate a value for Flask.secret_key (or SECRET_KEY):")
+    ('generat', 'valu', 'flask', 'secret_key', 'secret', 'key')
     >>> _purpose("Call login() with the request and the user.")
     ()
     """
     m = _PURPOSE.match(text) or _USE_TO.match(text)
-    terms = tokenize([m.group(1)])[0] if m else []
+    if not m:
+        return ()
+    task = m.group(1)  # a name's parts after its words: the task of "... for Flask.secret_key" says "secret" and "key"
+    parts = " ".join(word.replace("_", " ") for word in re.findall(r"\w*_\w*", task))
+    terms = [term for words in tokenize([task, parts] if parts else [task]) for term in words if term]
     return tuple(dropwhile(_LEADING_ADVERBS.__contains__, terms))
 
 

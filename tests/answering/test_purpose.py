@@ -47,6 +47,11 @@ def test_a_how_to_question_is_answered_where_a_sentence_opens_with_its_task(pyth
      "Use a subset of Python's array-slicing syntax to limit your QuerySet to a certain number of results.", True),
     ("How do I set the working directory of a child process?",
      "Use cwd to specify the working directory from which the process is spawned.", False),
+    # a dotted name in the instruction or the task, and the parts of a name written with underscores, are the task's
+    ("How do I generate a good secret key?",
+     "Use the following command to quickly generate a value for Flask.secret_key (or SECRET_KEY):", True),
+    ("How do I convert an old-style cmp function to a key function?",
+     "Use functools.cmp_to_key() to convert an old-style cmp function to a key function.", True),
     # the task's verb is another: nesting is not starting, reloading is not dumping
     ("How do I start a transaction block?", "To nest transactions within a transaction block, use savepoints.",
      False),
