@@ -170,8 +170,8 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     first sentences of the sections introducing that page (:func:`page_units`), for the same reason.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it, unless that one is a
-    table's last row or a list's last item (:func:`_after_rows`); a sentence followed by one that leans on it comes
-    both alone and with it. Headings, bare date lines and the lines of
+    table's last row or a list's last item, or in another section (:func:`_after_rows`); a sentence followed by one
+    that leans on it comes both alone and with it. Headings, bare date lines and the lines of
     a structured page's "See also" section (names of other pages) are never units, nor a bare version stamp
     ("Since: 6.8.1", "Added in: v0.1.16") for a question that asks nothing of when or in which version.
     """
@@ -205,12 +205,18 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
 
 def _after_rows(index: Index, before: int, i: int) -> bool:
     """Whether sentence ``i`` is prose right after a table's last row or a list's last item (``before``): what it
-    leans on ("Here, 'Unix' is used to mean ...") is the table or the list, not that row or item."""
+    leans on ("Here, 'Unix' is used to mean ...") is the table or the list, not that row or item. So is a sentence
+    in another section than ``before``: after a list of terms, its last description ("If True, this field must be
+    unique throughout the table." under "unique", then "Again, these are just short descriptions of the most common
+    field options."), or after a note read under its own title, or a page's "This page last modified on ..."."""
     source, start, end = index.sentences[before]
     doc = index.documents[source]
+    here = index.sentences[i].start
+    if doc.section_at(start) != doc.section_at(here):
+        return True
     if doc.block_kind(start, end) not in ("table row", "list item"):
         return False
-    return doc.block_kind(index.sentences[i].start, index.sentences[i].end) == "text"
+    return doc.block_kind(here, index.sentences[i].end) == "text"
 
 
 def _is_stamp(index: Index, i: int) -> bool:

@@ -220,3 +220,18 @@ def test_prose_after_a_list_or_a_table_is_not_joined_to_its_last_item(tmp_path) 
             first, second = index.sentences[unit.first], index.sentences[unit.last]
             assert not (doc.block_kind(first.start, first.end) in ("table row", "list item")
                         and doc.block_kind(second.start, second.end) == "text"), unit_text(index, unit)
+
+
+def test_a_sentence_is_not_joined_to_one_in_another_section(tmp_path) -> None:
+    # "The latter two functions perform best for smaller values of n." follows heapq's list of entries and leans on
+    # the list as a whole, not on nsmallest()'s description: it is read under the page's own section again
+    html = installed("/usr/share/doc/python3-doc/html/library/heapq.html", "python3-doc")
+    index = index_of(tmp_path, {"heapq.html": html.read_text(encoding="utf-8")})
+    ranking = rank(index, "Which heapq functions perform best for smaller values of n?")
+    doc = index.documents["heapq.html"]
+    texts = [unit_text(index, u) for u in ranking.units]
+    assert "The latter two functions perform best for smaller values of n." in texts
+    for unit in ranking.units:
+        if unit.is_pair:
+            first, second = index.sentences[unit.first], index.sentences[unit.last]
+            assert doc.section_at(first.start) == doc.section_at(second.start), unit_text(index, unit)
