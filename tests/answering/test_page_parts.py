@@ -206,32 +206,25 @@ def test_a_question_comparing_two_entries_is_answered_about_each(tmp_path) -> No
     assert answer.quotes[0].score == max(q.score for q in answer.quotes)  # still best first
 
 
-def test_prose_after_a_list_or_a_table_is_not_joined_to_its_last_item(tmp_path) -> None:
+@pytest.mark.parametrize(("page", "question", "alone"), [
     # "There's also a Random class ..." follows the FAQ's list of random functions and leans on the list as a whole;
     # quoted with the list's last item ("shuffle(L) shuffles a list in-place ...") it read as one claim of the two
-    html = installed("/usr/share/doc/python3-doc/html/faq/library.html", "python3-doc")
-    index = index_of(tmp_path, {"library.html": html.read_text(encoding="utf-8")})
-    ranking = rank(index, "How do I generate random numbers in Python?")
-    doc = index.documents["library.html"]
-    texts = [unit_text(index, u) for u in ranking.units]
-    assert any(t.startswith("There’s also a Random class") for t in texts)
-    for unit in ranking.units:
-        if unit.is_pair:
-            first, second = index.sentences[unit.first], index.sentences[unit.last]
-            assert not (doc.block_kind(first.start, first.end) in ("table row", "list item")
-                        and doc.block_kind(second.start, second.end) == "text"), unit_text(index, unit)
-
-
-def test_a_sentence_is_not_joined_to_one_in_another_section(tmp_path) -> None:
-    # "The latter two functions perform best for smaller values of n." follows heapq's list of entries and leans on
-    # the list as a whole, not on nsmallest()'s description: it is read under the page's own section again
-    html = installed("/usr/share/doc/python3-doc/html/library/heapq.html", "python3-doc")
-    index = index_of(tmp_path, {"heapq.html": html.read_text(encoding="utf-8")})
-    ranking = rank(index, "Which heapq functions perform best for smaller values of n?")
-    doc = index.documents["heapq.html"]
-    texts = [unit_text(index, u) for u in ranking.units]
-    assert "The latter two functions perform best for smaller values of n." in texts
+    ("faq/library.html", "How do I generate random numbers in Python?", "There’s also a Random class"),
+    # "The latter two functions ..." follows heapq's list of entries, not nsmallest()'s description alone: it is read
+    # under the page's own section again
+    ("library/heapq.html", "Which heapq functions perform best for smaller values of n?",
+     "The latter two functions perform best for smaller values of n."),
+])
+def test_prose_after_a_list_a_table_or_another_section_is_not_joined_to_its_last_part(tmp_path, page, question,
+                                                                                       alone) -> None:
+    html = installed(f"/usr/share/doc/python3-doc/html/{page}", "python3-doc")
+    index = index_of(tmp_path, {"page.html": html.read_text(encoding="utf-8")})
+    ranking = rank(index, question)
+    doc = index.documents["page.html"]
+    assert any(unit_text(index, u).startswith(alone) for u in ranking.units)
     for unit in ranking.units:
         if unit.is_pair:
             first, second = index.sentences[unit.first], index.sentences[unit.last]
             assert doc.section_at(first.start) == doc.section_at(second.start), unit_text(index, unit)
+            assert not (doc.block_kind(first.start, first.end) in ("table row", "list item")
+                        and doc.block_kind(second.start, second.end) == "text"), unit_text(index, unit)
