@@ -170,7 +170,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     first sentences of the sections introducing that page (:func:`page_units`), for the same reason.
 
     A sentence that leans on the previous one ("It ...", "This ...") only comes with it, unless that one is a
-    table's last row or a list's last item, or in another section (:func:`_after_rows`); a sentence followed by one
+    table's last row or a list's last item, or in another section (:func:`_apart`); a sentence followed by one
     that leans on it comes both alone and with it. Headings, bare date lines and the lines of
     a structured page's "See also" section (names of other pages) are never units, nor a bare version stamp
     ("Since: 6.8.1", "Added in: v0.1.16") for a question that asks nothing of when or in which version.
@@ -188,7 +188,7 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
         return stamps or not _is_stamp(index, i)
 
     def leans(i: int, before: int) -> bool:  # sentence i leans on sentence ``before``, just before it
-        return i in st.anaphoric and quotable(before) and not _after_rows(index, before, i)
+        return i in st.anaphoric and quotable(before) and not _apart(index, before, i)
 
     units: set[Unit] = set()
     for i in filter(quotable, picked):
@@ -203,12 +203,13 @@ def candidate_units(index: Index, st: Stats, passages: tuple[Passage, ...], scor
     return sorted(units, key=_in_order)
 
 
-def _after_rows(index: Index, before: int, i: int) -> bool:
-    """Whether sentence ``i`` is prose right after a table's last row or a list's last item (``before``): what it
-    leans on ("Here, 'Unix' is used to mean ...") is the table or the list, not that row or item. So is a sentence
-    in another section than ``before``: after a list of terms, its last description ("If True, this field must be
-    unique throughout the table." under "unique", then "Again, these are just short descriptions of the most common
-    field options."), or after a note read under its own title, or a page's "This page last modified on ..."."""
+def _apart(index: Index, before: int, i: int) -> bool:
+    """Whether sentence ``i`` stands apart from ``before``, the sentence just before it, though it leans on what
+    comes before: it is prose right after a table's last row or a list's last item, and what it leans on ("Here,
+    'Unix' is used to mean ...") is the table or the list, not that row or item; or it is in another section than
+    ``before``: after a list of terms, whose last description is ``before`` ("If True, this field must be unique
+    throughout the table." under "unique", then "Again, these are just short descriptions of the most common field
+    options."), after a note read under its own title, or a page's "This page last modified on ..."."""
     source, start, end = index.sentences[before]
     doc = index.documents[source]
     here = index.sentences[i].start
