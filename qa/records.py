@@ -71,15 +71,31 @@ class Cleaned:
 
 
 def section_title(sections: tuple[Section, ...], offset: int) -> str | None:
-    """Title of the section holding ``offset``, or None before the first heading."""
-    return next((s.title for s in sections if s.start <= offset < s.end), None)
+    """Title of the section holding ``offset``, or None before the first heading.
+
+    >>> sections = (Section("Intro", 0, 10), Section("Usage", 10, 25))
+    >>> section_title(sections, 0), section_title(sections, 10), section_title(sections, 25)
+    ('Intro', 'Usage', None)
+    """
+    i = section_index(sections, offset)
+    return sections[i].title if i >= 0 else None
+
+
+def section_index(sections: tuple[Section, ...], offset: int) -> int:
+    """The index of the section holding ``offset``, or -1: sections are in order and do not overlap (cleaning
+    makes each end where the next starts), so the search is a bisection."""
+    i = bisect.bisect_right(sections, offset, key=_section_start) - 1
+    return i if i >= 0 and offset < sections[i].end else -1
+
+
+def _section_start(section: Section) -> int:
+    return section.start
 
 
 def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -> int:
     if not segments:
         return offset
-    starts = [s[0] for s in segments]
-    i = bisect.bisect_right(starts, offset) - 1
+    i = bisect.bisect_right(segments, offset, key=_segment_start) - 1
     if i < 0:
         return segments[0][1]
     c0, r0, n = segments[i]
@@ -88,6 +104,10 @@ def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -
     if i + 1 < len(segments):
         return segments[i + 1][1]
     return r0 + n
+
+
+def _segment_start(segment: tuple[int, int, int]) -> int:
+    return segment[0]
 
 
 #: The longest list a sentence ending in ":" takes into its quote (Document.list_end): at most this many items,
@@ -189,8 +209,8 @@ class Document:
 
     def is_heading(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is a section heading line rather than prose."""
-        span = self.text[start:end]
-        return any(s.start <= start < s.end and span in s.title.split(SECTION_SEP) for s in self.sections)
+        i = section_index(self.sections, start)
+        return i >= 0 and self.text[start:end] in self.sections[i].title.split(SECTION_SEP)
 
     def location(self, offset: int) -> dict[str, int | None]:
         """Where cleaned ``offset`` sits in the original: raw offset, and the 1-based line (text files),
