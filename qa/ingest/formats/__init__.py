@@ -128,18 +128,24 @@ NEXT_HEADING = "next heading"
 HEADS = ("heading", NEXT_HEADING, "term", INNER_TERM)
 #: The titles a note of a kind gets (Sphinx's, docutils', DocBook's) that are more than one word
 NOTE_KINDS = frozenset({"see also", "to do"})
+#: A note's title that says in which version something came or changed: a kind of note too
+_VERSION_NOTE = re.compile(r"\b(?:new|added|changed|deprecated|removed|since)\b.*\d", re.IGNORECASE)
 
 
 def names_its_note(title: str) -> bool:
     """Whether an admonition's title says what its note is about ("How to generate good secret keys",
     "Externally Visible Server", as a generic admonition is titled) rather than what kind of note it is ("Note",
-    "Warning", "See also"): such a title heads its note as a term heads its description, so the note is read
-    under it, not as a sentence opening with it, and the text after the note under the section around it.
+    "Warning", "See also", "New in version 1.4"): such a title heads its note as a term heads its description, so
+    the note is read under it, not as a sentence opening with it, and the text after the note under the section
+    around it.
 
     >>> names_its_note("How to generate good secret keys"), names_its_note("Note"), names_its_note("See also")
     (True, False, False)
+    >>> names_its_note("New in version 1.4"), names_its_note("Deprecated since 3.1")
+    (False, False)
     """
-    return len(title.split()) > 1 and title.rstrip(":").casefold() not in NOTE_KINDS
+    return len(title.split()) > 1 and title.rstrip(":").casefold() not in NOTE_KINDS \
+        and not _VERSION_NOTE.search(title)
 
 
 DEFAULT_KINDS = {"html": "web page", "pdf": "pdf document", "docx": "word document", "epub": "ebook",
