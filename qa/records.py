@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import asdict, dataclass
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 #: Between the parts of a section's heading path: a heading under its parent is titled "Parent › Child".
@@ -84,18 +85,14 @@ def section_title(sections: tuple[Section, ...], offset: int) -> str | None:
 def section_index(sections: tuple[Section, ...], offset: int) -> int:
     """The index of the section holding ``offset``, or -1: sections are in order and do not overlap (cleaning
     makes each end where the next starts), so the search is a bisection."""
-    i = bisect.bisect_right(sections, offset, key=_section_start) - 1
+    i = bisect.bisect_right(sections, offset, key=attrgetter("start")) - 1
     return i if i >= 0 and offset < sections[i].end else -1
-
-
-def _section_start(section: Section) -> int:
-    return section.start
 
 
 def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -> int:
     if not segments:
         return offset
-    i = bisect.bisect_right(segments, offset, key=_segment_start) - 1
+    i = bisect.bisect_right(segments, offset, key=itemgetter(0)) - 1
     if i < 0:
         return segments[0][1]
     c0, r0, n = segments[i]
@@ -104,10 +101,6 @@ def raw_offset(segments: tuple[tuple[int, int, int], ...] | list, offset: int) -
     if i + 1 < len(segments):
         return segments[i + 1][1]
     return r0 + n
-
-
-def _segment_start(segment: tuple[int, int, int]) -> int:
-    return segment[0]
 
 
 #: The longest list a sentence ending in ":" takes into its quote (Document.list_end): at most this many items,
